@@ -1,0 +1,87 @@
+package io.orgsync;
+
+import io.orgsync.config.ConfigException;
+import io.orgsync.simulator.SimulatorCommand;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code java -jar orgsync.jar <command> [options]}: finds the command and runs it. */
+public final class Main {
+
+    /** One command of the jar. Returns the process exit code; a long-running one blocks. */
+    interface Command {
+        String summary();
+
+        String usage();
+
+        int run(Map<String, String> options) throws Exception;
+    }
+
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("simulator", new Command() {
+            public String summary() {
+                return "the WeCom and WeChat upstream simulator alone";
+            }
+
+            public String usage() {
+                return SimulatorCommand.USAGE;
+            }
+
+            public int run(Map<String, String> options) throws Exception {
+                return SimulatorCommand.run(options);
+            }
+        });
+    }
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args)));
+    }
+
+    static int run(List<String> args) {
+        if (args.isEmpty() || isHelp(args.get(0))) {
+            System.out.println(overview());
+            return args.isEmpty() ? 2 : 0;
+        }
+        Command command = COMMANDS.get(args.get(0));
+        if (command == null) {
+            System.err.println("Unknown command '" + args.get(0) + "'.\n\n" + overview());
+            return 2;
+        }
+        List<String> rest = args.subList(1, args.size());
+        if (rest.stream().anyMatch(Main::isHelp)) {
+            System.out.println(command.usage());
+            return 0;
+        }
+        try {
+            return command.run(CommandLine.options(rest));
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println(args.get(0) + ": " + e.getMessage() + "\n\n" + command.usage());
+            return 2;
+        } catch (Exception e) {
+            System.err.println(args.get(0) + " failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static boolean isHelp(String arg) {
+        return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+    }
+
+    private static String overview() {
+        StringBuilder text = new StringBuilder("Usage: java -jar orgsync.jar <command> [options]\n\nCommands:\n");
+        COMMANDS.forEach((name, c) -> text.append(String.format("  %-10s %s%n", name, c.summary())));
+        text.append("\n'<command> --help' describes a command's options.");
+        return text.toString();
+    }
+}

@@ -1,0 +1,77 @@
+package io.orgsync.simulator;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** One simulated enterprise: its secrets, what its app may see, and its current org. */
+final class SimCorp {
+    final String corpId;
+    final String secret;
+    /** The contact-sync secret: the only one {@code user/list_id} accepts. */
+    final String contactSecret;
+    /** Apps created after 2022-06-20 do not see mobiles, e-mails, avatars or gender. */
+    final boolean mobileVisible;
+    /** The licensed member count; the getuserid failure rule is a share of it. */
+    final int memberLimit;
+    private volatile Org org;
+
+    private LocalDate failureDay;
+    private int getuseridFailures;
+
+    SimCorp(String corpId, String secret, String contactSecret, boolean mobileVisible, int memberLimit, Org org) {
+        this.corpId = corpId;
+        this.secret = secret;
+        this.contactSecret = contactSecret;
+        this.mobileVisible = mobileVisible;
+        this.memberLimit = memberLimit;
+        this.org = org;
+    }
+
+    Org org() {
+        return org;
+    }
+
+    /** Applies a change to the org as one step: a new snapshot or, on a bad change, none. */
+    synchronized Org change(UnaryOperator<Org> change) {
+        org = change.apply(org);
+        return org;
+    }
+
+    static Org replaceMember(Org org, String userid, SimMember replacement) {
+        List<SimMember> members = new ArrayList<>();
+        for (SimMember m : org.members()) {
+            if (!m.userid().equalsIgnoreCase(userid)) {
+                members.add(m);
+            }
+        }
+        if (replacement != null) {
+            members.add(replacement);
+        }
+        return new Org(org.departments(), members);
+    }
+
+    /** True once today's getuserid failures passed the allowed share of the member limit. */
+    synchronized boolean getuseridBlocked(LocalDate today, double failureRatio) {
+        rollDay(today);
+        return getuseridFailures > failureRatio * memberLimit;
+    }
+
+    synchronized int recordGetuseridFailure(LocalDate today) {
+        rollDay(today);
+        return ++getuseridFailures;
+    }
+
+    synchronized int getuseridFailures(LocalDate today) {
+        rollDay(today);
+        return getuseridFailures;
+    }
+
+    private void rollDay(LocalDate today) {
+        if (!today.equals(failureDay)) {
+            failureDay = today;
+            getuseridFailures = 0;
+        }
+    }
+}

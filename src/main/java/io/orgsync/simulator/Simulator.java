@@ -1,0 +1,83 @@
+package io.orgsync.simulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The upstream simulator: WeCom's server API, the mini-program API and the group-robot webhook
+ * on one HTTP server, with the {@code /__sim} control routes. Start one per test class, per
+ * benchmark or per demo; it shares nothing with orgsync's own code.
+ */
+public final class Simulator implements AutoCloseable {
+    final SimClock clock = new SimClock();
+    final Limits limits = new Limits();
+    final TokenBook tokens = new TokenBook();
+    final Stats stats = new Stats();
+    final Faults faults = new Faults();
+    final RateCounters counters = new RateCounters();
+    final WebhookInbox webhooks = new WebhookInbox();
+    final Map<String, SimCorp> corps = new ConcurrentHashMap<>();
+    final Map<String, SimApp> apps = new ConcurrentHashMap<>();
+    private final Javalin server;
+
+    private Simulator(String host, int port) {
+        ObjectMapper mapper = new ObjectMapper();
+        Gate gate = new Gate(this, mapper);
+        WecomApi wecom = new WecomApi(this, gate, mapper);
+        WechatApi wechat = new WechatApi(this, gate, mapper);
+        ControlApi control = new ControlApi(this, mapper);
+        this.server = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            // latency faults park request threads: leave room for hundreds of slow calls
+            config.jetty.threadPool = new QueuedThreadPool(600, 8, 60_000);
+            ((QueuedThreadPool) config.jetty.threadPool).setName("simulator");
+            wecom.routes(config.routes);
+            wechat.routes(config.routes);
+            control.routes(config.routes);
+        });
+        server.start(host, port);
+    }
+
+    /** Starts a simulator on 127.0.0.1; port 0 picks a free one. */
+    public static Simulator start(int port) {
+        return new Simulator("127.0.0.1", port);
+    }
+
+    public static Simulator start(String host, int port) {
+        return new Simulator(host, port);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The base URL to give a client in place of https://qyapi.weixin.qq.com and https://api.weixin.qq.com. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    void resetStats() {
+        stats.reset();
+        tokens.resetCounts();
+    }
+
+    void resetAll() {
+        corps.clear();
+        apps.clear();
+        faults.clear();
+        limits.reset();
+        counters.reset();
+        webhooks.clear();
+        resetStats();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,337 @@
+package io.orgsync.simulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The WeCom server API of UPSTREAM.md section 1, answered from the simulated enterprises. */
+final class WecomApi {
+    private static final Gate.Api GETTOKEN = new Gate.Api("/cgi-bin/gettoken", Gate.Family.WECOM, false, false, null);
+    private static final Gate.Api DEPARTMENT_LIST = Gate.Api.wecom("/cgi-bin/department/list", true, "department");
+    private static final Gate.Api DEPARTMENT_SIMPLELIST = Gate.Api.wecom("/cgi-bin/department/simplelist", true, "department_id");
+    private static final Gate.Api DEPARTMENT_GET = Gate.Api.wecom("/cgi-bin/department/get", true, null);
+    private static final Gate.Api USER_SIMPLELIST = Gate.Api.wecom("/cgi-bin/user/simplelist", true, "userlist");
+    private static final Gate.Api USER_LIST = Gate.Api.wecom("/cgi-bin/user/list", true, "userlist");
+    private static final Gate.Api USER_GET = Gate.Api.wecom("/cgi-bin/user/get", false, null);
+    private static final Gate.Api USER_LIST_ID = Gate.Api.wecom("/cgi-bin/user/list_id", false, "dept_user");
+    private static final Gate.Api GETUSERID = Gate.Api.wecom("/cgi-bin/user/getuserid", false, null);
+
+    private final Simulator sim;
+    private final Gate gate;
+    private final ObjectMapper mapper;
+
+    WecomApi(Simulator sim, Gate gate, ObjectMapper mapper) {
+        this.sim = sim;
+        this.gate = gate;
+        this.mapper = mapper;
+    }
+
+    void routes(RoutesConfig routes) {
+        routes.get(GETTOKEN.path(), gate.tokenCall(GETTOKEN, ctx -> ctx.queryParam("corpid"), this::gettoken));
+        routes.get(DEPARTMENT_LIST.path(), gate.call(DEPARTMENT_LIST, this::departmentList));
+        routes.get(DEPARTMENT_SIMPLELIST.path(), gate.call(DEPARTMENT_SIMPLELIST, this::departmentSimpleList));
+        routes.get(DEPARTMENT_GET.path(), gate.call(DEPARTMENT_GET, this::departmentGet));
+        routes.get(USER_SIMPLELIST.path(), gate.call(USER_SIMPLELIST, call -> userList(call, false)));
+        routes.get(USER_LIST.path(), gate.call(USER_LIST, call -> userList(call, true)));
+        routes.get(USER_GET.path(), gate.call(USER_GET, this::userGet));
+        routes.post(USER_LIST_ID.path(), gate.call(USER_LIST_ID, this::userListId));
+        routes.post(GETUSERID.path(), gate.call(GETUSERID, this::getuserid));
+    }
+
+    private void gettoken(Gate.Call call) {
+        Context ctx = call.ctx;
+        String corpId = ctx.queryParam("corpid");
+        String secret = ctx.queryParam("corpsecret");
+        if (corpId == null || corpId.isEmpty()) {
+            call.error(Errcodes.CORPID_MISSING);
+            return;
+        }
+        if (secret == null || secret.isEmpty()) {
+            call.error(Errcodes.SECRET_MISSING);
+            return;
+        }
+        SimCorp corp = sim.corps.get(corpId);
+        if (corp == null) {
+            call.error(Errcodes.INVALID_CORPID);
+            return;
+        }
+        SimToken.Kind kind;
+        if (secret.equals(corp.secret)) {
+            kind = SimToken.Kind.WECOM_APP;
+        } else if (secret.equals(corp.contactSecret)) {
+            kind = SimToken.Kind.WECOM_CONTACT;
+        } else {
+            gate.wrongSecret(ctx.ip(), call.now);
+            call.error(Errcodes.INVALID_CREDENTIAL, "invalid secret");
+            return;
+        }
+        SimToken token = sim.tokens.wecom(kind, corpId, call.now, sim.limits.tokenTtlSeconds * 1000, sim.limits.wecomSameTokenWithinValidity);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", token.value);
+        body.put("expires_in", token.secondsLeft(call.now));
+        call.ok(body);
+    }
+
+    private Integer departmentParam(Gate.Call call, String name, boolean required) {
+        String raw = call.ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            if (required) {
+                call.error(Errcodes.INVALID_PARAMETER, "missing " + name);
+            }
+            return null;
+        }
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            call.error(Errcodes.INVALID_PARAMETER, "invalid " + name);
+            return -1;
+        }
+    }
+
+    private void departmentList(Gate.Call call) throws Exception {
+        departments(call, "department", d -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", d.id());
+            m.put("name", d.name());
+            m.put("name_en", d.nameEn());
+            m.put("department_leader", d.leaders());
+            m.put("parentid", d.parentId());
+            m.put("order", d.order());
+            return m;
+        });
+    }
+
+    private void departmentSimpleList(Gate.Call call) throws Exception {
+        departments(call, "department_id", d -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", d.id());
+            m.put("parentid", d.parentId());
+            m.put("order", d.order());
+            return m;
+        });
+    }
+
+    private void departments(Gate.Call call, String field, java.util.function.Function<SimDepartment, Map<String, Object>> shape) throws Exception {
+        Integer id = departmentParam(call, "id", false);
+        if (id != null && id < 0) {
+            return;
+        }
+        Org org = call.corp().org();
+        int root = id == null ? 1 : id;
+        if (org.department(root) == null) {
+            call.error(Errcodes.INVALID_DEPARTMENT);
+            return;
+        }
+        byte[] body = cached(org, call.api.path() + "?" + root, () -> {
+            List<Map<String, Object>> list = new ArrayList<>();
+            org.subtree(root).forEach(d -> list.add(shape.apply(d)));
+            return Map.of(field, list);
+        });
+        call.okBytes(body);
+    }
+
+    private void departmentGet(Gate.Call call) {
+        Integer id = departmentParam(call, "id", true);
+        if (id == null || id < 0) {
+            return;
+        }
+        SimDepartment d = call.corp().org().department(id);
+        if (d == null) {
+            call.error(Errcodes.INVALID_DEPARTMENT);
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("name", d.name());
+        m.put("name_en", d.nameEn());
+        m.put("department_leader", d.leaders());
+        m.put("parentid", d.parentId());
+        m.put("order", d.order());
+        call.ok(Map.of("department", m));
+    }
+
+    private void userList(Gate.Call call, boolean full) throws Exception {
+        Integer id = departmentParam(call, "department_id", true);
+        if (id == null || id < 0) {
+            return;
+        }
+        SimCorp corp = call.corp();
+        Org org = corp.org();
+        if (org.department(id) == null) {
+            call.error(Errcodes.INVALID_DEPARTMENT);
+            return;
+        }
+        byte[] body = cached(org, call.api.path() + "?" + id, () -> {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (SimMember m : org.directMembers(id)) {
+                if (!m.outsideAppRange()) {
+                    list.add(full ? fullMember(m, corp.mobileVisible) : simpleMember(m));
+                }
+            }
+            return Map.of("userlist", list);
+        });
+        call.okBytes(body);
+    }
+
+    private void userGet(Gate.Call call) {
+        String userid = call.ctx.queryParam("userid");
+        if (userid == null || userid.isEmpty()) {
+            call.error(Errcodes.INVALID_PARAMETER, "missing userid");
+            return;
+        }
+        SimCorp corp = call.corp();
+        SimMember m = corp.org().member(userid);
+        if (m == null) {
+            call.error(Errcodes.USERID_NOT_FOUND);
+        } else if (m.outsideAppRange()) {
+            call.error(Errcodes.OUT_OF_RANGE);
+        } else {
+            call.ok(fullMember(m, corp.mobileVisible));
+        }
+    }
+
+    private void userListId(Gate.Call call) {
+        if (call.token.kind != SimToken.Kind.WECOM_CONTACT) {
+            call.error(Errcodes.API_FORBIDDEN, "api forbidden: user/list_id needs the contact-sync secret");
+            return;
+        }
+        Map<String, Object> body = jsonBody(call);
+        if (body == null) {
+            return;
+        }
+        long limit = body.get("limit") instanceof Number n ? n.longValue() : 10_000;
+        if (limit < 1 || limit > 10_000) {
+            call.error(Errcodes.INVALID_PARAMETER, "limit must be from 1 to 10000");
+            return;
+        }
+        int offset = 0;
+        Object cursor = body.get("cursor");
+        if (cursor != null && !cursor.toString().isEmpty()) {
+            try {
+                offset = Integer.parseInt(new String(Base64.getUrlDecoder().decode(cursor.toString()), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                call.error(Errcodes.INVALID_PARAMETER, "invalid cursor");
+                return;
+            }
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (SimMember m : call.corp().org().members()) {
+            for (int dept : m.departments()) {
+                rows.add(Map.of("userid", m.userid(), "department", dept));
+            }
+        }
+        int end = (int) Math.min(rows.size(), offset + limit);
+        List<Map<String, Object>> page = offset >= rows.size() ? List.of() : rows.subList(offset, end);
+        String next = end < rows.size()
+                ? Base64.getUrlEncoder().withoutPadding().encodeToString(String.valueOf(end).getBytes(StandardCharsets.UTF_8))
+                : "";
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("next_cursor", next);
+        out.put("dept_user", page);
+        call.ok(out);
+    }
+
+    private void getuserid(Gate.Call call) {
+        SimCorp corp = call.corp();
+        if (corp.getuseridBlocked(sim.clock.chinaDay(), sim.limits.getuseridFailureRatio)) {
+            call.error(Errcodes.FREQ_LIMIT, "api freq out of limit: getuserid failures passed "
+                    + Math.round(sim.limits.getuseridFailureRatio * 100) + "% of the member limit today");
+            return;
+        }
+        Map<String, Object> body = jsonBody(call);
+        if (body == null) {
+            return;
+        }
+        String mobile = body.get("mobile") == null ? "" : body.get("mobile").toString();
+        int bytes = mobile.getBytes(StandardCharsets.UTF_8).length;
+        String normalised = Mobiles.normalise(mobile);
+        if (bytes < 5 || bytes > 32 || normalised == null) {
+            corp.recordGetuseridFailure(sim.clock.chinaDay());
+            call.error(Errcodes.INVALID_MOBILE);
+            return;
+        }
+        SimMember m = corp.org().memberByMobile(normalised);
+        if (m == null || m.outsideAppRange()) {
+            corp.recordGetuseridFailure(sim.clock.chinaDay());
+            call.error(Errcodes.USER_NOT_FOUND);
+            return;
+        }
+        call.ok(Map.of("userid", m.userid()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> jsonBody(Gate.Call call) {
+        try {
+            Object parsed = mapper.readValue(call.ctx.bodyAsBytes(), Object.class);
+            if (parsed instanceof Map<?, ?> map) {
+                return (Map<String, Object>) map;
+            }
+        } catch (Exception ignored) {
+            // answered below, as the upstream does
+        }
+        call.error(Errcodes.NOT_JSON);
+        return null;
+    }
+
+    private interface BodyMaker {
+        Map<String, Object> make();
+    }
+
+    /** Answers are cached per org snapshot: a change to the org makes a new snapshot. */
+    private byte[] cached(Org org, String key, BodyMaker maker) throws Exception {
+        byte[] bytes = org.answers.get(key);
+        if (bytes == null) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("errcode", 0);
+            body.put("errmsg", "ok");
+            body.putAll(maker.make());
+            bytes = mapper.writeValueAsBytes(body);
+            org.answers.put(key, bytes);
+        }
+        return bytes;
+    }
+
+    static Map<String, Object> simpleMember(SimMember m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("userid", m.userid());
+        out.put("name", m.name());
+        out.put("department", m.departments());
+        out.put("open_userid", "wo" + Integer.toHexString(m.userid().hashCode()));
+        return out;
+    }
+
+    /** A member as user/list and user/get show it; post-2022 apps get the private fields blank. */
+    static Map<String, Object> fullMember(SimMember m, boolean visible) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("userid", m.userid());
+        out.put("name", m.name());
+        out.put("department", m.departments());
+        out.put("order", m.orders());
+        out.put("position", m.position());
+        out.put("mobile", visible ? m.mobile() : "");
+        out.put("gender", visible ? m.gender() : "0");
+        out.put("email", visible ? m.email() : "");
+        out.put("biz_mail", visible ? m.bizMail() : "");
+        out.put("is_leader_in_dept", m.leaderIn());
+        out.put("direct_leader", List.of());
+        out.put("avatar", visible ? m.avatar() : "");
+        out.put("thumb_avatar", visible ? m.avatar() : "");
+        out.put("telephone", m.telephone());
+        out.put("alias", m.alias());
+        out.put("address", visible ? m.address() : "");
+        out.put("open_userid", "wo" + Integer.toHexString(m.userid().hashCode()));
+        out.put("main_department", m.mainDepartment());
+        out.put("extattr", Map.of("attrs", List.of()));
+        out.put("status", m.status());
+        out.put("qr_code", "https://open.work.weixin.qq.com/wwopen/userQRCode?vcode=" + Integer.toHexString(m.userid().hashCode()));
+        out.put("external_position", "");
+        return out;
+    }
+}
