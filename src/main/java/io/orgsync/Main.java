@@ -23,6 +23,19 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
+        COMMANDS.put("migrate", new Command() {
+            public String summary() {
+                return "apply the database schema and exit";
+            }
+
+            public String usage() {
+                return MigrateCommand.USAGE;
+            }
+
+            public int run(Map<String, String> options) {
+                return MigrateCommand.run(options);
+            }
+        });
         COMMANDS.put("simulator", new Command() {
             public String summary() {
                 return "the WeCom and WeChat upstream simulator alone";

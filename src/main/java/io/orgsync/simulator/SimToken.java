@@ -11,6 +11,8 @@ final class SimToken {
     final long issuedAt;
     private volatile long expiresAt;
     private volatile boolean revoked;
+    /** A classic token replaced by a newer one stops working here, as "not latest" (40001). */
+    private volatile long supersededAt = Long.MAX_VALUE;
 
     SimToken(String value, Kind kind, String subject, long issuedAt, long expiresAt) {
         this.value = value;
@@ -28,8 +30,12 @@ final class SimToken {
         return expiresAt;
     }
 
-    void expireNoLaterThan(long at) {
-        expiresAt = Math.min(expiresAt, at);
+    void supersede(long at) {
+        supersededAt = Math.min(supersededAt, at);
+    }
+
+    boolean superseded(long now) {
+        return now >= supersededAt;
     }
 
     void revoke() {
@@ -41,7 +47,7 @@ final class SimToken {
     }
 
     boolean live(long now) {
-        return !revoked && now < expiresAt;
+        return !revoked && now < expiresAt && !superseded(now);
     }
 
     long secondsLeft(long now) {

@@ -59,7 +59,7 @@ final class TokenBook {
     synchronized SimToken classic(String appId, long now, long ttlMillis) {
         for (SimToken t : byValue.values()) {
             if (t.kind == SimToken.Kind.CLASSIC && t.subject.equals(appId)) {
-                t.expireNoLaterThan(now + OVERLAP_MILLIS);
+                t.supersede(now + OVERLAP_MILLIS);
             }
         }
         return issue(SimToken.Kind.CLASSIC, appId, now, ttlMillis);
@@ -99,7 +99,7 @@ final class TokenBook {
         if (token == null || token.wechat() != wechat) {
             return new Lookup(Check.UNKNOWN, null);
         }
-        if (token.revoked()) {
+        if (token.revoked() || token.superseded(now)) {
             return new Lookup(Check.REVOKED, token);
         }
         if (now >= token.expiresAt()) {

@@ -1,0 +1,57 @@
+package io.orgsync.wechat;
+
+import io.orgsync.token.TokenFetchException;
+import io.orgsync.token.TokenKey;
+import io.orgsync.token.TokenSource;
+import io.orgsync.upstream.Family;
+import io.orgsync.upstream.UpstreamClient;
+import io.orgsync.upstream.UpstreamException;
+import io.orgsync.upstream.UpstreamRequest;
+import io.orgsync.upstream.UpstreamResponse;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A mini-program token: the stable one by default ({@code POST /cgi-bin/stable_token}, which
+ * another holder of the secret cannot invalidate), or the classic one ({@code GET /cgi-bin/token}),
+ * where every fetch anywhere invalidates the previous token after 5 minutes.
+ */
+final class MiniAppTokenSource implements TokenSource {
+    private final UpstreamClient client;
+    private final URI baseUrl;
+    private final String appId;
+    private final String secret;
+    private final boolean stable;
+    private final TokenKey key;
+
+    MiniAppTokenSource(UpstreamClient client, URI baseUrl, String appId, String secret, boolean stable) {
+        this.client = client;
+        this.baseUrl = baseUrl;
+        this.appId = appId;
+        this.secret = secret;
+        this.stable = stable;
+        this.key = TokenKey.miniApp(appId, stable);
+    }
+
+    @Override
+    public TokenKey key() {
+        return key;
+    }
+
+    @Override
+    public Fetched fetch() throws TokenFetchException {
+        try {
+            UpstreamResponse r = stable
+                    // force_refresh is allowed 20 times a day: never used routinely
+                    ? client.call(UpstreamRequest.post(Family.WECHAT, baseUrl, "/cgi-bin/stable_token", null, appId,
+                    Map.of("grant_type", "client_credential", "appid", appId, "secret", secret, "force_refresh", false), Set.of()))
+                    : client.call(UpstreamRequest.get(Family.WECHAT, baseUrl, "/cgi-bin/token", null, appId,
+                    Map.of("grant_type", "client_credential", "appid", appId, "secret", secret), Set.of()));
+            return new Fetched(r.json().path("access_token").asText(), r.json().path("expires_in").asLong(7200));
+        } catch (UpstreamException e) {
+            throw new TokenFetchException(e.getMessage(), e.errcode(), e.kind() == UpstreamException.Kind.CONFIGURATION, e);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package io.orgsync.wechat;
+
+/** A mini-program code image as the upstream returned it. */
+public record WxaCode(byte[] bytes, String contentType) {
+}

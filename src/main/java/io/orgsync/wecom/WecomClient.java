@@ -1,0 +1,92 @@
+package io.orgsync.wecom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.token.TokenSource;
+import io.orgsync.upstream.Family;
+import io.orgsync.upstream.UpstreamClient;
+import io.orgsync.upstream.UpstreamRequest;
+import io.orgsync.upstream.UpstreamResponse;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** WeCom's contact API for one enterprise, through the shared {@link UpstreamClient}. */
+public final class WecomClient {
+    /** Answers that mean "no such thing", not a failure. */
+    private static final Set<Integer> NO_SUCH_MEMBER = Set.of(46004, 50002, 60111);
+    private static final Set<Integer> NO_SUCH_MOBILE = Set.of(46004, 60103);
+    private static final int DEPARTMENT_VANISHED = 60123;
+
+    private final UpstreamClient client;
+    private final URI baseUrl;
+    private final String corpId;
+    private final TokenSource tokens;
+
+    public WecomClient(UpstreamClient client, URI baseUrl, String corpId, String secret) {
+        this.client = client;
+        this.baseUrl = baseUrl;
+        this.corpId = corpId;
+        this.tokens = new WecomTokenSource(client, baseUrl, corpId, secret);
+    }
+
+    public String corpId() {
+        return corpId;
+    }
+
+    /** The token source of this corp's secret (for the holder's rejection path and for tests). */
+    public TokenSource tokenSource() {
+        return tokens;
+    }
+
+    /** The whole department tree. */
+    public List<WecomDepartment> departments() {
+        JsonNode json = get("/cgi-bin/department/list", Map.of(), Set.of()).json();
+        List<WecomDepartment> out = new ArrayList<>();
+        for (JsonNode d : json.path("department")) {
+            out.add(new WecomDepartment(d.path("id").asInt(), d.path("name").asText(), d.path("parentid").asInt(), d.path("order").asLong()));
+        }
+        return out;
+    }
+
+    /** The department's direct members; empty when the department vanished meanwhile (60123). */
+    public Optional<List<WecomMember>> directMembers(int departmentId) {
+        UpstreamResponse r = get("/cgi-bin/user/list", Map.of("department_id", String.valueOf(departmentId)), Set.of(DEPARTMENT_VANISHED));
+        if (!r.ok()) {
+            return Optional.empty();
+        }
+        List<WecomMember> out = new ArrayList<>();
+        for (JsonNode m : r.json().path("userlist")) {
+            out.add(member(m));
+        }
+        return Optional.of(out);
+    }
+
+    /** One member; empty when WeCom has no such userid or the app may not see it. */
+    public Optional<WecomMember> member(String userid) {
+        UpstreamResponse r = get("/cgi-bin/user/get", Map.of("userid", userid), NO_SUCH_MEMBER);
+        return r.ok() ? Optional.of(member(r.json())) : Optional.empty();
+    }
+
+    /** The userid that owns a mobile; empty for a definite "no" (46004, 60103). */
+    public Optional<String> userIdByMobile(String mobile) {
+        UpstreamResponse r = client.call(UpstreamRequest.post(Family.WECOM, baseUrl, "/cgi-bin/user/getuserid", tokens, corpId,
+                Map.of("mobile", mobile), NO_SUCH_MOBILE));
+        return r.ok() ? Optional.of(r.json().path("userid").asText()) : Optional.empty();
+    }
+
+    private UpstreamResponse get(String api, Map<String, String> query, Set<Integer> answers) {
+        return client.call(UpstreamRequest.get(Family.WECOM, baseUrl, api, tokens, corpId, query, answers));
+    }
+
+    private static WecomMember member(JsonNode m) {
+        List<Integer> departments = new ArrayList<>();
+        m.path("department").forEach(d -> departments.add(d.asInt()));
+        return new WecomMember(m.path("userid").asText(), m.path("name").asText(), m.path("mobile").asText(""),
+                m.path("email").asText(""), m.path("position").asText(""), m.path("status").asInt(1),
+                m.path("main_department").asInt(departments.isEmpty() ? 0 : departments.get(0)), departments);
+    }
+}

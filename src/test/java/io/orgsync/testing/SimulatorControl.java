@@ -1,0 +1,106 @@
+package io.orgsync.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orgsync.simulator.Simulator;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/** A simulator for one test class, set up and inspected over its real HTTP control routes. */
+public final class SimulatorControl implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Simulator simulator = Simulator.start(0);
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public URI baseUrl() {
+        return URI.create(simulator.baseUrl());
+    }
+
+    public JsonNode createCorp(String corpId, String secret, int departments, int members, boolean mobileVisible) {
+        return post("/__sim/corps", Map.of("corpId", corpId, "secret", secret, "departments", departments,
+                "members", members, "mobileVisible", mobileVisible, "seed", corpId.hashCode()));
+    }
+
+    public JsonNode createApp(String appId, String secret) {
+        return post("/__sim/apps", Map.of("appId", appId, "secret", secret));
+    }
+
+    public JsonNode invalidateTokens(String corpOrAppId) {
+        String field = corpOrAppId.startsWith("wx") ? "appId" : "corpId";
+        return post("/__sim/tokens/invalidate", Map.of(field, corpOrAppId));
+    }
+
+    public JsonNode limits(Map<String, Object> limits) {
+        return send("PUT", "/__sim/limits", limits);
+    }
+
+    public JsonNode fault(Map<String, Object> fault) {
+        return post("/__sim/faults", fault);
+    }
+
+    public void clearFaults() {
+        send("DELETE", "/__sim/faults", null);
+    }
+
+    public JsonNode stats() {
+        return send("GET", "/__sim/stats", null);
+    }
+
+    public void resetStats() {
+        post("/__sim/stats/reset", Map.of());
+    }
+
+    public void advanceClock(long seconds) {
+        post("/__sim/clock", Map.of("advanceSeconds", seconds));
+    }
+
+    public JsonNode webhookMessages(String key) {
+        return send("GET", "/__sim/webhook/" + key + "/messages", null);
+    }
+
+    public JsonNode export(String corpId) {
+        return send("GET", "/__sim/corps/" + corpId + "/export", null);
+    }
+
+    /** Calls on one upstream path for one corp or app, from the statistics. */
+    public long calls(String path, String subject) {
+        return stats().path("calls").path(path).path(subject).asLong(0);
+    }
+
+    public long tokensIssued(String key) {
+        return stats().path("tokensIssued").path(key).asLong(0);
+    }
+
+    public JsonNode post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    public JsonNode send(String method, String path, Object body) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path))
+                    .header("Content-Type", "application/json");
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        simulator.close();
+    }
+}

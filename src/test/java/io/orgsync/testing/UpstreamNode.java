@@ -1,0 +1,48 @@
+package io.orgsync.testing;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orgsync.alert.AlertSink;
+import io.orgsync.alert.Alerts;
+import io.orgsync.alert.WebhookSink;
+import io.orgsync.store.Database;
+import io.orgsync.token.TokenHolder;
+import io.orgsync.upstream.UpstreamClient;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one orgsync node has for talking upstream: its own connection pool, token holder,
+ * upstream client, alerts (to the simulator's robot webhook) and metrics. Tests start several
+ * of them on one database to play a cluster.
+ */
+public final class UpstreamNode implements AutoCloseable {
+    public final Database db;
+    public final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    public final Alerts alerts;
+    public final TokenHolder tokens;
+    public final UpstreamClient client;
+
+    public UpstreamNode(String name, String dbUrl, Clock clock, URI webhook, Duration tokenWait, double nodeRate) {
+        this.db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, name, 4);
+        List<AlertSink> sinks = webhook == null ? List.of() : List.of(new WebhookSink(webhook));
+        this.alerts = new Alerts(clock, metrics, sinks, "test/" + name);
+        this.tokens = new TokenHolder(db.dataSource(), clock, tokenWait, Duration.ofSeconds(900), Duration.ofSeconds(5), name, alerts, metrics);
+        this.client = new UpstreamClient(tokens, alerts, metrics, clock, nodeRate, Duration.ofSeconds(5));
+    }
+
+    public double counter(String name, String... tags) {
+        var c = metrics.find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close();
+        tokens.close();
+        alerts.close();
+        db.close();
+    }
+}
