@@ -23,6 +23,19 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
+        COMMANDS.put("serve", new Command() {
+            public String summary() {
+                return "run a node: HTTP API, admin console and (unless disabled) the scheduler";
+            }
+
+            public String usage() {
+                return ServeCommand.USAGE;
+            }
+
+            public int run(Map<String, String> options) throws Exception {
+                return ServeCommand.run(options);
+            }
+        });
         COMMANDS.put("migrate", new Command() {
             public String summary() {
                 return "apply the database schema and exit";
@@ -59,9 +72,13 @@ public final class Main {
     }
 
     static int run(List<String> args) {
-        if (args.isEmpty() || isHelp(args.get(0))) {
+        if (args.isEmpty()) {
+            // serve is the default command
+            args = List.of("serve");
+        }
+        if (isHelp(args.get(0))) {
             System.out.println(overview());
-            return args.isEmpty() ? 2 : 0;
+            return 0;
         }
         Command command = COMMANDS.get(args.get(0));
         if (command == null) {
@@ -75,7 +92,7 @@ public final class Main {
         }
         try {
             return command.run(CommandLine.options(rest));
-        } catch (ConfigException e) {
+        } catch (ConfigException | io.orgsync.store.DatabaseUnavailableException e) {
             System.err.println(e.getMessage());
             return 2;
         } catch (IllegalArgumentException e) {

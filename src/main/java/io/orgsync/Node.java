@@ -1,0 +1,144 @@
+package io.orgsync;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orgsync.alert.AlertSink;
+import io.orgsync.alert.Alerts;
+import io.orgsync.alert.WebhookSink;
+import io.orgsync.config.Settings;
+import io.orgsync.enterprise.Enterprise;
+import io.orgsync.enterprise.EnterpriseJobs;
+import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.http.HealthRoutes;
+import io.orgsync.http.HttpServer;
+import io.orgsync.http.MetricsRoutes;
+import io.orgsync.schedule.Scheduling;
+import io.orgsync.store.Database;
+import io.orgsync.store.SecretCipher;
+import io.orgsync.sync.RunStore;
+import io.orgsync.sync.SyncRunner;
+import io.orgsync.token.TokenHolder;
+import io.orgsync.upstream.UpstreamClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One orgsync node, assembled from its settings: the database, the token holder and upstream
+ * client, the enterprises and their Quartz jobs, the sync runner and the HTTP server. This is
+ * the only place that knows every feature; the features know only each other's public faces.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    public final Settings settings;
+    public final Clock clock;
+    public final Database db;
+    public final PrometheusMeterRegistry metrics;
+    public final Alerts alerts;
+    public final TokenHolder tokens;
+    public final UpstreamClient upstream;
+    public final RunStore runs;
+    public final Scheduling scheduling;
+    public final EnterpriseService enterprises;
+    public final SyncRunner runner;
+    public final HttpServer http;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private Node(Settings settings, Clock clock) throws Exception {
+        this.settings = settings;
+        this.clock = clock;
+        log.info("Starting orgsync {} as {} in environment '{}': {}", version(), settings.instanceId(), settings.env(), settings);
+        if (settings.secretKey() == null && !settings.readOnly()) {
+            log.warn("ORGSYNC_SECRET_KEY is not set: enterprise and app secrets are stored in plain text. Set it to encrypt them.");
+        }
+        this.db = track(Database.open(settings, "orgsync", 10 + settings.syncThreads()));
+        if (!settings.readOnly()) {
+            db.migrate();
+        }
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+        List<AlertSink> sinks = new ArrayList<>();
+        if (settings.alertWebhook() != null) {
+            sinks.add(new WebhookSink(settings.alertWebhook()));
+        }
+        this.alerts = track(new Alerts(clock, metrics, sinks, settings.env() + "/" + settings.instanceId()));
+        this.tokens = track(new TokenHolder(db.dataSource(), clock, settings.tokenWait(), settings.tokenRefreshAhead(),
+                settings.upstreamTimeout(), settings.instanceId(), alerts, metrics));
+        this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, settings.nodeRate(), settings.upstreamTimeout()));
+        this.runs = new RunStore(db.dataSource());
+        this.scheduling = settings.readOnly() ? null : track(new Scheduling(new Scheduling.Config(settings.schedulerName(),
+                settings.instanceId(), settings.syncThreads(), settings.schedulerEnabled(), settings.dbUrl(), settings.dbUser(),
+                settings.dbPassword()), runs));
+        EnterpriseJobs jobs = scheduling != null ? scheduling : readOnlyJobs();
+        this.enterprises = new EnterpriseService(db.dataSource(), new SecretCipher(settings.secretKey()), jobs, clock, settings.env());
+        this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, new SyncRunner.Options(
+                settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
+        if (scheduling != null) {
+            scheduling.reconcile(enterprises.list());
+            scheduling.start(runner);
+        }
+        List<HttpServer.Routes> routes = List.of(
+                new HealthRoutes(db, settings.schedulerEnabled(), () -> scheduling != null && scheduling.started(),
+                        settings.instanceId(), settings.env(), version()),
+                new MetricsRoutes(metrics));
+        this.http = track(new HttpServer("0.0.0.0", settings.httpPort(), metrics, routes, true));
+        log.info("orgsync {} serving on port {} (scheduler {})", settings.instanceId(), http.port(),
+                settings.schedulerEnabled() ? "executing jobs" : settings.readOnly() ? "off: read-only node" : "created, not executing jobs");
+    }
+
+    public static Node start(Settings settings, Clock clock) throws Exception {
+        return new Node(settings, clock);
+    }
+
+    /** The build version from the jar's manifest (ORGSYNC_BUILD_VERSION overrides it). */
+    public static String version() {
+        String override = System.getProperty("orgsync.build.version", System.getenv("ORGSYNC_BUILD_VERSION"));
+        if (override != null && !override.isBlank()) {
+            return override.trim();
+        }
+        String v = Node.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private static EnterpriseJobs readOnlyJobs() {
+        return new EnterpriseJobs() {
+            public void scheduleOrUpdate(Enterprise enterprise) {
+                throw new IllegalStateException("read-only node");
+            }
+
+            public void remove(String corpId) {
+                throw new IllegalStateException("read-only node");
+            }
+        };
+    }
+
+    private <T extends AutoCloseable> T track(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+
+    @Override
+    public void close() {
+        // in reverse: stop taking requests and jobs before the pools they use go away
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                log.warn("Shutdown of {}: {}", closeables.get(i).getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.orgsync.enterprise;
+
+import io.orgsync.common.RequestException;
+import io.orgsync.store.SecretCipher;
+import org.quartz.CronExpression;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one place enterprises are created, changed and removed (the admin API and the demo call
+ * it). The row is written first and the job scheduled after, never inside one transaction:
+ * Quartz takes its own locks and MySQL would deadlock them against ours.
+ */
+public final class EnterpriseService {
+    private static final Pattern CORP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private final EnterpriseStore store;
+    private final EnterpriseJobs jobs;
+    private final Clock clock;
+    private final String env;
+
+    public EnterpriseService(DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, String env) {
+        this.store = new EnterpriseStore(ds, cipher);
+        this.jobs = jobs;
+        this.clock = clock;
+        this.env = env;
+    }
+
+    /** Creates or updates the enterprise and schedules, reschedules or pauses its job. */
+    public Enterprise put(String corpId, EnterpriseChange change) throws SQLException {
+        if (corpId == null || !CORP_ID.matcher(corpId).matches()) {
+            throw RequestException.invalid("corpId must be 1 to 64 letters, digits or _ . - (as WeCom shows it, e.g. ww1234abcd)");
+        }
+        validate(change);
+        long now = clock.millis();
+        Optional<Enterprise> current = store.find(corpId);
+        Enterprise saved;
+        if (current.isEmpty()) {
+            if (change.secret() == null || change.cron() == null) {
+                throw RequestException.invalid("a new enterprise needs secret and cron");
+            }
+            saved = new Enterprise(corpId, env, change.name() == null ? corpId : change.name(), change.secret(), change.cron(),
+                    change.enabled() == null || change.enabled(), change.agentId(), now, now);
+            store.insert(saved);
+        } else {
+            Enterprise e = current.get();
+            if (!e.env().equals(env)) {
+                throw RequestException.conflict("enterprise " + corpId + " is managed by environment '" + e.env()
+                        + "'; change it there, or delete it there first");
+            }
+            saved = new Enterprise(corpId, env, pick(change.name(), e.name()), pick(change.secret(), e.secret()),
+                    pick(change.cron(), e.cron()), change.enabled() == null ? e.enabled() : change.enabled(),
+                    change.agentId() == null ? e.agentId() : change.agentId(), e.createdAt(), now);
+            store.update(saved);
+        }
+        jobs.scheduleOrUpdate(saved);
+        return saved;
+    }
+
+    public void delete(String corpId) throws SQLException {
+        Enterprise e = find(corpId);
+        if (!e.env().equals(env)) {
+            throw RequestException.conflict("enterprise " + corpId + " is managed by environment '" + e.env() + "'");
+        }
+        jobs.remove(corpId);
+        store.deleteWithData(corpId);
+    }
+
+    /** The enterprise, or a 404 {@code unknown_corp}. */
+    public Enterprise find(String corpId) throws SQLException {
+        return store.find(corpId).orElseThrow(() -> RequestException.notFound("unknown_corp",
+                "no enterprise " + corpId + "; add it with PUT /admin/api/enterprises/" + corpId));
+    }
+
+    public Optional<Enterprise> findOptional(String corpId) throws SQLException {
+        return store.find(corpId);
+    }
+
+    /** The enterprises this environment manages. */
+    public List<Enterprise> list() throws SQLException {
+        return store.ofEnv(env);
+    }
+
+    private static void validate(EnterpriseChange c) {
+        if (c.name() != null && (c.name().isBlank() || c.name().length() > 200)) {
+            throw RequestException.invalid("name must be 1 to 200 characters");
+        }
+        if (c.secret() != null && (c.secret().isBlank() || c.secret().length() > 512 || c.secret().matches(".*\\s.*"))) {
+            throw RequestException.invalid("secret must be 1 to 512 characters without spaces (copy it from the WeCom admin console)");
+        }
+        if (c.cron() != null && !CronExpression.isValidExpression(c.cron())) {
+            throw RequestException.invalid("cron '" + c.cron() + "' is not a valid Quartz cron expression "
+                    + "(six or seven fields: seconds minutes hours day-of-month month day-of-week [year], e.g. '0 0/30 * * * ?')");
+        }
+        if (c.agentId() != null && c.agentId() < 0) {
+            throw RequestException.invalid("agentId must be a positive number");
+        }
+    }
+
+    private static String pick(String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+}

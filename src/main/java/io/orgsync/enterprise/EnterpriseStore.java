@@ -1,0 +1,59 @@
+package io.orgsync.enterprise;
+
+import io.orgsync.store.SecretCipher;
+import io.orgsync.store.Sql;
+
+import javax.sql.DataSource;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/** The SQL of {@code enterprise}, and the removal of everything stored for one. */
+final class EnterpriseStore {
+    private static final String COLUMNS = "corp_id, env, name, secret, cron, enabled, agent_id, created_at, updated_at";
+    private final DataSource ds;
+    private final SecretCipher cipher;
+
+    EnterpriseStore(DataSource ds, SecretCipher cipher) {
+        this.ds = ds;
+        this.cipher = cipher;
+    }
+
+    Optional<Enterprise> find(String corpId) throws SQLException {
+        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM enterprise WHERE corp_id = ?", this::row, corpId));
+    }
+
+    List<Enterprise> ofEnv(String env) throws SQLException {
+        return Sql.withConnection(ds, c -> Sql.query(c, "SELECT " + COLUMNS + " FROM enterprise WHERE env = ? ORDER BY corp_id", this::row, env));
+    }
+
+    void insert(Enterprise e) throws SQLException {
+        Sql.withConnection(ds, c -> Sql.update(c, "INSERT INTO enterprise (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                e.corpId(), e.env(), e.name(), cipher.seal(e.secret()), e.cron(), e.enabled(), e.agentId(), e.createdAt(), e.updatedAt()));
+    }
+
+    void update(Enterprise e) throws SQLException {
+        Sql.withConnection(ds, c -> Sql.update(c,
+                "UPDATE enterprise SET name = ?, secret = ?, cron = ?, enabled = ?, agent_id = ?, updated_at = ? WHERE corp_id = ?",
+                e.name(), cipher.seal(e.secret()), e.cron(), e.enabled(), e.agentId(), e.updatedAt(), e.corpId()));
+    }
+
+    /** Deletes the enterprise and all it owns, in one transaction. */
+    void deleteWithData(String corpId) throws SQLException {
+        Sql.inTransaction(ds, c -> {
+            for (String table : List.of("member_department", "member", "department", "sync_run", "resolve_miss", "resolve_budget", "enterprise")) {
+                Sql.update(c, "DELETE FROM " + table + " WHERE corp_id = ?", corpId);
+            }
+            return null;
+        });
+    }
+
+    private Enterprise row(ResultSet rs) throws SQLException {
+        String corpId = rs.getString("corp_id");
+        return new Enterprise(corpId, rs.getString("env"), rs.getString("name"), cipher.open(rs.getString("secret"), corpId),
+                rs.getString("cron"), rs.getBoolean("enabled"), Sql.nullableLong(rs, "agent_id"),
+                rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+
+}

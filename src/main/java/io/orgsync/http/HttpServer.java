@@ -1,0 +1,102 @@
+package io.orgsync.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.orgsync.common.RequestException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The Javalin server of a node. Feature packages hand in their routes; this class adds what
+ * every request shares: a trace id (from X-Request-Id or new) in the log context and the
+ * response, the JSON error model, request timings, and no stack trace ever in a response.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final Pattern TRACE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /** A feature's routes. */
+    public interface Routes {
+        void register(RoutesConfig routes);
+    }
+
+    private final Javalin app;
+
+    public HttpServer(String host, int port, MeterRegistry metrics, List<Routes> groups, boolean console) {
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = 1_000_000;
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            if (console) {
+                config.staticFiles.add(files -> {
+                    files.hostedPath = "/admin";
+                    files.directory = "/admin";
+                    files.location = Location.CLASSPATH;
+                });
+            }
+            RoutesConfig r = config.routes;
+            r.before(ctx -> {
+                String given = ctx.header("X-Request-Id");
+                String trace = given != null && TRACE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString().substring(0, 12);
+                MDC.put("traceId", trace);
+                ctx.header("X-Request-Id", trace);
+                ctx.attribute("timer", Timer.start(metrics));
+            });
+            r.after(ctx -> {
+                Timer.Sample sample = ctx.attribute("timer");
+                if (sample != null) {
+                    String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+                    sample.stop(metrics.timer("orgsync_http_request_seconds", "method", ctx.method().name(), "route", route,
+                            "status", String.valueOf(ctx.statusCode())));
+                }
+                MDC.remove("traceId");
+            });
+            r.exception(RequestException.class, (e, ctx) -> {
+                if (e.retryAfterSeconds() > 0) {
+                    ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+                }
+                error(ctx, e.status(), e.code(), e.getMessage());
+            });
+            r.exception(Exception.class, (e, ctx) -> {
+                log.error("Request {} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "unavailable", "internal error; the server log has the details under trace id " + MDC.get("traceId"));
+            });
+            r.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint")) {
+                    error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path());
+                }
+            });
+            r.error(405, ctx -> error(ctx, 405, "invalid_request", "method " + ctx.method() + " is not allowed on " + ctx.path()));
+            r.error(413, ctx -> error(ctx, 413, "invalid_request", "the body is too large (1 MB at most)"));
+            for (Routes group : groups) {
+                group.register(r);
+            }
+        });
+        app.start(host, port);
+    }
+
+    public static void error(Context ctx, int status, String code, String message) {
+        ctx.status(status).json(Map.of("error", Map.of("code", code, "message", message)));
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,10 @@
+package io.orgsync.member;
+
+import java.util.List;
+
+/** A member as the HTTP API shows it (SPEC "A member"). */
+public record Member(String corpId, String userid, String name, String mobile, String email, String position, int status,
+                     long mainDepartment, List<DepartmentRef> departments, String updatedAt) {
+    public record DepartmentRef(long id, String name) {
+    }
+}

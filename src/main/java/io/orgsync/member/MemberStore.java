@@ -1,0 +1,138 @@
+package io.orgsync.member;
+
+import io.orgsync.store.Sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The SQL of {@code member}, {@code member_department} and {@code department}. Writes take the
+ * caller's connection, so that a whole sync applies in one transaction.
+ */
+public final class MemberStore {
+    private static final int BATCH = 1000;
+
+    private MemberStore() {
+    }
+
+    /** Every member of the enterprise, departed ones included, with their departments. */
+    public static Map<String, StoredMember> loadForSync(Connection c, String corpId) throws SQLException {
+        Map<String, Set<Long>> memberships = new HashMap<>();
+        Sql.query(c, "SELECT userid, department_id FROM member_department WHERE corp_id = ?", rs -> {
+            memberships.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getLong(2));
+            return null;
+        }, corpId);
+        Map<String, StoredMember> out = new HashMap<>();
+        Sql.query(c, "SELECT userid, name, mobile, mobile_source, email, position, status, main_department, departed "
+                + "FROM member WHERE corp_id = ?", rs -> {
+            String userid = rs.getString("userid");
+            out.put(userid, new StoredMember(userid, rs.getString("name"), rs.getString("mobile"), rs.getString("mobile_source"),
+                    rs.getString("email"), rs.getString("position"), rs.getInt("status"), rs.getLong("main_department"),
+                    rs.getBoolean("departed"), memberships.getOrDefault(userid, Set.of())));
+            return null;
+        }, corpId);
+        return out;
+    }
+
+    public static Map<Long, StoredDepartment> departments(Connection c, String corpId) throws SQLException {
+        Map<Long, StoredDepartment> out = new HashMap<>();
+        Sql.query(c, "SELECT id, name, parent_id, sort_order FROM department WHERE corp_id = ?", rs -> {
+            out.put(rs.getLong(1), new StoredDepartment(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+            return null;
+        }, corpId);
+        return out;
+    }
+
+    public static void insertMembers(Connection c, String corpId, Collection<StoredMember> members, long now) throws SQLException {
+        batch(c, "INSERT INTO member (name, mobile, mobile_source, email, position, status, main_department, departed, updated_at, corp_id, userid) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", members, (ps, m) -> bindMember(ps, corpId, m, now));
+        insertMemberships(c, corpId, members);
+    }
+
+    public static void updateMembers(Connection c, String corpId, Collection<StoredMember> members, long now) throws SQLException {
+        batch(c, "UPDATE member SET name = ?, mobile = ?, mobile_source = ?, email = ?, position = ?, status = ?, main_department = ?, "
+                + "departed = ?, updated_at = ? WHERE corp_id = ? AND userid = ?", members, (ps, m) -> bindMember(ps, corpId, m, now));
+        batch(c, "DELETE FROM member_department WHERE corp_id = ? AND userid = ?", members, (ps, m) -> {
+            ps.setString(1, corpId);
+            ps.setString(2, m.userid());
+        });
+        insertMemberships(c, corpId, members);
+    }
+
+    public static void upsertDepartments(Connection c, String corpId, Collection<StoredDepartment> inserts,
+                                         Collection<StoredDepartment> updates, Collection<Long> deletes) throws SQLException {
+        batch(c, "INSERT INTO department (name, parent_id, sort_order, corp_id, id) VALUES (?, ?, ?, ?, ?)", inserts, (ps, d) -> bindDepartment(ps, corpId, d));
+        batch(c, "UPDATE department SET name = ?, parent_id = ?, sort_order = ? WHERE corp_id = ? AND id = ?", updates, (ps, d) -> bindDepartment(ps, corpId, d));
+        batch(c, "DELETE FROM department WHERE corp_id = ? AND id = ?", deletes, (ps, id) -> {
+            ps.setString(1, corpId);
+            ps.setLong(2, id);
+        });
+    }
+
+    private static void insertMemberships(Connection c, String corpId, Collection<StoredMember> members) throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        for (StoredMember m : members) {
+            for (long d : m.departments()) {
+                rows.add(new Object[]{m.userid(), d});
+            }
+        }
+        batch(c, "INSERT INTO member_department (corp_id, userid, department_id) VALUES (?, ?, ?)", rows, (ps, r) -> {
+            ps.setString(1, corpId);
+            ps.setString(2, (String) r[0]);
+            ps.setLong(3, (Long) r[1]);
+        });
+    }
+
+    private static void bindMember(PreparedStatement ps, String corpId, StoredMember m, long now) throws SQLException {
+        ps.setString(1, m.name());
+        ps.setString(2, m.mobile());
+        ps.setString(3, m.mobileSource());
+        ps.setString(4, m.email());
+        ps.setString(5, m.position());
+        ps.setInt(6, m.status());
+        ps.setLong(7, m.mainDepartment());
+        ps.setBoolean(8, m.departed());
+        ps.setLong(9, now);
+        ps.setString(10, corpId);
+        ps.setString(11, m.userid());
+    }
+
+    private static void bindDepartment(PreparedStatement ps, String corpId, StoredDepartment d) throws SQLException {
+        ps.setString(1, d.name());
+        ps.setLong(2, d.parentId());
+        ps.setLong(3, d.order());
+        ps.setString(4, corpId);
+        ps.setLong(5, d.id());
+    }
+
+    private interface Binder<T> {
+        void bind(PreparedStatement ps, T item) throws SQLException;
+    }
+
+    private static <T> void batch(Connection c, String sql, Collection<T> items, Binder<T> binder) throws SQLException {
+        if (items.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int n = 0;
+            for (T item : items) {
+                binder.bind(ps, item);
+                ps.addBatch();
+                if (++n % BATCH == 0) {
+                    ps.executeBatch();
+                }
+            }
+            if (n % BATCH != 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.orgsync.member;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Mobile numbers as SPEC defines them: mainland numbers (11 digits, 1[3-9]...) with or without
+ * +86 / 0086, spaces and dashes, stored as 11 digits; other numbers as +&lt;country&gt;&lt;digits&gt;
+ * with 6 to 15 digits. Anything else is not a mobile.
+ */
+public final class Mobile {
+    private static final Pattern MAINLAND = Pattern.compile("1[3-9]\\d{9}");
+    private static final Pattern INTERNATIONAL = Pattern.compile("\\+[1-9]\\d{5,14}");
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s-]");
+
+    private Mobile() {
+    }
+
+    public static Optional<String> normalise(String raw) {
+        if (raw == null || raw.length() > 40) {
+            return Optional.empty();
+        }
+        String s = SEPARATORS.matcher(raw).replaceAll("");
+        if (s.startsWith("00")) {
+            s = "+" + s.substring(2);
+        }
+        if (s.startsWith("+86") && MAINLAND.matcher(s.substring(3)).matches()) {
+            s = s.substring(3);
+        }
+        if (MAINLAND.matcher(s).matches() || (INTERNATIONAL.matcher(s).matches() && !s.startsWith("+86"))) {
+            return Optional.of(s);
+        }
+        return Optional.empty();
+    }
+}

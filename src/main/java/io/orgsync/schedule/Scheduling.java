@@ -1,0 +1,286 @@
+package io.orgsync.schedule;
+
+import io.orgsync.common.RequestException;
+import io.orgsync.enterprise.Enterprise;
+import io.orgsync.enterprise.EnterpriseJobs;
+import io.orgsync.store.Database;
+import io.orgsync.sync.RunStore;
+import io.orgsync.sync.SyncRunner;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.SchedulerRepository;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.quartz.utils.DBConnectionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.UUID;
+
+/**
+ * The Quartz scheduler of this node and the sync jobs in it: one durable job per enterprise
+ * (recovery requested, so that a survivor re-runs the job of a node that died mid-sync) with a
+ * cron trigger. A node whose scheduler is disabled creates the scheduler but never starts it:
+ * it can still pause, resume and trigger jobs in the shared tables, and runs none.
+ */
+public final class Scheduling implements EnterpriseJobs, AutoCloseable {
+    public static final String GROUP = "orgsync-sync";
+    /** Enterprises are Chinese companies: their cron expressions mean Beijing time. */
+    public static final TimeZone CRON_ZONE = TimeZone.getTimeZone("Asia/Shanghai");
+    private static final Logger log = LoggerFactory.getLogger(Scheduling.class);
+
+    private final Scheduler scheduler;
+    private final RunStore runs;
+    private final boolean executes;
+    private final String dataSourceName;
+
+    /** What the scheduler needs from the settings. */
+    public record Config(String schedulerName, String instanceId, int threads, boolean executes,
+                         String dbUrl, String dbUser, String dbPassword) {
+        @Override
+        public String toString() {
+            return "Config[" + schedulerName + ", " + instanceId + ", threads=" + threads + ", executes=" + executes + "]";
+        }
+    }
+
+    public Scheduling(Config config, RunStore runs) throws SchedulerException {
+        this.runs = runs;
+        this.executes = config.executes();
+        this.dataSourceName = "orgsync-" + config.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 6);
+        // its own pool: threadCount + 3 connections, never shared with sync transactions (Quartz #957)
+        int poolSize = (config.executes() ? config.threads() : 1) + 3;
+        Database quartzDb = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), false, "quartz-" + config.instanceId(), poolSize);
+        DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new PooledConnectionProvider(quartzDb));
+
+        Properties p = baseProperties();
+        p.setProperty("org.quartz.scheduler.instanceName", config.schedulerName());
+        p.setProperty("org.quartz.scheduler.instanceId", config.instanceId());
+        p.setProperty("org.quartz.jobStore.dataSource", dataSourceName);
+        if (config.executes()) {
+            p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(config.threads()));
+        } else {
+            p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.ZeroSizeThreadPool");
+            p.remove("org.quartz.threadPool.threadCount");
+            p.remove("org.quartz.threadPool.makeThreadsDaemons");
+        }
+        this.scheduler = new StdSchedulerFactory(p).getScheduler();
+        // several nodes of one environment may live in one JVM (tests): keep each its own
+        SchedulerRepository.getInstance().remove(config.schedulerName());
+    }
+
+    private static Properties baseProperties() {
+        Properties p = new Properties();
+        Path local = Path.of("quartz.properties");
+        try (InputStream in = Files.exists(local) ? Files.newInputStream(local)
+                : Scheduling.class.getClassLoader().getResourceAsStream("quartz.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("quartz.properties is missing from the jar");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read quartz.properties: " + e.getMessage(), e);
+        }
+        return p;
+    }
+
+    /** Starts executing jobs (only on nodes whose scheduler is enabled). */
+    public void start(SyncRunner runner) throws SchedulerException {
+        scheduler.setJobFactory((bundle, s) -> new SyncJob(runner));
+        if (executes) {
+            scheduler.start();
+        }
+    }
+
+    public boolean executes() {
+        return executes;
+    }
+
+    public boolean started() {
+        try {
+            return scheduler.isStarted() && !scheduler.isInStandbyMode() && !scheduler.isShutdown();
+        } catch (SchedulerException e) {
+            return false;
+        }
+    }
+
+    /** Stops taking new jobs while staying in the cluster (check-ins and recovery go on): for fencing. */
+    public void standby() throws SchedulerException {
+        if (executes && !scheduler.isInStandbyMode()) {
+            scheduler.standby();
+        }
+    }
+
+    public void resumeTaking() throws SchedulerException {
+        if (executes && scheduler.isInStandbyMode()) {
+            scheduler.start();
+        }
+    }
+
+    public boolean inStandby() throws SchedulerException {
+        return scheduler.isInStandbyMode();
+    }
+
+    @Override
+    public void scheduleOrUpdate(Enterprise e) {
+        JobKey job = JobKey.jobKey(e.corpId(), GROUP);
+        TriggerKey triggerKey = TriggerKey.triggerKey(e.corpId(), GROUP);
+        try {
+            if (!scheduler.checkExists(job)) {
+                scheduler.addJob(JobBuilder.newJob(SyncJob.class).withIdentity(job).storeDurably().requestRecovery()
+                        .withDescription("sync of " + e.corpId()).build(), false);
+            }
+            Trigger existing = scheduler.getTrigger(triggerKey);
+            if (!e.enabled()) {
+                if (existing != null) {
+                    scheduler.unscheduleJob(triggerKey);
+                }
+                return;
+            }
+            CronTrigger trigger = TriggerBuilder.newTrigger().withIdentity(triggerKey).forJob(job)
+                    .withSchedule(CronScheduleBuilder.cronSchedule(CronSpread.spread(e.cron(), e.corpId()))
+                            .inTimeZone(CRON_ZONE).withMisfireHandlingInstructionFireAndProceed())
+                    .usingJobData("cron", e.cron())
+                    .build();
+            if (existing == null) {
+                scheduler.scheduleJob(trigger);
+            } else if (!(existing instanceof CronTrigger cron) || !e.cron().equals(cron.getJobDataMap().getString("cron"))) {
+                boolean paused = scheduler.getTriggerState(triggerKey) == Trigger.TriggerState.PAUSED;
+                scheduler.rescheduleJob(triggerKey, trigger);
+                if (paused) {
+                    scheduler.pauseTrigger(triggerKey);
+                }
+            }
+        } catch (SchedulerException ex) {
+            throw new IllegalStateException("could not schedule the sync of " + e.corpId() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public void remove(String corpId) {
+        try {
+            scheduler.deleteJob(JobKey.jobKey(corpId, GROUP));
+        } catch (SchedulerException ex) {
+            throw new IllegalStateException("could not remove the job of " + corpId + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Makes the jobs match the environment's enterprises: missing jobs created, orphans removed. */
+    public void reconcile(Collection<Enterprise> enterprises) throws SchedulerException {
+        Set<String> wanted = new HashSet<>();
+        for (Enterprise e : enterprises) {
+            wanted.add(e.corpId());
+            scheduleOrUpdate(e);
+        }
+        for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+            if (!wanted.contains(key.getName())) {
+                log.info("Removing the job of {}: no such enterprise in this environment", key.getName());
+                scheduler.deleteJob(key);
+            }
+        }
+    }
+
+    public JobView pause(String corpId) throws SchedulerException, SQLException {
+        scheduler.pauseJob(existing(corpId));
+        return view(corpId);
+    }
+
+    public JobView resume(String corpId) throws SchedulerException, SQLException {
+        scheduler.resumeJob(existing(corpId));
+        return view(corpId);
+    }
+
+    /**
+     * Fires the job now. Quartz would fire a paused job too (the one-shot trigger is not paused),
+     * so a paused job needs {@code force}; a running one is refused, it would only queue up.
+     */
+    public JobView trigger(String corpId, boolean force) throws SchedulerException, SQLException {
+        JobKey key = existing(corpId);
+        if (runs.running(corpId)) {
+            throw RequestException.conflict("the job of " + corpId + " is running; wait for the run to finish");
+        }
+        if (!force && "PAUSED".equals(state(corpId))) {
+            throw RequestException.conflict("the job of " + corpId + " is paused; resume it, or trigger with ?force=true to run it once anyway");
+        }
+        scheduler.triggerJob(key);
+        return view(corpId);
+    }
+
+    public void pauseAll() throws SchedulerException {
+        scheduler.pauseAll();
+    }
+
+    public void resumeAll() throws SchedulerException {
+        scheduler.resumeAll();
+    }
+
+    public List<JobView> jobs(Collection<Enterprise> enterprises) throws SchedulerException, SQLException {
+        List<JobView> out = new ArrayList<>();
+        for (Enterprise e : enterprises) {
+            out.add(view(e.corpId()));
+        }
+        return out;
+    }
+
+    public JobView view(String corpId) throws SchedulerException, SQLException {
+        CronTrigger cron = (CronTrigger) scheduler.getTrigger(TriggerKey.triggerKey(corpId, GROUP));
+        return new JobView(corpId, state(corpId), cron == null ? null : cron.getJobDataMap().getString("cron"),
+                cron == null || cron.getNextFireTime() == null ? null : cron.getNextFireTime().getTime(),
+                cron == null || cron.getPreviousFireTime() == null ? null : cron.getPreviousFireTime().getTime(),
+                runs.last(corpId).orElse(null));
+    }
+
+    /** RUNNING is read from the run rows, which every node sees, not from this node's own threads. */
+    private String state(String corpId) throws SchedulerException, SQLException {
+        if (runs.running(corpId)) {
+            return "RUNNING";
+        }
+        Trigger.TriggerState state = scheduler.getTriggerState(TriggerKey.triggerKey(corpId, GROUP));
+        return switch (state) {
+            case NORMAL, BLOCKED, COMPLETE -> "NORMAL";
+            case ERROR -> "ERROR";
+            case PAUSED, NONE -> "PAUSED";
+        };
+    }
+
+    private JobKey existing(String corpId) throws SchedulerException {
+        JobKey key = JobKey.jobKey(corpId, GROUP);
+        if (!scheduler.checkExists(key)) {
+            throw RequestException.notFound("unknown_corp", "no sync job for " + corpId + " in this environment");
+        }
+        return key;
+    }
+
+    @Override
+    public void close() {
+        try {
+            scheduler.shutdown(true);
+        } catch (SchedulerException e) {
+            log.warn("Scheduler shutdown: {}", e.getMessage());
+        }
+        try {
+            DBConnectionManager.getInstance().shutdown(dataSourceName);
+        } catch (SQLException e) {
+            log.warn("Quartz pool shutdown: {}", e.getMessage());
+        }
+    }
+}

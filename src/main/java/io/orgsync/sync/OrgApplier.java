@@ -1,0 +1,124 @@
+package io.orgsync.sync;
+
+import io.orgsync.member.MemberStore;
+import io.orgsync.member.Mobile;
+import io.orgsync.member.StoredDepartment;
+import io.orgsync.member.StoredMember;
+import io.orgsync.store.Sql;
+import io.orgsync.wecom.WecomDepartment;
+import io.orgsync.wecom.WecomMember;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Brings the stored org to a fetched one in a single transaction, so that readers see the old
+ * org or the new one and never a mix, and a failure leaves every row as it was. Inside that
+ * transaction it first checks that its run is still the enterprise's current one (a node that
+ * stalled past Quartz's failure detection must not write over a newer run), then writes only
+ * the differences.
+ */
+final class OrgApplier {
+    private final DataSource ds;
+
+    OrgApplier(DataSource ds) {
+        this.ds = ds;
+    }
+
+    SyncCounts apply(String corpId, long runId, FetchedOrg fetched, double maxRemovalRatio, long now) throws SQLException, SyncFailure {
+        try {
+            return Sql.inTransaction(ds, c -> {
+                if (!RunStore.isCurrent(c, corpId, runId)) {
+                    throw new Abort(new SyncFailure(SyncFailure.Reason.SUPERSEDED,
+                            "superseded: a newer run of this enterprise started while this one was fetching; nothing was applied"));
+                }
+                Map<String, StoredMember> before = MemberStore.loadForSync(c, corpId);
+                List<StoredMember> inserts = new ArrayList<>();
+                List<StoredMember> updates = new ArrayList<>();
+                for (WecomMember m : fetched.members().values()) {
+                    StoredMember old = before.get(m.userid());
+                    StoredMember now0 = stored(m, old);
+                    if (old == null) {
+                        inserts.add(now0);
+                    } else if (!old.sameAs(now0)) {
+                        updates.add(now0);
+                    }
+                }
+                int active = 0;
+                List<StoredMember> departures = new ArrayList<>();
+                for (StoredMember old : before.values()) {
+                    if (old.departed()) {
+                        continue;
+                    }
+                    active++;
+                    boolean inVanished = old.departments().stream().anyMatch(d -> fetched.vanished().contains(d.intValue()));
+                    if (!fetched.members().containsKey(old.userid()) && !inVanished) {
+                        departures.add(new StoredMember(old.userid(), old.name(), old.mobile(), old.mobileSource(), old.email(),
+                                old.position(), old.status(), old.mainDepartment(), true, old.departments()));
+                    }
+                }
+                if (active > 0 && departures.size() > maxRemovalRatio * active) {
+                    throw new Abort(new SyncFailure(SyncFailure.Reason.REFUSED, String.format(
+                            "refused: this sync would remove %d of %d members (%.0f%%), above ORGSYNC_MAX_REMOVAL_RATIO %.0f%%. "
+                                    + "Check the app's visible range in WeCom; if the removal is real, raise the ratio for one run.",
+                            departures.size(), active, 100.0 * departures.size() / active, 100 * maxRemovalRatio)));
+                }
+                updates.addAll(departures);
+                applyDepartments(c, corpId, fetched);
+                MemberStore.insertMembers(c, corpId, inserts, now);
+                MemberStore.updateMembers(c, corpId, updates, now);
+                return new SyncCounts(inserts.size(), updates.size() - departures.size(), departures.size());
+            });
+        } catch (Abort a) {
+            throw a.failure;
+        }
+    }
+
+    private static void applyDepartments(java.sql.Connection c, String corpId, FetchedOrg fetched) throws SQLException {
+        Map<Long, StoredDepartment> before = MemberStore.departments(c, corpId);
+        List<StoredDepartment> inserts = new ArrayList<>();
+        List<StoredDepartment> updates = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        for (WecomDepartment d : fetched.departments()) {
+            StoredDepartment now = new StoredDepartment(d.id(), d.name(), d.parentId(), d.order());
+            seen.add(now.id());
+            StoredDepartment old = before.get(now.id());
+            if (old == null) {
+                inserts.add(now);
+            } else if (!old.equals(now)) {
+                updates.add(now);
+            }
+        }
+        List<Long> deletes = before.keySet().stream().filter(id -> !seen.contains(id)).toList();
+        MemberStore.upsertDepartments(c, corpId, inserts, updates, deletes);
+    }
+
+    /** The row for a fetched member; a mobile the upstream hides keeps the value learned before. */
+    private static StoredMember stored(WecomMember m, StoredMember old) {
+        String mobile = Mobile.normalise(m.mobile()).orElse(null);
+        String source = mobile == null ? null : "sync";
+        if (mobile == null && old != null && old.mobile() != null) {
+            mobile = old.mobile();
+            source = old.mobileSource();
+        }
+        Set<Long> departments = new HashSet<>();
+        m.departments().forEach(d -> departments.add((long) d));
+        return new StoredMember(m.userid(), m.name(), mobile, source, m.email(), m.position(), m.status(), m.mainDepartment(),
+                false, departments);
+    }
+
+    /** Carries a {@link SyncFailure} out of the transaction lambda, which rolls back on the way. */
+    private static final class Abort extends RuntimeException {
+        final SyncFailure failure;
+
+        Abort(SyncFailure failure) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.orgsync.sync;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.orgsync.alert.Alert;
+import io.orgsync.alert.Alerts;
+import io.orgsync.enterprise.Enterprise;
+import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.upstream.UpstreamClient;
+import io.orgsync.wecom.WecomClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import javax.sql.DataSource;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * One sync of one enterprise: claim the run, fetch everything, apply it all at once, record
+ * the outcome. Quartz makes sure one node at a time calls this for a given enterprise; the
+ * run claim makes sure a node that lost that guarantee cannot write.
+ */
+public final class SyncRunner {
+    private static final Logger log = LoggerFactory.getLogger(SyncRunner.class);
+
+    /** What a run needs beyond its collaborators. */
+    public record Options(String instanceId, URI wecomBaseUrl, double departmentRate, double maxRemovalRatio, Duration deadline) {
+    }
+
+    private final RunStore runs;
+    private final OrgApplier applier;
+    private final OrgFetcher fetcher;
+    private final EnterpriseService enterprises;
+    private final UpstreamClient upstream;
+    private final Alerts alerts;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final Options options;
+
+    public SyncRunner(DataSource ds, EnterpriseService enterprises, UpstreamClient upstream, Alerts alerts, MeterRegistry metrics,
+                      Clock clock, Options options) {
+        this.runs = new RunStore(ds);
+        this.applier = new OrgApplier(ds);
+        this.fetcher = new OrgFetcher(clock, options.departmentRate());
+        this.enterprises = enterprises;
+        this.upstream = upstream;
+        this.alerts = alerts;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.options = options;
+    }
+
+    public RunStore runs() {
+        return runs;
+    }
+
+    public Run run(String corpId, SyncProgress progress) throws Exception {
+        Enterprise enterprise = enterprises.find(corpId);
+        long started = clock.millis();
+        long runId = runs.start(corpId, options.instanceId(), started);
+        MDC.put("traceId", "sync-" + corpId + "-" + runId);
+        Timer.Sample sample = Timer.start(metrics);
+        RunStatus status = RunStatus.FAILED;
+        SyncCounts counts = SyncCounts.NONE;
+        int departments = 0;
+        int calls = 0;
+        String error = null;
+        try {
+            log.info("Sync of {} started (run {})", corpId, runId);
+            WecomClient client = new WecomClient(upstream, options.wecomBaseUrl(), corpId, enterprise.secret());
+            FetchedOrg fetched = fetcher.fetch(client, started + options.deadline().toMillis(), progress);
+            departments = fetched.departments().size();
+            calls = fetched.upstreamCalls();
+            counts = applier.apply(corpId, runId, fetched, options.maxRemovalRatio(), clock.millis());
+            status = RunStatus.SUCCEEDED;
+            log.info("Sync of {} succeeded: {} departments, {} members fetched, +{} ~{} -{}", corpId, departments,
+                    fetched.members().size(), counts.added(), counts.updated(), counts.removed());
+        } catch (SyncFailure e) {
+            status = switch (e.reason) {
+                case REFUSED -> RunStatus.REFUSED;
+                case SUPERSEDED -> RunStatus.ABANDONED;
+                case DEADLINE -> RunStatus.FAILED;
+            };
+            error = e.getMessage();
+        } catch (Exception e) {
+            error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        } finally {
+            runs.finish(runId, status, clock.millis(), departments, counts, calls, error);
+            sample.stop(metrics.timer("orgsync_sync_duration_seconds", "corp", corpId));
+            metrics.counter("orgsync_sync_runs_total", "corp", corpId, "outcome", status.name()).increment();
+            MDC.remove("traceId");
+        }
+        if (status == RunStatus.FAILED || status == RunStatus.REFUSED) {
+            log.warn("Sync of {} {}: {}", corpId, status, error);
+            alerts.raise(new Alert(status == RunStatus.REFUSED ? "sync_refused" : "sync_failed", corpId,
+                    "The sync of " + enterprise.name() + " (" + corpId + ") " + (status == RunStatus.REFUSED ? "was refused" : "failed")
+                            + " in run " + runId + ": " + error + " The stored org is unchanged."));
+        }
+        return runs.find(runId).orElseThrow();
+    }
+}
