@@ -36,6 +36,19 @@ public final class Main {
                 return ServeCommand.run(options);
             }
         });
+        COMMANDS.put("demo", new Command() {
+            public String summary() {
+                return "zero set-up tour: simulator, 3 enterprises, one sync each, sample lookups (--once to exit)";
+            }
+
+            public String usage() {
+                return DemoCommand.USAGE;
+            }
+
+            public int run(Map<String, String> options) throws Exception {
+                return DemoCommand.run(options);
+            }
+        });
         COMMANDS.put("migrate", new Command() {
             public String summary() {
                 return "apply the database schema and exit";

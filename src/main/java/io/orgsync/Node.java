@@ -14,7 +14,14 @@ import io.orgsync.config.Settings;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseJobs;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.http.AccessRules;
 import io.orgsync.http.HealthRoutes;
+import io.orgsync.member.LookupRoutes;
+import io.orgsync.member.MemberQueries;
+import io.orgsync.miniapp.MiniAppService;
+import io.orgsync.miniapp.WxaCodeRoutes;
+import io.orgsync.resolve.ResolveRoutes;
+import io.orgsync.resolve.ResolveService;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.MetricsRoutes;
 import io.orgsync.schedule.Scheduling;
@@ -50,6 +57,9 @@ public final class Node implements AutoCloseable {
     public final Scheduling scheduling;
     public final EnterpriseService enterprises;
     public final SyncRunner runner;
+    public final MemberQueries members;
+    public final MiniAppService miniApps;
+    public final ResolveService resolver;
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -83,7 +93,12 @@ public final class Node implements AutoCloseable {
                 settings.instanceId(), settings.syncThreads(), settings.schedulerEnabled(), settings.dbUrl(), settings.dbUser(),
                 settings.dbPassword()), runs));
         EnterpriseJobs jobs = scheduling != null ? scheduling : readOnlyJobs();
-        this.enterprises = new EnterpriseService(db.dataSource(), new SecretCipher(settings.secretKey()), jobs, clock, settings.env());
+        SecretCipher cipher = new SecretCipher(settings.secretKey());
+        this.enterprises = new EnterpriseService(db.dataSource(), cipher, jobs, clock, settings.env());
+        this.members = new MemberQueries(db.dataSource());
+        this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, settings.wechatBaseUrl());
+        this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, settings.wecomBaseUrl(), alerts, metrics,
+                clock, settings.resolveBudgetRatio(), settings.resolveRate());
         this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, new SyncRunner.Options(
                 settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
         if (scheduling != null) {
@@ -91,6 +106,10 @@ public final class Node implements AutoCloseable {
             scheduling.start(runner);
         }
         List<HttpServer.Routes> routes = List.of(
+                new AccessRules(settings.apiToken(), settings.readOnly()),
+                new LookupRoutes(members, metrics),
+                new ResolveRoutes(resolver),
+                new WxaCodeRoutes(miniApps),
                 new HealthRoutes(db, settings.schedulerEnabled(), () -> scheduling != null && scheduling.started(),
                         settings.instanceId(), settings.env(), version()),
                 new MetricsRoutes(metrics));

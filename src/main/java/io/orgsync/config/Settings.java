@@ -42,7 +42,8 @@ public record Settings(
         Duration syncDeadline,
         Duration tokenWait,
         Duration tokenRefreshAhead,
-        Duration upstreamTimeout) {
+        Duration upstreamTimeout,
+        double resolveRate) {
 
     public enum LogFormat { TEXT, JSON }
 
@@ -121,7 +122,8 @@ public record Settings(
                 Duration.ofSeconds(s.integer("ORGSYNC_SYNC_DEADLINE_SECONDS", 1800, 10, 86_400)),
                 Duration.ofMillis(s.integer("ORGSYNC_TOKEN_WAIT_MS", 5000, 100, 120_000)),
                 Duration.ofSeconds(s.integer("ORGSYNC_TOKEN_REFRESH_AHEAD_SECONDS", 900, 0, 3600)),
-                Duration.ofMillis(s.integer("ORGSYNC_UPSTREAM_TIMEOUT_MS", 10_000, 100, 300_000)));
+                Duration.ofMillis(s.integer("ORGSYNC_UPSTREAM_TIMEOUT_MS", 10_000, 100, 300_000)),
+                s.decimal("ORGSYNC_RESOLVE_RATE", 5, 0, 1000));
         s.throwIfProblems();
         return settings;
     }
@@ -169,7 +171,7 @@ public record Settings(
                 + ", smtpHost=" + smtpHost + ", smtpPort=" + smtpPort + ", smtpFrom=" + smtpFrom
                 + ", secretKey=" + (secretKey == null ? "unset" : "set") + ", logFormat=" + logFormat
                 + ", syncDeadline=" + syncDeadline + ", tokenWait=" + tokenWait + ", tokenRefreshAhead=" + tokenRefreshAhead
-                + ", upstreamTimeout=" + upstreamTimeout + "]";
+                + ", upstreamTimeout=" + upstreamTimeout + ", resolveRate=" + resolveRate + "]";
     }
 
     /** JDBC URLs may carry a password parameter; it never reaches a log line. */

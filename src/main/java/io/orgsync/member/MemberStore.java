@@ -42,6 +42,17 @@ public final class MemberStore {
         return out;
     }
 
+    /** One member with its departments, locked for the caller's transaction. */
+    public static java.util.Optional<StoredMember> findForUpdate(Connection c, String corpId, String userid) throws SQLException {
+        Set<Long> departments = new HashSet<>(Sql.query(c, "SELECT department_id FROM member_department WHERE corp_id = ? AND userid = ?",
+                rs -> rs.getLong(1), corpId, userid));
+        return Sql.one(c, "SELECT userid, name, mobile, mobile_source, email, position, status, main_department, departed "
+                + "FROM member WHERE corp_id = ? AND userid = ? FOR UPDATE", rs -> new StoredMember(rs.getString("userid"),
+                rs.getString("name"), rs.getString("mobile"), rs.getString("mobile_source"), rs.getString("email"),
+                rs.getString("position"), rs.getInt("status"), rs.getLong("main_department"), rs.getBoolean("departed"), departments),
+                corpId, userid);
+    }
+
     public static Map<Long, StoredDepartment> departments(Connection c, String corpId) throws SQLException {
         Map<Long, StoredDepartment> out = new HashMap<>();
         Sql.query(c, "SELECT id, name, parent_id, sort_order FROM department WHERE corp_id = ?", rs -> {

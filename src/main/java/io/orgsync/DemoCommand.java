@@ -1,0 +1,253 @@
+package io.orgsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orgsync.config.Settings;
+import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.simulator.Simulator;
+import io.orgsync.sync.Run;
+import io.orgsync.sync.RunStatus;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * {@code orgsync demo}: a zero set-up tour. A fresh embedded database under ./data/demo, the
+ * simulator in-process with three generated enterprises and a mini-program app, one sync of
+ * each with progress, a summary, sample lookups and curl lines; then it keeps serving.
+ */
+final class DemoCommand {
+    static final String USAGE = """
+            Usage: java -jar orgsync.jar demo [--once] [--port N]
+
+            Runs the zero set-up tour: embedded database under ./data/demo (fresh each run), the upstream
+            simulator in-process, 3 generated enterprises (about 1,500 members) and a mini-program app,
+            one sync of each with progress, a summary table and sample curl lines. Then it serves on
+            --port (default 8080) until Ctrl-C. --once exits after the summary and a few sample lookups:
+            0 when everything worked, 1 otherwise.
+            """;
+    static final String ADMIN_TOKEN = "demo-admin-token-change-me";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<DemoCorp> CORPS = List.of(
+            new DemoCorp("wwdemo-alpha", "Alpha 科技", 30, 400, true),
+            new DemoCorp("wwdemo-beta", "Beta 物流", 45, 500, true),
+            new DemoCorp("wwdemo-gamma", "Gamma 零售 (app created after 2022-06-20)", 60, 600, false));
+    private static final String APP_ID = "wxdemoapp";
+
+    private record DemoCorp(String corpId, String name, int departments, int members, boolean mobileVisible) {
+        String secret() {
+            return "demo-secret-" + corpId;
+        }
+    }
+
+    private DemoCommand() {
+    }
+
+    static int run(Map<String, String> options) throws Exception {
+        for (String key : options.keySet()) {
+            if (!key.equals("once") && !key.equals("port")) {
+                throw new IllegalArgumentException("unknown option --" + key);
+            }
+        }
+        boolean once = options.containsKey("once");
+        String port = options.getOrDefault("port", "8080");
+        PrintStream out = System.out;
+        Path dir = Path.of("data", "demo");
+        wipe(dir);
+        Files.createDirectories(dir);
+
+        try (Simulator sim = Simulator.start(0)) {
+            HttpClient http = HttpClient.newHttpClient();
+            for (DemoCorp c : CORPS) {
+                post(http, sim.baseUrl() + "/__sim/corps", Map.of("corpId", c.corpId, "name", c.name, "secret", c.secret(),
+                        "departments", c.departments, "members", c.members, "seed", 2026, "mobileVisible", c.mobileVisible));
+            }
+            post(http, sim.baseUrl() + "/__sim/apps", Map.of("appId", APP_ID, "secret", "demo-app-secret"));
+            out.println("orgsync demo: simulator on " + sim.baseUrl() + ", 3 enterprises, embedded database in " + dir);
+
+            Map<String, String> env = new HashMap<>();
+            env.put("ORGSYNC_DB_URL", "jdbc:h2:file:./data/demo/orgsync");
+            env.put("ORGSYNC_HTTP_PORT", port);
+            env.put("ORGSYNC_ENV", "demo");
+            env.put("ORGSYNC_INSTANCE_ID", "demo-node");
+            env.put("ORGSYNC_ADMIN_TOKEN", ADMIN_TOKEN);
+            env.put("ORGSYNC_WECOM_BASE_URL", sim.baseUrl());
+            env.put("ORGSYNC_WECHAT_BASE_URL", sim.baseUrl());
+            env.put("ORGSYNC_ALERT_WEBHOOK", sim.baseUrl() + "/cgi-bin/webhook/send?key=demo");
+            env.put("ORGSYNC_DEPT_RATE", "20");
+            env.put("ORGSYNC_SECRET_KEY", "demo-secret-key-not-for-production");
+            try (Node node = Node.start(Settings.from(env, new Properties()), Clock.systemUTC())) {
+                for (DemoCorp c : CORPS) {
+                    node.enterprises.put(c.corpId, new EnterpriseChange(c.name, c.secret(), "0 0 * * * ?", true, 1000002L));
+                }
+                node.miniApps.put(APP_ID, "Demo mini-program", "demo-app-secret", "stable");
+                List<Run> runs = syncAll(node, out);
+                boolean ok = runs.stream().allMatch(r -> r.status() == RunStatus.SUCCEEDED);
+                summary(node, runs, out);
+                String base = "http://127.0.0.1:" + node.http.port();
+                ok &= sampleLookups(http, sim, base, out);
+                curlLines(sim, base, out);
+                if (once) {
+                    out.println(ok ? "demo --once: everything worked." : "demo --once: something failed (see above).");
+                    return ok ? 0 : 1;
+                }
+                out.println("Serving on " + base + " (console: " + base + "/admin/, token " + ADMIN_TOKEN + "). Ctrl-C stops.");
+                CountDownLatch stop = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                stop.await();
+                return 0;
+            }
+        }
+    }
+
+    /** One sync of each enterprise, in parallel, drawing a progress bar per enterprise. */
+    private static List<Run> syncAll(Node node, PrintStream out) throws Exception {
+        boolean tty = System.console() != null;
+        Map<String, int[]> progress = new ConcurrentHashMap<>();
+        CORPS.forEach(c -> progress.put(c.corpId, new int[]{0, c.departments}));
+        Object lock = new Object();
+        int[] printedQuarter = new int[CORPS.size()];
+        if (tty) {
+            CORPS.forEach(c -> out.println());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(CORPS.size());
+        try {
+            List<Future<Run>> futures = new ArrayList<>();
+            for (DemoCorp c : CORPS) {
+                futures.add(pool.submit(() -> node.runner.run(c.corpId, (corpId, done, total) -> {
+                    synchronized (lock) {
+                        progress.put(corpId, new int[]{done, total});
+                        if (tty) {
+                            out.print("\033[" + CORPS.size() + "A");
+                            for (DemoCorp d : CORPS) {
+                                int[] p = progress.get(d.corpId);
+                                out.printf("\r\033[2K  %-14s %s %3d/%d departments%n", d.corpId, bar(p[0], p[1]), p[0], p[1]);
+                            }
+                        } else {
+                            int i = CORPS.indexOf(CORPS.stream().filter(d -> d.corpId.equals(corpId)).findFirst().orElseThrow());
+                            int quarter = done * 4 / Math.max(1, total);
+                            if (quarter > printedQuarter[i]) {
+                                printedQuarter[i] = quarter;
+                                out.printf("  %-14s %s %3d/%d departments%n", corpId, bar(done, total), done, total);
+                            }
+                        }
+                    }
+                })));
+            }
+            List<Run> runs = new ArrayList<>();
+            for (Future<Run> f : futures) {
+                runs.add(f.get());
+            }
+            return runs;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static String bar(int done, int total) {
+        int width = 30;
+        int filled = total == 0 ? width : done * width / total;
+        return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
+    }
+
+    private static void summary(Node node, List<Run> runs, PrintStream out) throws Exception {
+        out.println();
+        out.printf("%-16s %-44s %11s %8s %15s %8s %-10s%n", "enterprise", "name", "departments", "members", "upstream calls", "seconds", "status");
+        for (Run r : runs) {
+            DemoCorp c = CORPS.stream().filter(d -> d.corpId.equals(r.corpId())).findFirst().orElseThrow();
+            double seconds = (r.finishedAt() - r.startedAt()) / 1000.0;
+            out.printf("%-16s %-44s %11d %8d %15d %8.1f %-10s%n", r.corpId(), c.name, r.departments(),
+                    node.members.activeCount(r.corpId()), r.upstreamCalls(), seconds, r.status() + (r.error() == null ? "" : ": " + r.error()));
+        }
+        out.println();
+    }
+
+    /** Looks up a few real mobiles over HTTP, and resolves one the post-2022 app could not see. */
+    private static boolean sampleLookups(HttpClient http, Simulator sim, String base, PrintStream out) throws Exception {
+        boolean ok = true;
+        out.println("Sample lookups:");
+        for (DemoCorp c : CORPS) {
+            JsonNode truth = get(http, sim.baseUrl() + "/__sim/corps/" + c.corpId + "/export");
+            JsonNode member = truth.path("members").get(3);
+            String mobile = member.path("mobile").asText();
+            HttpResponse<String> r;
+            if (c.mobileVisible) {
+                r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/members/by-mobile/" + mobile.replace(" ", ""))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                out.printf("  GET  by-mobile %-16s -> %d %s%n", mobile, r.statusCode(), brief(r.body()));
+            } else {
+                // the app of this enterprise cannot see mobiles: a real-time resolve learns it
+                r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/members/resolve"))
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("corpId", c.corpId, "mobile", mobile))))
+                        .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+                out.printf("  POST resolve   %-16s -> %d %s%n", mobile, r.statusCode(), brief(r.body()));
+            }
+            ok &= r.statusCode() == 200 && r.body().contains(member.path("userid").asText());
+        }
+        HttpResponse<byte[]> code = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/miniapps/" + APP_ID + "/wxacode?scene=demo%3D1"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        out.printf("  GET  wxacode scene=demo=1 -> %d %s, %d bytes%n", code.statusCode(),
+                code.headers().firstValue("Content-Type").orElse("?"), code.body().length);
+        ok &= code.statusCode() == 200;
+        out.println();
+        return ok;
+    }
+
+    private static void curlLines(Simulator sim, String base, PrintStream out) {
+        out.println("Try it:");
+        out.println("  curl " + base + "/api/v1/members/by-mobile/<mobile from a member>");
+        out.println("  curl -X POST " + base + "/api/v1/members/resolve -H 'Content-Type: application/json' \\");
+        out.println("       -d '{\"corpId\":\"wwdemo-gamma\",\"mobile\":\"<a mobile from " + sim.baseUrl() + "/__sim/corps/wwdemo-gamma/export>\"}'");
+        out.println("  curl -o code.jpg '" + base + "/api/v1/miniapps/" + APP_ID + "/wxacode?scene=order%3D42&width=430'");
+        out.println("  curl -H 'Authorization: Bearer " + ADMIN_TOKEN + "' " + base + "/admin/api/jobs");
+        out.println("  curl -X POST -H 'Authorization: Bearer " + ADMIN_TOKEN + "' " + base + "/admin/api/jobs/wwdemo-alpha/pause");
+        out.println("  curl -X POST -H 'Authorization: Bearer " + ADMIN_TOKEN + "' '" + base + "/admin/api/jobs/wwdemo-alpha/trigger?force=true'");
+        out.println("  curl " + base + "/health    curl " + base + "/metrics");
+        out.println();
+    }
+
+    private static String brief(String body) {
+        return body.length() > 110 ? body.substring(0, 110) + "..." : body;
+    }
+
+    private static JsonNode get(HttpClient http, String url) throws IOException, InterruptedException {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private static void post(HttpClient http, String url, Object body) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    private static void wipe(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.orgsync.member;
+
+import io.javalin.config.RoutesConfig;
+import io.orgsync.common.RequestException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** {@code GET /api/v1/members/by-mobile/{mobile}}: answered from the database only. */
+public final class LookupRoutes implements io.orgsync.http.HttpServer.Routes {
+    public static final Pattern CORP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private final MemberQueries queries;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
+
+    public LookupRoutes(MemberQueries queries, io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.queries = queries;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/api/v1/members/by-mobile/{mobile}", ctx -> {
+            String mobile = Mobile.normalise(ctx.pathParam("mobile")).orElseThrow(() -> invalidMobile(ctx.pathParam("mobile")));
+            String corpId = ctx.queryParam("corpId");
+            if (corpId != null && !CORP_ID.matcher(corpId).matches()) {
+                throw RequestException.invalid("corpId must be 1 to 64 letters, digits or _ . -");
+            }
+            List<Member> members = queries.byMobile(mobile, corpId);
+            metrics.counter("orgsync_lookups_total", "kind", "lookup", "outcome", members.isEmpty() ? "not_found" : "found").increment();
+            if (members.isEmpty()) {
+                throw RequestException.notFound("not_found", "no member has mobile " + mobile
+                        + (corpId == null ? "" : " in " + corpId) + "; POST /api/v1/members/resolve asks WeCom");
+            }
+            ctx.json(Map.of("mobile", mobile, "members", members));
+        });
+    }
+
+    public static RequestException invalidMobile(String given) {
+        String shown = given == null ? "" : given.length() > 40 ? given.substring(0, 40) + "..." : given;
+        return new RequestException(400, "invalid_mobile", "'" + shown.replaceAll("\\p{Cntrl}", "?")
+                + "' is not a mobile number: use 11 mainland digits (with or without +86) or +<country code><number>");
+    }
+}

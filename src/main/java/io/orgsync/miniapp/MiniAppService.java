@@ -1,0 +1,90 @@
+package io.orgsync.miniapp;
+
+import io.orgsync.common.RequestException;
+import io.orgsync.store.SecretCipher;
+import io.orgsync.store.Sql;
+import io.orgsync.upstream.UpstreamClient;
+import io.orgsync.wechat.MiniProgramClient;
+
+import javax.sql.DataSource;
+import java.net.URI;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/** Registered mini-program apps (the SQL of {@code miniapp}) and a client for each. */
+public final class MiniAppService {
+    private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private final DataSource ds;
+    private final SecretCipher cipher;
+    private final Clock clock;
+    private final UpstreamClient upstream;
+    private final URI wechatBaseUrl;
+    /** Clients by app id and secret fingerprint: a changed secret or mode makes a new one. */
+    private final Map<String, MiniProgramClient> clients = new ConcurrentHashMap<>();
+
+    public MiniAppService(DataSource ds, SecretCipher cipher, Clock clock, UpstreamClient upstream, URI wechatBaseUrl) {
+        this.ds = ds;
+        this.cipher = cipher;
+        this.clock = clock;
+        this.upstream = upstream;
+        this.wechatBaseUrl = wechatBaseUrl;
+    }
+
+    /** Creates or updates an app. {@code tokenMode} is "stable" (default) or "classic". */
+    public MiniApp put(String appId, String name, String secret, String tokenMode) throws SQLException {
+        if (appId == null || !APP_ID.matcher(appId).matches()) {
+            throw RequestException.invalid("appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
+        }
+        if (tokenMode != null && !tokenMode.equals("stable") && !tokenMode.equals("classic")) {
+            throw RequestException.invalid("tokenMode must be \"stable\" or \"classic\"");
+        }
+        if (secret != null && (secret.isBlank() || secret.length() > 512 || secret.matches(".*\\s.*"))) {
+            throw RequestException.invalid("secret must be 1 to 512 characters without spaces");
+        }
+        if (name != null && (name.isBlank() || name.length() > 200)) {
+            throw RequestException.invalid("name must be 1 to 200 characters");
+        }
+        long now = clock.millis();
+        Optional<MiniApp> current = find(appId);
+        MiniApp app;
+        if (current.isEmpty()) {
+            if (secret == null) {
+                throw RequestException.invalid("a new app needs its secret");
+            }
+            app = new MiniApp(appId, name == null ? appId : name, secret, !"classic".equals(tokenMode), now, now);
+            Sql.withConnection(ds, c -> Sql.update(c, "INSERT INTO miniapp (app_id, name, secret, token_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    appId, app.name(), cipher.seal(secret), app.stableToken() ? "stable" : "classic", now, now));
+        } else {
+            MiniApp c0 = current.get();
+            app = new MiniApp(appId, name == null ? c0.name() : name, secret == null ? c0.secret() : secret,
+                    tokenMode == null ? c0.stableToken() : tokenMode.equals("stable"), c0.createdAt(), now);
+            Sql.withConnection(ds, c -> Sql.update(c, "UPDATE miniapp SET name = ?, secret = ?, token_mode = ?, updated_at = ? WHERE app_id = ?",
+                    app.name(), cipher.seal(app.secret()), app.stableToken() ? "stable" : "classic", now, appId));
+        }
+        return app;
+    }
+
+    public Optional<MiniApp> find(String appId) throws SQLException {
+        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT app_id, name, secret, token_mode, created_at, updated_at FROM miniapp WHERE app_id = ?",
+                this::row, appId));
+    }
+
+    /** The client of a registered app, or 404 {@code unknown_app}. */
+    public MiniProgramClient client(String appId) throws SQLException {
+        MiniApp app = find(appId).orElseThrow(() -> RequestException.notFound("unknown_app",
+                "no mini-program app " + appId + "; register it with PUT /admin/api/miniapps/" + appId));
+        String key = appId + " " + app.stableToken() + " " + Integer.toHexString(app.secret().hashCode());
+        return clients.computeIfAbsent(key, k -> new MiniProgramClient(upstream, wechatBaseUrl, appId, app.secret(), app.stableToken()));
+    }
+
+    private MiniApp row(ResultSet rs) throws SQLException {
+        String appId = rs.getString("app_id");
+        return new MiniApp(appId, rs.getString("name"), cipher.open(rs.getString("secret"), appId),
+                "stable".equals(rs.getString("token_mode")), rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+}

@@ -1,0 +1,129 @@
+package io.orgsync.miniapp;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.orgsync.common.RequestException;
+import io.orgsync.http.HttpServer;
+import io.orgsync.http.UpstreamErrors;
+import io.orgsync.token.TokenUnavailableException;
+import io.orgsync.upstream.UpstreamException;
+import io.orgsync.wechat.WxaCode;
+import io.orgsync.wechat.WxaCodeRequest;
+
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /api/v1/miniapps/{appId}/wxacode}: parameters checked against the upstream's rules
+ * before any call, the image passed through with its content type, and the same code served
+ * from a bounded cache with an ETag, because a code for a fixed page and scene never changes.
+ */
+public final class WxaCodeRoutes implements HttpServer.Routes {
+    private static final Pattern SCENE = Pattern.compile("[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~]{1,32}");
+    private static final Pattern PAGE = Pattern.compile("[A-Za-z0-9_\\-.]+(/[A-Za-z0-9_\\-.]+)*");
+    private static final List<String> ENV_VERSIONS = List.of("release", "trial", "develop");
+    /** Errcodes that mean the caller's parameters were refused: 400, not 502. */
+    private static final Set<Integer> BAD_INPUT = Set.of(40129, 40169, 41030, 40097);
+    private static final Duration TTL = Duration.ofMinutes(10);
+
+    private record Cached(byte[] bytes, String contentType, String etag) {
+    }
+
+    private final MiniAppService apps;
+    private final Cache<WxaKey, Cached> cache = CacheBuilder.newBuilder()
+            .maximumWeight(64L * 1024 * 1024)
+            .<WxaKey, Cached>weigher((k, v) -> v.bytes.length)
+            .expireAfterWrite(TTL)
+            .build();
+
+    private record WxaKey(String appId, WxaCodeRequest request) {
+    }
+
+    public WxaCodeRoutes(MiniAppService apps) {
+        this.apps = apps;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/api/v1/miniapps/{appId}/wxacode", this::wxacode);
+    }
+
+    private void wxacode(Context ctx) throws Exception {
+        String appId = ctx.pathParam("appId");
+        WxaCodeRequest request = parse(ctx);
+        WxaKey key = new WxaKey(appId, request);
+        Cached hit = cache.getIfPresent(key);
+        if (hit == null) {
+            WxaCode code;
+            try {
+                code = apps.client(appId).unlimitedCode(request);
+            } catch (UpstreamException e) {
+                if (BAD_INPUT.contains(e.errcode())) {
+                    throw RequestException.invalid("the mini-program API refused these parameters (errcode " + e.errcode()
+                            + "): check scene, page (must be a published page unless checkPath=false), width and envVersion");
+                }
+                throw UpstreamErrors.toRequest(e);
+            } catch (TokenUnavailableException e) {
+                throw new RequestException(503, "unavailable", e.getMessage(), 5);
+            }
+            hit = new Cached(code.bytes(), code.contentType(), etag(code.bytes()));
+            cache.put(key, hit);
+        }
+        ctx.header("ETag", hit.etag);
+        ctx.header("Cache-Control", "public, max-age=" + TTL.toSeconds());
+        if (hit.etag.equals(ctx.header("If-None-Match"))) {
+            ctx.status(304);
+            return;
+        }
+        ctx.contentType(hit.contentType).result(hit.bytes);
+    }
+
+    private static WxaCodeRequest parse(Context ctx) {
+        String scene = ctx.queryParam("scene");
+        if (scene == null || !SCENE.matcher(scene).matches()) {
+            throw RequestException.invalid("scene must be 1 to 32 characters of 0-9 A-Z a-z and !#$&'()*+,/:;=?@-._~");
+        }
+        String page = ctx.queryParam("page");
+        if (page != null && (page.isEmpty() || page.length() > 128 || !PAGE.matcher(page).matches())) {
+            throw RequestException.invalid("page must be a page path like pages/index/index: no leading '/', no query string");
+        }
+        Integer width = null;
+        String w = ctx.queryParam("width");
+        if (w != null) {
+            try {
+                width = Integer.parseInt(w);
+            } catch (NumberFormatException e) {
+                width = -1;
+            }
+            if (width < 280 || width > 1280) {
+                throw RequestException.invalid("width must be a whole number from 280 to 1280");
+            }
+        }
+        String env = ctx.queryParam("envVersion");
+        if (env != null && !ENV_VERSIONS.contains(env)) {
+            throw RequestException.invalid("envVersion must be release, trial or develop");
+        }
+        return new WxaCodeRequest(scene, page, width, env, bool(ctx, "checkPath"), bool(ctx, "isHyaline"));
+    }
+
+    private static Boolean bool(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.equals("true") && !v.equals("false")) {
+            throw RequestException.invalid(name + " must be true or false");
+        }
+        return Boolean.valueOf(v);
+    }
+
+    private static String etag(byte[] bytes) throws Exception {
+        return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16) + "\"";
+    }
+}

@@ -1,0 +1,49 @@
+package io.orgsync.resolve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.orgsync.common.RequestException;
+import io.orgsync.http.HttpServer;
+import io.orgsync.http.Json;
+import io.orgsync.http.UpstreamErrors;
+import io.orgsync.member.LookupRoutes;
+import io.orgsync.member.Mobile;
+import io.orgsync.token.TokenUnavailableException;
+import io.orgsync.upstream.UpstreamException;
+
+/** {@code POST /api/v1/members/resolve}. */
+public final class ResolveRoutes implements HttpServer.Routes {
+    private final ResolveService service;
+
+    public ResolveRoutes(ResolveService service) {
+        this.service = service;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/api/v1/members/resolve", ctx -> {
+            JsonNode body;
+            try {
+                body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+            } catch (Exception e) {
+                throw RequestException.invalid("the body must be JSON like {\"corpId\": \"ww...\", \"mobile\": \"13800000000\"}");
+            }
+            if (body == null || !body.isObject() || !body.path("corpId").isTextual() || !body.path("mobile").isTextual()) {
+                throw RequestException.invalid("the body must be a JSON object with text fields corpId and mobile");
+            }
+            String corpId = body.get("corpId").asText();
+            if (!LookupRoutes.CORP_ID.matcher(corpId).matches()) {
+                throw RequestException.invalid("corpId must be 1 to 64 letters, digits or _ . -");
+            }
+            String mobile = Mobile.normalise(body.get("mobile").asText())
+                    .orElseThrow(() -> LookupRoutes.invalidMobile(body.get("mobile").asText()));
+            try {
+                ctx.json(service.resolve(corpId, mobile));
+            } catch (UpstreamException e) {
+                throw UpstreamErrors.toRequest(e);
+            } catch (TokenUnavailableException e) {
+                throw new RequestException(503, "unavailable", e.getMessage(), 5);
+            }
+        });
+    }
+}

@@ -1,0 +1,1256 @@
+/*
+ * orgsync operator console: plain JavaScript, no framework, no build step, no network access
+ * beyond this node's own /admin/api and /health.
+ *
+ * Served at /admin/ (index.html); assets are relative (console.js, console.css). The API base is
+ * derived from the page's own path, so "/admin/" -> "/admin/api/...", and health is "../health".
+ *
+ * ---------------------------------------------------------------------------------------------
+ * STABLE HOOKS FOR AUTOMATED BROWSER TESTS (Selenium / headless Chromium)
+ * ---------------------------------------------------------------------------------------------
+ * Sign-in
+ *   #token                      password input for the admin token
+ *   #sign-in                    sign-in button (submits #sign-in-form; Enter in #token works too)
+ *   #sign-in-message            message on the sign-in view (401 rejected, 503 admin_disabled,
+ *                               unreachable server, "signed out")
+ *   #sign-in-view / #console    the two views; exactly one is visible
+ *   #sign-out                   sign-out button (clears the token from sessionStorage)
+ *
+ * Header (from GET /health, no token needed)
+ *   #env, #node, #version, #health, #scheduler-state, #read-only (shown only on a read-only node)
+ *   #updated                    "updated hh:mm:ss" (local time of the last fully successful refresh;
+ *                               gets class "stale" while refreshes fail)
+ *   #refresh                    refresh now
+ *   #error                      banner shown while a refresh fails (hidden again after a good one)
+ *   #message                    short-lived notice with the outcome of the last action
+ *                               (class "ok" or "error"; text includes the server's message)
+ *
+ * Jobs (GET /admin/api/jobs, refreshed every 5 s and right after every action)
+ *   #jobs                       table
+ *   #jobs tr[data-corp="<corpId>"]   one row per job; also data-state="<STATE>"
+ *     [data-testid=enterprise]  cell: corpId + name; its button [data-action=history] opens history
+ *     [data-testid=state]       cell whose text is exactly NORMAL | PAUSED | RUNNING | ERROR
+ *     [data-testid=cron]  [data-testid=next-fire]  [data-testid=previous-fire]
+ *     [data-testid=last-run]    status badge (exact status word) + time + counts + error
+ *     [data-action=pause] [data-action=resume] [data-action=trigger]   buttons (never disabled)
+ *     [data-testid=row-message] server message of the last action on this row (e.g. a 409)
+ *   Trigger on a PAUSED job opens the confirmation dialog; "yes" sends ?force=true.
+ *   A 409 to an unforced trigger re-reads the job and, if it is paused, asks the same question.
+ *   #pause-all, #resume-all     both ask for confirmation first
+ *
+ * Confirmation dialog (in-page, never window.confirm)
+ *   #confirm                    the modal (visible while asking)
+ *   #confirm-text               the question
+ *   #confirm-yes, #confirm-no   answer buttons (Esc = no, click outside = no)
+ *
+ * Run history (GET /admin/api/runs?corpId=X&limit=50, refreshed every 5 s while open)
+ *   #history-corp               <select> of enterprises (also opened by [data-action=history])
+ *   #history-close              closes the history
+ *   #history                    table; rows tr[data-run-id="<id>"] with data-status="<STATUS>"
+ *     [data-testid=status] (exact status word)  [data-testid=instance]  [data-testid=started]
+ *     [data-testid=duration]  [data-testid=departments]  [data-testid=added]
+ *     [data-testid=updated]  [data-testid=removed]  [data-testid=upstream-calls]  [data-testid=error]
+ *   #history-empty              note shown when nothing is selected or there are no runs
+ *
+ * Cluster (GET /admin/api/cluster)
+ *   #cluster                    table; rows tr[data-instance="<instanceId>"] with
+ *                               data-alive="true|false", data-fenced="true|false",
+ *                               classes "dead" / "fenced"
+ *     [data-testid=instance]  [data-testid=env]  [data-testid=version]  [data-testid=scheduler]
+ *     [data-testid=read-only]  [data-testid=last-seen]
+ *     [data-testid=status]      badges: "alive" or "dead", plus "fenced", plus "this node"
+ *
+ * Enterprises (GET/PUT/DELETE /admin/api/enterprises)
+ *   #enterprises                table; rows tr[data-enterprise="<corpId>"] (not data-corp, which
+ *                               belongs to the jobs table)
+ *     [data-testid=corp-id]  [data-testid=name]  [data-testid=cron]  [data-testid=enabled]
+ *     [data-testid=agent-id]  [data-testid=updated-at]
+ *     [data-action=edit]  [data-action=delete] (delete asks for confirmation)
+ *   #ent-new                    empty form for a new enterprise
+ *   #enterprise-form            the form: #ent-corpId #ent-name #ent-secret #ent-cron
+ *                               #ent-enabled (checkbox) #ent-agentId #ent-save #ent-cancel
+ *   #ent-message                the server's message (400 invalid cron, 503 read_only, ...) or
+ *                               "Saved ..." (classes "error" / "ok")
+ *   Secret is never pre-filled; when editing, an empty secret is omitted from the PUT body.
+ * ---------------------------------------------------------------------------------------------
+ *
+ * All server-provided text goes through textContent / attributes; nothing uses innerHTML.
+ */
+(function () {
+  'use strict';
+
+  var REFRESH_MS = 5000;
+  var REQUEST_TIMEOUT_MS = 15000;
+  var TOKEN_KEY = 'orgsync.adminToken';
+  var HISTORY_LIMIT = 50;
+
+  // ------------------------------------------------------------------ paths
+  function computeBase() {
+    var p = window.location.pathname || '/admin/';
+    if (p.charAt(p.length - 1) !== '/') {
+      if (/\/admin$/.test(p)) {
+        p += '/';
+      } else {
+        p = p.replace(/[^\/]*$/, '');
+      }
+    }
+    return p;
+  }
+  var BASE = computeBase();                       // "/admin/"
+  var API = BASE + 'api';                         // "/admin/api"
+  var HEALTH_URL = new URL('../health', window.location.origin + BASE).pathname; // "/health"
+
+  // ------------------------------------------------------------------ token storage
+  var memoryToken = null;
+  function getToken() {
+    try {
+      var t = window.sessionStorage.getItem(TOKEN_KEY);
+      if (t !== null) return t;
+    } catch (e) { /* storage disabled */ }
+    return memoryToken;
+  }
+  function setToken(t) {
+    memoryToken = t;
+    try { window.sessionStorage.setItem(TOKEN_KEY, t); } catch (e) { /* keep in memory */ }
+  }
+  function clearToken() {
+    memoryToken = null;
+    try { window.sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* ignore */ }
+  }
+
+  // ------------------------------------------------------------------ DOM helpers
+  function $(sel) { return document.querySelector(sel); }
+
+  /** h('td', {className: 'x', 'data-testid': 'state', text: 'PAUSED'}, child, ...) */
+  function h(tag, props) {
+    var el = document.createElement(tag);
+    if (props) {
+      Object.keys(props).forEach(function (k) {
+        var v = props[k];
+        if (v === undefined || v === null || v === false) return;
+        if (k === 'text') el.textContent = String(v);
+        else if (k === 'className') el.className = v;
+        else if (k.slice(0, 2) === 'on' && typeof v === 'function') el.addEventListener(k.slice(2), v);
+        else el.setAttribute(k, v === true ? '' : String(v));
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) append(el, arguments[i]);
+    return el;
+  }
+  function append(el, child) {
+    if (child === null || child === undefined || child === false) return;
+    if (Array.isArray(child)) { child.forEach(function (c) { append(el, c); }); return; }
+    el.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  /** Replace a cell's content only when its signature changed (keeps DOM stable between ticks). */
+  function setCell(td, sig, build) {
+    if (td._sig === sig) return;
+    td._sig = sig;
+    while (td.firstChild) td.removeChild(td.firstChild);
+    append(td, build());
+  }
+  /**
+   * Keyed update of a tbody: existing rows are reused (Selenium element references stay valid,
+   * focus and hover are kept), new rows created, missing rows removed, order follows items.
+   */
+  function reconcile(tbody, items, keyOf, attr, create, update) {
+    var existing = new Map();
+    Array.prototype.slice.call(tbody.children).forEach(function (tr) {
+      var k = tr.getAttribute(attr);
+      if (k === null || existing.has(k)) tr.remove(); else existing.set(k, tr);
+    });
+    var seen = new Set();
+    var index = 0;
+    items.forEach(function (item) {
+      var key = String(keyOf(item));
+      if (seen.has(key)) return;
+      seen.add(key);
+      var tr = existing.get(key);
+      if (tr) existing.delete(key);
+      else { tr = create(key); tr.setAttribute(attr, key); }
+      update(tr, item);
+      var at = tbody.children[index];
+      if (at !== tr) tbody.insertBefore(tr, at || null);
+      index++;
+    });
+    existing.forEach(function (tr) { tr.remove(); });
+  }
+
+  // ------------------------------------------------------------------ formatting
+  function pad(n, w) { var s = String(n); while (s.length < (w || 2)) s = '0' + s; return s; }
+
+  function parseTime(v) {
+    if (v === null || v === undefined || v === '') return null;
+    if (typeof v === 'number') return new Date(v);
+    var s = String(v);
+    // The API promises UTC ISO-8601; a string without a zone would otherwise be read as local.
+    if (/T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(s)) s += 'Z';
+    var d = new Date(s);
+    return isNaN(d.getTime()) ? null : d;
+  }
+  function clock(d) { return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds()); }
+  function sameDay(a, b) {
+    return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+  }
+  function localTime(d) {
+    var now = new Date();
+    if (sameDay(d, now)) return clock(d);
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' +
+      pad(d.getHours()) + ':' + pad(d.getMinutes());
+  }
+  function fullLocal(d) {
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + clock(d);
+  }
+  function relative(d) {
+    var diff = d.getTime() - Date.now();
+    var future = diff > 0;
+    var s = Math.round(Math.abs(diff) / 1000);
+    var txt;
+    if (s < 5) return future ? 'in a moment' : 'just now';
+    if (s < 60) txt = s + ' s';
+    else if (s < 3600) txt = Math.round(s / 60) + ' min';
+    else if (s < 48 * 3600) {
+      var hrs = Math.floor(s / 3600), mins = Math.round((s % 3600) / 60);
+      if (mins === 60) { hrs++; mins = 0; }
+      txt = hrs + ' h' + (hrs < 10 && mins ? ' ' + mins + ' min' : '');
+    } else txt = Math.round(s / 86400) + ' days';
+    return future ? 'in ' + txt : txt + ' ago';
+  }
+  function duration(ms) {
+    if (ms === null || ms === undefined || isNaN(ms) || ms < 0) return '—';
+    if (ms < 1000) return (ms / 1000).toFixed(1) + ' s';
+    if (ms < 60000) return (ms / 1000).toFixed(1) + ' s';
+    var s = Math.round(ms / 1000);
+    if (s < 3600) return Math.floor(s / 60) + ' min ' + pad(s % 60) + ' s';
+    return Math.floor(s / 3600) + ' h ' + pad(Math.floor((s % 3600) / 60)) + ' min';
+  }
+  function num(v) { return (v === null || v === undefined || v === '') ? '—' : String(v); }
+  function truncate(s, n) { s = String(s); return s.length > n ? s.slice(0, n - 1) + '…' : s; }
+
+  /** A time cell: local time (title: exact local + UTC) with a relative hint under it. */
+  function timeNodes(value, emptyText) {
+    var d = parseTime(value);
+    if (!d) return h('span', { className: 'muted', text: emptyText || '—' });
+    return [
+      h('span', { title: fullLocal(d) + ' local · ' + d.toISOString() + ' UTC', text: localTime(d) }),
+      h('span', { className: 'sub', text: relative(d) })
+    ];
+  }
+  function timeSig(value) {
+    var d = parseTime(value);
+    return d ? localTime(d) + '|' + relative(d) : '-';
+  }
+
+  var JOB_BADGE = { NORMAL: 'badge-ok', RUNNING: 'badge-run', PAUSED: 'badge-warn', ERROR: 'badge-err' };
+  var RUN_BADGE = { SUCCEEDED: 'badge-ok', RUNNING: 'badge-run', FAILED: 'badge-err', REFUSED: 'badge-warn', ABANDONED: 'badge-dead' };
+  function badge(word, cls, title) {
+    return h('span', { className: 'badge ' + (cls || 'badge-muted'), title: title, text: word });
+  }
+  function jobBadge(stateWord) { return badge(String(stateWord || '?'), JOB_BADGE[stateWord] || 'badge-muted'); }
+  function runBadge(status) { return badge(String(status || '?'), RUN_BADGE[status] || 'badge-muted'); }
+
+  // ------------------------------------------------------------------ API
+  function ApiError(status, code, message) {
+    this.status = status;
+    this.code = code;
+    this.message = message;
+  }
+  ApiError.prototype = Object.create(Error.prototype);
+  ApiError.prototype.name = 'ApiError';
+
+  function request(url, method, body, withToken) {
+    var headers = { 'Accept': 'application/json' };
+    if (withToken) {
+      var token = getToken();
+      if (token) headers['Authorization'] = 'Bearer ' + token;
+    }
+    var init = { method: method, headers: headers, cache: 'no-store', credentials: 'same-origin' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    var ctl = typeof AbortController === 'function' ? new AbortController() : null;
+    var timer = null;
+    if (ctl) {
+      init.signal = ctl.signal;
+      timer = setTimeout(function () { ctl.abort(); }, REQUEST_TIMEOUT_MS);
+    }
+    return fetch(url, init).then(function (res) {
+      return res.text().then(function (text) {
+        var data = null;
+        if (text) { try { data = JSON.parse(text); } catch (e) { data = undefined; } }
+        return { res: res, data: data };
+      });
+    }, function (e) {
+      if (e && e.name === 'AbortError') {
+        throw new ApiError(0, 'timeout', 'The server did not answer within ' + (REQUEST_TIMEOUT_MS / 1000) + ' s.');
+      }
+      throw new ApiError(0, 'network', 'Cannot reach the server (' + (e && e.message ? e.message : 'network error') + ').');
+    }).then(function (r) {
+      if (timer) clearTimeout(timer);
+      if (!r.res.ok) {
+        var err = r.data && typeof r.data === 'object' ? r.data.error : null;
+        var code = (err && err.code) || ('http_' + r.res.status);
+        var msg = (err && err.message) || ('HTTP ' + r.res.status + (r.res.statusText ? ' ' + r.res.statusText : ''));
+        var e = new ApiError(r.res.status, code, msg);
+        e.data = r.data;
+        throw e;
+      }
+      return r.data;
+    }, function (e) {
+      if (timer) clearTimeout(timer);
+      throw e;
+    });
+  }
+  function api(method, path, body) { return request(API + path, method, body, true); }
+  function enc(s) { return encodeURIComponent(s); }
+
+  function errText(e) {
+    if (!e) return 'unknown error';
+    if (e instanceof ApiError) {
+      if (e.status) return e.message + ' (' + e.status + (e.code && e.code.indexOf('http_') !== 0 ? ' ' + e.code : '') + ')';
+      return e.message;
+    }
+    return e.message || String(e);
+  }
+  function isUnauthorized(e) { return e instanceof ApiError && e.status === 401; }
+  function isAdminDisabled(e) { return e instanceof ApiError && e.code === 'admin_disabled'; }
+
+  var MSG_401 = 'The admin token was rejected (401 unauthorized). Sign in with the current ORGSYNC_ADMIN_TOKEN of this node.';
+  var MSG_DISABLED = 'The admin API is disabled on this node: ORGSYNC_ADMIN_TOKEN is not set. ' +
+    'Set it and restart the node, or open the console of another node.';
+
+  /** 401 and 503 admin_disabled end the session. Returns true when it handled the error. */
+  function handleAuthError(e) {
+    if (isUnauthorized(e)) { signOut(MSG_401, 'error'); return true; }
+    if (isAdminDisabled(e)) { signOut(MSG_DISABLED, 'error'); return true; }
+    return false;
+  }
+
+  // ------------------------------------------------------------------ state
+  var state = {
+    signedIn: false,
+    generation: 0,
+    health: null,
+    jobs: [],
+    enterprises: [],
+    entByCorp: new Map(),
+    cluster: [],
+    historyCorp: null,
+    historyLoaded: false,
+    runs: [],
+    rowMessages: new Map(),    // corpId -> {text, kind, until}
+    busy: new Map(),           // corpId -> number of requests in flight
+    editing: null,             // corpId being edited, or null for a new enterprise
+    lastOk: null,
+    timer: null,
+    inFlight: null,
+    again: false
+  };
+
+  // ------------------------------------------------------------------ notices
+  var messageTimer = null;
+  function notify(text, kind) {
+    var el = $('#message');
+    el.textContent = text;
+    el.className = 'notice ' + (kind || '');
+    el.hidden = false;
+    if (messageTimer) clearTimeout(messageTimer);
+    messageTimer = setTimeout(function () { el.hidden = true; }, kind === 'error' ? 12000 : 6000);
+  }
+  function showError(text) {
+    var el = $('#error');
+    el.textContent = text;
+    el.hidden = false;
+    $('#updated').classList.add('stale');
+  }
+  function clearError() {
+    $('#error').hidden = true;
+    $('#error').textContent = '';
+    $('#updated').classList.remove('stale');
+  }
+  function setFormMessage(el, text, kind) {
+    if (!text) { el.hidden = true; el.textContent = ''; el.className = 'form-message'; return; }
+    el.textContent = text;
+    el.className = 'form-message ' + (kind || 'info');
+    el.hidden = false;
+  }
+
+  // ------------------------------------------------------------------ confirmation dialog
+  var pendingConfirm = null;
+  var confirmReturnFocus = null;
+  function confirmDialog(title, text, yesLabel, danger) {
+    if (pendingConfirm) pendingConfirm(false);
+    var box = $('#confirm');
+    $('#confirm-title').textContent = title;
+    $('#confirm-text').textContent = text;
+    var yes = $('#confirm-yes');
+    yes.textContent = yesLabel || 'Yes';
+    yes.className = 'btn ' + (danger ? 'btn-primary btn-danger-primary' : 'btn-primary');
+    confirmReturnFocus = document.activeElement;
+    box.hidden = false;
+    yes.focus();
+    return new Promise(function (resolve) {
+      pendingConfirm = function (answer) {
+        pendingConfirm = null;
+        box.hidden = true;
+        if (confirmReturnFocus && typeof confirmReturnFocus.focus === 'function' && document.contains(confirmReturnFocus)) {
+          try { confirmReturnFocus.focus(); } catch (e) { /* ignore */ }
+        }
+        resolve(answer);
+      };
+    });
+  }
+  function answerConfirm(answer) { if (pendingConfirm) pendingConfirm(answer); }
+
+  // ------------------------------------------------------------------ views
+  function showSignIn(message, kind) {
+    $('#console').hidden = true;
+    $('#sign-in-view').hidden = false;
+    $('#sign-out').hidden = true;
+    $('#refresh').hidden = true;
+    $('#updated').textContent = '';
+    clearError();
+    setFormMessage($('#sign-in-message'), message, kind);
+    var t = $('#token');
+    t.value = '';
+    t.focus();
+  }
+  function showConsole() {
+    $('#sign-in-view').hidden = true;
+    $('#console').hidden = false;
+    $('#sign-out').hidden = false;
+    $('#refresh').hidden = false;
+    setFormMessage($('#sign-in-message'), null);
+  }
+
+  function resetData() {
+    state.jobs = [];
+    state.enterprises = [];
+    state.entByCorp = new Map();
+    state.cluster = [];
+    state.historyCorp = null;
+    state.historyLoaded = false;
+    state.runs = [];
+    state.rowMessages = new Map();
+    state.busy = new Map();
+    state.lastOk = null;
+    ['#jobs tbody', '#history tbody', '#cluster tbody', '#enterprises tbody'].forEach(function (s) {
+      var tb = $(s);
+      while (tb.firstChild) tb.removeChild(tb.firstChild);
+    });
+    $('#history-corp').value = '';
+    $('#history-corp')._sig = null;
+    newEnterpriseForm(true);
+  }
+
+  function signOut(message, kind) {
+    state.signedIn = false;
+    state.generation++;
+    if (state.timer) { clearTimeout(state.timer); state.timer = null; }
+    clearToken();
+    answerConfirm(false);
+    resetData();
+    showSignIn(message, kind);
+  }
+
+  function signIn(token) {
+    token = (token || '').trim();
+    var msgEl = $('#sign-in-message');
+    if (!token) { setFormMessage(msgEl, 'Enter the admin token.', 'error'); return Promise.resolve(); }
+    var btn = $('#sign-in');
+    btn.disabled = true;
+    setFormMessage(msgEl, 'Signing in…', 'info');
+    setToken(token);
+    var gen = ++state.generation;
+    return api('GET', '/enterprises').then(function () {
+      if (gen !== state.generation) return;
+      startSession();
+    }, function (e) {
+      if (gen !== state.generation) return;
+      clearToken();
+      if (isUnauthorized(e)) $('#token').value = '';   // a rejected token is cleared, ready for the next try
+      if (isUnauthorized(e)) setFormMessage(msgEl, 'That token was not accepted (401 unauthorized). Check ORGSYNC_ADMIN_TOKEN of this node.', 'error');
+      else if (isAdminDisabled(e)) setFormMessage(msgEl, MSG_DISABLED, 'error');
+      else setFormMessage(msgEl, 'Could not sign in: ' + errText(e), 'error');
+      $('#token').focus();
+    }).then(function () { btn.disabled = false; });
+  }
+
+  function startSession() {
+    state.signedIn = true;
+    $('#token').value = '';
+    showConsole();
+    refreshNow();
+  }
+
+  // ------------------------------------------------------------------ refresh loop
+  function schedule() {
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = null;
+    if (state.signedIn) state.timer = setTimeout(refreshNow, REFRESH_MS);
+  }
+
+  /** Refresh now; if a refresh is under way, run one more right after it. */
+  function refreshNow() {
+    if (!state.signedIn) return Promise.resolve();
+    if (state.inFlight) { state.again = true; return state.inFlight; }
+    if (state.timer) { clearTimeout(state.timer); state.timer = null; }
+    var loop = function () {
+      state.again = false;
+      return refresh().catch(function (e) {
+        showError('The console failed to show the data: ' + errText(e));
+      }).then(function () {
+        if (state.again && state.signedIn) return loop();
+      });
+    };
+    state.inFlight = loop().then(function () {
+      state.inFlight = null;
+      schedule();
+    });
+    return state.inFlight;
+  }
+
+  function refresh() {
+    var gen = state.generation;
+    var corp = state.historyCorp;
+    loadHealth();
+    var parts = [
+      { name: 'jobs', p: api('GET', '/jobs') },
+      { name: 'enterprises', p: api('GET', '/enterprises') },
+      { name: 'cluster', p: api('GET', '/cluster') }
+    ];
+    if (corp) parts.push({ name: 'history', p: api('GET', '/runs?corpId=' + enc(corp) + '&limit=' + HISTORY_LIMIT) });
+    return Promise.all(parts.map(function (part) {
+      return part.p.then(function (v) { return { ok: true, value: v }; }, function (e) { return { ok: false, error: e }; });
+    })).then(function (results) {
+      if (gen !== state.generation || !state.signedIn) return;
+      for (var i = 0; i < results.length; i++) {
+        if (!results[i].ok && handleAuthError(results[i].error)) return;
+      }
+      var failures = [];
+      results.forEach(function (r, i) {
+        var name = parts[i].name;
+        if (!r.ok) { failures.push(name + ': ' + errText(r.error)); return; }
+        var list = Array.isArray(r.value) ? r.value : null;
+        if (!list) { failures.push(name + ': unexpected answer (not a JSON array)'); return; }
+        if (name === 'jobs') state.jobs = list;
+        else if (name === 'enterprises') {
+          state.enterprises = list;
+          state.entByCorp = new Map(list.map(function (e) { return [e.corpId, e]; }));
+        } else if (name === 'cluster') state.cluster = list;
+        else if (name === 'history' && corp === state.historyCorp) {
+          state.runs = list;
+          state.historyLoaded = true;
+        }
+      });
+      renderAll();
+      if (failures.length === 0) {
+        state.lastOk = new Date();
+        $('#updated').textContent = 'updated ' + clock(state.lastOk);
+        clearError();
+      } else {
+        showError('Refresh failed at ' + clock(new Date()) + ': ' + failures.join('; ') +
+          '. Showing older data' + (state.lastOk ? ' from ' + clock(state.lastOk) : '') + '; retrying every ' + (REFRESH_MS / 1000) + ' s.');
+      }
+    });
+  }
+
+  function loadHealth() {
+    return request(HEALTH_URL, 'GET', undefined, false).then(function (data) {
+      state.health = data && typeof data === 'object' ? data : null;
+      renderHeader();
+    }, function (e) {
+      // 503 DOWN still carries the body
+      if (e instanceof ApiError && e.data && typeof e.data === 'object') state.health = e.data;
+      else state.health = { status: 'UNREACHABLE' };
+      renderHeader();
+    });
+  }
+
+  // ------------------------------------------------------------------ rendering: header
+  function selfNode() {
+    var id = state.health && state.health.scheduler && state.health.scheduler.instanceId;
+    if (!id) return null;
+    for (var i = 0; i < state.cluster.length; i++) if (state.cluster[i].instanceId === id) return state.cluster[i];
+    return null;
+  }
+
+  function renderHeader() {
+    var hl = state.health || {};
+    var sch = hl.scheduler || {};
+    var envEl = $('#env');
+    envEl.textContent = sch.env ? String(sch.env) : 'env ?';
+    $('#node').textContent = sch.instanceId ? String(sch.instanceId) : '?';
+    $('#version').textContent = hl.version ? String(hl.version) : '?';
+
+    var healthEl = $('#health');
+    var status = hl.status ? String(hl.status) : '?';
+    var db = hl.db;
+    var dbText = db === undefined || db === null ? '' :
+      (typeof db === 'object' ? (db.status || db.state || '') : String(db));
+    healthEl.textContent = 'health ' + status + (dbText ? ' · db ' + dbText : '');
+    healthEl.className = 'badge ' + (status === 'UP' ? 'badge-ok' : status === '?' ? 'badge-muted' : 'badge-err');
+
+    var self = selfNode();
+    var schEl = $('#scheduler-state');
+    if (self && self.fenced) { schEl.textContent = 'scheduler fenced'; schEl.className = 'badge badge-fenced'; }
+    else if (sch.enabled === false) { schEl.textContent = 'scheduler disabled'; schEl.className = 'badge badge-muted'; }
+    else if (sch.enabled === true && sch.started === true) { schEl.textContent = 'scheduler running'; schEl.className = 'badge badge-ok'; }
+    else if (sch.enabled === true) { schEl.textContent = 'scheduler not started'; schEl.className = 'badge badge-warn'; }
+    else { schEl.textContent = 'scheduler ?'; schEl.className = 'badge badge-muted'; }
+    $('#read-only').hidden = !(self && self.readOnly);
+
+    var tz = '';
+    try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { tz = ''; }
+    $('#updated').title = 'Times are shown in your local time' + (tz ? ' (' + tz + ')' : '') + '; hover a time for UTC.';
+
+    document.title = 'orgsync console' + (sch.env ? ' · ' + sch.env : '') + (sch.instanceId ? ' · ' + sch.instanceId : '');
+  }
+
+  function renderAll() {
+    renderHeader();
+    renderJobs();
+    renderHistorySelect();
+    renderHistory();
+    renderCluster();
+    renderEnterprises();
+  }
+
+  // ------------------------------------------------------------------ rendering: jobs
+  function rowMessage(corpId) {
+    var m = state.rowMessages.get(corpId);
+    if (!m) return null;
+    if (m.until < Date.now()) { state.rowMessages.delete(corpId); return null; }
+    return m;
+  }
+  function setRowMessage(corpId, text, kind) {
+    if (!text) state.rowMessages.delete(corpId);
+    else state.rowMessages.set(corpId, { text: text, kind: kind, until: Date.now() + (kind === 'error' ? 120000 : 10000) });
+  }
+
+  function createJobRow(corpId) {
+    var tr = h('tr');
+    var c = {
+      enterprise: h('td', { 'data-testid': 'enterprise' }),
+      state: h('td', { 'data-testid': 'state' }),
+      cron: h('td', { 'data-testid': 'cron', className: 'mono nowrap' }),
+      next: h('td', { 'data-testid': 'next-fire', className: 'nowrap' }),
+      prev: h('td', { 'data-testid': 'previous-fire', className: 'nowrap' }),
+      last: h('td', { 'data-testid': 'last-run' }),
+      actions: h('td', { className: 'actions', 'data-testid': 'actions' })
+    };
+    var pause = h('button', { type: 'button', className: 'btn btn-small', 'data-action': 'pause', text: 'Pause',
+      title: 'Stop scheduling this job (a run in progress is not interrupted)',
+      onclick: function () { jobAction(corpId, 'pause', false); } });
+    var resume = h('button', { type: 'button', className: 'btn btn-small', 'data-action': 'resume', text: 'Resume',
+      title: 'Schedule this job again', onclick: function () { jobAction(corpId, 'resume', false); } });
+    var trigger = h('button', { type: 'button', className: 'btn btn-small', 'data-action': 'trigger', text: 'Trigger',
+      title: 'Run a sync now', onclick: function () { jobAction(corpId, 'trigger', false); } });
+    var msg = h('span', { className: 'row-message', 'data-testid': 'row-message', role: 'status' });
+    c.actions.append(pause, resume, trigger, msg);
+    tr._c = c;
+    tr._b = { pause: pause, resume: resume, trigger: trigger };
+    tr._msg = msg;
+    tr.append(c.enterprise, c.state, c.cron, c.next, c.prev, c.last, c.actions);
+    c.enterprise.addEventListener('click', function (ev) {
+      var t = ev.target;
+      while (t && t !== c.enterprise) {
+        if (t.getAttribute && t.getAttribute('data-action') === 'history') { openHistory(corpId, true); return; }
+        t = t.parentNode;
+      }
+    });
+    return tr;
+  }
+
+  function lastRunNodes(run) {
+    if (!run) return h('span', { className: 'muted', text: 'never' });
+    var started = parseTime(run.startedAt);
+    var finished = parseTime(run.finishedAt);
+    var line1 = [runBadge(run.status), ' '];
+    if (started) {
+      line1.push(h('span', { title: fullLocal(started) + ' local · ' + started.toISOString() + ' UTC', text: relative(started) }));
+    }
+    var dur = started ? ((finished ? finished.getTime() : Date.now()) - started.getTime()) : null;
+    if (dur !== null) line1.push(h('span', { className: 'muted', text: ' · ' + duration(dur) + (finished ? '' : ' so far') }));
+    var counts = '+' + num(run.membersAdded) + ' ~' + num(run.membersUpdated) + ' −' + num(run.membersRemoved) +
+      ' · ' + num(run.departments) + ' depts · ' + num(run.upstreamCalls) + ' calls';
+    var out = [h('span', { className: 'nowrap' }, line1),
+      h('span', { className: 'sub', title: 'members added ~updated −removed · departments · upstream calls', text: counts })];
+    if (run.error) out.push(h('span', { className: 'err-text', title: String(run.error), text: truncate(run.error, 160) }));
+    return out;
+  }
+  function lastRunSig(run) {
+    if (!run) return 'none';
+    var started = parseTime(run.startedAt);
+    return [run.id, run.status, run.startedAt, run.finishedAt, started ? relative(started) : '', run.finishedAt ? '' : Math.floor(Date.now() / 1000),
+      run.membersAdded, run.membersUpdated, run.membersRemoved, run.departments, run.upstreamCalls, run.error].join('|');
+  }
+
+  function updateJobRow(tr, job) {
+    var c = tr._c;
+    var corpId = job.corpId;
+    var ent = state.entByCorp.get(corpId);
+    var name = ent && ent.name ? String(ent.name) : '';
+    var st = String(job.state || '?');
+    tr.setAttribute('data-state', st);
+    tr.className = 'state-' + st.replace(/[^A-Z_]/g, '') + (state.historyCorp === corpId ? ' selected' : '');
+
+    setCell(c.enterprise, corpId + '|' + name, function () {
+      return h('button', { type: 'button', className: 'linklike', 'data-action': 'history', title: 'Show run history' },
+        h('span', { className: 'corp-id', text: corpId }),
+        name ? h('span', { className: 'sub', text: name }) : null);
+    });
+    setCell(c.state, st, function () { return jobBadge(st); });
+    setCell(c.cron, String(job.cron || ''), function () { return job.cron ? String(job.cron) : h('span', { className: 'muted', text: '—' }); });
+    setCell(c.next, timeSig(job.nextFireTime) + '|' + st, function () {
+      var nodes = timeNodes(job.nextFireTime, st === 'PAUSED' ? 'paused' : '—');
+      if (st === 'PAUSED' && parseTime(job.nextFireTime)) return h('span', { className: 'muted', title: 'paused: it will not fire until resumed' }, nodes);
+      return nodes;
+    });
+    setCell(c.prev, timeSig(job.previousFireTime), function () { return timeNodes(job.previousFireTime, 'never'); });
+    setCell(c.last, lastRunSig(job.lastRun), function () { return lastRunNodes(job.lastRun); });
+
+    var paused = st === 'PAUSED';
+    tr._b.pause.classList.toggle('muted-btn', paused);
+    tr._b.resume.classList.toggle('suggested', paused);
+    tr._b.resume.classList.toggle('muted-btn', !paused && st !== 'ERROR');
+    var busy = (state.busy.get(corpId) || 0) > 0;
+    ['pause', 'resume', 'trigger'].forEach(function (k) {
+      tr._b[k].classList.toggle('busy', busy);
+      tr._b[k].setAttribute('aria-busy', busy ? 'true' : 'false');
+    });
+    var m = rowMessage(corpId);
+    var msgText = m ? m.text : '';
+    if (tr._msg.textContent !== msgText) tr._msg.textContent = msgText;
+    tr._msg.className = 'row-message' + (m ? ' ' + m.kind : '');
+  }
+
+  function renderJobs() {
+    var tbody = $('#jobs tbody');
+    reconcile(tbody, state.jobs, function (j) { return j.corpId; }, 'data-corp', createJobRow, updateJobRow);
+    $('#jobs-empty').hidden = state.jobs.length > 0;
+    var counts = {};
+    state.jobs.forEach(function (j) { counts[j.state] = (counts[j.state] || 0) + 1; });
+    var parts = [state.jobs.length + (state.jobs.length === 1 ? ' job' : ' jobs')];
+    ['RUNNING', 'PAUSED', 'ERROR'].forEach(function (s) { if (counts[s]) parts.push(counts[s] + ' ' + s.toLowerCase()); });
+    $('#jobs-count').textContent = parts.join(' · ');
+  }
+
+  function findJob(corpId) {
+    for (var i = 0; i < state.jobs.length; i++) if (state.jobs[i].corpId === corpId) return state.jobs[i];
+    return null;
+  }
+  function entLabel(corpId) {
+    var ent = state.entByCorp.get(corpId);
+    return ent && ent.name ? corpId + ' (' + ent.name + ')' : corpId;
+  }
+
+  function busyInc(corpId, d) {
+    var n = (state.busy.get(corpId) || 0) + d;
+    if (n > 0) state.busy.set(corpId, n); else state.busy.delete(corpId);
+  }
+
+  var DONE = { pause: 'Paused', resume: 'Resumed', trigger: 'Triggered' };
+
+  function confirmForcedTrigger(corpId) {
+    return confirmDialog('Trigger a paused job?',
+      'The job of ' + entLabel(corpId) + ' is paused. Run one sync now anyway? The schedule stays paused.',
+      'Trigger anyway');
+  }
+
+  function jobAction(corpId, action, force) {
+    var gen = state.generation;
+    var pre = Promise.resolve(!!force);
+    if (action === 'trigger' && !force) {
+      var job = findJob(corpId);
+      if (job && job.state === 'PAUSED') pre = confirmForcedTrigger(corpId).then(function (yes) { return yes ? true : null; });
+    }
+    return pre.then(function (forced) {
+      if (forced === null || gen !== state.generation) return;   // cancelled
+      var offerForce = false;
+      busyInc(corpId, 1);
+      setRowMessage(corpId, null);
+      renderJobs();
+      var path = '/jobs/' + enc(corpId) + '/' + action + (forced ? '?force=true' : '');
+      return api('POST', path).then(function (res) {
+        if (gen !== state.generation) return;
+        if (res && typeof res === 'object' && res.corpId === corpId && res.state) {
+          state.jobs = state.jobs.map(function (j) { return j.corpId === corpId ? res : j; });
+        }
+        setRowMessage(corpId, DONE[action] + (forced ? ' (forced)' : '') + '.', 'ok');
+        notify(DONE[action] + ' ' + entLabel(corpId) + (forced ? ' (forced)' : '') + '.', 'ok');
+      }, function (e) {
+        if (gen !== state.generation) return;
+        if (handleAuthError(e)) return;
+        var fail = function () {
+          setRowMessage(corpId, e.message + (e.status ? ' (' + e.status + ')' : ''), 'error');
+          notify(entLabel(corpId) + ': ' + errText(e), 'error');
+        };
+        if (action === 'trigger' && !forced && e.status === 409) {
+          // Maybe the job was paused since the last refresh: look again, and offer to force it.
+          return api('GET', '/jobs').then(function (list) {
+            if (gen !== state.generation) return;
+            if (Array.isArray(list)) state.jobs = list;
+            var j = findJob(corpId);
+            if (j && j.state === 'PAUSED') offerForce = true; else fail();
+          }, fail);
+        }
+        fail();
+      }).then(function () {
+        busyInc(corpId, -1);
+        if (gen !== state.generation) return;
+        renderJobs();
+        refreshNow();
+        if (offerForce) {
+          return confirmForcedTrigger(corpId).then(function (yes) {
+            if (yes) return jobAction(corpId, 'trigger', true);
+            setRowMessage(corpId, 'Not triggered: the job is paused.', 'error');
+            renderJobs();
+          });
+        }
+      });
+    });
+  }
+
+  function schedulerAction(which) {
+    var pause = which === 'pause-all';
+    var env = state.health && state.health.scheduler && state.health.scheduler.env;
+    var envText = env ? ' of environment "' + env + '"' : '';
+    var text = pause
+      ? 'Pause every job' + envText + '? No sync starts until the jobs are resumed; runs in progress are not interrupted.'
+      : 'Resume every job' + envText + '? Jobs paused one by one are resumed too.';
+    var gen = state.generation;
+    return confirmDialog(pause ? 'Pause all jobs?' : 'Resume all jobs?', text, pause ? 'Pause all' : 'Resume all', pause)
+      .then(function (yes) {
+        if (!yes || gen !== state.generation) return;
+        var btn = $('#' + which);
+        btn.disabled = true;
+        return api('POST', '/scheduler/' + which).then(function () {
+          notify(pause ? 'All jobs paused.' : 'All jobs resumed.', 'ok');
+        }, function (e) {
+          if (handleAuthError(e)) return;
+          notify((pause ? 'Pause all failed: ' : 'Resume all failed: ') + errText(e), 'error');
+        }).then(function () {
+          btn.disabled = false;
+          if (gen === state.generation) refreshNow();
+        });
+      });
+  }
+
+  // ------------------------------------------------------------------ rendering: history
+  function allCorpIds() {
+    var ids = [];
+    var seen = new Set();
+    state.enterprises.forEach(function (e) { if (!seen.has(e.corpId)) { seen.add(e.corpId); ids.push(e.corpId); } });
+    state.jobs.forEach(function (j) { if (!seen.has(j.corpId)) { seen.add(j.corpId); ids.push(j.corpId); } });
+    if (state.historyCorp && !seen.has(state.historyCorp)) ids.push(state.historyCorp);
+    return ids;
+  }
+
+  function renderHistorySelect() {
+    var sel = $('#history-corp');
+    var ids = allCorpIds();
+    var sig = ids.map(function (id) { return id + '\u0001' + entLabel(id); }).join('\u0002');
+    if (sel._sig !== sig) {
+      sel._sig = sig;
+      while (sel.options.length > 1) sel.remove(1);
+      ids.forEach(function (id) { sel.add(h('option', { value: id, text: entLabel(id) })); });
+    }
+    var want = state.historyCorp || '';
+    if (sel.value !== want) sel.value = want;
+  }
+
+  function createRunRow() {
+    var tr = h('tr');
+    var c = {
+      status: h('td', { 'data-testid': 'status' }),
+      instance: h('td', { 'data-testid': 'instance', className: 'mono' }),
+      started: h('td', { 'data-testid': 'started', className: 'nowrap' }),
+      duration: h('td', { 'data-testid': 'duration', className: 'nowrap' }),
+      departments: h('td', { 'data-testid': 'departments', className: 'num' }),
+      added: h('td', { 'data-testid': 'added', className: 'num' }),
+      updated: h('td', { 'data-testid': 'updated', className: 'num' }),
+      removed: h('td', { 'data-testid': 'removed', className: 'num' }),
+      calls: h('td', { 'data-testid': 'upstream-calls', className: 'num' }),
+      error: h('td', { 'data-testid': 'error' })
+    };
+    tr._c = c;
+    tr.append(c.status, c.instance, c.started, c.duration, c.departments, c.added, c.updated, c.removed, c.calls, c.error);
+    return tr;
+  }
+  function updateRunRow(tr, run) {
+    var c = tr._c;
+    var status = String(run.status || '?');
+    tr.setAttribute('data-status', status);
+    setCell(c.status, status, function () { return runBadge(status); });
+    setCell(c.instance, String(run.instanceId || ''), function () { return run.instanceId ? String(run.instanceId) : '—'; });
+    setCell(c.started, timeSig(run.startedAt), function () { return timeNodes(run.startedAt); });
+    var s = parseTime(run.startedAt), f = parseTime(run.finishedAt);
+    var durText = s ? duration((f ? f.getTime() : Date.now()) - s.getTime()) + (f ? '' : (status === 'RUNNING' ? ' so far' : '')) : '—';
+    setCell(c.duration, durText, function () { return durText; });
+    [['departments', 'departments'], ['added', 'membersAdded'], ['updated', 'membersUpdated'], ['removed', 'membersRemoved'], ['calls', 'upstreamCalls']]
+      .forEach(function (p) { var v = num(run[p[1]]); setCell(c[p[0]], v, function () { return v; }); });
+    var err = run.error ? String(run.error) : '';
+    setCell(c.error, err, function () { return err; });
+  }
+
+  function renderHistory() {
+    var tbody = $('#history tbody');
+    var corp = state.historyCorp;
+    var empty = $('#history-empty');
+    $('#history-close').hidden = !corp;
+    if (!corp) {
+      reconcile(tbody, [], null, 'data-run-id', createRunRow, updateRunRow);
+      $('#history-title').textContent = '';
+      empty.textContent = 'Click an enterprise in the Jobs or Enterprises table to see its last ' + HISTORY_LIMIT + ' runs.';
+      empty.hidden = false;
+      return;
+    }
+    var runs = state.historyLoaded ? state.runs : [];
+    reconcile(tbody, runs, function (r) { return r.id; }, 'data-run-id', createRunRow, updateRunRow);
+    if (!state.historyLoaded) {
+      $('#history-title').textContent = '';
+      empty.textContent = 'Loading the runs of ' + entLabel(corp) + '…';
+      empty.hidden = false;
+    } else {
+      var failed = runs.filter(function (r) { return r.status === 'FAILED' || r.status === 'REFUSED' || r.status === 'ABANDONED'; }).length;
+      $('#history-title').textContent = runs.length + (runs.length === 1 ? ' run' : ' runs') + ' (newest first, at most ' + HISTORY_LIMIT + ')' +
+        (failed ? ' · ' + failed + ' not succeeded' : '');
+      empty.textContent = 'No runs yet for ' + entLabel(corp) + '.';
+      empty.hidden = runs.length > 0;
+    }
+  }
+
+  function openHistory(corpId, scroll) {
+    if (!corpId) { closeHistory(); return; }
+    if (state.historyCorp !== corpId) {
+      state.historyCorp = corpId;
+      state.historyLoaded = false;
+      state.runs = [];
+    }
+    renderHistorySelect();
+    renderHistory();
+    renderJobs();
+    renderEnterprises();
+    if (scroll) {
+      var sec = $('#history-section');
+      if (sec.scrollIntoView) sec.scrollIntoView({ block: 'start' });
+    }
+    refreshNow();
+  }
+  function closeHistory() {
+    state.historyCorp = null;
+    state.historyLoaded = false;
+    state.runs = [];
+    renderHistorySelect();
+    renderHistory();
+    renderJobs();
+    renderEnterprises();
+  }
+
+  // ------------------------------------------------------------------ rendering: cluster
+  function createNodeRow() {
+    var tr = h('tr');
+    var c = {
+      instance: h('td', { 'data-testid': 'instance', className: 'mono' }),
+      status: h('td', { 'data-testid': 'status', className: 'nowrap' }),
+      env: h('td', { 'data-testid': 'env' }),
+      version: h('td', { 'data-testid': 'version', className: 'mono' }),
+      scheduler: h('td', { 'data-testid': 'scheduler' }),
+      readOnly: h('td', { 'data-testid': 'read-only' }),
+      lastSeen: h('td', { 'data-testid': 'last-seen', className: 'nowrap' })
+    };
+    tr._c = c;
+    tr.append(c.instance, c.status, c.env, c.version, c.scheduler, c.readOnly, c.lastSeen);
+    return tr;
+  }
+  function updateNodeRow(tr, node) {
+    var c = tr._c;
+    var alive = node.alive !== false;
+    var fenced = node.fenced === true;
+    var selfId = state.health && state.health.scheduler && state.health.scheduler.instanceId;
+    var self = selfId && selfId === node.instanceId;
+    tr.setAttribute('data-alive', alive ? 'true' : 'false');
+    tr.setAttribute('data-fenced', fenced ? 'true' : 'false');
+    tr.className = (alive ? 'alive' : 'dead') + (fenced ? ' fenced' : '') + (self ? ' self' : '');
+    setCell(c.instance, String(node.instanceId), function () { return String(node.instanceId); });
+    setCell(c.status, [alive, fenced, self].join('|'), function () {
+      return [
+        alive ? badge('alive', 'badge-ok') : badge('dead', 'badge-dead', 'No heartbeat: the node is gone or unreachable'),
+        fenced ? [' ', badge('fenced', 'badge-fenced', 'Its build is older than a live node\'s in this environment: it takes no jobs')] : null,
+        self ? [' ', badge('this node', 'badge-self')] : null
+      ];
+    });
+    var env = node.env === undefined || node.env === null ? '—' : String(node.env);
+    setCell(c.env, env, function () { return env; });
+    var ver = node.version === undefined || node.version === null ? '—' : String(node.version);
+    setCell(c.version, ver, function () { return ver; });
+    var se = node.schedulerEnabled;
+    setCell(c.scheduler, String(se), function () {
+      return se === true ? badge('enabled', 'badge-ok') : se === false ? badge('disabled', 'badge-muted') : '—';
+    });
+    var ro = node.readOnly;
+    setCell(c.readOnly, String(ro), function () {
+      return ro === true ? badge('read-only', 'badge-warn') : ro === false ? h('span', { className: 'muted', text: 'no' }) : '—';
+    });
+    setCell(c.lastSeen, timeSig(node.lastSeen), function () { return timeNodes(node.lastSeen); });
+  }
+  function renderCluster() {
+    reconcile($('#cluster tbody'), state.cluster, function (n) { return n.instanceId; }, 'data-instance', createNodeRow, updateNodeRow);
+    $('#cluster-empty').hidden = state.cluster.length > 0;
+    var alive = state.cluster.filter(function (n) { return n.alive !== false; }).length;
+    var dead = state.cluster.length - alive;
+    var fenced = state.cluster.filter(function (n) { return n.fenced === true; }).length;
+    var parts = [state.cluster.length + (state.cluster.length === 1 ? ' node' : ' nodes'), alive + ' alive'];
+    if (dead) parts.push(dead + ' dead');
+    if (fenced) parts.push(fenced + ' fenced');
+    $('#cluster-count').textContent = parts.join(' · ');
+  }
+
+  // ------------------------------------------------------------------ rendering: enterprises
+  function createEntRow(corpId) {
+    var tr = h('tr');
+    var c = {
+      corp: h('td', { 'data-testid': 'corp-id' }),
+      name: h('td', { 'data-testid': 'name' }),
+      cron: h('td', { 'data-testid': 'cron', className: 'mono nowrap' }),
+      enabled: h('td', { 'data-testid': 'enabled' }),
+      agent: h('td', { 'data-testid': 'agent-id', className: 'mono' }),
+      updated: h('td', { 'data-testid': 'updated-at', className: 'nowrap' }),
+      actions: h('td', { className: 'actions' })
+    };
+    c.corp.append(h('button', { type: 'button', className: 'linklike corp-id', 'data-action': 'history', title: 'Show run history',
+      text: corpId, onclick: function () { openHistory(corpId, true); } }));
+    c.actions.append(
+      h('button', { type: 'button', className: 'btn btn-small', 'data-action': 'edit', text: 'Edit',
+        onclick: function () { editEnterprise(corpId); } }),
+      h('button', { type: 'button', className: 'btn btn-small btn-danger', 'data-action': 'delete', text: 'Delete',
+        onclick: function () { deleteEnterprise(corpId); } }));
+    tr._c = c;
+    tr.append(c.corp, c.name, c.cron, c.enabled, c.agent, c.updated, c.actions);
+    return tr;
+  }
+  function updateEntRow(tr, ent) {
+    var c = tr._c;
+    tr.className = (state.editing === ent.corpId ? 'selected' : '') + (state.historyCorp === ent.corpId ? ' selected' : '');
+    tr.setAttribute('data-enabled', ent.enabled ? 'true' : 'false');
+    var name = ent.name ? String(ent.name) : '';
+    setCell(c.name, name, function () { return name || h('span', { className: 'muted', text: '—' }); });
+    var cron = ent.cron ? String(ent.cron) : '';
+    setCell(c.cron, cron, function () { return cron || h('span', { className: 'muted', text: '—' }); });
+    setCell(c.enabled, String(!!ent.enabled), function () {
+      return ent.enabled ? badge('enabled', 'badge-ok') : badge('disabled', 'badge-muted');
+    });
+    var agent = ent.agentId === null || ent.agentId === undefined ? '' : String(ent.agentId);
+    setCell(c.agent, agent, function () { return agent || h('span', { className: 'muted', text: '—' }); });
+    var upd = ent.updatedAt || ent.createdAt;
+    setCell(c.updated, timeSig(upd), function () { return timeNodes(upd); });
+  }
+  function renderEnterprises() {
+    reconcile($('#enterprises tbody'), state.enterprises, function (e) { return e.corpId; }, 'data-enterprise', createEntRow, updateEntRow);
+    $('#enterprises-empty').hidden = state.enterprises.length > 0;
+    var n = state.enterprises.length;
+    var disabled = state.enterprises.filter(function (e) { return !e.enabled; }).length;
+    $('#enterprises-count').textContent = n + (n === 1 ? ' enterprise' : ' enterprises') + (disabled ? ' · ' + disabled + ' disabled' : '');
+  }
+
+  // ------------------------------------------------------------------ enterprise form
+  function formEls() {
+    return {
+      form: $('#enterprise-form'), title: $('#ent-form-title'), corpId: $('#ent-corpId'), name: $('#ent-name'),
+      secret: $('#ent-secret'), secretHint: $('#ent-secret-hint'), cron: $('#ent-cron'), enabled: $('#ent-enabled'),
+      agentId: $('#ent-agentId'), save: $('#ent-save'), message: $('#ent-message')
+    };
+  }
+  function clearInvalid(f) {
+    [f.corpId, f.name, f.secret, f.cron, f.agentId].forEach(function (el) { el.removeAttribute('aria-invalid'); });
+  }
+
+  function newEnterpriseForm(keepMessage) {
+    var f = formEls();
+    state.editing = null;
+    f.title.textContent = 'New enterprise';
+    f.corpId.readOnly = false;
+    f.corpId.value = '';
+    f.name.value = '';
+    f.secret.value = '';
+    f.secret.placeholder = 'required for a new enterprise';
+    f.secretHint.textContent = 'Write-only: it is never shown again.';
+    f.cron.value = '';
+    f.enabled.checked = true;
+    f.agentId.value = '';
+    f.save.textContent = 'Create';
+    clearInvalid(f);
+    if (!keepMessage) setFormMessage(f.message, null);
+    renderEnterprises();
+  }
+
+  function editEnterprise(corpId) {
+    var ent = state.entByCorp.get(corpId);
+    if (!ent) { notify('Enterprise ' + corpId + ' no longer exists.', 'error'); return; }
+    var f = formEls();
+    state.editing = corpId;
+    f.title.textContent = 'Edit ' + corpId;
+    f.corpId.value = corpId;
+    f.corpId.readOnly = true;
+    f.name.value = ent.name ? String(ent.name) : '';
+    f.secret.value = '';   // never pre-filled
+    f.secret.placeholder = 'leave empty to keep the current secret';
+    f.secretHint.textContent = 'Write-only: type a new one only to replace the stored secret.';
+    f.cron.value = ent.cron ? String(ent.cron) : '';
+    f.enabled.checked = !!ent.enabled;
+    f.agentId.value = ent.agentId === null || ent.agentId === undefined ? '' : String(ent.agentId);
+    f.save.textContent = 'Save';
+    clearInvalid(f);
+    setFormMessage(f.message, null);
+    renderEnterprises();
+    if (f.form.scrollIntoView) f.form.scrollIntoView({ block: 'nearest' });
+    f.name.focus();
+  }
+
+  function submitEnterprise() {
+    var f = formEls();
+    clearInvalid(f);
+    var corpId = f.corpId.value.trim();
+    if (!corpId) {
+      f.corpId.setAttribute('aria-invalid', 'true');
+      setFormMessage(f.message, 'Enter the corp ID (WeCom 企业ID, e.g. ww0123456789abcdef).', 'error');
+      f.corpId.focus();
+      return Promise.resolve();
+    }
+    var editing = state.editing === corpId;
+    var exists = state.entByCorp.has(corpId);
+    var body = {
+      name: f.name.value.trim(),
+      cron: f.cron.value.trim(),
+      enabled: !!f.enabled.checked
+    };
+    var secret = f.secret.value.trim();
+    if (secret) body.secret = secret;   // write-only: omitted means "keep the current one"
+    var agent = f.agentId.value.trim();
+    if (agent !== '' && !/^\d{1,15}$/.test(agent)) {
+      f.agentId.setAttribute('aria-invalid', 'true');
+      setFormMessage(f.message, 'Agent ID must be a number (the AgentId of the WeCom app), or empty.', 'error');
+      f.agentId.focus();
+      return Promise.resolve();
+    }
+    // Empty fields are omitted: on an update the server keeps the current value (null = keep).
+    if (agent !== '') body.agentId = Number(agent);
+    if (body.name === '') delete body.name;
+    if (body.cron === '') delete body.cron;
+
+    var gen = state.generation;
+    var pre = Promise.resolve(true);
+    if (!editing && exists) {
+      pre = confirmDialog('Overwrite enterprise?', 'Enterprise ' + entLabel(corpId) + ' already exists. Replace its settings with this form?' +
+        (secret ? '' : ' Its secret is kept.'), 'Overwrite');
+    }
+    return pre.then(function (yes) {
+      if (!yes || gen !== state.generation) return;
+      f.save.disabled = true;
+      setFormMessage(f.message, 'Saving…', 'info');
+      return api('PUT', '/enterprises/' + enc(corpId), body).then(function () {
+        if (gen !== state.generation) return;
+        newEnterpriseForm(true);
+        setFormMessage(f.message, (exists ? 'Saved ' : 'Created ') + corpId + '.' + (exists && secret ? ' Secret replaced.' : ''), 'ok');
+        notify((exists ? 'Saved enterprise ' : 'Created enterprise ') + corpId + '.', 'ok');
+      }, function (e) {
+        if (gen !== state.generation) return;
+        if (handleAuthError(e)) return;
+        setFormMessage(f.message, errText(e), 'error');
+        if (e.status === 400) {
+          var m = String(e.message || '');
+          var target = /cron/i.test(m) ? f.cron : /secret/i.test(m) ? f.secret : /agent/i.test(m) ? f.agentId :
+            /name/i.test(m) ? f.name : /corp/i.test(m) ? f.corpId : null;
+          if (target) { target.setAttribute('aria-invalid', 'true'); target.focus({ preventScroll: true }); }
+        }
+        if (f.message.scrollIntoView) f.message.scrollIntoView({ block: 'nearest' });
+      }).then(function () {
+        f.save.disabled = false;
+        if (gen === state.generation) refreshNow();
+      });
+    });
+  }
+
+  function deleteEnterprise(corpId) {
+    var gen = state.generation;
+    return confirmDialog('Delete enterprise?', 'Delete ' + entLabel(corpId) + '? Its job, its run history and all its synced members and departments are removed. This cannot be undone.',
+      'Delete', true).then(function (yes) {
+      if (!yes || gen !== state.generation) return;
+      return api('DELETE', '/enterprises/' + enc(corpId)).then(function () {
+        if (gen !== state.generation) return;
+        notify('Deleted enterprise ' + corpId + '.', 'ok');
+        if (state.editing === corpId) newEnterpriseForm(false);
+        if (state.historyCorp === corpId) closeHistory();
+        state.rowMessages.delete(corpId);
+      }, function (e) {
+        if (handleAuthError(e)) return;
+        notify('Delete ' + corpId + ' failed: ' + errText(e), 'error');
+      }).then(function () {
+        if (gen === state.generation) refreshNow();
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------ wiring
+  function init() {
+    $('#sign-in-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      signIn($('#token').value);
+    });
+    $('#sign-out').addEventListener('click', function () { signOut('Signed out.', 'info'); });
+    $('#refresh').addEventListener('click', function () { refreshNow(); });
+    $('#pause-all').addEventListener('click', function () { schedulerAction('pause-all'); });
+    $('#resume-all').addEventListener('click', function () { schedulerAction('resume-all'); });
+
+    $('#confirm-yes').addEventListener('click', function () { answerConfirm(true); });
+    $('#confirm-no').addEventListener('click', function () { answerConfirm(false); });
+    $('#confirm').addEventListener('click', function (ev) { if (ev.target === ev.currentTarget) answerConfirm(false); });
+    document.addEventListener('keydown', function (ev) {
+      if (!pendingConfirm) return;
+      if (ev.key === 'Escape') { ev.preventDefault(); answerConfirm(false); }
+      else if (ev.key === 'Tab') {   // keep focus inside the dialog
+        var yes = $('#confirm-yes'), no = $('#confirm-no');
+        ev.preventDefault();
+        (document.activeElement === yes ? no : yes).focus();
+      }
+    });
+
+    $('#history-corp').addEventListener('change', function (ev) {
+      var v = ev.target.value;
+      if (v) openHistory(v, false); else closeHistory();
+    });
+    $('#history-close').addEventListener('click', closeHistory);
+
+    $('#enterprise-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      submitEnterprise();
+    });
+    $('#ent-cancel').addEventListener('click', function () { newEnterpriseForm(false); });
+    $('#ent-new').addEventListener('click', function () {
+      newEnterpriseForm(false);
+      var f = formEls();
+      if (f.form.scrollIntoView) f.form.scrollIntoView({ block: 'nearest' });
+      f.corpId.focus();
+    });
+
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible' && state.signedIn) refreshNow();
+    });
+
+    newEnterpriseForm(false);
+    loadHealth();
+    if (getToken()) {
+      // Resume the session of this tab; a 401 on the first refresh returns to sign-in.
+      state.signedIn = true;
+      showConsole();
+      refreshNow();
+    } else {
+      showSignIn(null);
+    }
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
