@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.orgsync.alert.AlertSink;
+import io.orgsync.admin.AdminRoutes;
 import io.orgsync.alert.Alerts;
+import io.orgsync.alert.MailSink;
+import io.orgsync.cluster.Membership;
 import io.orgsync.alert.WebhookSink;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.Enterprise;
@@ -60,6 +63,7 @@ public final class Node implements AutoCloseable {
     public final MemberQueries members;
     public final MiniAppService miniApps;
     public final ResolveService resolver;
+    public final Membership membership;
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -80,18 +84,22 @@ public final class Node implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
+        this.runs = new RunStore(db.dataSource());
+        this.scheduling = settings.readOnly() ? null : track(new Scheduling(new Scheduling.Config(settings.schedulerName(),
+                settings.instanceId(), settings.syncThreads(), settings.schedulerEnabled(), settings.dbUrl(), settings.dbUser(),
+                settings.dbPassword()), runs));
         List<AlertSink> sinks = new ArrayList<>();
         if (settings.alertWebhook() != null) {
             sinks.add(new WebhookSink(settings.alertWebhook()));
+        }
+        if (!settings.alertEmails().isEmpty() && scheduling != null) {
+            scheduling.useSmtp(new Scheduling.Smtp(settings.smtpHost(), settings.smtpPort(), settings.smtpFrom()));
+            sinks.add(new MailSink(settings.alertEmails(), scheduling));
         }
         this.alerts = track(new Alerts(clock, metrics, sinks, settings.env() + "/" + settings.instanceId()));
         this.tokens = track(new TokenHolder(db.dataSource(), clock, settings.tokenWait(), settings.tokenRefreshAhead(),
                 settings.upstreamTimeout(), settings.instanceId(), alerts, metrics));
         this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, settings.nodeRate(), settings.upstreamTimeout()));
-        this.runs = new RunStore(db.dataSource());
-        this.scheduling = settings.readOnly() ? null : track(new Scheduling(new Scheduling.Config(settings.schedulerName(),
-                settings.instanceId(), settings.syncThreads(), settings.schedulerEnabled(), settings.dbUrl(), settings.dbUser(),
-                settings.dbPassword()), runs));
         EnterpriseJobs jobs = scheduling != null ? scheduling : readOnlyJobs();
         SecretCipher cipher = new SecretCipher(settings.secretKey());
         this.enterprises = new EnterpriseService(db.dataSource(), cipher, jobs, clock, settings.env());
@@ -105,11 +113,22 @@ public final class Node implements AutoCloseable {
             scheduling.reconcile(enterprises.list());
             scheduling.start(runner);
         }
+        this.membership = track(new Membership(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version(),
+                settings.schedulerEnabled(), settings.readOnly(), new Membership.Fence() {
+            public void stopTakingJobs() throws Exception {
+                scheduling.standby();
+            }
+
+            public void resumeTakingJobs() throws Exception {
+                scheduling.resumeTaking();
+            }
+        }).start());
         List<HttpServer.Routes> routes = List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
                 new LookupRoutes(members, metrics),
                 new ResolveRoutes(resolver),
                 new WxaCodeRoutes(miniApps),
+                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduling, runs, membership),
                 new HealthRoutes(db, settings.schedulerEnabled(), () -> scheduling != null && scheduling.started(),
                         settings.instanceId(), settings.env(), version()),
                 new MetricsRoutes(metrics));

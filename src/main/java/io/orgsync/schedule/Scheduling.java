@@ -1,5 +1,6 @@
 package io.orgsync.schedule;
 
+import io.orgsync.alert.MailSink;
 import io.orgsync.common.RequestException;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseJobs;
@@ -19,6 +20,8 @@ import org.quartz.TriggerKey;
 import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
+import org.quartz.jobs.ee.mail.SendMailJob;
+import org.quartz.simpl.SimpleJobFactory;
 import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +46,7 @@ import java.util.UUID;
  * cron trigger. A node whose scheduler is disabled creates the scheduler but never starts it:
  * it can still pause, resume and trigger jobs in the shared tables, and runs none.
  */
-public final class Scheduling implements EnterpriseJobs, AutoCloseable {
+public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, AutoCloseable {
     public static final String GROUP = "orgsync-sync";
     /** Enterprises are Chinese companies: their cron expressions mean Beijing time. */
     public static final TimeZone CRON_ZONE = TimeZone.getTimeZone("Asia/Shanghai");
@@ -53,6 +56,11 @@ public final class Scheduling implements EnterpriseJobs, AutoCloseable {
     private final RunStore runs;
     private final boolean executes;
     private final String dataSourceName;
+    private Smtp smtp;
+
+    /** The mail server for e-mail alerts. */
+    public record Smtp(String host, int port, String from) {
+    }
 
     /** What the scheduler needs from the settings. */
     public record Config(String schedulerName, String instanceId, int threads, boolean executes,
@@ -105,7 +113,9 @@ public final class Scheduling implements EnterpriseJobs, AutoCloseable {
 
     /** Starts executing jobs (only on nodes whose scheduler is enabled). */
     public void start(SyncRunner runner) throws SchedulerException {
-        scheduler.setJobFactory((bundle, s) -> new SyncJob(runner));
+        SimpleJobFactory stock = new SimpleJobFactory();
+        scheduler.setJobFactory((bundle, s) -> bundle.getJobDetail().getJobClass() == SyncJob.class
+                ? new SyncJob(runner) : stock.newJob(bundle, s));
         if (executes) {
             scheduler.start();
         }
@@ -173,6 +183,30 @@ public final class Scheduling implements EnterpriseJobs, AutoCloseable {
         } catch (SchedulerException ex) {
             throw new IllegalStateException("could not schedule the sync of " + e.corpId() + ": " + ex.getMessage(), ex);
         }
+    }
+
+    public void useSmtp(Smtp smtp) {
+        this.smtp = smtp;
+    }
+
+    /** Queues an alert e-mail as a durable one-shot job: it survives this node crashing before it is sent. */
+    @Override
+    public void enqueue(String recipients, String subject, String body) throws SchedulerException {
+        if (smtp == null) {
+            throw new IllegalStateException("no SMTP server configured (ORGSYNC_SMTP_HOST)");
+        }
+        JobDetail mail = JobBuilder.newJob(AlertMailJob.class)
+                .withIdentity("mail-" + UUID.randomUUID(), "orgsync-alert-mail")
+                .storeDurably(false)
+                .requestRecovery()
+                .usingJobData(SendMailJob.PROP_SMTP_HOST, smtp.host())
+                .usingJobData(AlertMailJob.PROP_SMTP_PORT, String.valueOf(smtp.port()))
+                .usingJobData(SendMailJob.PROP_SENDER, smtp.from())
+                .usingJobData(SendMailJob.PROP_RECIPIENT, recipients)
+                .usingJobData(SendMailJob.PROP_SUBJECT, subject)
+                .usingJobData(SendMailJob.PROP_MESSAGE, body)
+                .build();
+        scheduler.scheduleJob(mail, TriggerBuilder.newTrigger().forJob(mail).startNow().build());
     }
 
     @Override

@@ -1,0 +1,156 @@
+package io.orgsync.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.orgsync.cluster.Membership;
+import io.orgsync.common.RequestException;
+import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.http.AccessRules;
+import io.orgsync.http.HttpServer;
+import io.orgsync.http.Json;
+import io.orgsync.miniapp.MiniAppService;
+import io.orgsync.schedule.Scheduling;
+import io.orgsync.sync.RunStore;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The admin API under /admin/api, behind ORGSYNC_ADMIN_TOKEN (compared in constant time). It
+ * works on nodes whose scheduler is disabled: Quartz's tables are shared, so pausing or
+ * triggering from here acts on the whole environment.
+ */
+public final class AdminRoutes implements HttpServer.Routes {
+    private final String adminToken;
+    private final EnterpriseService enterprises;
+    private final MiniAppService miniApps;
+    private final Scheduling scheduling;
+    private final RunStore runs;
+    private final Membership membership;
+
+    /** {@code scheduling} is null on read-only nodes. */
+    public AdminRoutes(String adminToken, EnterpriseService enterprises, MiniAppService miniApps, Scheduling scheduling,
+                       RunStore runs, Membership membership) {
+        this.adminToken = adminToken;
+        this.enterprises = enterprises;
+        this.miniApps = miniApps;
+        this.scheduling = scheduling;
+        this.runs = runs;
+        this.membership = membership;
+    }
+
+    @Override
+    public void register(RoutesConfig r) {
+        r.get("/admin", ctx -> ctx.redirect("/admin/"));
+        r.before("/admin/api/*", ctx -> {
+            if (adminToken == null) {
+                throw new RequestException(503, "admin_disabled", "the admin API is disabled on this node: set ORGSYNC_ADMIN_TOKEN to enable it");
+            }
+            if (!AccessRules.bearerMatches(ctx, adminToken)) {
+                throw new RequestException(401, "unauthorized", "send the admin token as 'Authorization: Bearer <ORGSYNC_ADMIN_TOKEN>'");
+            }
+        });
+        r.get("/admin/api/enterprises", ctx -> ctx.json(enterprises.list().stream().map(AdminViews::enterprise).toList()));
+        r.put("/admin/api/enterprises/{corpId}", ctx -> ctx.json(AdminViews.enterprise(enterprises.put(ctx.pathParam("corpId"), change(ctx)))));
+        r.delete("/admin/api/enterprises/{corpId}", ctx -> {
+            enterprises.delete(ctx.pathParam("corpId"));
+            ctx.json(Map.of("deleted", ctx.pathParam("corpId")));
+        });
+        r.put("/admin/api/miniapps/{appId}", ctx -> {
+            JsonNode body = object(ctx);
+            ctx.json(AdminViews.miniApp(miniApps.put(ctx.pathParam("appId"), text(body, "name"), text(body, "secret"), text(body, "tokenMode"))));
+        });
+        r.get("/admin/api/jobs", ctx -> ctx.json(scheduling().jobs(enterprises.list()).stream().map(AdminViews::job).toList()));
+        r.post("/admin/api/jobs/{corpId}/pause", ctx -> ctx.json(AdminViews.job(scheduling().pause(known(ctx)))));
+        r.post("/admin/api/jobs/{corpId}/resume", ctx -> ctx.json(AdminViews.job(scheduling().resume(known(ctx)))));
+        r.post("/admin/api/jobs/{corpId}/trigger", ctx -> ctx.json(AdminViews.job(scheduling().trigger(known(ctx),
+                "true".equals(ctx.queryParam("force"))))));
+        r.post("/admin/api/scheduler/pause-all", ctx -> {
+            scheduling().pauseAll();
+            ctx.json(Map.of("paused", true));
+        });
+        r.post("/admin/api/scheduler/resume-all", ctx -> {
+            scheduling().resumeAll();
+            ctx.json(Map.of("resumed", true));
+        });
+        r.get("/admin/api/runs", ctx -> {
+            String corpId = ctx.queryParam("corpId");
+            int limit = limit(ctx.queryParam("limit"));
+            ctx.json(runs.list(corpId == null || corpId.isEmpty() ? null : corpId, limit).stream().map(AdminViews::run).toList());
+        });
+        r.get("/admin/api/cluster", ctx -> ctx.json(membership.nodes().stream().map(AdminViews::node).toList()));
+    }
+
+    private Scheduling scheduling() {
+        if (scheduling == null) {
+            throw new RequestException(503, "read_only", "this read-only node has no scheduler; ask a writing node for jobs");
+        }
+        return scheduling;
+    }
+
+    private String known(Context ctx) throws Exception {
+        return enterprises.find(ctx.pathParam("corpId")).corpId();
+    }
+
+    private static EnterpriseChange change(Context ctx) {
+        JsonNode body = object(ctx);
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!List.of("name", "secret", "cron", "enabled", "agentId").contains(field)) {
+                throw RequestException.invalid("unknown field '" + field + "'; an enterprise has name, secret, cron, enabled, agentId");
+            }
+        }
+        JsonNode enabled = body.get("enabled");
+        if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
+            throw RequestException.invalid("enabled must be true or false");
+        }
+        JsonNode agentId = body.get("agentId");
+        if (agentId != null && !agentId.isNull() && !agentId.canConvertToLong()) {
+            throw RequestException.invalid("agentId must be a whole number");
+        }
+        return new EnterpriseChange(text(body, "name"), text(body, "secret"), text(body, "cron"),
+                enabled == null || enabled.isNull() ? null : enabled.asBoolean(),
+                agentId == null || agentId.isNull() ? null : agentId.asLong());
+    }
+
+    private static JsonNode object(Context ctx) {
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+        } catch (Exception e) {
+            throw RequestException.invalid("the body must be a JSON object");
+        }
+        if (body == null || !body.isObject()) {
+            throw RequestException.invalid("the body must be a JSON object");
+        }
+        return body;
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw RequestException.invalid(field + " must be a string");
+        }
+        return v.asText();
+    }
+
+    private static int limit(String given) {
+        if (given == null || given.isEmpty()) {
+            return 50;
+        }
+        try {
+            int n = Integer.parseInt(given);
+            if (n >= 1 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw RequestException.invalid("limit must be a whole number from 1 to 1000");
+    }
+}

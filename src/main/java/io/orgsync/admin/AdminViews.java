@@ -1,0 +1,81 @@
+package io.orgsync.admin;
+
+import io.orgsync.cluster.ClusterNode;
+import io.orgsync.enterprise.Enterprise;
+import io.orgsync.miniapp.MiniApp;
+import io.orgsync.schedule.JobView;
+import io.orgsync.sync.Run;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static io.orgsync.http.Json.time;
+
+/** The JSON shapes of the admin API (SPEC): secrets never appear, times are ISO-8601 UTC. */
+final class AdminViews {
+    private AdminViews() {
+    }
+
+    static Map<String, Object> enterprise(Enterprise e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("corpId", e.corpId());
+        m.put("name", e.name());
+        m.put("cron", e.cron());
+        m.put("enabled", e.enabled());
+        m.put("agentId", e.agentId());
+        m.put("createdAt", time(e.createdAt()));
+        m.put("updatedAt", time(e.updatedAt()));
+        return m;
+    }
+
+    static Map<String, Object> miniApp(MiniApp a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("appId", a.appId());
+        m.put("name", a.name());
+        m.put("tokenMode", a.stableToken() ? "stable" : "classic");
+        m.put("createdAt", time(a.createdAt()));
+        m.put("updatedAt", time(a.updatedAt()));
+        return m;
+    }
+
+    static Map<String, Object> job(JobView j) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("corpId", j.corpId());
+        m.put("state", j.state());
+        m.put("cron", j.cron());
+        m.put("nextFireTime", time(j.nextFireTime()));
+        m.put("previousFireTime", time(j.previousFireTime()));
+        m.put("lastRun", j.lastRun() == null ? null : run(j.lastRun()));
+        return m;
+    }
+
+    static Map<String, Object> run(Run r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("corpId", r.corpId());
+        m.put("instanceId", r.instanceId());
+        m.put("status", r.status().name());
+        m.put("startedAt", time(r.startedAt()));
+        m.put("finishedAt", time(r.finishedAt()));
+        m.put("departments", r.departments());
+        m.put("membersAdded", r.membersAdded());
+        m.put("membersUpdated", r.membersUpdated());
+        m.put("membersRemoved", r.membersRemoved());
+        m.put("upstreamCalls", r.upstreamCalls());
+        m.put("error", r.error());
+        return m;
+    }
+
+    static Map<String, Object> node(ClusterNode n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("instanceId", n.instanceId());
+        m.put("env", n.env());
+        m.put("version", n.version());
+        m.put("schedulerEnabled", n.schedulerEnabled());
+        m.put("readOnly", n.readOnly());
+        m.put("lastSeen", time(n.lastSeen()));
+        m.put("alive", n.alive());
+        m.put("fenced", n.fenced());
+        return m;
+    }
+}

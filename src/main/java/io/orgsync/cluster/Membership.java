@@ -1,0 +1,128 @@
+package io.orgsync.cluster;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orgsync.alert.Alert;
+import io.orgsync.alert.Alerts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * This node's place in the cluster: a heartbeat row every few seconds, the cluster view, and
+ * stale-build fencing. A scheduler node that sees a live scheduler node of its environment
+ * with a newer build stops taking jobs (its scheduler goes to standby: still checking in, no
+ * longer firing), marks itself fenced, logs and alerts; when the newer node goes away it takes
+ * jobs again. This is what keeps an old pre-release build from winning the job lock.
+ */
+public final class Membership implements AutoCloseable {
+    /** What fencing does to the local scheduler. */
+    public interface Fence {
+        void stopTakingJobs() throws Exception;
+
+        void resumeTakingJobs() throws Exception;
+    }
+
+    public static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    /** Three missed heartbeats and a node counts as dead. */
+    public static final Duration ALIVE_WINDOW = HEARTBEAT.multipliedBy(3);
+    private static final Logger log = LoggerFactory.getLogger(Membership.class);
+
+    private final ClusterStore store;
+    private final Clock clock;
+    private final Alerts alerts;
+    private final String instanceId;
+    private final String env;
+    private final String version;
+    private final boolean schedulerEnabled;
+    private final boolean readOnly;
+    private final Fence fence;
+    private final long startedAt;
+    private final AtomicBoolean fenced = new AtomicBoolean();
+    private int ticks;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cluster-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Membership(DataSource ds, Clock clock, Alerts alerts, MeterRegistry metrics, String instanceId, String env, String version,
+                      boolean schedulerEnabled, boolean readOnly, Fence fence) {
+        this.store = new ClusterStore(ds);
+        this.clock = clock;
+        this.alerts = alerts;
+        this.instanceId = instanceId;
+        this.env = env;
+        this.version = version;
+        this.schedulerEnabled = schedulerEnabled;
+        this.readOnly = readOnly;
+        this.fence = fence;
+        this.startedAt = clock.millis();
+        metrics.gauge("orgsync_node_fenced", fenced, f -> f.get() ? 1 : 0);
+    }
+
+    /** Beats once now (so the node is visible at once), then every {@link #HEARTBEAT}. */
+    public Membership start() {
+        tick();
+        ticker.scheduleWithFixedDelay(this::tick, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** One heartbeat and fencing decision; public so that tests need not wait for the ticker. */
+    public void tick() {
+        try {
+            long now = clock.millis();
+            if (!readOnly) {
+                store.heartbeat(new ClusterNode(instanceId, env, version, schedulerEnabled, readOnly, fenced.get(), startedAt, now, true));
+            }
+            if (schedulerEnabled) {
+                decideFencing(store.all(now - ALIVE_WINDOW.toMillis()));
+            }
+            if (!readOnly && ++ticks % 720 == 0) {
+                store.forgetOlderThan(now - Duration.ofDays(1).toMillis());
+            }
+        } catch (Exception e) {
+            log.warn("Cluster heartbeat failed: {}", e.getMessage());
+        }
+    }
+
+    private void decideFencing(List<ClusterNode> nodes) throws Exception {
+        Optional<ClusterNode> newer = nodes.stream()
+                .filter(n -> n.alive() && n.env().equals(env) && n.schedulerEnabled() && !n.instanceId().equals(instanceId))
+                .filter(n -> BuildVersion.compare(n.version(), version) > 0)
+                .findFirst();
+        if (newer.isPresent() && fenced.compareAndSet(false, true)) {
+            fence.stopTakingJobs();
+            String why = "Node " + instanceId + " runs build " + version + " but " + newer.get().instanceId() + " in environment '"
+                    + env + "' runs the newer build " + newer.get().version() + ": this node stops taking jobs (fenced) until it is "
+                    + "upgraded or the newer node goes away.";
+            log.warn(why);
+            alerts.raise(new Alert("node_fenced", instanceId, why));
+            store.heartbeat(new ClusterNode(instanceId, env, version, schedulerEnabled, readOnly, true, startedAt, clock.millis(), true));
+        } else if (newer.isEmpty() && fenced.compareAndSet(true, false)) {
+            fence.resumeTakingJobs();
+            log.info("No newer build is alive in environment '{}' any more: node {} takes jobs again", env, instanceId);
+        }
+    }
+
+    public boolean fenced() {
+        return fenced.get();
+    }
+
+    public List<ClusterNode> nodes() throws Exception {
+        return store.all(clock.millis() - ALIVE_WINDOW.toMillis());
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+    }
+}
