@@ -118,6 +118,10 @@ final class Gate {
             String subject = subjectOf.subject(ctx);
             Call call = new Call(ctx, api, now, subject);
             Runnable done = sim.stats.start(api.path, subject, api.departmentCall, now);
+            // A call is in flight from its arrival to its answer, so a slow call (a latency
+            // fault) holds its place and the calls that arrive meanwhile can meet the cap.
+            AtomicInteger running = inFlight.computeIfAbsent(subject + " " + api.path, k -> new AtomicInteger());
+            int concurrent = running.incrementAndGet();
             try {
                 if (applyFault(call)) {
                     return;
@@ -134,18 +138,14 @@ final class Gate {
                     call.error(Errcodes.FREQ_LIMIT);
                     return;
                 }
-                AtomicInteger running = inFlight.computeIfAbsent(subject + " " + api.path, k -> new AtomicInteger());
-                try {
-                    long limit = sim.limits.maxConcurrent;
-                    if (running.incrementAndGet() > limit && limit > 0) {
-                        call.error(Errcodes.CONCURRENCY);
-                        return;
-                    }
-                    handler.handle(call);
-                } finally {
-                    running.decrementAndGet();
+                long limit = sim.limits.maxConcurrent;
+                if (limit > 0 && concurrent > limit) {
+                    call.error(Errcodes.CONCURRENCY);
+                    return;
                 }
+                handler.handle(call);
             } finally {
+                running.decrementAndGet();
                 done.run();
             }
         };
@@ -196,7 +196,7 @@ final class Gate {
     }
 
     private void invalidToken(Call call, String ip, int errcode) {
-        if (sim.counters.countOverLimit("invalid-token " + ip, call.now, HOUR, sim.limits.invalidTokenPerHour)) {
+        if (sim.counters.countReaches("invalid-token " + ip, call.now, HOUR, sim.limits.invalidTokenPerHour)) {
             sim.counters.block("ban:" + ip, call.now + HOUR);
         }
         call.error(errcode);
@@ -217,9 +217,12 @@ final class Gate {
                 && sim.counters.tryCount("ip-hour " + from, now, HOUR, l.ipPerHour, HOUR);
     }
 
-    /** Bans the IP for an hour, as WeCom does after repeated gettoken calls with a wrong secret. */
+    /**
+     * Bans the IP for an hour, as WeCom does after repeated gettoken calls with a wrong secret:
+     * the {@code badSecretPerHour}-th wrong secret is answered 40001, every call after it 45009.
+     */
     void wrongSecret(String ip, long now) {
-        if (sim.counters.countOverLimit("bad-secret " + ip, now, HOUR, sim.limits.badSecretPerHour)) {
+        if (sim.counters.countReaches("bad-secret " + ip, now, HOUR, sim.limits.badSecretPerHour)) {
             sim.counters.block("ban:" + ip, now + HOUR);
         }
     }
