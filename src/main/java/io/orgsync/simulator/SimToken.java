@@ -11,6 +11,8 @@ final class SimToken {
     final long issuedAt;
     private volatile long expiresAt;
     private volatile boolean revoked;
+    /** Its expiry was brought forward by a newer classic token: past it, the token is "not latest". */
+    private volatile boolean superseded;
 
     SimToken(String value, Kind kind, String subject, long issuedAt, long expiresAt) {
         this.value = value;
@@ -29,7 +31,14 @@ final class SimToken {
     }
 
     void expireNoLaterThan(long at) {
-        expiresAt = Math.min(expiresAt, at);
+        if (at < expiresAt) {
+            expiresAt = at;
+            superseded = true;
+        }
+    }
+
+    boolean superseded() {
+        return superseded;
     }
 
     void revoke() {

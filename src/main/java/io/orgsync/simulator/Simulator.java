@@ -73,6 +73,8 @@ public final class Simulator implements AutoCloseable {
         limits.reset();
         counters.reset();
         webhooks.clear();
+        // tokens go too: a corp created again under the same id must not accept old tokens
+        tokens.clear();
         resetStats();
     }
 
