@@ -108,6 +108,21 @@ class LimitsTest {
     }
 
     @Test
+    void perIpMinuteLimitCountsAcrossEnterprises() {
+        s.corp("wwlimits2", 2, 5, 1, true);
+        String other = s.token("wwlimits2");
+        s.limits("ipPerMinute", 3);
+        toStartOfMinute();
+        deptList().assertOk();
+        s.get("/cgi-bin/department/list?access_token=" + other).assertOk();
+        deptList().assertOk();
+        s.get("/cgi-bin/department/list?access_token=" + other).assertWecomErr(45009);
+        deptList().assertWecomErr(45009);
+        // another API from the same IP has its own count
+        s.get("/cgi-bin/department/simplelist?access_token=" + other).assertOk();
+    }
+
+    @Test
     void tooManyConcurrentCallsAnswer45033() throws Exception {
         s.limits("maxConcurrent", 2);
         // the first three calls are held for a while; the third is over the cap

@@ -166,6 +166,17 @@ class MiniProgramTokenTest {
     }
 
     @Test
+    void forceRefreshIsAllowedTwentyTimesADay() {
+        stable(false);
+        for (int i = 0; i < 20; i++) {
+            stable(true);
+            s.advance(31);
+        }
+        stableResp(true).assertErr(45009);
+        stable(false); // the plain fetch still works
+    }
+
+    @Test
     void forceRefreshKillsBothStableTokensOfAnOverlap() {
         String a = stable(false).get("access_token").asText();
         s.advance(7200 - 200);

@@ -296,5 +296,7 @@ class WecomApiTest {
         assertEquals("", u.get("biz_mail").asText());
         assertEquals("", u.get("avatar").asText());
         assertEquals("0", u.get("gender").asText());
+        assertEquals("", u.get("address").asText());
+        assertEquals("", u.get("thumb_avatar").asText());
     }
 }

@@ -63,6 +63,19 @@ class WecomTokenTest {
     }
 
     @Test
+    void manyCallsWithAnInvalidTokenBanTheIpForAnHour() {
+        s.limits("invalidTokenPerHour", 3);
+        for (int i = 0; i < 3; i++) {
+            s.get("/cgi-bin/department/list?access_token=bogus").assertWecomErr(40014);
+        }
+        // banned: every call from this IP, gettoken included, answers 45009 for an hour
+        s.get("/cgi-bin/gettoken?corpid=wwtok&corpsecret=s-wwtok").assertWecomErr(45009);
+        s.advance(3601);
+        String token = s.token("wwtok");
+        s.get("/cgi-bin/department/list?access_token=" + token).assertOk();
+    }
+
+    @Test
     void errorsAreHttp200WithTheHelpSuffixAndListFields() {
         SimHttp.Resp r = s.get("/cgi-bin/user/list?department_id=1").assertWecomErr(41001);
         assertTrue(r.json().get("userlist").isArray());
