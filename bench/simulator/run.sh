@@ -70,13 +70,28 @@ MEMBERS=$(curl -sf "$USERLIST" | json '["userlist"].__len__()')
 BYTES=$(curl -sf "$USERLIST" | wc -c)
 [ "$MEMBERS" = 100 ] || { echo "user/list answered $MEMBERS members, expected 100" >&2; exit 1; }
 
+# CPU accounting, to tell a slow simulator from a busy machine: jiffies of the whole machine,
+# of the simulator, and of this script's finished children (wrk).
+busy() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+sim_cpu() { awk '{print $14+$15}' "/proc/$SIM_PID/stat"; }
+kids_cpu() { awk '{print $16+$17}' "/proc/$$/stat"; }
+
 run() { # name url -> prints wrk's output, keeps requests/s in RPS_<name>
-  local name=$1 url=$2 out
+  local name=$1 url=$2 out b0 s0 k0 t0 b1 s1 k1 t1
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
   curl -sf -X POST "$BASE/__sim/stats/reset" >/dev/null
+  b0=$(busy); s0=$(sim_cpu); k0=$(kids_cpu); t0=$(date +%s.%N)
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
+  b1=$(busy); s1=$(sim_cpu); k1=$(kids_cpu); t1=$(date +%s.%N)
   echo "== $name: $url" | sed "s/access_token=[^&]*/access_token=.../"
   echo "$out" | sed -n '/Thread Stats/,$p'
+  python3 - "$b0" "$b1" "$s0" "$s1" "$k0" "$k1" "$t0" "$t1" "$(nproc)" "$(getconf CLK_TCK)" <<'PY'
+import sys
+b0, b1, s0, s1, k0, k1, t0, t1, cores, hz = map(float, sys.argv[1:])
+capacity = (t1 - t0) * hz * cores / 100  # jiffies per percent of the machine
+sim, wrk, total = (s1 - s0) / capacity, (k1 - k0) / capacity, (b1 - b0) / capacity
+print(f"CPU during the run, % of all {cores:.0f} cores: simulator {sim:.0f}, wrk {wrk:.0f}, other processes {max(0, total - sim - wrk):.0f}")
+PY
   printf -v "RPS_$name" '%s' "$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')"
   if echo "$out" | grep -q 'Non-2xx'; then
     echo "non-2xx answers during $name" >&2
@@ -87,7 +102,7 @@ run() { # name url -> prints wrk's output, keeps requests/s in RPS_<name>
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GiB"
 echo "java: $(java -version 2>&1 | head -1)"
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after a $WARMUP warm-up), user/list body $BYTES bytes, 100 members"
-echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine lowers the figures)"
+echo "each run prints the CPU that other processes took meanwhile: on a shared machine they lower the figures"
 echo
 run userlist "$USERLIST"
 # every user/list answer must have been a success, not a 45009/45033 on HTTP 200
