@@ -127,6 +127,11 @@ class WecomTokenTest {
         String token = s.token("wwtok");
         assertEquals(200, s.delete("/__sim/corps/wwtok").status());
         s.get("/cgi-bin/department/list?access_token=" + token).assertWecomErr(40014);
+        s.corp("wwtok", 3, 10, 1, true);
+        s.get("/cgi-bin/department/list?access_token=" + token).assertWecomErr(40014);
+        s.corp("wwtok2", 3, 10, 1, true);
+        String other = s.token("wwtok2");
+        s.get("/cgi-bin/department/list?access_token=" + other).assertOk();
     }
 
     @Test
