@@ -43,6 +43,8 @@ final class ControlApi {
         r.delete("/__sim/corps/{corpId}", ctx -> {
             corp(ctx);
             sim.corps.remove(ctx.pathParam("corpId"));
+            // its tokens die with it: a corp created again under the same id must not accept them
+            sim.tokens.invalidate(ctx.pathParam("corpId"));
             reply(ctx, 200, Map.of("deleted", ctx.pathParam("corpId")));
         });
         r.get("/__sim/corps/{corpId}/export", ctx -> reply(ctx, 200, export(corp(ctx))));

@@ -55,8 +55,11 @@ final class RateCounters {
         }
     }
 
-    /** Counts an event; more than {@code limit} of them in a window returns true (time to block). */
-    boolean countOverLimit(String key, long now, long windowMillis, long limit) {
+    /**
+     * Counts an event; returns true once {@code limit} of them happened in a window (time to
+     * block: a limit of N allows N such events, the calls after them are refused).
+     */
+    boolean countReaches(String key, long now, long windowMillis, long limit) {
         if (limit <= 0) {
             return false;
         }
@@ -67,7 +70,7 @@ final class RateCounters {
                 w.start = start;
                 w.count = 0;
             }
-            return ++w.count > limit;
+            return ++w.count >= limit;
         }
     }
 

@@ -11,8 +11,8 @@ final class SimToken {
     final long issuedAt;
     private volatile long expiresAt;
     private volatile boolean revoked;
-    /** A classic token replaced by a newer one stops working here, as "not latest" (40001). */
-    private volatile long supersededAt = Long.MAX_VALUE;
+    /** Its expiry was brought forward by a newer classic token: past it, the token is "not latest". */
+    private volatile boolean superseded;
 
     SimToken(String value, Kind kind, String subject, long issuedAt, long expiresAt) {
         this.value = value;
@@ -30,12 +30,15 @@ final class SimToken {
         return expiresAt;
     }
 
-    void supersede(long at) {
-        supersededAt = Math.min(supersededAt, at);
+    void expireNoLaterThan(long at) {
+        if (at < expiresAt) {
+            expiresAt = at;
+            superseded = true;
+        }
     }
 
-    boolean superseded(long now) {
-        return now >= supersededAt;
+    boolean superseded() {
+        return superseded;
     }
 
     void revoke() {
@@ -47,7 +50,7 @@ final class SimToken {
     }
 
     boolean live(long now) {
-        return !revoked && now < expiresAt && !superseded(now);
+        return !revoked && now < expiresAt;
     }
 
     long secondsLeft(long now) {

@@ -33,6 +33,10 @@ public final class Simulator implements AutoCloseable {
         this.server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            // No gzip: the upstream answers are cached bytes, and compressing them again on every
+            // call would cost the simulator more CPU than answering (it shares two cores with
+            // the system under test). Clients that ask for gzip get identity, which HTTP allows.
+            config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
             // latency faults park request threads: leave room for hundreds of slow calls
             config.jetty.threadPool = new QueuedThreadPool(600, 8, 60_000);
             ((QueuedThreadPool) config.jetty.threadPool).setName("simulator");
@@ -73,6 +77,8 @@ public final class Simulator implements AutoCloseable {
         limits.reset();
         counters.reset();
         webhooks.clear();
+        // tokens go too: a corp created again under the same id must not accept old tokens
+        tokens.clear();
         resetStats();
     }
 

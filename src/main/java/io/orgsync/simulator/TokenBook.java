@@ -59,7 +59,7 @@ final class TokenBook {
     synchronized SimToken classic(String appId, long now, long ttlMillis) {
         for (SimToken t : byValue.values()) {
             if (t.kind == SimToken.Kind.CLASSIC && t.subject.equals(appId)) {
-                t.supersede(now + OVERLAP_MILLIS);
+                t.expireNoLaterThan(now + OVERLAP_MILLIS);
             }
         }
         return issue(SimToken.Kind.CLASSIC, appId, now, ttlMillis);
@@ -79,8 +79,11 @@ final class TokenBook {
             }
             quota.count++;
             quota.last = now;
-            if (current != null) {
-                current.revoke();
+            // every stable token of the app dies, the one still in its rotation overlap too
+            for (SimToken t : byValue.values()) {
+                if (t.kind == SimToken.Kind.STABLE && t.subject.equals(appId)) {
+                    t.revoke();
+                }
             }
             return issue(SimToken.Kind.STABLE, appId, now, ttlMillis);
         }
@@ -99,11 +102,12 @@ final class TokenBook {
         if (token == null || token.wechat() != wechat) {
             return new Lookup(Check.UNKNOWN, null);
         }
-        if (token.revoked() || token.superseded(now)) {
+        if (token.revoked()) {
             return new Lookup(Check.REVOKED, token);
         }
         if (now >= token.expiresAt()) {
-            return new Lookup(Check.EXPIRED, token);
+            // a classic token replaced by a newer one is "invalid or not latest" (40001), not expired
+            return new Lookup(token.superseded() ? Check.REVOKED : Check.EXPIRED, token);
         }
         return new Lookup(Check.VALID, token);
     }
@@ -139,6 +143,14 @@ final class TokenBook {
     void resetCounts() {
         issued.clear();
         fetches.clear();
+    }
+
+    /** Forgets every token and quota: a reset corp of the same id must not accept old tokens. */
+    synchronized void clear() {
+        byValue.clear();
+        newest.clear();
+        forceRefreshes.clear();
+        resetCounts();
     }
 
     private static Map<String, Long> sums(Map<String, LongAdder> counters) {

@@ -115,7 +115,7 @@ final class WechatApi {
         gate.json(call.ctx, 200, body);
     }
 
-    private void wxacode(Gate.Call call) {
+    private void wxacode(Gate.Call call) throws java.io.IOException {
         SimApp app = call.app();
         if (!sim.counters.tryCount("wxacode-minute " + app.appId(), call.now, 60_000, sim.limits.wxacodePerMinute, 60_000)) {
             call.error(Errcodes.FREQ_LIMIT);
@@ -162,7 +162,7 @@ final class WechatApi {
             line = new Color(channel(c.get("r")), channel(c.get("g")), channel(c.get("b")));
         }
         byte[] jpeg = images.render(scene, page, env, width, line);
-        call.ctx.status(200).contentType("image/jpeg").result(jpeg);
+        Gate.send(call.ctx, 200, "image/jpeg", jpeg);
     }
 
     private void webhook(Gate.Call call) {

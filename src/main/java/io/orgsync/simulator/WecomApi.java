@@ -79,19 +79,29 @@ final class WecomApi {
         call.ok(body);
     }
 
+    /** Returned by {@link #departmentParam} when it has already answered the call with an error. */
+    private static final int ANSWERED = Integer.MIN_VALUE;
+
+    /**
+     * A department id parameter: null when absent and optional, {@link #ANSWERED} when missing
+     * or not a number (the error is sent). Any other number, negative ones included, is looked
+     * up and an unknown one answered 60123, as WeCom does.
+     */
     private Integer departmentParam(Gate.Call call, String name, boolean required) {
         String raw = call.ctx.queryParam(name);
         if (raw == null || raw.isEmpty()) {
             if (required) {
                 call.error(Errcodes.INVALID_PARAMETER, "missing " + name);
+                return ANSWERED;
             }
             return null;
         }
         try {
-            return Integer.parseInt(raw);
+            int id = Integer.parseInt(raw);
+            return id == ANSWERED ? Integer.valueOf(-1) : Integer.valueOf(id);
         } catch (NumberFormatException e) {
             call.error(Errcodes.INVALID_PARAMETER, "invalid " + name);
-            return -1;
+            return ANSWERED;
         }
     }
 
@@ -120,7 +130,7 @@ final class WecomApi {
 
     private void departments(Gate.Call call, String field, java.util.function.Function<SimDepartment, Map<String, Object>> shape) throws Exception {
         Integer id = departmentParam(call, "id", false);
-        if (id != null && id < 0) {
+        if (id != null && id == ANSWERED) {
             return;
         }
         Org org = call.corp().org();
@@ -139,7 +149,7 @@ final class WecomApi {
 
     private void departmentGet(Gate.Call call) {
         Integer id = departmentParam(call, "id", true);
-        if (id == null || id < 0) {
+        if (id == ANSWERED) {
             return;
         }
         SimDepartment d = call.corp().org().department(id);
@@ -159,7 +169,7 @@ final class WecomApi {
 
     private void userList(Gate.Call call, boolean full) throws Exception {
         Integer id = departmentParam(call, "department_id", true);
-        if (id == null || id < 0) {
+        if (id == ANSWERED) {
             return;
         }
         SimCorp corp = call.corp();
