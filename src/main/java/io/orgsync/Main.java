@@ -11,70 +11,24 @@ import java.util.Map;
 /** {@code java -jar orgsync.jar <command> [options]}: finds the command and runs it. */
 public final class Main {
 
-    /** One command of the jar. Returns the process exit code; a long-running one blocks. */
-    interface Command {
-        String summary();
-
-        String usage();
-
+    /** Runs a command; returns the process exit code (a long-running one blocks). */
+    interface Runner {
         int run(Map<String, String> options) throws Exception;
+    }
+
+    /** One command of the jar. */
+    record Command(String summary, String usage, Runner runner) {
     }
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        COMMANDS.put("serve", new Command() {
-            public String summary() {
-                return "run a node: HTTP API, admin console and (unless disabled) the scheduler";
-            }
-
-            public String usage() {
-                return ServeCommand.USAGE;
-            }
-
-            public int run(Map<String, String> options) throws Exception {
-                return ServeCommand.run(options);
-            }
-        });
-        COMMANDS.put("demo", new Command() {
-            public String summary() {
-                return "zero set-up tour: simulator, 3 enterprises, one sync each, sample lookups (--once to exit)";
-            }
-
-            public String usage() {
-                return DemoCommand.USAGE;
-            }
-
-            public int run(Map<String, String> options) throws Exception {
-                return DemoCommand.run(options);
-            }
-        });
-        COMMANDS.put("migrate", new Command() {
-            public String summary() {
-                return "apply the database schema and exit";
-            }
-
-            public String usage() {
-                return MigrateCommand.USAGE;
-            }
-
-            public int run(Map<String, String> options) {
-                return MigrateCommand.run(options);
-            }
-        });
-        COMMANDS.put("simulator", new Command() {
-            public String summary() {
-                return "the WeCom and WeChat upstream simulator alone";
-            }
-
-            public String usage() {
-                return SimulatorCommand.USAGE;
-            }
-
-            public int run(Map<String, String> options) throws Exception {
-                return SimulatorCommand.run(options);
-            }
-        });
+        COMMANDS.put("serve", new Command("run a node: HTTP API, admin console and (unless disabled) the scheduler",
+                ServeCommand.USAGE, ServeCommand::run));
+        COMMANDS.put("demo", new Command("zero set-up tour: simulator, 3 enterprises, one sync each, sample lookups (--once to exit)",
+                DemoCommand.USAGE, DemoCommand::run));
+        COMMANDS.put("migrate", new Command("apply the database schema and exit", MigrateCommand.USAGE, MigrateCommand::run));
+        COMMANDS.put("simulator", new Command("the WeCom and WeChat upstream simulator alone", SimulatorCommand.USAGE, SimulatorCommand::run));
     }
 
     private Main() {
@@ -104,7 +58,7 @@ public final class Main {
             return 0;
         }
         try {
-            return command.run(CommandLine.options(rest));
+            return command.runner().run(CommandLine.options(rest));
         } catch (ConfigException | io.orgsync.store.DatabaseUnavailableException e) {
             System.err.println(e.getMessage());
             return 2;

@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.Timer;
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.token.Token;
+import io.orgsync.token.TokenFetchException;
 import io.orgsync.token.TokenHolder;
+import io.orgsync.token.TokenSource;
 import io.orgsync.token.TokenUnavailableException;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -134,6 +136,19 @@ public final class UpstreamClient implements AutoCloseable {
                 }
                 default -> throw failure(UpstreamException.Kind.REFUSED, code, request, attempt.problem, null);
             }
+        }
+    }
+
+    /**
+     * A token call (gettoken, stable_token, token): its answer as the holder wants it, and its
+     * failure as a {@link TokenFetchException}, permanent for configuration errors.
+     */
+    public TokenSource.Fetched fetchToken(UpstreamRequest request) throws TokenFetchException {
+        try {
+            JsonNode json = call(request).json();
+            return new TokenSource.Fetched(json.path("access_token").asText(), json.path("expires_in").asLong(7200));
+        } catch (UpstreamException e) {
+            throw new TokenFetchException(e.getMessage(), e.errcode(), e.kind() == UpstreamException.Kind.CONFIGURATION, e);
         }
     }
 

@@ -5,9 +5,7 @@ import io.orgsync.token.TokenKey;
 import io.orgsync.token.TokenSource;
 import io.orgsync.upstream.Family;
 import io.orgsync.upstream.UpstreamClient;
-import io.orgsync.upstream.UpstreamException;
 import io.orgsync.upstream.UpstreamRequest;
-import io.orgsync.upstream.UpstreamResponse;
 
 import java.net.URI;
 import java.util.Map;
@@ -42,16 +40,11 @@ final class MiniAppTokenSource implements TokenSource {
 
     @Override
     public Fetched fetch() throws TokenFetchException {
-        try {
-            UpstreamResponse r = stable
-                    // force_refresh is allowed 20 times a day: never used routinely
-                    ? client.call(UpstreamRequest.post(Family.WECHAT, baseUrl, "/cgi-bin/stable_token", null, appId,
-                    Map.of("grant_type", "client_credential", "appid", appId, "secret", secret, "force_refresh", false), Set.of()))
-                    : client.call(UpstreamRequest.get(Family.WECHAT, baseUrl, "/cgi-bin/token", null, appId,
-                    Map.of("grant_type", "client_credential", "appid", appId, "secret", secret), Set.of()));
-            return new Fetched(r.json().path("access_token").asText(), r.json().path("expires_in").asLong(7200));
-        } catch (UpstreamException e) {
-            throw new TokenFetchException(e.getMessage(), e.errcode(), e.kind() == UpstreamException.Kind.CONFIGURATION, e);
-        }
+        return client.fetchToken(stable
+                // force_refresh is allowed 20 times a day: never used routinely
+                ? UpstreamRequest.post(Family.WECHAT, baseUrl, "/cgi-bin/stable_token", null, appId,
+                Map.of("grant_type", "client_credential", "appid", appId, "secret", secret, "force_refresh", false), Set.of())
+                : UpstreamRequest.get(Family.WECHAT, baseUrl, "/cgi-bin/token", null, appId,
+                Map.of("grant_type", "client_credential", "appid", appId, "secret", secret), Set.of()));
     }
 }

@@ -5,9 +5,7 @@ import io.orgsync.token.TokenKey;
 import io.orgsync.token.TokenSource;
 import io.orgsync.upstream.Family;
 import io.orgsync.upstream.UpstreamClient;
-import io.orgsync.upstream.UpstreamException;
 import io.orgsync.upstream.UpstreamRequest;
-import io.orgsync.upstream.UpstreamResponse;
 
 import java.net.URI;
 import java.util.Map;
@@ -36,12 +34,7 @@ final class WecomTokenSource implements TokenSource {
 
     @Override
     public Fetched fetch() throws TokenFetchException {
-        try {
-            UpstreamResponse r = client.call(UpstreamRequest.get(Family.WECOM, baseUrl, "/cgi-bin/gettoken", null, corpId,
-                    Map.of("corpid", corpId, "corpsecret", secret), Set.of()));
-            return new Fetched(r.json().path("access_token").asText(), r.json().path("expires_in").asLong(7200));
-        } catch (UpstreamException e) {
-            throw new TokenFetchException(e.getMessage(), e.errcode(), e.kind() == UpstreamException.Kind.CONFIGURATION, e);
-        }
+        return client.fetchToken(UpstreamRequest.get(Family.WECOM, baseUrl, "/cgi-bin/gettoken", null, corpId,
+                Map.of("corpid", corpId, "corpsecret", secret), Set.of()));
     }
 }

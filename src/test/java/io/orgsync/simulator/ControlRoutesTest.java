@@ -1,10 +1,9 @@
 package io.orgsync.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashSet;
 import java.util.List;
@@ -21,24 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bad control input is answered 4xx with a clear {"error"}.
  */
 class ControlRoutesTest {
-    static SimHttp s;
+    @RegisterExtension
+    static final SimHttp s = new SimHttp();
     static final String CORP = "wwctl";
     static final String P = "/__sim/corps/" + CORP;
     String token;
 
-    @BeforeAll
-    static void start() {
-        s = new SimHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
-
     @BeforeEach
     void fresh() {
-        s.reset();
         s.corp(CORP, 6, 30, 11, true);
         token = s.token(CORP);
     }

@@ -1,10 +1,9 @@
 package io.orgsync.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,23 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Injected faults: errcodes, HTTP statuses, latency, dropped connections. */
 class FaultsTest {
-    static SimHttp s;
+    @RegisterExtension
+    static final SimHttp s = new SimHttp();
     String a;
     String b;
 
-    @BeforeAll
-    static void start() {
-        s = new SimHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
-
     @BeforeEach
     void fresh() {
-        s.reset();
         s.corp("wwfa", 3, 10, 1, true);
         s.corp("wwfb", 3, 10, 2, true);
         a = s.token("wwfa");

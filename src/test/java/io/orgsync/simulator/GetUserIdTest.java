@@ -1,10 +1,9 @@
 package io.orgsync.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,24 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** user/getuserid: found, not found, malformed, and the daily failure rule. */
 class GetUserIdTest {
-    static SimHttp s;
+    @RegisterExtension
+    static final SimHttp s = new SimHttp();
     static final String CORP = "wwgetid";
     String token;
     JsonNode truth;
 
-    @BeforeAll
-    static void start() {
-        s = new SimHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
-
     @BeforeEach
     void fresh() {
-        s.reset();
         // a licence for 100 members: ratio 0.02 allows 2 failures a day
         s.corp(CORP, 5, 60, 3, true, "memberLimit", 100);
         token = s.token(CORP);

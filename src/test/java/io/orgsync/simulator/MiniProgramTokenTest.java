@@ -1,10 +1,9 @@
 package io.orgsync.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.orgsync.simulator.SimHttp.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,23 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Mini-program tokens: classic rotation with its 5-minute overlap, and the stable token. */
 class MiniProgramTokenTest {
-    static SimHttp s;
+    @RegisterExtension
+    static final SimHttp s = new SimHttp();
     static final String APP = "wxapp1";
     static final String NOT_LATEST = "invalid credential, access_token is invalid or not latest";
 
-    @BeforeAll
-    static void start() {
-        s = new SimHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
-
     @BeforeEach
     void fresh() {
-        s.reset();
         s.app(APP, "appsecret");
     }
 

@@ -2,10 +2,8 @@ package io.orgsync.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,22 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The generated enterprises, seen through the export: deterministic and varied. */
 class OrgGeneratorTest {
-    static SimHttp s;
-
-    @BeforeAll
-    static void start() {
-        s = new SimHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        s.reset();
-    }
+    @RegisterExtension
+    static final SimHttp s = new SimHttp();
 
     /** The export without the corp id, which of course differs between two corps. */
     private JsonNode org(String corpId, long seed) {

@@ -15,14 +15,19 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A tiny HTTP/JSON client for the simulator tests: a real {@link Simulator} on a free port,
- * spoken to over real HTTP. One per test class; {@link #reset()} between tests.
+ * spoken to over real HTTP. One per test class ({@code @RegisterExtension static final SimHttp s});
+ * as an extension it resets the simulator before each test and stops it after the class.
  */
-final class SimHttp implements AutoCloseable {
+final class SimHttp implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The suffix WeCom puts on every errmsg. */
     static final String WECOM_SUFFIX = ", hint: \\[[^\\]]+\\], from ip: [0-9a-fA-F.:]+, more info at "
@@ -192,5 +197,15 @@ final class SimHttp implements AutoCloseable {
     @Override
     public void close() {
         sim.close();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        reset();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 }

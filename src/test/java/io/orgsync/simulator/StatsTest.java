@@ -1,10 +1,9 @@
 package io.orgsync.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,21 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GET /__sim/stats and POST /__sim/stats/reset. */
 class StatsTest {
-    static SimHttp s;
-
-    @BeforeAll
-    static void start() {
-        s = new SimHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
+    @RegisterExtension
+    static final SimHttp s = new SimHttp();
 
     @BeforeEach
     void fresh() {
-        s.reset();
         s.corp("wwsa", 3, 10, 1, true);
         s.corp("wwsb", 3, 10, 2, true);
     }

@@ -1,32 +1,16 @@
 package io.orgsync.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.orgsync.simulator.SimHttp.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The WeCom group-robot webhook and its inbox. */
 class WebhookTest {
-    static SimHttp s;
-
-    @BeforeAll
-    static void start() {
-        s = new SimHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        s.reset();
-    }
+    @RegisterExtension
+    static final SimHttp s = new SimHttp();
 
     @Test
     void textMessageIsAcceptedAndKept() {

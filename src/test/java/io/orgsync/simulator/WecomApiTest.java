@@ -1,10 +1,9 @@
 package io.orgsync.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,24 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The WeCom directory reads, each checked against the simulator's export (the truth). */
 class WecomApiTest {
-    static SimHttp s;
+    @RegisterExtension
+    static final SimHttp s = new SimHttp();
     static final String CORP = "wwapi";
     String token;
     JsonNode truth;
 
-    @BeforeAll
-    static void start() {
-        s = new SimHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
-
     @BeforeEach
     void fresh() {
-        s.reset();
         s.corp(CORP, 25, 300, 42, true, "contactSecret", "c-" + CORP);
         token = s.token(CORP);
         truth = s.export(CORP);

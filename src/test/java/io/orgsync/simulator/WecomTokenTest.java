@@ -1,9 +1,8 @@
 package io.orgsync.simulator;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.orgsync.simulator.SimHttp.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,21 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** WeCom gettoken and what happens to calls with a missing, wrong, expired or revoked token. */
 class WecomTokenTest {
-    static SimHttp s;
-
-    @BeforeAll
-    static void start() {
-        s = new SimHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
+    @RegisterExtension
+    static final SimHttp s = new SimHttp();
 
     @BeforeEach
     void fresh() {
-        s.reset();
         s.corp("wwtok", 3, 10, 1, true);
     }
 

@@ -1,9 +1,8 @@
 package io.orgsync.simulator;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -21,22 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** POST /wxa/getwxacodeunlimit: images, and the JSON errors on HTTP 200. */
 class WxaCodeTest {
-    static SimHttp s;
+    @RegisterExtension
+    static final SimHttp s = new SimHttp();
     String token;
-
-    @BeforeAll
-    static void start() {
-        s = new SimHttp();
-    }
-
-    @AfterAll
-    static void stop() {
-        s.close();
-    }
 
     @BeforeEach
     void fresh() {
-        s.reset();
         SimHttp.Resp app = s.post("/__sim/apps", map("appId", "wxcode", "secret", "sec",
                 "pages", List.of("pages/index/index", "pages/shop/item")));
         assertEquals(201, app.status(), app::text);
