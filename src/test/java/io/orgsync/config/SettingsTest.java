@@ -1,0 +1,76 @@
+package io.orgsync.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Settings are read and validated in one place; every bad value is named with its fix. */
+class SettingsTest {
+    private static Settings load(Map<String, String> env) {
+        return Settings.from(env, new Properties());
+    }
+
+    @Test
+    void defaultsNeedNoSetUp() {
+        Settings s = load(Map.of());
+        assertEquals(Settings.DEFAULT_DB_URL, s.dbUrl());
+        assertEquals(8080, s.httpPort());
+        assertEquals("orgsync-dev", s.schedulerName());
+        assertTrue(s.schedulerEnabled());
+        assertEquals(10.0, s.deptRate());
+        assertTrue(s.embeddedDatabase());
+    }
+
+    @Test
+    void everyInvalidValueIsReportedWithItsVariable() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(
+                "ORGSYNC_HTTP_PORT", "eighty",
+                "ORGSYNC_ENV", "Prod Env",
+                "ORGSYNC_DEPT_RATE", "-1",
+                "ORGSYNC_SCHEDULER_ENABLED", "yes",
+                "ORGSYNC_RESOLVE_BUDGET_RATIO", "0.25",
+                "ORGSYNC_DB_URL", "postgres://x",
+                "ORGSYNC_ALERT_EMAIL", "ops@example.com,not-an-address",
+                "ORGSYNC_LOG_FORMAT", "xml")));
+        String text = e.getMessage();
+        for (String variable : new String[]{"ORGSYNC_HTTP_PORT", "ORGSYNC_ENV", "ORGSYNC_DEPT_RATE", "ORGSYNC_SCHEDULER_ENABLED",
+                "ORGSYNC_RESOLVE_BUDGET_RATIO", "ORGSYNC_DB_URL", "ORGSYNC_ALERT_EMAIL", "ORGSYNC_SMTP_HOST", "ORGSYNC_LOG_FORMAT"}) {
+            assertTrue(text.contains(variable), variable + " missing from: " + text);
+        }
+        assertEquals(9, e.problems().size(), text);
+    }
+
+    @Test
+    void aSystemPropertyOverridesTheEnvironment() {
+        Properties props = new Properties();
+        props.setProperty("orgsync.http.port", "9191");
+        props.setProperty("orgsync.max.removal.ratio", "0.5");
+        Settings s = Settings.from(Map.of("ORGSYNC_HTTP_PORT", "8081"), props);
+        assertEquals(9191, s.httpPort());
+        assertEquals(0.5, s.maxRemovalRatio());
+    }
+
+    @Test
+    void readOnlyImpliesNoScheduler() {
+        Settings s = load(Map.of("ORGSYNC_READ_ONLY", "true"));
+        assertTrue(s.readOnly());
+        assertFalse(s.schedulerEnabled());
+    }
+
+    @Test
+    void secretsNeverAppearInTheDescriptionOrTheErrors() {
+        Settings s = load(Map.of("ORGSYNC_DB_URL", "jdbc:mysql://db:3306/orgsync?user=x&password=hunter2-db",
+                "ORGSYNC_DB_PASSWORD", "hunter2-password", "ORGSYNC_ADMIN_TOKEN", "hunter2-admin-token",
+                "ORGSYNC_SECRET_KEY", "hunter2-secret-key-0123", "ORGSYNC_ALERT_WEBHOOK", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=hunter2"));
+        assertFalse(s.toString().contains("hunter2"), s.toString());
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("ORGSYNC_ADMIN_TOKEN", "hunter2")));
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        assertTrue(e.getMessage().contains("ORGSYNC_ADMIN_TOKEN: must be at least 16 characters"), e.getMessage());
+    }
+}
