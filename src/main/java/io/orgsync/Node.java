@@ -110,10 +110,7 @@ public final class Node implements AutoCloseable {
                 clock, settings.resolveBudgetRatio(), settings.resolveRate());
         this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, new SyncRunner.Options(
                 settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
-        if (scheduling != null) {
-            scheduling.reconcile(enterprises.list());
-            scheduling.start(runner);
-        }
+        // membership first: a stale build is fenced before its scheduler could fire a single job
         this.membership = track(new Membership(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version,
                 settings.schedulerEnabled(), settings.readOnly(), new Membership.Fence() {
             public void stopTakingJobs() throws Exception {
@@ -124,6 +121,10 @@ public final class Node implements AutoCloseable {
                 scheduling.resumeTaking();
             }
         }).start());
+        if (scheduling != null) {
+            scheduling.reconcile(enterprises.list());
+            scheduling.start(runner);
+        }
         List<HttpServer.Routes> routes = List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
                 new LookupRoutes(members, metrics),

@@ -59,6 +59,9 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
     private final boolean executes;
     private final String dataSourceName;
     private Smtp smtp;
+    /** Fencing and start-up may come in either order: firing happens only when both agree. */
+    private boolean fenced;
+    private boolean startWanted;
 
     /** The mail server for e-mail alerts. */
     public record Smtp(String host, int port, String from) {
@@ -113,12 +116,17 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         return p;
     }
 
-    /** Starts executing jobs (only on nodes whose scheduler is enabled). */
-    public void start(SyncRunner runner) throws SchedulerException {
+    /**
+     * Starts executing jobs (only on nodes whose scheduler is enabled), unless the node is fenced
+     * already: then it starts when the fence lifts. Starting and going to standby at once would
+     * not do, as Quartz fires triggers it acquired in between.
+     */
+    public synchronized void start(SyncRunner runner) throws SchedulerException {
         SimpleJobFactory stock = new SimpleJobFactory();
         scheduler.setJobFactory((bundle, s) -> bundle.getJobDetail().getJobClass() == SyncJob.class
                 ? new SyncJob(runner) : stock.newJob(bundle, s));
-        if (executes) {
+        startWanted = executes;
+        if (executes && !fenced) {
             scheduler.start();
         }
     }
@@ -136,14 +144,17 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
     }
 
     /** Stops taking new jobs while staying in the cluster (check-ins and recovery go on): for fencing. */
-    public void standby() throws SchedulerException {
-        if (executes && !scheduler.isInStandbyMode()) {
+    public synchronized void standby() throws SchedulerException {
+        fenced = true;
+        if (executes && scheduler.isStarted() && !scheduler.isInStandbyMode()) {
             scheduler.standby();
         }
     }
 
-    public void resumeTaking() throws SchedulerException {
-        if (executes && scheduler.isInStandbyMode()) {
+    /** Lifts the fence: starts (or restarts) firing if {@link #start} asked for it. */
+    public synchronized void resumeTaking() throws SchedulerException {
+        fenced = false;
+        if (startWanted && scheduler.isInStandbyMode()) {
             scheduler.start();
         }
     }
