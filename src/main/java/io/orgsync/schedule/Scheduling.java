@@ -252,7 +252,14 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
     }
 
     public JobView resume(String corpId) throws SchedulerException, SQLException {
-        scheduler.resumeJob(existing(corpId));
+        JobKey key = existing(corpId);
+        // a disabled enterprise has no schedule to resume: answering 200 with PAUSED again would
+        // leave the operator guessing
+        if (scheduler.getTrigger(TriggerKey.triggerKey(corpId, GROUP)) == null) {
+            throw RequestException.conflict("the enterprise " + corpId + " is disabled, so its job has no schedule to resume; enable it with "
+                    + "PUT /admin/api/enterprises/" + corpId + " {\"enabled\": true}");
+        }
+        scheduler.resumeJob(key);
         return view(corpId);
     }
 

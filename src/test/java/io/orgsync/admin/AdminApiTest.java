@@ -320,6 +320,21 @@ class AdminApiTest {
         for (String bad : List.of("0", "-1", "1001", "ten")) {
             error(400, "invalid_request", viaSched.get("/admin/api/runs?limit=" + bad));
         }
+        // a new cron on a paused job keeps it paused
+        ok(viaApi.post("/admin/api/jobs/ww-jobs/pause"));
+        ok(viaApi.put("/admin/api/enterprises/ww-jobs", Map.of("cron", "0 0 4 1 1 ? 2099")));
+        JsonNode recron = job(viaSched, "ww-jobs");
+        assertEquals("PAUSED", recron.path("state").asText(), "rescheduled, still paused: " + recron);
+        assertEquals("0 0 4 1 1 ? 2099", recron.path("cron").asText());
+        // disabled: no schedule; resume says why instead of answering PAUSED again
+        ok(viaApi.put("/admin/api/enterprises/ww-jobs", Map.of("enabled", false)));
+        assertEquals("PAUSED", job(viaApi, "ww-jobs").path("state").asText());
+        Reply resumeDisabled = viaApi.post("/admin/api/jobs/ww-jobs/resume");
+        error(409, "conflict", resumeDisabled);
+        assertTrue(resumeDisabled.errorMessage().contains("enabled"), resumeDisabled.toString());
+        ok(viaApi.put("/admin/api/enterprises/ww-jobs", Map.of("enabled", true)));
+        assertEquals("NORMAL", job(viaApi, "ww-jobs").path("state").asText(), "enabled again: scheduled again");
+
         error(404, "unknown_corp", viaApi.post("/admin/api/jobs/ww-nobody/pause"));
         error(404, "unknown_corp", viaApi.post("/admin/api/jobs/ww-nobody/resume"));
     }
