@@ -1,5 +1,10 @@
 package io.orgsync.admin;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
@@ -14,6 +19,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every admin route over real HTTP, on a MariaDB cluster of three nodes sharing one database:
  * "sched" runs jobs, "api" has its scheduler disabled (it pauses and triggers jobs that "sched"
- * runs), and "staging" belongs to another environment. Every answer of the class is kept, and the
- * last test asserts that none of them ever carried a secret.
+ * runs), and "staging" belongs to another environment. Every answer and log line of the class is
+ * kept, and the last test asserts that none of them ever carried a secret.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminApiTest {
@@ -46,6 +52,7 @@ class AdminApiTest {
     /** Every secret this class hands to orgsync; none may ever come back. */
     static final Set<String> SECRETS = new TreeSet<>(Set.of(APP_SECRET, STAGING_SECRET, WRONG_SECRET, TOKEN));
     static final List<String> ANSWERS = AdminClient.newLog();
+    static final ListAppender<ILoggingEvent> LOG_LINES = new ListAppender<>();
 
     static SimulatorControl sim;
     static String dbUrl;
@@ -59,6 +66,10 @@ class AdminApiTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+        LOG_LINES.setContext(logging);
+        LOG_LINES.start();
+        logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(LOG_LINES);
         dbUrl = TestDatabases.mariadb("admin_api");
         sim = new SimulatorControl();
         sched = new NodeEnv("sched", dbUrl, sim).set("ORGSYNC_ADMIN_TOKEN", TOKEN).start();
@@ -72,6 +83,7 @@ class AdminApiTest {
 
     @AfterAll
     static void stop() {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOG_LINES);
         for (Node n : new Node[]{staging, api, sched}) {
             if (n != null) {
                 n.close();
@@ -434,11 +446,20 @@ class AdminApiTest {
 
     @Test
     @Order(Integer.MAX_VALUE)
-    void noAnswerEverCarriedASecret() {
+    void noAnswerOrLogLineEverCarriedASecret() {
         // the class's other tests ran first (this one is ordered last); their answers are all here
         assertTrue(ANSWERS.size() > 100, "answers recorded: " + ANSWERS.size());
+        assertTrue(LOG_LINES.list.size() > 20, "log lines recorded: " + LOG_LINES.list.size());
+        List<String> texts = new ArrayList<>(ANSWERS);
+        List<ILoggingEvent> lines;
+        synchronized (LOG_LINES) {   // AppenderBase appends under the appender's lock
+            lines = List.copyOf(LOG_LINES.list);
+        }
+        for (ILoggingEvent e : lines) {
+            texts.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())));
+        }
         List<String> leaks = new ArrayList<>();
-        for (String answer : ANSWERS) {
+        for (String answer : texts) {
             for (String secret : SECRETS) {
                 if (answer.contains(secret)) {
                     leaks.add(secret + " in " + answer);
