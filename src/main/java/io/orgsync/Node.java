@@ -70,7 +70,8 @@ public final class Node implements AutoCloseable {
     private Node(Settings settings, Clock clock) throws Exception {
         this.settings = settings;
         this.clock = clock;
-        log.info("Starting orgsync {} as {} in environment '{}': {}", version(), settings.instanceId(), settings.env(), settings);
+        String version = settings.buildVersion() != null ? settings.buildVersion() : version();
+        log.info("Starting orgsync {} as {} in environment '{}': {}", version, settings.instanceId(), settings.env(), settings);
         if (settings.secretKey() == null && !settings.readOnly()) {
             log.warn("ORGSYNC_SECRET_KEY is not set: enterprise and app secrets are stored in plain text. Set it to encrypt them.");
         }
@@ -109,11 +110,8 @@ public final class Node implements AutoCloseable {
                 clock, settings.resolveBudgetRatio(), settings.resolveRate());
         this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, new SyncRunner.Options(
                 settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
-        if (scheduling != null) {
-            scheduling.reconcile(enterprises.list());
-            scheduling.start(runner);
-        }
-        this.membership = track(new Membership(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version(),
+        // membership first: a stale build is fenced before its scheduler could fire a single job
+        this.membership = track(new Membership(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version,
                 settings.schedulerEnabled(), settings.readOnly(), new Membership.Fence() {
             public void stopTakingJobs() throws Exception {
                 scheduling.standby();
@@ -123,6 +121,10 @@ public final class Node implements AutoCloseable {
                 scheduling.resumeTaking();
             }
         }).start());
+        if (scheduling != null) {
+            scheduling.reconcile(enterprises.list());
+            scheduling.start(runner);
+        }
         List<HttpServer.Routes> routes = List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
                 new LookupRoutes(members, metrics),
@@ -130,7 +132,7 @@ public final class Node implements AutoCloseable {
                 new WxaCodeRoutes(miniApps),
                 new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduling, runs, membership),
                 new HealthRoutes(db, settings.schedulerEnabled(), () -> scheduling != null && scheduling.started(),
-                        settings.instanceId(), settings.env(), version()),
+                        settings.instanceId(), settings.env(), version),
                 new MetricsRoutes(metrics));
         this.http = track(new HttpServer("0.0.0.0", settings.httpPort(), metrics, routes, true));
         log.info("orgsync {} serving on port {} (scheduler {})", settings.instanceId(), http.port(),
@@ -141,7 +143,7 @@ public final class Node implements AutoCloseable {
         return new Node(settings, clock);
     }
 
-    /** The build version from the jar's manifest (ORGSYNC_BUILD_VERSION overrides it). */
+    /** The build version from the jar's manifest (ORGSYNC_BUILD_VERSION overrides it, also per node through Settings). */
     public static String version() {
         String override = System.getProperty("orgsync.build.version", System.getenv("ORGSYNC_BUILD_VERSION"));
         if (override != null && !override.isBlank()) {

@@ -14,6 +14,7 @@ import io.orgsync.miniapp.MiniAppService;
 import io.orgsync.schedule.Scheduling;
 import io.orgsync.sync.RunStore;
 
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +44,17 @@ public final class AdminRoutes implements HttpServer.Routes {
 
     @Override
     public void register(RoutesConfig r) {
-        r.get("/admin", ctx -> ctx.redirect("/admin/"));
+        // Javalin ignores trailing slashes, so this route also gets "/admin/": redirecting that to
+        // itself looped forever and the console never loaded. Serve the page there instead.
+        r.get("/admin", ctx -> {
+            if (!ctx.path().endsWith("/")) {
+                ctx.redirect("/admin/");
+                return;
+            }
+            try (InputStream page = AdminRoutes.class.getResourceAsStream("/admin/index.html")) {
+                ctx.contentType("text/html; charset=utf-8").result(page.readAllBytes());
+            }
+        });
         r.before("/admin/api/*", ctx -> {
             if (adminToken == null) {
                 throw new RequestException(503, "admin_disabled", "the admin API is disabled on this node: set ORGSYNC_ADMIN_TOKEN to enable it");
@@ -107,7 +118,8 @@ public final class AdminRoutes implements HttpServer.Routes {
             throw RequestException.invalid("enabled must be true or false");
         }
         JsonNode agentId = body.get("agentId");
-        if (agentId != null && !agentId.isNull() && !agentId.canConvertToLong()) {
+        // canConvertToLong alone lets 1.5 through (stored as 1): a whole number means an integral JSON number
+        if (agentId != null && !agentId.isNull() && !(agentId.isIntegralNumber() && agentId.canConvertToLong())) {
             throw RequestException.invalid("agentId must be a whole number");
         }
         return new EnterpriseChange(text(body, "name"), text(body, "secret"), text(body, "cron"),

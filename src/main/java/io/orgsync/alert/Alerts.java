@@ -65,7 +65,9 @@ public final class Alerts implements AutoCloseable {
                     sink.deliver(alert, text);
                 } catch (Exception e) {
                     metrics.counter("orgsync_alert_delivery_failures_total", "sink", sink.name()).increment();
-                    log.warn("Alert {} could not be delivered by {}: {}", alert.key(), sink.name(), e.getMessage());
+                    // a refused connection has no message: the class name at least says what happened
+                    log.warn("Alert {} could not be delivered by {}: {}", alert.key(), sink.name(),
+                            e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 }
             });
         }

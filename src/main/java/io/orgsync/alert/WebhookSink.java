@@ -27,10 +27,22 @@ public final class WebhookSink implements AlertSink {
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200 || !JSON.readTree(response.body()).path("errcode").asText("0").equals("0")) {
-            // the robot key is part of the URL: never echo the URL itself
-            throw new IllegalStateException("group robot answered HTTP " + response.statusCode() + " errcode "
-                    + JSON.readTree(response.body()).path("errcode").asText("?"));
+        // the robot key is part of the URL: never echo the URL itself
+        if (response.statusCode() != 200) {
+            // checked before parsing: an error page is HTML, and a JSON parse error would hide the status
+            throw new IllegalStateException("group robot answered HTTP " + response.statusCode());
+        }
+        String errcode = errcode(response.body());
+        if (!errcode.equals("0")) {
+            throw new IllegalStateException("group robot answered errcode " + errcode);
+        }
+    }
+
+    private static String errcode(String body) {
+        try {
+            return JSON.readTree(body).path("errcode").asText("0");
+        } catch (Exception e) {
+            return "? (the answer is not JSON)";
         }
     }
 

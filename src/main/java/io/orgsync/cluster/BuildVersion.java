@@ -7,6 +7,8 @@ import java.util.List;
  * How build versions compare for fencing: dotted numbers compare as numbers (1.10.0 is newer
  * than 1.9.3); a version with a pre-release suffix after '-' (1.2.0-rc1, 1.2.0-SNAPSHOT) is
  * older than the same version without one; "dev" (a build without a version) is older than any.
+ * Pre-release suffixes compare numbers inside them as numbers: 1.2.0-rc10 is newer than
+ * 1.2.0-rc2 (as text it would be older, and the newer release candidate would be fenced).
  */
 public final class BuildVersion {
     private BuildVersion() {
@@ -30,7 +32,36 @@ public final class BuildVersion {
         if (aPre != bPre) {
             return aPre ? -1 : 1;
         }
-        return aPre ? aParts[1].compareTo(bParts[1]) : 0;
+        return aPre ? compareNatural(aParts[1], bParts[1]) : 0;
+    }
+
+    /** Runs of digits compare as numbers, everything else as text: rc2 < rc10, beta < rc. */
+    private static int compareNatural(String a, String b) {
+        List<String> x = chunks(a);
+        List<String> y = chunks(b);
+        for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+            String p = x.get(i);
+            String q = y.get(i);
+            boolean pNum = Character.isDigit(p.charAt(0));
+            boolean qNum = Character.isDigit(q.charAt(0));
+            int c = pNum && qNum ? new java.math.BigInteger(p).compareTo(new java.math.BigInteger(q)) : p.compareTo(q);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.size(), y.size());
+    }
+
+    private static List<String> chunks(String s) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= s.length(); i++) {
+            if (i == s.length() || Character.isDigit(s.charAt(i)) != Character.isDigit(s.charAt(i - 1))) {
+                out.add(s.substring(start, i));
+                start = i;
+            }
+        }
+        return out;
     }
 
     private static List<Long> numbers(String dotted) {

@@ -77,7 +77,7 @@ public final class Membership implements AutoCloseable {
     }
 
     /** One heartbeat and fencing decision; public so that tests need not wait for the ticker. */
-    public void tick() {
+    public synchronized void tick() {
         try {
             long now = clock.millis();
             if (!readOnly) {
@@ -99,17 +99,22 @@ public final class Membership implements AutoCloseable {
                 .filter(n -> n.alive() && n.env().equals(env) && n.schedulerEnabled() && !n.instanceId().equals(instanceId))
                 .filter(n -> BuildVersion.compare(n.version(), version) > 0)
                 .findFirst();
-        if (newer.isPresent() && fenced.compareAndSet(false, true)) {
+        // the flag changes only after the scheduler did: if that throws, the next tick tries again
+        if (newer.isPresent() && !fenced.get()) {
             fence.stopTakingJobs();
+            fenced.set(true);
             String why = "Node " + instanceId + " runs build " + version + " but " + newer.get().instanceId() + " in environment '"
                     + env + "' runs the newer build " + newer.get().version() + ": this node stops taking jobs (fenced) until it is "
                     + "upgraded or the newer node goes away.";
             log.warn(why);
             alerts.raise(new Alert("node_fenced", instanceId, why));
             store.heartbeat(new ClusterNode(instanceId, env, version, schedulerEnabled, readOnly, true, startedAt, clock.millis(), true));
-        } else if (newer.isEmpty() && fenced.compareAndSet(true, false)) {
+        } else if (newer.isEmpty() && fenced.get()) {
             fence.resumeTakingJobs();
+            fenced.set(false);
             log.info("No newer build is alive in environment '{}' any more: node {} takes jobs again", env, instanceId);
+            // this tick's heartbeat still said fenced: correct the cluster view now, not in 5 s
+            store.heartbeat(new ClusterNode(instanceId, env, version, schedulerEnabled, readOnly, false, startedAt, clock.millis(), true));
         }
     }
 

@@ -43,7 +43,8 @@ public record Settings(
         Duration tokenWait,
         Duration tokenRefreshAhead,
         Duration upstreamTimeout,
-        double resolveRate) {
+        double resolveRate,
+        String buildVersion) {
 
     public enum LogFormat { TEXT, JSON }
 
@@ -123,7 +124,9 @@ public record Settings(
                 Duration.ofMillis(s.integer("ORGSYNC_TOKEN_WAIT_MS", 5000, 100, 120_000)),
                 Duration.ofSeconds(s.integer("ORGSYNC_TOKEN_REFRESH_AHEAD_SECONDS", 900, 0, 3600)),
                 Duration.ofMillis(s.integer("ORGSYNC_UPSTREAM_TIMEOUT_MS", 10_000, 100, 300_000)),
-                s.decimal("ORGSYNC_RESOLVE_RATE", 5, 0, 1000));
+                s.decimal("ORGSYNC_RESOLVE_RATE", 5, 0, 1000),
+                // normally unset (the jar's version counts); per node so that one JVM can play two builds
+                s.string("ORGSYNC_BUILD_VERSION", null));
         s.throwIfProblems();
         return settings;
     }
@@ -171,7 +174,8 @@ public record Settings(
                 + ", smtpHost=" + smtpHost + ", smtpPort=" + smtpPort + ", smtpFrom=" + smtpFrom
                 + ", secretKey=" + (secretKey == null ? "unset" : "set") + ", logFormat=" + logFormat
                 + ", syncDeadline=" + syncDeadline + ", tokenWait=" + tokenWait + ", tokenRefreshAhead=" + tokenRefreshAhead
-                + ", upstreamTimeout=" + upstreamTimeout + ", resolveRate=" + resolveRate + "]";
+                + ", upstreamTimeout=" + upstreamTimeout + ", resolveRate=" + resolveRate
+                + (buildVersion == null ? "" : ", buildVersion=" + buildVersion) + "]";
     }
 
     /** JDBC URLs may carry a password parameter; it never reaches a log line. */

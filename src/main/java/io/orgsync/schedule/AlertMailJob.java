@@ -3,7 +3,11 @@ package io.orgsync.schedule;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import org.quartz.JobDataMap;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
 import org.quartz.jobs.ee.mail.SendMailJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Properties;
 
@@ -13,7 +17,23 @@ import java.util.Properties;
  */
 public class AlertMailJob extends SendMailJob {
     public static final String PROP_SMTP_PORT = "smtp_port";
+    private static final Logger log = LoggerFactory.getLogger(AlertMailJob.class);
     private String port = "25";
+
+    /** Quartz logs a failed job at INFO, which orgsync's log configuration hides: an undelivered alert must show. */
+    @Override
+    public void execute(JobExecutionContext context) throws JobExecutionException {
+        try {
+            super.execute(context);
+        } catch (JobExecutionException e) {
+            JobDataMap data = context.getMergedJobDataMap();
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            log.warn("Alert e-mail '{}' to {} could not be sent through {}:{}: {}", data.getString(PROP_SUBJECT),
+                    data.getString(PROP_RECIPIENT), data.getString(PROP_SMTP_HOST), port,
+                    cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+            throw e;
+        }
+    }
 
     @Override
     protected MailInfo populateMailInfo(JobDataMap data, MailInfo info) {

@@ -48,6 +48,8 @@ import java.util.UUID;
  */
 public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, AutoCloseable {
     public static final String GROUP = "orgsync-sync";
+    /** One-shot triggers of admin "trigger now": their own group, so that a pending one can be found. */
+    public static final String MANUAL_GROUP = "orgsync-manual";
     /** Enterprises are Chinese companies: their cron expressions mean Beijing time. */
     public static final TimeZone CRON_ZONE = TimeZone.getTimeZone("Asia/Shanghai");
     private static final Logger log = LoggerFactory.getLogger(Scheduling.class);
@@ -57,6 +59,9 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
     private final boolean executes;
     private final String dataSourceName;
     private Smtp smtp;
+    /** Fencing and start-up may come in either order: firing happens only when both agree. */
+    private boolean fenced;
+    private boolean startWanted;
 
     /** The mail server for e-mail alerts. */
     public record Smtp(String host, int port, String from) {
@@ -111,12 +116,17 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         return p;
     }
 
-    /** Starts executing jobs (only on nodes whose scheduler is enabled). */
-    public void start(SyncRunner runner) throws SchedulerException {
+    /**
+     * Starts executing jobs (only on nodes whose scheduler is enabled), unless the node is fenced
+     * already: then it starts when the fence lifts. Starting and going to standby at once would
+     * not do, as Quartz fires triggers it acquired in between.
+     */
+    public synchronized void start(SyncRunner runner) throws SchedulerException {
         SimpleJobFactory stock = new SimpleJobFactory();
         scheduler.setJobFactory((bundle, s) -> bundle.getJobDetail().getJobClass() == SyncJob.class
                 ? new SyncJob(runner) : stock.newJob(bundle, s));
-        if (executes) {
+        startWanted = executes;
+        if (executes && !fenced) {
             scheduler.start();
         }
     }
@@ -134,14 +144,17 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
     }
 
     /** Stops taking new jobs while staying in the cluster (check-ins and recovery go on): for fencing. */
-    public void standby() throws SchedulerException {
-        if (executes && !scheduler.isInStandbyMode()) {
+    public synchronized void standby() throws SchedulerException {
+        fenced = true;
+        if (executes && scheduler.isStarted() && !scheduler.isInStandbyMode()) {
             scheduler.standby();
         }
     }
 
-    public void resumeTaking() throws SchedulerException {
-        if (executes && scheduler.isInStandbyMode()) {
+    /** Lifts the fence: starts (or restarts) firing if {@link #start} asked for it. */
+    public synchronized void resumeTaking() throws SchedulerException {
+        fenced = false;
+        if (startWanted && scheduler.isInStandbyMode()) {
             scheduler.start();
         }
     }
@@ -239,7 +252,14 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
     }
 
     public JobView resume(String corpId) throws SchedulerException, SQLException {
-        scheduler.resumeJob(existing(corpId));
+        JobKey key = existing(corpId);
+        // a disabled enterprise has no schedule to resume: answering 200 with PAUSED again would
+        // leave the operator guessing
+        if (scheduler.getTrigger(TriggerKey.triggerKey(corpId, GROUP)) == null) {
+            throw RequestException.conflict("the enterprise " + corpId + " is disabled, so its job has no schedule to resume; enable it with "
+                    + "PUT /admin/api/enterprises/" + corpId + " {\"enabled\": true}");
+        }
+        scheduler.resumeJob(key);
         return view(corpId);
     }
 
@@ -252,17 +272,49 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         if (runs.running(corpId)) {
             throw RequestException.conflict("the job of " + corpId + " is running; wait for the run to finish");
         }
+        // a trigger sent a moment ago may not have started yet (another node picks it up within
+        // idleWaitTime): a second one would only queue a run right behind the first
+        if (pendingTrigger(key)) {
+            throw RequestException.conflict("the job of " + corpId + " was triggered and is about to run; wait for the run to finish");
+        }
         if (!force && "PAUSED".equals(state(corpId))) {
             throw RequestException.conflict("the job of " + corpId + " is paused; resume it, or trigger with ?force=true to run it once anyway");
         }
-        scheduler.triggerJob(key);
+        Trigger once = TriggerBuilder.newTrigger().withIdentity("trigger-" + UUID.randomUUID(), MANUAL_GROUP).forJob(key).startNow().build();
+        scheduler.scheduleJob(once);
+        // a trigger stored while its group counts as paused is stored PAUSED and would never fire
+        if (scheduler.getTriggerState(once.getKey()) == Trigger.TriggerState.PAUSED) {
+            scheduler.resumeTrigger(once.getKey());
+        }
         return view(corpId);
     }
 
-    public void pauseAll() throws SchedulerException {
-        scheduler.pauseAll();
+    /**
+     * Whether a manual one-shot trigger of the job is waiting or its run is under way. Such a
+     * trigger is deleted when its job completes; COMPLETE means fired and still executing (the
+     * run row may not exist yet). A dead node's COMPLETE triggers are removed by cluster recovery.
+     */
+    private boolean pendingTrigger(JobKey key) throws SchedulerException {
+        for (Trigger t : scheduler.getTriggersOfJob(key)) {
+            if (MANUAL_GROUP.equals(t.getKey().getGroup())) {
+                Trigger.TriggerState state = scheduler.getTriggerState(t.getKey());
+                if (state != Trigger.TriggerState.NONE && state != Trigger.TriggerState.ERROR) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
+    /**
+     * Pauses the sync jobs only. Quartz's pauseAll() would also pause every trigger created later
+     * in any group, alert e-mails and forced triggers included, which then never fire.
+     */
+    public void pauseAll() throws SchedulerException {
+        scheduler.pauseTriggers(GroupMatcher.triggerGroupEquals(GROUP));
+    }
+
+    /** Resumes every trigger group, sync jobs paused one by one included (and a pause-all marker of an older build). */
     public void resumeAll() throws SchedulerException {
         scheduler.resumeAll();
     }
