@@ -38,6 +38,9 @@ public final class HttpServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = 1_000_000;
+            // Jetty refuses some requests before Javalin sees them (bad URL encoding): JSON there too
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             if (console) {
                 config.staticFiles.add(files -> {
