@@ -20,6 +20,10 @@ public final class LookupRoutes implements io.orgsync.http.HttpServer.Routes {
 
     @Override
     public void register(RoutesConfig routes) {
+        // an empty mobile leaves no path segment: still an invalid mobile, not an unknown route
+        routes.get("/api/v1/members/by-mobile", ctx -> {
+            throw invalidMobile("");
+        });
         routes.get("/api/v1/members/by-mobile/{mobile}", ctx -> {
             String mobile = Mobile.normalise(ctx.pathParam("mobile")).orElseThrow(() -> invalidMobile(ctx.pathParam("mobile")));
             String corpId = ctx.queryParam("corpId");
