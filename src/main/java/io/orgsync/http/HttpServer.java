@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,7 +61,9 @@ public final class HttpServer implements AutoCloseable {
             r.after(ctx -> {
                 Timer.Sample sample = ctx.attribute("timer");
                 if (sample != null) {
-                    String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+                    // ctx.endpoint() here is this after-handler ("*"): the route is the matched HTTP endpoint's
+                    var matched = ctx.endpoints().matchedHttpEndpoint();
+                    String route = matched == null ? "unmatched" : matched.path;
                     sample.stop(metrics.timer("orgsync_http_request_seconds", "method", ctx.method().name(), "route", route,
                             "status", String.valueOf(ctx.statusCode())));
                 }
@@ -71,6 +74,12 @@ public final class HttpServer implements AutoCloseable {
                     ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
                 }
                 error(ctx, e.status(), e.code(), e.getMessage());
+            });
+            r.exception(SQLException.class, (e, ctx) -> {
+                // the database is down, overloaded or gone: the caller may retry; the details stay in the log
+                log.error("Request {} {} failed in the database", ctx.method(), ctx.path(), e);
+                ctx.header("Retry-After", "5");
+                error(ctx, 503, "unavailable", "the database did not answer; retry later (trace id " + MDC.get("traceId") + ")");
             });
             r.exception(Exception.class, (e, ctx) -> {
                 log.error("Request {} {} failed", ctx.method(), ctx.path(), e);
