@@ -77,12 +77,12 @@ public final class HttpServer implements AutoCloseable {
             });
             r.exception(SQLException.class, (e, ctx) -> {
                 // the database is down, overloaded or gone: the caller may retry; the details stay in the log
-                log.error("Request {} {} failed in the database", ctx.method(), ctx.path(), e);
+                log.error("Request {} {} failed in the database: {}", ctx.method(), ctx.path(), where(e));
                 ctx.header("Retry-After", "5");
                 error(ctx, 503, "unavailable", "the database did not answer; retry later (trace id " + MDC.get("traceId") + ")");
             });
             r.exception(Exception.class, (e, ctx) -> {
-                log.error("Request {} {} failed", ctx.method(), ctx.path(), e);
+                log.error("Request {} {} failed: {}", ctx.method(), ctx.path(), where(e));
                 error(ctx, 500, "unavailable", "internal error; the server log has the details under trace id " + MDC.get("traceId"));
             });
             r.error(404, ctx -> {
@@ -97,6 +97,28 @@ public final class HttpServer implements AutoCloseable {
             }
         });
         app.start(host, port);
+    }
+
+    /**
+     * What failed, for the log: exception classes down the cause chain, SQL states, and the first
+     * frame of our own code. Not the messages or the stack: SPEC allows no SQL text, secret or
+     * stack trace in a log line, and driver messages can carry both SQL and values.
+     */
+    static String where(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        StackTraceElement ours = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            out.append(out.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName());
+            if (t instanceof SQLException sql) {
+                out.append(" (SQLState ").append(sql.getSQLState()).append(", code ").append(sql.getErrorCode()).append(')');
+            }
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (ours == null && frame.getClassName().startsWith("io.orgsync.")) {
+                    ours = frame;
+                }
+            }
+        }
+        return ours == null ? out.toString() : out + " at " + ours;
     }
 
     public static void error(Context ctx, int status, String code, String message) {
