@@ -8,6 +8,7 @@ import io.orgsync.common.RequestException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Who may call what: /api needs ORGSYNC_API_TOKEN when it is set, and a read-only node answers
@@ -15,6 +16,7 @@ import java.util.Set;
  */
 public final class AccessRules implements HttpServer.Routes {
     private static final Set<HandlerType> WRITES = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+    private static final Pattern WXACODE = Pattern.compile("/api/v1/miniapps/[^/]+/wxacode/?");
     private final String apiToken;
     private final boolean readOnly;
 
@@ -33,6 +35,12 @@ public final class AccessRules implements HttpServer.Routes {
         routes.before(ctx -> {
             if (readOnly && WRITES.contains(ctx.method()) && (ctx.path().startsWith("/api/") || ctx.path().startsWith("/admin/api/"))) {
                 throw new RequestException(503, "read_only", "this node is read-only (ORGSYNC_READ_ONLY=true): send writes to a writing node");
+            }
+            // A code is a GET, but it needs the cluster's token row, which a SELECT-only account
+            // cannot fetch into or renew: say so, instead of a 503 that blames the database.
+            if (readOnly && WXACODE.matcher(ctx.path()).matches()) {
+                throw new RequestException(503, "read_only", "this node is read-only (ORGSYNC_READ_ONLY=true) and cannot keep "
+                        + "the mini-program token: ask a writing node for codes");
             }
         });
     }

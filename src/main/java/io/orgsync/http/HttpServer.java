@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +39,9 @@ public final class HttpServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = 1_000_000;
+            // Jetty refuses some requests before Javalin sees them (bad URL encoding): JSON there too
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             if (console) {
                 config.staticFiles.add(files -> {
@@ -57,7 +61,9 @@ public final class HttpServer implements AutoCloseable {
             r.after(ctx -> {
                 Timer.Sample sample = ctx.attribute("timer");
                 if (sample != null) {
-                    String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+                    // ctx.endpoint() here is this after-handler ("*"): the route is the matched HTTP endpoint's
+                    var matched = ctx.endpoints().matchedHttpEndpoint();
+                    String route = matched == null ? "unmatched" : matched.path;
                     sample.stop(metrics.timer("orgsync_http_request_seconds", "method", ctx.method().name(), "route", route,
                             "status", String.valueOf(ctx.statusCode())));
                 }
@@ -69,8 +75,14 @@ public final class HttpServer implements AutoCloseable {
                 }
                 error(ctx, e.status(), e.code(), e.getMessage());
             });
+            r.exception(SQLException.class, (e, ctx) -> {
+                // the database is down, overloaded or gone: the caller may retry; the details stay in the log
+                log.error("Request {} {} failed in the database: {}", ctx.method(), ctx.path(), where(e));
+                ctx.header("Retry-After", "5");
+                error(ctx, 503, "unavailable", "the database did not answer; retry later (trace id " + MDC.get("traceId") + ")");
+            });
             r.exception(Exception.class, (e, ctx) -> {
-                log.error("Request {} {} failed", ctx.method(), ctx.path(), e);
+                log.error("Request {} {} failed: {}", ctx.method(), ctx.path(), where(e));
                 error(ctx, 500, "unavailable", "internal error; the server log has the details under trace id " + MDC.get("traceId"));
             });
             r.error(404, ctx -> {
@@ -85,6 +97,28 @@ public final class HttpServer implements AutoCloseable {
             }
         });
         app.start(host, port);
+    }
+
+    /**
+     * What failed, for the log: exception classes down the cause chain, SQL states, and the first
+     * frame of our own code. Not the messages or the stack: SPEC allows no SQL text, secret or
+     * stack trace in a log line, and driver messages can carry both SQL and values.
+     */
+    static String where(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        StackTraceElement ours = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            out.append(out.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName());
+            if (t instanceof SQLException sql) {
+                out.append(" (SQLState ").append(sql.getSQLState()).append(", code ").append(sql.getErrorCode()).append(')');
+            }
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (ours == null && frame.getClassName().startsWith("io.orgsync.")) {
+                    ours = frame;
+                }
+            }
+        }
+        return ours == null ? out.toString() : out + " at " + ours;
     }
 
     public static void error(Context ctx, int status, String code, String message) {

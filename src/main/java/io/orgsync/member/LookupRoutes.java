@@ -20,8 +20,18 @@ public final class LookupRoutes implements io.orgsync.http.HttpServer.Routes {
 
     @Override
     public void register(RoutesConfig routes) {
+        // an empty mobile leaves no path segment: still an invalid mobile, not an unknown route
+        routes.get("/api/v1/members/by-mobile", ctx -> {
+            throw invalidMobile("");
+        });
         routes.get("/api/v1/members/by-mobile/{mobile}", ctx -> {
-            String mobile = Mobile.normalise(ctx.pathParam("mobile")).orElseThrow(() -> invalidMobile(ctx.pathParam("mobile")));
+            var normalised = Mobile.normalise(ctx.pathParam("mobile"));
+            if (normalised.isEmpty()) {
+                // counted, so that a caller sending junk shows on the dashboard
+                metrics.counter("orgsync_lookups_total", "kind", "lookup", "outcome", "invalid").increment();
+                throw invalidMobile(ctx.pathParam("mobile"));
+            }
+            String mobile = normalised.get();
             String corpId = ctx.queryParam("corpId");
             if (corpId != null && !CORP_ID.matcher(corpId).matches()) {
                 throw RequestException.invalid("corpId must be 1 to 64 letters, digits or _ . -");

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /** Registered mini-program apps (the SQL of {@code miniapp}) and a client for each. */
 public final class MiniAppService {
-    private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    public static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private final DataSource ds;
     private final SecretCipher cipher;
     private final Clock clock;

@@ -56,6 +56,9 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
 
     private void wxacode(Context ctx) throws Exception {
         String appId = ctx.pathParam("appId");
+        if (!MiniAppService.APP_ID.matcher(appId).matches()) {
+            throw RequestException.invalid("appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
+        }
         WxaCodeRequest request = parse(ctx);
         WxaKey key = new WxaKey(appId, request);
         Cached hit = cache.getIfPresent(key);
@@ -85,6 +88,12 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
     }
 
     private static WxaCodeRequest parse(Context ctx) {
+        // a parameter given twice is ambiguous: refuse it rather than pick one and cache that
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (values.size() > 1) {
+                throw RequestException.invalid("give " + name.replaceAll("[^A-Za-z]", "") + " once");
+            }
+        });
         String scene = ctx.queryParam("scene");
         if (scene == null || !SCENE.matcher(scene).matches()) {
             throw RequestException.invalid("scene must be 1 to 32 characters of 0-9 A-Z a-z and !#$&'()*+,/:;=?@-._~");

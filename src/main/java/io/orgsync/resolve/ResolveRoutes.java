@@ -1,6 +1,10 @@
 package io.orgsync.resolve;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.config.RoutesConfig;
 import io.orgsync.common.RequestException;
 import io.orgsync.http.HttpServer;
@@ -11,8 +15,18 @@ import io.orgsync.member.Mobile;
 import io.orgsync.token.TokenUnavailableException;
 import io.orgsync.upstream.UpstreamException;
 
+import java.io.IOException;
+
 /** {@code POST /api/v1/members/resolve}. */
 public final class ResolveRoutes implements HttpServer.Routes {
+    /**
+     * One JSON object and nothing else: trailing text, a second object or a repeated key would
+     * otherwise be read leniently and resolve a number the caller may not have meant (each
+     * resolve costs WeCom budget).
+     */
+    private static final ObjectReader STRICT = Json.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private final ResolveService service;
 
     public ResolveRoutes(ResolveService service) {
@@ -22,11 +36,17 @@ public final class ResolveRoutes implements HttpServer.Routes {
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/api/v1/members/resolve", ctx -> {
+            byte[] bytes;
+            try {
+                bytes = ctx.bodyAsBytes();
+            } catch (ContentTooLargeResponse e) {
+                throw new RequestException(413, "invalid_request", "the body is too large (1 MB at most)");
+            }
             JsonNode body;
             try {
-                body = Json.MAPPER.readTree(ctx.bodyAsBytes());
-            } catch (Exception e) {
-                throw RequestException.invalid("the body must be JSON like {\"corpId\": \"ww...\", \"mobile\": \"13800000000\"}");
+                body = STRICT.readTree(bytes);
+            } catch (IOException e) {
+                throw RequestException.invalid("the body must be one JSON object like {\"corpId\": \"ww...\", \"mobile\": \"13800000000\"}");
             }
             if (body == null || !body.isObject() || !body.path("corpId").isTextual() || !body.path("mobile").isTextual()) {
                 throw RequestException.invalid("the body must be a JSON object with text fields corpId and mobile");

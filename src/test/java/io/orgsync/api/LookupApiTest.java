@@ -1,0 +1,272 @@
+package io.orgsync.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.sync.RunStatus;
+import io.orgsync.testing.ApiNode;
+import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static io.orgsync.testing.ApiAssertions.assertClean;
+import static io.orgsync.testing.ApiAssertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code GET /api/v1/members/by-mobile/{mobile}} over real HTTP, after a real sync from the
+ * simulator, on H2 and on MariaDB: the member shape of SPEC, every accepted input form of a
+ * number, the corpId filter, departed members, 404, and the API token.
+ */
+class LookupApiTest {
+    private static final String CORP = "ww-lookup";
+    private static final String SECRET = "lookup-secret-0123456789";
+    private static final String OTHER = "ww-lookup-other";
+    private static final String OTHER_SECRET = "lookup-other-secret-0123456789";
+    private static final String LOOKUP = "/api/v1/members/by-mobile/";
+    private static final Set<String> MEMBER_FIELDS = Set.of("corpId", "userid", "name", "mobile", "email", "position", "status",
+            "mainDepartment", "departments", "updatedAt");
+    private static SimulatorControl sim;
+    private static JsonNode truth;
+    private static String twinMobile;
+    private static final Map<String, ApiNode> nodes = new HashMap<>();
+
+    @BeforeAll
+    static void start() {
+        sim = new SimulatorControl();
+        sim.createCorp(CORP, SECRET, 8, 60, true);
+        sim.createCorp(OTHER, OTHER_SECRET, 2, 5, true);
+        truth = sim.export(CORP);
+        // the same number in two enterprises, as when one person works for both
+        twinMobile = mainland(truth).get(1).path("mobile").asText();
+        sim.post("/__sim/corps/" + OTHER + "/members", Map.of("userid", "twin", "name", "双胞胎", "mobile", twinMobile, "department", List.of(1)));
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.values().forEach(ApiNode::close);
+        sim.close();
+    }
+
+    /** One node per database kind, with both enterprises synced. */
+    private static ApiNode node(String dialect) throws Exception {
+        ApiNode node = nodes.get(dialect);
+        if (node == null) {
+            node = ApiNode.start("lookup-" + dialect, TestDatabases.url(dialect, "lookup_api"), sim, Map.of());
+            nodes.put(dialect, node);
+            node.enterprise(CORP, SECRET);
+            node.enterprise(OTHER, OTHER_SECRET);
+            assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
+            assertEquals(RunStatus.SUCCEEDED, node.sync(OTHER).status());
+        }
+        return node;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aMemberFoundHasExactlyTheShapeOfTheSpec(String dialect) throws Exception {
+        ApiNode node = node(dialect);
+        JsonNode expected = multiDepartment(truth);
+        String mobile = expected.path("mobile").asText();
+        Instant before = Instant.now();
+
+        ApiNode.Response r = node.get(LOOKUP + mobile);
+        assertEquals(200, r.status(), r::toString);
+        assertTrue(r.header("Content-Type").startsWith("application/json"), r.headers()::toString);
+        assertClean(r, SECRET);
+        JsonNode body = r.json();
+        assertEquals(Set.of("mobile", "members"), names(body));
+        assertEquals(mobile, body.path("mobile").asText());
+        assertEquals(1, body.path("members").size(), body::toString);
+        JsonNode m = body.path("members").get(0);
+        assertEquals(MEMBER_FIELDS, names(m), "the member's fields");
+        assertEquals(CORP, m.path("corpId").asText());
+        assertEquals(expected.path("userid").asText(), m.path("userid").asText());
+        assertEquals(expected.path("name").asText(), m.path("name").asText());
+        assertEquals(mobile, m.path("mobile").asText());
+        assertEquals(expected.path("email").asText(), m.path("email").asText());
+        assertEquals(expected.path("position").asText(), m.path("position").asText());
+        assertTrue(m.path("status").isInt());
+        assertEquals(expected.path("status").asInt(), m.path("status").asInt());
+        assertTrue(m.path("mainDepartment").isIntegralNumber());
+        assertEquals(expected.path("main_department").asLong(), m.path("mainDepartment").asLong());
+
+        Map<Long, String> departmentNames = new HashMap<>();
+        truth.path("departments").forEach(d -> departmentNames.put(d.path("id").asLong(), d.path("name").asText()));
+        Set<Long> ids = new TreeSet<>();
+        for (JsonNode d : m.path("departments")) {
+            assertEquals(Set.of("id", "name"), names(d));
+            assertTrue(d.path("id").isIntegralNumber());
+            assertEquals(departmentNames.get(d.path("id").asLong()), d.path("name").asText(), "department name");
+            ids.add(d.path("id").asLong());
+        }
+        Set<Long> expectedIds = new TreeSet<>();
+        expected.path("department").forEach(d -> expectedIds.add(d.asLong()));
+        assertEquals(expectedIds, ids);
+        assertTrue(ids.size() > 1, "a member in several departments");
+
+        String updatedAt = m.path("updatedAt").asText();
+        assertTrue(updatedAt.endsWith("Z"), "UTC: " + updatedAt);
+        Instant t = Instant.parse(updatedAt);
+        assertTrue(!t.isAfter(before.plusSeconds(1)) && t.isAfter(before.minusSeconds(600)), "the time of the sync: " + updatedAt);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void everyAcceptedFormOfANumberFindsTheSameMember(String dialect) throws Exception {
+        ApiNode node = node(dialect);
+        JsonNode expected = mainland(truth).get(0);
+        String m = expected.path("mobile").asText();
+        String dashed = m.substring(0, 3) + "-" + m.substring(3, 7) + "-" + m.substring(7);
+        List<String> forms = List.of(m, "+86" + m, "0086" + m, "+86 " + dashed, "0086 " + m.substring(0, 3) + " " + m.substring(3, 7) + " " + m.substring(7),
+                dashed, " " + m + " ", "+86-" + m);
+        for (String form : forms) {
+            ApiNode.Response r = node.get(LOOKUP + path(form));
+            assertEquals(200, r.status(), () -> form + ": " + r);
+            assertEquals(m, r.json().path("mobile").asText(), form);
+            assertEquals(expected.path("userid").asText(), r.json().path("members").get(0).path("userid").asText(), form);
+        }
+
+        JsonNode international = international(truth);
+        String stored = international.path("mobile").asText().replaceAll("[\\s-]", "");
+        for (String form : List.of(stored, "00" + stored.substring(1), international.path("mobile").asText())) {
+            ApiNode.Response r = node.get(LOOKUP + path(form));
+            assertEquals(200, r.status(), () -> form + ": " + r);
+            assertEquals(stored, r.json().path("mobile").asText(), form);
+            assertEquals(international.path("userid").asText(), r.json().path("members").get(0).path("userid").asText(), form);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void oneNumberInTwoEnterprisesAndTheCorpIdFilter(String dialect) throws Exception {
+        ApiNode node = node(dialect);
+        ApiNode.Response both = node.get(LOOKUP + twinMobile);
+        assertEquals(200, both.status(), both::toString);
+        List<String> corps = new ArrayList<>();
+        both.json().path("members").forEach(x -> corps.add(x.path("corpId").asText()));
+        assertEquals(List.of(CORP, OTHER), corps, "both, in corpId order");
+
+        ApiNode.Response one = node.get(LOOKUP + twinMobile + "?corpId=" + OTHER);
+        assertEquals(200, one.status(), one::toString);
+        assertEquals(1, one.json().path("members").size());
+        assertEquals("twin", one.json().path("members").get(0).path("userid").asText());
+
+        assertError(node.get(LOOKUP + twinMobile + "?corpId=ww-nobody"), 404, "not_found", SECRET);
+        String member = mainland(truth).get(0).path("mobile").asText();
+        assertError(node.get(LOOKUP + member + "?corpId=" + OTHER), 404, "not_found", SECRET);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void anUnknownNumberIsNotFound(String dialect) throws Exception {
+        ApiNode node = node(dialect);
+        Set<String> known = new HashSet<>();
+        truth.path("members").forEach(m -> known.add(m.path("mobile").asText()));
+        String unknown = "19999999999";
+        assertTrue(!known.contains(unknown));
+        long calls = sim.stats().path("totalCalls").asLong();
+        ApiNode.Response r = node.get(LOOKUP + unknown);
+        assertError(r, 404, "not_found", SECRET);
+        assertTrue(r.json().path("error").path("message").asText().contains("resolve"), "says what to do: " + r);
+        assertError(node.get(LOOKUP + "%2B4420000000"), 404, "not_found", SECRET);
+        assertEquals(calls, sim.stats().path("totalCalls").asLong(), "a lookup never calls the upstream");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aMemberWhoLeftIsNoLongerFound(String dialect) throws Exception {
+        ApiNode node = node(dialect);
+        String corp = "ww-lookup-leave-" + dialect;
+        String secret = "leave-secret-0123456789";
+        sim.createCorp(corp, secret, 2, 20, true);
+        node.enterprise(corp, secret);
+        assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status());
+        JsonNode leaving = mainland(sim.export(corp)).get(0);
+        String mobile = leaving.path("mobile").asText();
+        assertEquals(200, node.get(LOOKUP + mobile).status());
+
+        sim.send("DELETE", "/__sim/corps/" + corp + "/members/" + leaving.path("userid").asText(), null);
+        assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status());
+        assertError(node.get(LOOKUP + mobile), 404, "not_found", secret);
+    }
+
+    @Test
+    void withAnApiTokenSetEveryApiRouteNeedsTheBearer() throws Exception {
+        String token = "api-token-0123456789abcdef";
+        try (ApiNode node = ApiNode.start("lookup-token", TestDatabases.h2("lookup_token"), sim, Map.of("ORGSYNC_API_TOKEN", token))) {
+            node.enterprise(OTHER, OTHER_SECRET);
+            assertEquals(RunStatus.SUCCEEDED, node.sync(OTHER).status());
+            sim.resetStats();
+            String path = LOOKUP + twinMobile;
+            assertError(node.get(path), 401, "unauthorized", token, OTHER_SECRET);
+            assertError(node.get(path, "Authorization", "Bearer wrong-token-0123456789"), 401, "unauthorized", token);
+            assertError(node.get(path, "Authorization", "Bearer " + token + "x"), 401, "unauthorized", token);
+            assertError(node.get(path, "Authorization", "Basic " + token), 401, "unauthorized", token);
+            assertError(node.get(path, "Authorization", token), 401, "unauthorized", token);
+            assertError(node.resolve(OTHER, twinMobile), 401, "unauthorized", token);
+            assertError(node.get("/api/v1/miniapps/wx-any/wxacode?scene=a"), 401, "unauthorized", token);
+            assertEquals(0, sim.stats().path("totalCalls").asLong(), "refused before any upstream call");
+
+            ApiNode.Response ok = node.get(path, "Authorization", "Bearer " + token);
+            assertEquals(200, ok.status(), ok::toString);
+            assertEquals("twin", ok.json().path("members").get(0).path("userid").asText());
+            assertEquals(200, node.get("/health").status(), "only /api needs the token");
+        }
+    }
+
+    private static List<JsonNode> mainland(JsonNode export) {
+        List<JsonNode> out = new ArrayList<>();
+        export.path("members").forEach(m -> {
+            if (m.path("mobile").asText().matches("1[3-9]\\d{9}")) {
+                out.add(m);
+            }
+        });
+        return out;
+    }
+
+    private static JsonNode multiDepartment(JsonNode export) {
+        for (JsonNode m : mainland(export)) {
+            if (m.path("department").size() > 1) {
+                return m;
+            }
+        }
+        throw new AssertionError("the generated org has nobody in several departments");
+    }
+
+    private static JsonNode international(JsonNode export) {
+        for (JsonNode m : export.path("members")) {
+            if (m.path("mobile").asText().startsWith("+")) {
+                return m;
+            }
+        }
+        throw new AssertionError("the generated org has no international number");
+    }
+
+    private static Set<String> names(JsonNode object) {
+        Set<String> out = new TreeSet<>();
+        Iterator<String> it = object.fieldNames();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    /** A path segment: spaces as %20, '+' as %2B. */
+    private static String path(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

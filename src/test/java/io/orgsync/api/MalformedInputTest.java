@@ -1,0 +1,219 @@
+package io.orgsync.api;
+
+import io.orgsync.testing.ApiNode;
+import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.orgsync.testing.ApiAssertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A corpus of malformed requests over real HTTP: each is refused with a 4xx and the right
+ * {@code error.code}, carries no internals or secrets, and reaches neither WeCom nor the
+ * mini-program API (the simulator counts zero calls after every case, cumulatively).
+ */
+class MalformedInputTest {
+    private static final String CORP = "ww-malformed";
+    private static final String CORP_SECRET = "malformed-corp-secret-0123456789";
+    private static final String APP = "wx-malformed";
+    private static final String APP_SECRET = "malformed-app-secret-0123456789";
+    private static final String LOOKUP = "/api/v1/members/by-mobile/";
+    private static final String CODE = "/api/v1/miniapps/" + APP + "/wxacode?";
+    private static final String RESOLVE = "/api/v1/members/resolve";
+    private static SimulatorControl sim;
+    private static ApiNode node;
+
+    /** One malformed request. {@code raw}: sent byte for byte on a socket, because java.net.http refuses the target. */
+    record Case(String name, String method, String target, byte[] body, boolean raw, int status, String code) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        sim = new SimulatorControl();
+        sim.createCorp(CORP, CORP_SECRET, 3, 20, true);
+        sim.createApp(APP, APP_SECRET);
+        node = ApiNode.start("malformed", TestDatabases.h2("malformed"), sim, Map.of());
+        node.enterprise(CORP, CORP_SECRET);
+        node.app(APP, APP_SECRET, "stable");
+        sim.resetStats();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        sim.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void refusedWithTheRightCodeAndNoUpstreamCall(Case c) throws Exception {
+        long before = sim.stats().path("totalCalls").asLong();
+        ApiNode.Response r;
+        if (c.raw) {
+            r = node.raw(c.method, c.target, c.body);
+        } else if (c.method.equals("GET")) {
+            r = node.get(c.target);
+        } else {
+            r = node.post(c.target, c.body);
+        }
+        assertError(r, c.status, c.code, CORP_SECRET, APP_SECRET);
+        assertEquals(before, sim.stats().path("totalCalls").asLong(), "no upstream call");
+    }
+
+    @AfterAll
+    static void noCaseReachedTheUpstream() {
+        // every case above checked its own calls; this checks the corpus as a whole, set-up excluded
+        assertEquals(0, sim.stats().path("totalCalls").asLong(), () -> "upstream calls: " + sim.stats().path("calls"));
+    }
+
+    static List<Case> corpus() {
+        List<Case> all = new ArrayList<>();
+        // mobiles, in the lookup path
+        mobile(all, "letters", "abcdefghijk");
+        mobile(all, "letters among digits", "1380000000O");
+        mobile(all, "10 digits", "1380000000");
+        mobile(all, "12 digits", "138000000000");
+        mobile(all, "mainland prefix 12", "12800000000");
+        mobile(all, "+86 with 10 digits", "+861380000000");
+        mobile(all, "+86 with 12 digits", "+86138000000000");
+        mobile(all, "0086 with 10 digits", "00861380000000");
+        mobile(all, "+0 country", "+0123456789");
+        mobile(all, "+ alone", "+");
+        mobile(all, "double plus", "++8613800000000");
+        mobile(all, "international 5 digits", "+12345");
+        mobile(all, "international 16 digits", "+1234567890123456");
+        mobile(all, "spaces only", "   ");
+        mobile(all, "dots", "138.0000.0000");
+        mobile(all, "parentheses", "(138)00000000");
+        mobile(all, "41 characters", "1".repeat(41));
+        mobile(all, "fullwidth digits", "１３８００００００００");
+        mobile(all, "arabic-indic digits", "١٣٨٠٠٠٠٠٠٠٠");
+        mobile(all, "no-break space", "138\u00a00000\u00a00000");
+        mobile(all, "SQL quote", "13800000000' OR '1'='1");
+        mobile(all, "SQL comment", "13800000000;--");
+        mobile(all, "SQL union", "1 UNION SELECT 1");
+        mobile(all, "SQL wildcard", "138%");
+        all.add(new Case("mobile: NUL byte", "GET", LOOKUP + "13800000000%00", null, false, 400, "invalid_request"));
+        // not even a valid URL: Jetty refuses these before routing, so they are invalid requests
+        all.add(new Case("mobile: bad percent escape", "GET", LOOKUP + "%ZZ", null, true, 400, "invalid_request"));
+        all.add(new Case("mobile: lone percent", "GET", LOOKUP + "138%", null, true, 400, "invalid_request"));
+        all.add(new Case("mobile: invalid UTF-8 escapes", "GET", LOOKUP + "%FF%FE", null, false, 400, "invalid_request"));
+        all.add(new Case("mobile: overlong UTF-8 escape", "GET", LOOKUP + "%C0%AE%C0%AE", null, false, 400, "invalid_request"));
+        all.add(new Case("mobile: raw non-ASCII bytes", "GET", LOOKUP + "138ÿþ", null, true, 400, "invalid_request"));
+        all.add(new Case("mobile: 20 KB URL", "GET", LOOKUP + "1".repeat(20_000), null, false, 414, "invalid_request"));
+        all.add(new Case("mobile: empty", "GET", LOOKUP, null, false, 400, "invalid_mobile"));
+        all.add(new Case("lookup: corpId with spaces", "GET", LOOKUP + "13800000000?corpId=a%20b", null, false, 400, "invalid_request"));
+        all.add(new Case("lookup: corpId empty", "GET", LOOKUP + "13800000000?corpId=", null, false, 400, "invalid_request"));
+        all.add(new Case("lookup: corpId 65 characters", "GET", LOOKUP + "13800000000?corpId=" + "w".repeat(65), null, false, 400, "invalid_request"));
+        all.add(new Case("lookup: corpId SQL", "GET", LOOKUP + "13800000000?corpId=" + enc("ww' OR 1=1 --"), null, false, 400, "invalid_request"));
+
+        // mini-program code parameters
+        code(all, "scene missing", "page=pages/index/index");
+        code(all, "scene empty", "scene=");
+        code(all, "scene 33 characters", "scene=" + "a".repeat(33));
+        code(all, "scene with a space", "scene=" + enc("a b"));
+        code(all, "scene with <>", "scene=" + enc("<script>"));
+        code(all, "scene with %", "scene=" + enc("100%"));
+        code(all, "scene with a quote", "scene=" + enc("a\"b"));
+        code(all, "scene with a backslash", "scene=" + enc("a\\b"));
+        code(all, "scene with Chinese", "scene=" + enc("场景"));
+        code(all, "scene with a NUL", "scene=" + enc("a\u0000b"));
+        code(all, "scene given twice", "scene=a&scene=b");
+        code(all, "page with a leading /", "scene=a&page=" + enc("/pages/index/index"));
+        code(all, "page with a query string", "scene=a&page=" + enc("pages/index/index?x=1"));
+        code(all, "page 200 characters", "scene=a&page=pages/" + "p".repeat(194));
+        code(all, "page empty", "scene=a&page=");
+        code(all, "page with a space", "scene=a&page=" + enc("pages/in dex"));
+        code(all, "page ending with /", "scene=a&page=pages/index/");
+        code(all, "width 279", "scene=a&width=279");
+        code(all, "width 1281", "scene=a&width=1281");
+        code(all, "width abc", "scene=a&width=abc");
+        code(all, "width 430.5", "scene=a&width=430.5");
+        code(all, "width empty", "scene=a&width=");
+        code(all, "width overflowing int", "scene=a&width=99999999999");
+        code(all, "envVersion prod", "scene=a&envVersion=prod");
+        code(all, "envVersion upper case", "scene=a&envVersion=RELEASE");
+        code(all, "envVersion empty", "scene=a&envVersion=");
+        code(all, "checkPath yes", "scene=a&checkPath=yes");
+        code(all, "checkPath 1", "scene=a&checkPath=1");
+        code(all, "isHyaline TRUE", "scene=a&isHyaline=TRUE");
+        code(all, "isHyaline empty", "scene=a&isHyaline=");
+        all.add(new Case("wxacode: appId with a space", "GET", "/api/v1/miniapps/wx%20x/wxacode?scene=a", null, false, 400, "invalid_request"));
+        all.add(new Case("wxacode: appId 65 characters", "GET", "/api/v1/miniapps/" + "w".repeat(65) + "/wxacode?scene=a", null, false, 400, "invalid_request"));
+        all.add(new Case("wxacode: unknown app", "GET", "/api/v1/miniapps/wx-nobody/wxacode?scene=a", null, false, 404, "unknown_app"));
+
+        // resolve bodies
+        resolve(all, "not JSON", "hello", "invalid_request");
+        resolve(all, "empty body", "", "invalid_request");
+        resolve(all, "JSON null", "null", "invalid_request");
+        resolve(all, "JSON string", "\"13800000000\"", "invalid_request");
+        resolve(all, "JSON array", "[\"" + CORP + "\", \"13800000000\"]", "invalid_request");
+        resolve(all, "empty object", "{}", "invalid_request");
+        resolve(all, "corpId missing", "{\"mobile\": \"13800000000\"}", "invalid_request");
+        resolve(all, "mobile missing", "{\"corpId\": \"" + CORP + "\"}", "invalid_request");
+        resolve(all, "mobile a number", "{\"corpId\": \"" + CORP + "\", \"mobile\": 13800000000}", "invalid_request");
+        resolve(all, "corpId a number", "{\"corpId\": 12345, \"mobile\": \"13800000000\"}", "invalid_request");
+        resolve(all, "corpId null", "{\"corpId\": null, \"mobile\": \"13800000000\"}", "invalid_request");
+        resolve(all, "mobile an object", "{\"corpId\": \"" + CORP + "\", \"mobile\": {\"n\": \"13800000000\"}}", "invalid_request");
+        resolve(all, "mobile an array", "{\"corpId\": \"" + CORP + "\", \"mobile\": [\"13800000000\"]}", "invalid_request");
+        resolve(all, "truncated JSON", "{\"corpId\": \"" + CORP + "\", \"mobile\": \"1380000", "invalid_request");
+        resolve(all, "trailing garbage", "{\"corpId\": \"" + CORP + "\", \"mobile\": \"13800000000\"} trailing", "invalid_request");
+        resolve(all, "two objects", "{\"corpId\": \"" + CORP + "\", \"mobile\": \"13800000000\"}{\"corpId\": \"x\"}", "invalid_request");
+        resolve(all, "duplicate keys", "{\"corpId\": \"other\", \"corpId\": \"" + CORP + "\", \"mobile\": \"13800000000\"}", "invalid_request");
+        resolve(all, "single quotes", "{'corpId': '" + CORP + "', 'mobile': '13800000000'}", "invalid_request");
+        resolve(all, "corpId empty", "{\"corpId\": \"\", \"mobile\": \"13800000000\"}", "invalid_request");
+        resolve(all, "corpId with spaces", "{\"corpId\": \"ww bad corp\", \"mobile\": \"13800000000\"}", "invalid_request");
+        resolve(all, "corpId SQL", "{\"corpId\": \"ww'; DROP TABLE member; --\", \"mobile\": \"13800000000\"}", "invalid_request");
+        resolve(all, "corpId 65 characters", "{\"corpId\": \"" + "w".repeat(65) + "\", \"mobile\": \"13800000000\"}", "invalid_request");
+        resolve(all, "corpId Chinese", "{\"corpId\": \"企业\", \"mobile\": \"13800000000\"}", "invalid_request");
+        resolve(all, "mobile letters", "{\"corpId\": \"" + CORP + "\", \"mobile\": \"abcdefghijk\"}", "invalid_mobile");
+        resolve(all, "mobile empty", "{\"corpId\": \"" + CORP + "\", \"mobile\": \"\"}", "invalid_mobile");
+        resolve(all, "mobile +86 with 10 digits", "{\"corpId\": \"" + CORP + "\", \"mobile\": \"+861380000000\"}", "invalid_mobile");
+        resolve(all, "mobile fullwidth digits", "{\"corpId\": \"" + CORP + "\", \"mobile\": \"１３８００００００００\"}", "invalid_mobile");
+        resolve(all, "mobile escaped NUL", "{\"corpId\": \"" + CORP + "\", \"mobile\": \"1380000\\u00000000\"}", "invalid_mobile");
+        resolve(all, "mobile SQL", "{\"corpId\": \"" + CORP + "\", \"mobile\": \"13800000000' OR '1'='1\"}", "invalid_mobile");
+        resolve(all, "mobile 5 KB", "{\"corpId\": \"" + CORP + "\", \"mobile\": \"" + "1".repeat(5000) + "\"}", "invalid_mobile");
+        byte[] latin1 = ("{\"corpId\": \"ww-malform\u00e9d\", \"mobile\": \"13800000000\"}").getBytes(StandardCharsets.ISO_8859_1);
+        all.add(new Case("resolve: non-UTF-8 (Latin-1) bytes", "POST", RESOLVE, latin1, false, 400, "invalid_request"));
+        byte[] broken = ("{\"corpId\": \"" + CORP + "\", \"mobile\": \"138\u0000\"}").getBytes(StandardCharsets.UTF_8);
+        broken[broken.length - 3] = (byte) 0xFF;
+        all.add(new Case("resolve: 0xFF byte in a string", "POST", RESOLVE, broken, false, 400, "invalid_request"));
+        byte[] big = ("{\"corpId\": \"" + CORP + "\", \"mobile\": \"13800000000\", \"pad\": \"" + "x".repeat(1_100_000) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        all.add(new Case("resolve: body over 1 MB", "POST", RESOLVE, big, false, 413, "invalid_request"));
+        return all;
+    }
+
+    private static void mobile(List<Case> all, String name, String mobile) {
+        all.add(new Case("mobile: " + name, "GET", LOOKUP + enc(mobile).replace("+", "%20"), null, false, 400, "invalid_mobile"));
+    }
+
+    private static void code(List<Case> all, String name, String query) {
+        all.add(new Case("wxacode: " + name, "GET", CODE + query, null, false, 400, "invalid_request"));
+    }
+
+    private static void resolve(List<Case> all, String name, String body, String code) {
+        all.add(new Case("resolve: " + name, "POST", RESOLVE, body.getBytes(StandardCharsets.UTF_8), false, 400, code));
+    }
+
+    /** Percent-encodes for a path segment or query value (URLEncoder's '+' for a space is fixed by callers in paths). */
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
