@@ -1,6 +1,5 @@
 package io.orgsync.sync;
 
-import com.google.common.util.concurrent.RateLimiter;
 import io.orgsync.upstream.UpstreamException;
 import io.orgsync.wecom.WecomClient;
 import io.orgsync.wecom.WecomDepartment;
@@ -13,13 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Fetches one enterprise: the department tree, then each department's direct members, one call
- * after another behind a rate limiter. Serial calls at a bounded rate are what kept the field's
- * IPs from being banned; parallel department calls got them banned.
+ * after another on a {@link DepartmentPacer}. Serial calls at a bounded rate are what kept the
+ * field's IPs from being banned; parallel department calls got them banned.
  */
 final class OrgFetcher {
     private final Clock clock;
@@ -30,16 +28,19 @@ final class OrgFetcher {
         this.departmentRate = departmentRate;
     }
 
-    FetchedOrg fetch(WecomClient client, long deadline, SyncProgress progress) throws SyncFailure {
-        // a warm-up limiter starts slow and never releases saved-up permits in a burst above the rate
-        RateLimiter limiter = RateLimiter.create(departmentRate, 1, TimeUnit.SECONDS);
+    /**
+     * @param quietUntil epoch millis before which no call may start: the previous run's calls
+     *                   must not share a second with this run's first ones
+     */
+    FetchedOrg fetch(WecomClient client, long deadline, long quietUntil, SyncProgress progress) throws SyncFailure {
+        DepartmentPacer pacer = new DepartmentPacer(departmentRate, quietUntil - clock.millis());
         int[] calls = {0};
-        List<WecomDepartment> departments = call(limiter, deadline, calls, client::departments);
+        List<WecomDepartment> departments = call(pacer, deadline, calls, client::departments);
         Map<String, WecomMember> members = new LinkedHashMap<>();
         Set<Integer> vanished = new HashSet<>();
         int done = 0;
         for (WecomDepartment d : departments) {
-            Optional<List<WecomMember>> direct = call(limiter, deadline, calls, () -> client.directMembers(d.id()));
+            Optional<List<WecomMember>> direct = call(pacer, deadline, calls, () -> client.directMembers(d.id()));
             if (direct.isEmpty()) {
                 vanished.add(d.id());
             } else {
@@ -51,11 +52,11 @@ final class OrgFetcher {
         return new FetchedOrg(departments, members, vanished, calls[0]);
     }
 
-    /** One department call: waits for the limiter, respects the deadline and waits out blocks that end before it. */
-    private <T> T call(RateLimiter limiter, long deadline, int[] calls, Supplier<T> call) throws SyncFailure {
+    /** One department call: waits for its slot, respects the deadline and waits out blocks that end before it. */
+    private <T> T call(DepartmentPacer pacer, long deadline, int[] calls, Supplier<T> call) throws SyncFailure {
         while (true) {
             long left = deadline - clock.millis();
-            if (left <= 0 || !limiter.tryAcquire(left, TimeUnit.MILLISECONDS)) {
+            if (left <= 0 || !awaitSlot(pacer, left)) {
                 throw new SyncFailure(SyncFailure.Reason.DEADLINE, "the run passed its deadline before fetching everything; nothing was applied");
             }
             calls[0]++;
@@ -68,6 +69,15 @@ final class OrgFetcher {
                 }
                 sleep(waitMillis);
             }
+        }
+    }
+
+    private static boolean awaitSlot(DepartmentPacer pacer, long maxWaitMillis) throws SyncFailure {
+        try {
+            return pacer.await(maxWaitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SyncFailure(SyncFailure.Reason.DEADLINE, "interrupted while waiting for the department call rate");
         }
     }
 

@@ -79,6 +79,15 @@ public final class RunStore {
                 rs -> 1, corpId)).isPresent();
     }
 
+    /**
+     * When the enterprise's run before {@code runId} ended (an abandoned one counts as ending
+     * when it was marked so); 0 when there was none. Every department call of that run came before.
+     */
+    long previousFinishedAt(String corpId, long runId) throws SQLException {
+        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT MAX(finished_at) FROM sync_run WHERE corp_id = ? AND id < ?",
+                rs -> rs.getLong(1), corpId, runId)).orElse(0L);
+    }
+
     /** Whether {@code runId} is still the enterprise's current run; call inside the applying transaction. */
     static boolean isCurrent(Connection c, String corpId, long runId) throws SQLException {
         return Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",

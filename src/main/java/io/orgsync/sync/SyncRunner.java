@@ -14,6 +14,7 @@ import org.slf4j.MDC;
 
 import javax.sql.DataSource;
 import java.net.URI;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -70,7 +71,10 @@ public final class SyncRunner {
         try {
             log.info("Sync of {} started (run {})", corpId, runId);
             WecomClient client = new WecomClient(upstream, options.wecomBaseUrl(), corpId, enterprise.secret());
-            FetchedOrg fetched = fetcher.fetch(client, started + options.deadline().toMillis(), progress);
+            // a second without department calls between runs, whichever nodes they ran on: the end
+            // of one run and the start of the next must not add up to more than the rate in one second
+            long quietUntil = runs.previousFinishedAt(corpId, runId) + 1000;
+            FetchedOrg fetched = fetcher.fetch(client, started + options.deadline().toMillis(), quietUntil, progress);
             departments = fetched.departments().size();
             calls = fetched.upstreamCalls();
             counts = applier.apply(corpId, runId, fetched, options.maxRemovalRatio(), clock.millis());
@@ -84,6 +88,11 @@ public final class SyncRunner {
                 case DEADLINE -> RunStatus.FAILED;
             };
             error = e.getMessage();
+        } catch (SQLException e) {
+            // a driver's message can quote the statement and the member's values: the run row, the
+            // alert and the log get the SQL state and what it means, never the driver's text
+            error = databaseError(e);
+            log.warn("Sync of {} stopped by the database: SQL state {}, vendor code {}", corpId, e.getSQLState(), e.getErrorCode());
         } catch (Exception e) {
             error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         } finally {
@@ -99,5 +108,14 @@ public final class SyncRunner {
                             + " in run " + runId + ": " + error + " The stored org is unchanged."));
         }
         return runs.find(runId).orElseThrow();
+    }
+
+    private static String databaseError(SQLException e) {
+        String state = e.getSQLState() == null ? "unknown" : e.getSQLState();
+        String what = state.startsWith("22") ? "a value from WeCom does not fit its database column"
+                : state.startsWith("08") ? "the database connection failed"
+                : state.startsWith("40") ? "the database rolled the transaction back (deadlock or serialisation failure)"
+                : "the database refused the changes";
+        return what + " (SQL state " + state + "); nothing was applied";
     }
 }

@@ -1,0 +1,161 @@
+package io.orgsync.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.Node;
+import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.member.Member;
+import io.orgsync.testing.MutableClock;
+import io.orgsync.testing.OrgDump;
+import io.orgsync.testing.OrgTruth;
+import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.TestDatabases;
+import io.orgsync.testing.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * After a sync the database equals the simulator's export (departments, members, memberships,
+ * normalised mobiles), and again after every kind of change made through the simulator's control
+ * routes: adds, moves, renames, departures, mobile and status changes, new, renamed, moved and
+ * deleted departments. Departed members stay as rows marked departed; a sync without changes
+ * writes nothing.
+ */
+class SyncMatchesExportTest {
+    private static final String SECRET = "match-secret-0123456789";
+    private static SimulatorControl sim;
+    /** Moved a second ahead before each run, instead of waiting out the quiet second between runs. */
+    private final MutableClock clock = new MutableClock();
+    private Node node;
+
+    @BeforeAll
+    static void startSimulator() {
+        sim = new SimulatorControl();
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        sim.close();
+    }
+
+    @AfterEach
+    void closeNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void theStoredOrgEqualsTheExportAfterEveryKindOfChange(String dialect) throws Exception {
+        String corp = "ww-match-" + dialect;
+        sim.createCorp(corp, SECRET, 30, 400, true);
+        node = TestNode.on(TestDatabases.url(dialect, "sync_match"), sim.baseUrl()).start(clock);
+        node.enterprises.put(corp, new EnterpriseChange("Match " + dialect, SECRET, TestNode.NEVER, true, null));
+
+        Run first = run(corp);
+        assertEquals(RunStatus.SUCCEEDED, first.status(), first.error());
+        assertEquals(400, first.membersAdded());
+        assertEquals(30, first.departments());
+        assertStoredEqualsExport(corp);
+
+        JsonNode export = sim.export(corp);
+        List<String> userids = new ArrayList<>();
+        export.path("members").forEach(m -> userids.add(m.path("userid").asText()));
+        int leaf = leafDepartment(export);
+        int renamedDept = 2;
+        String base = "/__sim/corps/" + corp;
+
+        // members: one added in two departments with an international mobile, one moved, one renamed,
+        // one with a new mobile, one disabled, two gone
+        sim.post(base + "/members", Map.of("userid", "newcomer01", "name", "新同事", "department", List.of(leaf, 1),
+                "mobile", "+852 6123 4567", "status", 1));
+        sim.send("PATCH", base + "/members/" + userids.get(0), Map.of("department", List.of(leaf), "main_department", leaf));
+        sim.send("PATCH", base + "/members/" + userids.get(1), Map.of("name", "改名字"));
+        sim.send("PATCH", base + "/members/" + userids.get(2), Map.of("mobile", "+86 139-0000-0002"));
+        sim.send("PATCH", base + "/members/" + userids.get(3), Map.of("status", 2));
+        String oldMobileOfLeaver = export.path("members").get(4).path("mobile").asText();
+        sim.send("DELETE", base + "/members/" + userids.get(4), null);
+        sim.send("DELETE", base + "/members/" + userids.get(5), null);
+        // departments: one renamed, one new with a member, one leaf moved to the root, one leaf deleted
+        sim.send("PATCH", base + "/departments/" + renamedDept, Map.of("name", "改名的部门"));
+        sim.post(base + "/departments", Map.of("id", 5000, "name", "新部门", "parentid", renamedDept));
+        sim.post(base + "/members", Map.of("userid", "newcomer02", "name", "新部门的人", "department", List.of(5000), "mobile", "13900000005"));
+        sim.send("PATCH", base + "/departments/" + leaf, Map.of("parentid", 1));
+        int deletedLeaf = otherLeaf(sim.export(corp), leaf);
+        sim.send("DELETE", base + "/departments/" + deletedLeaf, null);
+
+        Run second = run(corp);
+        assertEquals(RunStatus.SUCCEEDED, second.status(), second.error());
+        assertEquals(2, second.membersAdded());
+        assertEquals(2, second.membersRemoved());
+        assertTrue(second.membersUpdated() >= 4, "moved, renamed, new mobile, disabled: " + second.membersUpdated());
+        assertStoredEqualsExport(corp);
+        assertEquals(new TreeSet<>(Set.of(userids.get(4), userids.get(5))), OrgTruth.departed(node.db.dataSource(), corp),
+                "members gone upstream stay as rows marked departed");
+
+        // lookups see the new numbers and never a departed member
+        assertEquals(List.of("newcomer01"), userids(node.members.byMobile("+85261234567", corp)));
+        assertEquals(List.of(userids.get(2)), userids(node.members.byMobile("13900000002", corp)));
+        String leaverMobile = io.orgsync.member.Mobile.normalise(oldMobileOfLeaver).orElseThrow();
+        assertTrue(node.members.byMobile(leaverMobile, corp).isEmpty(), "a departed member is not found by mobile");
+
+        // nothing changed upstream: nothing written, not even updated_at
+        OrgDump before = OrgDump.of(node.db.dataSource(), corp);
+        Run idle = run(corp);
+        assertEquals(RunStatus.SUCCEEDED, idle.status(), idle.error());
+        assertEquals(List.of(0, 0, 0), List.of(idle.membersAdded(), idle.membersUpdated(), idle.membersRemoved()));
+        assertEquals(before, OrgDump.of(node.db.dataSource(), corp));
+
+        // a departed member who comes back is current again
+        sim.post(base + "/members", Map.of("userid", userids.get(4), "name", "回来了", "department", List.of(1), "mobile", "13900000004"));
+        Run third = run(corp);
+        assertEquals(RunStatus.SUCCEEDED, third.status(), third.error());
+        assertStoredEqualsExport(corp);
+        assertEquals(Set.of(userids.get(5)), OrgTruth.departed(node.db.dataSource(), corp));
+    }
+
+    private Run run(String corp) throws Exception {
+        clock.advance(Duration.ofSeconds(1));
+        return node.runner.run(corp, SyncProgress.NONE);
+    }
+
+    private void assertStoredEqualsExport(String corp) throws Exception {
+        List<String> differences = OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+        assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
+    }
+
+    private static List<String> userids(List<Member> members) {
+        return members.stream().map(Member::userid).toList();
+    }
+
+    /** A department without sub-departments (not the root). */
+    private static int leafDepartment(JsonNode export) {
+        return otherLeaf(export, -1);
+    }
+
+    private static int otherLeaf(JsonNode export, int not) {
+        Set<Integer> parents = new HashSet<>();
+        export.path("departments").forEach(d -> parents.add(d.path("parentid").asInt()));
+        for (JsonNode d : export.path("departments")) {
+            int id = d.path("id").asInt();
+            if (id != 1 && id != not && !parents.contains(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no leaf department");
+    }
+}

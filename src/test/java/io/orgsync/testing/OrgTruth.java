@@ -1,0 +1,137 @@
+package io.orgsync.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.member.Mobile;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * An organisation reduced to what a sync must get right: departments (id, name, parent) and
+ * current members (userid, name, status, stored mobile, departments). Built from the simulator's
+ * export (the truth) or from the database (what orgsync stored), and compared with {@link #diff}.
+ */
+public final class OrgTruth {
+    public record Department(long id, String name, long parentId) {
+    }
+
+    public record Person(String userid, String name, int status, String mobile, Set<Long> departments) {
+    }
+
+    public final Map<Long, Department> departments;
+    public final Map<String, Person> members;
+
+    private OrgTruth(Map<Long, Department> departments, Map<String, Person> members) {
+        this.departments = departments;
+        this.members = members;
+    }
+
+    /**
+     * The export as orgsync should store it: members the app cannot see (outside its range) left
+     * out; mobiles normalised when the app sees them, else null unless {@code learned} has one.
+     */
+    public static OrgTruth fromExport(JsonNode export, Map<String, String> learned) {
+        boolean visible = export.path("mobileVisible").asBoolean(true);
+        Map<Long, Department> departments = new TreeMap<>();
+        for (JsonNode d : export.path("departments")) {
+            departments.put(d.path("id").asLong(), new Department(d.path("id").asLong(), d.path("name").asText(), d.path("parentid").asLong()));
+        }
+        Map<String, Person> members = new TreeMap<>();
+        for (JsonNode m : export.path("members")) {
+            if (m.path("outsideAppRange").asBoolean(false)) {
+                continue;
+            }
+            String userid = m.path("userid").asText();
+            Set<Long> depts = new TreeSet<>();
+            m.path("department").forEach(d -> depts.add(d.asLong()));
+            String mobile = visible ? Mobile.normalise(m.path("mobile").asText("")).orElse(null) : null;
+            if (mobile == null) {
+                mobile = learned.get(userid);
+            }
+            members.put(userid, new Person(userid, m.path("name").asText(), m.path("status").asInt(), mobile, depts));
+        }
+        return new OrgTruth(departments, members);
+    }
+
+    public static OrgTruth fromExport(JsonNode export) {
+        return fromExport(export, Map.of());
+    }
+
+    /** What the database holds for the enterprise; departed members are left out. */
+    public static OrgTruth fromDatabase(DataSource ds, String corpId) throws SQLException {
+        Map<Long, Department> departments = new TreeMap<>();
+        Map<String, Person> members = new TreeMap<>();
+        try (Connection c = ds.getConnection()) {
+            query(c, "SELECT id, name, parent_id FROM department WHERE corp_id = ?", corpId,
+                    rs -> departments.put(rs.getLong(1), new Department(rs.getLong(1), rs.getString(2), rs.getLong(3))));
+            Map<String, Set<Long>> memberships = new HashMap<>();
+            query(c, "SELECT userid, department_id FROM member_department WHERE corp_id = ?", corpId,
+                    rs -> memberships.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getLong(2)));
+            query(c, "SELECT userid, name, status, mobile FROM member WHERE corp_id = ? AND departed = FALSE", corpId,
+                    rs -> members.put(rs.getString(1), new Person(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                            memberships.getOrDefault(rs.getString(1), new TreeSet<>()))));
+        }
+        return new OrgTruth(departments, members);
+    }
+
+    /** Userids of the enterprise's rows marked departed. */
+    public static Set<String> departed(DataSource ds, String corpId) throws SQLException {
+        Set<String> out = new TreeSet<>();
+        try (Connection c = ds.getConnection()) {
+            query(c, "SELECT userid FROM member WHERE corp_id = ? AND departed = TRUE", corpId, rs -> out.add(rs.getString(1)));
+        }
+        return out;
+    }
+
+    /** Human-readable differences, expected (this) against actual; empty when equal. */
+    public List<String> diff(OrgTruth actual) {
+        List<String> out = new ArrayList<>();
+        for (Department d : departments.values()) {
+            Department a = actual.departments.get(d.id());
+            if (!d.equals(a)) {
+                out.add("department " + d.id() + ": expected " + d + ", stored " + a);
+            }
+        }
+        actual.departments.keySet().stream().filter(id -> !departments.containsKey(id))
+                .forEach(id -> out.add("department " + id + " stored but not upstream: " + actual.departments.get(id)));
+        for (Person p : members.values()) {
+            Person a = actual.members.get(p.userid());
+            if (!p.equals(a)) {
+                out.add("member " + p.userid() + ": expected " + p + ", stored " + a);
+            }
+        }
+        actual.members.keySet().stream().filter(id -> !members.containsKey(id))
+                .forEach(id -> out.add("member " + id + " stored as current but not upstream: " + actual.members.get(id)));
+        return out;
+    }
+
+    /** The differences as one assertion message (the first 20 of them). */
+    public static String describe(List<String> differences) {
+        return differences.size() + " difference(s):\n  " + String.join("\n  ", differences.subList(0, Math.min(20, differences.size())));
+    }
+
+    private interface Row {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private static void query(Connection c, String sql, String corpId, Row row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, corpId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    row.accept(rs);
+                }
+            }
+        }
+    }
+}
