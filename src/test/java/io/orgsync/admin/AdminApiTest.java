@@ -359,7 +359,7 @@ class AdminApiTest {
     void aRunningJobIsNotTriggeredTwice() {
         String secret = corp("ww-slow", 2, 6);
         ok(viaApi.put("/admin/api/enterprises/ww-slow", enterprise("Slow Co", secret, NEVER)));
-        sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", "ww-slow", "latencyMs", 4000, "count", 1));
+        sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", "ww-slow", "latencyMs", 6000, "count", 1));
         try {
             ok(viaSched.post("/admin/api/jobs/ww-slow/trigger"));
             // at once, before the run has even started: the pending trigger counts
