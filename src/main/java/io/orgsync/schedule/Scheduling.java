@@ -143,7 +143,10 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         }
     }
 
-    /** Stops taking new jobs while staying in the cluster (check-ins and recovery go on): for fencing. */
+    /**
+     * Stops taking new jobs while staying in the cluster (check-ins and recovery go on): for
+     * fencing. A node fenced before it started stays unstarted: the newer node recovers for it.
+     */
     public synchronized void standby() throws SchedulerException {
         fenced = true;
         if (executes && scheduler.isStarted() && !scheduler.isInStandbyMode()) {

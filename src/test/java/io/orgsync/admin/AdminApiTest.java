@@ -201,7 +201,7 @@ class AdminApiTest {
         assertTrue(e.path("enabled").asBoolean());
         assertEquals(1000002, e.path("agentId").asLong());
         Instant createdAt = Instant.parse(e.path("createdAt").asText());
-        assertFalse(e.has("secret"), "no secret in " + e);
+        assertEquals(Set.of("corpId", "name", "cron", "enabled", "agentId", "createdAt", "updatedAt"), fieldNames(e), "no secret in " + e);
 
         // an update without a secret keeps the stored one: the enterprise still syncs with it
         Thread.sleep(5);
@@ -265,6 +265,7 @@ class AdminApiTest {
         assertEquals("wx-admin-app", app.path("appId").asText());
         assertEquals("Shop", app.path("name").asText());
         assertEquals("stable", app.path("tokenMode").asText(), "the stable token unless told otherwise");
+        assertEquals(Set.of("appId", "name", "tokenMode", "createdAt", "updatedAt"), fieldNames(app), "no secret in " + app);
         JsonNode classic = ok(viaApi.put("/admin/api/miniapps/wx-admin-app", Map.of("tokenMode", "classic")));
         assertEquals("classic", classic.path("tokenMode").asText());
         assertEquals("Shop", classic.path("name").asText());
@@ -284,6 +285,7 @@ class AdminApiTest {
 
         JsonNode j = job(viaApi, "ww-jobs");
         assertNotNull(j);
+        assertEquals(Set.of("corpId", "state", "cron", "nextFireTime", "previousFireTime", "lastRun"), fieldNames(j));
         assertEquals("NORMAL", j.path("state").asText());
         assertEquals(NEVER, j.path("cron").asText());
         // 03:00 on 1 January 2099 in Beijing (cron zone) is the evening before in UTC
@@ -308,6 +310,8 @@ class AdminApiTest {
         assertEquals(3, forced.path("departments").asInt());
         assertTrue(forced.path("upstreamCalls").asInt() > 0);
         assertNotNull(forced.path("finishedAt").asText(null));
+        assertEquals(Set.of("id", "corpId", "instanceId", "status", "startedAt", "finishedAt", "departments", "membersAdded",
+                "membersUpdated", "membersRemoved", "upstreamCalls", "error"), fieldNames(forced));
         assertEquals("PAUSED", job(viaApi, "ww-jobs").path("state").asText(), "a forced run leaves the schedule paused");
 
         JsonNode resumed = ok(viaApi.post("/admin/api/jobs/ww-jobs/resume"));
@@ -355,7 +359,7 @@ class AdminApiTest {
     void aRunningJobIsNotTriggeredTwice() {
         String secret = corp("ww-slow", 2, 6);
         ok(viaApi.put("/admin/api/enterprises/ww-slow", enterprise("Slow Co", secret, NEVER)));
-        sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", "ww-slow", "latencyMs", 4000, "count", 1));
+        sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", "ww-slow", "latencyMs", 6000, "count", 1));
         try {
             ok(viaSched.post("/admin/api/jobs/ww-slow/trigger"));
             // at once, before the run has even started: the pending trigger counts

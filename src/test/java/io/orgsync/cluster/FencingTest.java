@@ -79,76 +79,88 @@ class FencingTest {
         sim = new SimulatorControl();
         sim.createCorp(CORP, SECRET, 2, 5, true);
 
-        MutableClock newClock = new MutableClock();
-        Node newer = start("node-new", "1.5.0", dbUrl, newClock, "test");
-        assertEquals(200, admin(newer).put("/admin/api/enterprises/" + CORP,
+        // 1.4.2 runs jobs alone
+        MutableClock oldClock = new MutableClock();
+        Node old = start("node-old", "1.4.2", dbUrl, oldClock, "test");
+        assertFalse(old.membership.fenced());
+        assertFalse(old.scheduling.inStandby());
+        assertEquals(200, admin(old).put("/admin/api/enterprises/" + CORP,
                 Map.of("name", "Fence Co", "secret", SECRET, "cron", NEVER)).status());
-        // Test device: the newer node stops firing, so that any run of the job below could only
-        // come from the older node. A sync due right now waits in the database.
+
+        // 1.5.0 arrives; at its next heartbeat (the ticker beats every 5 s) 1.4.2 stops taking jobs
+        Node newer = start("node-new", "1.5.0", dbUrl, new MutableClock(), "test");
+        // Test device: the newer node stops firing too, so that any run of the job below could
+        // only come from an older node. A sync due right now then waits in the database.
         newer.scheduling.standby();
+        old.membership.tick();
+        assertTrue(old.membership.fenced(), "1.4.2 is fenced once it sees 1.5.0");
+        assertTrue(old.scheduling.inStandby(), "its scheduler is in standby");
+        assertFalse(newer.membership.fenced());
         assertEquals(200, admin(newer).post("/admin/api/jobs/" + CORP + "/trigger").status());
 
-        // the older build starts while the newer one is alive: fenced from its first moment
-        MutableClock oldClock = new MutableClock();
-        Node older = start("node-old", "1.4.2", dbUrl, oldClock, "test");
-        assertTrue(older.membership.fenced(), "the older build is fenced as it starts");
-        assertTrue(older.scheduling.inStandby(), "its scheduler is in standby");
-        assertFalse(newer.membership.fenced());
+        // 1.4.0 starts while 1.5.0 is alive: fenced before its scheduler could fire anything
+        Node older = start("node-older", "1.4.0", dbUrl, oldClock, "test");
+        assertTrue(older.membership.fenced(), "1.4.0 is fenced as it starts");
+        assertTrue(older.scheduling.inStandby());
 
         Map<String, JsonNode> view = cluster(newer);
-        assertTrue(view.get("node-old").path("fenced").asBoolean(), "cluster view: " + view);
+        for (String id : List.of("node-old", "node-older")) {
+            assertTrue(view.get(id).path("fenced").asBoolean(), "cluster view: " + view);
+            assertTrue(view.get(id).path("alive").asBoolean());
+        }
         assertEquals("1.4.2", view.get("node-old").path("version").asText());
-        assertTrue(view.get("node-old").path("alive").asBoolean());
         assertFalse(view.get("node-new").path("fenced").asBoolean());
         assertEquals("1.5.0", view.get("node-new").path("version").asText());
-        assertTrue(cluster(older).get("node-old").path("fenced").asBoolean(), "the fenced node's own view says so too");
-        JsonNode health = admin(older).get("/health").json();
+        assertTrue(cluster(old).get("node-old").path("fenced").asBoolean(), "the fenced node's own view says so too");
+        JsonNode health = admin(old).get("/health").json();
         assertFalse(health.path("scheduler").path("started").asBoolean(), "health of the fenced node: " + health);
         assertEquals("1.4.2", health.path("version").asText());
 
-        JsonNode alert = Waiting.await(seconds(20), "the node_fenced alert at the group robot", () -> {
+        List<String> alerts = Waiting.await(seconds(20), "two node_fenced alerts at the group robot", () -> {
+            List<String> texts = new ArrayList<>();
             for (JsonNode m : sim.webhookMessages(ROBOT)) {
-                String text = m.path("message").path("text").path("content").asText();
-                if (text.contains("node_fenced")) {
-                    return m;
-                }
+                texts.add(m.path("message").path("text").path("content").asText());
             }
-            return null;
+            return texts.stream().filter(t -> t.contains("node_fenced")).count() >= 2 ? texts : null;
         });
-        String text = alert.path("message").path("text").path("content").asText();
-        assertTrue(text.contains("node-old") && text.contains("1.4.2") && text.contains("1.5.0") && text.contains("node-new"), text);
+        assertEquals(2, alerts.size(), "alerts: " + alerts);
+        String oldAlert = alerts.stream().filter(t -> t.contains("Node node-old ")).findFirst().orElseThrow(() -> new AssertionError(alerts));
+        assertTrue(oldAlert.contains("1.4.2") && oldAlert.contains("1.5.0") && oldAlert.contains("node-new"), oldAlert);
 
-        // The due sync is not taken by the fenced node. A started Quartz scheduler looks for due
-        // triggers at least every idleWaitTime (5 s): one of those passes, with a heartbeat, and no run.
+        // The due sync is not taken by a fenced node. A started Quartz scheduler looks for due
+        // triggers at least every idleWaitTime (5 s): one of those passes, with heartbeats, and no run.
+        old.membership.tick();
         older.membership.tick();
         Thread.sleep(6_000);
-        assertEquals(List.of(), runs(older), "no run while the only scheduler able to fire is fenced");
-        assertEquals(1, sim.webhookMessages(ROBOT).size(), "the fence is alerted once, not at every heartbeat");
+        assertEquals(List.of(), runs(old), "no run while the only schedulers able to fire are fenced");
+        assertEquals(2, sim.webhookMessages(ROBOT).size(), "a fence is alerted once, not at every heartbeat");
 
-        // The newer node goes away. After the alive window the older node takes jobs again and
-        // runs the sync that was waiting.
+        // 1.5.0 goes away. After the alive window 1.4.2 takes jobs again and runs the waiting
+        // sync; 1.4.0 stays fenced, now by 1.4.2.
         newer.close();
         nodes.remove(newer);
         oldClock.advance(Membership.ALIVE_WINDOW.plusSeconds(1));
+        old.membership.tick();
         older.membership.tick();
-        assertFalse(older.membership.fenced());
-        assertFalse(older.scheduling.inStandby());
-        JsonNode run = Waiting.await(seconds(30), "the waiting sync to run on the older node", () -> {
-            List<JsonNode> runs = runs(older);
+        assertFalse(old.membership.fenced());
+        assertFalse(old.scheduling.inStandby());
+        assertTrue(older.membership.fenced(), "1.4.0 is still older than a live node");
+        JsonNode run = Waiting.await(seconds(30), "the waiting sync to run", () -> {
+            List<JsonNode> runs = runs(old);
             return runs.size() == 1 && runs.get(0).path("status").asText().equals("SUCCEEDED") ? runs.get(0) : null;
         });
         assertEquals("node-old", run.path("instanceId").asText());
-        view = cluster(older);
+        view = cluster(old);
         assertFalse(view.get("node-new").path("alive").asBoolean(), "cluster view: " + view);
         assertFalse(view.get("node-old").path("fenced").asBoolean());
-        assertTrue(admin(older).get("/health").json().path("scheduler").path("started").asBoolean());
+        assertTrue(view.get("node-older").path("fenced").asBoolean());
+        assertTrue(admin(old).get("/health").json().path("scheduler").path("started").asBoolean());
 
         // a newer build in another environment, or the same build, fences nothing
         Node otherEnv = start("node-staging", "9.0.0", dbUrl, new MutableClock(), "staging");
         Node twin = start("node-twin", "1.4.2", dbUrl, oldClock, "test");
-        older.membership.tick();
-        twin.membership.tick();
-        assertFalse(older.membership.fenced());
+        old.membership.tick();
+        assertFalse(old.membership.fenced());
         assertFalse(twin.membership.fenced());
         assertFalse(otherEnv.membership.fenced());
     }
