@@ -45,13 +45,24 @@ public final class AccessRules implements HttpServer.Routes {
         });
     }
 
-    /** Constant-time comparison of the bearer token, so that timing reveals nothing of it. */
+    /**
+     * Compares the bearer token in constant time: both sides are hashed first, so that neither
+     * the content nor the length of the expected token shows in the timing.
+     */
     public static boolean bearerMatches(Context ctx, String expected) {
         String header = ctx.header("Authorization");
-        if (header == null || !header.startsWith("Bearer ")) {
+        // the scheme name is case-insensitive (RFC 7235)
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;
         }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, expected.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(sha256(header.substring(7).trim()), sha256(expected));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
