@@ -45,6 +45,8 @@ import java.util.UUID;
  */
 public final class Scheduling implements EnterpriseJobs, AutoCloseable {
     public static final String GROUP = "orgsync-sync";
+    /** One-shot triggers of "trigger now". */
+    static final String MANUAL_GROUP = "orgsync-manual";
     /** Enterprises are Chinese companies: their cron expressions mean Beijing time. */
     public static final TimeZone CRON_ZONE = TimeZone.getTimeZone("Asia/Shanghai");
     private static final Logger log = LoggerFactory.getLogger(Scheduling.class);
@@ -212,6 +214,8 @@ public final class Scheduling implements EnterpriseJobs, AutoCloseable {
     /**
      * Fires the job now. Quartz would fire a paused job too (the one-shot trigger is not paused),
      * so a paused job needs {@code force}; a running one is refused, it would only queue up.
+     * After pause-all, though, Quartz stores every new trigger paused: a forced one is resumed
+     * at once, or it would wait silently for resume-all.
      */
     public JobView trigger(String corpId, boolean force) throws SchedulerException, SQLException {
         JobKey key = existing(corpId);
@@ -221,7 +225,12 @@ public final class Scheduling implements EnterpriseJobs, AutoCloseable {
         if (!force && "PAUSED".equals(state(corpId))) {
             throw RequestException.conflict("the job of " + corpId + " is paused; resume it, or trigger with ?force=true to run it once anyway");
         }
-        scheduler.triggerJob(key);
+        Trigger once = TriggerBuilder.newTrigger().forJob(key).startNow()
+                .withIdentity(TriggerKey.triggerKey(corpId + "-" + UUID.randomUUID(), MANUAL_GROUP)).build();
+        scheduler.scheduleJob(once);
+        if (scheduler.getTriggerState(once.getKey()) == Trigger.TriggerState.PAUSED) {
+            scheduler.resumeTrigger(once.getKey());
+        }
         return view(corpId);
     }
 
