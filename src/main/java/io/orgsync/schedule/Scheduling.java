@@ -269,6 +269,8 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
     /**
      * Fires the job now. Quartz would fire a paused job too (the one-shot trigger is not paused),
      * so a paused job needs {@code force}; a running one is refused, it would only queue up.
+     * After pause-all, though, Quartz stores every new trigger paused: a forced one is resumed
+     * at once, or it would wait silently for resume-all.
      */
     public JobView trigger(String corpId, boolean force) throws SchedulerException, SQLException {
         JobKey key = existing(corpId);

@@ -44,7 +44,7 @@ class ClusterSchedulingTest {
     static void start() {
         db = TestDatabases.mariadb("sched_cluster");
         sim = new SimulatorControl();
-        for (String corp : List.of("ww-cluster", "ww-env-a", "ww-env-b", "ww-api-only")) {
+        for (String corp : List.of("ww-cluster", "ww-env-a", "ww-env-b", "ww-api-only", "ww-all-paused")) {
             sim.createCorp(corp, SECRET, 6, 40, true);
         }
         // the simulator answers 45009 to department calls above the rate: a run that broke it would fail
@@ -156,6 +156,24 @@ class ClusterSchedulingTest {
             assertEquals(RunStatus.SUCCEEDED, r.status(), r.error());
             assertEquals("gamma-worker", r.instanceId(), "the API-only node runs nothing");
         }
+    }
+
+    @Test
+    void aForcedTriggerRunsWhileTheWholeEnvironmentIsPaused() throws Exception {
+        Node api = node("delta", "delta-api", false);
+        Node worker = node("delta", "delta-worker", true);
+        api.enterprises.put("ww-all-paused", new EnterpriseChange("All paused", SECRET, TestNode.NEVER, true, null));
+
+        api.scheduling.pauseAll();
+        assertEquals("PAUSED", worker.scheduling.view("ww-all-paused").state());
+        assertEquals(409, assertThrows(RequestException.class, () -> api.scheduling.trigger("ww-all-paused", false)).status());
+        api.scheduling.trigger("ww-all-paused", true);
+        Run forced = awaitRuns(api, "ww-all-paused", 1);
+        assertEquals(RunStatus.SUCCEEDED, forced.status(), forced.error());
+        assertEquals("PAUSED", worker.scheduling.view("ww-all-paused").state(), "the environment stays paused");
+
+        api.scheduling.resumeAll();
+        assertEquals("NORMAL", worker.scheduling.view("ww-all-paused").state());
     }
 
     private Node node(String env, String instanceId, boolean executes) throws Exception {
