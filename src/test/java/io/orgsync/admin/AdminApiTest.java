@@ -1,5 +1,6 @@
 package io.orgsync.admin;
 
+import io.orgsync.testing.TestNode;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.AdminClient.Reply;
-import io.orgsync.testing.NodeEnv;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
@@ -72,10 +72,10 @@ class AdminApiTest {
         logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(LOG_LINES);
         dbUrl = TestDatabases.mariadb("admin_api");
         sim = new SimulatorControl();
-        sched = new NodeEnv("sched", dbUrl, sim).set("ORGSYNC_ADMIN_TOKEN", TOKEN).start();
-        api = new NodeEnv("api", dbUrl, sim).set("ORGSYNC_ADMIN_TOKEN", TOKEN).set("ORGSYNC_SCHEDULER_ENABLED", "false").start();
-        staging = new NodeEnv("staging-1", dbUrl, sim).set("ORGSYNC_ADMIN_TOKEN", TOKEN).set("ORGSYNC_ENV", "staging")
-                .set("ORGSYNC_SCHEDULER_ENABLED", "false").start();
+        sched = TestNode.node("sched", dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).start();
+        api = TestNode.node("api", dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).with("ORGSYNC_SCHEDULER_ENABLED", "false").start();
+        staging = TestNode.node("staging-1", dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).with("ORGSYNC_ENV", "staging")
+                .with("ORGSYNC_SCHEDULER_ENABLED", "false").start();
         viaSched = client(sched, TOKEN);
         viaApi = client(api, TOKEN);
         viaStaging = client(staging, TOKEN);
@@ -177,7 +177,7 @@ class AdminApiTest {
         assertTrue(ok(viaSched.get("/admin/api/enterprises")).findValuesAsText("corpId").stream().noneMatch("ww-auth"::equals));
 
         // a node without ORGSYNC_ADMIN_TOKEN: the admin API is off, whatever the caller sends
-        try (Node off = new NodeEnv("no-admin", TestDatabases.h2("no_admin"), sim).set("ORGSYNC_SCHEDULER_ENABLED", "false").start()) {
+        try (Node off = TestNode.node("no-admin", TestDatabases.h2("no_admin"), sim).with("ORGSYNC_SCHEDULER_ENABLED", "false").start()) {
             AdminClient anyone = client(off, TOKEN);
             for (AdminClient who : List.of(anyone, anyone.withToken(null))) {
                 for (String[] route : routes) {

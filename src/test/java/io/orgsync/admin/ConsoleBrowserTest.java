@@ -1,9 +1,9 @@
 package io.orgsync.admin;
 
+import io.orgsync.testing.TestNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
-import io.orgsync.testing.NodeEnv;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
@@ -59,8 +59,8 @@ class ConsoleBrowserTest {
         requireBrowser();
         String dbUrl = TestDatabases.mariadb("console");
         sim = new SimulatorControl();
-        runner = new NodeEnv("node-a", dbUrl, sim).set("ORGSYNC_ADMIN_TOKEN", TOKEN).start();
-        console = new NodeEnv("node-b", dbUrl, sim).set("ORGSYNC_ADMIN_TOKEN", TOKEN).set("ORGSYNC_SCHEDULER_ENABLED", "false").start();
+        runner = TestNode.node("node-a", dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).start();
+        console = TestNode.node("node-b", dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).with("ORGSYNC_SCHEDULER_ENABLED", "false").start();
         api = new AdminClient("http://127.0.0.1:" + console.http.port(), TOKEN, AdminClient.newLog());
         String[][] corps = {{"ww-acme", "Acme Trading"}, {"ww-globex", "Globex Shanghai"}};
         for (String[] c : corps) {

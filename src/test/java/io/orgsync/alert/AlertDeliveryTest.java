@@ -1,12 +1,12 @@
 package io.orgsync.alert;
 
+import io.orgsync.testing.TestNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.MutableClock;
-import io.orgsync.testing.NodeEnv;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
@@ -66,8 +66,8 @@ class AlertDeliveryTest {
         sim.clearFaults();
     }
 
-    private Node start(NodeEnv env, MutableClock clock) throws Exception {
-        Node node = env.set("ORGSYNC_ADMIN_TOKEN", TOKEN).start(clock);
+    private Node start(TestNode env, MutableClock clock) throws Exception {
+        Node node = env.with("ORGSYNC_ADMIN_TOKEN", TOKEN).start(clock);
         nodes.add(node);
         return node;
     }
@@ -98,8 +98,8 @@ class AlertDeliveryTest {
     @Test
     void theSameAlertReachesTheRobotOncePerTenMinutes() throws Exception {
         MutableClock clock = new MutableClock();
-        Node node = start(new NodeEnv("robot-node", TestDatabases.h2("alerts_robot"), sim)
-                .set("ORGSYNC_SCHEDULER_ENABLED", "false").set("ORGSYNC_ALERT_WEBHOOK", robot("once")), clock);
+        Node node = start(TestNode.node("robot-node", TestDatabases.h2("alerts_robot"), sim)
+                .with("ORGSYNC_SCHEDULER_ENABLED", "false").with("ORGSYNC_ALERT_WEBHOOK", robot("once")), clock);
 
         assertTrue(node.alerts.raise(new Alert("sync_failed", "ww-one", "first failure")));
         assertFalse(node.alerts.raise(new Alert("sync_failed", "ww-one", "second failure, same key")), "same key within the window");
@@ -146,8 +146,8 @@ class AlertDeliveryTest {
             }
             webhook = "http://127.0.0.1:" + closedPort + "/cgi-bin/webhook/send?key=nowhere";
         }
-        Node node = start(new NodeEnv("robot-" + how, TestDatabases.h2("alerts_" + how), sim)
-                .set("ORGSYNC_ALERT_WEBHOOK", webhook), new MutableClock());
+        Node node = start(TestNode.node("robot-" + how, TestDatabases.h2("alerts_" + how), sim)
+                .with("ORGSYNC_ALERT_WEBHOOK", webhook), new MutableClock());
         AdminClient admin = admin(node);
         assertEquals(200, admin.put("/admin/api/enterprises/" + corp, Map.of("secret", secret, "cron", NEVER)).status());
         assertEquals("SUCCEEDED", triggerAndWait(admin, corp, 1).path("status").asText());
@@ -178,13 +178,13 @@ class AlertDeliveryTest {
         smtp.start();
         try {
             String dbUrl = TestDatabases.mariadb("alert_mail");
-            NodeEnv mailEnv = new NodeEnv("mailer", dbUrl, sim);
-            NodeEnv apiEnv = new NodeEnv("raiser", dbUrl, sim).set("ORGSYNC_SCHEDULER_ENABLED", "false");
-            for (NodeEnv env : List.of(mailEnv, apiEnv)) {
-                env.set("ORGSYNC_ALERT_EMAIL", "ops@example.com, oncall@example.com")
-                        .set("ORGSYNC_SMTP_HOST", "127.0.0.1")
-                        .set("ORGSYNC_SMTP_PORT", String.valueOf(smtp.getSmtp().getPort()))
-                        .set("ORGSYNC_SMTP_FROM", "orgsync@example.com");
+            TestNode mailEnv = TestNode.node("mailer", dbUrl, sim);
+            TestNode apiEnv = TestNode.node("raiser", dbUrl, sim).with("ORGSYNC_SCHEDULER_ENABLED", "false");
+            for (TestNode env : List.of(mailEnv, apiEnv)) {
+                env.with("ORGSYNC_ALERT_EMAIL", "ops@example.com, oncall@example.com")
+                        .with("ORGSYNC_SMTP_HOST", "127.0.0.1")
+                        .with("ORGSYNC_SMTP_PORT", String.valueOf(smtp.getSmtp().getPort()))
+                        .with("ORGSYNC_SMTP_FROM", "orgsync@example.com");
             }
             Node mailer = start(mailEnv, new MutableClock());
             Node raiser = start(apiEnv, new MutableClock());

@@ -1,10 +1,10 @@
 package io.orgsync.cluster;
 
+import io.orgsync.testing.TestNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.MutableClock;
-import io.orgsync.testing.NodeEnv;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
@@ -47,11 +47,11 @@ class FencingTest {
     }
 
     private Node start(String instanceId, String version, String dbUrl, MutableClock clock, String env) throws Exception {
-        Node node = new NodeEnv(instanceId, dbUrl, sim)
-                .set("ORGSYNC_BUILD_VERSION", version)
-                .set("ORGSYNC_ENV", env)
-                .set("ORGSYNC_ADMIN_TOKEN", TOKEN)
-                .set("ORGSYNC_ALERT_WEBHOOK", sim.baseUrl() + "/cgi-bin/webhook/send?key=" + ROBOT)
+        Node node = TestNode.node(instanceId, dbUrl, sim)
+                .with("ORGSYNC_BUILD_VERSION", version)
+                .with("ORGSYNC_ENV", env)
+                .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                .with("ORGSYNC_ALERT_WEBHOOK", sim.baseUrl() + "/cgi-bin/webhook/send?key=" + ROBOT)
                 .start(clock);
         nodes.add(node);
         return node;

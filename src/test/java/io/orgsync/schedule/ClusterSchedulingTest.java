@@ -6,7 +6,7 @@ import io.orgsync.common.RequestException;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
-import io.orgsync.testing.Await;
+import io.orgsync.testing.Waiting;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
@@ -79,7 +79,7 @@ class ClusterSchedulingTest {
                 accepted += trigger(second, "ww-cluster");
             }
         }
-        List<Run> runs = Await.until("20 finished runs", Duration.ofSeconds(120), () -> {
+        List<Run> runs = Waiting.await(Duration.ofSeconds(120), "20 finished runs", () -> {
             List<Run> all = a.runs.list("ww-cluster", 100);
             return all.size() == 20 && all.stream().allMatch(r -> r.finishedAt() != null) ? all : null;
         });
@@ -190,7 +190,7 @@ class ClusterSchedulingTest {
             return 1;
         } catch (RequestException e) {
             assertEquals(409, e.status(), e.getMessage());
-            Await.until("the run of " + corp + " to end", Duration.ofSeconds(30), () -> !node.runs.running(corp));
+            Waiting.until(Duration.ofSeconds(30), "the run of " + corp + " to end", () -> !node.runs.running(corp));
             return 0;
         }
     }
@@ -203,7 +203,7 @@ class ClusterSchedulingTest {
 
     /** The newest run once the enterprise has {@code count} finished runs. */
     private static Run awaitRuns(Node node, String corp, int count) throws Exception {
-        return Await.until(count + " finished runs of " + corp, Duration.ofSeconds(30), () -> {
+        return Waiting.await(Duration.ofSeconds(30), count + " finished runs of " + corp, () -> {
             List<Run> all = node.runs.list(corp, 100);
             return all.size() == count && all.get(0).finishedAt() != null ? all.get(0) : null;
         });

@@ -2,7 +2,7 @@ package io.orgsync.sync;
 
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
-import io.orgsync.testing.Await;
+import io.orgsync.testing.Waiting;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.OrgDump;
 import io.orgsync.testing.OrgTruth;
@@ -190,7 +190,7 @@ class SyncFaultsTest {
 
     /** The text of the sync_failed or sync_refused alert the robot received for the corp (alerts go out off the sync thread). */
     static String awaitAlert(SimulatorControl sim, String robot, String corp) throws Exception {
-        return Await.until("a sync alert for " + corp + " at the robot", Duration.ofSeconds(10), () -> {
+        return Waiting.await(Duration.ofSeconds(10), "a sync alert for " + corp + " at the robot", () -> {
             for (var m : sim.webhookMessages(robot)) {
                 String text = m.path("message").path("text").path("content").asText();
                 if (text.contains(corp) && (text.contains("sync_failed") || text.contains("sync_refused"))) {

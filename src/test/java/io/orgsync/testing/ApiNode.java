@@ -3,7 +3,6 @@ package io.orgsync.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orgsync.Node;
-import io.orgsync.config.Settings;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.SyncProgress;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * A whole orgsync node ({@link Node#start}) on a test database, pointed at a simulator, with no
@@ -54,25 +52,14 @@ public final class ApiNode implements AutoCloseable {
     }
 
     public static ApiNode start(String name, String dbUrl, SimulatorControl sim, Map<String, String> extra, Clock clock) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("ORGSYNC_DB_URL", dbUrl);
-        env.put("ORGSYNC_DB_USER", TestDatabases.user(dbUrl));
-        env.put("ORGSYNC_DB_PASSWORD", TestDatabases.password(dbUrl));
-        env.put("ORGSYNC_HTTP_PORT", "0");
-        env.put("ORGSYNC_WECOM_BASE_URL", sim.baseUrl().toString());
-        env.put("ORGSYNC_WECHAT_BASE_URL", sim.baseUrl().toString());
-        env.put("ORGSYNC_ENV", "test");
-        env.put("ORGSYNC_INSTANCE_ID", name);
-        env.put("ORGSYNC_SCHEDULER_ENABLED", "false");
-        env.put("ORGSYNC_ALERT_WEBHOOK", sim.baseUrl() + "/cgi-bin/webhook/send?key=" + name);
-        // syncs in tests are not about the department rate (other tests prove it)
-        env.put("ORGSYNC_DEPT_RATE", "1000");
-        env.put("ORGSYNC_NODE_RATE", "10000");
-        env.putAll(extra);
-        if (dbUrl.startsWith("jdbc:h2:")) {
-            env.remove("ORGSYNC_DB_PASSWORD");
-        }
-        return new ApiNode(Node.start(Settings.from(env, new Properties()), clock), name);
+        TestNode settings = TestNode.node(name, dbUrl, sim)
+                .with("ORGSYNC_SCHEDULER_ENABLED", false)
+                .alertsTo(sim.baseUrl(), name)
+                // syncs in tests are not about the department rate (other tests prove it)
+                .with("ORGSYNC_DEPT_RATE", 1000)
+                .with("ORGSYNC_NODE_RATE", 10000);
+        extra.forEach(settings::with);
+        return new ApiNode(settings.start(clock), name);
     }
 
     /** Registers an enterprise (no schedule that would fire) as the admin API does. */

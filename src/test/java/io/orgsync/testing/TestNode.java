@@ -40,6 +40,16 @@ public final class TestNode {
         return new TestNode(dbUrl, simulator);
     }
 
+    /**
+     * A node as an operator would start one, named {@code instanceId}: the scheduler executing,
+     * the default rates and deadline, two sync threads. For admin, alert and cluster tests.
+     */
+    public static TestNode node(String instanceId, String dbUrl, SimulatorControl sim) {
+        return on(dbUrl, sim.baseUrl()).with("ORGSYNC_INSTANCE_ID", instanceId).with("ORGSYNC_SCHEDULER_ENABLED", null)
+                .with("ORGSYNC_DEPT_RATE", null).with("ORGSYNC_NODE_RATE", null).with("ORGSYNC_SYNC_DEADLINE_SECONDS", null)
+                .with("ORGSYNC_SYNC_THREADS", 2);
+    }
+
     /** Sets an {@code ORGSYNC_*} variable; null removes it (its default applies). */
     public TestNode with(String variable, Object value) {
         if (value == null) {
