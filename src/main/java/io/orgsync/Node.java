@@ -111,7 +111,8 @@ public final class Node implements AutoCloseable {
                 settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
         if (scheduling != null) {
             scheduling.reconcile(enterprises.list());
-            scheduling.start(runner);
+            // ready, but not firing yet: a stale build must be fenced before it can take a single job
+            scheduling.start(runner, false);
         }
         this.membership = track(new Membership(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version(),
                 settings.schedulerEnabled(), settings.readOnly(), new Membership.Fence() {
@@ -123,6 +124,10 @@ public final class Node implements AutoCloseable {
                 scheduling.resumeTaking();
             }
         }).start());
+        if (scheduling != null && !membership.fenced()) {
+            // the first heartbeat has decided fencing (a fenced node starts taking jobs when unfenced)
+            scheduling.resumeTaking();
+        }
         List<HttpServer.Routes> routes = List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
                 new LookupRoutes(members, metrics),

@@ -113,10 +113,18 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
 
     /** Starts executing jobs (only on nodes whose scheduler is enabled). */
     public void start(SyncRunner runner) throws SchedulerException {
+        start(runner, true);
+    }
+
+    /**
+     * Installs the job factory; with {@code takeJobs} false the scheduler stays unstarted (it fires
+     * nothing) until {@link #resumeTaking()}: the node first decides whether it is fenced.
+     */
+    public void start(SyncRunner runner, boolean takeJobs) throws SchedulerException {
         SimpleJobFactory stock = new SimpleJobFactory();
         scheduler.setJobFactory((bundle, s) -> bundle.getJobDetail().getJobClass() == SyncJob.class
                 ? new SyncJob(runner) : stock.newJob(bundle, s));
-        if (executes) {
+        if (executes && takeJobs) {
             scheduler.start();
         }
     }
@@ -134,13 +142,13 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
     }
 
     /** Stops taking new jobs while staying in the cluster (check-ins and recovery go on): for fencing. */
-    public void standby() throws SchedulerException {
+    public synchronized void standby() throws SchedulerException {
         if (executes && !scheduler.isInStandbyMode()) {
             scheduler.standby();
         }
     }
 
-    public void resumeTaking() throws SchedulerException {
+    public synchronized void resumeTaking() throws SchedulerException {
         if (executes && scheduler.isInStandbyMode()) {
             scheduler.start();
         }
