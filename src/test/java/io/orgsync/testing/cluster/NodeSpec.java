@@ -17,6 +17,7 @@ public final class NodeSpec {
     String dbPassword;
     String heap = "256m";
     final Map<String, String> extra = new LinkedHashMap<>();
+    final Map<String, String> quartz = new LinkedHashMap<>();
 
     private NodeSpec(String name) {
         this.name = name;
@@ -66,6 +67,16 @@ public final class NodeSpec {
     /** Any further ORGSYNC_* setting, e.g. ("ORGSYNC_SYNC_THREADS", "2"). */
     public NodeSpec set(String variable, String value) {
         extra.put(variable, value);
+        return this;
+    }
+
+    /**
+     * A Quartz property changed from the jar's quartz.properties (e.g.
+     * {@code org.quartz.scheduler.batchTriggerAcquisitionMaxCount}): the node then starts in a
+     * working directory holding a changed copy, which orgsync reads in place of the jar's.
+     */
+    public NodeSpec quartz(String property, String value) {
+        quartz.put(property, value);
         return this;
     }
 

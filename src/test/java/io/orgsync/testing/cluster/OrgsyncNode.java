@@ -74,6 +74,7 @@ public final class OrgsyncNode implements AutoCloseable {
             Files.createDirectories(LOG_DIR);
             Path work = LOG_DIR.resolve("work").resolve(spec.name);
             Files.createDirectories(work);
+            writeQuartzProperties(work);
             Files.writeString(log, "\n===== " + Instant.now() + " starting " + spec.name + " on port " + port + " =====\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + spec.heap, "-XX:+UseSerialGC",
@@ -258,6 +259,26 @@ public final class OrgsyncNode implements AutoCloseable {
         if (p != null && p.isAlive()) {
             p.destroyForcibly();
             waitExit(p, Duration.ofSeconds(15));
+        }
+    }
+
+    /** A quartz.properties in the working directory wins over the jar's: written only when the spec changes one. */
+    private void writeQuartzProperties(Path work) throws IOException {
+        Path file = work.resolve("quartz.properties");
+        if (spec.quartz.isEmpty()) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = OrgsyncNode.class.getClassLoader().getResourceAsStream("quartz.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("quartz.properties is not on the test classpath");
+            }
+            p.load(in);
+        }
+        spec.quartz.forEach(p::setProperty);
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            p.store(out, "orgsync's quartz.properties with " + spec.quartz + " (written by the cluster test harness)");
         }
     }
 
