@@ -82,6 +82,13 @@ public final class HttpServer implements AutoCloseable {
                 error(ctx, 503, "unavailable", "the database did not answer; retry later (trace id " + MDC.get("traceId") + ")");
             });
             r.exception(Exception.class, (e, ctx) -> {
+                if (databaseUnreachable(e)) {
+                    // an outage, not a bug: one line in the log, and an answer that tells the caller to retry
+                    log.warn("Request {} {}: the database is unreachable ({})", ctx.method(), ctx.path(), e.getClass().getSimpleName());
+                    ctx.header("Retry-After", "5");
+                    error(ctx, 503, "unavailable", "the database is unreachable; retry in a few seconds (trace id " + MDC.get("traceId") + ")");
+                    return;
+                }
                 log.error("Request {} {} failed: {}", ctx.method(), ctx.path(), where(e));
                 error(ctx, 500, "unavailable", "internal error; the server log has the details under trace id " + MDC.get("traceId"));
             });
@@ -128,6 +135,20 @@ public final class HttpServer implements AutoCloseable {
     static String newTraceId() {
         String hex = Long.toHexString(ThreadLocalRandom.current().nextLong() | (1L << 60));
         return hex.substring(hex.length() - 12);
+    }
+
+    /** A lost or refused database connection (SQLState class 08, or the pool's time-out waiting for one). */
+    static boolean databaseUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof io.orgsync.store.DatabaseUnavailableException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static void error(Context ctx, int status, String code, String message) {

@@ -29,8 +29,14 @@ public final class RunStore {
     long start(String corpId, String instanceId, long now) throws SQLException {
         return Sql.inTransaction(ds, c -> {
             Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> rs.getLong(1), corpId);
-            Sql.update(c, "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE corp_id = ? AND status = 'RUNNING'",
-                    now, "abandoned: its node stopped before finishing; a later run took over", corpId);
+            // The enterprise row's lock serialises starts of one enterprise. Abandoned runs are found with a
+            // plain read and updated by primary key: a locking range read on sync_run (UPDATE ... WHERE corp_id)
+            // would take next-key locks on the index gap that other enterprises' INSERTs below need, and two
+            // enterprises starting at once would deadlock (seen with 60 enterprises due at the same second).
+            for (long stale : Sql.query(c, "SELECT id FROM sync_run WHERE corp_id = ? AND status = 'RUNNING'", rs -> rs.getLong(1), corpId)) {
+                Sql.update(c, "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
+                        now, "abandoned: its node stopped before finishing; a later run took over", stale);
+            }
             long id;
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO sync_run (corp_id, instance_id, status, started_at) VALUES (?, ?, 'RUNNING', ?)",
