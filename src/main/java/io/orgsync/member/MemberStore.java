@@ -68,9 +68,20 @@ public final class MemberStore {
         insertMemberships(c, corpId, members);
     }
 
+    /** Rewrites the members' rows and their memberships. */
     public static void updateMembers(Connection c, String corpId, Collection<StoredMember> members, long now) throws SQLException {
+        updateMemberRows(c, corpId, members, now);
+        replaceMemberships(c, corpId, members);
+    }
+
+    /** Rewrites the members' rows only: a sync calls it for the many changes that leave departments alone. */
+    public static void updateMemberRows(Connection c, String corpId, Collection<StoredMember> members, long now) throws SQLException {
         batch(c, "UPDATE member SET name = ?, mobile = ?, mobile_source = ?, email = ?, position = ?, status = ?, main_department = ?, "
                 + "departed = ?, updated_at = ? WHERE corp_id = ? AND userid = ?", members, (ps, m) -> bindMember(ps, corpId, m, now));
+    }
+
+    /** Makes the members' memberships their {@code departments()}. */
+    public static void replaceMemberships(Connection c, String corpId, Collection<StoredMember> members) throws SQLException {
         batch(c, "DELETE FROM member_department WHERE corp_id = ? AND userid = ?", members, (ps, m) -> {
             ps.setString(1, corpId);
             ps.setString(2, m.userid());

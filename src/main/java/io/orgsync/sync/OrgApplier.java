@@ -11,6 +11,7 @@ import io.orgsync.wecom.WecomMember;
 import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.Set;
  * the differences.
  */
 final class OrgApplier {
+    private static final Comparator<StoredMember> BY_USERID = Comparator.comparing(StoredMember::userid);
     private final DataSource ds;
 
     OrgApplier(DataSource ds) {
@@ -40,6 +42,8 @@ final class OrgApplier {
                 Map<String, StoredMember> before = MemberStore.loadForSync(c, corpId);
                 List<StoredMember> inserts = new ArrayList<>();
                 List<StoredMember> updates = new ArrayList<>();
+                // most updates are renames, new mobiles or departures: only moves rewrite memberships
+                List<StoredMember> moves = new ArrayList<>();
                 for (WecomMember m : fetched.members().values()) {
                     StoredMember old = before.get(m.userid());
                     StoredMember now0 = stored(m, old);
@@ -47,6 +51,9 @@ final class OrgApplier {
                         inserts.add(now0);
                     } else if (!old.sameAs(now0)) {
                         updates.add(now0);
+                        if (!old.departments().equals(now0.departments())) {
+                            moves.add(now0);
+                        }
                     }
                 }
                 int active = 0;
@@ -56,7 +63,8 @@ final class OrgApplier {
                         continue;
                     }
                     active++;
-                    boolean inVanished = old.departments().stream().anyMatch(d -> fetched.vanished().contains(d.intValue()));
+                    boolean inVanished = !fetched.vanished().isEmpty()
+                            && old.departments().stream().anyMatch(d -> fetched.vanished().contains(d.intValue()));
                     if (!fetched.members().containsKey(old.userid()) && !inVanished) {
                         departures.add(new StoredMember(old.userid(), old.name(), old.mobile(), old.mobileSource(), old.email(),
                                 old.position(), old.status(), old.mainDepartment(), true, old.departments()));
@@ -69,9 +77,14 @@ final class OrgApplier {
                             departures.size(), active, 100.0 * departures.size() / active, 100 * maxRemovalRatio)));
                 }
                 updates.addAll(departures);
+                // in primary-key order: InnoDB appends to its pages instead of splitting them at random
+                inserts.sort(BY_USERID);
+                updates.sort(BY_USERID);
+                moves.sort(BY_USERID);
                 applyDepartments(c, corpId, fetched);
                 MemberStore.insertMembers(c, corpId, inserts, now);
-                MemberStore.updateMembers(c, corpId, updates, now);
+                MemberStore.updateMemberRows(c, corpId, updates, now);
+                MemberStore.replaceMemberships(c, corpId, moves);
                 return new SyncCounts(inserts.size(), updates.size() - departures.size(), departures.size());
             });
         } catch (Abort a) {

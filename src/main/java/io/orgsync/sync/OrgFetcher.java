@@ -60,15 +60,19 @@ final class OrgFetcher {
                 throw new SyncFailure(SyncFailure.Reason.DEADLINE, "the run passed its deadline before fetching everything; nothing was applied");
             }
             calls[0]++;
+            UpstreamException failure;
             try {
                 return call.get();
             } catch (UpstreamException e) {
-                long waitMillis = e.retryAfterSeconds() * 1000;
-                if (e.kind() != UpstreamException.Kind.RATE_LIMITED || clock.millis() + waitMillis >= deadline) {
-                    throw e;
-                }
-                sleep(waitMillis);
+                failure = e;
+            } finally {
+                pacer.ended();
             }
+            long waitMillis = failure.retryAfterSeconds() * 1000;
+            if (failure.kind() != UpstreamException.Kind.RATE_LIMITED || clock.millis() + waitMillis >= deadline) {
+                throw failure;
+            }
+            sleep(waitMillis);
         }
     }
 

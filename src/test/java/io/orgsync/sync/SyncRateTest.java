@@ -39,6 +39,7 @@ class SyncRateTest {
         sim = new SimulatorControl();
         sim.createCorp("ww-rate-a", SECRET, 25, 300, true);
         sim.createCorp("ww-rate-b", SECRET, 25, 300, false);
+        sim.createCorp("ww-rate-slow", SECRET, 30, 300, true);
         sim.limits(Map.of("deptCallsPerSecond", RATE));
     }
 
@@ -50,7 +51,7 @@ class SyncRateTest {
     @BeforeEach
     void startNode() throws Exception {
         node = TestNode.on(TestDatabases.h2("sync_rate"), sim.baseUrl()).with("ORGSYNC_DEPT_RATE", RATE).start();
-        for (String corp : List.of("ww-rate-a", "ww-rate-b")) {
+        for (String corp : List.of("ww-rate-a", "ww-rate-b", "ww-rate-slow")) {
             node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         }
         sim.resetStats();
@@ -91,6 +92,19 @@ class SyncRateTest {
             assertEquals(3 * 25, stats.path("calls").path("/cgi-bin/user/list").path(corp).asInt(), "each department once per run");
             assertDepartmentCallsWithinRate(stats, corp);
         }
+    }
+
+    @Test
+    void callsSlowerThanTheirSlotAreMadeUpForWithoutGoingAboveTheRate() throws Exception {
+        // every fourth member list takes a quarter of a second: the calls after it catch up
+        sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", "ww-rate-slow", "latencyMs", 250, "rate", 0.25));
+        try {
+            Run run = node.runner.run("ww-rate-slow", SyncProgress.NONE);
+            assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
+        } finally {
+            sim.clearFaults();
+        }
+        assertDepartmentCallsWithinRate(sim.stats(), "ww-rate-slow");
     }
 
     static void assertDepartmentCallsWithinRate(JsonNode stats, String corp) {
