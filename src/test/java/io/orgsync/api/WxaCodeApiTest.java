@@ -231,6 +231,20 @@ class WxaCodeApiTest {
     }
 
     @Test
+    void aWrongSecretIsAnUpstreamErrorThatNamesTheFixNotARetry() throws Exception {
+        String appId = "wx-wrong-secret";
+        String wrong = "wrong-secret-0123456789abcdef";
+        sim.createApp(appId, SECRET);
+        node.app(appId, wrong, "stable");
+        ApiNode.Response r = node.get(path(appId, "scene=a"));
+        assertError(r, 502, "upstream_error", SECRET, wrong);
+        assertTrue(r.json().path("error").path("message").asText().contains("40125"), r::toString);
+        long calls = sim.stats().path("totalCalls").asLong();
+        assertError(node.get(path(appId, "scene=b")), 502, "upstream_error", SECRET, wrong);
+        assertEquals(calls, sim.stats().path("totalCalls").asLong(), "a wrong secret is not tried again at once (IP ban)");
+    }
+
+    @Test
     void pagesTheAppHasNotPublished() throws Exception {
         String appId = app("pages", "stable");
         assertError(node.get(path(appId, "scene=a&page=pages/draft/draft")), 400, "invalid_request", SECRET);
