@@ -132,6 +132,10 @@ class WxaCodeApiTest {
         assertEquals(0, notModified.body().length);
         assertEquals(etag, notModified.header("ETag"));
 
+        assertEquals(304, node.get(p, "If-None-Match", "W/" + etag).status(), "a weak tag, as a compressing proxy sends it");
+        assertEquals(304, node.get(p, "If-None-Match", "\"0000000000000000\", " + etag).status(), "a list of tags");
+        assertEquals(304, node.get(p, "If-None-Match", "*").status());
+
         ApiNode.Response stale = node.get(p, "If-None-Match", "\"0000000000000000\"");
         assertEquals(200, stale.status(), "another ETag gets the image");
         assertArrayEquals(first.body(), stale.body());
