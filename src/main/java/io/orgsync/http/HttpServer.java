@@ -39,6 +39,8 @@ public final class HttpServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = 1_000_000;
+            // GET on the resolve route is a wrong method, not a missing route: say so
+            config.http.prefer405over404 = true;
             // Jetty refuses some requests before Javalin sees them (bad URL encoding): JSON there too
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));

@@ -1,6 +1,7 @@
 package io.orgsync.http;
 
 import io.orgsync.common.RequestException;
+import io.orgsync.token.TokenFetchException;
 import io.orgsync.upstream.UpstreamException;
 
 /** How an upstream failure reaches an API caller. */
@@ -9,6 +10,12 @@ public final class UpstreamErrors {
     }
 
     public static RequestException toRequest(UpstreamException e) {
+        TokenFetchException refusedToken = permanentTokenFailure(e);
+        if (refusedToken != null) {
+            // a wrong secret or an untrusted IP: retrying cannot help, so no 503 and no Retry-After
+            return new RequestException(502, "upstream_error", "the upstream refused this server's credentials with errcode "
+                    + refusedToken.errcode() + ": " + e.getMessage());
+        }
         return switch (e.kind()) {
             case RATE_LIMITED -> new RequestException(429, "rate_limited",
                     "the upstream limits calls right now (" + e.getMessage() + "); retry later", Math.max(1, e.retryAfterSeconds()));
@@ -16,5 +23,15 @@ public final class UpstreamErrors {
             case CONFIGURATION, REFUSED -> new RequestException(502, "upstream_error",
                     "the upstream refused the call with errcode " + e.errcode() + ": " + e.getMessage());
         };
+    }
+
+    /** The token fetch behind this failure, when the upstream refused it for good (wrong secret, unknown id, IP). */
+    private static TokenFetchException permanentTokenFailure(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof TokenFetchException fetch && fetch.permanent()) {
+                return fetch;
+            }
+        }
+        return null;
     }
 }

@@ -1,6 +1,8 @@
 package io.orgsync.member;
 
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.ContentType;
+import io.orgsync.http.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.common.RequestException;
@@ -49,7 +51,9 @@ public final class LookupRoutes implements io.orgsync.http.HttpServer.Routes {
                 throw RequestException.notFound("not_found", "no member has mobile " + mobile
                         + (corpId == null ? "" : " in " + corpId) + "; POST /api/v1/members/resolve asks WeCom");
             }
-            ctx.json(Map.of("mobile", mobile, "members", members));
+            // UTF-8 bytes straight from Jackson: ctx.json() builds a String first, and names in Chinese
+            // make it a UTF-16 one re-encoded per answer (a tenth of a lookup's CPU in a profile)
+            ctx.contentType(ContentType.APPLICATION_JSON).result(Json.MAPPER.writeValueAsBytes(Map.of("mobile", mobile, "members", members)));
         });
     }
 

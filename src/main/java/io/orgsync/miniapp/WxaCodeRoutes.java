@@ -80,7 +80,7 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
         }
         ctx.header("ETag", hit.etag);
         ctx.header("Cache-Control", "public, max-age=" + TTL.toSeconds());
-        if (hit.etag.equals(ctx.header("If-None-Match"))) {
+        if (notModified(ctx.header("If-None-Match"), hit.etag)) {
             ctx.status(304);
             return;
         }
@@ -130,6 +130,23 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
             throw RequestException.invalid(name + " must be true or false");
         }
         return Boolean.valueOf(v);
+    }
+
+    /**
+     * If-None-Match as RFC 9110 has it: a list of tags, compared weakly ("W/" ignored: proxies
+     * that compress add it), or "*". An exact-string test missed lists and weak tags.
+     */
+    static boolean notModified(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String etag(byte[] bytes) throws Exception {

@@ -158,6 +158,11 @@ class MalformedInputTest {
         all.add(new Case("wxacode: appId 65 characters", "GET", "/api/v1/miniapps/" + "w".repeat(65) + "/wxacode?scene=a", null, false, 400, "invalid_request"));
         all.add(new Case("wxacode: unknown app", "GET", "/api/v1/miniapps/wx-nobody/wxacode?scene=a", null, false, 404, "unknown_app"));
 
+        // wrong methods on known routes
+        all.add(new Case("resolve: GET instead of POST", "GET", RESOLVE, null, false, 405, "invalid_request"));
+        all.add(new Case("lookup: POST instead of GET", "POST", LOOKUP + "13800000000", new byte[0], false, 405, "invalid_request"));
+        all.add(new Case("wxacode: POST instead of GET", "POST", CODE + "scene=a", new byte[0], false, 405, "invalid_request"));
+
         // resolve bodies
         resolve(all, "not JSON", "hello", "invalid_request");
         resolve(all, "empty body", "", "invalid_request");

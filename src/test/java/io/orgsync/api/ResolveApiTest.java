@@ -250,6 +250,16 @@ class ResolveApiTest {
             sim.resetStats();
             assertError(node.resolve(corp, mobiles.get(2)), 429, "rate_limited", SECRET);
             assertEquals(0, sim.calls(GETUSERID, corp), "no call into a block");
+
+            // a wrong secret: the caller cannot fix it by retrying, so 502 (not 503 with Retry-After)
+            String wrongCorp = "ww-resolve-wrong-secret";
+            String wrong = "wrong-secret-0123456789abcdef";
+            sim.createCorp(wrongCorp, SECRET, 2, 10, false);
+            node.enterprise(wrongCorp, wrong);
+            ApiNode.Response refused = node.resolve(wrongCorp, mobiles.get(3));
+            assertError(refused, 502, "upstream_error", SECRET, wrong);
+            assertTrue(refused.json().path("error").path("message").asText().contains("40001"), refused::toString);
+            assertEquals(null, refused.header("Retry-After"));
         }
     }
 

@@ -132,6 +132,10 @@ class WxaCodeApiTest {
         assertEquals(0, notModified.body().length);
         assertEquals(etag, notModified.header("ETag"));
 
+        assertEquals(304, node.get(p, "If-None-Match", "W/" + etag).status(), "a weak tag, as a compressing proxy sends it");
+        assertEquals(304, node.get(p, "If-None-Match", "\"0000000000000000\", " + etag).status(), "a list of tags");
+        assertEquals(304, node.get(p, "If-None-Match", "*").status());
+
         ApiNode.Response stale = node.get(p, "If-None-Match", "\"0000000000000000\"");
         assertEquals(200, stale.status(), "another ETag gets the image");
         assertArrayEquals(first.body(), stale.body());
@@ -228,6 +232,20 @@ class WxaCodeApiTest {
         assertError(node.get(path(appId, "scene=e8")), 429, "rate_limited", SECRET);
         assertEquals(calls, sim.calls(CODE_API, appId), "no call into the block");
         assertEquals(200, node.get(path(appId, "scene=ok")).status(), "a cached code is still served during the block");
+    }
+
+    @Test
+    void aWrongSecretIsAnUpstreamErrorThatNamesTheFixNotARetry() throws Exception {
+        String appId = "wx-wrong-secret";
+        String wrong = "wrong-secret-0123456789abcdef";
+        sim.createApp(appId, SECRET);
+        node.app(appId, wrong, "stable");
+        ApiNode.Response r = node.get(path(appId, "scene=a"));
+        assertError(r, 502, "upstream_error", SECRET, wrong);
+        assertTrue(r.json().path("error").path("message").asText().contains("40125"), r::toString);
+        long calls = sim.stats().path("totalCalls").asLong();
+        assertError(node.get(path(appId, "scene=b")), 502, "upstream_error", SECRET, wrong);
+        assertEquals(calls, sim.stats().path("totalCalls").asLong(), "a wrong secret is not tried again at once (IP ban)");
     }
 
     @Test
