@@ -183,6 +183,7 @@ class ErrcodeHandlingTest {
             WecomClient client = new WecomClient(slow.client, sim.baseUrl(), CORP, SECRET);
             client.departments();
             sim.resetStats();
+            long start = System.nanoTime();
             Thread[] threads = new Thread[8];
             for (int t = 0; t < threads.length; t++) {
                 threads[t] = new Thread(() -> {
@@ -195,9 +196,12 @@ class ErrcodeHandlingTest {
             for (Thread t : threads) {
                 t.join();
             }
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(48, sim.calls(USER_GET, CORP));
-            int peak = sim.stats().path("peakCallsPerSecond").path(CORP).asInt();
-            assertTrue(peak <= 20, "peak " + peak + " calls in one second, limit 20");
+            // the limiter grants permits 50 ms apart, so 48 calls cannot take less than 47 x 50 ms.
+            // (The simulator's per-second counts see arrival times, which a loaded machine bunches:
+            // they are a poor witness for a node-side limit and are not asserted here.)
+            assertTrue(elapsedMillis >= 2_300, "48 calls at 20/s took only " + elapsedMillis + " ms");
         } finally {
             slow.close();
         }
