@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scale: N enterprises on 3 scheduler nodes (separate JVMs of target/orgsync.jar), all due at once.
-# Usage: bench/scale.sh [--sizes 100,300,1000] [--members 20] [--departments 3] [--threads 4]
+# Usage: bench/scale.sh [--sizes 100,300,1000] [--members 20] [--departments 3] [--threads 4 or 2,4,8]
 #                       [--batch 1] [--idle-seconds 15]
 # Needs MariaDB on 127.0.0.1:3306 (root, empty password; ORGSYNC_TEST_MYSQL_URL/_USER/_PASSWORD
 # override). Creates databases orgsync_t_bench_scale_<N>, turns MariaDB's userstat on for the run

@@ -45,7 +45,15 @@ public final class ScaleBench {
     private static final List<String> USER = List.of("SELECT_COMMANDS", "UPDATE_COMMANDS", "OTHER_COMMANDS", "COMMIT_TRANSACTIONS",
             "ROLLBACK_TRANSACTIONS", "ROWS_READ", "ROWS_INSERTED", "ROWS_UPDATED", "ROWS_DELETED", "BUSY_TIME", "CPU_TIME");
 
-    record Options(List<Integer> sizes, int members, int departments, int threads, int batch, int idleSeconds) {
+    /** {@code threads}: one value for every node, or one per node (e.g. 2,4,8). */
+    record Options(List<Integer> sizes, int members, int departments, List<Integer> threads, int batch, int idleSeconds) {
+        int threadsOf(int node) {
+            return threads.size() == 1 ? threads.get(0) : threads.get(node - 1);
+        }
+
+        String threadsText() {
+            return threads.size() == 1 ? String.valueOf(threads.get(0)) : threads.toString();
+        }
     }
 
     record Result(int enterprises, double registerSeconds, double makespanSeconds, double firstStartSeconds, double startLagP50,
@@ -105,8 +113,8 @@ public final class ScaleBench {
     }
 
     private static Result runOne(int n, Options o, boolean userStats) throws Exception {
-        System.out.printf("%n=== %,d enterprises of %d members (%d departments), 3 nodes x %d threads, batch %d ===%n", n, o.members(),
-                o.departments(), o.threads(), o.batch());
+        System.out.printf("%n=== %,d enterprises of %d members (%d departments), 3 nodes x %s threads, batch %d ===%n", n, o.members(),
+                o.departments(), o.threadsText(), o.batch());
         try (Cluster cluster = Cluster.create("bench_scale_" + n)) {
             createBenchAccount(cluster.db);
             ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -118,7 +126,7 @@ public final class ScaleBench {
                 List<NodeSpec> specs = new ArrayList<>();
                 for (int i = 1; i <= 3; i++) {
                     NodeSpec spec = NodeSpec.scheduler("scale-" + i).account(BENCH_USER, BENCH_PASSWORD)
-                            .set("ORGSYNC_SYNC_THREADS", String.valueOf(o.threads()))
+                            .set("ORGSYNC_SYNC_THREADS", String.valueOf(o.threadsOf(i)))
                             .set("ORGSYNC_DEPT_RATE", "10000").set("ORGSYNC_NODE_RATE", "100000");
                     if (o.batch() != 1) {
                         spec.quartz("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", String.valueOf(o.batch()));
@@ -171,8 +179,10 @@ public final class ScaleBench {
                     if (sofar.size() != lastRuns || sofar.stream().anyMatch(r -> !r.finished())) {
                         lastRuns = sofar.size();
                         lastProgress = System.currentTimeMillis();
-                    } else if (System.currentTimeMillis() - lastProgress > 30_000 && System.currentTimeMillis() > t + 30_000) {
-                        break; // nothing running and nothing new for 30 s: some enterprise will never sync
+                    } else if (System.currentTimeMillis() - lastProgress > 150_000) {
+                        // nothing running and nothing new for longer than Quartz's misfire handler takes to re-fire
+                        // triggers that waited past misfireThreshold (it looks every 60 s): some enterprise never syncs
+                        break;
                     }
                     Thread.sleep(500);
                 }
@@ -194,6 +204,21 @@ public final class ScaleBench {
                 List<Long> lags = runs.stream().map(r -> r.startedAt() - t).sorted().toList();
                 List<Long> durations = runs.stream().filter(RunRow::finished).map(r -> r.finishedAt() - r.startedAt()).sorted().toList();
                 int failed = (int) runs.stream().filter(r -> !"SUCCEEDED".equals(r.status())).count();
+                // triggers still waiting misfireThreshold (60 s) after T are left to Quartz's misfire handler
+                long late = runs.stream().filter(r -> r.startedAt() > t + 60_000).count();
+                List<Long> starts = runs.stream().map(RunRow::startedAt).sorted().toList();
+                long gap = 0;
+                long gapAt = 0;
+                for (int i = 1; i < starts.size(); i++) {
+                    if (starts.get(i) - starts.get(i - 1) > gap) {
+                        gap = starts.get(i) - starts.get(i - 1);
+                        gapAt = starts.get(i - 1) - t;
+                    }
+                }
+                System.out.printf("runs started more than 60 s after T (misfired): %d; longest pause between two starts: %.1f s, "
+                        + "%.1f s after T%n", late, gap / 1000.0, gapAt / 1000.0);
+                cluster.close();
+                cluster.db.drop(); // kept only when the run failed, for inspection
                 return new Result(n, register, (last - t) / 1000.0, (first - t) / 1000.0, pct(lags, 50) / 1000.0, pct(lags, 90) / 1000.0,
                         pct(durations, 50), pct(durations, 90), failed, ClusterDb.perNode(runs),
                         idle1.globalRates(idle0), burst1.globalRates(burst0),
@@ -399,7 +424,7 @@ public final class ScaleBench {
         List<Integer> sizes = List.of(100, 300, 1000);
         int members = 20;
         int departments = 3;
-        int threads = 4;
+        List<Integer> threads = List.of(4);
         int batch = 1;
         int idle = 15;
         for (int i = 0; i < args.length; i++) {
@@ -415,11 +440,21 @@ public final class ScaleBench {
                 }
                 case "--members" -> { members = Integer.parseInt(v); i++; }
                 case "--departments" -> { departments = Integer.parseInt(v); i++; }
-                case "--threads" -> { threads = Integer.parseInt(v); i++; }
+                case "--threads" -> {
+                    List<Integer> list = new ArrayList<>();
+                    for (String t : v.split(",")) {
+                        list.add(Integer.parseInt(t.trim()));
+                    }
+                    if (list.size() != 1 && list.size() != 3) {
+                        throw new IllegalArgumentException("--threads takes one number or three (one per node)");
+                    }
+                    threads = Collections.unmodifiableList(list);
+                    i++;
+                }
                 case "--batch" -> { batch = Integer.parseInt(v); i++; }
                 case "--idle-seconds" -> { idle = Integer.parseInt(v); i++; }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --sizes 100,300,1000 --members 20 --departments 3 --threads 4 --batch 1 --idle-seconds 15");
+                        + "; use --sizes 100,300,1000 --members 20 --departments 3 --threads 4 (or 2,4,8) --batch 1 --idle-seconds 15");
             }
         }
         return new Options(sizes, members, departments, threads, batch, idle);

@@ -27,6 +27,7 @@ public final class Cluster implements AutoCloseable {
     public final SimulatorControl sim;
     private final List<OrgsyncNode> nodes = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Cluster(ClusterDb db, SimulatorControl sim) {
         this.db = db;
@@ -142,8 +143,12 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    /** Kills every node, stops the simulator; once (later calls do nothing). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         for (AutoCloseable c : closeables) {
             try {
                 c.close();

@@ -69,6 +69,16 @@ public final class ClusterDb {
         }
     }
 
+    /** Drops the database and the SELECT-only account (the tests keep theirs for inspection; the benchmark drops its own). */
+    public void drop() {
+        dropReadOnlyAccount();
+        try (Connection c = DriverManager.getConnection(TestDatabases.MYSQL_SERVER, user, password); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + schema());
+        } catch (SQLException e) {
+            System.err.println("could not drop " + schema() + ": " + e.getMessage());
+        }
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, password);
     }
