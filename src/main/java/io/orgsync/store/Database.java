@@ -49,6 +49,9 @@ public final class Database implements AutoCloseable {
         if (dialect == Dialect.MYSQL) {
             config.addDataSourceProperty("rewriteBatchedStatements", "true");
             config.addDataSourceProperty("cachePrepStmts", "true");
+            // the lookup query is longer than the driver's default 256-character cache limit
+            config.addDataSourceProperty("prepStmtCacheSqlLimit", "2048");
+            config.addDataSourceProperty("prepStmtCacheSize", "250");
             config.addDataSourceProperty("useServerPrepStmts", "false");
             config.addDataSourceProperty("connectionTimeZone", "UTC");
         }

@@ -6,6 +6,7 @@ import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,6 +34,7 @@ class ReadOnlyNodeTest {
     private static final String RO_PASSWORD = "readonly-test-password";
     private static SimulatorControl sim;
     private static JsonNode truth;
+    private boolean accountCreated;
 
     @BeforeAll
     static void start() {
@@ -44,6 +46,17 @@ class ReadOnlyNodeTest {
     @AfterAll
     static void stop() {
         sim.close();
+    }
+
+    @AfterEach
+    void dropTheAccount() throws Exception {
+        if (accountCreated) {
+            accountCreated = false;
+            try (Connection c = DriverManager.getConnection(TestDatabases.MYSQL_SERVER, TestDatabases.MYSQL_USER, TestDatabases.MYSQL_PASSWORD);
+                 Statement s = c.createStatement()) {
+                s.execute("DROP USER IF EXISTS '" + RO_USER + "'@'%'");
+            }
+        }
     }
 
     @ParameterizedTest
@@ -89,7 +102,7 @@ class ReadOnlyNodeTest {
     }
 
     /** A MariaDB account that may only SELECT in the test database, as a read-only node's should. */
-    private static Map<String, String> selectOnlyAccount(String url) throws Exception {
+    private Map<String, String> selectOnlyAccount(String url) throws Exception {
         String database = url.substring(url.lastIndexOf('/') + 1);
         try (Connection c = DriverManager.getConnection(TestDatabases.MYSQL_SERVER, TestDatabases.MYSQL_USER, TestDatabases.MYSQL_PASSWORD);
              Statement s = c.createStatement()) {
@@ -97,6 +110,7 @@ class ReadOnlyNodeTest {
             s.execute("CREATE USER '" + RO_USER + "'@'%' IDENTIFIED BY '" + RO_PASSWORD + "'");
             s.execute("GRANT SELECT ON " + database + ".* TO '" + RO_USER + "'@'%'");
         }
+        accountCreated = true;
         return Map.of("ORGSYNC_DB_USER", RO_USER, "ORGSYNC_DB_PASSWORD", RO_PASSWORD);
     }
 }

@@ -8,7 +8,6 @@ import io.orgsync.sync.Run;
 import io.orgsync.sync.SyncProgress;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -201,11 +200,6 @@ public final class ApiNode implements AutoCloseable {
             messages = sim.webhookMessages(webhookKey);
         }
         return messages;
-    }
-
-    /** Drains a stream (for tests that read a body themselves). */
-    public static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 
     @Override
