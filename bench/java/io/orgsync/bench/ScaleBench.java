@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ScaleBench {
     private static final ZoneId CRON_ZONE = ZoneId.of("Asia/Shanghai");
-    private static final String BENCH_USER = "orgsync_bench";
+    /** Per checkout, like the databases (ClusterDb), so that two checkouts' benchmarks do not share it. */
+    private static final String BENCH_USER = "orgsync_bench_"
+            + Integer.toHexString(java.nio.file.Path.of("").toAbsolutePath().normalize().toString().hashCode() & 0x7fffffff);
     private static final String BENCH_PASSWORD = "bench-pass-0123";
     private static final List<String> GLOBAL = List.of("Questions", "Com_select", "Com_insert", "Com_update", "Com_delete",
             "Com_commit", "Com_rollback", "Innodb_row_lock_waits", "Innodb_deadlocks", "Threads_connected");

@@ -35,9 +35,19 @@ public final class ClusterDb {
         this.readOnlyUser = "ro_" + Integer.toHexString(name.hashCode() & 0x7fffffff);
     }
 
-    /** Creates database orgsync_t_{@code name} (skipping the test when MariaDB is unreachable, as TestDatabases does) and migrates it. */
+    /**
+     * Tells checkouts apart: two working copies running the cluster tests at the same time on one
+     * MariaDB server (seen: a main checkout and a branch) would otherwise drop each other's
+     * databases half-way. The same checkout reuses its names run after run.
+     */
+    static final String CHECKOUT = Integer.toHexString(java.nio.file.Path.of("").toAbsolutePath().normalize().toString().hashCode() & 0x7fffffff);
+
+    /**
+     * Creates database orgsync_t_{@code name}_&lt;checkout&gt; (skipping the test when MariaDB is
+     * unreachable, as TestDatabases does) and migrates it.
+     */
     public static ClusterDb create(String name) {
-        ClusterDb db = new ClusterDb(name, TestDatabases.mariadb(name));
+        ClusterDb db = new ClusterDb(name + "_" + CHECKOUT, TestDatabases.mariadb(name + "_" + CHECKOUT));
         try (Database d = Database.open(db.url, db.user, db.password, false, "it-migrate", 2)) {
             d.migrate();
         }
