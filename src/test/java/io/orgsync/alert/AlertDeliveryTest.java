@@ -13,10 +13,9 @@ import io.orgsync.testing.Waiting;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,18 +44,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AlertDeliveryTest {
     static final String TOKEN = "alerts-admin-token-0123456789";
     static final String NEVER = "0 0 3 1 1 ? 2099";
-    static SimulatorControl sim;
+    @RegisterExtension
+    static final SimulatorControl sim = new SimulatorControl();
     private final List<Node> nodes = new ArrayList<>();
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = new SimulatorControl();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
 
     @AfterEach
     void stopNodes() {

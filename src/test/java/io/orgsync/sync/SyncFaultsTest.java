@@ -9,9 +9,8 @@ import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,7 +38,8 @@ class SyncFaultsTest {
     private static final String USER_LIST = "/cgi-bin/user/list";
     private static final AtomicInteger CORPS = new AtomicInteger();
     private static final Map<String, String> DATABASES = new HashMap<>();
-    private static SimulatorControl sim;
+    @RegisterExtension
+    static final SimulatorControl sim = new SimulatorControl();
     /** Moved a second ahead before each run, instead of waiting out the quiet second between runs. */
     private final MutableClock clock = new MutableClock();
     private Node node;
@@ -72,16 +72,6 @@ class SyncFaultsTest {
             }
         }
         return out.stream();
-    }
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = new SimulatorControl();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
     }
 
     @AfterEach

@@ -11,9 +11,8 @@ import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,19 +40,10 @@ class SyncGuardsTest {
     private static final String SECRET = "guards-secret-0123456789";
     private static final AtomicInteger CORPS = new AtomicInteger();
     private static final Map<String, String> DATABASES = new HashMap<>();
-    private static SimulatorControl sim;
+    @RegisterExtension
+    static final SimulatorControl sim = new SimulatorControl();
     private final MutableClock clock = new MutableClock();
     private Node node;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = new SimulatorControl();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
 
     @AfterEach
     void closeNode() {

@@ -10,9 +10,8 @@ import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,20 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SyncMatchesExportTest {
     private static final String SECRET = "match-secret-0123456789";
-    private static SimulatorControl sim;
+    @RegisterExtension
+    static final SimulatorControl sim = new SimulatorControl();
     /** Moved a second ahead before each run, instead of waiting out the quiet second between runs. */
     private final MutableClock clock = new MutableClock();
     private Node node;
-
-    @BeforeAll
-    static void startSimulator() {
-        sim = new SimulatorControl();
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        sim.close();
-    }
 
     @AfterEach
     void closeNode() {

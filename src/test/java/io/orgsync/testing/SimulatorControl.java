@@ -3,6 +3,9 @@ package io.orgsync.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orgsync.simulator.Simulator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,8 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-/** A simulator for one test class, set up and inspected over its real HTTP control routes. */
-public final class SimulatorControl implements AutoCloseable {
+/**
+ * A simulator for one test class, set up and inspected over its real HTTP control routes. As a
+ * JUnit extension ({@code @RegisterExtension static final SimulatorControl sim}) it clears
+ * injected faults after each test and stops after the class.
+ */
+public final class SimulatorControl implements AutoCloseable, AfterEachCallback, AfterAllCallback {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Simulator simulator = Simulator.start(0);
     private final HttpClient http = HttpClient.newHttpClient();
@@ -102,5 +109,15 @@ public final class SimulatorControl implements AutoCloseable {
     @Override
     public void close() {
         simulator.close();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        clearFaults();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 }
