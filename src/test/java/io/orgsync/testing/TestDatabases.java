@@ -18,6 +18,8 @@ public final class TestDatabases {
     public static final String MYSQL_USER = System.getenv().getOrDefault("ORGSYNC_TEST_MYSQL_USER", "root");
     public static final String MYSQL_PASSWORD = System.getenv().getOrDefault("ORGSYNC_TEST_MYSQL_PASSWORD", "");
 
+    private static final String CHECKOUT = Integer.toHexString(System.getProperty("user.dir").hashCode() & 0xfffff);
+
     private TestDatabases() {
     }
 
@@ -27,7 +29,8 @@ public final class TestDatabases {
 
     /** Creates (or re-creates) the database {@code orgsync_t_<name>} and returns its JDBC URL. */
     public static String mariadb(String name) {
-        String db = "orgsync_t_" + name.toLowerCase().replaceAll("[^a-z0-9_]", "_");
+        // the checkout's own suffix: two checkouts testing at once on one server must not drop each other's databases
+        String db = "orgsync_t_" + name.toLowerCase().replaceAll("[^a-z0-9_]", "_") + "_" + CHECKOUT;
         try (Connection c = DriverManager.getConnection(MYSQL_SERVER, MYSQL_USER, MYSQL_PASSWORD);
              Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
