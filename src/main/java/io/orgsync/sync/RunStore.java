@@ -94,6 +94,19 @@ public final class RunStore {
                 rs -> rs.getLong(1), corpId, runId)).orElse(0L);
     }
 
+    /**
+     * A running run's cheap check, made about once a second while it fetches: records its progress
+     * and answers whether it is still its enterprise's current run (false too when the enterprise
+     * was deleted). A run that gets false must stop calling the upstream.
+     */
+    public boolean checkIn(String corpId, long runId, long now) throws SQLException {
+        return Sql.withConnection(ds, c -> {
+            Sql.update(c, "UPDATE sync_run SET progress_at = ? WHERE id = ? AND status = 'RUNNING'", now, runId);
+            return Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ?",
+                    rs -> Sql.nullableLong(rs, "current_run_id"), corpId).map(id -> id != null && id == runId).orElse(false);
+        });
+    }
+
     /** Whether {@code runId} is still the enterprise's current run; call inside the applying transaction. */
     static boolean isCurrent(Connection c, String corpId, long runId) throws SQLException {
         return Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
