@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -19,6 +21,9 @@ public final class TestDatabases {
     public static final String MYSQL_PASSWORD = System.getenv().getOrDefault("ORGSYNC_TEST_MYSQL_PASSWORD", "");
 
     private static final String CHECKOUT = Integer.toHexString(System.getProperty("user.dir").hashCode() & 0xfffff);
+
+    /** Databases created since the running test class started; {@link DropTestDatabases} drops them after it. */
+    private static final List<String> CREATED = new ArrayList<>();
 
     private TestDatabases() {
     }
@@ -35,6 +40,9 @@ public final class TestDatabases {
              Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
             s.execute("CREATE DATABASE " + db + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+            synchronized (CREATED) {
+                CREATED.add(db);
+            }
         } catch (SQLException e) {
             String message = "MariaDB/MySQL at " + MYSQL_SERVER + " is unreachable (" + e.getMessage() + ")";
             if ("true".equals(System.getenv("ORGSYNC_TEST_REQUIRE_MYSQL"))) {
@@ -44,6 +52,32 @@ public final class TestDatabases {
             Assumptions.abort(message);
         }
         return MYSQL_SERVER + db;
+    }
+
+    /** Drops the databases created since the last call; a failure to drop is reported, never fatal. */
+    static void dropCreated() {
+        List<String> dbs;
+        synchronized (CREATED) {
+            dbs = new ArrayList<>(CREATED);
+            CREATED.clear();
+        }
+        if (dbs.isEmpty()) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(MYSQL_SERVER, MYSQL_USER, MYSQL_PASSWORD);
+             Statement s = c.createStatement()) {
+            for (String db : dbs) {
+                s.execute("DROP DATABASE IF EXISTS " + db);
+            }
+        } catch (SQLException e) {
+            System.err.println("could not drop the test databases " + dbs + ": " + e.getMessage());
+        }
+    }
+
+    static void forgetCreated() {
+        synchronized (CREATED) {
+            CREATED.clear();
+        }
     }
 
     /** The URL for a dialect name used in parameterised tests: "h2" or "mariadb". */
