@@ -107,7 +107,7 @@ public final class Node implements AutoCloseable {
         this.members = new MemberQueries(db.dataSource());
         this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, settings.wechatBaseUrl());
         this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, settings.wecomBaseUrl(), alerts, metrics,
-                clock, settings.resolveBudgetRatio(), settings.resolveRate());
+                clock, settings.resolveBudgetRatio(), settings.resolveRate(), settings.instanceId(), resolveReservationLease(settings));
         this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, new SyncRunner.Options(
                 settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
         // membership first: a stale build is fenced before its scheduler could fire a single job
@@ -151,6 +151,16 @@ public final class Node implements AutoCloseable {
         }
         String v = Node.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    /**
+     * How long a resolve's budget reservation outlives a node that died holding it: longer than a
+     * live resolve's worst case (getuserid and user/get, each up to 4 attempts, a token fetched
+     * again and one more attempt, every one within the upstream time-out, plus the token waits),
+     * so that a slow call never loses its unit to another resolve.
+     */
+    private static java.time.Duration resolveReservationLease(Settings settings) {
+        return settings.upstreamTimeout().multipliedBy(14).plus(settings.tokenWait().multipliedBy(2)).plusMinutes(1);
     }
 
     private static EnterpriseJobs readOnlyJobs() {

@@ -53,6 +53,17 @@ public final class MemberStore {
                 corpId, userid);
     }
 
+    /** Records that a resolve wrote the member while {@code runId} was the enterprise's current run. */
+    public static void markResolved(Connection c, String corpId, String userid, long runId) throws SQLException {
+        Sql.update(c, "UPDATE member SET resolved_in_run = ? WHERE corp_id = ? AND userid = ?", runId, corpId, userid);
+    }
+
+    /** The members a resolve wrote while {@code runId}, or a later run, was the enterprise's current one. */
+    public static Set<String> resolvedSince(Connection c, String corpId, long runId) throws SQLException {
+        return new HashSet<>(Sql.query(c, "SELECT userid FROM member WHERE corp_id = ? AND resolved_in_run >= ?",
+                rs -> rs.getString(1), corpId, runId));
+    }
+
     public static Map<Long, StoredDepartment> departments(Connection c, String corpId) throws SQLException {
         Map<Long, StoredDepartment> out = new HashMap<>();
         Sql.query(c, "SELECT id, name, parent_id, sort_order FROM department WHERE corp_id = ?", rs -> {

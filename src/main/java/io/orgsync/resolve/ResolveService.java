@@ -1,8 +1,6 @@
 package io.orgsync.resolve;
 
-import com.google.common.util.concurrent.RateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.common.RequestException;
 import io.orgsync.enterprise.Enterprise;
@@ -21,9 +19,6 @@ import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +32,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Real-time resolve of a mobile through WeCom (getuserid, then user/get), guarded so that it
  * can never get the enterprise blocked: WeCom blocks getuserid for the day once its failures
  * pass 20% of the member limit, so a "not found" is remembered for a day, cluster-wide, and
- * failures stop at ORGSYNC_RESOLVE_BUDGET_RATIO of the members per day. Concurrent resolves of
- * one number on a node share one upstream call, and each enterprise has a call rate.
+ * failures stop at ORGSYNC_RESOLVE_BUDGET_RATIO of the members per day. Each call reserves its
+ * unit of that budget in the database before it goes out, so concurrent resolves on any number
+ * of nodes cannot pass it together. Concurrent resolves of one number on a node share one
+ * upstream call, and each enterprise has a call rate with a burst.
  */
 public final class ResolveService {
     static final Duration MISS_MEMORY = Duration.ofDays(1);
-    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
 
     private final DataSource ds;
     private final ResolveStore store;
@@ -50,27 +46,25 @@ public final class ResolveService {
     private final MemberQueries queries;
     private final UpstreamClient upstream;
     private final URI wecomBaseUrl;
-    private final Alerts alerts;
     private final MeterRegistry metrics;
     private final Clock clock;
-    private final double budgetRatio;
-    private final double ratePerEnterprise;
-    private final Map<String, RateLimiter> rates = new ConcurrentHashMap<>();
+    private final ResolveBudget budgets;
+    private final ResolveRate rate;
     private final Map<String, CompletableFuture<Member>> inflight = new ConcurrentHashMap<>();
 
     public ResolveService(DataSource ds, EnterpriseService enterprises, MemberQueries queries, UpstreamClient upstream, URI wecomBaseUrl,
-                          Alerts alerts, MeterRegistry metrics, Clock clock, double budgetRatio, double ratePerEnterprise) {
+                          Alerts alerts, MeterRegistry metrics, Clock clock, double budgetRatio, double ratePerEnterprise,
+                          String instanceId, Duration reservationLease) {
         this.ds = ds;
         this.store = new ResolveStore(ds);
         this.enterprises = enterprises;
         this.queries = queries;
         this.upstream = upstream;
         this.wecomBaseUrl = wecomBaseUrl;
-        this.alerts = alerts;
         this.metrics = metrics;
         this.clock = clock;
-        this.budgetRatio = budgetRatio;
-        this.ratePerEnterprise = ratePerEnterprise;
+        this.budgets = new ResolveBudget(store, alerts, clock, budgetRatio, instanceId, reservationLease, this::count);
+        this.rate = new ResolveRate(ratePerEnterprise);
     }
 
     /** The member with this (normalised) mobile in the enterprise; 404, 429 or 503 as RequestException. */
@@ -112,31 +106,35 @@ public final class ResolveService {
             count("not_found_remembered");
             throw notFound(corpId, mobile, true);
         }
-        String day = LocalDate.ofInstant(Instant.ofEpochMilli(now), CHINA).toString();
-        int budget = (int) Math.max(1, Math.floor(budgetRatio * queries.activeCount(corpId)));
-        if (store.failures(corpId, day) >= budget) {
-            count("budget_exhausted");
-            alerts.raise(new Alert("resolve_budget", corpId, "Real-time resolves of " + corpId + " used today's budget of " + budget
-                    + " 'not found' answers (ORGSYNC_RESOLVE_BUDGET_RATIO " + budgetRatio + " of its members); further resolves are "
-                    + "refused until midnight China time so that WeCom does not block getuserid for the day. Check the caller sending unknown numbers."));
-            throw new RequestException(429, "budget_exhausted", "today's resolve budget of " + corpId
-                    + " is spent (" + budget + " unknown numbers); lookups still work, resolves resume at midnight China time", secondsToMidnight(now));
-        }
-        RateLimiter rate = rates.computeIfAbsent(corpId, k -> RateLimiter.create(ratePerEnterprise));
-        if (!rate.tryAcquire()) {
+        int budget = budgets.of(queries.activeCount(corpId));
+        budgets.checkNotSpent(corpId, budget);
+        try {
+            rate.acquire(corpId);
+        } catch (RequestException e) {
             count("rate_limited");
-            throw new RequestException(429, "rate_limited", "too many resolves for " + corpId + " right now; retry in a second", 1);
+            throw e;
         }
+        ResolveBudget.Unit unit = budgets.reserve(corpId, budget);
         WecomClient client = new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.secret());
-        Optional<String> userid = client.userIdByMobile(mobile);
-        Optional<WecomMember> member = userid.isEmpty() ? Optional.empty() : client.member(userid.get());
+        Optional<WecomMember> member;
+        try {
+            Optional<String> userid = client.userIdByMobile(mobile);
+            member = userid.isEmpty() ? Optional.empty() : client.member(userid.get());
+        } catch (Exception e) {
+            // an error is not a "not found": WeCom counted no failure, so the unit goes back
+            unit.release();
+            throw e;
+        }
         if (member.isEmpty()) {
-            store.addFailure(corpId, day);
-            store.rememberMiss(corpId, mobile, now + MISS_MEMORY.toMillis());
+            unit.notFound(mobile, clock.millis() + MISS_MEMORY.toMillis());
             count("not_found");
             throw notFound(corpId, mobile, false);
         }
-        save(corpId, member.get(), mobile);
+        try {
+            save(corpId, member.get(), mobile);
+        } finally {
+            unit.release();
+        }
         count("found");
         return queries.byUserid(corpId, member.get().userid()).get(0);
     }
@@ -148,11 +146,16 @@ public final class ResolveService {
         StoredMember row = new StoredMember(m.userid(), m.name(), mobile, "resolve", m.email(), m.position(), m.status(),
                 m.mainDepartment(), false, departments);
         Sql.inTransaction(ds, c -> {
+            // first the enterprise lock, as a sync's apply takes it: the apply never writes back a row it
+            // read before this write, and it knows from the stamp that this member was learned during its run
+            long run = ResolveStore.lockEnterprise(c, corpId).orElseThrow(() -> RequestException.notFound("unknown_corp",
+                    "enterprise " + corpId + " was removed while its resolve ran; nothing was stored"));
             if (MemberStore.findForUpdate(c, corpId, m.userid()).isPresent()) {
                 MemberStore.updateMembers(c, corpId, List.of(row), clock.millis());
             } else {
                 MemberStore.insertMembers(c, corpId, List.of(row), clock.millis());
             }
+            MemberStore.markResolved(c, corpId, m.userid(), run);
             return null;
         });
     }
@@ -171,11 +174,6 @@ public final class ResolveService {
     private static RequestException notFound(String corpId, String mobile, boolean remembered) {
         return RequestException.notFound("not_found", "WeCom has no member of " + corpId + " with mobile " + mobile
                 + (remembered ? " (answered earlier today; not asked again until tomorrow)" : "; this answer is remembered for a day"));
-    }
-
-    private long secondsToMidnight(long now) {
-        Instant midnight = LocalDate.ofInstant(Instant.ofEpochMilli(now), CHINA).plusDays(1).atStartOfDay(CHINA).toInstant();
-        return Math.max(1, (midnight.toEpochMilli() - now) / 1000);
     }
 
     private void count(String outcome) {

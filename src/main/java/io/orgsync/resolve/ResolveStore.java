@@ -3,14 +3,37 @@ package io.orgsync.resolve;
 import io.orgsync.store.Sql;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 
-/** The SQL of {@code resolve_miss} and {@code resolve_budget}: cluster-wide resolve guards. */
+/**
+ * The SQL of {@code resolve_miss}, {@code resolve_budget} and {@code resolve_reservation}: the
+ * cluster-wide resolve guards. Every change to an enterprise's budget of a day takes the lock of
+ * its {@code resolve_budget} row first, so that "failures plus reservations below the budget"
+ * is checked and acted on as one step on any number of nodes.
+ */
 final class ResolveStore {
+    /** Deadlock or serialisation failure: the database rolled one side back, which may simply go again. */
+    private static final String ROLLED_BACK = "40001";
+    private static final int ATTEMPTS = 3;
+
     private final DataSource ds;
 
     ResolveStore(DataSource ds) {
         this.ds = ds;
+    }
+
+    /** What a reservation attempt found: the day's failures and the live reservations before it, and its id if it got one. */
+    record Reservation(int failures, int held, OptionalLong id) {
+        boolean granted() {
+            return id.isPresent();
+        }
     }
 
     boolean missRemembered(String corpId, String mobile, long now) throws SQLException {
@@ -18,18 +41,96 @@ final class ResolveStore {
                 rs -> 1, corpId, mobile, now)).isPresent();
     }
 
-    void rememberMiss(String corpId, String mobile, long expiresAt) throws SQLException {
-        Sql.withConnection(ds, c -> Sql.update(c, "INSERT INTO resolve_miss (corp_id, mobile, expires_at) VALUES (?, ?, ?) "
-                + "ON DUPLICATE KEY UPDATE expires_at = ?", corpId, mobile, expiresAt, expiresAt));
-    }
-
     int failures(String corpId, String day) throws SQLException {
         return Sql.withConnection(ds, c -> Sql.one(c, "SELECT failures FROM resolve_budget WHERE corp_id = ? AND day_key = ?",
                 rs -> rs.getInt(1), corpId, day).orElse(0));
     }
 
-    void addFailure(String corpId, String day) throws SQLException {
-        Sql.withConnection(ds, c -> Sql.update(c, "INSERT INTO resolve_budget (corp_id, day_key, failures) VALUES (?, ?, 1) "
-                + "ON DUPLICATE KEY UPDATE failures = failures + 1", corpId, day));
+    /**
+     * Takes one unit of the day's budget if failures plus live reservations leave one. Expired
+     * reservations (their node died mid-resolve) are deleted on the way and no longer count.
+     */
+    Reservation reserve(String corpId, String day, int budget, String instanceId, long now, long expiresAt) throws SQLException {
+        // the row must exist to be locked; creating it on its own keeps the locking transaction to one row lock
+        retrying(() -> Sql.withConnection(ds, c -> Sql.update(c, "INSERT INTO resolve_budget (corp_id, day_key, failures) VALUES (?, ?, 0) "
+                + "ON DUPLICATE KEY UPDATE failures = failures", corpId, day)));
+        return retrying(() -> Sql.inTransaction(ds, c -> {
+            int failures = Sql.one(c, "SELECT failures FROM resolve_budget WHERE corp_id = ? AND day_key = ? FOR UPDATE",
+                    rs -> rs.getInt(1), corpId, day).orElse(0);
+            // plain reads and deletes by primary key: a locking range read on resolve_reservation would
+            // take gap locks that other enterprises' reservations need, and two could deadlock
+            List<Long> expired = Sql.query(c, "SELECT id FROM resolve_reservation WHERE corp_id = ? AND expires_at <= ?",
+                    rs -> rs.getLong(1), corpId, now);
+            for (long id : expired) {
+                Sql.update(c, "DELETE FROM resolve_reservation WHERE id = ?", id);
+            }
+            int held = Sql.one(c, "SELECT COUNT(*) FROM resolve_reservation WHERE corp_id = ? AND day_key = ? AND expires_at > ?",
+                    rs -> rs.getInt(1), corpId, day, now).orElse(0);
+            if (failures + held >= budget) {
+                return new Reservation(failures, held, OptionalLong.empty());
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO resolve_reservation (corp_id, day_key, instance_id, expires_at) VALUES (?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, corpId);
+                ps.setString(2, day);
+                ps.setString(3, instanceId);
+                ps.setLong(4, expiresAt);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return new Reservation(failures, held, OptionalLong.of(keys.getLong(1)));
+                }
+            }
+        }));
+    }
+
+    /** Gives a reservation back: the number was found, or the call failed without a "not found". */
+    void release(long reservationId) throws SQLException {
+        retrying(() -> Sql.withConnection(ds, c -> Sql.update(c, "DELETE FROM resolve_reservation WHERE id = ?", reservationId)));
+    }
+
+    /**
+     * WeCom said "not found": the reservation becomes one of the day's failures and the number is
+     * remembered, in one transaction, so that no other resolve sees the budget with neither.
+     */
+    void settleNotFound(long reservationId, String corpId, String day, String mobile, long missExpiresAt) throws SQLException {
+        retrying(() -> Sql.inTransaction(ds, c -> {
+            Sql.update(c, "INSERT INTO resolve_budget (corp_id, day_key, failures) VALUES (?, ?, 1) "
+                    + "ON DUPLICATE KEY UPDATE failures = failures + 1", corpId, day);
+            Sql.update(c, "DELETE FROM resolve_reservation WHERE id = ?", reservationId);
+            Sql.update(c, "INSERT INTO resolve_miss (corp_id, mobile, expires_at) VALUES (?, ?, ?) "
+                    + "ON DUPLICATE KEY UPDATE expires_at = ?", corpId, mobile, missExpiresAt, missExpiresAt);
+            return null;
+        }));
+    }
+
+    /**
+     * Locks the enterprise row for the caller's transaction, as a sync's apply does first: a
+     * resolve's member write then never falls between the apply's read of the members and its
+     * writes. The enterprise's current run, 0 when it never ran; empty when it was deleted.
+     */
+    static Optional<Long> lockEnterprise(Connection c, String corpId) throws SQLException {
+        return Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
+                rs -> {
+                    Long run = Sql.nullableLong(rs, "current_run_id");
+                    return run == null ? 0L : run;
+                }, corpId);
+    }
+
+    private interface Step<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T retrying(Step<T> step) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return step.run();
+            } catch (SQLException e) {
+                if (attempt >= ATTEMPTS || !ROLLED_BACK.equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
     }
 }

@@ -22,7 +22,8 @@ import java.util.Set;
  * org or the new one and never a mix, and a failure leaves every row as it was. Inside that
  * transaction it first checks that its run is still the enterprise's current one (a node that
  * stalled past Quartz's failure detection must not write over a newer run), then writes only
- * the differences.
+ * the differences. That check locks the enterprise row, which resolves lock before they write a
+ * member: the two serialise, and what a resolve learned during the run's fetch is kept.
  */
 final class OrgApplier {
     private static final Comparator<StoredMember> BY_USERID = Comparator.comparing(StoredMember::userid);
@@ -40,11 +41,18 @@ final class OrgApplier {
                             "superseded: a newer run of this enterprise started while this one was fetching; nothing was applied"));
                 }
                 Map<String, StoredMember> before = MemberStore.loadForSync(c, corpId);
+                // resolves take the enterprise lock too, so none writes between this read and the writes
+                // below; those that wrote after this run claimed the enterprise heard from WeCom after this
+                // fetch began: their members are neither departed nor written back with older data
+                Set<String> learned = MemberStore.resolvedSince(c, corpId, runId);
                 List<StoredMember> inserts = new ArrayList<>();
                 List<StoredMember> updates = new ArrayList<>();
                 // most updates are renames, new mobiles or departures: only moves rewrite memberships
                 List<StoredMember> moves = new ArrayList<>();
                 for (WecomMember m : fetched.members().values()) {
+                    if (learned.contains(m.userid())) {
+                        continue;
+                    }
                     StoredMember old = before.get(m.userid());
                     StoredMember now0 = stored(m, old);
                     if (old == null) {
@@ -65,7 +73,7 @@ final class OrgApplier {
                     active++;
                     boolean inVanished = !fetched.vanished().isEmpty()
                             && old.departments().stream().anyMatch(d -> fetched.vanished().contains(d.intValue()));
-                    if (!fetched.members().containsKey(old.userid()) && !inVanished) {
+                    if (!fetched.members().containsKey(old.userid()) && !inVanished && !learned.contains(old.userid())) {
                         departures.add(new StoredMember(old.userid(), old.name(), old.mobile(), old.mobileSource(), old.email(),
                                 old.position(), old.status(), old.mainDepartment(), true, old.departments()));
                     }
