@@ -63,6 +63,8 @@ public final class TokenHolder implements AutoCloseable {
     static final int FORCES_PER_DAY = 5;
     /** WeChat counts its daily quotas by China's calendar day. */
     private static final ZoneId WECHAT_DAY = ZoneId.of("Asia/Shanghai");
+    /** A fetch keeps its lease for at most this many lease lengths (by default 10 x 25 s). */
+    private static final int MAX_RENEWALS = 10;
 
     private final TokenStore store;
     private final Clock clock;
@@ -210,7 +212,8 @@ public final class TokenHolder implements AutoCloseable {
             obeyHold(id, row, now);
             if (store.tryLease(id, owner, now, now + lease.toMillis())) {
                 long every = Math.max(10, lease.toMillis() / 3);
-                ScheduledFuture<?> renewal = leaseRenewals.scheduleAtFixedRate(() -> renewLease(source.key()), every, every,
+                long renewUntil = now + MAX_RENEWALS * lease.toMillis();
+                ScheduledFuture<?> renewal = leaseRenewals.scheduleAtFixedRate(() -> renewLease(source.key(), renewUntil), every, every,
                         TimeUnit.MILLISECONDS);
                 try {
                     // re-check: between our read and the lease another node may have stored a new token or a hold
@@ -241,7 +244,6 @@ public final class TokenHolder implements AutoCloseable {
 
     private Token adopt(String id, Token stored) {
         local.put(id, stored);
-        holds.remove(id);
         return stored;
     }
 
@@ -267,6 +269,7 @@ public final class TokenHolder implements AutoCloseable {
         if (!store.store(key.id(), owner, fresh, clock.millis())) {
             log.warn("Token for {} fetched after this node's lease ran out; using it without storing it", key.subject());
         }
+        holds.remove(key.id());
         return adopt(key.id(), fresh);
     }
 
@@ -375,7 +378,11 @@ public final class TokenHolder implements AutoCloseable {
         return new Token(fetched.value(), now + ttl, refreshAt, previousVersion + 1);
     }
 
-    private void renewLease(TokenKey key) {
+    private void renewLease(TokenKey key, long renewUntil) {
+        if (clock.millis() > renewUntil) {
+            // the calls' own time-outs end any real fetch long before this: a stuck thread must not hold the key for ever
+            return;
+        }
         try {
             if (!store.extendLease(key.id(), owner, clock.millis() + lease.toMillis())) {
                 log.warn("The token lease of {} was lost while fetching", key.subject());

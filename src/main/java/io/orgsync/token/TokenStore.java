@@ -84,7 +84,7 @@ final class TokenStore {
         return Sql.withConnection(ds, c -> Sql.update(c,
                 "UPDATE upstream_token SET hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, fail_count = ?, "
                         + "lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
-                hold.until(), hold.kind().name(), hold.errcode(), hold.reason(), failCount, key, owner)) == 1;
+                hold.until(), hold.kind().name(), hold.errcode(), fit(hold.reason()), failCount, key, owner)) == 1;
     }
 
     /**
@@ -96,7 +96,7 @@ final class TokenStore {
                 "UPDATE upstream_token SET access_token = NULL, expires_at = NULL, refresh_at = NULL, version = version + 1, "
                         + "rejected_hash = ?, hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, "
                         + "lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
-                rejectedHash, hold.until(), hold.kind().name(), hold.errcode(), hold.reason(), key, owner)) == 1;
+                rejectedHash, hold.until(), hold.kind().name(), hold.errcode(), fit(hold.reason()), key, owner)) == 1;
     }
 
     /** Counts a forced refresh before it is sent, so that a crash in between still counts it. */
@@ -109,6 +109,11 @@ final class TokenStore {
     void release(String key, String owner) throws SQLException {
         Sql.withConnection(ds, c -> Sql.update(c,
                 "UPDATE upstream_token SET lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?", key, owner));
+    }
+
+    /** hold_reason is a VARCHAR(1000). */
+    private static String fit(String reason) {
+        return reason.length() <= 1000 ? reason : reason.substring(0, 997) + "...";
     }
 
     private static Row row(ResultSet rs) throws SQLException {
