@@ -33,8 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TokenLeaseTest {
     private static final String APP = "wx-lease";
     private static final String APP_SECRET = "lease-app-secret-0123456789";
-    /** Short, so that the test is; the slow fetch below takes four times as long. */
-    private static final Duration LEASE = Duration.ofSeconds(1);
+    /**
+     * Short, so that the test is; the slow fetch below takes three times as long (and stays
+     * under the 5 s call time-out). Renewed every 500 ms, it has a second to spare on a loaded machine.
+     */
+    private static final Duration LEASE = Duration.ofMillis(1_500);
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
     private final MutableClock clock = new MutableClock();
@@ -69,7 +72,7 @@ class TokenLeaseTest {
         sim.createApp(APP, APP_SECRET);
         MiniProgramClient a = app("a", dbUrl);
         MiniProgramClient b = app("b", dbUrl);
-        sim.fault(Map.of("path", "/cgi-bin/token", "appId", APP, "latencyMs", 4 * LEASE.toMillis(), "count", 1));
+        sim.fault(Map.of("path", "/cgi-bin/token", "appId", APP, "latencyMs", 3 * LEASE.toMillis(), "count", 1));
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
