@@ -47,6 +47,18 @@ final class ControlApi {
             sim.tokens.invalidate(ctx.pathParam("corpId"));
             reply(ctx, 200, Map.of("deleted", ctx.pathParam("corpId")));
         });
+        r.patch("/__sim/corps/{corpId}", ctx -> {
+            SimCorp corp = corp(ctx);
+            Map<String, Object> body = body(ctx);
+            for (String field : body.keySet()) {
+                if (!field.equals("secret")) {
+                    throw new ControlException(400, "unknown field '" + field + "': only the secret can be changed");
+                }
+            }
+            // as a reset in WeCom's admin console: the old secret stops working, tokens already issued live on
+            corp.secret = requiredText(body, "secret");
+            reply(ctx, 200, Map.of("corpId", corp.corpId));
+        });
         r.get("/__sim/corps/{corpId}/export", ctx -> reply(ctx, 200, export(corp(ctx))));
         r.post("/__sim/corps/{corpId}/members", ctx -> {
             SimCorp corp = corp(ctx);

@@ -32,6 +32,11 @@ final class Limits {
     volatile long tokenTtlSeconds = 7_200;
     /** Whether gettoken hands out the live token again (older WeCom docs) or a new one. */
     volatile boolean wecomSameTokenWithinValidity;
+    /**
+     * Whether stable_token (without force_refresh) hands back a stable token that was invalidated
+     * before its expiry, as the platform has been seen to do; only force_refresh replaces it then.
+     */
+    volatile boolean stableHandsBackInvalidated;
 
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -49,6 +54,7 @@ final class Limits {
         m.put("invalidTokenPerHour", invalidTokenPerHour);
         m.put("tokenTtlSeconds", tokenTtlSeconds);
         m.put("wecomSameTokenWithinValidity", wecomSameTokenWithinValidity);
+        m.put("stableHandsBackInvalidated", stableHandsBackInvalidated);
         return m;
     }
 
@@ -83,6 +89,12 @@ final class Limits {
                     }
                     copy.wecomSameTokenWithinValidity = b;
                 }
+                case "stableHandsBackInvalidated" -> {
+                    if (!(v instanceof Boolean b)) {
+                        throw new IllegalArgumentException("stableHandsBackInvalidated must be true or false");
+                    }
+                    copy.stableHandsBackInvalidated = b;
+                }
                 default -> throw new IllegalArgumentException("unknown limit '" + e.getKey() + "'; known: " + toMap().keySet());
             }
         }
@@ -108,6 +120,7 @@ final class Limits {
         invalidTokenPerHour = o.invalidTokenPerHour;
         tokenTtlSeconds = o.tokenTtlSeconds;
         wecomSameTokenWithinValidity = o.wecomSameTokenWithinValidity;
+        stableHandsBackInvalidated = o.stableHandsBackInvalidated;
     }
 
     private static long whole(String name, Object v) {

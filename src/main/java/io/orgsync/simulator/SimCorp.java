@@ -8,7 +8,8 @@ import java.util.function.UnaryOperator;
 /** One simulated enterprise: its secrets, what its app may see, and its current org. */
 final class SimCorp {
     final String corpId;
-    final String secret;
+    /** The app secret: an admin can reset it in WeCom's console, which the control API plays. */
+    volatile String secret;
     /** The contact-sync secret: the only one {@code user/list_id} accepts. */
     final String contactSecret;
     /** Apps created after 2022-06-20 do not see mobiles, e-mails, avatars or gender. */

@@ -104,6 +104,7 @@ final class Stats {
         out.put("peakDeptConcurrency", gauges(deptConcurrency));
         out.put("tokensIssued", tokens.issuedCounts());
         out.put("tokenFetches", tokens.fetchCounts());
+        out.put("forcedRefreshes", tokens.forcedCounts());
         Map<String, Long> errs = new TreeMap<>();
         errors.forEach((code, n) -> errs.put(String.valueOf(code), n.sum()));
         out.put("errors", errs);

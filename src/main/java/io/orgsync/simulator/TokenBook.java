@@ -29,6 +29,8 @@ final class TokenBook {
     private final Map<String, LongAdder> issued = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> fetches = new ConcurrentHashMap<>();
     private final Map<String, ForceRefreshes> forceRefreshes = new ConcurrentHashMap<>();
+    /** Forced stable-token refreshes granted, per app, for the statistics (the quota above is separate). */
+    private final Map<String, LongAdder> forced = new ConcurrentHashMap<>();
 
     private static final class ForceRefreshes {
         LocalDate day;
@@ -65,8 +67,13 @@ final class TokenBook {
         return issue(SimToken.Kind.CLASSIC, appId, now, ttlMillis);
     }
 
-    /** Stable token. Returns null when a forced refresh is over its quota. */
-    synchronized SimToken stable(String appId, long now, long ttlMillis, boolean forceRefresh, LocalDate today) {
+    /**
+     * Stable token. Returns null when a forced refresh is over its quota. With
+     * {@code handBackInvalidated}, a token invalidated before its expiry is handed out again
+     * until a forced refresh replaces it.
+     */
+    synchronized SimToken stable(String appId, long now, long ttlMillis, boolean forceRefresh, LocalDate today,
+                                 boolean handBackInvalidated) {
         SimToken current = newest.get(key(SimToken.Kind.STABLE, appId));
         if (forceRefresh) {
             ForceRefreshes quota = forceRefreshes.computeIfAbsent(appId, k -> new ForceRefreshes());
@@ -79,6 +86,7 @@ final class TokenBook {
             }
             quota.count++;
             quota.last = now;
+            forced.computeIfAbsent(appId, k -> new LongAdder()).increment();
             // every stable token of the app dies, the one still in its rotation overlap too
             for (SimToken t : byValue.values()) {
                 if (t.kind == SimToken.Kind.STABLE && t.subject.equals(appId)) {
@@ -87,7 +95,8 @@ final class TokenBook {
             }
             return issue(SimToken.Kind.STABLE, appId, now, ttlMillis);
         }
-        if (current != null && current.live(now) && current.expiresAt() - now > OVERLAP_MILLIS) {
+        boolean handBack = handBackInvalidated && current != null && current.revoked() && now < current.expiresAt();
+        if (handBack || (current != null && current.live(now) && current.expiresAt() - now > OVERLAP_MILLIS)) {
             countFetch(current);
             return current;
         }
@@ -140,9 +149,15 @@ final class TokenBook {
         return sums(fetches);
     }
 
+    /** Forced stable-token refreshes granted, per app. */
+    Map<String, Long> forcedCounts() {
+        return sums(forced);
+    }
+
     void resetCounts() {
         issued.clear();
         fetches.clear();
+        forced.clear();
     }
 
     /** Forgets every token and quota: a reset corp of the same id must not accept old tokens. */

@@ -73,7 +73,8 @@ final class WechatApi {
             return;
         }
         boolean force = Boolean.TRUE.equals(body.get("force_refresh"));
-        SimToken token = sim.tokens.stable(app.appId(), call.now, sim.limits.tokenTtlSeconds * 1000, force, sim.clock.chinaDay());
+        SimToken token = sim.tokens.stable(app.appId(), call.now, sim.limits.tokenTtlSeconds * 1000, force, sim.clock.chinaDay(),
+                sim.limits.stableHandsBackInvalidated);
         if (token == null) {
             call.error(Errcodes.FREQ_LIMIT, "force_refresh allowed 20 times a day and 30 seconds apart");
             return;

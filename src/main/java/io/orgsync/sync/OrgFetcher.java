@@ -6,6 +6,8 @@ import io.orgsync.wecom.WecomDepartment;
 import io.orgsync.wecom.WecomMember;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,9 +70,16 @@ final class OrgFetcher {
             } finally {
                 pacer.ended();
             }
-            long waitMillis = failure.retryAfterSeconds() * 1000;
-            if (failure.kind() != UpstreamException.Kind.RATE_LIMITED || clock.millis() + waitMillis >= deadline) {
+            if (failure.kind() != UpstreamException.Kind.RATE_LIMITED) {
                 throw failure;
+            }
+            // a limit without a length is waited out for a second, never retried at the department rate
+            long waitMillis = Math.max(1000, failure.retryAfterSeconds() * 1000);
+            if (clock.millis() + waitMillis >= deadline) {
+                Instant retryAfter = clock.instant().plusMillis(waitMillis + 999).truncatedTo(ChronoUnit.SECONDS);
+                String what = failure.getMessage().endsWith(".") ? failure.getMessage() : failure.getMessage() + ".";
+                throw new SyncFailure(SyncFailure.Reason.DEADLINE, what + " The block outlasts this run's deadline, "
+                        + "so the run stops now; nothing was applied. Retry after " + retryAfter + ".");
             }
             sleep(waitMillis);
         }

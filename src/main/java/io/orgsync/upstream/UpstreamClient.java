@@ -141,14 +141,24 @@ public final class UpstreamClient implements AutoCloseable {
 
     /**
      * A token call (gettoken, stable_token, token): its answer as the holder wants it, and its
-     * failure as a {@link TokenFetchException}, permanent for configuration errors.
+     * failure as a {@link TokenFetchException}: permanent for configuration errors (which the
+     * holder alerts, once for the whole cluster, instead of this client once per call), with the
+     * block's length for a 45009.
      */
     public TokenSource.Fetched fetchToken(UpstreamRequest request) throws TokenFetchException {
+        UpstreamRequest asked = new UpstreamRequest(request.family(), request.baseUrl(), request.api(), request.post(), request.query(),
+                request.jsonBody(), request.tokenSource(), request.subject(), Outcome.CONFIG);
         try {
-            JsonNode json = call(request).json();
+            UpstreamResponse r = call(asked);
+            if (r.errcode() != 0) {
+                throw new TokenFetchException(ConfigurationFixes.describe(request.family(), r.errcode(), request.subject(), request.api()),
+                        r.errcode(), true, null);
+            }
+            JsonNode json = r.json();
             return new TokenSource.Fetched(json.path("access_token").asText(), json.path("expires_in").asLong(7200));
         } catch (UpstreamException e) {
-            throw new TokenFetchException(e.getMessage(), e.errcode(), e.kind() == UpstreamException.Kind.CONFIGURATION, e);
+            throw new TokenFetchException(e.getMessage(), e.errcode(), e.kind() == UpstreamException.Kind.CONFIGURATION,
+                    e.retryAfterSeconds(), e);
         }
     }
 
@@ -156,8 +166,11 @@ public final class UpstreamClient implements AutoCloseable {
         try {
             return tokens.token(request.tokenSource());
         } catch (TokenUnavailableException e) {
-            throw failure(e.errcode() == 45009 ? UpstreamException.Kind.RATE_LIMITED : UpstreamException.Kind.UNAVAILABLE,
-                    e.errcode(), request, e.getMessage(), e);
+            // the holder knows how long a block or hold lasts: the caller (a sync, a 429) is told
+            String text = e.getMessage().contains(request.api()) ? e.getMessage()
+                    : request.api() + " for " + request.subject() + ": " + e.getMessage();
+            throw new UpstreamException(e.errcode() == 45009 ? UpstreamException.Kind.RATE_LIMITED : UpstreamException.Kind.UNAVAILABLE,
+                    e.errcode(), request.api(), text, e.retryAfterSeconds(), e);
         }
     }
 

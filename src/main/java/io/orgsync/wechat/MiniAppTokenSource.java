@@ -40,11 +40,31 @@ final class MiniAppTokenSource implements TokenSource {
 
     @Override
     public Fetched fetch() throws TokenFetchException {
-        return client.fetchToken(stable
-                // force_refresh is allowed 20 times a day: never used routinely
-                ? UpstreamRequest.post(Family.WECHAT, baseUrl, "/cgi-bin/stable_token", null, appId,
-                Map.of("grant_type", "client_credential", "appid", appId, "secret", secret, "force_refresh", false), Set.of())
+        return client.fetchToken(stable ? stableToken(false)
                 : UpstreamRequest.get(Family.WECHAT, baseUrl, "/cgi-bin/token", null, appId,
                 Map.of("grant_type", "client_credential", "appid", appId, "secret", secret), Set.of()));
+    }
+
+    @Override
+    public boolean forceRefreshable() {
+        return stable;
+    }
+
+    /**
+     * {@code force_refresh: true} invalidates the stable token everywhere and is allowed 20 times
+     * a day, 30 s apart: the token holder sends it only when the platform hands back a token it
+     * has just rejected, and rations it across the cluster.
+     */
+    @Override
+    public Fetched forceRefresh() throws TokenFetchException {
+        if (!stable) {
+            throw new UnsupportedOperationException("classic tokens cannot be force-refreshed");
+        }
+        return client.fetchToken(stableToken(true));
+    }
+
+    private UpstreamRequest stableToken(boolean forceRefresh) {
+        return UpstreamRequest.post(Family.WECHAT, baseUrl, "/cgi-bin/stable_token", null, appId,
+                Map.of("grant_type", "client_credential", "appid", appId, "secret", secret, "force_refresh", forceRefresh), Set.of());
     }
 }

@@ -206,6 +206,21 @@ class MiniProgramTokenTest {
     }
 
     @Test
+    void stableTokenCanBeHandedBackAfterInvalidationUntilAForcedRefresh() {
+        s.limits("stableHandsBackInvalidated", true);
+        String st = stable(false).get("access_token").asText();
+        assertEquals(200, s.post("/__sim/tokens/invalidate", map("appId", APP)).status());
+        assertEquals(40001, use(st));
+        assertEquals(st, stable(false).get("access_token").asText(), "the platform hands back the token it rejects");
+        assertEquals(40001, use(st));
+        String forced = stable(true).get("access_token").asText();
+        assertNotEquals(st, forced);
+        assertEquals(0, use(forced));
+        assertEquals(forced, stable(false).get("access_token").asText());
+        assertEquals(1, s.stats().at("/forcedRefreshes/" + APP).asInt());
+    }
+
+    @Test
     void stableTokenErrors() {
         s.post("/cgi-bin/stable_token", "nope").assertErr(47001);
         s.post("/cgi-bin/stable_token", map("grant_type", "client_credential", "appid", APP, "secret", "x")).assertErr(40125);

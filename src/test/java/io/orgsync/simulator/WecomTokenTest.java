@@ -101,6 +101,17 @@ class WecomTokenTest {
     }
 
     @Test
+    void aSecretResetInTheConsoleRefusesTheOldSecretAndKeepsIssuedTokens() {
+        String issued = s.token("wwtok");
+        assertEquals(200, s.patch("/__sim/corps/wwtok", map("secret", "s-wwtok-new")).status());
+        s.get("/cgi-bin/gettoken?corpid=wwtok&corpsecret=s-wwtok").assertWecomErr(40001);
+        s.get("/cgi-bin/department/list?access_token=" + issued).assertOk();
+        s.get("/cgi-bin/gettoken?corpid=wwtok&corpsecret=s-wwtok-new").assertOk();
+        assertEquals(400, s.patch("/__sim/corps/wwtok", map("name", "x")).status(), "only the secret can change");
+        assertEquals(404, s.patch("/__sim/corps/nosuch", map("secret", "x")).status());
+    }
+
+    @Test
     void gettokenMayHandOutTheSameTokenWhenConfigured() {
         String a = s.token("wwtok");
         assertNotEquals(a, s.token("wwtok"), "by default every gettoken issues a new token");

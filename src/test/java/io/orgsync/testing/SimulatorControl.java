@@ -37,6 +37,11 @@ public final class SimulatorControl implements AutoCloseable, AfterEachCallback,
         return post("/__sim/apps", Map.of("appId", appId, "secret", secret));
     }
 
+    /** Resets the corp's secret, as an admin does in WeCom's console: tokens already issued keep working. */
+    public JsonNode changeSecret(String corpId, String secret) {
+        return send("PATCH", "/__sim/corps/" + corpId, Map.of("secret", secret));
+    }
+
     public JsonNode invalidateTokens(String corpOrAppId) {
         String field = corpOrAppId.startsWith("wx") ? "appId" : "corpId";
         return post("/__sim/tokens/invalidate", Map.of(field, corpOrAppId));

@@ -26,10 +26,17 @@ public final class UpstreamNode implements AutoCloseable {
     public final UpstreamClient client;
 
     public UpstreamNode(String name, String dbUrl, Clock clock, URI webhook, Duration tokenWait, double nodeRate) {
+        this(name, dbUrl, clock, webhook, tokenWait, nodeRate, null);
+    }
+
+    /** @param tokenLease the token holder's fetch lease; null for the one it derives from the call time-out */
+    public UpstreamNode(String name, String dbUrl, Clock clock, URI webhook, Duration tokenWait, double nodeRate, Duration tokenLease) {
         this.db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, name, 4);
         List<AlertSink> sinks = webhook == null ? List.of() : List.of(new WebhookSink(webhook));
         this.alerts = new Alerts(clock, metrics, sinks, "test/" + name);
-        this.tokens = new TokenHolder(db.dataSource(), clock, tokenWait, Duration.ofSeconds(900), Duration.ofSeconds(5), name, alerts, metrics);
+        this.tokens = tokenLease == null
+                ? new TokenHolder(db.dataSource(), clock, tokenWait, Duration.ofSeconds(900), Duration.ofSeconds(5), name, alerts, metrics)
+                : TokenHolder.withLease(db.dataSource(), clock, tokenWait, Duration.ofSeconds(900), tokenLease, name, alerts, metrics);
         this.client = new UpstreamClient(tokens, alerts, metrics, clock, nodeRate, Duration.ofSeconds(5));
     }
 
