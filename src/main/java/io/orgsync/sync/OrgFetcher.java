@@ -65,6 +65,8 @@ final class OrgFetcher {
      */
     private <T> T call(long deadline, RunClaim claim, Supplier<T> call) throws SyncFailure {
         while (true) {
+            // before the token too: a run that lost its claim must not even renew the token of a deleted secret
+            claim.check();
             UpstreamException failure;
             try {
                 return call.get();
