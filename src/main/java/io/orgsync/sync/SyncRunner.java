@@ -113,7 +113,7 @@ public final class SyncRunner {
                     "The sync of " + enterprise.name() + " (" + corpId + ") " + (status == RunStatus.REFUSED ? "was refused" : "failed")
                             + " in run " + runId + ": " + error + " The stored org is unchanged."));
         }
-        // a deleted enterprise takes its run rows along: this run's outcome is then only what it knows
+        // the row can be gone with its enterprise (deleted, re-created and deleted again): answer what this run knows
         return runs.find(runId).orElse(new Run(runId, corpId, options.instanceId(), status, started, clock.millis(), departments,
                 counts.added(), counts.updated(), counts.removed(), calls, error));
     }
