@@ -68,7 +68,7 @@ public final class EnterpriseService {
             throw RequestException.conflict("enterprise " + corpId + " is managed by environment '" + e.env() + "'");
         }
         jobs.remove(corpId);
-        store.deleteWithData(corpId);
+        store.deleteWithData(corpId, clock.millis());
     }
 
     /** The enterprise, or a 404 {@code unknown_corp}. */

@@ -39,10 +39,20 @@ final class EnterpriseStore {
                 e.name(), cipher.seal(e.secret()), e.cron(), e.enabled(), e.agentId(), e.updatedAt(), e.corpId()));
     }
 
-    /** Deletes the enterprise and all it owns, in one transaction. */
-    void deleteWithData(String corpId) throws SQLException {
+    /**
+     * Deletes the enterprise and all it owns, in one transaction. A run still fetching finds the
+     * enterprise gone at its next claim check and stops; its row stays, ended ABANDONED at
+     * {@code now}, so that the first run of an enterprise re-created under the same id keeps the
+     * quiet second after it instead of overlapping its last calls.
+     */
+    void deleteWithData(String corpId, long now) throws SQLException {
         Sql.inTransaction(ds, c -> {
-            for (String table : List.of("member_department", "member", "department", "sync_run", "resolve_miss", "resolve_budget", "enterprise")) {
+            // the enterprise row first, as a run's start and apply lock it: they wait for the delete, never deadlock with it
+            Sql.one(c, "SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, corpId);
+            Sql.update(c, "DELETE FROM sync_run WHERE corp_id = ? AND status <> 'RUNNING'", corpId);
+            Sql.update(c, "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE corp_id = ? AND status = 'RUNNING'",
+                    now, "abandoned: the enterprise was deleted while this run was running", corpId);
+            for (String table : List.of("member_department", "member", "department", "resolve_miss", "resolve_budget", "enterprise")) {
                 Sql.update(c, "DELETE FROM " + table + " WHERE corp_id = ?", corpId);
             }
             return null;

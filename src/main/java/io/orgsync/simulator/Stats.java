@@ -1,5 +1,6 @@
 package io.orgsync.simulator;
 
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,6 +17,7 @@ final class Stats {
     private final Map<String, Map<String, LongAdder>> calls = new ConcurrentHashMap<>();
     private final Map<String, SecondPeak> perSecond = new ConcurrentHashMap<>();
     private final Map<String, SecondPeak> deptPerSecond = new ConcurrentHashMap<>();
+    private final Map<String, SlidingPeak> deptPerSlidingSecond = new ConcurrentHashMap<>();
     private final Map<String, Gauge> concurrency = new ConcurrentHashMap<>();
     private final Map<String, Gauge> deptConcurrency = new ConcurrentHashMap<>();
     private final Gauge overall = new Gauge();
@@ -34,6 +36,27 @@ final class Stats {
                 count = 0;
             }
             peak = Math.max(peak, ++count);
+        }
+
+        synchronized int peak() {
+            return peak;
+        }
+    }
+
+    /**
+     * Peak count within any 1000 ms, wherever the second starts: a client that keeps under the
+     * rate only for clock-aligned seconds can still put rate + 1 calls between two boundaries.
+     */
+    private static final class SlidingPeak {
+        private final ArrayDeque<Long> recent = new ArrayDeque<>();
+        private int peak;
+
+        synchronized void hit(long nowMillis) {
+            while (!recent.isEmpty() && recent.peekFirst() <= nowMillis - 1000) {
+                recent.pollFirst();
+            }
+            recent.addLast(nowMillis);
+            peak = Math.max(peak, recent.size());
         }
 
         synchronized int peak() {
@@ -70,6 +93,7 @@ final class Stats {
         Gauge dept = null;
         if (departmentCall) {
             deptPerSecond.computeIfAbsent(who, k -> new SecondPeak()).hit(second);
+            deptPerSlidingSecond.computeIfAbsent(who, k -> new SlidingPeak()).hit(nowMillis);
             dept = deptConcurrency.computeIfAbsent(who, k -> new Gauge());
             dept.enter();
         }
@@ -99,6 +123,9 @@ final class Stats {
         out.put("calls", byPath);
         out.put("peakCallsPerSecond", peaks(perSecond));
         out.put("peakDeptCallsPerSecond", peaks(deptPerSecond));
+        Map<String, Integer> sliding = new TreeMap<>();
+        deptPerSlidingSecond.forEach((k, v) -> sliding.put(k, v.peak()));
+        out.put("peakDeptCallsPerSlidingSecond", sliding);
         out.put("peakConcurrency", overall.peak.get());
         out.put("peakConcurrencyByCorp", gauges(concurrency));
         out.put("peakDeptConcurrency", gauges(deptConcurrency));
@@ -115,6 +142,7 @@ final class Stats {
         calls.clear();
         perSecond.clear();
         deptPerSecond.clear();
+        deptPerSlidingSecond.clear();
         concurrency.values().forEach(g -> g.peak.set(g.current.get()));
         deptConcurrency.values().forEach(g -> g.peak.set(g.current.get()));
         overall.peak.set(overall.current.get());

@@ -7,8 +7,11 @@ import io.orgsync.member.StoredMember;
 import io.orgsync.store.Sql;
 import io.orgsync.wecom.WecomDepartment;
 import io.orgsync.wecom.WecomMember;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +29,7 @@ import java.util.Set;
  * member: the two serialise, and what a resolve learned during the run's fetch is kept.
  */
 final class OrgApplier {
+    private static final Logger log = LoggerFactory.getLogger(OrgApplier.class);
     private static final Comparator<StoredMember> BY_USERID = Comparator.comparing(StoredMember::userid);
     private final DataSource ds;
 
@@ -40,6 +44,8 @@ final class OrgApplier {
                     throw new Abort(new SyncFailure(SyncFailure.Reason.SUPERSEDED,
                             "superseded: a newer run of this enterprise started while this one was fetching; nothing was applied"));
                 }
+                boolean mobilesShown = fetched.mobilesShown();
+                rememberMobilesShown(c, corpId, mobilesShown);
                 Map<String, StoredMember> before = MemberStore.loadForSync(c, corpId);
                 // resolves take the enterprise lock too, so none writes between this read and the writes
                 // below; those that wrote after this run claimed the enterprise heard from WeCom after this
@@ -54,7 +60,7 @@ final class OrgApplier {
                         continue;
                     }
                     StoredMember old = before.get(m.userid());
-                    StoredMember now0 = stored(m, old);
+                    StoredMember now0 = stored(m, old, mobilesShown);
                     if (old == null) {
                         inserts.add(now0);
                     } else if (!old.sameAs(now0)) {
@@ -119,11 +125,15 @@ final class OrgApplier {
         MemberStore.upsertDepartments(c, corpId, inserts, updates, deletes);
     }
 
-    /** The row for a fetched member; a mobile the upstream hides keeps the value learned before. */
-    private static StoredMember stored(WecomMember m, StoredMember old) {
+    /**
+     * The row for a fetched member. A mobile the app cannot see keeps the value learned before (by
+     * a resolve or an older sync); where the app shows mobiles, an empty one was removed upstream
+     * and goes, or a number given to someone else would match two people.
+     */
+    private static StoredMember stored(WecomMember m, StoredMember old, boolean mobilesShown) {
         String mobile = Mobile.normalise(m.mobile()).orElse(null);
         String source = mobile == null ? null : "sync";
-        if (mobile == null && old != null && old.mobile() != null) {
+        if (mobile == null && !mobilesShown && old != null && old.mobile() != null) {
             mobile = old.mobile();
             source = old.mobileSource();
         }
@@ -131,6 +141,25 @@ final class OrgApplier {
         m.departments().forEach(d -> departments.add((long) d));
         return new StoredMember(m.userid(), m.name(), mobile, source, m.email(), m.position(), m.status(), m.mainDepartment(),
                 false, departments);
+    }
+
+    /**
+     * Records on the enterprise row whether its app showed mobiles in this complete fetch. An app
+     * that showed them and no longer does most likely means the enterprise's secret now belongs to
+     * a newer app: stored mobiles are kept then, and the operator told.
+     */
+    private static void rememberMobilesShown(Connection c, String corpId, boolean shown) throws SQLException {
+        int before = Sql.one(c, "SELECT mobiles_visible FROM enterprise WHERE corp_id = ?", rs -> {
+            boolean v = rs.getBoolean(1);
+            return rs.wasNull() ? -1 : v ? 1 : 0;
+        }, corpId).orElse(-1);
+        if (before != (shown ? 1 : 0)) {
+            Sql.update(c, "UPDATE enterprise SET mobiles_visible = ? WHERE corp_id = ?", shown, corpId);
+        }
+        if (before == 1 && !shown) {
+            log.warn("The app of {} no longer shows mobiles (is its secret now a newer app's?); stored mobiles are kept, "
+                    + "and numbers removed in WeCom stay until it shows them again", corpId);
+        }
     }
 
     /** Carries a {@link SyncFailure} out of the transaction lambda, which rolls back on the way. */

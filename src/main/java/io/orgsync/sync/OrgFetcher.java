@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Fetches one enterprise: the department tree, then each department's direct members, one call
- * after another on a {@link DepartmentPacer}. Serial calls at a bounded rate are what kept the
- * field's IPs from being banned; parallel department calls got them banned.
+ * after another on a {@link DepartmentPacer}, every retry of a call taking a slot of its own.
+ * Serial calls at a bounded rate are what kept the field's IPs from being banned; parallel
+ * department calls got them banned.
  */
 final class OrgFetcher {
     private final Clock clock;
@@ -33,16 +35,17 @@ final class OrgFetcher {
     /**
      * @param quietUntil epoch millis before which no call may start: the previous run's calls
      *                   must not share a second with this run's first ones
+     * @param claim      checked as the calls go: a run that lost it stops calling the upstream
      */
-    FetchedOrg fetch(WecomClient client, long deadline, long quietUntil, SyncProgress progress) throws SyncFailure {
-        DepartmentPacer pacer = new DepartmentPacer(departmentRate, quietUntil - clock.millis());
-        int[] calls = {0};
-        List<WecomDepartment> departments = call(pacer, deadline, calls, client::departments);
+    FetchedOrg fetch(WecomClient client, long deadline, long quietUntil, RunClaim claim, SyncProgress progress) throws SyncFailure {
+        FetchGate gate = new FetchGate(new DepartmentPacer(departmentRate, quietUntil - clock.millis()), deadline, claim, clock);
+        WecomClient paced = client.withDepartmentGate(gate);
+        List<WecomDepartment> departments = call(deadline, claim, paced::departments);
         Map<String, WecomMember> members = new LinkedHashMap<>();
         Set<Integer> vanished = new HashSet<>();
         int done = 0;
         for (WecomDepartment d : departments) {
-            Optional<List<WecomMember>> direct = call(pacer, deadline, calls, () -> client.directMembers(d.id()));
+            Optional<List<WecomMember>> direct = call(deadline, claim, () -> paced.directMembers(d.id()));
             if (direct.isEmpty()) {
                 vanished.add(d.id());
             } else {
@@ -51,24 +54,28 @@ final class OrgFetcher {
             }
             progress.departmentsFetched(client.corpId(), ++done, departments.size());
         }
-        return new FetchedOrg(departments, members, vanished, calls[0]);
+        return new FetchedOrg(departments, members, vanished, gate.attempts());
     }
 
-    /** One department call: waits for its slot, respects the deadline and waits out blocks that end before it. */
-    private <T> T call(DepartmentPacer pacer, long deadline, int[] calls, Supplier<T> call) throws SyncFailure {
+    static SyncFailure pastDeadline() {
+        return new SyncFailure(SyncFailure.Reason.DEADLINE, "the run passed its deadline before fetching everything; nothing was applied");
+    }
+
+    /**
+     * One department call; each of its attempts passes the run's {@link FetchGate}. Waits out
+     * blocks that end before the deadline, checking the claim meanwhile.
+     */
+    private <T> T call(long deadline, RunClaim claim, Supplier<T> call) throws SyncFailure {
         while (true) {
-            long left = deadline - clock.millis();
-            if (left <= 0 || !awaitSlot(pacer, left)) {
-                throw new SyncFailure(SyncFailure.Reason.DEADLINE, "the run passed its deadline before fetching everything; nothing was applied");
-            }
-            calls[0]++;
+            // before the token too: a run that lost its claim must not even renew the token of a deleted secret
+            claim.check();
             UpstreamException failure;
             try {
                 return call.get();
+            } catch (FetchGate.Stopped stopped) {
+                throw stopped.failure;
             } catch (UpstreamException e) {
                 failure = e;
-            } finally {
-                pacer.ended();
             }
             if (failure.kind() != UpstreamException.Kind.RATE_LIMITED) {
                 throw failure;
@@ -81,22 +88,17 @@ final class OrgFetcher {
                 throw new SyncFailure(SyncFailure.Reason.DEADLINE, what + " The block outlasts this run's deadline, "
                         + "so the run stops now; nothing was applied. Retry after " + retryAfter + ".");
             }
-            sleep(waitMillis);
+            waitOut(waitMillis, claim);
         }
     }
 
-    private static boolean awaitSlot(DepartmentPacer pacer, long maxWaitMillis) throws SyncFailure {
+    private static void waitOut(long millis, RunClaim claim) throws SyncFailure {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         try {
-            return pacer.await(maxWaitMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyncFailure(SyncFailure.Reason.DEADLINE, "interrupted while waiting for the department call rate");
-        }
-    }
-
-    private static void sleep(long millis) throws SyncFailure {
-        try {
-            Thread.sleep(millis);
+            for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.sleep(Math.min(left, RunClaim.INTERVAL.toNanos()));
+                claim.check();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SyncFailure(SyncFailure.Reason.DEADLINE, "interrupted while waiting out an upstream block");

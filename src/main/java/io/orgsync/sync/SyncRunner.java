@@ -30,6 +30,7 @@ public final class SyncRunner {
     public record Options(String instanceId, URI wecomBaseUrl, double departmentRate, double maxRemovalRatio, Duration deadline) {
     }
 
+    private final DataSource ds;
     private final RunStore runs;
     private final OrgApplier applier;
     private final OrgFetcher fetcher;
@@ -42,6 +43,7 @@ public final class SyncRunner {
 
     public SyncRunner(DataSource ds, EnterpriseService enterprises, UpstreamClient upstream, Alerts alerts, MeterRegistry metrics,
                       Clock clock, Options options) {
+        this.ds = ds;
         this.runs = new RunStore(ds);
         this.applier = new OrgApplier(ds);
         this.fetcher = new OrgFetcher(clock, options.departmentRate());
@@ -74,7 +76,8 @@ public final class SyncRunner {
             // a second without department calls between runs, whichever nodes they ran on: the end
             // of one run and the start of the next must not add up to more than the rate in one second
             long quietUntil = runs.previousFinishedAt(corpId, runId) + 1000;
-            FetchedOrg fetched = fetcher.fetch(client, started + options.deadline().toMillis(), quietUntil, progress);
+            RunClaim claim = new RunClaim(ds, runs, corpId, runId, clock);
+            FetchedOrg fetched = fetcher.fetch(client, started + options.deadline().toMillis(), quietUntil, claim, progress);
             departments = fetched.departments().size();
             calls = fetched.upstreamCalls();
             counts = applier.apply(corpId, runId, fetched, options.maxRemovalRatio(), clock.millis());
@@ -88,6 +91,9 @@ public final class SyncRunner {
                 case DEADLINE -> RunStatus.FAILED;
             };
             error = e.getMessage();
+            if (status == RunStatus.ABANDONED) {
+                log.info("Sync of {} (run {}) {}", corpId, runId, error);
+            }
         } catch (SQLException e) {
             // a driver's message can quote the statement and the member's values: the run row, the
             // alert and the log get the SQL state and what it means, never the driver's text
@@ -107,7 +113,9 @@ public final class SyncRunner {
                     "The sync of " + enterprise.name() + " (" + corpId + ") " + (status == RunStatus.REFUSED ? "was refused" : "failed")
                             + " in run " + runId + ": " + error + " The stored org is unchanged."));
         }
-        return runs.find(runId).orElseThrow();
+        // the row can be gone with its enterprise (deleted, re-created and deleted again): answer what this run knows
+        return runs.find(runId).orElse(new Run(runId, corpId, options.instanceId(), status, started, clock.millis(), departments,
+                counts.added(), counts.updated(), counts.removed(), calls, error));
     }
 
     private static String databaseError(SQLException e) {

@@ -192,7 +192,21 @@ public final class UpstreamClient implements AutoCloseable {
     private record Attempt(Integer errcode, UpstreamResponse response, String problem, Exception cause) {
     }
 
+    /** One attempt, through the request's gate when it has one: each retry is a call the upstream counts. */
     private Attempt send(UpstreamRequest request, Token token) {
+        AttemptGate gate = request.gate();
+        if (gate == null) {
+            return exchange(request, token);
+        }
+        gate.beforeAttempt();
+        try {
+            return exchange(request, token);
+        } finally {
+            gate.afterAttempt();
+        }
+    }
+
+    private Attempt exchange(UpstreamRequest request, Token token) {
         if (!nodeRate.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new UpstreamException(UpstreamException.Kind.RATE_LIMITED, 0, request.api(),
                     "this node's upstream call rate (ORGSYNC_NODE_RATE) is exhausted for longer than the call time-out", 1, null);

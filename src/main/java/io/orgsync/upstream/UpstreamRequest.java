@@ -11,14 +11,25 @@ import java.util.Set;
  * One upstream call. {@code api} is the path, used for metrics, logs and blocks; {@code subject}
  * is the corp or app; {@code answers} are the errcodes that are definite results of this call
  * (such as 46004 "no such mobile") and come back as a response instead of an exception.
- * {@code tokenSource} is null only for the token calls themselves.
+ * {@code tokenSource} is null only for the token calls themselves. {@code gate}, when not null,
+ * is called around each attempt (see {@link AttemptGate}).
  */
 public record UpstreamRequest(Family family, URI baseUrl, String api, boolean post, Map<String, String> query,
-                              Object jsonBody, TokenSource tokenSource, String subject, Set<Integer> answers) {
+                              Object jsonBody, TokenSource tokenSource, String subject, Set<Integer> answers, AttemptGate gate) {
 
     public UpstreamRequest {
         query = Map.copyOf(query);
         answers = Set.copyOf(answers);
+    }
+
+    public UpstreamRequest(Family family, URI baseUrl, String api, boolean post, Map<String, String> query,
+                           Object jsonBody, TokenSource tokenSource, String subject, Set<Integer> answers) {
+        this(family, baseUrl, api, post, query, jsonBody, tokenSource, subject, answers, null);
+    }
+
+    /** The same request, each attempt of it passing through {@code gate}. */
+    public UpstreamRequest withGate(AttemptGate gate) {
+        return new UpstreamRequest(family, baseUrl, api, post, query, jsonBody, tokenSource, subject, answers, gate);
     }
 
     public static UpstreamRequest get(Family family, URI baseUrl, String api, TokenSource tokens, String subject,

@@ -2,6 +2,7 @@ package io.orgsync.wecom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.token.TokenSource;
+import io.orgsync.upstream.AttemptGate;
 import io.orgsync.upstream.Family;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.upstream.UpstreamRequest;
@@ -25,12 +26,27 @@ public final class WecomClient {
     private final URI baseUrl;
     private final String corpId;
     private final TokenSource tokens;
+    /** Around each attempt of a department call (department/list, user/list); null for none. */
+    private final AttemptGate departmentGate;
 
     public WecomClient(UpstreamClient client, URI baseUrl, String corpId, String secret) {
+        this(client, baseUrl, corpId, new WecomTokenSource(client, baseUrl, corpId, secret), null);
+    }
+
+    private WecomClient(UpstreamClient client, URI baseUrl, String corpId, TokenSource tokens, AttemptGate departmentGate) {
         this.client = client;
         this.baseUrl = baseUrl;
         this.corpId = corpId;
-        this.tokens = new WecomTokenSource(client, baseUrl, corpId, secret);
+        this.tokens = tokens;
+        this.departmentGate = departmentGate;
+    }
+
+    /**
+     * This client with every attempt of its department calls, retries included, passing through
+     * {@code gate} (a sync's pacer); the same token source.
+     */
+    public WecomClient withDepartmentGate(AttemptGate gate) {
+        return new WecomClient(client, baseUrl, corpId, tokens, gate);
     }
 
     public String corpId() {
@@ -44,7 +60,7 @@ public final class WecomClient {
 
     /** The whole department tree. */
     public List<WecomDepartment> departments() {
-        JsonNode json = get("/cgi-bin/department/list", Map.of(), Set.of()).json();
+        JsonNode json = departmentCall("/cgi-bin/department/list", Map.of(), Set.of()).json();
         List<WecomDepartment> out = new ArrayList<>();
         for (JsonNode d : json.path("department")) {
             out.add(new WecomDepartment(d.path("id").asInt(), d.path("name").asText(), d.path("parentid").asInt(), d.path("order").asLong()));
@@ -54,7 +70,7 @@ public final class WecomClient {
 
     /** The department's direct members; empty when the department vanished meanwhile (60123). */
     public Optional<List<WecomMember>> directMembers(int departmentId) {
-        UpstreamResponse r = get("/cgi-bin/user/list", Map.of("department_id", String.valueOf(departmentId)), Set.of(DEPARTMENT_VANISHED));
+        UpstreamResponse r = departmentCall("/cgi-bin/user/list", Map.of("department_id", String.valueOf(departmentId)), Set.of(DEPARTMENT_VANISHED));
         if (!r.ok()) {
             return Optional.empty();
         }
@@ -80,6 +96,11 @@ public final class WecomClient {
 
     private UpstreamResponse get(String api, Map<String, String> query, Set<Integer> answers) {
         return client.call(UpstreamRequest.get(Family.WECOM, baseUrl, api, tokens, corpId, query, answers));
+    }
+
+    private UpstreamResponse departmentCall(String api, Map<String, String> query, Set<Integer> answers) {
+        UpstreamRequest request = UpstreamRequest.get(Family.WECOM, baseUrl, api, tokens, corpId, query, answers);
+        return client.call(departmentGate == null ? request : request.withGate(departmentGate));
     }
 
     private static WecomMember member(JsonNode m) {

@@ -69,6 +69,29 @@ class StatsTest {
     }
 
     @Test
+    void slidingSecondPeakCountsCallsWithinAnyThousandMilliseconds() throws Exception {
+        String a = s.token("wwsa");
+        int sliding = 0;
+        for (int attempt = 0; attempt < 20 && sliding < 3; attempt++) {
+            s.post("/__sim/stats/reset", "{}");
+            for (int i = 0; i < 3; i++) {
+                s.get("/cgi-bin/department/list?access_token=" + a).assertOk();
+            }
+            JsonNode st = s.stats();
+            sliding = st.at("/peakDeptCallsPerSlidingSecond/wwsa").asInt();
+            assertTrue(sliding >= st.at("/peakDeptCallsPerSecond/wwsa").asInt(), "a clock second is one of the windows: " + st);
+        }
+        assertEquals(3, sliding);
+        // more than a second apart: never in one window, wherever the seconds start
+        s.post("/__sim/stats/reset", "{}");
+        for (int i = 0; i < 3; i++) {
+            s.get("/cgi-bin/user/list?department_id=1&access_token=" + a).assertOk();
+            Thread.sleep(1100);
+        }
+        assertEquals(1, s.stats().at("/peakDeptCallsPerSlidingSecond/wwsa").asInt());
+    }
+
+    @Test
     void tokensIssuedAndFetched() {
         s.token("wwsa");
         s.token("wwsa");

@@ -1,0 +1,228 @@
+package io.orgsync.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.Node;
+import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.testing.AdminClient;
+import io.orgsync.testing.OrgTruth;
+import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.TestDatabases;
+import io.orgsync.testing.TestNode;
+import io.orgsync.testing.Waiting;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A run that is no longer its enterprise's current one stops calling WeCom within a second, on
+ * two nodes sharing MariaDB: when a second node's run takes the claim over (Quartz firing one job
+ * on two nodes, a node that stalled past its check-in), and when the enterprise is deleted through
+ * the admin API of the other node, also when it is re-created at once. The runs are slow (every
+ * member list takes 100 ms), so that a run going on to its apply would be seen calling for seconds.
+ */
+class SyncClaimTest {
+    private static final int RATE = 10;
+    private static final int DEPARTMENTS = 60;
+    private static final String SECRET = "claim-secret-0123456789";
+    private static final String TOKEN = "claim-admin-token-0123456789";
+    private static final String USER_LIST = "/cgi-bin/user/list";
+    private static final AtomicInteger CORPS = new AtomicInteger();
+    @RegisterExtension
+    static final SimulatorControl sim = new SimulatorControl();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private Node nodeA;
+    private Node nodeB;
+    private String corp;
+
+    @BeforeEach
+    void start() throws Exception {
+        String db = TestDatabases.mariadb("sync_claim");
+        nodeA = node("node-a", db);
+        nodeB = node("node-b", db);
+        corp = "ww-claim-" + CORPS.incrementAndGet();
+        sim.createCorp(corp, SECRET, DEPARTMENTS, 6 * DEPARTMENTS, true);
+        nodeA.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        sim.fault(Map.of("path", USER_LIST, "corpId", corp, "latencyMs", 100));
+        sim.resetStats();
+    }
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+        nodeA.close();
+        nodeB.close();
+    }
+
+    @Test
+    void aRunWhoseClaimPassesToAnotherNodesRunStopsCallingWithinASecond() throws Exception {
+        SlowRun old = startSlowRun(nodeA);
+
+        long atTakeover = userListCalls();
+        long takenAt = System.nanoTime();
+        long newer = nodeB.runner.runs().start(corp, "node-b", nodeB.clock.millis());
+        Ended ended = old.end(takenAt);
+        long afterTakeover = settledCalls() - atTakeover;
+
+        System.out.printf("[claim] superseded: %d member-list calls after the takeover, run ended %.2f s after it: %s%n",
+                afterTakeover, ended.seconds(), ended);
+        assertTrue(afterTakeover <= RATE, afterTakeover + " member-list calls after the claim passed to run " + newer
+                + " (at most a second's worth, " + RATE + ")");
+        assertTrue(ended.seconds() < 5, "the run ended " + ended.seconds() + " s after losing its claim");
+        Run stopped = ended.run();
+        assertEquals(RunStatus.ABANDONED, stopped.status(), stopped.error());
+        assertEquals(RunStatus.ABANDONED, nodeB.runner.runs().find(old.runId()).orElseThrow().status(), "the old run's row");
+        assertEquals(RunStatus.RUNNING, nodeB.runner.runs().find(newer).orElseThrow().status(), "the newer run is untouched");
+        assertEquals(0, rows("member"), "the superseded run applied nothing");
+    }
+
+    @Test
+    void deletingTheEnterpriseMidRunStopsItsCallsAndAppliesNothing() throws Exception {
+        SlowRun old = startSlowRun(nodeA);
+        AdminClient admin = admin(nodeB);
+
+        long atDelete = userListCalls();
+        long deletedAt = System.nanoTime();
+        AdminClient.Reply deleted = admin.delete("/admin/api/enterprises/" + corp);
+        assertTrue(deleted.status() / 100 == 2, deleted.toString());
+        Ended ended = old.end(deletedAt);
+        long afterDelete = settledCalls() - atDelete;
+
+        System.out.printf("[claim] deleted: %d member-list calls after the delete, run ended %.2f s after it: %s%n",
+                afterDelete, ended.seconds(), ended);
+        assertTrue(afterDelete <= 2 * RATE, afterDelete + " member-list calls after the enterprise was deleted");
+        assertTrue(ended.seconds() < 5, "the run ended " + ended.seconds() + " s after the delete");
+        Run stopped = ended.run();
+        assertEquals(RunStatus.ABANDONED, stopped.status(), stopped.error());
+        assertTrue(stopped.error().contains("deleted"), stopped.error());
+        Run row = nodeA.runner.runs().find(old.runId()).orElseThrow();
+        assertEquals(RunStatus.ABANDONED, row.status());
+        assertTrue(row.error().contains("deleted"), row.error());
+        assertEquals(0, rows("member") + rows("department"), "nothing stored for the deleted enterprise");
+        // a deliberate delete is no failure: no sync_failed alert (alerts leave asynchronously; give them time)
+        Thread.sleep(2000);
+        for (JsonNode m : sim.webhookMessages("node-a-alerts")) {
+            String text = m.path("message").path("text").path("content").asText();
+            assertFalse(text.contains(corp) && text.contains("sync_failed"), text);
+        }
+    }
+
+    @Test
+    void anEnterpriseReCreatedMidRunSyncsWithoutOverlappingTheDeletedOnesRun() throws Exception {
+        SlowRun old = startSlowRun(nodeA);
+        AdminClient admin = admin(nodeB);
+
+        assertTrue(admin.delete("/admin/api/enterprises/" + corp).status() / 100 == 2);
+        AdminClient.Reply created = admin.put("/admin/api/enterprises/" + corp,
+                Map.of("name", "Re-created", "secret", SECRET, "cron", TestNode.NEVER));
+        assertTrue(created.status() / 100 == 2, created.toString());
+        Future<Run> fresh = pool.submit(() -> nodeB.runner.run(corp, SyncProgress.NONE));
+
+        Ended ended = old.end(System.nanoTime());
+        Run next = fresh.get(60, TimeUnit.SECONDS);
+        JsonNode stats = sim.stats();
+        int concurrency = stats.path("peakDeptConcurrency").path(corp).asInt();
+        System.out.printf("[claim] re-created: old run %s; new run %s; peak department calls in flight at once %d%n",
+                ended, next.status(), concurrency);
+        assertEquals(1, concurrency, "the two runs' department calls overlapped; " + stats);
+        Run stopped = ended.run();
+        assertEquals(RunStatus.ABANDONED, stopped.status(), stopped.error());
+        assertEquals(RunStatus.SUCCEEDED, next.status(), next.error());
+        sim.clearFaults();
+        List<String> differences = OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(nodeB.db.dataSource(), corp));
+        assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
+    }
+
+    /** A run on {@code node} in the background, returned once it has fetched a few departments. */
+    private SlowRun startSlowRun(Node node) throws Exception {
+        CountDownLatch fetching = new CountDownLatch(3);
+        Future<Run> run = pool.submit(() -> node.runner.run(corp, (c, done, total) -> fetching.countDown()));
+        assertTrue(fetching.await(30, TimeUnit.SECONDS), "the run fetches");
+        return new SlowRun(run, Waiting.await(Duration.ofSeconds(10), "the run's row", () -> node.runner.runs().last(corp)
+                .filter(r -> r.status() == RunStatus.RUNNING).map(Run::id).orElse(null)));
+    }
+
+    private record SlowRun(Future<Run> run, long runId) {
+        /** Waits for the run to end, however it ends; {@code since} is the System.nanoTime the seconds count from. */
+        Ended end(long since) throws InterruptedException, TimeoutException {
+            try {
+                Run r = run.get(60, TimeUnit.SECONDS);
+                return new Ended(r, null, (System.nanoTime() - since) / 1e9);
+            } catch (ExecutionException e) {
+                return new Ended(null, e.getCause(), (System.nanoTime() - since) / 1e9);
+            }
+        }
+    }
+
+    /** How a background run ended: its run, or what it threw. */
+    private record Ended(Run run, Throwable thrown, double seconds) {
+        @Override
+        public Run run() {
+            if (thrown != null) {
+                throw new AssertionError("the run threw " + thrown, thrown);
+            }
+            return run;
+        }
+
+        @Override
+        public String toString() {
+            return thrown != null ? "threw " + thrown : run.status() + " (" + run.error() + ")";
+        }
+    }
+
+    private long userListCalls() {
+        return sim.calls(USER_LIST, corp);
+    }
+
+    /** The member-list calls of the corp once they have stopped growing for 1.5 s (a stopped run's in-flight call lands). */
+    private long settledCalls() throws InterruptedException {
+        long last = userListCalls();
+        while (true) {
+            Thread.sleep(1500);
+            long now = userListCalls();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+    }
+
+    private int rows(String table) throws Exception {
+        try (Connection c = nodeA.db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE corp_id = ?")) {
+            ps.setString(1, corp);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static AdminClient admin(Node node) {
+        return new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
+    }
+
+    private static Node node(String name, String db) throws Exception {
+        return TestNode.on(db, sim.baseUrl()).with("ORGSYNC_INSTANCE_ID", name).with("ORGSYNC_DEPT_RATE", RATE)
+                .with("ORGSYNC_ADMIN_TOKEN", TOKEN).alertsTo(sim.baseUrl(), name + "-alerts").start();
+    }
+}

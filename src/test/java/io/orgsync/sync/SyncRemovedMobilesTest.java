@@ -1,0 +1,129 @@
+package io.orgsync.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.Node;
+import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.member.Member;
+import io.orgsync.member.Mobile;
+import io.orgsync.testing.MutableClock;
+import io.orgsync.testing.OrgTruth;
+import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.TestDatabases;
+import io.orgsync.testing.TestNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * For an app that shows mobiles (created before 2022-06-20), an empty mobile in user/list is a
+ * number removed upstream: the sync clears the stored one, whether an older sync or a resolve
+ * learned it, so that a number given to someone else matches only its new owner. What the fetch
+ * showed is remembered on the enterprise row. (Apps that hide mobiles keep learned ones:
+ * {@link SyncGuardsTest}.)
+ */
+class SyncRemovedMobilesTest {
+    private static final String SECRET = "mobiles-secret-0123456789";
+    private static final AtomicInteger CORPS = new AtomicInteger();
+    private static final Map<String, String> DATABASES = new HashMap<>();
+    @RegisterExtension
+    static final SimulatorControl sim = new SimulatorControl();
+    private final MutableClock clock = new MutableClock();
+    private Node node;
+
+    @AfterEach
+    void closeNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aMobileRemovedUpstreamIsClearedWhenTheAppShowsMobiles(String dialect) throws Exception {
+        String corp = "ww-mobiles-" + CORPS.incrementAndGet();
+        String base = "/__sim/corps/" + corp;
+        node = TestNode.on(DATABASES.computeIfAbsent(dialect, d -> TestDatabases.url(d, "sync_mobiles")), sim.baseUrl())
+                .with("ORGSYNC_DEPT_RATE", 200).start(clock);
+        sim.createCorp(corp, SECRET, 6, 40, true);
+        node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        assertEquals(RunStatus.SUCCEEDED, run(corp).status());
+
+        JsonNode members = sim.export(corp).path("members");
+        String previousOwner = members.get(0).path("userid").asText();
+        String number = Mobile.normalise(members.get(0).path("mobile").asText()).orElseThrow();
+        String newOwner = members.get(1).path("userid").asText();
+        assertEquals(List.of(previousOwner), owners(number, corp), "stored by the first sync");
+        // a member added after that sync, whose number a resolve learned
+        sim.post(base + "/members", Map.of("userid", "resolved-one", "name", "解析所得", "department", List.of(1), "mobile", "13900000077"));
+        assertEquals("resolved-one", node.resolver.resolve(corp, "13900000077").userid());
+
+        // the number moves to another member; the resolved member's number is removed
+        sim.send("PATCH", base + "/members/" + previousOwner, Map.of("mobile", ""));
+        sim.send("PATCH", base + "/members/" + newOwner, Map.of("mobile", number));
+        sim.send("PATCH", base + "/members/resolved-one", Map.of("mobile", ""));
+
+        Run second = run(corp);
+
+        assertEquals(RunStatus.SUCCEEDED, second.status(), second.error());
+        assertEquals(List.of(newOwner), owners(number, corp), "the number matches its new owner only");
+        assertEquals(List.of(), owners("13900000077", corp), "a number learned by a resolve and removed upstream is gone");
+        List<String> differences = OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+        assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
+        assertEquals(Boolean.TRUE, mobilesVisible(corp), "remembered: the app shows mobiles");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void anAppThatHidesMobilesIsRememberedSoAndKeepsLearnedOnes(String dialect) throws Exception {
+        String corp = "ww-mobiles-" + CORPS.incrementAndGet();
+        node = TestNode.on(DATABASES.computeIfAbsent(dialect, d -> TestDatabases.url(d, "sync_mobiles")), sim.baseUrl())
+                .with("ORGSYNC_DEPT_RATE", 200).start(clock);
+        sim.createCorp(corp, SECRET, 6, 40, false);
+        node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        assertEquals(RunStatus.SUCCEEDED, run(corp).status());
+        JsonNode member = sim.export(corp).path("members").get(2);
+        String mobile = Mobile.normalise(member.path("mobile").asText()).orElseThrow();
+        assertEquals(member.path("userid").asText(), node.resolver.resolve(corp, mobile).userid());
+        sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + member.path("userid").asText(), Map.of("name", "改了名"));
+
+        Run second = run(corp);
+
+        assertEquals(RunStatus.SUCCEEDED, second.status(), second.error());
+        assertEquals(List.of(member.path("userid").asText()), owners(mobile, corp), "the learned mobile stays");
+        assertEquals(Boolean.FALSE, mobilesVisible(corp), "remembered: the app hides mobiles");
+    }
+
+    private Run run(String corp) throws Exception {
+        clock.advance(Duration.ofSeconds(1));
+        return node.runner.run(corp, SyncProgress.NONE);
+    }
+
+    private List<String> owners(String mobile, String corp) throws Exception {
+        return node.members.byMobile(mobile, corp).stream().map(Member::userid).toList();
+    }
+
+    private Boolean mobilesVisible(String corp) throws Exception {
+        try (Connection c = node.db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT mobiles_visible FROM enterprise WHERE corp_id = ?")) {
+            ps.setString(1, corp);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no enterprise row for " + corp);
+                boolean v = rs.getBoolean(1);
+                return rs.wasNull() ? null : v;
+            }
+        }
+    }
+}
