@@ -78,6 +78,7 @@ public final class Alerts implements AutoCloseable {
             } catch (RejectedExecutionException e) {
                 // raised while the node shuts down: the log line above is all that goes out
                 log.warn("Alert {} not delivered by {}: this node is shutting down", alert.key(), sink.name());
+                record(sink, alert, recorded ? now : -1, "failed: the node was shutting down");
             }
         }
         return true;
@@ -135,6 +136,10 @@ public final class Alerts implements AutoCloseable {
             result = "failed: " + Failures.describe(e);
             log.warn("Alert {} could not be delivered by {}: {}", alert.key(), sink.name(), Failures.describe(e));
         }
+        record(sink, alert, sentAt, result);
+    }
+
+    private void record(AlertSink sink, Alert alert, long sentAt, String result) {
         if (sentAt < 0 || !RECORDED_SINKS.contains(sink.name())) {
             return;
         }

@@ -6,13 +6,19 @@ import java.sql.SQLException;
  * Says what went wrong in words fit for a log line, a run row or an alert. A database failure
  * is described by its SQL state and vendor code only: drivers put the statement and the values
  * in their messages (H2 quotes the whole statement), and wrappers such as Quartz's
- * JobPersistenceException or Flyway's copy that text into their own message.
+ * JobPersistenceException or Flyway's copy that text into their own message. Our own
+ * exceptions keep their message, which we wrote (and which never quotes a driver's).
  */
 public final class Failures {
     private Failures() {
     }
 
     public static String describe(Throwable e) {
+        String message = e.getMessage();
+        // our own exceptions say what went wrong in our words (a token store that is down, a wrong secret)
+        if (e.getClass().getName().startsWith("io.orgsync.") && message != null && !message.isBlank()) {
+            return Redaction.redact(message);
+        }
         SQLException sql = sqlCause(e);
         if (sql != null) {
             return database(sql);
@@ -20,7 +26,6 @@ public final class Failures {
         if (fromDriver(e)) {
             return "database error (" + e.getClass().getSimpleName() + ")";
         }
-        String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : Redaction.redact(message);
     }
 
