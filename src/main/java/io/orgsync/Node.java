@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.orgsync.alert.AlertSink;
+import io.orgsync.alert.AlertStore;
 import io.orgsync.admin.AdminRoutes;
 import io.orgsync.alert.Alerts;
 import io.orgsync.alert.MailSink;
@@ -19,6 +20,7 @@ import io.orgsync.enterprise.EnterpriseJobs;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.http.AccessRules;
 import io.orgsync.http.HealthRoutes;
+import io.orgsync.logging.Failures;
 import io.orgsync.member.LookupRoutes;
 import io.orgsync.member.MemberQueries;
 import io.orgsync.miniapp.MiniAppService;
@@ -97,7 +99,9 @@ public final class Node implements AutoCloseable {
             scheduling.useSmtp(new Scheduling.Smtp(settings.smtpHost(), settings.smtpPort(), settings.smtpFrom()));
             sinks.add(new MailSink(settings.alertEmails(), scheduling));
         }
-        this.alerts = track(new Alerts(clock, metrics, sinks, settings.env() + "/" + settings.instanceId()));
+        // the alert table makes "once per key and window" hold for the whole cluster; a read-only node only reads it
+        this.alerts = track(new Alerts(clock, metrics, sinks, settings.env() + "/" + settings.instanceId(),
+                new AlertStore(db.dataSource(), settings.env(), settings.readOnly())));
         this.tokens = track(new TokenHolder(db.dataSource(), clock, settings.tokenWait(), settings.tokenRefreshAhead(),
                 settings.upstreamTimeout(), settings.instanceId(), alerts, metrics));
         this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, settings.nodeRate(), settings.upstreamTimeout()));
@@ -130,7 +134,7 @@ public final class Node implements AutoCloseable {
                 new LookupRoutes(members, metrics),
                 new ResolveRoutes(resolver),
                 new WxaCodeRoutes(miniApps),
-                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduling, runs, membership),
+                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduling, runs, membership, alerts),
                 new HealthRoutes(db, settings.schedulerEnabled(), () -> scheduling != null && scheduling.started(),
                         settings.instanceId(), settings.env(), version),
                 new MetricsRoutes(metrics));
@@ -187,7 +191,7 @@ public final class Node implements AutoCloseable {
             try {
                 closeables.get(i).close();
             } catch (Exception e) {
-                log.warn("Shutdown of {}: {}", closeables.get(i).getClass().getSimpleName(), e.getMessage());
+                log.warn("Shutdown of {}: {}", closeables.get(i).getClass().getSimpleName(), Failures.describe(e));
             }
         }
     }

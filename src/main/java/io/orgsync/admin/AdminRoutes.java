@@ -3,6 +3,7 @@ package io.orgsync.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.orgsync.alert.Alerts;
 import io.orgsync.cluster.Membership;
 import io.orgsync.common.RequestException;
 import io.orgsync.enterprise.EnterpriseChange;
@@ -30,16 +31,18 @@ public final class AdminRoutes implements HttpServer.Routes {
     private final Scheduling scheduling;
     private final RunStore runs;
     private final Membership membership;
+    private final Alerts alerts;
 
     /** {@code scheduling} is null on read-only nodes. */
     public AdminRoutes(String adminToken, EnterpriseService enterprises, MiniAppService miniApps, Scheduling scheduling,
-                       RunStore runs, Membership membership) {
+                       RunStore runs, Membership membership, Alerts alerts) {
         this.adminToken = adminToken;
         this.enterprises = enterprises;
         this.miniApps = miniApps;
         this.scheduling = scheduling;
         this.runs = runs;
         this.membership = membership;
+        this.alerts = alerts;
     }
 
     @Override
@@ -92,6 +95,7 @@ public final class AdminRoutes implements HttpServer.Routes {
             ctx.json(runs.list(corpId == null || corpId.isEmpty() ? null : corpId, limit).stream().map(AdminViews::run).toList());
         });
         r.get("/admin/api/cluster", ctx -> ctx.json(membership.nodes().stream().map(AdminViews::node).toList()));
+        r.get("/admin/api/alerts", ctx -> ctx.json(alerts.recent(limit(ctx.queryParam("limit"))).stream().map(AdminViews::alert).toList()));
     }
 
     private Scheduling scheduling() {

@@ -1,5 +1,6 @@
 package io.orgsync.admin;
 
+import io.orgsync.alert.AlertRecord;
 import io.orgsync.cluster.ClusterNode;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.miniapp.MiniApp;
@@ -14,6 +15,21 @@ import static io.orgsync.http.Json.time;
 /** The JSON shapes of the admin API (SPEC): secrets never appear, times are ISO-8601 UTC. */
 final class AdminViews {
     private AdminViews() {
+    }
+
+    static Map<String, Object> alert(AlertRecord a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", a.type());
+        m.put("subject", a.subject());
+        m.put("message", a.message());
+        m.put("firstAt", time(a.firstAt()));
+        m.put("lastAt", time(a.lastAt()));
+        m.put("count", a.count());
+        Map<String, Object> delivered = new LinkedHashMap<>();
+        delivered.put("webhook", a.webhook());
+        delivered.put("email", a.email());
+        m.put("delivered", delivered);
+        return m;
     }
 
     static Map<String, Object> enterprise(Enterprise e) {

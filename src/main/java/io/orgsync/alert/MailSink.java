@@ -26,6 +26,12 @@ public final class MailSink implements AlertSink {
         queue.enqueue(String.join(",", recipients), "[orgsync] " + alert.type() + ": " + alert.subject(), text);
     }
 
+    /** The mail job sends it later, on a node that runs jobs; a failure there is logged by that job. */
+    @Override
+    public String deliveredResult() {
+        return "queued";
+    }
+
     @Override
     public String name() {
         return "email";

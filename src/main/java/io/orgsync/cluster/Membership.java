@@ -3,6 +3,7 @@ package io.orgsync.cluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
+import io.orgsync.logging.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,7 @@ public final class Membership implements AutoCloseable {
                 store.forgetOlderThan(now - Duration.ofDays(1).toMillis());
             }
         } catch (Exception e) {
-            log.warn("Cluster heartbeat failed: {}", e.getMessage());
+            log.warn("Cluster heartbeat failed: {}", Failures.describe(e));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.orgsync.schedule;
 
+import io.orgsync.logging.Failures;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import org.quartz.JobDataMap;
@@ -30,7 +31,7 @@ public class AlertMailJob extends SendMailJob {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             log.warn("Alert e-mail '{}' to {} could not be sent through {}:{}: {}", data.getString(PROP_SUBJECT),
                     data.getString(PROP_RECIPIENT), data.getString(PROP_SMTP_HOST), port,
-                    cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+                    Failures.describe(cause));
             throw e;
         }
     }

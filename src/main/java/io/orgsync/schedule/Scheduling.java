@@ -4,6 +4,7 @@ import io.orgsync.alert.MailSink;
 import io.orgsync.common.RequestException;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseJobs;
+import io.orgsync.logging.Failures;
 import io.orgsync.store.Database;
 import io.orgsync.sync.RunStore;
 import io.orgsync.sync.SyncRunner;
@@ -197,7 +198,7 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
                 }
             }
         } catch (SchedulerException ex) {
-            throw new IllegalStateException("could not schedule the sync of " + e.corpId() + ": " + ex.getMessage(), ex);
+            throw new IllegalStateException("could not schedule the sync of " + e.corpId() + ": " + Failures.describe(ex), ex);
         }
     }
 
@@ -230,7 +231,7 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         try {
             scheduler.deleteJob(JobKey.jobKey(corpId, GROUP));
         } catch (SchedulerException ex) {
-            throw new IllegalStateException("could not remove the job of " + corpId + ": " + ex.getMessage(), ex);
+            throw new IllegalStateException("could not remove the job of " + corpId + ": " + Failures.describe(ex), ex);
         }
     }
 
@@ -366,12 +367,12 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         try {
             scheduler.shutdown(true);
         } catch (SchedulerException e) {
-            log.warn("Scheduler shutdown: {}", e.getMessage());
+            log.warn("Scheduler shutdown: {}", Failures.describe(e));
         }
         try {
             DBConnectionManager.getInstance().shutdown(dataSourceName);
         } catch (SQLException e) {
-            log.warn("Quartz pool shutdown: {}", e.getMessage());
+            log.warn("Quartz pool shutdown: {}", Failures.describe(e));
         }
     }
 }

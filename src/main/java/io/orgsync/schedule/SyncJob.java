@@ -1,5 +1,6 @@
 package io.orgsync.schedule;
 
+import io.orgsync.logging.Failures;
 import io.orgsync.sync.SyncProgress;
 import io.orgsync.sync.SyncRunner;
 import org.quartz.DisallowConcurrentExecution;
@@ -28,7 +29,7 @@ public final class SyncJob implements Job {
             runner.run(corpId, SyncProgress.NONE);
         } catch (Exception e) {
             // the run row and the alert already tell; Quartz must not retry in a loop
-            log.warn("Sync job of {} ended with an error: {}", corpId, e.getMessage());
+            log.warn("Sync job of {} ended with an error: {}", corpId, Failures.describe(e));
         }
     }
 }

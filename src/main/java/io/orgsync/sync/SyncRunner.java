@@ -6,6 +6,7 @@ import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.logging.Failures;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
 import org.slf4j.Logger;
@@ -100,7 +101,8 @@ public final class SyncRunner {
             error = databaseError(e);
             log.warn("Sync of {} stopped by the database: SQL state {}, vendor code {}", corpId, e.getSQLState(), e.getErrorCode());
         } catch (Exception e) {
-            error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            // an exception may wrap a driver's (Quartz's do, quoting it): never its text, which can carry SQL
+            error = Failures.describe(e);
         } finally {
             runs.finish(runId, status, clock.millis(), departments, counts, calls, error);
             sample.stop(metrics.timer("orgsync_sync_duration_seconds", "corp", corpId));

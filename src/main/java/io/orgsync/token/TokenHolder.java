@@ -3,6 +3,7 @@ package io.orgsync.token;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
+import io.orgsync.logging.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -440,7 +441,7 @@ public final class TokenHolder implements AutoCloseable {
         if (cause instanceof SQLException) {
             return new TokenUnavailableException("The token store of " + key.subject() + " is unreachable: the database is down or overloaded. Retry later.", 0, cause);
         }
-        return new TokenUnavailableException("Could not get an access token for " + key.subject() + ": " + cause, 0, cause);
+        return new TokenUnavailableException("Could not get an access token for " + key.subject() + ": " + Failures.describe(cause), 0, cause);
     }
 
     /** The key is held: thrown on the fetcher thread, turned into the hold's failure for the caller. */

@@ -73,4 +73,25 @@ class SettingsTest {
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         assertTrue(e.getMessage().contains("ORGSYNC_ADMIN_TOKEN: must be at least 16 characters"), e.getMessage());
     }
+    /** The robot's key is its password: a bad URL is described by variable, host and path, never echoed. */
+    @Test
+    void aBadWebhookIsNamedWithWhatIsWrongButNotItsKey() {
+        String key = "693axxx6-7aoc-4bc4-97a0-0ec2sifa5aaa";
+        Map<String, String> bad = Map.of(
+                "ftp://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key,
+                "ORGSYNC_ALERT_WEBHOOK: is not an http(s) URL with a host (host qyapi.weixin.qq.com, path /cgi-bin/webhook/send)",
+                "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key + " (robot)",
+                "ORGSYNC_ALERT_WEBHOOK: is not a URL (character 90 of 97 is not allowed",
+                "https://user:" + key + "@qyapi.weixin.qq.com/cgi-bin/webhook/send?id=1",
+                "ORGSYNC_ALERT_WEBHOOK: the URL (host qyapi.weixin.qq.com, path /cgi-bin/webhook/send) has no key parameter",
+                "https://open.example.com/hook/" + key,
+                "ORGSYNC_ALERT_WEBHOOK: the URL (host open.example.com, path /hook/<36 characters>) has no key parameter");
+        bad.forEach((value, expected) -> {
+            ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("ORGSYNC_ALERT_WEBHOOK", value)));
+            assertTrue(e.getMessage().contains(expected), e.getMessage());
+            assertFalse(e.getMessage().contains(key), e.getMessage());
+        });
+        assertEquals("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key,
+                load(Map.of("ORGSYNC_ALERT_WEBHOOK", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key)).alertWebhook().toString());
+    }
 }

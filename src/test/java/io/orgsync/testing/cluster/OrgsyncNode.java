@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OrgsyncNode implements AutoCloseable {
     public static final String ADMIN_TOKEN = "it-admin-token-0123456789";
+    public static final String SECRET_KEY = "it-secret-key-0123456789abcdef";
     public static final Path JAR = Path.of(System.getProperty("orgsync.jar", "target/orgsync.jar"));
     public static final Path LOG_DIR = Path.of(System.getProperty("orgsync.it.logs", "target/it-logs"));
 
@@ -100,7 +101,7 @@ public final class OrgsyncNode implements AutoCloseable {
             env.put("ORGSYNC_SCHEDULER_ENABLED", String.valueOf(spec.schedulerEnabled));
             env.put("ORGSYNC_READ_ONLY", String.valueOf(spec.readOnly));
             env.put("ORGSYNC_BUILD_VERSION", spec.buildVersion);
-            env.put("ORGSYNC_SECRET_KEY", "it-secret-key-0123456789abcdef");
+            env.put("ORGSYNC_SECRET_KEY", SECRET_KEY);
             env.putAll(spec.extra);
             Process p = pb.start();
             LIVE.add(p);
