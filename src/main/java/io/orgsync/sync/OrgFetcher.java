@@ -55,6 +55,10 @@ final class OrgFetcher {
     /** One department call: waits for its slot, respects the deadline and waits out blocks that end before it. */
     private <T> T call(DepartmentPacer pacer, long deadline, int[] calls, Supplier<T> call) throws SyncFailure {
         while (true) {
+            // a stopping node interrupts its runs to hand them over; an upstream call itself does not notice
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SyncFailure(SyncFailure.Reason.INTERRUPTED, SyncRunner.HANDED_OVER);
+            }
             long left = deadline - clock.millis();
             if (left <= 0 || !awaitSlot(pacer, left)) {
                 throw new SyncFailure(SyncFailure.Reason.DEADLINE, "the run passed its deadline before fetching everything; nothing was applied");
