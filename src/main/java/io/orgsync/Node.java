@@ -204,5 +204,6 @@ public final class Node implements AutoCloseable {
                 log.warn("Shutdown of {}: {}", c.getClass().getSimpleName(), e.getMessage());
             }
         }
+        log.info("orgsync {} stopped", settings.instanceId());
     }
 }

@@ -420,7 +420,7 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         Map<String, JobExecutionContext> running = runningSyncs();
         if (!running.isEmpty()) {
             log.info("Stopping: waiting up to {} s (ORGSYNC_SHUTDOWN_GRACE_SECONDS) for the running syncs of {}",
-                    shutdownGrace.toSeconds(), running.keySet());
+                    shutdownGrace.toSeconds(), running.values().stream().map(c -> c.getJobDetail().getKey().getName()).toList());
         }
         while (!running.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(100);

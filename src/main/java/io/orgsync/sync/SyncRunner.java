@@ -141,6 +141,9 @@ public final class SyncRunner {
             metrics.counter("orgsync_sync_runs_total", "corp", corpId, "outcome", status.name()).increment();
             MDC.remove("traceId");
         }
+        if (status == RunStatus.ABANDONED) {
+            log.info("Sync of {} ended ABANDONED (run {}): {}", corpId, runId, error);
+        }
         if (status == RunStatus.FAILED || status == RunStatus.REFUSED) {
             log.warn("Sync of {} {}: {}", corpId, status, error);
             alerts.raise(new Alert(status == RunStatus.REFUSED ? "sync_refused" : "sync_failed", corpId,
