@@ -14,6 +14,7 @@ import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
@@ -334,10 +335,14 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
                     .withDescription("prunes runs and resolve memories past ORGSYNC_RUN_RETENTION_DAYS").build(), true);
         }
         if (!scheduler.checkExists(MAINTENANCE_TRIGGER)) {
-            scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(MAINTENANCE_TRIGGER).forJob(MAINTENANCE_JOB)
-                    .withSchedule(CronScheduleBuilder.cronSchedule(MAINTENANCE_CRON).inTimeZone(CRON_ZONE)
-                            .withMisfireHandlingInstructionFireAndProceed())
-                    .build());
+            try {
+                scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(MAINTENANCE_TRIGGER).forJob(MAINTENANCE_JOB)
+                        .withSchedule(CronScheduleBuilder.cronSchedule(MAINTENANCE_CRON).inTimeZone(CRON_ZONE)
+                                .withMisfireHandlingInstructionFireAndProceed())
+                        .build());
+            } catch (ObjectAlreadyExistsException e) {
+                // nodes starting together: another one stored it first
+            }
         } else if (scheduler.getTriggerState(MAINTENANCE_TRIGGER) == Trigger.TriggerState.ERROR) {
             scheduler.resetTriggerFromErrorState(MAINTENANCE_TRIGGER);
         }

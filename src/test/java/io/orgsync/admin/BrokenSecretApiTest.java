@@ -57,20 +57,19 @@ class BrokenSecretApiTest {
             sealUnder(url, broken, "another-key-fedcba9876543210", brokenSecret);
 
             Reply listed = admin.get("/admin/api/enterprises");
-            System.out.println(dialect + ": GET /admin/api/enterprises -> " + listed.status());
+            Reply jobs = admin.get("/admin/api/jobs");
+            Reply trigger = admin.post("/admin/api/jobs/" + broken + "/trigger");
+            System.out.println(dialect + ": GET /admin/api/enterprises -> " + listed.status() + ", GET /admin/api/jobs -> " + jobs.status()
+                    + ", POST trigger -> " + trigger.status());
             assertEquals(200, listed.status(), listed.toString());
             assertTrue(problem(listed.json(), broken).contains(FIX), listed.toString());
             assertTrue(byCorp(listed.json(), fine).path("problem").isNull(), listed.toString());
             assertFalse(listed.body().contains(brokenSecret), "the secret came back");
 
-            Reply jobs = admin.get("/admin/api/jobs");
-            System.out.println(dialect + ": GET /admin/api/jobs -> " + jobs.status());
             assertEquals(200, jobs.status(), jobs.toString());
             assertEquals(2, jobs.json().size(), jobs.toString());
             assertTrue(problem(jobs.json(), broken).contains(FIX), jobs.toString());
 
-            Reply trigger = admin.post("/admin/api/jobs/" + broken + "/trigger");
-            System.out.println(dialect + ": POST trigger -> " + trigger.status());
             assertEquals(200, trigger.status(), trigger.toString());
             JsonNode failed = finishedRun(admin, broken, 1);
             System.out.println(dialect + ": the run -> " + failed);

@@ -74,9 +74,10 @@ class StuckRunTest {
         node("gone-node", now - 600_000);
         long stuck = insertRunning("ww-stuck-dead", "gone-node", now - 20_000, now - 5_000);
 
-        assertEquals("NORMAL", jobState(viaApi, "ww-stuck-dead"), "a dead node's row is not a running job");
+        String state = jobState(viaApi, "ww-stuck-dead");
         Reply forced = viaApi.post("/admin/api/jobs/ww-stuck-dead/trigger?force=true");
-        System.out.println("forced trigger with a dead node's RUNNING row: " + forced.status());
+        System.out.println("a dead node's RUNNING row: job state " + state + ", forced trigger " + forced.status());
+        assertEquals("NORMAL", state, "a dead node's row is not a running job");
         assertEquals(200, forced.status(), forced.toString());
         Waiting.until(seconds(30), "the dead node's row to end ABANDONED", () -> "ABANDONED".equals(status(stuck)));
         JsonNode rerun = Waiting.await(seconds(30), "the forced run to finish", () -> {
@@ -107,7 +108,10 @@ class StuckRunTest {
         node("beating-node", now + 600_000);
         long stuck = insertRunning("ww-stuck-stalled", "beating-node", now - 240_000, now - 180_000);
 
-        assertEquals("NORMAL", jobState(viaSched, "ww-stuck-stalled"));
+        String state = jobState(viaSched, "ww-stuck-stalled");
+        System.out.println("a RUNNING row without progress for 3 minutes: job state " + state);
+        assertEquals("NORMAL", state);
+        // not triggered: the row must be ended by the cluster's watch, not by a next run taking over
         Waiting.until(seconds(30), "the stalled row to end ABANDONED", () -> "ABANDONED".equals(status(stuck)));
         assertTrue(error(stuck).contains("no progress"), error(stuck));
     }
@@ -154,9 +158,10 @@ class StuckRunTest {
         return DriverManager.getConnection(url, TestDatabases.user(url), TestDatabases.password(url));
     }
 
+    /** A cluster_node row (of another environment: it must not fence the test's nodes). */
     private static void node(String instanceId, long lastSeen) throws Exception {
         try (Connection c = db(); PreparedStatement ps = c.prepareStatement("INSERT INTO cluster_node (instance_id, env, version, "
-                + "scheduler_enabled, read_only, fenced, started_at, last_seen) VALUES (?, 'test', '1.0.0', TRUE, FALSE, FALSE, ?, ?)")) {
+                + "scheduler_enabled, read_only, fenced, started_at, last_seen) VALUES (?, 'elsewhere', '0.0.1', TRUE, FALSE, FALSE, ?, ?)")) {
             ps.setString(1, instanceId);
             ps.setLong(2, lastSeen - 3_600_000);
             ps.setLong(3, lastSeen);
