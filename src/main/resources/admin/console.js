@@ -1039,8 +1039,10 @@
     setCell(c.name, name, function () { return name || h('span', { className: 'muted', text: '—' }); });
     var cron = ent.cron ? String(ent.cron) : '';
     setCell(c.cron, cron, function () { return cron || h('span', { className: 'muted', text: '—' }); });
-    setCell(c.enabled, String(!!ent.enabled), function () {
-      return ent.enabled ? badge('enabled', 'badge-ok') : badge('disabled', 'badge-muted');
+    // problem: what keeps it from syncing (a secret this node cannot open), with the fix as the tooltip
+    setCell(c.enabled, String(!!ent.enabled) + '|' + (ent.problem || ''), function () {
+      var state = ent.enabled ? badge('enabled', 'badge-ok') : badge('disabled', 'badge-muted');
+      return ent.problem ? [state, ' ', badge('problem', 'badge-err', String(ent.problem))] : state;
     });
     var agent = ent.agentId === null || ent.agentId === undefined ? '' : String(ent.agentId);
     setCell(c.agent, agent, function () { return agent || h('span', { className: 'muted', text: '—' }); });

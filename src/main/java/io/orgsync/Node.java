@@ -25,14 +25,17 @@ import io.orgsync.member.LookupRoutes;
 import io.orgsync.member.MemberQueries;
 import io.orgsync.miniapp.MiniAppService;
 import io.orgsync.miniapp.WxaCodeRoutes;
+import io.orgsync.resolve.ResolveRetention;
 import io.orgsync.resolve.ResolveRoutes;
 import io.orgsync.resolve.ResolveService;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.MetricsRoutes;
+import io.orgsync.schedule.Retention;
 import io.orgsync.schedule.Scheduling;
 import io.orgsync.store.Database;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.sync.RunStore;
+import io.orgsync.sync.RunWatch;
 import io.orgsync.sync.SyncRunner;
 import io.orgsync.token.TokenHolder;
 import io.orgsync.upstream.UpstreamClient;
@@ -66,6 +69,7 @@ public final class Node implements AutoCloseable {
     public final MiniAppService miniApps;
     public final ResolveService resolver;
     public final Membership membership;
+    public final RunWatch runWatch;
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -87,10 +91,10 @@ public final class Node implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
-        this.runs = new RunStore(db.dataSource());
+        this.runs = new RunStore(db.dataSource(), clock);
         this.scheduling = settings.readOnly() ? null : track(new Scheduling(new Scheduling.Config(settings.schedulerName(),
                 settings.instanceId(), settings.syncThreads(), settings.schedulerEnabled(), settings.dbUrl(), settings.dbUser(),
-                settings.dbPassword()), runs));
+                settings.dbPassword(), settings.shutdownGrace()), runs));
         List<AlertSink> sinks = new ArrayList<>();
         if (settings.alertWebhook() != null) {
             sinks.add(new WebhookSink(settings.alertWebhook()));
@@ -125,9 +129,11 @@ public final class Node implements AutoCloseable {
                 scheduling.resumeTaking();
             }
         }).start());
+        this.runWatch = settings.readOnly() ? null
+                : track(new RunWatch(runs, clock, settings.instanceId(), runner::activeCorps).start());
         if (scheduling != null) {
-            scheduling.reconcile(enterprises.list());
-            scheduling.start(runner);
+            scheduling.reconcile(enterprises.listings());
+            scheduling.start(runner, new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()));
         }
         List<HttpServer.Routes> routes = List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
@@ -184,15 +190,34 @@ public final class Node implements AutoCloseable {
         return closeable;
     }
 
+    /**
+     * Stops in dependency order: no more requests; then the scheduler, which lets running syncs
+     * finish or hands them over while everything they use still works; then the rest newest
+     * first (upstream client, tokens, alerts, ...), membership (the node looks alive until its
+     * runs are handed over), and the database pool last.
+     */
     @Override
     public void close() {
-        // in reverse: stop taking requests and jobs before the pools they use go away
+        List<AutoCloseable> order = new ArrayList<>();
+        order.add(http);
+        if (scheduling != null) {
+            order.add(scheduling);
+        }
         for (int i = closeables.size() - 1; i >= 0; i--) {
-            try {
-                closeables.get(i).close();
-            } catch (Exception e) {
-                log.warn("Shutdown of {}: {}", closeables.get(i).getClass().getSimpleName(), Failures.describe(e));
+            AutoCloseable c = closeables.get(i);
+            if (!order.contains(c) && c != membership && c != db) {
+                order.add(c);
             }
         }
+        order.add(membership);
+        order.add(db);
+        for (AutoCloseable c : order) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("Shutdown of {}: {}", c.getClass().getSimpleName(), Failures.describe(e));
+            }
+        }
+        log.info("orgsync {} stopped", settings.instanceId());
     }
 }

@@ -7,11 +7,13 @@ import io.orgsync.alert.Alerts;
 import io.orgsync.cluster.Membership;
 import io.orgsync.common.RequestException;
 import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.http.AccessRules;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.Json;
 import io.orgsync.miniapp.MiniAppService;
+import io.orgsync.schedule.JobView;
 import io.orgsync.schedule.Scheduling;
 import io.orgsync.sync.RunStore;
 
@@ -66,8 +68,12 @@ public final class AdminRoutes implements HttpServer.Routes {
                 throw new RequestException(401, "unauthorized", "send the admin token as 'Authorization: Bearer <ORGSYNC_ADMIN_TOKEN>'");
             }
         });
-        r.get("/admin/api/enterprises", ctx -> ctx.json(enterprises.list().stream().map(AdminViews::enterprise).toList()));
-        r.put("/admin/api/enterprises/{corpId}", ctx -> ctx.json(AdminViews.enterprise(enterprises.put(ctx.pathParam("corpId"), change(ctx)))));
+        // listings, not enterprises: one secret this node cannot open must not take the whole list down
+        r.get("/admin/api/enterprises", ctx -> ctx.json(enterprises.listings().stream().map(AdminViews::enterprise).toList()));
+        r.put("/admin/api/enterprises/{corpId}", ctx -> {
+            String corpId = enterprises.put(ctx.pathParam("corpId"), change(ctx)).corpId();
+            ctx.json(AdminViews.enterprise(enterprises.listing(corpId)));
+        });
         r.delete("/admin/api/enterprises/{corpId}", ctx -> {
             enterprises.delete(ctx.pathParam("corpId"));
             ctx.json(Map.of("deleted", ctx.pathParam("corpId")));
@@ -76,7 +82,15 @@ public final class AdminRoutes implements HttpServer.Routes {
             JsonNode body = object(ctx);
             ctx.json(AdminViews.miniApp(miniApps.put(ctx.pathParam("appId"), text(body, "name"), text(body, "secret"), text(body, "tokenMode"))));
         });
-        r.get("/admin/api/jobs", ctx -> ctx.json(scheduling().jobs(enterprises.list()).stream().map(AdminViews::job).toList()));
+        r.get("/admin/api/jobs", ctx -> {
+            List<EnterpriseListing> listed = enterprises.listings();
+            List<JobView> jobs = scheduling().jobs(listed);
+            List<Map<String, Object>> out = new java.util.ArrayList<>();
+            for (int i = 0; i < listed.size(); i++) {
+                out.add(AdminViews.job(jobs.get(i), listed.get(i).problem()));
+            }
+            ctx.json(out);
+        });
         r.post("/admin/api/jobs/{corpId}/pause", ctx -> ctx.json(AdminViews.job(scheduling().pause(known(ctx)))));
         r.post("/admin/api/jobs/{corpId}/resume", ctx -> ctx.json(AdminViews.job(scheduling().resume(known(ctx)))));
         r.post("/admin/api/jobs/{corpId}/trigger", ctx -> ctx.json(AdminViews.job(scheduling().trigger(known(ctx),
@@ -106,7 +120,7 @@ public final class AdminRoutes implements HttpServer.Routes {
     }
 
     private String known(Context ctx) throws Exception {
-        return enterprises.find(ctx.pathParam("corpId")).corpId();
+        return enterprises.listing(ctx.pathParam("corpId")).corpId();
     }
 
     private static EnterpriseChange change(Context ctx) {

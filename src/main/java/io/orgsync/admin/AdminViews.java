@@ -2,7 +2,7 @@ package io.orgsync.admin;
 
 import io.orgsync.alert.AlertRecord;
 import io.orgsync.cluster.ClusterNode;
-import io.orgsync.enterprise.Enterprise;
+import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.miniapp.MiniApp;
 import io.orgsync.schedule.JobView;
 import io.orgsync.sync.Run;
@@ -32,7 +32,8 @@ final class AdminViews {
         return m;
     }
 
-    static Map<String, Object> enterprise(Enterprise e) {
+    /** {@code problem}: what keeps the enterprise from syncing and how to fix it, null when nothing does. */
+    static Map<String, Object> enterprise(EnterpriseListing e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("corpId", e.corpId());
         m.put("name", e.name());
@@ -41,6 +42,7 @@ final class AdminViews {
         m.put("agentId", e.agentId());
         m.put("createdAt", time(e.createdAt()));
         m.put("updatedAt", time(e.updatedAt()));
+        m.put("problem", e.problem());
         return m;
     }
 
@@ -51,6 +53,12 @@ final class AdminViews {
         m.put("tokenMode", a.stableToken() ? "stable" : "classic");
         m.put("createdAt", time(a.createdAt()));
         m.put("updatedAt", time(a.updatedAt()));
+        return m;
+    }
+
+    static Map<String, Object> job(JobView j, String problem) {
+        Map<String, Object> m = job(j);
+        m.put("problem", problem);
         return m;
     }
 

@@ -45,7 +45,9 @@ public record Settings(
         Duration tokenRefreshAhead,
         Duration upstreamTimeout,
         double resolveRate,
-        String buildVersion) {
+        String buildVersion,
+        Duration shutdownGrace,
+        Duration runRetention) {
 
     public enum LogFormat { TEXT, JSON }
 
@@ -127,7 +129,9 @@ public record Settings(
                 Duration.ofMillis(s.integer("ORGSYNC_UPSTREAM_TIMEOUT_MS", 10_000, 100, 300_000)),
                 s.decimal("ORGSYNC_RESOLVE_RATE", 5, 0, 1000),
                 // normally unset (the jar's version counts); per node so that one JVM can play two builds
-                s.string("ORGSYNC_BUILD_VERSION", null));
+                s.string("ORGSYNC_BUILD_VERSION", null),
+                Duration.ofSeconds(s.integer("ORGSYNC_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
+                Duration.ofDays(s.integer("ORGSYNC_RUN_RETENTION_DAYS", 90, 1, 36_500)));
         s.throwIfProblems();
         return settings;
     }
@@ -220,7 +224,8 @@ public record Settings(
                 + ", secretKey=" + (secretKey == null ? "unset" : "set") + ", logFormat=" + logFormat
                 + ", syncDeadline=" + syncDeadline + ", tokenWait=" + tokenWait + ", tokenRefreshAhead=" + tokenRefreshAhead
                 + ", upstreamTimeout=" + upstreamTimeout + ", resolveRate=" + resolveRate
-                + (buildVersion == null ? "" : ", buildVersion=" + buildVersion) + "]";
+                + (buildVersion == null ? "" : ", buildVersion=" + buildVersion)
+                + ", shutdownGrace=" + shutdownGrace + ", runRetention=" + runRetention + "]";
     }
 
     /** JDBC URLs may carry a password parameter; it never reaches a log line. */

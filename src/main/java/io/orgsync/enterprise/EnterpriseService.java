@@ -31,14 +31,18 @@ public final class EnterpriseService {
         this.env = env;
     }
 
-    /** Creates or updates the enterprise and schedules, reschedules or pauses its job. */
+    /**
+     * Creates or updates the enterprise and schedules, reschedules or pauses its job. An update
+     * works on an enterprise whose stored secret this node cannot open (to replace the secret, or
+     * to disable it): the answer's secret is then null, and the stored one stays as it was.
+     */
     public Enterprise put(String corpId, EnterpriseChange change) throws SQLException {
         if (corpId == null || !CORP_ID.matcher(corpId).matches()) {
             throw RequestException.invalid("corpId must be 1 to 64 letters, digits or _ . - (as WeCom shows it, e.g. ww1234abcd)");
         }
         validate(change);
         long now = clock.millis();
-        Optional<Enterprise> current = store.find(corpId);
+        Optional<EnterpriseListing> current = store.findListing(corpId);
         Enterprise saved;
         if (current.isEmpty()) {
             if (change.secret() == null || change.cron() == null) {
@@ -48,12 +52,15 @@ public final class EnterpriseService {
                     change.enabled() == null || change.enabled(), change.agentId(), now, now);
             store.insert(saved);
         } else {
-            Enterprise e = current.get();
+            EnterpriseListing e = current.get();
             if (!e.env().equals(env)) {
                 throw RequestException.conflict("enterprise " + corpId + " is managed by environment '" + e.env()
                         + "'; change it there, or delete it there first");
             }
-            saved = new Enterprise(corpId, env, pick(change.name(), e.name()), pick(change.secret(), e.secret()),
+            // the current secret is written again (sealed under this node's key) when it can be opened
+            String secret = change.secret() != null || e.problem() != null ? change.secret()
+                    : store.find(corpId).map(Enterprise::secret).orElse(null);
+            saved = new Enterprise(corpId, env, pick(change.name(), e.name()), secret,
                     pick(change.cron(), e.cron()), change.enabled() == null ? e.enabled() : change.enabled(),
                     change.agentId() == null ? e.agentId() : change.agentId(), e.createdAt(), now);
             store.update(saved);
@@ -63,7 +70,7 @@ public final class EnterpriseService {
     }
 
     public void delete(String corpId) throws SQLException {
-        Enterprise e = find(corpId);
+        EnterpriseListing e = listing(corpId);
         if (!e.env().equals(env)) {
             throw RequestException.conflict("enterprise " + corpId + " is managed by environment '" + e.env() + "'");
         }
@@ -71,17 +78,37 @@ public final class EnterpriseService {
         store.deleteWithData(corpId, clock.millis());
     }
 
-    /** The enterprise, or a 404 {@code unknown_corp}. */
+    /**
+     * The enterprise with its secret, or a 404 {@code unknown_corp}.
+     *
+     * @throws io.orgsync.store.SecretUnreadableException when its stored secret cannot be opened with this node's key
+     */
     public Enterprise find(String corpId) throws SQLException {
-        return store.find(corpId).orElseThrow(() -> RequestException.notFound("unknown_corp",
-                "no enterprise " + corpId + "; add it with PUT /admin/api/enterprises/" + corpId));
+        return store.find(corpId).orElseThrow(() -> unknown(corpId));
+    }
+
+    /** The enterprise without its secret (answers for one whose secret cannot be opened), or a 404 {@code unknown_corp}. */
+    public EnterpriseListing listing(String corpId) throws SQLException {
+        return store.findListing(corpId).orElseThrow(() -> unknown(corpId));
+    }
+
+    /** The enterprises this environment manages, without their secrets: what the admin lists and the scheduler need. */
+    public List<EnterpriseListing> listings() throws SQLException {
+        return store.listingsOfEnv(env);
+    }
+
+    private static RequestException unknown(String corpId) {
+        return RequestException.notFound("unknown_corp", "no enterprise " + corpId + "; add it with PUT /admin/api/enterprises/" + corpId);
     }
 
     public Optional<Enterprise> findOptional(String corpId) throws SQLException {
         return store.find(corpId);
     }
 
-    /** The enterprises this environment manages. */
+    /**
+     * The enterprises this environment manages, with their secrets; throws for one whose secret
+     * cannot be opened, so lists use {@link #listings()}.
+     */
     public List<Enterprise> list() throws SQLException {
         return store.ofEnv(env);
     }

@@ -1,6 +1,7 @@
 package io.orgsync.enterprise;
 
 import io.orgsync.store.SecretCipher;
+import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.store.Sql;
 
 import javax.sql.DataSource;
@@ -28,15 +29,25 @@ final class EnterpriseStore {
         return Sql.withConnection(ds, c -> Sql.query(c, "SELECT " + COLUMNS + " FROM enterprise WHERE env = ? ORDER BY corp_id", this::row, env));
     }
 
+    Optional<EnterpriseListing> findListing(String corpId) throws SQLException {
+        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM enterprise WHERE corp_id = ?", this::listing, corpId));
+    }
+
+    List<EnterpriseListing> listingsOfEnv(String env) throws SQLException {
+        return Sql.withConnection(ds, c -> Sql.query(c, "SELECT " + COLUMNS + " FROM enterprise WHERE env = ? ORDER BY corp_id",
+                this::listing, env));
+    }
+
     void insert(Enterprise e) throws SQLException {
         Sql.withConnection(ds, c -> Sql.update(c, "INSERT INTO enterprise (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.corpId(), e.env(), e.name(), cipher.seal(e.secret()), e.cron(), e.enabled(), e.agentId(), e.createdAt(), e.updatedAt()));
     }
 
+    /** A null secret keeps the stored one as it is (one this node cannot open stays for the node that can). */
     void update(Enterprise e) throws SQLException {
         Sql.withConnection(ds, c -> Sql.update(c,
-                "UPDATE enterprise SET name = ?, secret = ?, cron = ?, enabled = ?, agent_id = ?, updated_at = ? WHERE corp_id = ?",
-                e.name(), cipher.seal(e.secret()), e.cron(), e.enabled(), e.agentId(), e.updatedAt(), e.corpId()));
+                "UPDATE enterprise SET name = ?, secret = COALESCE(?, secret), cron = ?, enabled = ?, agent_id = ?, updated_at = ? WHERE corp_id = ?",
+                e.name(), e.secret() == null ? null : cipher.seal(e.secret()), e.cron(), e.enabled(), e.agentId(), e.updatedAt(), e.corpId()));
     }
 
     /**
@@ -64,6 +75,19 @@ final class EnterpriseStore {
         return new Enterprise(corpId, rs.getString("env"), rs.getString("name"), cipher.open(rs.getString("secret"), corpId),
                 rs.getString("cron"), rs.getBoolean("enabled"), Sql.nullableLong(rs, "agent_id"),
                 rs.getLong("created_at"), rs.getLong("updated_at"));
+    }
+
+    /** The row without its secret; the secret is opened only to tell whether it can be, and dropped at once. */
+    private EnterpriseListing listing(ResultSet rs) throws SQLException {
+        String corpId = rs.getString("corp_id");
+        String problem = null;
+        try {
+            cipher.open(rs.getString("secret"), corpId);
+        } catch (SecretUnreadableException e) {
+            problem = e.getMessage();
+        }
+        return new EnterpriseListing(corpId, rs.getString("env"), rs.getString("name"), rs.getString("cron"), rs.getBoolean("enabled"),
+                Sql.nullableLong(rs, "agent_id"), rs.getLong("created_at"), rs.getLong("updated_at"), problem);
     }
 
 }

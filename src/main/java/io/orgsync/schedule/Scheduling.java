@@ -5,6 +5,7 @@ import io.orgsync.common.RequestException;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseJobs;
 import io.orgsync.logging.Failures;
+import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.store.Database;
 import io.orgsync.sync.RunStore;
 import io.orgsync.sync.SyncRunner;
@@ -12,7 +13,9 @@ import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
@@ -32,10 +35,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TimeZone;
@@ -49,8 +55,14 @@ import java.util.UUID;
  */
 public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, AutoCloseable {
     public static final String GROUP = "orgsync-sync";
-    /** One-shot triggers of admin "trigger now": their own group, so that a pending one can be found. */
+    /** One-shot triggers of admin "trigger now" and of hand-overs: their own group, so that a pending one can be found. */
     public static final String MANUAL_GROUP = "orgsync-manual";
+    /** The cluster's housekeeping job (pruning): one job, so one runner in the whole cluster at a time. */
+    public static final String MAINTENANCE_GROUP = "orgsync-maintenance";
+    static final JobKey MAINTENANCE_JOB = JobKey.jobKey("prune", MAINTENANCE_GROUP);
+    private static final TriggerKey MAINTENANCE_TRIGGER = TriggerKey.triggerKey("hourly", MAINTENANCE_GROUP);
+    /** Hourly, off the full hour that many enterprise crons use. */
+    private static final String MAINTENANCE_CRON = "0 47 * * * ?";
     /** Enterprises are Chinese companies: their cron expressions mean Beijing time. */
     public static final TimeZone CRON_ZONE = TimeZone.getTimeZone("Asia/Shanghai");
     private static final Logger log = LoggerFactory.getLogger(Scheduling.class);
@@ -59,10 +71,13 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
     private final RunStore runs;
     private final boolean executes;
     private final String dataSourceName;
+    private final Duration shutdownGrace;
     private Smtp smtp;
     /** Fencing and start-up may come in either order: firing happens only when both agree. */
     private boolean fenced;
     private boolean startWanted;
+    /** Set once the node stops: a fence lifting then must not start firing again. */
+    private boolean stopping;
 
     /** The mail server for e-mail alerts. */
     public record Smtp(String host, int port, String from) {
@@ -70,16 +85,18 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
 
     /** What the scheduler needs from the settings. */
     public record Config(String schedulerName, String instanceId, int threads, boolean executes,
-                         String dbUrl, String dbUser, String dbPassword) {
+                         String dbUrl, String dbUser, String dbPassword, Duration shutdownGrace) {
         @Override
         public String toString() {
-            return "Config[" + schedulerName + ", " + instanceId + ", threads=" + threads + ", executes=" + executes + "]";
+            return "Config[" + schedulerName + ", " + instanceId + ", threads=" + threads + ", executes=" + executes
+                    + ", shutdownGrace=" + shutdownGrace + "]";
         }
     }
 
     public Scheduling(Config config, RunStore runs) throws SchedulerException {
         this.runs = runs;
         this.executes = config.executes();
+        this.shutdownGrace = config.shutdownGrace();
         this.dataSourceName = "orgsync-" + config.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 6);
         // its own pool: threadCount + 3 connections, never shared with sync transactions (Quartz #957)
         int poolSize = (config.executes() ? config.threads() : 1) + 3;
@@ -122,10 +139,11 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
      * already: then it starts when the fence lifts. Starting and going to standby at once would
      * not do, as Quartz fires triggers it acquired in between.
      */
-    public synchronized void start(SyncRunner runner) throws SchedulerException {
+    public synchronized void start(SyncRunner runner, MaintenanceJob.Task maintenance) throws SchedulerException {
         SimpleJobFactory stock = new SimpleJobFactory();
-        scheduler.setJobFactory((bundle, s) -> bundle.getJobDetail().getJobClass() == SyncJob.class
-                ? new SyncJob(runner) : stock.newJob(bundle, s));
+        scheduler.setJobFactory((bundle, s) -> bundle.getJobDetail().getJobClass() == SyncJob.class ? new SyncJob(runner)
+                : bundle.getJobDetail().getJobClass() == MaintenanceJob.class ? new MaintenanceJob(maintenance)
+                : stock.newJob(bundle, s));
         startWanted = executes;
         if (executes && !fenced) {
             scheduler.start();
@@ -158,7 +176,7 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
     /** Lifts the fence: starts (or restarts) firing if {@link #start} asked for it. */
     public synchronized void resumeTaking() throws SchedulerException {
         fenced = false;
-        if (startWanted && scheduler.isInStandbyMode()) {
+        if (startWanted && !stopping && scheduler.isInStandbyMode()) {
             scheduler.start();
         }
     }
@@ -169,28 +187,32 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
 
     @Override
     public void scheduleOrUpdate(Enterprise e) {
-        JobKey job = JobKey.jobKey(e.corpId(), GROUP);
-        TriggerKey triggerKey = TriggerKey.triggerKey(e.corpId(), GROUP);
+        schedule(e.corpId(), e.cron(), e.enabled());
+    }
+
+    private void schedule(String corpId, String cronExpression, boolean enabled) {
+        JobKey job = JobKey.jobKey(corpId, GROUP);
+        TriggerKey triggerKey = TriggerKey.triggerKey(corpId, GROUP);
         try {
             if (!scheduler.checkExists(job)) {
                 scheduler.addJob(JobBuilder.newJob(SyncJob.class).withIdentity(job).storeDurably().requestRecovery()
-                        .withDescription("sync of " + e.corpId()).build(), false);
+                        .withDescription("sync of " + corpId).build(), false);
             }
             Trigger existing = scheduler.getTrigger(triggerKey);
-            if (!e.enabled()) {
+            if (!enabled) {
                 if (existing != null) {
                     scheduler.unscheduleJob(triggerKey);
                 }
                 return;
             }
             CronTrigger trigger = TriggerBuilder.newTrigger().withIdentity(triggerKey).forJob(job)
-                    .withSchedule(CronScheduleBuilder.cronSchedule(CronSpread.spread(e.cron(), e.corpId()))
+                    .withSchedule(CronScheduleBuilder.cronSchedule(CronSpread.spread(cronExpression, corpId))
                             .inTimeZone(CRON_ZONE).withMisfireHandlingInstructionFireAndProceed())
-                    .usingJobData("cron", e.cron())
+                    .usingJobData("cron", cronExpression)
                     .build();
             if (existing == null) {
                 scheduler.scheduleJob(trigger);
-            } else if (!(existing instanceof CronTrigger cron) || !e.cron().equals(cron.getJobDataMap().getString("cron"))) {
+            } else if (!(existing instanceof CronTrigger cron) || !cronExpression.equals(cron.getJobDataMap().getString("cron"))) {
                 boolean paused = scheduler.getTriggerState(triggerKey) == Trigger.TriggerState.PAUSED;
                 scheduler.rescheduleJob(triggerKey, trigger);
                 if (paused) {
@@ -198,7 +220,7 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
                 }
             }
         } catch (SchedulerException ex) {
-            throw new IllegalStateException("could not schedule the sync of " + e.corpId() + ": " + Failures.describe(ex), ex);
+            throw new IllegalStateException("could not schedule the sync of " + corpId + ": " + Failures.describe(ex), ex);
         }
     }
 
@@ -235,13 +257,17 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         }
     }
 
-    /** Makes the jobs match the environment's enterprises: missing jobs created, orphans removed. */
-    public void reconcile(Collection<Enterprise> enterprises) throws SchedulerException {
+    /**
+     * Makes the jobs match the environment's enterprises: missing jobs created, orphans removed;
+     * and makes sure the maintenance job is there.
+     */
+    public void reconcile(Collection<EnterpriseListing> enterprises) throws SchedulerException {
         Set<String> wanted = new HashSet<>();
-        for (Enterprise e : enterprises) {
+        for (EnterpriseListing e : enterprises) {
             wanted.add(e.corpId());
-            scheduleOrUpdate(e);
+            schedule(e.corpId(), e.cron(), e.enabled());
         }
+        ensureMaintenance();
         for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
             if (!wanted.contains(key.getName())) {
                 log.info("Removing the job of {}: no such enterprise in this environment", key.getName());
@@ -286,13 +312,47 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         if (!force && "PAUSED".equals(state(corpId))) {
             throw RequestException.conflict("the job of " + corpId + " is paused; resume it, or trigger with ?force=true to run it once anyway");
         }
-        Trigger once = TriggerBuilder.newTrigger().withIdentity("trigger-" + UUID.randomUUID(), MANUAL_GROUP).forJob(key).startNow().build();
+        fireOnce(key, "trigger-");
+        return view(corpId);
+    }
+
+    private void fireOnce(JobKey key, String prefix) throws SchedulerException {
+        Trigger once = TriggerBuilder.newTrigger().withIdentity(prefix + UUID.randomUUID(), MANUAL_GROUP).forJob(key).startNow().build();
         scheduler.scheduleJob(once);
         // a trigger stored while its group counts as paused is stored PAUSED and would never fire
         if (scheduler.getTriggerState(once.getKey()) == Trigger.TriggerState.PAUSED) {
             scheduler.resumeTrigger(once.getKey());
         }
-        return view(corpId);
+    }
+
+    /**
+     * The maintenance job and its hourly trigger, created by whichever node comes first. Only
+     * nodes that execute jobs run it; a trigger left in ERROR (a node of an older build that did
+     * not know the job class took it) is reset, or pruning would stop for good.
+     */
+    private void ensureMaintenance() throws SchedulerException {
+        if (!scheduler.checkExists(MAINTENANCE_JOB)) {
+            scheduler.addJob(JobBuilder.newJob(MaintenanceJob.class).withIdentity(MAINTENANCE_JOB).storeDurably()
+                    .withDescription("prunes runs and resolve memories past ORGSYNC_RUN_RETENTION_DAYS").build(), true);
+        }
+        if (!scheduler.checkExists(MAINTENANCE_TRIGGER)) {
+            try {
+                scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(MAINTENANCE_TRIGGER).forJob(MAINTENANCE_JOB)
+                        .withSchedule(CronScheduleBuilder.cronSchedule(MAINTENANCE_CRON).inTimeZone(CRON_ZONE)
+                                .withMisfireHandlingInstructionFireAndProceed())
+                        .build());
+            } catch (ObjectAlreadyExistsException e) {
+                // nodes starting together: another one stored it first
+            }
+        } else if (scheduler.getTriggerState(MAINTENANCE_TRIGGER) == Trigger.TriggerState.ERROR) {
+            scheduler.resetTriggerFromErrorState(MAINTENANCE_TRIGGER);
+        }
+    }
+
+    /** Runs the maintenance job once now, on whichever node that executes jobs takes it. */
+    public void triggerMaintenance() throws SchedulerException {
+        ensureMaintenance();
+        fireOnce(MAINTENANCE_JOB, "maintenance-");
     }
 
     /**
@@ -325,9 +385,9 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         scheduler.resumeAll();
     }
 
-    public List<JobView> jobs(Collection<Enterprise> enterprises) throws SchedulerException, SQLException {
+    public List<JobView> jobs(Collection<EnterpriseListing> enterprises) throws SchedulerException, SQLException {
         List<JobView> out = new ArrayList<>();
-        for (Enterprise e : enterprises) {
+        for (EnterpriseListing e : enterprises) {
             out.add(view(e.corpId()));
         }
         return out;
@@ -354,6 +414,51 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         };
     }
 
+    /**
+     * Waits up to the grace for this node's running syncs, then, for each one still running,
+     * stores a one-shot trigger of its job and interrupts it: the run ends ABANDONED ("handed
+     * over"), and as the job disallows concurrent execution, the trigger stays BLOCKED until then
+     * and is taken by another node right after. Syncs that a trigger acquired just before the
+     * standby fired are handed over too, as they show up.
+     */
+    private void handOverRunningSyncs() throws SchedulerException, InterruptedException {
+        long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        Map<String, JobExecutionContext> running = runningSyncs();
+        if (!running.isEmpty()) {
+            log.info("Stopping: waiting up to {} s (ORGSYNC_SHUTDOWN_GRACE_SECONDS) for the running syncs of {}",
+                    shutdownGrace.toSeconds(), running.values().stream().map(c -> c.getJobDetail().getKey().getName()).toList());
+        }
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            running = runningSyncs();
+        }
+        Set<String> handedOver = new HashSet<>();
+        while (!running.isEmpty()) {
+            for (Map.Entry<String, JobExecutionContext> e : running.entrySet()) {
+                if (handedOver.add(e.getKey())) {
+                    JobExecutionContext context = e.getValue();
+                    fireOnce(context.getJobDetail().getKey(), "handover-");
+                    scheduler.interrupt(context.getFireInstanceId());
+                    log.info("Stopping: the sync of {} is still running after the grace; handing it over to another node",
+                            context.getJobDetail().getKey().getName());
+                }
+            }
+            Thread.sleep(100);
+            running = runningSyncs();
+        }
+    }
+
+    /** This node's executing sync jobs by fire instance id. */
+    private Map<String, JobExecutionContext> runningSyncs() throws SchedulerException {
+        Map<String, JobExecutionContext> out = new LinkedHashMap<>();
+        for (JobExecutionContext context : scheduler.getCurrentlyExecutingJobs()) {
+            if (GROUP.equals(context.getJobDetail().getKey().getGroup())) {
+                out.put(context.getFireInstanceId(), context);
+            }
+        }
+        return out;
+    }
+
     private JobKey existing(String corpId) throws SchedulerException {
         JobKey key = JobKey.jobKey(corpId, GROUP);
         if (!scheduler.checkExists(key)) {
@@ -362,8 +467,26 @@ public final class Scheduling implements EnterpriseJobs, MailSink.MailQueue, Aut
         return key;
     }
 
+    /**
+     * A planned stop: stops taking jobs, lets running syncs finish for up to the shutdown grace,
+     * then hands the rest over (see {@link #handOverRunningSyncs}) and waits for them to end.
+     * Called before anything the syncs use (upstream client, tokens, alerts, pools) is closed.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            stopping = true;
+        }
+        try {
+            if (executes && scheduler.isStarted() && !scheduler.isShutdown()) {
+                scheduler.standby();
+                handOverRunningSyncs();
+            }
+        } catch (SchedulerException e) {
+            log.warn("Handing over the running syncs: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             scheduler.shutdown(true);
         } catch (SchedulerException e) {

@@ -57,16 +57,21 @@ public final class SecretCipher {
         }
     }
 
-    /** The secret; {@code owner} names the corp or app in the error when it cannot be opened. */
+    /**
+     * The secret; {@code owner} names the corp or app in the error when it cannot be opened.
+     *
+     * @throws SecretUnreadableException when it cannot be opened with this node's key, saying what to fix
+     */
     public String open(String stored, String owner) {
         if (stored.startsWith(PLAIN)) {
             return stored.substring(PLAIN.length());
         }
         if (!stored.startsWith(ENCRYPTED)) {
-            throw new IllegalStateException("the stored secret of " + owner + " has an unknown format");
+            throw new SecretUnreadableException("the stored secret of " + owner + " has an unknown format; PUT the secret again");
         }
         if (key == null) {
-            throw new IllegalStateException("the secret of " + owner + " is stored encrypted: set ORGSYNC_SECRET_KEY to the key it was stored with");
+            throw new SecretUnreadableException("the stored secret of " + owner + " is encrypted but ORGSYNC_SECRET_KEY is not set; "
+                    + "set the key it was sealed with, or PUT the secret again");
         }
         try {
             byte[] all = Base64.getDecoder().decode(stored.substring(ENCRYPTED.length()));
@@ -74,7 +79,8 @@ public final class SecretCipher {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, 12));
             return new String(cipher.doFinal(all, 12, all.length - 12), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("the secret of " + owner + " cannot be decrypted: ORGSYNC_SECRET_KEY differs from the key it was stored with");
+            throw new SecretUnreadableException("the stored secret of " + owner + " cannot be decrypted with this ORGSYNC_SECRET_KEY; "
+                    + "set the key it was sealed with, or PUT the secret again");
         }
     }
 }

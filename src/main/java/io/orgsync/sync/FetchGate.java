@@ -32,7 +32,7 @@ final class FetchGate implements AttemptGate {
             slot = left > 0 && pacer.await(left);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Stopped(new SyncFailure(SyncFailure.Reason.DEADLINE, "interrupted while waiting for the department call rate"));
+            throw new Stopped(new SyncFailure(SyncFailure.Reason.INTERRUPTED, SyncRunner.HANDED_OVER));
         }
         if (!slot) {
             throw new Stopped(OrgFetcher.pastDeadline());

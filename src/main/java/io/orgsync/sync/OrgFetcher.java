@@ -67,6 +67,10 @@ final class OrgFetcher {
      */
     private <T> T call(long deadline, RunClaim claim, Supplier<T> call) throws SyncFailure {
         while (true) {
+            // a stopping node interrupts its runs to hand them over; an upstream call itself does not notice
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SyncFailure(SyncFailure.Reason.INTERRUPTED, SyncRunner.HANDED_OVER);
+            }
             // before the token too: a run that lost its claim must not even renew the token of a deleted secret
             claim.check();
             UpstreamException failure;
@@ -101,7 +105,7 @@ final class OrgFetcher {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SyncFailure(SyncFailure.Reason.DEADLINE, "interrupted while waiting out an upstream block");
+            throw new SyncFailure(SyncFailure.Reason.INTERRUPTED, SyncRunner.HANDED_OVER);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.orgsync.sync;
 
+import io.orgsync.cluster.Membership;
 import io.orgsync.store.Sql;
 
 import javax.sql.DataSource;
@@ -8,17 +9,43 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 /** The SQL of {@code sync_run}, and the enterprise's current-run claim that fences zombie runs. */
 public final class RunStore {
+    /**
+     * A RUNNING run without a sign of progress for this long has stopped, whatever its node says:
+     * its node records progress every few seconds (and the fetch about once a second).
+     */
+    public static final Duration STALLED = Duration.ofMinutes(2);
     private static final String COLUMNS = "id, corp_id, instance_id, status, started_at, finished_at, departments, members_added, "
             + "members_updated, members_removed, upstream_calls, error";
+    private static final String RUNNING_ROWS = "SELECT r.id, r.corp_id, r.instance_id, r.started_at, COALESCE(r.progress_at, r.started_at), "
+            + "n.last_seen FROM sync_run r LEFT JOIN cluster_node n ON n.instance_id = r.instance_id WHERE ";
+    private static final int PRUNE_BATCH = 1000;
     private final DataSource ds;
+    private final Clock clock;
 
     public RunStore(DataSource ds) {
+        this(ds, Clock.systemUTC());
+    }
+
+    public RunStore(DataSource ds, Clock clock) {
         this.ds = ds;
+        this.clock = clock;
+    }
+
+    /** A row marked RUNNING, with its last sign of progress and when its node last beat (null: no such node). */
+    record RunningRow(long id, String corpId, String instanceId, long startedAt, long progressAt, Long nodeLastSeen) {
+        /** Whether the run really goes on: its node is alive and it progressed lately. */
+        boolean alive(long now) {
+            return nodeLastSeen != null && nodeLastSeen >= now - Membership.ALIVE_WINDOW.toMillis() && progressAt >= now - STALLED.toMillis();
+        }
     }
 
     /**
@@ -79,19 +106,79 @@ public final class RunStore {
         return Sql.withConnection(ds, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM sync_run WHERE id = ?", RunStore::row, id));
     }
 
-    /** Whether the enterprise has a run marked RUNNING anywhere in the cluster. */
+    /**
+     * Whether the enterprise has a run really going on anywhere in the cluster: marked RUNNING,
+     * on a node that is alive, with progress lately. A row left RUNNING by a node that died or
+     * failed to record the end does not count (the cluster ends it ABANDONED soon, see RunWatch).
+     */
     public boolean running(String corpId) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT 1 FROM sync_run WHERE corp_id = ? AND status = 'RUNNING'",
-                rs -> 1, corpId)).isPresent();
+        long now = clock.millis();
+        return Sql.withConnection(ds, c -> Sql.query(c, RUNNING_ROWS + "r.corp_id = ? AND r.status = 'RUNNING'", RunStore::runningRow, corpId))
+                .stream().anyMatch(r -> r.alive(now));
+    }
+
+    /** Every row marked RUNNING in the database (all environments: a dead node's runs are everyone's business). */
+    List<RunningRow> runningRows() throws SQLException {
+        return Sql.withConnection(ds, c -> Sql.query(c, RUNNING_ROWS + "r.status = 'RUNNING'", RunStore::runningRow));
+    }
+
+    /** Records that this node's runs of {@code corpIds} still go on (also while they apply, when the fetch no longer checks in). */
+    void touch(String instanceId, Collection<String> corpIds, long now) throws SQLException {
+        if (corpIds.isEmpty()) {
+            return;
+        }
+        List<Object> args = new ArrayList<>(List.of(now, instanceId));
+        args.addAll(corpIds);
+        Sql.withConnection(ds, c -> Sql.update(c, "UPDATE sync_run SET progress_at = ? WHERE instance_id = ? AND status = 'RUNNING' AND corp_id IN ("
+                + String.join(", ", java.util.Collections.nCopies(corpIds.size(), "?")) + ")", args.toArray()));
+    }
+
+    /**
+     * Ends a RUNNING run ABANDONED and takes back its claim on the enterprise, so that should it
+     * still be going somewhere it can apply nothing. The enterprise row is locked first, as in
+     * {@link #start}, and the run updated by primary key: no range locks that could deadlock a start.
+     */
+    boolean abandon(long runId, String corpId, long now, String why) throws SQLException {
+        return Sql.inTransaction(ds, c -> {
+            Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, corpId);
+            int ended = Sql.update(c, "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
+                    now, why, runId);
+            if (ended > 0) {
+                Sql.update(c, "UPDATE enterprise SET current_run_id = NULL WHERE corp_id = ? AND current_run_id = ?", corpId, runId);
+            }
+            return ended > 0;
+        });
     }
 
     /**
      * When the enterprise's run before {@code runId} ended (an abandoned one counts as ending
      * when it was marked so); 0 when there was none. Every department call of that run came before.
+     * Read backwards on (corp_id, finished_at): one or two index entries, however many runs are kept.
      */
     long previousFinishedAt(String corpId, long runId) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT MAX(finished_at) FROM sync_run WHERE corp_id = ? AND id < ?",
-                rs -> rs.getLong(1), corpId, runId)).orElse(0L);
+        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT finished_at FROM sync_run WHERE corp_id = ? AND finished_at IS NOT NULL "
+                + "AND id < ? ORDER BY finished_at DESC LIMIT 1", rs -> rs.getLong(1), corpId, runId)).orElse(0L);
+    }
+
+    /**
+     * Deletes finished runs that ended before {@code cutoff}, in batches (short transactions on a
+     * big table), keeping each enterprise's current run so that its last run still shows.
+     */
+    public int pruneFinishedBefore(long cutoff) throws SQLException {
+        int total = 0;
+        while (true) {
+            List<Long> ids = Sql.withConnection(ds, c -> Sql.query(c, "SELECT id FROM sync_run WHERE finished_at < ? AND id NOT IN "
+                    + "(SELECT current_run_id FROM enterprise WHERE current_run_id IS NOT NULL) ORDER BY finished_at LIMIT " + PRUNE_BATCH,
+                    rs -> rs.getLong(1), cutoff));
+            if (ids.isEmpty()) {
+                return total;
+            }
+            total += Sql.withConnection(ds, c -> Sql.update(c, "DELETE FROM sync_run WHERE id IN ("
+                    + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")", ids.toArray()));
+            if (ids.size() < PRUNE_BATCH) {
+                return total;
+            }
+        }
     }
 
     /**
@@ -111,6 +198,11 @@ public final class RunStore {
     static boolean isCurrent(Connection c, String corpId, long runId) throws SQLException {
         return Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
                 rs -> Sql.nullableLong(rs, "current_run_id"), corpId).map(id -> id != null && id == runId).orElse(false);
+    }
+
+    private static RunningRow runningRow(ResultSet rs) throws SQLException {
+        long lastSeen = rs.getLong(6);
+        return new RunningRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.wasNull() ? null : lastSeen);
     }
 
     private static Run row(ResultSet rs) throws SQLException {

@@ -1,5 +1,6 @@
 package io.orgsync.sync;
 
+import com.google.common.collect.ConcurrentHashMultiset;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orgsync.alert.Alert;
@@ -7,6 +8,7 @@ import io.orgsync.alert.Alerts;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.logging.Failures;
+import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
 import org.slf4j.Logger;
@@ -18,6 +20,7 @@ import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * One sync of one enterprise: claim the run, fetch everything, apply it all at once, record
@@ -26,6 +29,8 @@ import java.time.Duration;
  */
 public final class SyncRunner {
     private static final Logger log = LoggerFactory.getLogger(SyncRunner.class);
+    /** The error of a run its node interrupted as it stopped; another node runs the enterprise again. */
+    static final String HANDED_OVER = "handed over: node stopping";
 
     /** What a run needs beyond its collaborators. */
     public record Options(String instanceId, URI wecomBaseUrl, double departmentRate, double maxRemovalRatio, Duration deadline) {
@@ -41,11 +46,13 @@ public final class SyncRunner {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final Options options;
+    /** Enterprises this node is running now; an enterprise counts from before its run row exists until after its end is recorded. */
+    private final ConcurrentHashMultiset<String> active = ConcurrentHashMultiset.create();
 
     public SyncRunner(DataSource ds, EnterpriseService enterprises, UpstreamClient upstream, Alerts alerts, MeterRegistry metrics,
                       Clock clock, Options options) {
         this.ds = ds;
-        this.runs = new RunStore(ds);
+        this.runs = new RunStore(ds, clock);
         this.applier = new OrgApplier(ds);
         this.fetcher = new OrgFetcher(clock, options.departmentRate());
         this.enterprises = enterprises;
@@ -60,8 +67,33 @@ public final class SyncRunner {
         return runs;
     }
 
+    /** The enterprises this node is running now (RunWatch ends this node's other RUNNING rows). */
+    public Set<String> activeCorps() {
+        return Set.copyOf(active.elementSet());
+    }
+
+    /**
+     * Runs one sync and returns its run row. An enterprise that cannot sync at all (a secret this
+     * node cannot open) still gets a FAILED run saying what to fix, and an alert. A run whose
+     * thread is interrupted (its node is stopping and hands it over) ends ABANDONED, not FAILED.
+     */
     public Run run(String corpId, SyncProgress progress) throws Exception {
-        Enterprise enterprise = enterprises.find(corpId);
+        Enterprise enterprise = null;
+        SecretUnreadableException unusable = null;
+        try {
+            enterprise = enterprises.find(corpId);
+        } catch (SecretUnreadableException e) {
+            unusable = e;
+        }
+        active.add(corpId);
+        try {
+            return run(corpId, enterprise, unusable, progress);
+        } finally {
+            active.remove(corpId);
+        }
+    }
+
+    private Run run(String corpId, Enterprise enterprise, SecretUnreadableException unusable, SyncProgress progress) throws Exception {
         long started = clock.millis();
         long runId = runs.start(corpId, options.instanceId(), started);
         MDC.put("traceId", "sync-" + corpId + "-" + runId);
@@ -72,6 +104,9 @@ public final class SyncRunner {
         int calls = 0;
         String error = null;
         try {
+            if (unusable != null) {
+                throw unusable;
+            }
             log.info("Sync of {} started (run {})", corpId, runId);
             WecomClient client = new WecomClient(upstream, options.wecomBaseUrl(), corpId, enterprise.secret());
             // a second without department calls between runs, whichever nodes they ran on: the end
@@ -88,7 +123,7 @@ public final class SyncRunner {
         } catch (SyncFailure e) {
             status = switch (e.reason) {
                 case REFUSED -> RunStatus.REFUSED;
-                case SUPERSEDED -> RunStatus.ABANDONED;
+                case SUPERSEDED, INTERRUPTED -> RunStatus.ABANDONED;
                 case DEADLINE -> RunStatus.FAILED;
             };
             error = e.getMessage();
@@ -104,15 +139,24 @@ public final class SyncRunner {
             // an exception may wrap a driver's (Quartz's do, quoting it): never its text, which can carry SQL
             error = Failures.describe(e);
         } finally {
+            // cleared too: with the flag set, the pool would refuse the connection that records the end
+            if (Thread.interrupted() && status == RunStatus.FAILED) {
+                status = RunStatus.ABANDONED;
+                error = HANDED_OVER;
+            }
             runs.finish(runId, status, clock.millis(), departments, counts, calls, error);
             sample.stop(metrics.timer("orgsync_sync_duration_seconds", "corp", corpId));
             metrics.counter("orgsync_sync_runs_total", "corp", corpId, "outcome", status.name()).increment();
             MDC.remove("traceId");
         }
+        if (status == RunStatus.ABANDONED) {
+            log.info("Sync of {} ended ABANDONED (run {}): {}", corpId, runId, error);
+        }
         if (status == RunStatus.FAILED || status == RunStatus.REFUSED) {
             log.warn("Sync of {} {}: {}", corpId, status, error);
             alerts.raise(new Alert(status == RunStatus.REFUSED ? "sync_refused" : "sync_failed", corpId,
-                    "The sync of " + enterprise.name() + " (" + corpId + ") " + (status == RunStatus.REFUSED ? "was refused" : "failed")
+                    "The sync of " + (enterprise == null ? corpId : enterprise.name()) + " (" + corpId + ") "
+                            + (status == RunStatus.REFUSED ? "was refused" : "failed")
                             + " in run " + runId + ": " + error + " The stored org is unchanged."));
         }
         // the row can be gone with its enterprise (deleted, re-created and deleted again): answer what this run knows

@@ -201,7 +201,8 @@ class AdminApiTest {
         assertTrue(e.path("enabled").asBoolean());
         assertEquals(1000002, e.path("agentId").asLong());
         Instant createdAt = Instant.parse(e.path("createdAt").asText());
-        assertEquals(Set.of("corpId", "name", "cron", "enabled", "agentId", "createdAt", "updatedAt"), fieldNames(e), "no secret in " + e);
+        assertEquals(Set.of("corpId", "name", "cron", "enabled", "agentId", "createdAt", "updatedAt", "problem"), fieldNames(e), "no secret in " + e);
+        assertTrue(e.path("problem").isNull(), "nothing keeps it from syncing: " + e);
 
         // an update without a secret keeps the stored one: the enterprise still syncs with it
         Thread.sleep(5);
@@ -285,7 +286,7 @@ class AdminApiTest {
 
         JsonNode j = job(viaApi, "ww-jobs");
         assertNotNull(j);
-        assertEquals(Set.of("corpId", "state", "cron", "nextFireTime", "previousFireTime", "lastRun"), fieldNames(j));
+        assertEquals(Set.of("corpId", "state", "cron", "nextFireTime", "previousFireTime", "lastRun", "problem"), fieldNames(j));
         assertEquals("NORMAL", j.path("state").asText());
         assertEquals(NEVER, j.path("cron").asText());
         // 03:00 on 1 January 2099 in Beijing (cron zone) is the evening before in UTC

@@ -57,6 +57,18 @@ class SettingsTest {
     }
 
     @Test
+    void theShutdownGraceAndTheRunRetentionHaveDefaultsAndBounds() {
+        Settings s = load(Map.of());
+        assertEquals(java.time.Duration.ofSeconds(30), s.shutdownGrace());
+        assertEquals(java.time.Duration.ofDays(90), s.runRetention());
+        assertEquals(java.time.Duration.ZERO, load(Map.of("ORGSYNC_SHUTDOWN_GRACE_SECONDS", "0")).shutdownGrace());
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(
+                "ORGSYNC_SHUTDOWN_GRACE_SECONDS", "-5", "ORGSYNC_RUN_RETENTION_DAYS", "0")));
+        assertTrue(e.getMessage().contains("ORGSYNC_SHUTDOWN_GRACE_SECONDS"), e.getMessage());
+        assertTrue(e.getMessage().contains("ORGSYNC_RUN_RETENTION_DAYS"), e.getMessage());
+    }
+
+    @Test
     void readOnlyImpliesNoScheduler() {
         Settings s = load(Map.of("ORGSYNC_READ_ONLY", "true"));
         assertTrue(s.readOnly());

@@ -147,6 +147,23 @@ public final class OrgsyncNode implements AutoCloseable {
         }
     }
 
+    /** SIGTERM without waiting: the node stops in its own time (a graceful stop may take its grace); see {@link #awaitExit}. */
+    public void terminate() {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.destroy();
+        }
+    }
+
+    /** Waits for the process to exit and returns its exit code; null if it still runs after {@code timeout}. */
+    public Integer awaitExit(Duration timeout) {
+        Process p = process;
+        if (p == null) {
+            return null;
+        }
+        return waitExit(p, timeout) ? p.exitValue() : null;
+    }
+
     public OrgsyncNode restart(Duration timeout) {
         stop();
         return start().awaitHealthy(timeout);

@@ -1,0 +1,10 @@
+package io.orgsync.enterprise;
+
+/**
+ * An enterprise as the admin lists show it: everything but the secret, and {@code problem}, what
+ * keeps it from syncing and how to fix it (null when nothing does). A list made of these answers
+ * even when some enterprise's secret cannot be opened on this node.
+ */
+public record EnterpriseListing(String corpId, String env, String name, String cron, boolean enabled, Long agentId,
+                                long createdAt, long updatedAt, String problem) {
+}
