@@ -72,7 +72,7 @@ final class WecomApi {
             call.error(Errcodes.INVALID_CREDENTIAL, "invalid secret");
             return;
         }
-        SimToken token = sim.tokens.wecom(kind, corpId, call.now, sim.limits.tokenTtlSeconds * 1000, sim.limits.wecomSameTokenWithinValidity);
+        SimToken token = sim.tokens.wecom(kind, corpId, call.now, sim.limits().tokenTtlMillis(), sim.limits().wecomSameTokenWithinValidity());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", token.value);
         body.put("expires_in", token.secondsLeft(call.now));
@@ -250,9 +250,9 @@ final class WecomApi {
 
     private void getuserid(Gate.Call call) {
         SimCorp corp = call.corp();
-        if (corp.getuseridBlocked(sim.clock.chinaDay(), sim.limits.getuseridFailureRatio)) {
+        if (corp.getuseridBlocked(sim.clock.chinaDay(), sim.limits().getuseridFailureRatio())) {
             call.error(Errcodes.FREQ_LIMIT, "api freq out of limit: getuserid failures passed "
-                    + Math.round(sim.limits.getuseridFailureRatio * 100) + "% of the member limit today");
+                    + Math.round(sim.limits().getuseridFailureRatio() * 100) + "% of the member limit today");
             return;
         }
         Map<String, Object> body = jsonBody(call);

@@ -45,6 +45,39 @@ class ControlAnswersTest {
     }
 
     @Test
+    void valuesOfTheWrongKindAreRefusedNamingTheField() {
+        refused(s.post("/__sim/corps", map("corpId", "wwnew", "secret", "x", "members", "5")), 400, "members must be a whole number");
+        refused(s.post("/__sim/corps", map("corpId", "wwnew", "secret", "x", "departments", 2.5)), 400,
+                "departments must be a whole number");
+        refused(s.post("/__sim/corps", map("corpId", "wwnew", "secret", "x", "members", 3_000_000_000L)), 400,
+                "members must be a whole number");
+        refused(s.post("/__sim/corps", map("corpId", "wwnew", "secret", "x", "mobileVisible", "no")), 400,
+                "mobileVisible must be true or false");
+        refused(s.post("/__sim/corps", map("corpId", map("a", 1), "secret", "x")), 400, "corpId must be text");
+        refused(s.post(P + "/members", map("userid", "x", "department", 5)), 400, "department must be a list of whole numbers");
+        refused(s.post(P + "/members", map("userid", "x", "department", List.of("a"))), 400, "department must be a list of whole numbers");
+        refused(s.post(P + "/members", "{\"userid\":\"x\",\"department\":[null]}"), 400, "department must be a list of whole numbers");
+        refused(s.post("/__sim/apps", map("appId", "wxkind", "secret", "s", "pages", "a/b")), 400, "pages must be a list of texts");
+        refused(s.put("/__sim/limits", map("perMinute", "3")), 400, "perMinute must be a whole number");
+        refused(s.post("/__sim/faults", map("errcode", 1, "rate", "half")), 400, "rate must be a number");
+        refused(s.post("/__sim/clock", map("advanceSeconds", 1.5)), 400, "advanceSeconds must be a whole number");
+    }
+
+    @Test
+    void aFieldGivenAsNullCountsAsLeftOut() {
+        String userid = s.export(CORP).get("members").get(0).get("userid").asText();
+        JsonNode before = s.export(CORP).get("members").get(0);
+        JsonNode after = s.patch(P + "/members/" + userid, "{\"name\":null,\"department\":null,\"status\":null}").json();
+        assertEquals(before.get("name"), after.get("name"));
+        assertEquals(before.get("department"), after.get("department"));
+        assertEquals(10000, s.put("/__sim/limits", "{\"perMinute\":null}").json().get("perMinute").asInt());
+        refused(s.put("/__sim/limits", "{\"noSuchLimit\":null}"), 400, "unknown limit 'noSuchLimit'; known: "
+                + s.get("/__sim/limits").json().properties().stream().map(java.util.Map.Entry::getKey).toList().toString().replace("\"", ""));
+        assertEquals(201, s.post("/__sim/corps", "{\"corpId\":\"wwnull\",\"secret\":\"x\",\"members\":null}").status());
+        assertEquals(100, s.export("wwnull").get("members").size());
+    }
+
+    @Test
     void corpRefusals() {
         refused(s.post("/__sim/corps", map()), 400, "corpId is required");
         refused(s.post("/__sim/corps", map("corpId", " ", "secret", "x")), 400, "corpId is required");
@@ -98,6 +131,7 @@ class ControlAnswersTest {
                 + "[userid, name, mobile, department, order, is_leader_in_dept, position, gender, email, biz_mail, avatar, "
                 + "telephone, alias, status, main_department, address, outsideAppRange]");
         refused(s.post(P + "/members", map("userid", "x", "department", List.of(999))), 400, "member x is in unknown department 999");
+        refused(s.post(P + "/members", map("userid", "x", "department", List.of())), 400, "a member needs at least one department");
         refused(s.post(P + "/members", map("userid", "x", "department", List.of(1, 2), "order", List.of(0))), 400,
                 "department, order and is_leader_in_dept must be parallel arrays");
         refused(s.post(P + "/members", map("userid", "x", "status", 3)), 400, "status must be 1, 2, 4 or 5");
@@ -240,7 +274,7 @@ class ControlAnswersTest {
         refused(s.post("/__sim/clock", map()), 400, "advanceSeconds must be a number");
         refused(s.post("/__sim/clock", map("advanceSeconds", -1)), 400, "advanceSeconds must be a whole number of 0 or more");
         JsonNode clock = s.get("/__sim/clock").json();
-        assertEquals(List.of("now", "offsetSeconds"), fields(clock));
+        assertEquals(java.util.Set.of("now", "offsetSeconds"), java.util.Set.copyOf(fields(clock)));
         assertEquals(clock.get("offsetSeconds").asLong() + 60,
                 s.post("/__sim/clock", map("advanceSeconds", 60, "unknownFieldsAreIgnored", 1)).json().get("offsetSeconds").asLong());
         assertEquals(List.of("totalCalls", "calls", "peakCallsPerSecond", "peakDeptCallsPerSecond", "peakDeptCallsPerSlidingSecond",
