@@ -16,7 +16,7 @@ final class ControlApi {
 
     void routes(RoutesConfig r) {
         r.exception(ControlException.class, (e, ctx) -> ControlJson.refuse(ctx, e.status, e.getMessage()));
-        // an org change that would break the tree (Org's own checks) or a clock moved back
+        // the model's own checks (Org, SimMember): a change that would break the tree or a member
         r.exception(IllegalArgumentException.class, (e, ctx) -> ControlJson.refuse(ctx, 400, e.getMessage()));
         new CorpsControl(sim).routes(r);
         new MembersControl(sim).routes(r);
