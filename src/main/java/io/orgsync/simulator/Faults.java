@@ -73,37 +73,46 @@ final class Faults {
         }
     }
 
+    /**
+     * A fault as asked for ({@code POST /__sim/faults}): {@code corpId} or {@code appId} names the
+     * subject, matched alike; a blank path or subject matches all; a latency below 0 counts as none.
+     */
+    record Spec(String path, String corpId, String appId, Integer errcode, Integer httpStatus, Integer latencyMs,
+                Boolean dropConnection, Double rate, Long count) {
+        Spec {
+            path = blankAsNull(path);
+            if (path != null && !path.startsWith("/")) {
+                throw new IllegalArgumentException("path must start with /, for example /cgi-bin/user/list");
+            }
+            if (httpStatus != null && (httpStatus < 100 || httpStatus > 599)) {
+                throw new IllegalArgumentException("httpStatus must be from 100 to 599");
+            }
+            dropConnection = Boolean.TRUE.equals(dropConnection);
+            rate = rate == null ? 1.0 : rate;
+            if (rate <= 0 || rate > 1) {
+                throw new IllegalArgumentException("rate must be above 0 and at most 1");
+            }
+            if (errcode == null && httpStatus == null && latencyMs == null && !dropConnection) {
+                throw new IllegalArgumentException("a fault needs errcode, httpStatus, latencyMs or dropConnection");
+            }
+            latencyMs = latencyMs == null ? 0 : Math.max(0, latencyMs);
+        }
+
+        String subject() {
+            return blankAsNull(corpId != null ? corpId : appId);
+        }
+
+        private static String blankAsNull(String text) {
+            return text == null || text.isBlank() ? null : text;
+        }
+    }
+
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
 
-    Fault add(Map<String, Object> spec) {
-        for (String key : spec.keySet()) {
-            if (!List.of("path", "corpId", "appId", "errcode", "httpStatus", "latencyMs", "dropConnection", "rate", "count").contains(key)) {
-                throw new IllegalArgumentException("unknown fault field '" + key + "'");
-            }
-        }
-        String path = text(spec.get("path"));
-        if (path != null && !path.startsWith("/")) {
-            throw new IllegalArgumentException("path must start with /, for example /cgi-bin/user/list");
-        }
-        String corpId = text(spec.get("corpId") != null ? spec.get("corpId") : spec.get("appId"));
-        Integer errcode = integer(spec.get("errcode"), "errcode");
-        Integer httpStatus = integer(spec.get("httpStatus"), "httpStatus");
-        if (httpStatus != null && (httpStatus < 100 || httpStatus > 599)) {
-            throw new IllegalArgumentException("httpStatus must be from 100 to 599");
-        }
-        Integer latency = integer(spec.get("latencyMs"), "latencyMs");
-        boolean drop = Boolean.TRUE.equals(spec.get("dropConnection"));
-        double rate = spec.get("rate") instanceof Number n ? n.doubleValue() : 1.0;
-        if (rate <= 0 || rate > 1) {
-            throw new IllegalArgumentException("rate must be above 0 and at most 1");
-        }
-        Integer count = integer(spec.get("count"), "count");
-        if (errcode == null && httpStatus == null && latency == null && !drop) {
-            throw new IllegalArgumentException("a fault needs errcode, httpStatus, latencyMs or dropConnection");
-        }
-        Fault fault = new Fault(ids.incrementAndGet(), path, corpId, errcode, httpStatus,
-                latency == null ? 0 : Math.max(0, latency), drop, rate, count == null ? null : count.longValue());
+    Fault add(Spec spec) {
+        Fault fault = new Fault(ids.incrementAndGet(), spec.path(), spec.subject(), spec.errcode(), spec.httpStatus(),
+                spec.latencyMs(), spec.dropConnection(), spec.rate(), spec.count());
         faults.add(fault);
         return fault;
     }
@@ -126,19 +135,5 @@ final class Faults {
 
     void clear() {
         faults.clear();
-    }
-
-    private static String text(Object v) {
-        return v == null || v.toString().isBlank() ? null : v.toString();
-    }
-
-    private static Integer integer(Object v, String name) {
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-            return n.intValue();
-        }
-        throw new IllegalArgumentException(name + " must be a whole number");
     }
 }

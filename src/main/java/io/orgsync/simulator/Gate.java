@@ -139,7 +139,7 @@ final class Gate {
                     call.error(Errcodes.FREQ_LIMIT);
                     return;
                 }
-                long limit = sim.limits.maxConcurrent;
+                long limit = sim.limits().maxConcurrent();
                 if (limit > 0 && concurrent > limit) {
                     call.error(Errcodes.CONCURRENCY);
                     return;
@@ -197,25 +197,25 @@ final class Gate {
     }
 
     private void invalidToken(Call call, String ip, int errcode) {
-        if (sim.counters.countReaches("invalid-token " + ip, call.now, HOUR, sim.limits.invalidTokenPerHour)) {
+        if (sim.counters.countReaches("invalid-token " + ip, call.now, HOUR, sim.limits().invalidTokenPerHour())) {
             sim.counters.block("ban:" + ip, call.now + HOUR);
         }
         call.error(errcode);
     }
 
     private boolean withinLimits(Call call, String ip) {
-        Limits l = sim.limits;
+        Limits l = sim.limits();
         String who = call.subject + " " + call.api.path;
         String from = ip + " " + call.api.path;
         long now = call.now;
         if (call.api.departmentCall
-                && !sim.counters.tryCount("dept-second " + call.subject, now, SECOND, l.deptCallsPerSecond, 0)) {
+                && !sim.counters.tryCount("dept-second " + call.subject, now, SECOND, l.deptCallsPerSecond(), 0)) {
             return false;
         }
-        return sim.counters.tryCount("minute " + who, now, MINUTE, l.perMinute, MINUTE)
-                && sim.counters.tryCount("hour " + who, now, HOUR, l.perHour, HOUR)
-                && sim.counters.tryCount("ip-minute " + from, now, MINUTE, l.ipPerMinute, MINUTE)
-                && sim.counters.tryCount("ip-hour " + from, now, HOUR, l.ipPerHour, HOUR);
+        return sim.counters.tryCount("minute " + who, now, MINUTE, l.perMinute(), MINUTE)
+                && sim.counters.tryCount("hour " + who, now, HOUR, l.perHour(), HOUR)
+                && sim.counters.tryCount("ip-minute " + from, now, MINUTE, l.ipPerMinute(), MINUTE)
+                && sim.counters.tryCount("ip-hour " + from, now, HOUR, l.ipPerHour(), HOUR);
     }
 
     /**
@@ -223,7 +223,7 @@ final class Gate {
      * the {@code badSecretPerHour}-th wrong secret is answered 40001, every call after it 45009.
      */
     void wrongSecret(String ip, long now) {
-        if (sim.counters.countReaches("bad-secret " + ip, now, HOUR, sim.limits.badSecretPerHour)) {
+        if (sim.counters.countReaches("bad-secret " + ip, now, HOUR, sim.limits().badSecretPerHour())) {
             sim.counters.block("ban:" + ip, now + HOUR);
         }
     }

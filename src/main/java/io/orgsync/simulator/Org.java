@@ -111,4 +111,44 @@ final class Org {
     int memberCount() {
         return membersInOrder.size();
     }
+
+    /** The id a new department gets when none is given: one above the highest. */
+    int nextDepartmentId() {
+        return departments.lastKey() + 1;
+    }
+
+    /** This org with the member added, or put in place of the one with its userid. */
+    Org withMember(SimMember member) {
+        List<SimMember> members = new ArrayList<>(withoutMember(member.userid()).members());
+        members.add(member);
+        return new Org(departments.values(), members);
+    }
+
+    Org withoutMember(String userid) {
+        List<SimMember> members = new ArrayList<>(membersInOrder);
+        members.removeIf(m -> m.userid().equalsIgnoreCase(userid));
+        return new Org(departments.values(), members);
+    }
+
+    /** This org with the department added, or put in place of the one with its id. */
+    Org withDepartment(SimDepartment department) {
+        Map<Integer, SimDepartment> changed = new TreeMap<>(departments);
+        changed.put(department.id(), department);
+        return new Org(changed.values(), membersInOrder);
+    }
+
+    /**
+     * This org without the department, which must have no sub-departments. Members only in it
+     * move up to its parent, as WeCom requires.
+     */
+    Org withoutDepartment(int id) {
+        int parent = departments.get(id).parentId();
+        Map<Integer, SimDepartment> remaining = new TreeMap<>(departments);
+        remaining.remove(id);
+        List<SimMember> members = new ArrayList<>();
+        for (SimMember m : membersInOrder) {
+            members.add(m.inDepartment(id) ? m.withoutDepartment(id, parent) : m);
+        }
+        return new Org(remaining.values(), members);
+    }
 }

@@ -1,8 +1,6 @@
 package io.orgsync.simulator;
 
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** One simulated enterprise: its secrets, what its app may see, and its current org. */
@@ -38,19 +36,6 @@ final class SimCorp {
     synchronized Org change(UnaryOperator<Org> change) {
         org = change.apply(org);
         return org;
-    }
-
-    static Org replaceMember(Org org, String userid, SimMember replacement) {
-        List<SimMember> members = new ArrayList<>();
-        for (SimMember m : org.members()) {
-            if (!m.userid().equalsIgnoreCase(userid)) {
-                members.add(m);
-            }
-        }
-        if (replacement != null) {
-            members.add(replacement);
-        }
-        return new Org(org.departments(), members);
     }
 
     /** True once today's getuserid failures passed the allowed share of the member limit. */

@@ -1,5 +1,6 @@
 package io.orgsync.simulator;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,5 +48,26 @@ record SimMember(
 
     boolean inDepartment(int id) {
         return departments.contains(id);
+    }
+
+    /** This member out of the department; one left in no department goes to {@code fallback}. */
+    SimMember withoutDepartment(int id, int fallback) {
+        List<Integer> depts = new ArrayList<>();
+        List<Integer> ords = new ArrayList<>();
+        List<Integer> leader = new ArrayList<>();
+        for (int i = 0; i < departments.size(); i++) {
+            if (departments.get(i) != id) {
+                depts.add(departments.get(i));
+                ords.add(orders.get(i));
+                leader.add(leaderIn.get(i));
+            }
+        }
+        if (depts.isEmpty()) {
+            depts.add(fallback);
+            ords.add(0);
+            leader.add(0);
+        }
+        return new SimMember(userid, name, depts, ords, leader, position, mobile, gender, email, bizMail, avatar,
+                telephone, alias, status, mainDepartment, address, outsideAppRange);
     }
 }

@@ -6,6 +6,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * The upstream simulator: WeCom's server API, the mini-program API and the group-robot webhook
@@ -14,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Simulator implements AutoCloseable {
     final SimClock clock = new SimClock();
-    final Limits limits = new Limits();
+    private final AtomicReference<Limits> limits = new AtomicReference<>(Limits.DEFAULTS);
     final TokenBook tokens = new TokenBook();
     final Stats stats = new Stats();
     final Faults faults = new Faults();
@@ -29,7 +31,7 @@ public final class Simulator implements AutoCloseable {
         Gate gate = new Gate(this, mapper);
         WecomApi wecom = new WecomApi(this, gate, mapper);
         WechatApi wechat = new WechatApi(this, gate, mapper);
-        ControlApi control = new ControlApi(this, mapper);
+        ControlApi control = new ControlApi(this);
         this.server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -65,6 +67,15 @@ public final class Simulator implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
+    /** The limits in force: one value, replaced whole by a change. */
+    Limits limits() {
+        return limits.get();
+    }
+
+    Limits changeLimits(UnaryOperator<Limits> change) {
+        return limits.updateAndGet(change);
+    }
+
     void resetStats() {
         stats.reset();
         tokens.resetCounts();
@@ -74,7 +85,7 @@ public final class Simulator implements AutoCloseable {
         corps.clear();
         apps.clear();
         faults.clear();
-        limits.reset();
+        limits.set(Limits.DEFAULTS);
         counters.reset();
         webhooks.clear();
         // tokens go too: a corp created again under the same id must not accept old tokens

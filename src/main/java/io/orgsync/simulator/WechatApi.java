@@ -50,11 +50,11 @@ final class WechatApi {
             return;
         }
         if (!sim.counters.tryCount("classic-day " + app.appId() + " " + sim.clock.chinaDay(), call.now, Long.MAX_VALUE,
-                sim.limits.classicTokensPerDay, 0)) {
+                sim.limits().classicTokensPerDay(), 0)) {
             call.error(Errcodes.FREQ_LIMIT, "reach max api daily quota limit");
             return;
         }
-        SimToken token = sim.tokens.classic(app.appId(), call.now, sim.limits.tokenTtlSeconds * 1000);
+        SimToken token = sim.tokens.classic(app.appId(), call.now, sim.limits().tokenTtlMillis());
         tokenAnswer(call, token);
     }
 
@@ -68,13 +68,13 @@ final class WechatApi {
         if (app == null) {
             return;
         }
-        if (!sim.counters.tryCount("stable-minute " + app.appId(), call.now, 60_000, sim.limits.stableTokensPerMinute, 60_000)) {
+        if (!sim.counters.tryCount("stable-minute " + app.appId(), call.now, 60_000, sim.limits().stableTokensPerMinute(), 60_000)) {
             call.error(Errcodes.FREQ_LIMIT);
             return;
         }
         boolean force = Boolean.TRUE.equals(body.get("force_refresh"));
-        SimToken token = sim.tokens.stable(app.appId(), call.now, sim.limits.tokenTtlSeconds * 1000, force, sim.clock.chinaDay(),
-                sim.limits.stableHandsBackInvalidated);
+        SimToken token = sim.tokens.stable(app.appId(), call.now, sim.limits().tokenTtlMillis(), force, sim.clock.chinaDay(),
+                sim.limits().stableHandsBackInvalidated());
         if (token == null) {
             call.error(Errcodes.FREQ_LIMIT, "force_refresh allowed 20 times a day and 30 seconds apart");
             return;
@@ -118,7 +118,7 @@ final class WechatApi {
 
     private void wxacode(Gate.Call call) throws java.io.IOException {
         SimApp app = call.app();
-        if (!sim.counters.tryCount("wxacode-minute " + app.appId(), call.now, 60_000, sim.limits.wxacodePerMinute, 60_000)) {
+        if (!sim.counters.tryCount("wxacode-minute " + app.appId(), call.now, 60_000, sim.limits().wxacodePerMinute(), 60_000)) {
             call.error(Errcodes.FREQ_LIMIT);
             return;
         }

@@ -72,7 +72,7 @@ final class WecomApi {
             call.error(Errcodes.INVALID_CREDENTIAL, "invalid secret");
             return;
         }
-        SimToken token = sim.tokens.wecom(kind, corpId, call.now, sim.limits.tokenTtlSeconds * 1000, sim.limits.wecomSameTokenWithinValidity);
+        SimToken token = sim.tokens.wecom(kind, corpId, call.now, sim.limits().tokenTtlMillis(), sim.limits().wecomSameTokenWithinValidity());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", token.value);
         body.put("expires_in", token.secondsLeft(call.now));
@@ -106,26 +106,11 @@ final class WecomApi {
     }
 
     private void departmentList(Gate.Call call) throws Exception {
-        departments(call, "department", d -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", d.id());
-            m.put("name", d.name());
-            m.put("name_en", d.nameEn());
-            m.put("department_leader", d.leaders());
-            m.put("parentid", d.parentId());
-            m.put("order", d.order());
-            return m;
-        });
+        departments(call, "department", WecomShapes::department);
     }
 
     private void departmentSimpleList(Gate.Call call) throws Exception {
-        departments(call, "department_id", d -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", d.id());
-            m.put("parentid", d.parentId());
-            m.put("order", d.order());
-            return m;
-        });
+        departments(call, "department_id", WecomShapes::simpleDepartment);
     }
 
     private void departments(Gate.Call call, String field, java.util.function.Function<SimDepartment, Map<String, Object>> shape) throws Exception {
@@ -157,14 +142,7 @@ final class WecomApi {
             call.error(Errcodes.INVALID_DEPARTMENT);
             return;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", d.id());
-        m.put("name", d.name());
-        m.put("name_en", d.nameEn());
-        m.put("department_leader", d.leaders());
-        m.put("parentid", d.parentId());
-        m.put("order", d.order());
-        call.ok(Map.of("department", m));
+        call.ok(Map.of("department", WecomShapes.department(d)));
     }
 
     private void userList(Gate.Call call, boolean full) throws Exception {
@@ -182,7 +160,7 @@ final class WecomApi {
             List<Map<String, Object>> list = new ArrayList<>();
             for (SimMember m : org.directMembers(id)) {
                 if (!m.outsideAppRange()) {
-                    list.add(full ? fullMember(m, corp.mobileVisible) : simpleMember(m));
+                    list.add(full ? WecomShapes.member(m, corp.mobileVisible) : WecomShapes.simpleMember(m));
                 }
             }
             return Map.of("userlist", list);
@@ -203,7 +181,7 @@ final class WecomApi {
         } else if (m.outsideAppRange()) {
             call.error(Errcodes.OUT_OF_RANGE);
         } else {
-            call.ok(fullMember(m, corp.mobileVisible));
+            call.ok(WecomShapes.member(m, corp.mobileVisible));
         }
     }
 
@@ -250,9 +228,9 @@ final class WecomApi {
 
     private void getuserid(Gate.Call call) {
         SimCorp corp = call.corp();
-        if (corp.getuseridBlocked(sim.clock.chinaDay(), sim.limits.getuseridFailureRatio)) {
+        if (corp.getuseridBlocked(sim.clock.chinaDay(), sim.limits().getuseridFailureRatio())) {
             call.error(Errcodes.FREQ_LIMIT, "api freq out of limit: getuserid failures passed "
-                    + Math.round(sim.limits.getuseridFailureRatio * 100) + "% of the member limit today");
+                    + Math.round(sim.limits().getuseridFailureRatio() * 100) + "% of the member limit today");
             return;
         }
         Map<String, Object> body = jsonBody(call);
@@ -306,42 +284,5 @@ final class WecomApi {
             org.answers.put(key, bytes);
         }
         return bytes;
-    }
-
-    static Map<String, Object> simpleMember(SimMember m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("userid", m.userid());
-        out.put("name", m.name());
-        out.put("department", m.departments());
-        out.put("open_userid", "wo" + Integer.toHexString(m.userid().hashCode()));
-        return out;
-    }
-
-    /** A member as user/list and user/get show it; post-2022 apps get the private fields blank. */
-    static Map<String, Object> fullMember(SimMember m, boolean visible) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("userid", m.userid());
-        out.put("name", m.name());
-        out.put("department", m.departments());
-        out.put("order", m.orders());
-        out.put("position", m.position());
-        out.put("mobile", visible ? m.mobile() : "");
-        out.put("gender", visible ? m.gender() : "0");
-        out.put("email", visible ? m.email() : "");
-        out.put("biz_mail", visible ? m.bizMail() : "");
-        out.put("is_leader_in_dept", m.leaderIn());
-        out.put("direct_leader", List.of());
-        out.put("avatar", visible ? m.avatar() : "");
-        out.put("thumb_avatar", visible ? m.avatar() : "");
-        out.put("telephone", m.telephone());
-        out.put("alias", m.alias());
-        out.put("address", visible ? m.address() : "");
-        out.put("open_userid", "wo" + Integer.toHexString(m.userid().hashCode()));
-        out.put("main_department", m.mainDepartment());
-        out.put("extattr", Map.of("attrs", List.of()));
-        out.put("status", m.status());
-        out.put("qr_code", "https://open.work.weixin.qq.com/wwopen/userQRCode?vcode=" + Integer.toHexString(m.userid().hashCode()));
-        out.put("external_position", "");
-        return out;
     }
 }
