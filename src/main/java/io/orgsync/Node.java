@@ -15,8 +15,6 @@ import io.orgsync.alert.MailSink;
 import io.orgsync.cluster.Membership;
 import io.orgsync.alert.WebhookSink;
 import io.orgsync.config.Settings;
-import io.orgsync.enterprise.Enterprise;
-import io.orgsync.enterprise.EnterpriseJobs;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.http.AccessRules;
 import io.orgsync.http.HealthRoutes;
@@ -31,7 +29,8 @@ import io.orgsync.resolve.ResolveService;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.MetricsRoutes;
 import io.orgsync.schedule.Retention;
-import io.orgsync.schedule.Scheduling;
+import io.orgsync.schedule.SchedulerConfig;
+import io.orgsync.schedule.SyncScheduler;
 import io.orgsync.store.Database;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.sync.RunStore;
@@ -62,7 +61,8 @@ public final class Node implements AutoCloseable {
     public final TokenHolder tokens;
     public final UpstreamClient upstream;
     public final RunStore runs;
-    public final Scheduling scheduling;
+    /** On a read-only node, one that refuses every job operation. */
+    public final SyncScheduler scheduler;
     public final EnterpriseService enterprises;
     public final SyncRunner runner;
     public final MemberQueries members;
@@ -92,16 +92,14 @@ public final class Node implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
         this.runs = new RunStore(db.dataSource(), clock);
-        this.scheduling = settings.readOnly() ? null : track(new Scheduling(new Scheduling.Config(settings.schedulerName(),
-                settings.instanceId(), settings.syncThreads(), settings.schedulerEnabled(), settings.dbUrl(), settings.dbUser(),
-                settings.dbPassword(), settings.shutdownGrace()), runs));
+        this.scheduler = settings.readOnly() ? SyncScheduler.readOnly() : track(SyncScheduler.create(schedulerConfig(settings), runs));
         List<AlertSink> sinks = new ArrayList<>();
         if (settings.alertWebhook() != null) {
             sinks.add(new WebhookSink(settings.alertWebhook()));
         }
-        if (!settings.alertEmails().isEmpty() && scheduling != null) {
-            scheduling.useSmtp(new Scheduling.Smtp(settings.smtpHost(), settings.smtpPort(), settings.smtpFrom()));
-            sinks.add(new MailSink(settings.alertEmails(), scheduling));
+        // mails wait in the scheduler's tables, which a read-only node does not write
+        if (!settings.alertEmails().isEmpty() && !settings.readOnly()) {
+            sinks.add(new MailSink(settings.alertEmails(), scheduler.mailQueue()));
         }
         // the alert table makes "once per key and window" hold for the whole cluster; a read-only node only reads it
         this.alerts = track(new Alerts(clock, metrics, sinks, settings.env() + "/" + settings.instanceId(),
@@ -109,9 +107,8 @@ public final class Node implements AutoCloseable {
         this.tokens = track(new TokenHolder(db.dataSource(), clock, settings.tokenWait(), settings.tokenRefreshAhead(),
                 settings.upstreamTimeout(), settings.instanceId(), alerts, metrics));
         this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, settings.nodeRate(), settings.upstreamTimeout()));
-        EnterpriseJobs jobs = scheduling != null ? scheduling : readOnlyJobs();
         SecretCipher cipher = new SecretCipher(settings.secretKey());
-        this.enterprises = new EnterpriseService(db.dataSource(), cipher, jobs, clock, settings.env());
+        this.enterprises = new EnterpriseService(db.dataSource(), cipher, scheduler.enterpriseJobs(), clock, settings.env());
         this.members = new MemberQueries(db.dataSource());
         this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, settings.wechatBaseUrl());
         this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, settings.wecomBaseUrl(), alerts, metrics,
@@ -122,26 +119,24 @@ public final class Node implements AutoCloseable {
         this.membership = track(new Membership(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version,
                 settings.schedulerEnabled(), settings.readOnly(), new Membership.Fence() {
             public void stopTakingJobs() throws Exception {
-                scheduling.standby();
+                scheduler.stopTakingJobs();
             }
 
             public void resumeTakingJobs() throws Exception {
-                scheduling.resumeTaking();
+                scheduler.resumeTakingJobs();
             }
         }).start());
         this.runWatch = settings.readOnly() ? null
                 : track(new RunWatch(runs, clock, settings.instanceId(), runner::activeCorps).start());
-        if (scheduling != null) {
-            scheduling.reconcile(enterprises.listings());
-            scheduling.start(runner, new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()));
-        }
+        scheduler.start(runner, new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()),
+                enterprises::listings);
         List<HttpServer.Routes> routes = List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
                 new LookupRoutes(members, metrics),
                 new ResolveRoutes(resolver),
                 new WxaCodeRoutes(miniApps),
-                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduling, runs, membership, alerts),
-                new HealthRoutes(db, settings.schedulerEnabled(), () -> scheduling != null && scheduling.started(),
+                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduler.jobs(), runs, membership, alerts),
+                new HealthRoutes(db, settings.schedulerEnabled(), scheduler::started,
                         settings.instanceId(), settings.env(), version),
                 new MetricsRoutes(metrics));
         this.http = track(new HttpServer("0.0.0.0", settings.httpPort(), metrics, routes, true));
@@ -173,16 +168,10 @@ public final class Node implements AutoCloseable {
         return settings.upstreamTimeout().multipliedBy(14).plus(settings.tokenWait().multipliedBy(2)).plusMinutes(1);
     }
 
-    private static EnterpriseJobs readOnlyJobs() {
-        return new EnterpriseJobs() {
-            public void scheduleOrUpdate(Enterprise enterprise) {
-                throw new IllegalStateException("read-only node");
-            }
-
-            public void remove(String corpId) {
-                throw new IllegalStateException("read-only node");
-            }
-        };
+    private static SchedulerConfig schedulerConfig(Settings settings) {
+        return new SchedulerConfig(settings.schedulerName(), settings.instanceId(), settings.syncThreads(), settings.schedulerEnabled(),
+                settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.shutdownGrace(), settings.alertEmails().isEmpty() ? null
+                : new SchedulerConfig.Smtp(settings.smtpHost(), settings.smtpPort(), settings.smtpFrom()));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
@@ -200,9 +189,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         List<AutoCloseable> order = new ArrayList<>();
         order.add(http);
-        if (scheduling != null) {
-            order.add(scheduling);
-        }
+        order.add(scheduler);
         for (int i = closeables.size() - 1; i >= 0; i--) {
             AutoCloseable c = closeables.get(i);
             if (!order.contains(c) && c != membership && c != db) {

@@ -13,8 +13,8 @@ import io.orgsync.http.AccessRules;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.Json;
 import io.orgsync.miniapp.MiniAppService;
+import io.orgsync.schedule.JobControl;
 import io.orgsync.schedule.JobView;
-import io.orgsync.schedule.Scheduling;
 import io.orgsync.sync.RunStore;
 
 import java.io.InputStream;
@@ -30,18 +30,18 @@ public final class AdminRoutes implements HttpServer.Routes {
     private final String adminToken;
     private final EnterpriseService enterprises;
     private final MiniAppService miniApps;
-    private final Scheduling scheduling;
+    private final JobControl jobs;
     private final RunStore runs;
     private final Membership membership;
     private final Alerts alerts;
 
-    /** {@code scheduling} is null on read-only nodes. */
-    public AdminRoutes(String adminToken, EnterpriseService enterprises, MiniAppService miniApps, Scheduling scheduling,
+    /** {@code jobs}: on a read-only node, one that refuses every operation (503 read_only). */
+    public AdminRoutes(String adminToken, EnterpriseService enterprises, MiniAppService miniApps, JobControl jobs,
                        RunStore runs, Membership membership, Alerts alerts) {
         this.adminToken = adminToken;
         this.enterprises = enterprises;
         this.miniApps = miniApps;
-        this.scheduling = scheduling;
+        this.jobs = jobs;
         this.runs = runs;
         this.membership = membership;
         this.alerts = alerts;
@@ -84,23 +84,23 @@ public final class AdminRoutes implements HttpServer.Routes {
         });
         r.get("/admin/api/jobs", ctx -> {
             List<EnterpriseListing> listed = enterprises.listings();
-            List<JobView> jobs = scheduling().jobs(listed);
+            List<JobView> views = jobs.jobs(listed);
             List<Map<String, Object>> out = new java.util.ArrayList<>();
             for (int i = 0; i < listed.size(); i++) {
-                out.add(AdminViews.job(jobs.get(i), listed.get(i).problem()));
+                out.add(AdminViews.job(views.get(i), listed.get(i).problem()));
             }
             ctx.json(out);
         });
-        r.post("/admin/api/jobs/{corpId}/pause", ctx -> ctx.json(AdminViews.job(scheduling().pause(known(ctx)))));
-        r.post("/admin/api/jobs/{corpId}/resume", ctx -> ctx.json(AdminViews.job(scheduling().resume(known(ctx)))));
-        r.post("/admin/api/jobs/{corpId}/trigger", ctx -> ctx.json(AdminViews.job(scheduling().trigger(known(ctx),
+        r.post("/admin/api/jobs/{corpId}/pause", ctx -> ctx.json(AdminViews.job(jobs.pause(known(ctx)))));
+        r.post("/admin/api/jobs/{corpId}/resume", ctx -> ctx.json(AdminViews.job(jobs.resume(known(ctx)))));
+        r.post("/admin/api/jobs/{corpId}/trigger", ctx -> ctx.json(AdminViews.job(jobs.trigger(known(ctx),
                 "true".equals(ctx.queryParam("force"))))));
         r.post("/admin/api/scheduler/pause-all", ctx -> {
-            scheduling().pauseAll();
+            jobs.pauseAll();
             ctx.json(Map.of("paused", true));
         });
         r.post("/admin/api/scheduler/resume-all", ctx -> {
-            scheduling().resumeAll();
+            jobs.resumeAll();
             ctx.json(Map.of("resumed", true));
         });
         r.get("/admin/api/runs", ctx -> {
@@ -110,13 +110,6 @@ public final class AdminRoutes implements HttpServer.Routes {
         });
         r.get("/admin/api/cluster", ctx -> ctx.json(membership.nodes().stream().map(AdminViews::node).toList()));
         r.get("/admin/api/alerts", ctx -> ctx.json(alerts.recent(limit(ctx.queryParam("limit"))).stream().map(AdminViews::alert).toList()));
-    }
-
-    private Scheduling scheduling() {
-        if (scheduling == null) {
-            throw new RequestException(503, "read_only", "this read-only node has no scheduler; ask a writing node for jobs");
-        }
-        return scheduling;
     }
 
     private String known(Context ctx) throws Exception {

@@ -77,6 +77,22 @@ public final class HttpServer implements AutoCloseable {
                 }
                 error(ctx, e.status(), e.code(), e.getMessage());
             });
+            // interim, until the one refusal mapping replaces it: RequestException's statuses and codes
+            r.exception(io.orgsync.error.RefusedException.class, (e, ctx) -> {
+                if (e.retryAfterSeconds() > 0) {
+                    ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+                }
+                int status = switch (e.reason()) {
+                    case INVALID_REQUEST, INVALID_MOBILE -> 400;
+                    case UNAUTHORIZED -> 401;
+                    case NOT_FOUND, UNKNOWN_CORP, UNKNOWN_APP -> 404;
+                    case CONFLICT -> 409;
+                    case RATE_LIMITED, BUDGET_EXHAUSTED -> 429;
+                    case UPSTREAM_ERROR -> 502;
+                    case READ_ONLY, ADMIN_DISABLED, UNAVAILABLE -> 503;
+                };
+                error(ctx, status, e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+            });
             r.exception(SQLException.class, (e, ctx) -> {
                 // the database is down, overloaded or gone: the caller may retry; the details stay in the log
                 log.error("Request {} {} failed in the database: {}", ctx.method(), ctx.path(), where(e));

@@ -83,7 +83,7 @@ class FencingTest {
         MutableClock oldClock = new MutableClock();
         Node old = start("node-old", "1.4.2", dbUrl, oldClock, "test");
         assertFalse(old.membership.fenced());
-        assertFalse(old.scheduling.inStandby());
+        assertFalse(old.scheduler.inStandby());
         assertEquals(200, admin(old).put("/admin/api/enterprises/" + CORP,
                 Map.of("name", "Fence Co", "secret", SECRET, "cron", NEVER)).status());
 
@@ -91,17 +91,17 @@ class FencingTest {
         Node newer = start("node-new", "1.5.0", dbUrl, new MutableClock(), "test");
         // Test device: the newer node stops firing too, so that any run of the job below could
         // only come from an older node. A sync due right now then waits in the database.
-        newer.scheduling.standby();
+        newer.scheduler.stopTakingJobs();
         old.membership.tick();
         assertTrue(old.membership.fenced(), "1.4.2 is fenced once it sees 1.5.0");
-        assertTrue(old.scheduling.inStandby(), "its scheduler is in standby");
+        assertTrue(old.scheduler.inStandby(), "its scheduler is in standby");
         assertFalse(newer.membership.fenced());
         assertEquals(200, admin(newer).post("/admin/api/jobs/" + CORP + "/trigger").status());
 
         // 1.4.0 starts while 1.5.0 is alive: fenced before its scheduler could fire anything
         Node older = start("node-older", "1.4.0", dbUrl, oldClock, "test");
         assertTrue(older.membership.fenced(), "1.4.0 is fenced as it starts");
-        assertTrue(older.scheduling.inStandby());
+        assertTrue(older.scheduler.inStandby());
 
         Map<String, JsonNode> view = cluster(newer);
         for (String id : List.of("node-old", "node-older")) {
@@ -143,7 +143,7 @@ class FencingTest {
         old.membership.tick();
         older.membership.tick();
         assertFalse(old.membership.fenced());
-        assertFalse(old.scheduling.inStandby());
+        assertFalse(old.scheduler.inStandby());
         assertTrue(older.membership.fenced(), "1.4.0 is still older than a live node");
         JsonNode run = Waiting.await(seconds(30), "the waiting sync to run", () -> {
             List<JsonNode> runs = runs(old);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.common.RequestException;
 import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.error.Refusal;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.Waiting;
@@ -114,16 +115,16 @@ class ClusterSchedulingTest {
         alpha.enterprises.put("ww-env-a", new EnterpriseChange("A", SECRET, TestNode.NEVER, true, null));
         beta.enterprises.put("ww-env-b", new EnterpriseChange("B", SECRET, TestNode.NEVER, true, null));
 
-        assertEquals(404, assertThrows(RequestException.class, () -> beta.scheduling.trigger("ww-env-a", false)).status(),
+        assertEquals("ww-env-a", assertThrows(UnknownJobException.class, () -> beta.scheduler.jobs().trigger("ww-env-a", false)).corpId(),
                 "beta has no job for alpha's enterprise");
-        assertEquals(404, assertThrows(RequestException.class, () -> alpha.scheduling.pause("ww-env-b")).status());
+        assertEquals(Refusal.UNKNOWN_CORP, assertThrows(UnknownJobException.class, () -> alpha.scheduler.jobs().pause("ww-env-b")).reason());
         assertEquals(409, assertThrows(RequestException.class,
                 () -> beta.enterprises.put("ww-env-a", new EnterpriseChange("taken", null, null, null, null))).status());
         // a restarted beta node reconciles its jobs against its own enterprises: alpha's job survives
         nodes.remove(beta);
         beta.close();
         Node beta2 = node("beta", "beta-2", true);
-        assertEquals("NORMAL", alpha.scheduling.view("ww-env-a").state());
+        assertEquals("NORMAL", alpha.scheduler.jobs().view("ww-env-a").state());
 
         for (int i = 0; i < 3; i++) {
             runAndWait(alpha, "ww-env-a", i + 1);
@@ -139,18 +140,19 @@ class ClusterSchedulingTest {
     void aNeverStartedSchedulerPausesAndTriggersJobsThatAStartedOneRuns() throws Exception {
         Node api = node("gamma", "gamma-api", false);
         Node worker = node("gamma", "gamma-worker", true);
-        assertFalse(api.scheduling.started());
+        assertFalse(api.scheduler.started());
         api.enterprises.put("ww-api-only", new EnterpriseChange("API only", SECRET, TestNode.NEVER, true, null));
 
-        assertEquals("PAUSED", api.scheduling.pause("ww-api-only").state());
-        assertEquals("PAUSED", worker.scheduling.view("ww-api-only").state(), "the pause is in the shared tables");
-        assertEquals(409, assertThrows(RequestException.class, () -> api.scheduling.trigger("ww-api-only", false)).status());
-        api.scheduling.trigger("ww-api-only", true);
+        assertEquals("PAUSED", api.scheduler.jobs().pause("ww-api-only").state());
+        assertEquals("PAUSED", worker.scheduler.jobs().view("ww-api-only").state(), "the pause is in the shared tables");
+        assertEquals(JobConflictException.Conflict.PAUSED,
+                assertThrows(JobConflictException.class, () -> api.scheduler.jobs().trigger("ww-api-only", false)).conflict());
+        api.scheduler.jobs().trigger("ww-api-only", true);
         Run forced = awaitRuns(api, "ww-api-only", 1);
-        assertEquals("PAUSED", worker.scheduling.view("ww-api-only").state(), "a forced run leaves the job paused");
+        assertEquals("PAUSED", worker.scheduler.jobs().view("ww-api-only").state(), "a forced run leaves the job paused");
 
-        assertEquals("NORMAL", api.scheduling.resume("ww-api-only").state());
-        api.scheduling.trigger("ww-api-only", false);
+        assertEquals("NORMAL", api.scheduler.jobs().resume("ww-api-only").state());
+        api.scheduler.jobs().trigger("ww-api-only", false);
         Run resumed = awaitRuns(api, "ww-api-only", 2);
         for (Run r : List.of(forced, resumed)) {
             assertEquals(RunStatus.SUCCEEDED, r.status(), r.error());
@@ -164,16 +166,17 @@ class ClusterSchedulingTest {
         Node worker = node("delta", "delta-worker", true);
         api.enterprises.put("ww-all-paused", new EnterpriseChange("All paused", SECRET, TestNode.NEVER, true, null));
 
-        api.scheduling.pauseAll();
-        assertEquals("PAUSED", worker.scheduling.view("ww-all-paused").state());
-        assertEquals(409, assertThrows(RequestException.class, () -> api.scheduling.trigger("ww-all-paused", false)).status());
-        api.scheduling.trigger("ww-all-paused", true);
+        api.scheduler.jobs().pauseAll();
+        assertEquals("PAUSED", worker.scheduler.jobs().view("ww-all-paused").state());
+        assertEquals(JobConflictException.Conflict.PAUSED,
+                assertThrows(JobConflictException.class, () -> api.scheduler.jobs().trigger("ww-all-paused", false)).conflict());
+        api.scheduler.jobs().trigger("ww-all-paused", true);
         Run forced = awaitRuns(api, "ww-all-paused", 1);
         assertEquals(RunStatus.SUCCEEDED, forced.status(), forced.error());
-        assertEquals("PAUSED", worker.scheduling.view("ww-all-paused").state(), "the environment stays paused");
+        assertEquals("PAUSED", worker.scheduler.jobs().view("ww-all-paused").state(), "the environment stays paused");
 
-        api.scheduling.resumeAll();
-        assertEquals("NORMAL", worker.scheduling.view("ww-all-paused").state());
+        api.scheduler.jobs().resumeAll();
+        assertEquals("NORMAL", worker.scheduler.jobs().view("ww-all-paused").state());
     }
 
     private Node node(String env, String instanceId, boolean executes) throws Exception {
@@ -186,17 +189,17 @@ class ClusterSchedulingTest {
     /** 1 when the trigger was accepted; 0 after waiting out a 409 for a running job (the caller tries again). */
     private static int trigger(Node node, String corp) throws Exception {
         try {
-            node.scheduling.trigger(corp, false);
+            node.scheduler.jobs().trigger(corp, false);
             return 1;
-        } catch (RequestException e) {
-            assertEquals(409, e.status(), e.getMessage());
+        } catch (JobConflictException e) {
+            assertEquals(Refusal.CONFLICT, e.reason(), e.getMessage());
             Waiting.until(Duration.ofSeconds(30), "the run of " + corp + " to end", () -> !node.runs.running(corp));
             return 0;
         }
     }
 
     private static void runAndWait(Node node, String corp, int count) throws Exception {
-        node.scheduling.trigger(corp, false);
+        node.scheduler.jobs().trigger(corp, false);
         Run last = awaitRuns(node, corp, count);
         assertEquals(RunStatus.SUCCEEDED, last.status(), last.error());
     }

@@ -49,7 +49,7 @@ class MaintenanceTest {
             Fixture f = Fixture.insert(url, "ww-prune");
             assertEquals(f.all(), counts(url), "the fixture");
 
-            node.scheduling.triggerMaintenance();
+            node.scheduler.triggerMaintenance();
             Waiting.until(seconds(30), "the old rows to be pruned", () -> counts(url).equals(f.kept()));
             System.out.println(dialect + ": before " + f.all() + ", after " + counts(url));
             assertEquals(f.keptRunIds(), runIds(url), "recent runs and the enterprise's current run stay");
@@ -63,7 +63,7 @@ class MaintenanceTest {
                 .with("ORGSYNC_ENV", "maint").start()) {
             api.enterprises.put("ww-prune-off", new EnterpriseChange("Prune", "s", TestNode.NEVER, true, null));
             Fixture f = Fixture.insert(url, "ww-prune-off");
-            api.scheduling.triggerMaintenance();
+            api.scheduler.triggerMaintenance();
             // longer than Quartz's idle wait (5 s), which a node that executes jobs would need to take it
             Thread.sleep(8_000);
             assertEquals(f.all(), counts(url), "pruned although no node executes jobs");
@@ -162,8 +162,8 @@ class MaintenanceTest {
     private static int pendingMaintenanceTriggers(String url) throws Exception {
         try (Connection c = connect(url); PreparedStatement ps = c.prepareStatement(
                 "SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE JOB_GROUP = ? AND TRIGGER_GROUP = ? AND TRIGGER_STATE = 'WAITING'")) {
-            ps.setString(1, Scheduling.MAINTENANCE_GROUP);
-            ps.setString(2, Scheduling.MANUAL_GROUP);
+            ps.setString(1, JobKeys.MAINTENANCE_GROUP);
+            ps.setString(2, JobKeys.MANUAL_GROUP);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

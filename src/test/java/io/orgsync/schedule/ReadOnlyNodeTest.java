@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.member.Mobile;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
@@ -13,6 +15,7 @@ import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,8 +29,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * ORGSYNC_READ_ONLY=true with a MariaDB account granted SELECT only: the node starts (no
@@ -70,7 +74,18 @@ class ReadOnlyNodeTest {
         Node reader = track(TestNode.on(url, sim.baseUrl()).with("ORGSYNC_DB_USER", USER).with("ORGSYNC_DB_PASSWORD", PASSWORD)
                 .with("ORGSYNC_READ_ONLY", true).with("ORGSYNC_SCHEDULER_ENABLED", true).with("ORGSYNC_INSTANCE_ID", "reader").start());
 
-        assertNull(reader.scheduling, "read-only implies no scheduler");
+        // read-only implies no scheduler: one that fires nothing and refuses every job operation
+        assertFalse(reader.scheduler.started(), "read-only implies no scheduler");
+        assertTrue(reader.scheduler.inStandby());
+        for (Executable operation : List.<Executable>of(() -> reader.scheduler.jobs().trigger(CORP, true),
+                () -> reader.scheduler.jobs().pause(CORP), () -> reader.scheduler.jobs().view(CORP),
+                () -> reader.scheduler.jobs().pauseAll(), () -> reader.scheduler.triggerMaintenance(),
+                () -> reader.scheduler.enterpriseJobs().remove(CORP))) {
+            RefusedException refused = assertThrows(RefusedException.class, operation);
+            assertEquals(Refusal.READ_ONLY, refused.reason());
+            assertEquals("this read-only node has no scheduler; ask a writing node for jobs", refused.getMessage());
+        }
+        assertEquals("NORMAL", writer.scheduler.jobs().view(CORP).state(), "the job is the writing node's to control");
         assertEquals(migrations, count(url, "SELECT COUNT(*) FROM orgsync_schema_history"), "no migration from a read-only node");
         assertEquals(someone.path("userid").asText(), reader.members.byMobile(mobile, CORP).get(0).userid());
 
