@@ -5,10 +5,11 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.orgsync.alert.Alerts;
 import io.orgsync.cluster.Membership;
-import io.orgsync.common.RequestException;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.http.AccessRules;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.Json;
@@ -62,10 +63,10 @@ public final class AdminRoutes implements HttpServer.Routes {
         });
         r.before("/admin/api/*", ctx -> {
             if (adminToken == null) {
-                throw new RequestException(503, "admin_disabled", "the admin API is disabled on this node: set ORGSYNC_ADMIN_TOKEN to enable it");
+                throw new RefusedException(Refusal.ADMIN_DISABLED, "the admin API is disabled on this node: set ORGSYNC_ADMIN_TOKEN to enable it");
             }
             if (!AccessRules.bearerMatches(ctx, adminToken)) {
-                throw new RequestException(401, "unauthorized", "send the admin token as 'Authorization: Bearer <ORGSYNC_ADMIN_TOKEN>'");
+                throw new RefusedException(Refusal.UNAUTHORIZED, "send the admin token as 'Authorization: Bearer <ORGSYNC_ADMIN_TOKEN>'");
             }
         });
         // listings, not enterprises: one secret this node cannot open must not take the whole list down
@@ -114,7 +115,7 @@ public final class AdminRoutes implements HttpServer.Routes {
 
     private Scheduling scheduling() {
         if (scheduling == null) {
-            throw new RequestException(503, "read_only", "this read-only node has no scheduler; ask a writing node for jobs");
+            throw new RefusedException(Refusal.READ_ONLY, "this read-only node has no scheduler; ask a writing node for jobs");
         }
         return scheduling;
     }
@@ -128,17 +129,17 @@ public final class AdminRoutes implements HttpServer.Routes {
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!List.of("name", "secret", "cron", "enabled", "agentId").contains(field)) {
-                throw RequestException.invalid("unknown field '" + field + "'; an enterprise has name, secret, cron, enabled, agentId");
+                throw invalid("unknown field '" + field + "'; an enterprise has name, secret, cron, enabled, agentId");
             }
         }
         JsonNode enabled = body.get("enabled");
         if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
-            throw RequestException.invalid("enabled must be true or false");
+            throw invalid("enabled must be true or false");
         }
         JsonNode agentId = body.get("agentId");
         // canConvertToLong alone lets 1.5 through (stored as 1): a whole number means an integral JSON number
         if (agentId != null && !agentId.isNull() && !(agentId.isIntegralNumber() && agentId.canConvertToLong())) {
-            throw RequestException.invalid("agentId must be a whole number");
+            throw invalid("agentId must be a whole number");
         }
         return new EnterpriseChange(text(body, "name"), text(body, "secret"), text(body, "cron"),
                 enabled == null || enabled.isNull() ? null : enabled.asBoolean(),
@@ -150,10 +151,10 @@ public final class AdminRoutes implements HttpServer.Routes {
         try {
             body = Json.MAPPER.readTree(ctx.bodyAsBytes());
         } catch (Exception e) {
-            throw RequestException.invalid("the body must be a JSON object");
+            throw invalid("the body must be a JSON object");
         }
         if (body == null || !body.isObject()) {
-            throw RequestException.invalid("the body must be a JSON object");
+            throw invalid("the body must be a JSON object");
         }
         return body;
     }
@@ -164,7 +165,7 @@ public final class AdminRoutes implements HttpServer.Routes {
             return null;
         }
         if (!v.isTextual()) {
-            throw RequestException.invalid(field + " must be a string");
+            throw invalid(field + " must be a string");
         }
         return v.asText();
     }
@@ -181,6 +182,10 @@ public final class AdminRoutes implements HttpServer.Routes {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw RequestException.invalid("limit must be a whole number from 1 to 1000");
+        throw invalid("limit must be a whole number from 1 to 1000");
+    }
+
+    private static RefusedException invalid(String message) {
+        return new RefusedException(Refusal.INVALID_REQUEST, message);
     }
 }

@@ -1,9 +1,14 @@
 package io.orgsync.common;
 
 /**
- * A request orgsync refuses, with the HTTP status and error code of SPEC's error model and a
- * message that says what to fix. Services throw it; the HTTP layer renders it.
+ * A request orgsync refuses, with the HTTP status and error code of the API's error model and a
+ * message that says what to fix.
+ *
+ * @deprecated throw {@link io.orgsync.error.RefusedException} (or a feature's subclass) with a
+ * {@link io.orgsync.error.Refusal}; http.ErrorMapping alone turns reasons into statuses. Only
+ * the scheduler's admin errors still use this class; it goes once they are refusals too.
  */
+@Deprecated
 public final class RequestException extends RuntimeException {
     private final int status;
     private final String code;

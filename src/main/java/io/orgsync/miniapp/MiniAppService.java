@@ -1,6 +1,7 @@
 package io.orgsync.miniapp;
 
-import io.orgsync.common.RequestException;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
@@ -38,23 +39,23 @@ public final class MiniAppService {
     /** Creates or updates an app. {@code tokenMode} is "stable" (default) or "classic". */
     public MiniApp put(String appId, String name, String secret, String tokenMode) throws SQLException {
         if (appId == null || !APP_ID.matcher(appId).matches()) {
-            throw RequestException.invalid("appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
+            throw invalid("appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
         }
         if (tokenMode != null && !tokenMode.equals("stable") && !tokenMode.equals("classic")) {
-            throw RequestException.invalid("tokenMode must be \"stable\" or \"classic\"");
+            throw invalid("tokenMode must be \"stable\" or \"classic\"");
         }
         if (secret != null && (secret.isBlank() || secret.length() > 512 || secret.matches(".*\\s.*"))) {
-            throw RequestException.invalid("secret must be 1 to 512 characters without spaces");
+            throw invalid("secret must be 1 to 512 characters without spaces");
         }
         if (name != null && (name.isBlank() || name.length() > 200)) {
-            throw RequestException.invalid("name must be 1 to 200 characters");
+            throw invalid("name must be 1 to 200 characters");
         }
         long now = clock.millis();
         Optional<MiniApp> current = find(appId);
         MiniApp app;
         if (current.isEmpty()) {
             if (secret == null) {
-                throw RequestException.invalid("a new app needs its secret");
+                throw invalid("a new app needs its secret");
             }
             app = new MiniApp(appId, name == null ? appId : name, secret, !"classic".equals(tokenMode), now, now);
             Sql.withConnection(ds, c -> Sql.update(c, "INSERT INTO miniapp (app_id, name, secret, token_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -74,12 +75,16 @@ public final class MiniAppService {
                 this::row, appId));
     }
 
-    /** The client of a registered app, or 404 {@code unknown_app}. */
+    /** The client of a registered app; refused as {@link Refusal#UNKNOWN_APP} for one not registered. */
     public MiniProgramClient client(String appId) throws SQLException {
-        MiniApp app = find(appId).orElseThrow(() -> RequestException.notFound("unknown_app",
+        MiniApp app = find(appId).orElseThrow(() -> new RefusedException(Refusal.UNKNOWN_APP,
                 "no mini-program app " + appId + "; register it with PUT /admin/api/miniapps/" + appId));
         String key = appId + " " + app.stableToken() + " " + Integer.toHexString(app.secret().hashCode());
         return clients.computeIfAbsent(key, k -> new MiniProgramClient(upstream, wechatBaseUrl, appId, app.secret(), app.stableToken()));
+    }
+
+    private static RefusedException invalid(String message) {
+        return new RefusedException(Refusal.INVALID_REQUEST, message);
     }
 
     private MiniApp row(ResultSet rs) throws SQLException {

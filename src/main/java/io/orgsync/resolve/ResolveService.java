@@ -2,9 +2,11 @@ package io.orgsync.resolve;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alerts;
-import io.orgsync.common.RequestException;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.enterprise.UnknownEnterpriseException;
 import io.orgsync.member.Member;
 import io.orgsync.member.MemberQueries;
 import io.orgsync.member.MemberStore;
@@ -67,7 +69,7 @@ public final class ResolveService {
         this.rate = new ResolveRate(ratePerEnterprise);
     }
 
-    /** The member with this (normalised) mobile in the enterprise; 404, 429 or 503 as RequestException. */
+    /** The member with this (normalised) mobile in the enterprise; refused when it is unknown, over the rate or the budget. */
     public Member resolve(String corpId, String mobile) throws Exception {
         Enterprise enterprise = enterprises.find(corpId);
         List<Member> known = queries.byMobile(mobile, corpId);
@@ -110,7 +112,7 @@ public final class ResolveService {
         budgets.checkNotSpent(corpId, budget);
         try {
             rate.acquire(corpId);
-        } catch (RequestException e) {
+        } catch (RefusedException e) {
             count("rate_limited");
             throw e;
         }
@@ -148,7 +150,7 @@ public final class ResolveService {
         Sql.inTransaction(ds, c -> {
             // first the enterprise lock, as a sync's apply takes it: the apply never writes back a row it
             // read before this write, and it knows from the stamp that this member was learned during its run
-            long run = ResolveStore.lockEnterprise(c, corpId).orElseThrow(() -> RequestException.notFound("unknown_corp",
+            long run = ResolveStore.lockEnterprise(c, corpId).orElseThrow(() -> new UnknownEnterpriseException(corpId,
                     "enterprise " + corpId + " was removed while its resolve ran; nothing was stored"));
             if (MemberStore.findForUpdate(c, corpId, m.userid()).isPresent()) {
                 MemberStore.updateMembers(c, corpId, List.of(row), clock.millis());
@@ -171,8 +173,8 @@ public final class ResolveService {
         }
     }
 
-    private static RequestException notFound(String corpId, String mobile, boolean remembered) {
-        return RequestException.notFound("not_found", "WeCom has no member of " + corpId + " with mobile " + mobile
+    private static RefusedException notFound(String corpId, String mobile, boolean remembered) {
+        return new RefusedException(Refusal.NOT_FOUND, "WeCom has no member of " + corpId + " with mobile " + mobile
                 + (remembered ? " (answered earlier today; not asked again until tomorrow)" : "; this answer is remembered for a day"));
     }
 
