@@ -5,7 +5,6 @@ import io.orgsync.error.RefusedException;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
-import io.orgsync.wechat.MiniProgramClient;
 
 import javax.sql.DataSource;
 import java.net.URI;

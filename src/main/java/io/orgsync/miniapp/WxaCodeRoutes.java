@@ -10,8 +10,6 @@ import io.orgsync.http.HttpServer;
 import io.orgsync.http.UpstreamErrors;
 import io.orgsync.token.TokenUnavailableException;
 import io.orgsync.upstream.UpstreamException;
-import io.orgsync.wechat.WxaCode;
-import io.orgsync.wechat.WxaCodeRequest;
 
 import java.security.MessageDigest;
 import java.time.Duration;
