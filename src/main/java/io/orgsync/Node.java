@@ -12,7 +12,7 @@ import io.orgsync.alert.AlertStore;
 import io.orgsync.admin.AdminRoutes;
 import io.orgsync.alert.Alerts;
 import io.orgsync.alert.MailSink;
-import io.orgsync.cluster.Membership;
+import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.alert.WebhookSink;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.Enterprise;
@@ -68,7 +68,7 @@ public final class Node implements AutoCloseable {
     public final MemberQueries members;
     public final MiniAppService miniApps;
     public final ResolveService resolver;
-    public final Membership membership;
+    public final NodeRegistry nodeRegistry;
     public final RunWatch runWatch;
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -118,9 +118,9 @@ public final class Node implements AutoCloseable {
                 clock, settings.resolveBudgetRatio(), settings.resolveRate(), settings.instanceId(), resolveReservationLease(settings));
         this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, new SyncRunner.Options(
                 settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
-        // membership first: a stale build is fenced before its scheduler could fire a single job
-        this.membership = track(new Membership(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version,
-                settings.schedulerEnabled(), settings.readOnly(), new Membership.Fence() {
+        // the node registry first: a stale build is fenced before its scheduler could fire a single job
+        this.nodeRegistry = track(new NodeRegistry(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version,
+                settings.schedulerEnabled(), settings.readOnly(), new NodeRegistry.Fence() {
             public void stopTakingJobs() throws Exception {
                 scheduling.standby();
             }
@@ -140,7 +140,7 @@ public final class Node implements AutoCloseable {
                 new LookupRoutes(members, metrics),
                 new ResolveRoutes(resolver),
                 new WxaCodeRoutes(miniApps),
-                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduling, runs, membership, alerts),
+                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduling, runs, nodeRegistry, alerts),
                 new HealthRoutes(db, settings.schedulerEnabled(), () -> scheduling != null && scheduling.started(),
                         settings.instanceId(), settings.env(), version),
                 new MetricsRoutes(metrics));
@@ -193,7 +193,7 @@ public final class Node implements AutoCloseable {
     /**
      * Stops in dependency order: no more requests; then the scheduler, which lets running syncs
      * finish or hands them over while everything they use still works; then the rest newest
-     * first (upstream client, tokens, alerts, ...), membership (the node looks alive until its
+     * first (upstream client, tokens, alerts, ...), the node registry (the node looks alive until its
      * runs are handed over), and the database pool last.
      */
     @Override
@@ -205,11 +205,11 @@ public final class Node implements AutoCloseable {
         }
         for (int i = closeables.size() - 1; i >= 0; i--) {
             AutoCloseable c = closeables.get(i);
-            if (!order.contains(c) && c != membership && c != db) {
+            if (!order.contains(c) && c != nodeRegistry && c != db) {
                 order.add(c);
             }
         }
-        order.add(membership);
+        order.add(nodeRegistry);
         order.add(db);
         for (AutoCloseable c : order) {
             try {

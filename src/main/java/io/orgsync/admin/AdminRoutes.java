@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.orgsync.alert.Alerts;
-import io.orgsync.cluster.Membership;
+import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.enterprise.EnterpriseService;
@@ -33,18 +33,18 @@ public final class AdminRoutes implements HttpServer.Routes {
     private final MiniAppService miniApps;
     private final Scheduling scheduling;
     private final RunStore runs;
-    private final Membership membership;
+    private final NodeRegistry nodeRegistry;
     private final Alerts alerts;
 
     /** {@code scheduling} is null on read-only nodes. */
     public AdminRoutes(String adminToken, EnterpriseService enterprises, MiniAppService miniApps, Scheduling scheduling,
-                       RunStore runs, Membership membership, Alerts alerts) {
+                       RunStore runs, NodeRegistry nodeRegistry, Alerts alerts) {
         this.adminToken = adminToken;
         this.enterprises = enterprises;
         this.miniApps = miniApps;
         this.scheduling = scheduling;
         this.runs = runs;
-        this.membership = membership;
+        this.nodeRegistry = nodeRegistry;
         this.alerts = alerts;
     }
 
@@ -109,7 +109,7 @@ public final class AdminRoutes implements HttpServer.Routes {
             int limit = limit(ctx.queryParam("limit"));
             ctx.json(runs.list(corpId == null || corpId.isEmpty() ? null : corpId, limit).stream().map(AdminViews::run).toList());
         });
-        r.get("/admin/api/cluster", ctx -> ctx.json(membership.nodes().stream().map(AdminViews::node).toList()));
+        r.get("/admin/api/cluster", ctx -> ctx.json(nodeRegistry.nodes().stream().map(AdminViews::node).toList()));
         r.get("/admin/api/alerts", ctx -> ctx.json(alerts.recent(limit(ctx.queryParam("limit"))).stream().map(AdminViews::alert).toList()));
     }
 

@@ -18,13 +18,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * This node's place in the cluster: a heartbeat row every few seconds, the cluster view, and
- * stale-build fencing. A scheduler node that sees a live scheduler node of its environment
- * with a newer build stops taking jobs (its scheduler goes to standby: still checking in, no
- * longer firing), marks itself fenced, logs and alerts; when the newer node goes away it takes
- * jobs again. This is what keeps an old pre-release build from winning the job lock.
+ * The cluster's nodes (orgsync processes, not WeCom members) as {@code cluster_node} records
+ * them: this node's heartbeat row every few seconds, the cluster view, and stale-build fencing.
+ * A scheduler node that sees a live scheduler node of its environment with a newer build stops
+ * taking jobs (its scheduler goes to standby: still checking in, no longer firing), marks itself
+ * fenced, logs and alerts; when the newer node goes away it takes jobs again. This is what keeps an old pre-release build from winning the job lock.
  */
-public final class Membership implements AutoCloseable {
+public final class NodeRegistry implements AutoCloseable {
     /** What fencing does to the local scheduler. */
     public interface Fence {
         void stopTakingJobs() throws Exception;
@@ -35,7 +35,7 @@ public final class Membership implements AutoCloseable {
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
     /** Three missed heartbeats and a node counts as dead. */
     public static final Duration ALIVE_WINDOW = HEARTBEAT.multipliedBy(3);
-    private static final Logger log = LoggerFactory.getLogger(Membership.class);
+    private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
 
     private final ClusterStore store;
     private final Clock clock;
@@ -55,7 +55,7 @@ public final class Membership implements AutoCloseable {
         return t;
     });
 
-    public Membership(DataSource ds, Clock clock, Alerts alerts, MeterRegistry metrics, String instanceId, String env, String version,
+    public NodeRegistry(DataSource ds, Clock clock, Alerts alerts, MeterRegistry metrics, String instanceId, String env, String version,
                       boolean schedulerEnabled, boolean readOnly, Fence fence) {
         this.store = new ClusterStore(ds);
         this.clock = clock;
@@ -71,7 +71,7 @@ public final class Membership implements AutoCloseable {
     }
 
     /** Beats once now (so the node is visible at once), then every {@link #HEARTBEAT}. */
-    public Membership start() {
+    public NodeRegistry start() {
         tick();
         ticker.scheduleWithFixedDelay(this::tick, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         return this;
