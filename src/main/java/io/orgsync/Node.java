@@ -104,23 +104,22 @@ public final class Node implements AutoCloseable {
             sinks.add(new MailSink(settings.alertEmails(), scheduling));
         }
         // the alert table makes "once per key and window" hold for the whole cluster; a read-only node only reads it
-        this.alerts = track(new Alerts(clock, metrics, sinks, settings.env() + "/" + settings.instanceId(),
+        this.alerts = track(new Alerts(clock, metrics, sinks, Alerts.Config.from(settings),
                 new AlertStore(db.dataSource(), settings.env(), settings.readOnly())));
         this.tokens = track(new TokenHolder(db.dataSource(), clock, settings.tokenWait(), settings.tokenRefreshAhead(),
                 settings.upstreamTimeout(), settings.instanceId(), alerts, metrics));
         this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, settings.nodeRate(), settings.upstreamTimeout()));
         EnterpriseJobs jobs = scheduling != null ? scheduling : readOnlyJobs();
         SecretCipher cipher = new SecretCipher(settings.secretKey());
-        this.enterprises = new EnterpriseService(db.dataSource(), cipher, jobs, clock, settings.env());
+        this.enterprises = new EnterpriseService(db.dataSource(), cipher, jobs, clock, EnterpriseService.Config.from(settings));
         this.members = new MemberQueries(db.dataSource());
-        this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, settings.wechatBaseUrl());
-        this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, settings.wecomBaseUrl(), alerts, metrics,
-                clock, settings.resolveBudgetRatio(), settings.resolveRate(), settings.instanceId(), resolveReservationLease(settings));
-        this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, new SyncRunner.Options(
-                settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
+        this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, MiniAppService.Config.from(settings));
+        this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, alerts, metrics, clock,
+                ResolveService.Config.from(settings));
+        this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, SyncRunner.Options.from(settings));
         // the node registry first: a stale build is fenced before its scheduler could fire a single job
-        this.nodeRegistry = track(new NodeRegistry(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version,
-                settings.schedulerEnabled(), settings.readOnly(), new NodeRegistry.Fence() {
+        this.nodeRegistry = track(new NodeRegistry(db.dataSource(), clock, alerts, metrics, NodeRegistry.Config.from(settings, version),
+                new NodeRegistry.Fence() {
             public void stopTakingJobs() throws Exception {
                 scheduling.standby();
             }
@@ -161,16 +160,6 @@ public final class Node implements AutoCloseable {
         }
         String v = Node.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
-    }
-
-    /**
-     * How long a resolve's budget reservation outlives a node that died holding it: longer than a
-     * live resolve's worst case (getuserid and user/get, each up to 4 attempts, a token fetched
-     * again and one more attempt, every one within the upstream time-out, plus the token waits),
-     * so that a slow call never loses its unit to another resolve.
-     */
-    private static java.time.Duration resolveReservationLease(Settings settings) {
-        return settings.upstreamTimeout().multipliedBy(14).plus(settings.tokenWait().multipliedBy(2)).plusMinutes(1);
     }
 
     private static EnterpriseJobs readOnlyJobs() {

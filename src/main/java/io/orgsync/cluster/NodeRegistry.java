@@ -3,6 +3,7 @@ package io.orgsync.cluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
+import io.orgsync.config.Settings;
 import io.orgsync.logging.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,20 @@ public final class NodeRegistry implements AutoCloseable {
         void resumeTakingJobs() throws Exception;
     }
 
+    /** This node as the registry shows it: its name, environment, build and roles. */
+    public record Config(String instanceId, String env, String version, boolean schedulerEnabled, boolean readOnly) {
+        public Config {
+            java.util.Objects.requireNonNull(instanceId, "instanceId");
+            java.util.Objects.requireNonNull(env, "env");
+            java.util.Objects.requireNonNull(version, "version");
+        }
+
+        /** {@code version}: the build this node runs, as fencing compares it. */
+        public static Config from(Settings s, String version) {
+            return new Config(s.instanceId(), s.env(), version, s.schedulerEnabled(), s.readOnly());
+        }
+    }
+
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
     /** Three missed heartbeats and a node counts as dead. */
     public static final Duration ALIVE_WINDOW = HEARTBEAT.multipliedBy(3);
@@ -55,16 +70,15 @@ public final class NodeRegistry implements AutoCloseable {
         return t;
     });
 
-    public NodeRegistry(DataSource ds, Clock clock, Alerts alerts, MeterRegistry metrics, String instanceId, String env, String version,
-                      boolean schedulerEnabled, boolean readOnly, Fence fence) {
+    public NodeRegistry(DataSource ds, Clock clock, Alerts alerts, MeterRegistry metrics, Config config, Fence fence) {
         this.store = new ClusterStore(ds);
         this.clock = clock;
         this.alerts = alerts;
-        this.instanceId = instanceId;
-        this.env = env;
-        this.version = version;
-        this.schedulerEnabled = schedulerEnabled;
-        this.readOnly = readOnly;
+        this.instanceId = config.instanceId();
+        this.env = config.env();
+        this.version = config.version();
+        this.schedulerEnabled = config.schedulerEnabled();
+        this.readOnly = config.readOnly();
         this.fence = fence;
         this.startedAt = clock.millis();
         metrics.gauge("orgsync_node_fenced", fenced, f -> f.get() ? 1 : 0);

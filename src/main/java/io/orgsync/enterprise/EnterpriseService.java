@@ -1,5 +1,6 @@
 package io.orgsync.enterprise;
 
+import io.orgsync.config.Settings;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.store.SecretCipher;
@@ -20,16 +21,29 @@ import java.util.regex.Pattern;
 public final class EnterpriseService {
     private static final Pattern CORP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
+    /** {@code env}: the environment whose enterprises this service manages (ORGSYNC_ENV). */
+    public record Config(String env) {
+        public Config {
+            if (env == null || env.isBlank()) {
+                throw new IllegalArgumentException("env must be set");
+            }
+        }
+
+        public static Config from(Settings s) {
+            return new Config(s.env());
+        }
+    }
+
     private final EnterpriseStore store;
     private final EnterpriseJobs jobs;
     private final Clock clock;
     private final String env;
 
-    public EnterpriseService(DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, String env) {
+    public EnterpriseService(DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, Config config) {
         this.store = new EnterpriseStore(ds, cipher);
         this.jobs = jobs;
         this.clock = clock;
-        this.env = env;
+        this.env = config.env();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.orgsync.miniapp;
 
+import io.orgsync.config.Settings;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.store.SecretCipher;
@@ -19,6 +20,18 @@ import java.util.regex.Pattern;
 /** Registered mini-program apps (the SQL of {@code miniapp}) and a client for each. */
 public final class MiniAppService {
     public static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    /** {@code wechatBaseUrl}: the mini-program API (ORGSYNC_WECHAT_BASE_URL). */
+    public record Config(URI wechatBaseUrl) {
+        public Config {
+            java.util.Objects.requireNonNull(wechatBaseUrl, "wechatBaseUrl");
+        }
+
+        public static Config from(Settings s) {
+            return new Config(s.wechatBaseUrl());
+        }
+    }
+
     private final DataSource ds;
     private final SecretCipher cipher;
     private final Clock clock;
@@ -27,12 +40,12 @@ public final class MiniAppService {
     /** Clients by app id and secret fingerprint: a changed secret or mode makes a new one. */
     private final Map<String, MiniProgramClient> clients = new ConcurrentHashMap<>();
 
-    public MiniAppService(DataSource ds, SecretCipher cipher, Clock clock, UpstreamClient upstream, URI wechatBaseUrl) {
+    public MiniAppService(DataSource ds, SecretCipher cipher, Clock clock, UpstreamClient upstream, Config config) {
         this.ds = ds;
         this.cipher = cipher;
         this.clock = clock;
         this.upstream = upstream;
-        this.wechatBaseUrl = wechatBaseUrl;
+        this.wechatBaseUrl = config.wechatBaseUrl();
     }
 
     /** Creates or updates an app. {@code tokenMode} is "stable" (default) or "classic". */

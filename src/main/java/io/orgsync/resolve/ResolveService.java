@@ -2,6 +2,7 @@ package io.orgsync.resolve;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alerts;
+import io.orgsync.config.Settings;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.enterprise.Enterprise;
@@ -42,6 +43,41 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ResolveService {
     static final Duration MISS_MEMORY = Duration.ofDays(1);
 
+    /**
+     * {@code budgetRatio}: the share of active members that may get "not found" per day;
+     * {@code ratePerEnterprise}: resolves a second per enterprise on this node;
+     * {@code reservationLease}: how long a budget unit outlives a node that died holding it.
+     */
+    public record Config(URI wecomBaseUrl, double budgetRatio, double ratePerEnterprise, String instanceId, Duration reservationLease) {
+        public Config {
+            java.util.Objects.requireNonNull(wecomBaseUrl, "wecomBaseUrl");
+            java.util.Objects.requireNonNull(instanceId, "instanceId");
+            if (!(budgetRatio >= 0 && budgetRatio < 0.2)) {
+                throw new IllegalArgumentException("budgetRatio must be at least 0 and below 0.2, where WeCom blocks getuserid for the day: "
+                        + budgetRatio);
+            }
+            if (!(ratePerEnterprise >= 0 && Double.isFinite(ratePerEnterprise))) {
+                throw new IllegalArgumentException("ratePerEnterprise must be a finite number of at least 0: " + ratePerEnterprise);
+            }
+            if (reservationLease == null || reservationLease.isNegative() || reservationLease.isZero()) {
+                throw new IllegalArgumentException("reservationLease must be positive: " + reservationLease);
+            }
+        }
+
+        public static Config from(Settings s) {
+            return new Config(s.wecomBaseUrl(), s.resolveBudgetRatio(), s.resolveRate(), s.instanceId(), reservationLease(s));
+        }
+
+        /**
+         * Longer than a live resolve's worst case (getuserid and user/get, each up to 4 attempts, a
+         * token fetched again and one more attempt, every one within the upstream time-out, plus the
+         * token waits), so that a slow call never loses its unit to another resolve.
+         */
+        private static Duration reservationLease(Settings s) {
+            return s.upstreamTimeout().multipliedBy(14).plus(s.tokenWait().multipliedBy(2)).plusMinutes(1);
+        }
+    }
+
     private final DataSource ds;
     private final ResolveStore store;
     private final EnterpriseService enterprises;
@@ -54,19 +90,19 @@ public final class ResolveService {
     private final ResolveRate rate;
     private final Map<String, CompletableFuture<Member>> inflight = new ConcurrentHashMap<>();
 
-    public ResolveService(DataSource ds, EnterpriseService enterprises, MemberQueries queries, UpstreamClient upstream, URI wecomBaseUrl,
-                          Alerts alerts, MeterRegistry metrics, Clock clock, double budgetRatio, double ratePerEnterprise,
-                          String instanceId, Duration reservationLease) {
+    public ResolveService(DataSource ds, EnterpriseService enterprises, MemberQueries queries, UpstreamClient upstream,
+                          Alerts alerts, MeterRegistry metrics, Clock clock, Config config) {
         this.ds = ds;
         this.store = new ResolveStore(ds);
         this.enterprises = enterprises;
         this.queries = queries;
         this.upstream = upstream;
-        this.wecomBaseUrl = wecomBaseUrl;
+        this.wecomBaseUrl = config.wecomBaseUrl();
         this.metrics = metrics;
         this.clock = clock;
-        this.budgets = new ResolveBudget(store, alerts, clock, budgetRatio, instanceId, reservationLease, this::count);
-        this.rate = new ResolveRate(ratePerEnterprise);
+        this.budgets = new ResolveBudget(store, alerts, clock, config.budgetRatio(), config.instanceId(), config.reservationLease(),
+                this::count);
+        this.rate = new ResolveRate(config.ratePerEnterprise());
     }
 
     /** The member with this (normalised) mobile in the enterprise; refused when it is unknown, over the rate or the budget. */

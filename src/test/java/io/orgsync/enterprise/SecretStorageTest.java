@@ -42,7 +42,7 @@ class SecretStorageTest {
         try (Database db = Database.open(url, TestDatabases.user(url), TestDatabases.password(url), false, "secrets", 2)) {
             db.migrate();
             RecordedJobs jobs = new RecordedJobs();
-            EnterpriseService sealed = new EnterpriseService(db.dataSource(), new SecretCipher("key-0123456789abcdef"), jobs, Clock.systemUTC(), "prod");
+            EnterpriseService sealed = new EnterpriseService(db.dataSource(), new SecretCipher("key-0123456789abcdef"), jobs, Clock.systemUTC(), new EnterpriseService.Config("prod"));
             sealed.put("ww-sealed", new EnterpriseChange("Sealed Co", SECRET, "0 0 * * * ?", true, 7L));
             String stored = rawSecret(db, "ww-sealed");
             assertTrue(stored.startsWith("enc:v1:"), stored);
@@ -54,12 +54,12 @@ class SecretStorageTest {
             assertEquals(SECRET, sealed.find("ww-sealed").secret());
             assertEquals(List.of("schedule ww-sealed 0 0 * * * ? true", "schedule ww-sealed 0 30 * * * ? false"), jobs.calls);
 
-            EnterpriseService wrongKey = new EnterpriseService(db.dataSource(), new SecretCipher("another-key-0123456789"), jobs, Clock.systemUTC(), "prod");
+            EnterpriseService wrongKey = new EnterpriseService(db.dataSource(), new SecretCipher("another-key-0123456789"), jobs, Clock.systemUTC(), new EnterpriseService.Config("prod"));
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> wrongKey.find("ww-sealed"));
             assertTrue(e.getMessage().contains("ORGSYNC_SECRET_KEY"), e.getMessage());
             assertFalse(e.getMessage().contains(SECRET));
 
-            EnterpriseService otherEnv = new EnterpriseService(db.dataSource(), new SecretCipher("key-0123456789abcdef"), jobs, Clock.systemUTC(), "staging");
+            EnterpriseService otherEnv = new EnterpriseService(db.dataSource(), new SecretCipher("key-0123456789abcdef"), jobs, Clock.systemUTC(), new EnterpriseService.Config("staging"));
             RefusedException conflict = assertThrows(RefusedException.class,
                     () -> otherEnv.put("ww-sealed", new EnterpriseChange("x", null, null, null, null)));
             assertEquals(Refusal.CONFLICT, conflict.reason());
@@ -76,7 +76,7 @@ class SecretStorageTest {
         try (Database db = Database.open(url, TestDatabases.user(url), TestDatabases.password(url), false, "input", 2)) {
             db.migrate();
             RecordedJobs jobs = new RecordedJobs();
-            EnterpriseService service = new EnterpriseService(db.dataSource(), new SecretCipher(null), jobs, Clock.systemUTC(), "prod");
+            EnterpriseService service = new EnterpriseService(db.dataSource(), new SecretCipher(null), jobs, Clock.systemUTC(), new EnterpriseService.Config("prod"));
             assertEquals(Refusal.INVALID_REQUEST, assertThrows(RefusedException.class,
                     () -> service.put("ww-1", new EnterpriseChange("n", SECRET, "every hour", true, null))).reason());
             assertEquals(Refusal.INVALID_REQUEST, assertThrows(RefusedException.class,
