@@ -21,7 +21,7 @@ final class ResolveBudget {
     static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     /**
      * How long a resolve may wait for a unit that resolves in flight hold (those that find their
-     * number give it back) before it is a 429 with a short Retry-After.
+     * number give it back) before it is refused, with a short time to retry after.
      */
     static final Duration MAX_WAIT = Duration.ofSeconds(3);
     private static final long POLL_MILLIS = 100;
