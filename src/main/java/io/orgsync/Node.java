@@ -12,7 +12,7 @@ import io.orgsync.alert.AlertStore;
 import io.orgsync.admin.AdminRoutes;
 import io.orgsync.alert.Alerts;
 import io.orgsync.alert.MailSink;
-import io.orgsync.cluster.Membership;
+import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.alert.WebhookSink;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.EnterpriseService;
@@ -68,7 +68,7 @@ public final class Node implements AutoCloseable {
     public final MemberQueries members;
     public final MiniAppService miniApps;
     public final ResolveService resolver;
-    public final Membership membership;
+    public final NodeRegistry nodeRegistry;
     public final RunWatch runWatch;
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -102,22 +102,21 @@ public final class Node implements AutoCloseable {
             sinks.add(new MailSink(settings.alertEmails(), scheduler.mailQueue()));
         }
         // the alert table makes "once per key and window" hold for the whole cluster; a read-only node only reads it
-        this.alerts = track(new Alerts(clock, metrics, sinks, settings.env() + "/" + settings.instanceId(),
+        this.alerts = track(new Alerts(clock, metrics, sinks, Alerts.Config.from(settings),
                 new AlertStore(db.dataSource(), settings.env(), settings.readOnly())));
         this.tokens = track(new TokenHolder(db.dataSource(), clock, settings.tokenWait(), settings.tokenRefreshAhead(),
                 settings.upstreamTimeout(), settings.instanceId(), alerts, metrics));
         this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, settings.nodeRate(), settings.upstreamTimeout()));
         SecretCipher cipher = new SecretCipher(settings.secretKey());
-        this.enterprises = new EnterpriseService(db.dataSource(), cipher, scheduler.enterpriseJobs(), clock, settings.env());
+        this.enterprises = new EnterpriseService(db.dataSource(), cipher, scheduler.enterpriseJobs(), clock, EnterpriseService.Config.from(settings));
         this.members = new MemberQueries(db.dataSource());
-        this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, settings.wechatBaseUrl());
-        this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, settings.wecomBaseUrl(), alerts, metrics,
-                clock, settings.resolveBudgetRatio(), settings.resolveRate(), settings.instanceId(), resolveReservationLease(settings));
-        this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, new SyncRunner.Options(
-                settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
-        // membership first: a stale build is fenced before its scheduler could fire a single job
-        this.membership = track(new Membership(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version,
-                settings.schedulerEnabled(), settings.readOnly(), new Membership.Fence() {
+        this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, MiniAppService.Config.from(settings));
+        this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, alerts, metrics, clock,
+                ResolveService.Config.from(settings));
+        this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, SyncRunner.Options.from(settings));
+        // the node registry first: a stale build is fenced before its scheduler could fire a single job
+        this.nodeRegistry = track(new NodeRegistry(db.dataSource(), clock, alerts, metrics, NodeRegistry.Config.from(settings, version),
+                new NodeRegistry.Fence() {
             public void stopTakingJobs() throws Exception {
                 scheduler.stopTakingJobs();
             }
@@ -135,7 +134,7 @@ public final class Node implements AutoCloseable {
                 new LookupRoutes(members, metrics),
                 new ResolveRoutes(resolver),
                 new WxaCodeRoutes(miniApps),
-                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduler.jobs(), runs, membership, alerts),
+                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduler.jobs(), runs, nodeRegistry, alerts),
                 new HealthRoutes(db, settings.schedulerEnabled(), scheduler::started,
                         settings.instanceId(), settings.env(), version),
                 new MetricsRoutes(metrics));
@@ -158,16 +157,6 @@ public final class Node implements AutoCloseable {
         return v == null ? "dev" : v;
     }
 
-    /**
-     * How long a resolve's budget reservation outlives a node that died holding it: longer than a
-     * live resolve's worst case (getuserid and user/get, each up to 4 attempts, a token fetched
-     * again and one more attempt, every one within the upstream time-out, plus the token waits),
-     * so that a slow call never loses its unit to another resolve.
-     */
-    private static java.time.Duration resolveReservationLease(Settings settings) {
-        return settings.upstreamTimeout().multipliedBy(14).plus(settings.tokenWait().multipliedBy(2)).plusMinutes(1);
-    }
-
     private static SchedulerConfig schedulerConfig(Settings settings) {
         return new SchedulerConfig(settings.schedulerName(), settings.instanceId(), settings.syncThreads(), settings.schedulerEnabled(),
                 settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.shutdownGrace(), settings.alertEmails().isEmpty() ? null
@@ -182,7 +171,7 @@ public final class Node implements AutoCloseable {
     /**
      * Stops in dependency order: no more requests; then the scheduler, which lets running syncs
      * finish or hands them over while everything they use still works; then the rest newest
-     * first (upstream client, tokens, alerts, ...), membership (the node looks alive until its
+     * first (upstream client, tokens, alerts, ...), the node registry (the node looks alive until its
      * runs are handed over), and the database pool last.
      */
     @Override
@@ -192,11 +181,11 @@ public final class Node implements AutoCloseable {
         order.add(scheduler);
         for (int i = closeables.size() - 1; i >= 0; i--) {
             AutoCloseable c = closeables.get(i);
-            if (!order.contains(c) && c != membership && c != db) {
+            if (!order.contains(c) && c != nodeRegistry && c != db) {
                 order.add(c);
             }
         }
-        order.add(membership);
+        order.add(nodeRegistry);
         order.add(db);
         for (AutoCloseable c : order) {
             try {

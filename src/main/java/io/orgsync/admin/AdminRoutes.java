@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.orgsync.alert.Alerts;
-import io.orgsync.cluster.Membership;
-import io.orgsync.common.RequestException;
+import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.http.AccessRules;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.Json;
@@ -32,18 +33,18 @@ public final class AdminRoutes implements HttpServer.Routes {
     private final MiniAppService miniApps;
     private final JobControl jobs;
     private final RunStore runs;
-    private final Membership membership;
+    private final NodeRegistry nodeRegistry;
     private final Alerts alerts;
 
     /** {@code jobs}: on a read-only node, one that refuses every operation (503 read_only). */
     public AdminRoutes(String adminToken, EnterpriseService enterprises, MiniAppService miniApps, JobControl jobs,
-                       RunStore runs, Membership membership, Alerts alerts) {
+                       RunStore runs, NodeRegistry nodeRegistry, Alerts alerts) {
         this.adminToken = adminToken;
         this.enterprises = enterprises;
         this.miniApps = miniApps;
         this.jobs = jobs;
         this.runs = runs;
-        this.membership = membership;
+        this.nodeRegistry = nodeRegistry;
         this.alerts = alerts;
     }
 
@@ -62,10 +63,10 @@ public final class AdminRoutes implements HttpServer.Routes {
         });
         r.before("/admin/api/*", ctx -> {
             if (adminToken == null) {
-                throw new RequestException(503, "admin_disabled", "the admin API is disabled on this node: set ORGSYNC_ADMIN_TOKEN to enable it");
+                throw new RefusedException(Refusal.ADMIN_DISABLED, "the admin API is disabled on this node: set ORGSYNC_ADMIN_TOKEN to enable it");
             }
             if (!AccessRules.bearerMatches(ctx, adminToken)) {
-                throw new RequestException(401, "unauthorized", "send the admin token as 'Authorization: Bearer <ORGSYNC_ADMIN_TOKEN>'");
+                throw new RefusedException(Refusal.UNAUTHORIZED, "send the admin token as 'Authorization: Bearer <ORGSYNC_ADMIN_TOKEN>'");
             }
         });
         // listings, not enterprises: one secret this node cannot open must not take the whole list down
@@ -108,7 +109,7 @@ public final class AdminRoutes implements HttpServer.Routes {
             int limit = limit(ctx.queryParam("limit"));
             ctx.json(runs.list(corpId == null || corpId.isEmpty() ? null : corpId, limit).stream().map(AdminViews::run).toList());
         });
-        r.get("/admin/api/cluster", ctx -> ctx.json(membership.nodes().stream().map(AdminViews::node).toList()));
+        r.get("/admin/api/cluster", ctx -> ctx.json(nodeRegistry.nodes().stream().map(AdminViews::node).toList()));
         r.get("/admin/api/alerts", ctx -> ctx.json(alerts.recent(limit(ctx.queryParam("limit"))).stream().map(AdminViews::alert).toList()));
     }
 
@@ -121,17 +122,17 @@ public final class AdminRoutes implements HttpServer.Routes {
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!List.of("name", "secret", "cron", "enabled", "agentId").contains(field)) {
-                throw RequestException.invalid("unknown field '" + field + "'; an enterprise has name, secret, cron, enabled, agentId");
+                throw invalid("unknown field '" + field + "'; an enterprise has name, secret, cron, enabled, agentId");
             }
         }
         JsonNode enabled = body.get("enabled");
         if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
-            throw RequestException.invalid("enabled must be true or false");
+            throw invalid("enabled must be true or false");
         }
         JsonNode agentId = body.get("agentId");
         // canConvertToLong alone lets 1.5 through (stored as 1): a whole number means an integral JSON number
         if (agentId != null && !agentId.isNull() && !(agentId.isIntegralNumber() && agentId.canConvertToLong())) {
-            throw RequestException.invalid("agentId must be a whole number");
+            throw invalid("agentId must be a whole number");
         }
         return new EnterpriseChange(text(body, "name"), text(body, "secret"), text(body, "cron"),
                 enabled == null || enabled.isNull() ? null : enabled.asBoolean(),
@@ -143,10 +144,10 @@ public final class AdminRoutes implements HttpServer.Routes {
         try {
             body = Json.MAPPER.readTree(ctx.bodyAsBytes());
         } catch (Exception e) {
-            throw RequestException.invalid("the body must be a JSON object");
+            throw invalid("the body must be a JSON object");
         }
         if (body == null || !body.isObject()) {
-            throw RequestException.invalid("the body must be a JSON object");
+            throw invalid("the body must be a JSON object");
         }
         return body;
     }
@@ -157,7 +158,7 @@ public final class AdminRoutes implements HttpServer.Routes {
             return null;
         }
         if (!v.isTextual()) {
-            throw RequestException.invalid(field + " must be a string");
+            throw invalid(field + " must be a string");
         }
         return v.asText();
     }
@@ -174,6 +175,10 @@ public final class AdminRoutes implements HttpServer.Routes {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw RequestException.invalid("limit must be a whole number from 1 to 1000");
+        throw invalid("limit must be a whole number from 1 to 1000");
+    }
+
+    private static RefusedException invalid(String message) {
+        return new RefusedException(Refusal.INVALID_REQUEST, message);
     }
 }

@@ -1,6 +1,7 @@
 package io.orgsync.alert;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orgsync.config.Settings;
 import io.orgsync.logging.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,19 @@ public final class Alerts implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Alerts.class);
     private static final List<String> RECORDED_SINKS = List.of("webhook", "email");
 
+    /** {@code origin} names the environment and node in every message, e.g. "prod/node-1". */
+    public record Config(String origin) {
+        public Config {
+            if (origin == null || origin.isBlank()) {
+                throw new IllegalArgumentException("origin must be set");
+            }
+        }
+
+        public static Config from(Settings s) {
+            return new Config(s.env() + "/" + s.instanceId());
+        }
+    }
+
     private final Clock clock;
     private final MeterRegistry metrics;
     private final List<AlertSink> sinks;
@@ -46,15 +60,15 @@ public final class Alerts implements AutoCloseable {
 
     /** Alerts de-duplicated by this node alone (no database), e.g. for tools and benchmarks. */
     public Alerts(Clock clock, MeterRegistry metrics, List<AlertSink> sinks, String origin) {
-        this(clock, metrics, sinks, origin, null);
+        this(clock, metrics, sinks, new Config(origin), null);
     }
 
-    /** {@code origin} names the environment and node in every message, e.g. "prod/node-1"; {@code store} may be null. */
-    public Alerts(Clock clock, MeterRegistry metrics, List<AlertSink> sinks, String origin, AlertStore store) {
+    /** {@code store} may be null: then this node alone de-duplicates. */
+    public Alerts(Clock clock, MeterRegistry metrics, List<AlertSink> sinks, Config config, AlertStore store) {
         this.clock = clock;
         this.metrics = metrics;
         this.sinks = List.copyOf(sinks);
-        this.origin = origin;
+        this.origin = config.origin();
         this.store = store;
     }
 

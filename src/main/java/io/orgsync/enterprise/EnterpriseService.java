@@ -1,6 +1,8 @@
 package io.orgsync.enterprise;
 
-import io.orgsync.common.RequestException;
+import io.orgsync.config.Settings;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.store.SecretCipher;
 import org.quartz.CronExpression;
 
@@ -19,16 +21,29 @@ import java.util.regex.Pattern;
 public final class EnterpriseService {
     private static final Pattern CORP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
+    /** {@code env}: the environment whose enterprises this service manages (ORGSYNC_ENV). */
+    public record Config(String env) {
+        public Config {
+            if (env == null || env.isBlank()) {
+                throw new IllegalArgumentException("env must be set");
+            }
+        }
+
+        public static Config from(Settings s) {
+            return new Config(s.env());
+        }
+    }
+
     private final EnterpriseStore store;
     private final EnterpriseJobs jobs;
     private final Clock clock;
     private final String env;
 
-    public EnterpriseService(DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, String env) {
+    public EnterpriseService(DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, Config config) {
         this.store = new EnterpriseStore(ds, cipher);
         this.jobs = jobs;
         this.clock = clock;
-        this.env = env;
+        this.env = config.env();
     }
 
     /**
@@ -38,7 +53,7 @@ public final class EnterpriseService {
      */
     public Enterprise put(String corpId, EnterpriseChange change) throws SQLException {
         if (corpId == null || !CORP_ID.matcher(corpId).matches()) {
-            throw RequestException.invalid("corpId must be 1 to 64 letters, digits or _ . - (as WeCom shows it, e.g. ww1234abcd)");
+            throw invalid("corpId must be 1 to 64 letters, digits or _ . - (as WeCom shows it, e.g. ww1234abcd)");
         }
         validate(change);
         long now = clock.millis();
@@ -46,7 +61,7 @@ public final class EnterpriseService {
         Enterprise saved;
         if (current.isEmpty()) {
             if (change.secret() == null || change.cron() == null) {
-                throw RequestException.invalid("a new enterprise needs secret and cron");
+                throw invalid("a new enterprise needs secret and cron");
             }
             saved = new Enterprise(corpId, env, change.name() == null ? corpId : change.name(), change.secret(), change.cron(),
                     change.enabled() == null || change.enabled(), change.agentId(), now, now);
@@ -54,7 +69,7 @@ public final class EnterpriseService {
         } else {
             EnterpriseListing e = current.get();
             if (!e.env().equals(env)) {
-                throw RequestException.conflict("enterprise " + corpId + " is managed by environment '" + e.env()
+                throw new RefusedException(Refusal.CONFLICT, "enterprise " + corpId + " is managed by environment '" + e.env()
                         + "'; change it there, or delete it there first");
             }
             // the current secret is written again (sealed under this node's key) when it can be opened
@@ -72,24 +87,24 @@ public final class EnterpriseService {
     public void delete(String corpId) throws SQLException {
         EnterpriseListing e = listing(corpId);
         if (!e.env().equals(env)) {
-            throw RequestException.conflict("enterprise " + corpId + " is managed by environment '" + e.env() + "'");
+            throw new RefusedException(Refusal.CONFLICT, "enterprise " + corpId + " is managed by environment '" + e.env() + "'");
         }
         jobs.remove(corpId);
         store.deleteWithData(corpId, clock.millis());
     }
 
     /**
-     * The enterprise with its secret, or a 404 {@code unknown_corp}.
+     * The enterprise with its secret, or an {@link UnknownEnterpriseException}.
      *
      * @throws io.orgsync.store.SecretUnreadableException when its stored secret cannot be opened with this node's key
      */
     public Enterprise find(String corpId) throws SQLException {
-        return store.find(corpId).orElseThrow(() -> unknown(corpId));
+        return store.find(corpId).orElseThrow(() -> new UnknownEnterpriseException(corpId));
     }
 
-    /** The enterprise without its secret (answers for one whose secret cannot be opened), or a 404 {@code unknown_corp}. */
+    /** The enterprise without its secret (answers for one whose secret cannot be opened), or an {@link UnknownEnterpriseException}. */
     public EnterpriseListing listing(String corpId) throws SQLException {
-        return store.findListing(corpId).orElseThrow(() -> unknown(corpId));
+        return store.findListing(corpId).orElseThrow(() -> new UnknownEnterpriseException(corpId));
     }
 
     /** The enterprises this environment manages, without their secrets: what the admin lists and the scheduler need. */
@@ -97,8 +112,8 @@ public final class EnterpriseService {
         return store.listingsOfEnv(env);
     }
 
-    private static RequestException unknown(String corpId) {
-        return RequestException.notFound("unknown_corp", "no enterprise " + corpId + "; add it with PUT /admin/api/enterprises/" + corpId);
+    private static RefusedException invalid(String message) {
+        return new RefusedException(Refusal.INVALID_REQUEST, message);
     }
 
     public Optional<Enterprise> findOptional(String corpId) throws SQLException {
@@ -115,17 +130,17 @@ public final class EnterpriseService {
 
     private static void validate(EnterpriseChange c) {
         if (c.name() != null && (c.name().isBlank() || c.name().length() > 200)) {
-            throw RequestException.invalid("name must be 1 to 200 characters");
+            throw invalid("name must be 1 to 200 characters");
         }
         if (c.secret() != null && (c.secret().isBlank() || c.secret().length() > 512 || c.secret().matches(".*\\s.*"))) {
-            throw RequestException.invalid("secret must be 1 to 512 characters without spaces (copy it from the WeCom admin console)");
+            throw invalid("secret must be 1 to 512 characters without spaces (copy it from the WeCom admin console)");
         }
         if (c.cron() != null && !CronExpression.isValidExpression(c.cron())) {
-            throw RequestException.invalid("cron '" + c.cron() + "' is not a valid Quartz cron expression "
+            throw invalid("cron '" + c.cron() + "' is not a valid Quartz cron expression "
                     + "(six or seven fields: seconds minutes hours day-of-month month day-of-week [year], e.g. '0 0/30 * * * ?')");
         }
         if (c.agentId() != null && c.agentId() < 0) {
-            throw RequestException.invalid("agentId must be a positive number");
+            throw invalid("agentId must be a positive number");
         }
     }
 

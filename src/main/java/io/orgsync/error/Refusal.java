@@ -7,6 +7,8 @@ package io.orgsync.error;
 public enum Refusal {
     INVALID_REQUEST,
     INVALID_MOBILE,
+    /** A body larger than the server reads. */
+    TOO_LARGE,
     UNAUTHORIZED,
     NOT_FOUND,
     UNKNOWN_CORP,

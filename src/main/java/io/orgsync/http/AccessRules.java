@@ -3,7 +3,8 @@ package io.orgsync.http;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.orgsync.common.RequestException;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,17 +30,17 @@ public final class AccessRules implements HttpServer.Routes {
     public void register(RoutesConfig routes) {
         routes.before("/api/*", ctx -> {
             if (apiToken != null && !bearerMatches(ctx, apiToken)) {
-                throw new RequestException(401, "unauthorized", "send the API token as 'Authorization: Bearer <ORGSYNC_API_TOKEN>'");
+                throw new RefusedException(Refusal.UNAUTHORIZED, "send the API token as 'Authorization: Bearer <ORGSYNC_API_TOKEN>'");
             }
         });
         routes.before(ctx -> {
             if (readOnly && WRITES.contains(ctx.method()) && (ctx.path().startsWith("/api/") || ctx.path().startsWith("/admin/api/"))) {
-                throw new RequestException(503, "read_only", "this node is read-only (ORGSYNC_READ_ONLY=true): send writes to a writing node");
+                throw new RefusedException(Refusal.READ_ONLY, "this node is read-only (ORGSYNC_READ_ONLY=true): send writes to a writing node");
             }
             // A code is a GET, but it needs the cluster's token row, which a SELECT-only account
             // cannot fetch into or renew: say so, instead of a 503 that blames the database.
             if (readOnly && WXACODE.matcher(ctx.path()).matches()) {
-                throw new RequestException(503, "read_only", "this node is read-only (ORGSYNC_READ_ONLY=true) and cannot keep "
+                throw new RefusedException(Refusal.READ_ONLY, "this node is read-only (ORGSYNC_READ_ONLY=true) and cannot keep "
                         + "the mini-program token: ask a writing node for codes");
             }
         });

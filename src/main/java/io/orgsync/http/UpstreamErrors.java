@@ -1,37 +1,39 @@
 package io.orgsync.http;
 
-import io.orgsync.common.RequestException;
+import io.orgsync.error.Causes;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.token.TokenFetchException;
+import io.orgsync.token.TokenUnavailableException;
 import io.orgsync.upstream.UpstreamException;
 
-/** How an upstream failure reaches an API caller. */
+import java.util.Optional;
+
+/** How an upstream failure reaches an API caller: the one translation into a refusal. */
 public final class UpstreamErrors {
+    /** A token that cannot be had right now (the holder waited, or a hold is on): worth a retry soon. */
+    private static final long TOKEN_RETRY_AFTER_SECONDS = 5;
+
     private UpstreamErrors() {
     }
 
-    public static RequestException toRequest(UpstreamException e) {
-        TokenFetchException refusedToken = permanentTokenFailure(e);
-        if (refusedToken != null) {
+    public static RefusedException toRefusal(UpstreamException e) {
+        Optional<TokenFetchException> refusedToken = Causes.find(e, TokenFetchException.class, TokenFetchException::permanent);
+        if (refusedToken.isPresent()) {
             // a wrong secret or an untrusted IP: retrying cannot help, so no 503 and no Retry-After
-            return new RequestException(502, "upstream_error", "the upstream refused this server's credentials with errcode "
-                    + refusedToken.errcode() + ": " + e.getMessage());
+            return new RefusedException(Refusal.UPSTREAM_ERROR, "the upstream refused this server's credentials with errcode "
+                    + refusedToken.get().errcode() + ": " + e.getMessage());
         }
         return switch (e.kind()) {
-            case RATE_LIMITED -> new RequestException(429, "rate_limited",
+            case RATE_LIMITED -> new RefusedException(Refusal.RATE_LIMITED,
                     "the upstream limits calls right now (" + e.getMessage() + "); retry later", Math.max(1, e.retryAfterSeconds()));
-            case UNAVAILABLE -> new RequestException(503, "unavailable", "the upstream is unavailable: " + e.getMessage() + "; retry later", 5);
-            case CONFIGURATION, REFUSED -> new RequestException(502, "upstream_error",
+            case UNAVAILABLE -> new RefusedException(Refusal.UNAVAILABLE, "the upstream is unavailable: " + e.getMessage() + "; retry later", 5);
+            case CONFIGURATION, REFUSED -> new RefusedException(Refusal.UPSTREAM_ERROR,
                     "the upstream refused the call with errcode " + e.errcode() + ": " + e.getMessage());
         };
     }
 
-    /** The token fetch behind this failure, when the upstream refused it for good (wrong secret, unknown id, IP). */
-    private static TokenFetchException permanentTokenFailure(Throwable e) {
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof TokenFetchException fetch && fetch.permanent()) {
-                return fetch;
-            }
-        }
-        return null;
+    public static RefusedException toRefusal(TokenUnavailableException e) {
+        return new RefusedException(Refusal.UNAVAILABLE, e.getMessage(), TOKEN_RETRY_AFTER_SECONDS);
     }
 }

@@ -1,5 +1,7 @@
 package io.orgsync.logging;
 
+import io.orgsync.error.Causes;
+
 import java.sql.SQLException;
 
 /**
@@ -43,22 +45,14 @@ public final class Failures {
 
     /** The first SQLException down the cause chain, or null. */
     public static SQLException sqlCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql) {
-                return sql;
-            }
-        }
-        return null;
+        return Causes.find(e, SQLException.class).orElse(null);
     }
 
     // H2's internal DbException is a RuntimeException whose message quotes the statement too
     private static boolean fromDriver(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        return Causes.any(e, t -> {
             String name = t.getClass().getName();
-            if (name.startsWith("org.h2.") || name.startsWith("com.mysql.") || name.startsWith("org.mariadb.")) {
-                return true;
-            }
-        }
-        return false;
+            return name.startsWith("org.h2.") || name.startsWith("com.mysql.") || name.startsWith("org.mariadb.");
+        });
     }
 }

@@ -5,7 +5,8 @@ import io.javalin.http.ContentType;
 import io.orgsync.http.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.orgsync.common.RequestException;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 
 import java.util.List;
 import java.util.Map;
@@ -43,12 +44,12 @@ public final class LookupRoutes implements io.orgsync.http.HttpServer.Routes {
             String mobile = normalised.get();
             String corpId = ctx.queryParam("corpId");
             if (corpId != null && !CORP_ID.matcher(corpId).matches()) {
-                throw RequestException.invalid("corpId must be 1 to 64 letters, digits or _ . -");
+                throw new RefusedException(Refusal.INVALID_REQUEST, "corpId must be 1 to 64 letters, digits or _ . -");
             }
             List<Member> members = queries.byMobile(mobile, corpId);
             (members.isEmpty() ? notFound : found).increment();
             if (members.isEmpty()) {
-                throw RequestException.notFound("not_found", "no member has mobile " + mobile
+                throw new RefusedException(Refusal.NOT_FOUND, "no member has mobile " + mobile
                         + (corpId == null ? "" : " in " + corpId) + "; POST /api/v1/members/resolve asks WeCom");
             }
             // UTF-8 bytes straight from Jackson: ctx.json() builds a String first, and names in Chinese
@@ -57,9 +58,9 @@ public final class LookupRoutes implements io.orgsync.http.HttpServer.Routes {
         });
     }
 
-    public static RequestException invalidMobile(String given) {
+    public static RefusedException invalidMobile(String given) {
         String shown = given == null ? "" : given.length() > 40 ? given.substring(0, 40) + "..." : given;
-        return new RequestException(400, "invalid_mobile", "'" + shown.replaceAll("\\p{Cntrl}", "?")
+        return new RefusedException(Refusal.INVALID_MOBILE, "'" + shown.replaceAll("\\p{Cntrl}", "?")
                 + "' is not a mobile number: use 11 mainland digits (with or without +86) or +<country code><number>");
     }
 }

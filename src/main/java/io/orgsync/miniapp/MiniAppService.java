@@ -1,10 +1,11 @@
 package io.orgsync.miniapp;
 
-import io.orgsync.common.RequestException;
+import io.orgsync.config.Settings;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
-import io.orgsync.wechat.MiniProgramClient;
 
 import javax.sql.DataSource;
 import java.net.URI;
@@ -19,6 +20,18 @@ import java.util.regex.Pattern;
 /** Registered mini-program apps (the SQL of {@code miniapp}) and a client for each. */
 public final class MiniAppService {
     public static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    /** {@code wechatBaseUrl}: the mini-program API (ORGSYNC_WECHAT_BASE_URL). */
+    public record Config(URI wechatBaseUrl) {
+        public Config {
+            java.util.Objects.requireNonNull(wechatBaseUrl, "wechatBaseUrl");
+        }
+
+        public static Config from(Settings s) {
+            return new Config(s.wechatBaseUrl());
+        }
+    }
+
     private final DataSource ds;
     private final SecretCipher cipher;
     private final Clock clock;
@@ -27,34 +40,34 @@ public final class MiniAppService {
     /** Clients by app id and secret fingerprint: a changed secret or mode makes a new one. */
     private final Map<String, MiniProgramClient> clients = new ConcurrentHashMap<>();
 
-    public MiniAppService(DataSource ds, SecretCipher cipher, Clock clock, UpstreamClient upstream, URI wechatBaseUrl) {
+    public MiniAppService(DataSource ds, SecretCipher cipher, Clock clock, UpstreamClient upstream, Config config) {
         this.ds = ds;
         this.cipher = cipher;
         this.clock = clock;
         this.upstream = upstream;
-        this.wechatBaseUrl = wechatBaseUrl;
+        this.wechatBaseUrl = config.wechatBaseUrl();
     }
 
     /** Creates or updates an app. {@code tokenMode} is "stable" (default) or "classic". */
     public MiniApp put(String appId, String name, String secret, String tokenMode) throws SQLException {
         if (appId == null || !APP_ID.matcher(appId).matches()) {
-            throw RequestException.invalid("appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
+            throw invalid("appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
         }
         if (tokenMode != null && !tokenMode.equals("stable") && !tokenMode.equals("classic")) {
-            throw RequestException.invalid("tokenMode must be \"stable\" or \"classic\"");
+            throw invalid("tokenMode must be \"stable\" or \"classic\"");
         }
         if (secret != null && (secret.isBlank() || secret.length() > 512 || secret.matches(".*\\s.*"))) {
-            throw RequestException.invalid("secret must be 1 to 512 characters without spaces");
+            throw invalid("secret must be 1 to 512 characters without spaces");
         }
         if (name != null && (name.isBlank() || name.length() > 200)) {
-            throw RequestException.invalid("name must be 1 to 200 characters");
+            throw invalid("name must be 1 to 200 characters");
         }
         long now = clock.millis();
         Optional<MiniApp> current = find(appId);
         MiniApp app;
         if (current.isEmpty()) {
             if (secret == null) {
-                throw RequestException.invalid("a new app needs its secret");
+                throw invalid("a new app needs its secret");
             }
             app = new MiniApp(appId, name == null ? appId : name, secret, !"classic".equals(tokenMode), now, now);
             Sql.withConnection(ds, c -> Sql.update(c, "INSERT INTO miniapp (app_id, name, secret, token_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -74,12 +87,16 @@ public final class MiniAppService {
                 this::row, appId));
     }
 
-    /** The client of a registered app, or 404 {@code unknown_app}. */
+    /** The client of a registered app; refused as {@link Refusal#UNKNOWN_APP} for one not registered. */
     public MiniProgramClient client(String appId) throws SQLException {
-        MiniApp app = find(appId).orElseThrow(() -> RequestException.notFound("unknown_app",
+        MiniApp app = find(appId).orElseThrow(() -> new RefusedException(Refusal.UNKNOWN_APP,
                 "no mini-program app " + appId + "; register it with PUT /admin/api/miniapps/" + appId));
         String key = appId + " " + app.stableToken() + " " + Integer.toHexString(app.secret().hashCode());
         return clients.computeIfAbsent(key, k -> new MiniProgramClient(upstream, wechatBaseUrl, appId, app.secret(), app.stableToken()));
+    }
+
+    private static RefusedException invalid(String message) {
+        return new RefusedException(Refusal.INVALID_REQUEST, message);
     }
 
     private MiniApp row(ResultSet rs) throws SQLException {

@@ -4,13 +4,12 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.orgsync.common.RequestException;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.UpstreamErrors;
 import io.orgsync.token.TokenUnavailableException;
 import io.orgsync.upstream.UpstreamException;
-import io.orgsync.wechat.WxaCode;
-import io.orgsync.wechat.WxaCodeRequest;
 
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -57,7 +56,7 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
     private void wxacode(Context ctx) throws Exception {
         String appId = ctx.pathParam("appId");
         if (!MiniAppService.APP_ID.matcher(appId).matches()) {
-            throw RequestException.invalid("appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
+            throw invalid("appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
         }
         WxaCodeRequest request = parse(ctx);
         WxaKey key = new WxaKey(appId, request);
@@ -68,12 +67,12 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
                 code = apps.client(appId).unlimitedCode(request);
             } catch (UpstreamException e) {
                 if (BAD_INPUT.contains(e.errcode())) {
-                    throw RequestException.invalid("the mini-program API refused these parameters (errcode " + e.errcode()
+                    throw invalid("the mini-program API refused these parameters (errcode " + e.errcode()
                             + "): check scene, page (must be a published page unless checkPath=false), width and envVersion");
                 }
-                throw UpstreamErrors.toRequest(e);
+                throw UpstreamErrors.toRefusal(e);
             } catch (TokenUnavailableException e) {
-                throw new RequestException(503, "unavailable", e.getMessage(), 5);
+                throw UpstreamErrors.toRefusal(e);
             }
             hit = new Cached(code.bytes(), code.contentType(), etag(code.bytes()));
             cache.put(key, hit);
@@ -91,16 +90,16 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
         // a parameter given twice is ambiguous: refuse it rather than pick one and cache that
         ctx.queryParamMap().forEach((name, values) -> {
             if (values.size() > 1) {
-                throw RequestException.invalid("give " + name.replaceAll("[^A-Za-z]", "") + " once");
+                throw invalid("give " + name.replaceAll("[^A-Za-z]", "") + " once");
             }
         });
         String scene = ctx.queryParam("scene");
         if (scene == null || !SCENE.matcher(scene).matches()) {
-            throw RequestException.invalid("scene must be 1 to 32 characters of 0-9 A-Z a-z and !#$&'()*+,/:;=?@-._~");
+            throw invalid("scene must be 1 to 32 characters of 0-9 A-Z a-z and !#$&'()*+,/:;=?@-._~");
         }
         String page = ctx.queryParam("page");
         if (page != null && (page.isEmpty() || page.length() > 128 || !PAGE.matcher(page).matches())) {
-            throw RequestException.invalid("page must be a page path like pages/index/index: no leading '/', no query string");
+            throw invalid("page must be a page path like pages/index/index: no leading '/', no query string");
         }
         Integer width = null;
         String w = ctx.queryParam("width");
@@ -111,12 +110,12 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
                 width = -1;
             }
             if (width < 280 || width > 1280) {
-                throw RequestException.invalid("width must be a whole number from 280 to 1280");
+                throw invalid("width must be a whole number from 280 to 1280");
             }
         }
         String env = ctx.queryParam("envVersion");
         if (env != null && !ENV_VERSIONS.contains(env)) {
-            throw RequestException.invalid("envVersion must be release, trial or develop");
+            throw invalid("envVersion must be release, trial or develop");
         }
         return new WxaCodeRequest(scene, page, width, env, bool(ctx, "checkPath"), bool(ctx, "isHyaline"));
     }
@@ -127,9 +126,13 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
             return null;
         }
         if (!v.equals("true") && !v.equals("false")) {
-            throw RequestException.invalid(name + " must be true or false");
+            throw invalid(name + " must be true or false");
         }
         return Boolean.valueOf(v);
+    }
+
+    private static RefusedException invalid(String message) {
+        return new RefusedException(Refusal.INVALID_REQUEST, message);
     }
 
     /**

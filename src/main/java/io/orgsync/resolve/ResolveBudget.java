@@ -2,7 +2,6 @@ package io.orgsync.resolve;
 
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
-import io.orgsync.common.RequestException;
 
 import java.sql.SQLException;
 import java.time.Clock;
@@ -22,7 +21,7 @@ final class ResolveBudget {
     static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     /**
      * How long a resolve may wait for a unit that resolves in flight hold (those that find their
-     * number give it back) before it is a 429 with a short Retry-After.
+     * number give it back) before it is refused, with a short time to retry after.
      */
     static final Duration MAX_WAIT = Duration.ofSeconds(3);
     private static final long POLL_MILLIS = 100;
@@ -75,7 +74,7 @@ final class ResolveBudget {
     }
 
     /**
-     * Throws 429 {@code budget_exhausted} when the day's failures alone spend the budget: a cheap
+     * Throws {@link BudgetExhaustedException} when the day's failures alone spend the budget: a cheap
      * read that answers before the rate is touched (the reservation is what guards WeCom).
      */
     void checkNotSpent(String corpId, int budget) throws SQLException {
@@ -100,7 +99,7 @@ final class ResolveBudget {
             }
             if (System.nanoTime() >= deadline) {
                 outcomes.accept("budget_held");
-                throw new RequestException(429, "budget_exhausted", "the rest of today's resolve budget of " + corpId + " (" + budget
+                throw new BudgetExhaustedException("the rest of today's resolve budget of " + corpId + " (" + budget
                         + " unknown numbers, " + r.failures() + " used) is held by " + r.held() + " resolves in flight; retry in a few seconds",
                         HELD_RETRY_AFTER_SECONDS);
             }
@@ -108,12 +107,12 @@ final class ResolveBudget {
         }
     }
 
-    private RequestException spent(String corpId, int budget, long now) {
+    private BudgetExhaustedException spent(String corpId, int budget, long now) {
         outcomes.accept("budget_exhausted");
         alerts.raise(new Alert("resolve_budget", corpId, "Real-time resolves of " + corpId + " used today's budget of " + budget
                 + " 'not found' answers (ORGSYNC_RESOLVE_BUDGET_RATIO " + ratio + " of its members); further resolves are "
                 + "refused until midnight China time so that WeCom does not block getuserid for the day. Check the caller sending unknown numbers."));
-        return new RequestException(429, "budget_exhausted", "today's resolve budget of " + corpId
+        return new BudgetExhaustedException("today's resolve budget of " + corpId
                 + " is spent (" + budget + " unknown numbers); lookups still work, resolves resume at midnight China time", secondsToMidnight(now));
     }
 

@@ -1,7 +1,8 @@
 package io.orgsync.resolve;
 
 import io.github.bucket4j.Bucket;
-import io.orgsync.common.RequestException;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 
 import java.time.Duration;
 import java.util.Map;
@@ -23,12 +24,12 @@ final class ResolveRate {
         this.perSecond = perSecond;
     }
 
-    /** Takes a token of the enterprise's rate, or throws 429 {@code rate_limited} with Retry-After. */
+    /** Takes a token of the enterprise's rate, or refuses as {@link Refusal#RATE_LIMITED} with the time to retry after. */
     void acquire(String corpId) throws InterruptedException {
         Bucket bucket = buckets.computeIfAbsent(corpId, k -> newBucket());
         if (!bucket.asBlocking().tryConsume(1, MAX_WAIT)) {
             long waitNanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
-            throw new RequestException(429, "rate_limited", "too many resolves for " + corpId + " right now (ORGSYNC_RESOLVE_RATE "
+            throw new RefusedException(Refusal.RATE_LIMITED, "too many resolves for " + corpId + " right now (ORGSYNC_RESOLVE_RATE "
                     + perSecond + " a second); retry after Retry-After seconds", Math.max(1, (long) Math.ceil(waitNanos / 1e9)));
         }
     }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.config.RoutesConfig;
-import io.orgsync.common.RequestException;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.Json;
 import io.orgsync.http.UpstreamErrors;
@@ -40,30 +41,34 @@ public final class ResolveRoutes implements HttpServer.Routes {
             try {
                 bytes = ctx.bodyAsBytes();
             } catch (ContentTooLargeResponse e) {
-                throw new RequestException(413, "invalid_request", "the body is too large (1 MB at most)");
+                throw new RefusedException(Refusal.TOO_LARGE, "the body is too large (1 MB at most)");
             }
             JsonNode body;
             try {
                 body = STRICT.readTree(bytes);
             } catch (IOException e) {
-                throw RequestException.invalid("the body must be one JSON object like {\"corpId\": \"ww...\", \"mobile\": \"13800000000\"}");
+                throw invalid("the body must be one JSON object like {\"corpId\": \"ww...\", \"mobile\": \"13800000000\"}");
             }
             if (body == null || !body.isObject() || !body.path("corpId").isTextual() || !body.path("mobile").isTextual()) {
-                throw RequestException.invalid("the body must be a JSON object with text fields corpId and mobile");
+                throw invalid("the body must be a JSON object with text fields corpId and mobile");
             }
             String corpId = body.get("corpId").asText();
             if (!LookupRoutes.CORP_ID.matcher(corpId).matches()) {
-                throw RequestException.invalid("corpId must be 1 to 64 letters, digits or _ . -");
+                throw invalid("corpId must be 1 to 64 letters, digits or _ . -");
             }
             String mobile = Mobile.normalise(body.get("mobile").asText())
                     .orElseThrow(() -> LookupRoutes.invalidMobile(body.get("mobile").asText()));
             try {
                 ctx.json(service.resolve(corpId, mobile));
             } catch (UpstreamException e) {
-                throw UpstreamErrors.toRequest(e);
+                throw UpstreamErrors.toRefusal(e);
             } catch (TokenUnavailableException e) {
-                throw new RequestException(503, "unavailable", e.getMessage(), 5);
+                throw UpstreamErrors.toRefusal(e);
             }
         });
+    }
+
+    private static RefusedException invalid(String message) {
+        return new RefusedException(Refusal.INVALID_REQUEST, message);
     }
 }

@@ -2,9 +2,12 @@ package io.orgsync.resolve;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alerts;
-import io.orgsync.common.RequestException;
+import io.orgsync.config.Settings;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.enterprise.UnknownEnterpriseException;
 import io.orgsync.member.Member;
 import io.orgsync.member.MemberQueries;
 import io.orgsync.member.MemberStore;
@@ -40,6 +43,41 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ResolveService {
     static final Duration MISS_MEMORY = Duration.ofDays(1);
 
+    /**
+     * {@code budgetRatio}: the share of active members that may get "not found" per day;
+     * {@code ratePerEnterprise}: resolves a second per enterprise on this node;
+     * {@code reservationLease}: how long a budget unit outlives a node that died holding it.
+     */
+    public record Config(URI wecomBaseUrl, double budgetRatio, double ratePerEnterprise, String instanceId, Duration reservationLease) {
+        public Config {
+            java.util.Objects.requireNonNull(wecomBaseUrl, "wecomBaseUrl");
+            java.util.Objects.requireNonNull(instanceId, "instanceId");
+            if (!(budgetRatio >= 0 && budgetRatio < 0.2)) {
+                throw new IllegalArgumentException("budgetRatio must be at least 0 and below 0.2, where WeCom blocks getuserid for the day: "
+                        + budgetRatio);
+            }
+            if (!(ratePerEnterprise >= 0 && Double.isFinite(ratePerEnterprise))) {
+                throw new IllegalArgumentException("ratePerEnterprise must be a finite number of at least 0: " + ratePerEnterprise);
+            }
+            if (reservationLease == null || reservationLease.isNegative() || reservationLease.isZero()) {
+                throw new IllegalArgumentException("reservationLease must be positive: " + reservationLease);
+            }
+        }
+
+        public static Config from(Settings s) {
+            return new Config(s.wecomBaseUrl(), s.resolveBudgetRatio(), s.resolveRate(), s.instanceId(), reservationLease(s));
+        }
+
+        /**
+         * Longer than a live resolve's worst case (getuserid and user/get, each up to 4 attempts, a
+         * token fetched again and one more attempt, every one within the upstream time-out, plus the
+         * token waits), so that a slow call never loses its unit to another resolve.
+         */
+        private static Duration reservationLease(Settings s) {
+            return s.upstreamTimeout().multipliedBy(14).plus(s.tokenWait().multipliedBy(2)).plusMinutes(1);
+        }
+    }
+
     private final DataSource ds;
     private final ResolveStore store;
     private final EnterpriseService enterprises;
@@ -52,22 +90,22 @@ public final class ResolveService {
     private final ResolveRate rate;
     private final Map<String, CompletableFuture<Member>> inflight = new ConcurrentHashMap<>();
 
-    public ResolveService(DataSource ds, EnterpriseService enterprises, MemberQueries queries, UpstreamClient upstream, URI wecomBaseUrl,
-                          Alerts alerts, MeterRegistry metrics, Clock clock, double budgetRatio, double ratePerEnterprise,
-                          String instanceId, Duration reservationLease) {
+    public ResolveService(DataSource ds, EnterpriseService enterprises, MemberQueries queries, UpstreamClient upstream,
+                          Alerts alerts, MeterRegistry metrics, Clock clock, Config config) {
         this.ds = ds;
         this.store = new ResolveStore(ds);
         this.enterprises = enterprises;
         this.queries = queries;
         this.upstream = upstream;
-        this.wecomBaseUrl = wecomBaseUrl;
+        this.wecomBaseUrl = config.wecomBaseUrl();
         this.metrics = metrics;
         this.clock = clock;
-        this.budgets = new ResolveBudget(store, alerts, clock, budgetRatio, instanceId, reservationLease, this::count);
-        this.rate = new ResolveRate(ratePerEnterprise);
+        this.budgets = new ResolveBudget(store, alerts, clock, config.budgetRatio(), config.instanceId(), config.reservationLease(),
+                this::count);
+        this.rate = new ResolveRate(config.ratePerEnterprise());
     }
 
-    /** The member with this (normalised) mobile in the enterprise; 404, 429 or 503 as RequestException. */
+    /** The member with this (normalised) mobile in the enterprise; refused when it is unknown, over the rate or the budget. */
     public Member resolve(String corpId, String mobile) throws Exception {
         Enterprise enterprise = enterprises.find(corpId);
         List<Member> known = queries.byMobile(mobile, corpId);
@@ -110,7 +148,7 @@ public final class ResolveService {
         budgets.checkNotSpent(corpId, budget);
         try {
             rate.acquire(corpId);
-        } catch (RequestException e) {
+        } catch (RefusedException e) {
             count("rate_limited");
             throw e;
         }
@@ -148,7 +186,7 @@ public final class ResolveService {
         Sql.inTransaction(ds, c -> {
             // first the enterprise lock, as a sync's apply takes it: the apply never writes back a row it
             // read before this write, and it knows from the stamp that this member was learned during its run
-            long run = ResolveStore.lockEnterprise(c, corpId).orElseThrow(() -> RequestException.notFound("unknown_corp",
+            long run = ResolveStore.lockEnterprise(c, corpId).orElseThrow(() -> new UnknownEnterpriseException(corpId,
                     "enterprise " + corpId + " was removed while its resolve ran; nothing was stored"));
             if (MemberStore.findForUpdate(c, corpId, m.userid()).isPresent()) {
                 MemberStore.updateMembers(c, corpId, List.of(row), clock.millis());
@@ -171,8 +209,8 @@ public final class ResolveService {
         }
     }
 
-    private static RequestException notFound(String corpId, String mobile, boolean remembered) {
-        return RequestException.notFound("not_found", "WeCom has no member of " + corpId + " with mobile " + mobile
+    private static RefusedException notFound(String corpId, String mobile, boolean remembered) {
+        return new RefusedException(Refusal.NOT_FOUND, "WeCom has no member of " + corpId + " with mobile " + mobile
                 + (remembered ? " (answered earlier today; not asked again until tomorrow)" : "; this answer is remembered for a day"));
     }
 

@@ -120,10 +120,7 @@ public final class Database implements AutoCloseable {
     }
 
     static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = io.orgsync.error.Causes.root(e);
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

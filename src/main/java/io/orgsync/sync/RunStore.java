@@ -1,6 +1,6 @@
 package io.orgsync.sync;
 
-import io.orgsync.cluster.Membership;
+import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.store.Sql;
 
 import javax.sql.DataSource;
@@ -44,7 +44,7 @@ public final class RunStore {
     record RunningRow(long id, String corpId, String instanceId, long startedAt, long progressAt, Long nodeLastSeen) {
         /** Whether the run really goes on: its node is alive and it progressed lately. */
         boolean alive(long now) {
-            return nodeLastSeen != null && nodeLastSeen >= now - Membership.ALIVE_WINDOW.toMillis() && progressAt >= now - STALLED.toMillis();
+            return nodeLastSeen != null && nodeLastSeen >= now - NodeRegistry.ALIVE_WINDOW.toMillis() && progressAt >= now - STALLED.toMillis();
         }
     }
 

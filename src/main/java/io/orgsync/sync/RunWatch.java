@@ -1,6 +1,6 @@
 package io.orgsync.sync;
 
-import io.orgsync.cluster.Membership;
+import io.orgsync.cluster.NodeRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>this node's own rows of enterprises it is not running: their end could not be recorded
  *       (the database dropped at that moment) or a previous process of this node died;</li>
- *   <li>rows whose node stopped beating ({@link Membership#ALIVE_WINDOW}) or is unknown;</li>
+ *   <li>rows whose node stopped beating ({@link NodeRegistry#ALIVE_WINDOW}) or is unknown;</li>
  *   <li>rows without progress for {@link RunStore#STALLED}, whatever their node says.</li>
  * </ul>
  * Every node does it and the updates are conditional on RUNNING, so one of them ending a row
@@ -47,7 +47,7 @@ public final class RunWatch implements AutoCloseable {
     }
 
     public RunWatch start() {
-        long every = Membership.HEARTBEAT.toMillis();
+        long every = NodeRegistry.HEARTBEAT.toMillis();
         ticker.scheduleWithFixedDelay(this::beatQuietly, every, every, TimeUnit.MILLISECONDS);
         return this;
     }
@@ -75,7 +75,7 @@ public final class RunWatch implements AutoCloseable {
                 if (!active.contains(r.corpId()) && r.startedAt() < snapshotAt) {
                     why = "abandoned: its node " + instanceId + " no longer runs it (the end could not be recorded, or the node restarted)";
                 }
-            } else if (r.nodeLastSeen() == null || r.nodeLastSeen() < now - Membership.ALIVE_WINDOW.toMillis()) {
+            } else if (r.nodeLastSeen() == null || r.nodeLastSeen() < now - NodeRegistry.ALIVE_WINDOW.toMillis()) {
                 why = "abandoned: its node " + r.instanceId() + " stopped"
                         + (r.nodeLastSeen() == null ? "" : " (no heartbeat for " + Duration.ofMillis(now - r.nodeLastSeen()).toSeconds() + " s)");
             } else if (r.progressAt() < now - RunStore.STALLED.toMillis()) {

@@ -34,6 +34,9 @@ public final class SyncRunner {
 
     /** What a run needs beyond its collaborators. */
     public record Options(String instanceId, URI wecomBaseUrl, double departmentRate, double maxRemovalRatio, Duration deadline) {
+        public static Options from(io.orgsync.config.Settings s) {
+            return new Options(s.instanceId(), s.wecomBaseUrl(), s.deptRate(), s.maxRemovalRatio(), s.syncDeadline());
+        }
     }
 
     private final DataSource ds;

@@ -82,7 +82,7 @@ class FencingTest {
         // 1.4.2 runs jobs alone
         MutableClock oldClock = new MutableClock();
         Node old = start("node-old", "1.4.2", dbUrl, oldClock, "test");
-        assertFalse(old.membership.fenced());
+        assertFalse(old.nodeRegistry.fenced());
         assertFalse(old.scheduler.inStandby());
         assertEquals(200, admin(old).put("/admin/api/enterprises/" + CORP,
                 Map.of("name", "Fence Co", "secret", SECRET, "cron", NEVER)).status());
@@ -92,15 +92,15 @@ class FencingTest {
         // Test device: the newer node stops firing too, so that any run of the job below could
         // only come from an older node. A sync due right now then waits in the database.
         newer.scheduler.stopTakingJobs();
-        old.membership.tick();
-        assertTrue(old.membership.fenced(), "1.4.2 is fenced once it sees 1.5.0");
+        old.nodeRegistry.tick();
+        assertTrue(old.nodeRegistry.fenced(), "1.4.2 is fenced once it sees 1.5.0");
         assertTrue(old.scheduler.inStandby(), "its scheduler is in standby");
-        assertFalse(newer.membership.fenced());
+        assertFalse(newer.nodeRegistry.fenced());
         assertEquals(200, admin(newer).post("/admin/api/jobs/" + CORP + "/trigger").status());
 
         // 1.4.0 starts while 1.5.0 is alive: fenced before its scheduler could fire anything
         Node older = start("node-older", "1.4.0", dbUrl, oldClock, "test");
-        assertTrue(older.membership.fenced(), "1.4.0 is fenced as it starts");
+        assertTrue(older.nodeRegistry.fenced(), "1.4.0 is fenced as it starts");
         assertTrue(older.scheduler.inStandby());
 
         Map<String, JsonNode> view = cluster(newer);
@@ -129,8 +129,8 @@ class FencingTest {
 
         // The due sync is not taken by a fenced node. A started Quartz scheduler looks for due
         // triggers at least every idleWaitTime (5 s): one of those passes, with heartbeats, and no run.
-        old.membership.tick();
-        older.membership.tick();
+        old.nodeRegistry.tick();
+        older.nodeRegistry.tick();
         Thread.sleep(6_000);
         assertEquals(List.of(), runs(old), "no run while the only schedulers able to fire are fenced");
         assertEquals(2, sim.webhookMessages(ROBOT).size(), "a fence is alerted once, not at every heartbeat");
@@ -139,12 +139,12 @@ class FencingTest {
         // sync; 1.4.0 stays fenced, now by 1.4.2.
         newer.close();
         nodes.remove(newer);
-        oldClock.advance(Membership.ALIVE_WINDOW.plusSeconds(1));
-        old.membership.tick();
-        older.membership.tick();
-        assertFalse(old.membership.fenced());
+        oldClock.advance(NodeRegistry.ALIVE_WINDOW.plusSeconds(1));
+        old.nodeRegistry.tick();
+        older.nodeRegistry.tick();
+        assertFalse(old.nodeRegistry.fenced());
         assertFalse(old.scheduler.inStandby());
-        assertTrue(older.membership.fenced(), "1.4.0 is still older than a live node");
+        assertTrue(older.nodeRegistry.fenced(), "1.4.0 is still older than a live node");
         JsonNode run = Waiting.await(seconds(30), "the waiting sync to run", () -> {
             List<JsonNode> runs = runs(old);
             return runs.size() == 1 && runs.get(0).path("status").asText().equals("SUCCEEDED") ? runs.get(0) : null;
@@ -159,9 +159,9 @@ class FencingTest {
         // a newer build in another environment, or the same build, fences nothing
         Node otherEnv = start("node-staging", "9.0.0", dbUrl, new MutableClock(), "staging");
         Node twin = start("node-twin", "1.4.2", dbUrl, oldClock, "test");
-        old.membership.tick();
-        assertFalse(old.membership.fenced());
-        assertFalse(twin.membership.fenced());
-        assertFalse(otherEnv.membership.fenced());
+        old.nodeRegistry.tick();
+        assertFalse(old.nodeRegistry.fenced());
+        assertFalse(twin.nodeRegistry.fenced());
+        assertFalse(otherEnv.nodeRegistry.fenced());
     }
 }

@@ -1,6 +1,7 @@
 package io.orgsync.enterprise;
 
-import io.orgsync.common.RequestException;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.store.Database;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.testing.TestDatabases;
@@ -41,7 +42,7 @@ class SecretStorageTest {
         try (Database db = Database.open(url, TestDatabases.user(url), TestDatabases.password(url), false, "secrets", 2)) {
             db.migrate();
             RecordedJobs jobs = new RecordedJobs();
-            EnterpriseService sealed = new EnterpriseService(db.dataSource(), new SecretCipher("key-0123456789abcdef"), jobs, Clock.systemUTC(), "prod");
+            EnterpriseService sealed = new EnterpriseService(db.dataSource(), new SecretCipher("key-0123456789abcdef"), jobs, Clock.systemUTC(), new EnterpriseService.Config("prod"));
             sealed.put("ww-sealed", new EnterpriseChange("Sealed Co", SECRET, "0 0 * * * ?", true, 7L));
             String stored = rawSecret(db, "ww-sealed");
             assertTrue(stored.startsWith("enc:v1:"), stored);
@@ -53,15 +54,15 @@ class SecretStorageTest {
             assertEquals(SECRET, sealed.find("ww-sealed").secret());
             assertEquals(List.of("schedule ww-sealed 0 0 * * * ? true", "schedule ww-sealed 0 30 * * * ? false"), jobs.calls);
 
-            EnterpriseService wrongKey = new EnterpriseService(db.dataSource(), new SecretCipher("another-key-0123456789"), jobs, Clock.systemUTC(), "prod");
+            EnterpriseService wrongKey = new EnterpriseService(db.dataSource(), new SecretCipher("another-key-0123456789"), jobs, Clock.systemUTC(), new EnterpriseService.Config("prod"));
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> wrongKey.find("ww-sealed"));
             assertTrue(e.getMessage().contains("ORGSYNC_SECRET_KEY"), e.getMessage());
             assertFalse(e.getMessage().contains(SECRET));
 
-            EnterpriseService otherEnv = new EnterpriseService(db.dataSource(), new SecretCipher("key-0123456789abcdef"), jobs, Clock.systemUTC(), "staging");
-            RequestException conflict = assertThrows(RequestException.class,
+            EnterpriseService otherEnv = new EnterpriseService(db.dataSource(), new SecretCipher("key-0123456789abcdef"), jobs, Clock.systemUTC(), new EnterpriseService.Config("staging"));
+            RefusedException conflict = assertThrows(RefusedException.class,
                     () -> otherEnv.put("ww-sealed", new EnterpriseChange("x", null, null, null, null)));
-            assertEquals(409, conflict.status());
+            assertEquals(Refusal.CONFLICT, conflict.reason());
 
             sealed.delete("ww-sealed");
             assertEquals("remove ww-sealed", jobs.calls.get(jobs.calls.size() - 1));
@@ -75,15 +76,15 @@ class SecretStorageTest {
         try (Database db = Database.open(url, TestDatabases.user(url), TestDatabases.password(url), false, "input", 2)) {
             db.migrate();
             RecordedJobs jobs = new RecordedJobs();
-            EnterpriseService service = new EnterpriseService(db.dataSource(), new SecretCipher(null), jobs, Clock.systemUTC(), "prod");
-            assertEquals(400, assertThrows(RequestException.class,
-                    () -> service.put("ww-1", new EnterpriseChange("n", SECRET, "every hour", true, null))).status());
-            assertEquals(400, assertThrows(RequestException.class,
-                    () -> service.put("bad id!", new EnterpriseChange("n", SECRET, "0 0 * * * ?", true, null))).status());
-            assertEquals(400, assertThrows(RequestException.class,
-                    () -> service.put("ww-1", new EnterpriseChange("n", null, "0 0 * * * ?", true, null))).status(), "a new enterprise needs a secret");
-            assertEquals(400, assertThrows(RequestException.class,
-                    () -> service.put("ww-1", new EnterpriseChange("n", "has space", "0 0 * * * ?", true, null))).status());
+            EnterpriseService service = new EnterpriseService(db.dataSource(), new SecretCipher(null), jobs, Clock.systemUTC(), new EnterpriseService.Config("prod"));
+            assertEquals(Refusal.INVALID_REQUEST, assertThrows(RefusedException.class,
+                    () -> service.put("ww-1", new EnterpriseChange("n", SECRET, "every hour", true, null))).reason());
+            assertEquals(Refusal.INVALID_REQUEST, assertThrows(RefusedException.class,
+                    () -> service.put("bad id!", new EnterpriseChange("n", SECRET, "0 0 * * * ?", true, null))).reason());
+            assertEquals(Refusal.INVALID_REQUEST, assertThrows(RefusedException.class,
+                    () -> service.put("ww-1", new EnterpriseChange("n", null, "0 0 * * * ?", true, null))).reason(), "a new enterprise needs a secret");
+            assertEquals(Refusal.INVALID_REQUEST, assertThrows(RefusedException.class,
+                    () -> service.put("ww-1", new EnterpriseChange("n", "has space", "0 0 * * * ?", true, null))).reason());
             assertTrue(jobs.calls.isEmpty(), "nothing scheduled for refused input");
             service.put("ww-1", new EnterpriseChange("n", SECRET, "0 0 * * * ?", true, null));
             assertTrue(rawSecret(db, "ww-1").startsWith("plain:"), "without a key the secret is stored plain (and start-up warns)");

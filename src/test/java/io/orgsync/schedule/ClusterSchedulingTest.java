@@ -2,9 +2,9 @@ package io.orgsync.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
-import io.orgsync.common.RequestException;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.Waiting;
@@ -118,8 +118,8 @@ class ClusterSchedulingTest {
         assertEquals("ww-env-a", assertThrows(UnknownJobException.class, () -> beta.scheduler.jobs().trigger("ww-env-a", false)).corpId(),
                 "beta has no job for alpha's enterprise");
         assertEquals(Refusal.UNKNOWN_CORP, assertThrows(UnknownJobException.class, () -> alpha.scheduler.jobs().pause("ww-env-b")).reason());
-        assertEquals(409, assertThrows(RequestException.class,
-                () -> beta.enterprises.put("ww-env-a", new EnterpriseChange("taken", null, null, null, null))).status());
+        assertEquals(Refusal.CONFLICT, assertThrows(RefusedException.class,
+                () -> beta.enterprises.put("ww-env-a", new EnterpriseChange("taken", null, null, null, null))).reason());
         // a restarted beta node reconciles its jobs against its own enterprises: alpha's job survives
         nodes.remove(beta);
         beta.close();

@@ -2,8 +2,14 @@ package io.orgsync.testing;
 
 import java.time.Duration;
 
-/** Polls for something that happens on another thread or node, with generous bounds. */
+/**
+ * Polls for something that happens on another thread, node or process, with generous bounds:
+ * every wait ends, and a failed one says what never happened and the probe's last error. One
+ * argument order everywhere: how long, what for, then the probe.
+ */
 public final class Waiting {
+    private static final Duration EVERY = Duration.ofMillis(100);
+
     private Waiting() {
     }
 
@@ -12,16 +18,27 @@ public final class Waiting {
         await(limit, what, () -> Boolean.TRUE.equals(condition.get()) ? Boolean.TRUE : null);
     }
 
-    /** Polls until {@code value} gives a non-null result and returns it. */
+    /** Polls until {@code value} gives a result (not null, not false) and returns it. */
     public static <T> T await(Duration limit, String what, CheckedSupplier<T> value) {
+        return await(limit, EVERY, what, value);
+    }
+
+    /**
+     * As {@link #await(Duration, String, CheckedSupplier)}, polling every {@code every}: a probe that
+     * starts a process or asks a whole cluster need not run ten times a second. A probe that
+     * throws, or fails an assertion, is asked again; one that throws {@link GiveUp} ends the wait.
+     */
+    public static <T> T await(Duration limit, Duration every, String what, CheckedSupplier<T> value) {
         long deadline = System.nanoTime() + limit.toNanos();
         Throwable last = null;
         while (true) {
             try {
                 T v = value.get();
-                if (v != null) {
+                if (v != null && !Boolean.FALSE.equals(v)) {
                     return v;
                 }
+            } catch (GiveUp e) {
+                throw e;
             } catch (Exception | AssertionError e) {
                 last = e;
             }
@@ -29,12 +46,24 @@ public final class Waiting {
                 throw new AssertionError("waited " + limit.toSeconds() + " s for: " + what
                         + (last == null ? "" : " (last error: " + last + ")"), last);
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for: " + what, e);
-            }
+            sleep(every);
+        }
+    }
+
+    /** Pauses the test thread; an interrupt fails the test rather than being lost. */
+    public static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting", e);
+        }
+    }
+
+    /** Thrown by a probe when what it waits for can no longer happen (the process died): the wait fails at once. */
+    public static final class GiveUp extends AssertionError {
+        public GiveUp(String message) {
+            super(message);
         }
     }
 

@@ -1,14 +1,14 @@
 package io.orgsync.upstream;
 
+import io.orgsync.miniapp.MiniProgramClient;
+import io.orgsync.miniapp.WxaCode;
+import io.orgsync.miniapp.WxaCodeRequest;
 import io.orgsync.store.Database;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.UpstreamNode;
 import io.orgsync.token.TokenUnavailableException;
-import io.orgsync.wechat.MiniProgramClient;
-import io.orgsync.wechat.WxaCode;
-import io.orgsync.wechat.WxaCodeRequest;
 import io.orgsync.wecom.WecomClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -1,12 +1,12 @@
 package io.orgsync.cluster.it;
 
+import io.orgsync.testing.Waiting;
 import io.orgsync.testing.cluster.Cluster;
 import io.orgsync.testing.cluster.LookupProbe;
 import io.orgsync.testing.cluster.MariaDbServer;
 import io.orgsync.testing.cluster.NodeSpec;
 import io.orgsync.testing.cluster.OrgsyncNode;
 import io.orgsync.testing.cluster.RunRow;
-import io.orgsync.testing.cluster.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,7 +77,7 @@ class DatabaseRestartIT {
         cluster.sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", SLOW, "latencyMs", 600));
         cluster.triggerAccepted(a, SLOW, Duration.ofSeconds(30));
         RunRow interrupted = cluster.awaitRun(SLOW, "the slow run to start", Duration.ofSeconds(30), r -> "RUNNING".equals(r.status()));
-        Waits.sleep(Duration.ofSeconds(1));
+        Waiting.sleep(Duration.ofSeconds(1));
 
         long down;
         long up;
@@ -85,7 +85,7 @@ class DatabaseRestartIT {
             down = System.currentTimeMillis();
             MariaDbServer.shutdown(Duration.ofSeconds(60));
             long stopped = System.currentTimeMillis();
-            Waits.sleep(Duration.ofSeconds(2));
+            Waiting.sleep(Duration.ofSeconds(2));
             MariaDbServer.start(Duration.ofSeconds(90));
             up = System.currentTimeMillis();
             Cluster.report(String.format("DatabaseRestartIT: MariaDB down for %.1f s (shutdown took %.1f s), during run %d of %s on %s",
@@ -97,7 +97,7 @@ class DatabaseRestartIT {
 
         // no node was restarted: the same processes answer /health with 200 again
         for (OrgsyncNode n : List.of(a, b, ro)) {
-            Waits.untilTrue(n.name() + " healthy again after the restart", Duration.ofSeconds(60), () -> n.health().status() == 200);
+            Waiting.until(Duration.ofSeconds(60), n.name() + " healthy again after the restart", () -> n.health().status() == 200);
             assertTrue(n.alive(), n.name() + " died");
         }
         long healthy = System.currentTimeMillis();
@@ -117,7 +117,7 @@ class DatabaseRestartIT {
         assertEquals(cluster.truth(OTHER), cluster.db.members(OTHER));
 
         // lookups failed at most while the server was down (and the pool noticed it was back)
-        Waits.untilTrue("lookups answered again", Duration.ofSeconds(30), () -> probe.successesAfter(up) >= 5);
+        Waiting.until(Duration.ofSeconds(30), "lookups answered again", () -> probe.successesAfter(up) >= 5);
         Cluster.report("DatabaseRestartIT: " + probe.summary() + "; failures outside the outage: "
                 + probe.failuresOutside(down, up + 15_000).size());
         assertEquals(List.of(), probe.failuresOutside(down, up + 15_000), probe.summary());

@@ -1,6 +1,7 @@
 package io.orgsync.cluster.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.testing.Waiting;
 import io.orgsync.testing.cluster.Cluster;
 import io.orgsync.testing.cluster.ClusterDb;
 import io.orgsync.testing.cluster.HttpResult;
@@ -8,7 +9,6 @@ import io.orgsync.testing.cluster.LookupProbe;
 import io.orgsync.testing.cluster.NodeSpec;
 import io.orgsync.testing.cluster.OrgsyncNode;
 import io.orgsync.testing.cluster.RunRow;
-import io.orgsync.testing.cluster.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,7 +88,7 @@ class EnvironmentFencingIT {
         }
         OrgsyncNode stale = cluster.node(NodeSpec.scheduler("fen-stale").version(OLD));
         stale.start().awaitHealthy(Cluster.START_TIMEOUT);
-        JsonNode staleView = Waits.until("the cluster view to show fen-stale fenced", Duration.ofSeconds(20),
+        JsonNode staleView = Waiting.await(Duration.ofSeconds(20), "the cluster view to show fen-stale fenced",
                 () -> node(a.get("/admin/api/cluster").expectOk("cluster"), "fen-stale", n -> n.path("fenced").asBoolean()));
         assertEquals(OLD, staleView.path("version").asText());
         JsonNode otherView = node(a.get("/admin/api/cluster").expectOk("cluster"), "fen-other", n -> true);
@@ -105,7 +105,7 @@ class EnvironmentFencingIT {
             }
             cluster.triggerAccepted(other, OTHER_CORP, Duration.ofSeconds(60));
         }
-        Waits.untilTrue("every queued run to finish", Duration.ofSeconds(120),
+        Waiting.until(Duration.ofSeconds(120), "every queued run to finish",
                 () -> cluster.db.allRuns().size() >= 1 + 8 + 3 * 8 + 3 && cluster.db.allRuns().stream().allMatch(RunRow::finished));
         cluster.sim.clearFaults();
         List<RunRow> whileFenced = cluster.db.allRuns();
@@ -126,7 +126,7 @@ class EnvironmentFencingIT {
         a.stop();
         b.stop();
         long gone = System.currentTimeMillis();
-        Waits.until("fen-stale to be unfenced after the newer nodes stopped", Duration.ofSeconds(40),
+        Waiting.await(Duration.ofSeconds(40), "fen-stale to be unfenced after the newer nodes stopped",
                 () -> node(stale.get("/admin/api/cluster").expectOk("cluster"), "fen-stale", n -> !n.path("fenced").asBoolean()));
         Cluster.report(String.format("EnvironmentFencingIT: fen-stale unfenced %.1f s after the newer nodes stopped",
                 (System.currentTimeMillis() - gone) / 1000.0));

@@ -1,11 +1,11 @@
 package io.orgsync.cluster.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.testing.Waiting;
 import io.orgsync.testing.cluster.Cluster;
 import io.orgsync.testing.cluster.NodeSpec;
 import io.orgsync.testing.cluster.OrgsyncNode;
 import io.orgsync.testing.cluster.RunRow;
-import io.orgsync.testing.cluster.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -84,7 +84,7 @@ class GracefulShutdownIT {
         OrgsyncNode victim = nodeOf(doomed);
         OrgsyncNode survivor = victim == a ? b : a;
         left = survivor;
-        Waits.sleep(Duration.ofSeconds(1)); // inside the fetch
+        Waiting.sleep(Duration.ofSeconds(1)); // inside the fetch
         long signalledAt = System.currentTimeMillis();
         victim.terminate();
 

@@ -1,12 +1,12 @@
 package io.orgsync.cluster.it;
 
+import io.orgsync.testing.Waiting;
 import io.orgsync.testing.cluster.Cluster;
 import io.orgsync.testing.cluster.HttpResult;
 import io.orgsync.testing.cluster.LookupProbe;
 import io.orgsync.testing.cluster.NodeSpec;
 import io.orgsync.testing.cluster.OrgsyncNode;
 import io.orgsync.testing.cluster.RunRow;
-import io.orgsync.testing.cluster.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -72,7 +72,7 @@ class NodeKillIT {
         RunRow doomed = cluster.awaitRun(SLOW, "the slow run to start", Duration.ofSeconds(30), r -> "RUNNING".equals(r.status()));
         OrgsyncNode victim = doomed.instanceId().equals(a.name()) ? a : b;
         OrgsyncNode survivor = victim == a ? b : a;
-        Waits.sleep(Duration.ofSeconds(2)); // well inside the fetch
+        Waiting.sleep(Duration.ofSeconds(2)); // well inside the fetch
         assertEquals("RUNNING", cluster.db.runs(SLOW).stream().filter(r -> r.id() == doomed.id()).findFirst().orElseThrow().status());
 
         long killedAt = System.currentTimeMillis();

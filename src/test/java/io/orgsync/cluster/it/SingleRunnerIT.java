@@ -1,5 +1,6 @@
 package io.orgsync.cluster.it;
 
+import io.orgsync.testing.Waiting;
 import io.orgsync.testing.cluster.Cluster;
 import io.orgsync.testing.cluster.ClusterDb;
 import io.orgsync.testing.cluster.HttpResult;
@@ -7,7 +8,6 @@ import io.orgsync.testing.cluster.LookupProbe;
 import io.orgsync.testing.cluster.NodeSpec;
 import io.orgsync.testing.cluster.OrgsyncNode;
 import io.orgsync.testing.cluster.RunRow;
-import io.orgsync.testing.cluster.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,13 +83,13 @@ class SingleRunnerIT {
                     assertEquals("conflict", r.errorCode());
                     conflicts++;
                     assertTrue(System.currentTimeMillis() < deadline, "a trigger of " + corpId + " was refused for 60 s");
-                    Waits.sleep(Duration.ofMillis(100));
+                    Waiting.sleep(Duration.ofMillis(100));
                 }
                 sent++;
             }
         }
         int expected = (int) baseline + ENTERPRISES * ROUNDS;
-        Waits.untilTrue("all " + sent + " triggered runs to finish", Duration.ofSeconds(150), () -> {
+        Waiting.until(Duration.ofSeconds(150), "all " + sent + " triggered runs to finish", () -> {
             List<RunRow> runs = cluster.db.allRuns();
             return runs.size() >= expected && runs.stream().allMatch(RunRow::finished);
         });

@@ -3,6 +3,7 @@ package io.orgsync.testing.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.member.Mobile;
 import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.Waiting;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,13 +78,13 @@ public final class Cluster implements AutoCloseable {
 
     /** Triggers through {@code via}, waiting out 409s (a run in progress), up to {@code timeout}. */
     public void triggerAccepted(OrgsyncNode via, String corpId, Duration timeout) {
-        Waits.until("a trigger of " + corpId + " accepted by " + via.name(), timeout, Duration.ofMillis(100), () -> {
+        Waiting.await(timeout, "a trigger of " + corpId + " accepted by " + via.name(), () -> {
             HttpResult r = via.trigger(corpId);
             if (r.status() == 200) {
                 return Boolean.TRUE;
             }
             if (r.status() != 409) {
-                throw new AssertionError("trigger of " + corpId + " on " + via.name() + " answered " + r.status() + ": " + r.body());
+                throw new Waiting.GiveUp("trigger of " + corpId + " on " + via.name() + " answered " + r.status() + ": " + r.body());
             }
             return null;
         });
@@ -91,7 +92,7 @@ public final class Cluster implements AutoCloseable {
 
     /** Waits for a run of {@code corpId} matching {@code which} and returns it. */
     public RunRow awaitRun(String corpId, String what, Duration timeout, Predicate<RunRow> which) {
-        return Waits.until(what, timeout, Duration.ofMillis(100),
+        return Waiting.await(timeout, what,
                 () -> db.runs(corpId).stream().filter(which).reduce((a, b) -> b).orElse(null));
     }
 

@@ -1,6 +1,7 @@
 package io.orgsync.testing.cluster;
 
 import io.orgsync.testing.TestDatabases;
+import io.orgsync.testing.Waiting;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 public final class MariaDbServer {
     public static final String PROPERTY = "orgsync.it.restartDatabase";
     private static final Path MARIADBD = Path.of("/usr/sbin/mariadbd");
+    /** Each probe starts a process: four a second is often enough. */
+    private static final Duration PROCESS_POLL = Duration.ofMillis(250);
 
     private MariaDbServer() {
     }
@@ -54,7 +57,7 @@ public final class MariaDbServer {
         if (rc != 0) {
             throw new IllegalStateException("mysqladmin shutdown exited with " + rc);
         }
-        Waits.untilTrue("mariadbd to exit", timeout, () -> !processRunning());
+        Waiting.await(timeout, PROCESS_POLL, "mariadbd to exit", () -> !processRunning());
     }
 
     /** Starts mariadbd in the background and waits until it answers ping. */
@@ -64,7 +67,7 @@ public final class MariaDbServer {
         if (rc != 0) {
             throw new IllegalStateException("start-stop-daemon --start mariadbd exited with " + rc);
         }
-        Waits.untilTrue("MariaDB to answer ping after its start", timeout, MariaDbServer::ping);
+        Waiting.await(timeout, PROCESS_POLL, "MariaDB to answer ping after its start", MariaDbServer::ping);
     }
 
     /** Starts the server if it does not answer; never throws (for finally blocks), but says what failed. */
@@ -75,7 +78,7 @@ public final class MariaDbServer {
             }
             if (processRunning()) {
                 // still shutting down or starting: give it time before starting another
-                Waits.untilTrue("mariadbd to answer or exit", Duration.ofSeconds(60), () -> ping() || !processRunning());
+                Waiting.await(Duration.ofSeconds(60), PROCESS_POLL, "mariadbd to answer or exit", () -> ping() || !processRunning());
                 if (ping()) {
                     return;
                 }

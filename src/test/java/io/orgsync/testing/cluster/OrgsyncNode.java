@@ -1,5 +1,7 @@
 package io.orgsync.testing.cluster;
 
+import io.orgsync.testing.Waiting;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -116,10 +118,10 @@ public final class OrgsyncNode implements AutoCloseable {
 
     /** Waits for GET /health to answer 200; fails at once if the process exits, with its last log lines. */
     public OrgsyncNode awaitHealthy(Duration timeout) {
-        Waits.until(spec.name + " to answer GET /health with 200", timeout, Duration.ofMillis(200), () -> {
+        Waiting.await(timeout, Duration.ofMillis(200), spec.name + " to answer GET /health with 200", () -> {
             Process p = process;
             if (p == null || !p.isAlive()) {
-                throw new AssertionError(spec.name + " exited with " + (p == null ? "?" : p.exitValue()) + " before it was healthy:\n" + logTail(40));
+                throw new Waiting.GiveUp(spec.name + " exited with " + (p == null ? "?" : p.exitValue()) + " before it was healthy:\n" + logTail(40));
             }
             return health().status() == 200 ? Boolean.TRUE : null;
         });

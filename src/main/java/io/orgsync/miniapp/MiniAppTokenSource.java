@@ -1,4 +1,4 @@
-package io.orgsync.wechat;
+package io.orgsync.miniapp;
 
 import io.orgsync.token.TokenFetchException;
 import io.orgsync.token.TokenKey;

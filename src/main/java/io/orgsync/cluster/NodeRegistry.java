@@ -3,6 +3,7 @@ package io.orgsync.cluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
+import io.orgsync.config.Settings;
 import io.orgsync.logging.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +19,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * This node's place in the cluster: a heartbeat row every few seconds, the cluster view, and
- * stale-build fencing. A scheduler node that sees a live scheduler node of its environment
- * with a newer build stops taking jobs (its scheduler goes to standby: still checking in, no
- * longer firing), marks itself fenced, logs and alerts; when the newer node goes away it takes
- * jobs again. This is what keeps an old pre-release build from winning the job lock.
+ * The cluster's nodes (orgsync processes, not WeCom members) as {@code cluster_node} records
+ * them: this node's heartbeat row every few seconds, the cluster view, and stale-build fencing.
+ * A scheduler node that sees a live scheduler node of its environment with a newer build stops
+ * taking jobs (its scheduler goes to standby: still checking in, no longer firing), marks itself
+ * fenced, logs and alerts; when the newer node goes away it takes jobs again. This is what keeps an old pre-release build from winning the job lock.
  */
-public final class Membership implements AutoCloseable {
+public final class NodeRegistry implements AutoCloseable {
     /** What fencing does to the local scheduler. */
     public interface Fence {
         void stopTakingJobs() throws Exception;
@@ -32,10 +33,24 @@ public final class Membership implements AutoCloseable {
         void resumeTakingJobs() throws Exception;
     }
 
+    /** This node as the registry shows it: its name, environment, build and roles. */
+    public record Config(String instanceId, String env, String version, boolean schedulerEnabled, boolean readOnly) {
+        public Config {
+            java.util.Objects.requireNonNull(instanceId, "instanceId");
+            java.util.Objects.requireNonNull(env, "env");
+            java.util.Objects.requireNonNull(version, "version");
+        }
+
+        /** {@code version}: the build this node runs, as fencing compares it. */
+        public static Config from(Settings s, String version) {
+            return new Config(s.instanceId(), s.env(), version, s.schedulerEnabled(), s.readOnly());
+        }
+    }
+
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
     /** Three missed heartbeats and a node counts as dead. */
     public static final Duration ALIVE_WINDOW = HEARTBEAT.multipliedBy(3);
-    private static final Logger log = LoggerFactory.getLogger(Membership.class);
+    private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
 
     private final ClusterStore store;
     private final Clock clock;
@@ -55,23 +70,22 @@ public final class Membership implements AutoCloseable {
         return t;
     });
 
-    public Membership(DataSource ds, Clock clock, Alerts alerts, MeterRegistry metrics, String instanceId, String env, String version,
-                      boolean schedulerEnabled, boolean readOnly, Fence fence) {
+    public NodeRegistry(DataSource ds, Clock clock, Alerts alerts, MeterRegistry metrics, Config config, Fence fence) {
         this.store = new ClusterStore(ds);
         this.clock = clock;
         this.alerts = alerts;
-        this.instanceId = instanceId;
-        this.env = env;
-        this.version = version;
-        this.schedulerEnabled = schedulerEnabled;
-        this.readOnly = readOnly;
+        this.instanceId = config.instanceId();
+        this.env = config.env();
+        this.version = config.version();
+        this.schedulerEnabled = config.schedulerEnabled();
+        this.readOnly = config.readOnly();
         this.fence = fence;
         this.startedAt = clock.millis();
         metrics.gauge("orgsync_node_fenced", fenced, f -> f.get() ? 1 : 0);
     }
 
     /** Beats once now (so the node is visible at once), then every {@link #HEARTBEAT}. */
-    public Membership start() {
+    public NodeRegistry start() {
         tick();
         ticker.scheduleWithFixedDelay(this::tick, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         return this;

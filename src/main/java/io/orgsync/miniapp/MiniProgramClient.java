@@ -1,4 +1,4 @@
-package io.orgsync.wechat;
+package io.orgsync.miniapp;
 
 import io.orgsync.token.TokenSource;
 import io.orgsync.upstream.Family;

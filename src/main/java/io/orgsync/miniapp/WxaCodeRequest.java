@@ -1,4 +1,4 @@
-package io.orgsync.wechat;
+package io.orgsync.miniapp;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
