@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * "No stack trace, SQL or secret ever reaches a log line" (SPEC), tried where it is hardest: each
+ * "No stack trace, SQL or secret ever reaches a log line" (docs/http-api.md), tried where it is hardest: each
  * test drives a node into a failure (database errors on H2 and MariaDB, wrong secrets, a failing
  * robot with its key in the URL, rejected tokens, a bad webhook setting), records every log line
  * of this JVM meanwhile (through logback-test.xml's capture appender, rendered by the production

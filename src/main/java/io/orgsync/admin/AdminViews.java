@@ -12,7 +12,7 @@ import java.util.Map;
 
 import static io.orgsync.http.Json.time;
 
-/** The JSON shapes of the admin API (SPEC): secrets never appear, times are ISO-8601 UTC. */
+/** The JSON shapes of the admin API (docs/http-api.md): secrets never appear, times are ISO-8601 UTC. */
 final class AdminViews {
     private AdminViews() {
     }

@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Mobile numbers as SPEC defines them: mainland numbers (11 digits, 1[3-9]...) with or without
+ * Mobile numbers as docs/http-api.md defines them: mainland numbers (11 digits, 1[3-9]...) with or without
  * +86 / 0086, spaces and dashes, stored as 11 digits; other numbers as +&lt;country&gt;&lt;digits&gt;
  * with 6 to 15 digits. Anything else is not a mobile.
  */

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The mini-program server API of UPSTREAM.md section 2, and WeCom's group-robot webhook. */
+/** The mini-program server API of docs/upstream.md, and WeCom's group-robot webhook. */
 final class WechatApi {
     private static final Gate.Api CLASSIC_TOKEN = new Gate.Api("/cgi-bin/token", Gate.Family.WECHAT, false, false, null);
     private static final Gate.Api STABLE_TOKEN = new Gate.Api("/cgi-bin/stable_token", Gate.Family.WECHAT, false, false, null);

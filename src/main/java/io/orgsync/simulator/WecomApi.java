@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The WeCom server API of UPSTREAM.md section 1, answered from the simulated enterprises. */
+/** The WeCom server API of docs/upstream.md, answered from the simulated enterprises. */
 final class WecomApi {
     private static final Gate.Api GETTOKEN = new Gate.Api("/cgi-bin/gettoken", Gate.Family.WECOM, false, false, null);
     private static final Gate.Api DEPARTMENT_LIST = Gate.Api.wecom("/cgi-bin/department/list", true, "department");

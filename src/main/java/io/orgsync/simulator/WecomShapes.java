@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Departments and members as WeCom's answers show them (UPSTREAM.md section 1). */
+/** Departments and members as WeCom's answers show them (docs/upstream.md). */
 final class WecomShapes {
     private WecomShapes() {
     }

@@ -2,7 +2,7 @@ package io.orgsync.upstream;
 
 import java.util.Set;
 
-/** What a client does about an errcode, from the tables of UPSTREAM.md. */
+/** What a client does about an errcode, from the tables of docs/upstream.md. */
 enum Outcome {
     OK,
     /** -1: retry with backoff, at most 3 times. */

@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one place that sends upstream calls. Every call, from sync, resolve or mini-program codes:
  * waits for the node-wide rate limit; is refused locally while its API is blocked (45009);
- * carries the shared token; is classified by errcode as UPSTREAM.md's tables say (retry -1 and
+ * carries the shared token; is classified by errcode as docs/upstream.md's tables say (retry -1 and
  * 45033 with backoff at most 3 times; replace a rejected token once and retry once; never retry
  * into a block; raise an alert with the fix for configuration errors); is timed and counted per
  * API and errcode. Log lines name the API and the corp or app, never a token or secret.

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * "The same alert at most once per 10 minutes across the whole cluster" (SPEC): nodes on one
+ * "The same alert at most once per 10 minutes across the whole cluster" (docs/guarantees.md): nodes on one
  * MariaDB database raising one alert at the same moment send one robot message between them,
  * and GET /admin/api/alerts on any node shows every raising counted and what the robot said.
  * A node that cannot write the alert table (a SELECT-only account, or the database gone)

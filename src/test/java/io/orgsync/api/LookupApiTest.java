@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code GET /api/v1/members/by-mobile/{mobile}} over real HTTP, after a real sync from the
- * simulator, on H2 and on MariaDB: the member shape of SPEC, every accepted input form of a
+ * simulator, on H2 and on MariaDB: the member shape of docs/http-api.md, every accepted input form of a
  * number, the corpId filter, departed members, 404, and the API token.
  */
 class LookupApiTest {

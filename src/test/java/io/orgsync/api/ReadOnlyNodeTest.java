@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * A read-only node (ORGSYNC_READ_ONLY=true) on the database another node synced: on MariaDB it
- * runs with a SELECT-only account, as SPEC says it should. It answers lookups as the writer
+ * runs with a SELECT-only account, as docs/http-api.md says it should. It answers lookups as the writer
  * does, and refuses every writing request with 503 read_only before any upstream call.
  */
 class ReadOnlyNodeTest {

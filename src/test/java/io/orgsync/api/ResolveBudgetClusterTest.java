@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResolveBudgetClusterTest {
     private static final String SECRET = "budget-cluster-secret-0123456789";
     private static final String GETUSERID = "/cgi-bin/user/getuserid";
-    /** The codes WeCom counts as getuserid failures, and user/get's "no such member" (UPSTREAM.md). */
+    /** The codes WeCom counts as getuserid failures, and user/get's "no such member" (docs/upstream.md). */
     private static final List<String> NOT_FOUND_CODES = List.of("46004", "60103", "60111");
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();

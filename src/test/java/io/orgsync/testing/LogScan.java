@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * What no log line, start-up message or answer may carry (SPEC): the text of a statement, as H2
+ * What no log line, start-up message or answer may carry (docs/http-api.md): the text of a statement, as H2
  * quotes it in its messages and MySQL near a syntax error or in a duplicate key; a credential
  * left in a URL's query; and any secret a test used or token the simulator issued.
  */

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Each errcode class of UPSTREAM.md, injected by the simulator and checked in its statistics. */
+/** Each errcode class of docs/upstream.md, injected by the simulator and checked in its statistics. */
 class ErrcodeHandlingTest {
     private static final String CORP = "ww-errcodes";
     private static final String SECRET = "errcode-secret-0123456789";
