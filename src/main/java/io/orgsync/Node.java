@@ -32,6 +32,7 @@ import io.orgsync.store.Database;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.sync.RunStore;
 import io.orgsync.sync.SyncRunner;
+import io.orgsync.time.Waiter;
 import io.orgsync.token.TokenHolder;
 import io.orgsync.upstream.UpstreamClient;
 import org.slf4j.Logger;
@@ -98,9 +99,10 @@ public final class Node implements AutoCloseable {
             sinks.add(new MailSink(settings.alertEmails(), scheduling));
         }
         this.alerts = track(new Alerts(clock, metrics, sinks, settings.env() + "/" + settings.instanceId()));
-        this.tokens = track(new TokenHolder(db.dataSource(), clock, settings.tokenWait(), settings.tokenRefreshAhead(),
+        this.tokens = track(new TokenHolder(db.dataSource(), clock, Waiter.system(), settings.tokenWait(), settings.tokenRefreshAhead(),
                 settings.upstreamTimeout(), settings.instanceId(), alerts, metrics));
-        this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, settings.nodeRate(), settings.upstreamTimeout()));
+        this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, Waiter.system(), settings.nodeRate(),
+                settings.upstreamTimeout()));
         EnterpriseJobs jobs = scheduling != null ? scheduling : readOnlyJobs();
         SecretCipher cipher = new SecretCipher(settings.secretKey());
         this.enterprises = new EnterpriseService(db.dataSource(), cipher, jobs, clock, settings.env());
