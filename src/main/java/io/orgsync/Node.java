@@ -110,8 +110,9 @@ public final class Node implements AutoCloseable {
         this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, settings.wechatBaseUrl());
         this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, settings.wecomBaseUrl(), alerts, metrics,
                 clock, settings.resolveBudgetRatio(), settings.resolveRate(), settings.instanceId(), resolveReservationLease(settings));
-        this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, new SyncRunner.Options(
-                settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
+        this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, Waiter.system(),
+                new SyncRunner.Options(settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.deptConcurrency(),
+                        settings.maxRemovalRatio(), settings.syncDeadline()));
         // membership first: a stale build is fenced before its scheduler could fire a single job
         this.membership = track(new Membership(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version,
                 settings.schedulerEnabled(), settings.readOnly(), new Membership.Fence() {
