@@ -3,6 +3,7 @@
 # ORGSYNC_TEST_MYSQL_URL/_USER/_PASSWORD): wall time against the department-call bound, and the
 # apply time of the first load and of a 5% change.
 # Usage: bench/sync.sh [departments=2000] [members=50000] [rate=200] [changed share=0.05]
+#        bench/sync.sh concurrency   (200 departments at rate 50, 30 ms a call: 1 vs 4 department calls in flight)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test

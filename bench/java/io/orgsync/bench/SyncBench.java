@@ -24,12 +24,22 @@ import java.util.Random;
  * the run's finished_at (written right after the apply's commit). A small enterprise is synced
  * first, so that the JIT is warm. The simulator enforces the department rate (45009 above it).
  * Usage: bench/sync.sh [departments=2000] [members=50000] [rate=200] [changed share=0.05]
+ * <p>
+ * {@code bench/sync.sh concurrency} measures ORGSYNC_DEPT_CONCURRENCY instead: 200 departments at
+ * ORGSYNC_DEPT_RATE=50 with every call of the enterprise taking 30 ms in the simulator, synced
+ * with 1 and with 4 department calls in flight (a first load and a sync without change each, on
+ * a database of its own), wall time against the same bound.
  */
 public final class SyncBench {
     private static final String CORP = "ww-sync-bench";
     private static final String SECRET = "sync-bench-secret-0123456789";
+    private static final java.util.concurrent.atomic.AtomicInteger WARM_UPS = new java.util.concurrent.atomic.AtomicInteger();
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("concurrency")) {
+            concurrency();
+            return;
+        }
         int departments = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
         int members = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 200;
@@ -58,12 +68,39 @@ public final class SyncBench {
         }
     }
 
+    private static void concurrency() throws Exception {
+        int departments = 200;
+        int rate = 50;
+        int latencyMs = 30;
+        String corp = "ww-sync-bench-in-flight";
+        try (SimulatorControl sim = new SimulatorControl()) {
+            sim.createCorp(corp, SECRET, departments, 2_000, true);
+            sim.limits(Map.of("perMinute", 0, "perHour", 0, "ipPerMinute", 0, "ipPerHour", 0, "deptCallsPerSecond", rate));
+            sim.fault(Map.of("corpId", corp, "latencyMs", latencyMs));
+            List<String> rows = new ArrayList<>();
+            for (int inFlight : List.of(1, 4)) {
+                try (Node node = TestNode.on(TestDatabases.mariadb("sync_bench_in_flight_" + inFlight), sim.baseUrl())
+                        .with("ORGSYNC_DEPT_RATE", rate).with("ORGSYNC_DEPT_CONCURRENCY", inFlight).with("ORGSYNC_NODE_RATE", 10 * rate)
+                        .with("ORGSYNC_SYNC_DEADLINE_SECONDS", 3600).start()) {
+                    warmUp(node, sim, rate);
+                    node.enterprises.put(corp, new EnterpriseChange("In-flight bench", SECRET, "0 0 3 1 1 ? 2099", true, null));
+                    rows.add(measure(node, sim, corp, rate, inFlight + " in flight, first load"));
+                    rows.add(measure(node, sim, corp, rate, inFlight + " in flight, no change"));
+                }
+            }
+            System.out.printf("%n%d departments, rate %d, %d ms a call in the simulator%n", departments, rate, latencyMs);
+            System.out.printf("%-28s %8s %8s %9s %8s %8s %7s %s%n", "run", "dept", "bound s", "wall s", "ratio", "fetch s", "apply s", "+/~/-");
+            rows.forEach(System.out::println);
+            System.out.println("target: wall/bound <= 1.05 with 4 in flight");
+        }
+    }
+
     /**
      * A small enterprise synced, changed and synced again first, so that the measured runs find
      * the JIT warm: a node syncs all day, the first seconds of a JVM are not what it does.
      */
     private static void warmUp(Node node, SimulatorControl sim, int rate) throws Exception {
-        String corp = "ww-sync-warm-up";
+        String corp = "ww-sync-warm-up-" + WARM_UPS.incrementAndGet();
         sim.createCorp(corp, SECRET, 100, 3_000, true);
         node.enterprises.put(corp, new EnterpriseChange("Warm-up", SECRET, "0 0 3 1 1 ? 2099", true, null));
         measure(node, sim, corp, rate, "warm-up load");

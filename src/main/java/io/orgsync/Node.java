@@ -36,6 +36,7 @@ import io.orgsync.store.SecretCipher;
 import io.orgsync.sync.RunStore;
 import io.orgsync.sync.RunWatch;
 import io.orgsync.sync.SyncRunner;
+import io.orgsync.time.Waiter;
 import io.orgsync.token.TokenHolder;
 import io.orgsync.upstream.UpstreamClient;
 import org.slf4j.Logger;
@@ -104,16 +105,17 @@ public final class Node implements AutoCloseable {
         // the alert table makes "once per key and window" hold for the whole cluster; a read-only node only reads it
         this.alerts = track(new Alerts(clock, metrics, sinks, Alerts.Config.from(settings),
                 new AlertStore(db.dataSource(), settings.env(), settings.readOnly())));
-        this.tokens = track(new TokenHolder(db.dataSource(), clock, settings.tokenWait(), settings.tokenRefreshAhead(),
+        this.tokens = track(new TokenHolder(db.dataSource(), clock, Waiter.system(), settings.tokenWait(), settings.tokenRefreshAhead(),
                 settings.upstreamTimeout(), settings.instanceId(), alerts, metrics));
-        this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, settings.nodeRate(), settings.upstreamTimeout()));
+        this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, Waiter.system(), settings.nodeRate(), settings.upstreamTimeout()));
         SecretCipher cipher = new SecretCipher(settings.secretKey());
         this.enterprises = new EnterpriseService(db.dataSource(), cipher, scheduler.enterpriseJobs(), clock, EnterpriseService.Config.from(settings));
         this.members = new MemberQueries(db.dataSource());
         this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, MiniAppService.Config.from(settings));
         this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, alerts, metrics, clock,
                 ResolveService.Config.from(settings));
-        this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, SyncRunner.Options.from(settings));
+        this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, Waiter.system(),
+                SyncRunner.Options.from(settings));
         // the node registry first: a stale build is fenced before its scheduler could fire a single job
         this.nodeRegistry = track(new NodeRegistry(db.dataSource(), clock, alerts, metrics, NodeRegistry.Config.from(settings, version),
                 new NodeRegistry.Fence() {

@@ -29,6 +29,7 @@ public record Settings(
         URI wecomBaseUrl,
         URI wechatBaseUrl,
         double deptRate,
+        int deptConcurrency,
         double nodeRate,
         int syncThreads,
         double maxRemovalRatio,
@@ -112,6 +113,7 @@ public record Settings(
                 s.parsed("ORGSYNC_WECOM_BASE_URL", URI.create("https://qyapi.weixin.qq.com"), "an http(s) URL", Settings::httpUrl),
                 s.parsed("ORGSYNC_WECHAT_BASE_URL", URI.create("https://api.weixin.qq.com"), "an http(s) URL", Settings::httpUrl),
                 s.decimal("ORGSYNC_DEPT_RATE", 10, 0, 10_000),
+                s.integer("ORGSYNC_DEPT_CONCURRENCY", 1, 1, 16),
                 s.decimal("ORGSYNC_NODE_RATE", 100, 0, 100_000),
                 s.integer("ORGSYNC_SYNC_THREADS", 4, 1, 64),
                 s.decimal("ORGSYNC_MAX_REMOVAL_RATIO", 0.2, 0, 1),
@@ -217,7 +219,8 @@ public record Settings(
                 + ", schedulerEnabled=" + schedulerEnabled + ", readOnly=" + readOnly + ", instanceId=" + instanceId
                 + ", adminToken=" + (adminToken == null ? "unset" : "set") + ", apiToken=" + (apiToken == null ? "unset" : "set")
                 + ", wecomBaseUrl=" + wecomBaseUrl + ", wechatBaseUrl=" + wechatBaseUrl
-                + ", deptRate=" + deptRate + ", nodeRate=" + nodeRate + ", syncThreads=" + syncThreads
+                + ", deptRate=" + deptRate + ", deptConcurrency=" + deptConcurrency + ", nodeRate=" + nodeRate
+                + ", syncThreads=" + syncThreads
                 + ", maxRemovalRatio=" + maxRemovalRatio + ", resolveBudgetRatio=" + resolveBudgetRatio
                 + ", alertWebhook=" + (alertWebhook == null ? "unset" : "set") + ", alertEmails=" + alertEmails
                 + ", smtpHost=" + smtpHost + ", smtpPort=" + smtpPort + ", smtpFrom=" + smtpFrom

@@ -1,5 +1,6 @@
 package io.orgsync.sync;
 
+import io.orgsync.time.Waiter;
 import io.orgsync.upstream.UpstreamException;
 import io.orgsync.wecom.WecomClient;
 import io.orgsync.wecom.WecomDepartment;
@@ -18,18 +19,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Fetches one enterprise: the department tree, then each department's direct members, one call
- * after another on a {@link DepartmentPacer}, every retry of a call taking a slot of its own.
- * Serial calls at a bounded rate are what kept the field's IPs from being banned; parallel
- * department calls got them banned.
+ * Fetches one enterprise: the department tree, then each department's direct members, on a
+ * {@link DepartmentPacer}, every retry of a call taking a slot of its own. By default one call
+ * after another: serial calls at a bounded rate are what kept the field's IPs from being banned,
+ * parallel department calls got them banned. ORGSYNC_DEPT_CONCURRENCY lets a few member lists be
+ * in flight at once (serial calls are capped by the upstream's latency, not by the rate), the
+ * pacer's rate guarantee unchanged.
  */
 final class OrgFetcher {
     private final Clock clock;
+    private final Waiter waiter;
     private final double departmentRate;
+    private final int departmentConcurrency;
 
-    OrgFetcher(Clock clock, double departmentRate) {
+    OrgFetcher(Clock clock, Waiter waiter, double departmentRate, int departmentConcurrency) {
         this.clock = clock;
+        this.waiter = waiter;
         this.departmentRate = departmentRate;
+        this.departmentConcurrency = departmentConcurrency;
     }
 
     /**
@@ -38,21 +45,24 @@ final class OrgFetcher {
      * @param claim      checked as the calls go: a run that lost it stops calling the upstream
      */
     FetchedOrg fetch(WecomClient client, long deadline, long quietUntil, RunClaim claim, SyncProgress progress) throws SyncFailure {
-        FetchGate gate = new FetchGate(new DepartmentPacer(departmentRate, quietUntil - clock.millis()), deadline, claim, clock);
-        WecomClient paced = client.withDepartmentGate(gate);
-        List<WecomDepartment> departments = call(deadline, claim, paced::departments);
+        waitQuiet(quietUntil, deadline, claim);
+        FetchGate gate = new FetchGate(new DepartmentPacer(departmentRate, waiter), deadline, claim, clock);
+        WecomClient tree = client.withDepartmentGate(gate.lane());
+        List<WecomDepartment> departments = call(deadline, claim, tree::departments);
+        List<Optional<List<WecomMember>>> lists = Lanes.run(departments, departmentConcurrency, "sync-" + client.corpId(), () -> {
+            WecomClient lane = client.withDepartmentGate(gate.lane());
+            return d -> call(deadline, claim, () -> lane.directMembers(d.id()));
+        }, done -> progress.departmentsFetched(client.corpId(), done, departments.size()));
         Map<String, WecomMember> members = new LinkedHashMap<>();
         Set<Integer> vanished = new HashSet<>();
-        int done = 0;
-        for (WecomDepartment d : departments) {
-            Optional<List<WecomMember>> direct = call(deadline, claim, () -> paced.directMembers(d.id()));
+        for (int i = 0; i < departments.size(); i++) {
+            Optional<List<WecomMember>> direct = lists.get(i);
             if (direct.isEmpty()) {
-                vanished.add(d.id());
+                vanished.add(departments.get(i).id());
             } else {
                 // user/list lists all of a member's departments, so any occurrence is complete
                 direct.get().forEach(m -> members.putIfAbsent(m.userid(), m));
             }
-            progress.departmentsFetched(client.corpId(), ++done, departments.size());
         }
         return new FetchedOrg(departments, members, vanished, gate.attempts());
     }
@@ -92,15 +102,27 @@ final class OrgFetcher {
                 throw new SyncFailure(SyncFailure.Reason.DEADLINE, what + " The block outlasts this run's deadline, "
                         + "so the run stops now; nothing was applied. Retry after " + retryAfter + ".");
             }
-            waitOut(waitMillis, claim);
+            waitOut(waitMillis, claim, "waiting out an upstream block");
         }
     }
 
-    private static void waitOut(long millis, RunClaim claim) throws SyncFailure {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    /** The previous run's last calls and this run's first must not share a second of the upstream's. */
+    private void waitQuiet(long quietUntil, long deadline, RunClaim claim) throws SyncFailure {
+        long now = clock.millis();
+        if (quietUntil <= now) {
+            return;
+        }
+        if (quietUntil > deadline) {
+            throw pastDeadline();
+        }
+        waitOut(quietUntil - now, claim, "waiting for the quiet second after the previous run");
+    }
+
+    private void waitOut(long millis, RunClaim claim, String what) throws SyncFailure {
+        long until = waiter.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         try {
-            for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
-                TimeUnit.NANOSECONDS.sleep(Math.min(left, RunClaim.INTERVAL.toNanos()));
+            for (long left = until - waiter.nanoTime(); left > 0; left = until - waiter.nanoTime()) {
+                waiter.sleepNanos(Math.min(left, RunClaim.INTERVAL.toNanos()));
                 claim.check();
             }
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package io.orgsync.sync;
 
 import com.google.common.base.Stopwatch;
 import io.orgsync.store.Sql;
+import io.orgsync.time.Waiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,8 @@ import java.time.Duration;
  * vanish with a deleted enterprise. The apply step would then write nothing, but until it the run
  * would go on calling WeCom next to the newer one, or with a deleted secret. So the fetch checks
  * in before its sends, at most every {@link #INTERVAL} (two statements by primary key, which also
- * record the run's progress), and stops as soon as the claim is gone.
+ * record the run's progress), and stops as soon as the claim is gone. Department calls in flight
+ * together share one claim: one check at a time.
  */
 final class RunClaim {
     /** Half a second: a run stops within a second of losing its claim even with a call in flight. */
@@ -29,19 +31,20 @@ final class RunClaim {
     private final long runId;
     private final Clock clock;
     /** Time since the last check; the run took the claim just before it was made. */
-    private final Stopwatch sinceCheck = Stopwatch.createStarted();
+    private final Stopwatch sinceCheck;
     private boolean checkFailing;
 
-    RunClaim(DataSource ds, RunStore runs, String corpId, long runId, Clock clock) {
+    RunClaim(DataSource ds, RunStore runs, String corpId, long runId, Clock clock, Waiter waiter) {
         this.ds = ds;
         this.runs = runs;
         this.corpId = corpId;
         this.runId = runId;
         this.clock = clock;
+        this.sinceCheck = Stopwatch.createStarted(waiter.ticker());
     }
 
     /** Checks in when the last check is {@link #INTERVAL} old; throws once the run is no longer current. */
-    void check() throws SyncFailure {
+    synchronized void check() throws SyncFailure {
         if (sinceCheck.elapsed().compareTo(INTERVAL) < 0) {
             return;
         }

@@ -9,6 +9,7 @@ import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.logging.Failures;
 import io.orgsync.store.SecretUnreadableException;
+import io.orgsync.time.Waiter;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
 import org.slf4j.Logger;
@@ -32,10 +33,15 @@ public final class SyncRunner {
     /** The error of a run its node interrupted as it stopped; another node runs the enterprise again. */
     static final String HANDED_OVER = "handed over: node stopping";
 
-    /** What a run needs beyond its collaborators. */
-    public record Options(String instanceId, URI wecomBaseUrl, double departmentRate, double maxRemovalRatio, Duration deadline) {
+    /**
+     * What a run needs beyond its collaborators.
+     *
+     * @param departmentConcurrency department calls of one run in flight at once (1: strictly serial)
+     */
+    public record Options(String instanceId, URI wecomBaseUrl, double departmentRate, int departmentConcurrency, double maxRemovalRatio,
+                          Duration deadline) {
         public static Options from(io.orgsync.config.Settings s) {
-            return new Options(s.instanceId(), s.wecomBaseUrl(), s.deptRate(), s.maxRemovalRatio(), s.syncDeadline());
+            return new Options(s.instanceId(), s.wecomBaseUrl(), s.deptRate(), s.deptConcurrency(), s.maxRemovalRatio(), s.syncDeadline());
         }
     }
 
@@ -48,21 +54,23 @@ public final class SyncRunner {
     private final Alerts alerts;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final Waiter waiter;
     private final Options options;
     /** Enterprises this node is running now; an enterprise counts from before its run row exists until after its end is recorded. */
     private final ConcurrentHashMultiset<String> active = ConcurrentHashMultiset.create();
 
     public SyncRunner(DataSource ds, EnterpriseService enterprises, UpstreamClient upstream, Alerts alerts, MeterRegistry metrics,
-                      Clock clock, Options options) {
+                      Clock clock, Waiter waiter, Options options) {
         this.ds = ds;
         this.runs = new RunStore(ds, clock);
         this.applier = new OrgApplier(ds);
-        this.fetcher = new OrgFetcher(clock, options.departmentRate());
+        this.fetcher = new OrgFetcher(clock, waiter, options.departmentRate(), options.departmentConcurrency());
         this.enterprises = enterprises;
         this.upstream = upstream;
         this.alerts = alerts;
         this.metrics = metrics;
         this.clock = clock;
+        this.waiter = waiter;
         this.options = options;
     }
 
@@ -115,7 +123,7 @@ public final class SyncRunner {
             // a second without department calls between runs, whichever nodes they ran on: the end
             // of one run and the start of the next must not add up to more than the rate in one second
             long quietUntil = runs.previousFinishedAt(corpId, runId) + 1000;
-            RunClaim claim = new RunClaim(ds, runs, corpId, runId, clock);
+            RunClaim claim = new RunClaim(ds, runs, corpId, runId, clock, waiter);
             FetchedOrg fetched = fetcher.fetch(client, started + options.deadline().toMillis(), quietUntil, claim, progress);
             departments = fetched.departments().size();
             calls = fetched.upstreamCalls();

@@ -1,36 +1,19 @@
 package io.orgsync.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.util.concurrent.RateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
+import io.orgsync.time.Waiter;
 import io.orgsync.token.Token;
 import io.orgsync.token.TokenFetchException;
 import io.orgsync.token.TokenHolder;
 import io.orgsync.token.TokenSource;
 import io.orgsync.token.TokenUnavailableException;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.apache.hc.core5.net.URIBuilder;
-import org.apache.hc.core5.util.Timeout;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.orgsync.upstream.UpstreamHttp.Attempt;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -47,47 +30,34 @@ import java.util.concurrent.TimeUnit;
  * API and errcode. Log lines name the API and the corp or app, never a token or secret.
  */
 public final class UpstreamClient implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(UpstreamClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_RETRIES = 3;
     /** 45009 does not say how long the block lasts; the shortest documented one is a minute. */
     private static final long BLOCK_MILLIS = 60_000;
 
-    private final CloseableHttpClient http;
+    private final UpstreamHttp http;
     private final TokenHolder tokens;
     private final Alerts alerts;
-    private final MeterRegistry metrics;
     private final Clock clock;
+    private final Waiter waiter;
     private final RateLimiter nodeRate;
     private final Duration timeout;
     private final Map<String, Long> blockedUntil = new ConcurrentHashMap<>();
 
     /**
+     * @param waiter   what the retries' backoff sleeps on
      * @param nodeRate upstream calls per second for this node, all corps and apps together
      * @param timeout  connect, socket and response time-out of one call
      */
-    public UpstreamClient(TokenHolder tokens, Alerts alerts, MeterRegistry metrics, Clock clock, double nodeRate, Duration timeout) {
+    public UpstreamClient(TokenHolder tokens, Alerts alerts, MeterRegistry metrics, Clock clock, Waiter waiter, double nodeRate,
+                          Duration timeout) {
         this.tokens = tokens;
         this.alerts = alerts;
-        this.metrics = metrics;
         this.clock = clock;
+        this.waiter = waiter;
         this.timeout = timeout;
         // a warm-up limiter hands out saved-up permits more slowly, never in a burst above the rate
         this.nodeRate = RateLimiter.create(nodeRate, 1, TimeUnit.SECONDS);
-        Timeout t = Timeout.of(timeout);
-        this.http = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.ofMilliseconds(Math.min(5_000, timeout.toMillis())))
-                                .setSocketTimeout(t).build())
-                        .setMaxConnTotal(256)
-                        .setMaxConnPerRoute(128)
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(t).setConnectionRequestTimeout(t).build())
-                // retries are ours: we know which calls and errors are safe to repeat
-                .disableAutomaticRetries()
-                .disableCookieManagement()
-                .build();
+        this.http = new UpstreamHttp(metrics, timeout);
     }
 
     /** Sends the request with retries and token recovery; see the class comment. */
@@ -98,11 +68,11 @@ public final class UpstreamClient implements AutoCloseable {
         int retries = 0;
         while (true) {
             Attempt attempt = send(request, token);
-            Outcome outcome = attempt.errcode == null ? Outcome.BUSY : Outcome.of(request.family(), attempt.errcode, token != null);
-            if (outcome == Outcome.OK || (attempt.errcode != null && request.answers().contains(attempt.errcode))) {
-                return attempt.response;
+            Outcome outcome = attempt.errcode() == null ? Outcome.BUSY : Outcome.of(request.family(), attempt.errcode(), token != null);
+            if (outcome == Outcome.OK || (attempt.errcode() != null && request.answers().contains(attempt.errcode()))) {
+                return attempt.response();
             }
-            int code = attempt.errcode == null ? 0 : attempt.errcode;
+            int code = attempt.errcode() == null ? 0 : attempt.errcode();
             switch (outcome) {
                 case TOKEN_REJECTED -> {
                     if (tokenReplaced) {
@@ -119,7 +89,7 @@ public final class UpstreamClient implements AutoCloseable {
                 case BUSY, CONCURRENCY -> {
                     if (retries++ >= MAX_RETRIES) {
                         throw failure(UpstreamException.Kind.UNAVAILABLE, code, request,
-                                attempt.problem + " after " + MAX_RETRIES + " retries", attempt.cause);
+                                attempt.problem() + " after " + MAX_RETRIES + " retries", attempt.cause());
                     }
                     backoff(retries, outcome == Outcome.CONCURRENCY);
                 }
@@ -134,7 +104,7 @@ public final class UpstreamClient implements AutoCloseable {
                     alerts.raise(new Alert("upstream_config", request.subject(), fix));
                     throw failure(UpstreamException.Kind.CONFIGURATION, code, request, fix, null);
                 }
-                default -> throw failure(UpstreamException.Kind.REFUSED, code, request, attempt.problem, null);
+                default -> throw failure(UpstreamException.Kind.REFUSED, code, request, attempt.problem(), null);
             }
         }
     }
@@ -188,10 +158,6 @@ public final class UpstreamClient implements AutoCloseable {
         return request.subject() + " " + request.api();
     }
 
-    /** The outcome of one HTTP exchange: a parsed answer, or a problem worth retrying. */
-    private record Attempt(Integer errcode, UpstreamResponse response, String problem, Exception cause) {
-    }
-
     /** One attempt, through the request's gate when it has one: each retry is a call the upstream counts. */
     private Attempt send(UpstreamRequest request, Token token) {
         AttemptGate gate = request.gate();
@@ -206,74 +172,20 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
+    /** One exchange, after this node's permit: each attempt is a call the upstream counts. */
     private Attempt exchange(UpstreamRequest request, Token token) {
         if (!nodeRate.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new UpstreamException(UpstreamException.Kind.RATE_LIMITED, 0, request.api(),
                     "this node's upstream call rate (ORGSYNC_NODE_RATE) is exhausted for longer than the call time-out", 1, null);
         }
-        Timer.Sample sample = Timer.start(metrics);
-        String codeTag = "io";
-        try {
-            Attempt attempt = http.execute(build(request, token), response -> {
-                HttpEntity entity = response.getEntity();
-                byte[] body = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
-                String type = entity == null || entity.getContentType() == null ? "" : entity.getContentType();
-                int status = response.getCode();
-                if (status != 200) {
-                    return new Attempt(null, null, "HTTP " + status + " from " + request.api(), null);
-                }
-                if (type.startsWith("image/")) {
-                    return new Attempt(0, new UpstreamResponse(0, null, body, type), null, null);
-                }
-                JsonNode json;
-                try {
-                    json = JSON.readTree(body);
-                } catch (IOException e) {
-                    return new Attempt(null, null, "an unreadable answer from " + request.api(), e);
-                }
-                int errcode = json.path("errcode").asInt(0);
-                return new Attempt(errcode, new UpstreamResponse(errcode, json, null, type),
-                        request.api() + " answered errcode " + errcode, null);
-            });
-            codeTag = attempt.errcode == null ? "http" : String.valueOf(attempt.errcode);
-            if (attempt.errcode != null && attempt.errcode != 0) {
-                log.warn("{} for {} answered errcode {}", request.api(), request.subject(), attempt.errcode);
-            }
-            return attempt;
-        } catch (IOException e) {
-            log.warn("{} for {} failed: {}", request.api(), request.subject(), e.getClass().getSimpleName());
-            return new Attempt(null, null, "network error calling " + request.api() + " (" + e.getClass().getSimpleName() + ")", e);
-        } finally {
-            sample.stop(metrics.timer("orgsync_upstream_call_seconds", "api", request.api()));
-            metrics.counter("orgsync_upstream_calls_total", "api", request.api(), "errcode", codeTag).increment();
-        }
+        return http.exchange(request, token);
     }
 
-    private ClassicHttpRequest build(UpstreamRequest request, Token token) {
-        URI uri;
-        try {
-            URIBuilder builder = new URIBuilder(request.baseUrl()).appendPath(request.api());
-            request.queryWith(token == null ? null : token.value()).forEach(builder::addParameter);
-            uri = builder.build();
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("bad upstream URL for " + request.api());
-        }
-        if (!request.post()) {
-            return ClassicRequestBuilder.get(uri).build();
-        }
-        byte[] body;
-        try {
-            body = JSON.writeValueAsBytes(request.jsonBody());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot encode the body of " + request.api(), e);
-        }
-        return ClassicRequestBuilder.post(uri).setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON)).build();
-    }
-
-    private static void backoff(int retry, boolean concurrency) {
+    /** 200, 400, 800 ms (45033: 500, 1000, 2000), each plus up to half of it at random. */
+    private void backoff(int retry, boolean concurrency) {
         long base = (concurrency ? 500L : 200L) << (retry - 1);
         try {
-            Thread.sleep(base + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+            waiter.sleep(Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base / 2 + 1)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0, "", "interrupted while backing off", 0, e);

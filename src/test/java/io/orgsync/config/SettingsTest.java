@@ -24,7 +24,18 @@ class SettingsTest {
         assertEquals("orgsync-dev", s.schedulerName());
         assertTrue(s.schedulerEnabled());
         assertEquals(10.0, s.deptRate());
+        assertEquals(1, s.deptConcurrency(), "department calls are strictly serial unless told otherwise");
         assertTrue(s.embeddedDatabase());
+    }
+
+    @Test
+    void departmentConcurrencyIsOneToSixteen() {
+        assertEquals(4, load(Map.of("ORGSYNC_DEPT_CONCURRENCY", "4")).deptConcurrency());
+        assertEquals(16, load(Map.of("ORGSYNC_DEPT_CONCURRENCY", "16")).deptConcurrency());
+        for (String bad : new String[]{"0", "17", "two"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("ORGSYNC_DEPT_CONCURRENCY", bad)));
+            assertTrue(e.getMessage().contains("ORGSYNC_DEPT_CONCURRENCY") && e.getMessage().contains("from 1 to 16"), e.getMessage());
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.orgsync.alert.AlertSink;
 import io.orgsync.alert.Alerts;
 import io.orgsync.alert.WebhookSink;
 import io.orgsync.store.Database;
+import io.orgsync.time.Waiter;
 import io.orgsync.token.TokenHolder;
 import io.orgsync.upstream.UpstreamClient;
 
@@ -31,13 +32,21 @@ public final class UpstreamNode implements AutoCloseable {
 
     /** @param tokenLease the token holder's fetch lease; null for the one it derives from the call time-out */
     public UpstreamNode(String name, String dbUrl, Clock clock, URI webhook, Duration tokenWait, double nodeRate, Duration tokenLease) {
+        this(name, dbUrl, clock, Waiter.system(), webhook, tokenWait, nodeRate, tokenLease);
+    }
+
+    /** @param waiter what the token holder's polling and the client's backoff wait on (a {@link TestWaiter} skips them) */
+    public UpstreamNode(String name, String dbUrl, Clock clock, Waiter waiter, URI webhook, Duration tokenWait, double nodeRate,
+                        Duration tokenLease) {
         this.db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, name, 4);
         List<AlertSink> sinks = webhook == null ? List.of() : List.of(new WebhookSink(webhook));
         this.alerts = new Alerts(clock, metrics, sinks, "test/" + name);
         this.tokens = tokenLease == null
-                ? new TokenHolder(db.dataSource(), clock, tokenWait, Duration.ofSeconds(900), Duration.ofSeconds(5), name, alerts, metrics)
-                : TokenHolder.withLease(db.dataSource(), clock, tokenWait, Duration.ofSeconds(900), tokenLease, name, alerts, metrics);
-        this.client = new UpstreamClient(tokens, alerts, metrics, clock, nodeRate, Duration.ofSeconds(5));
+                ? new TokenHolder(db.dataSource(), clock, waiter, tokenWait, Duration.ofSeconds(900), Duration.ofSeconds(5), name, alerts,
+                metrics)
+                : TokenHolder.withLease(db.dataSource(), clock, waiter, tokenWait, Duration.ofSeconds(900), tokenLease, name, alerts,
+                metrics);
+        this.client = new UpstreamClient(tokens, alerts, metrics, clock, waiter, nodeRate, Duration.ofSeconds(5));
     }
 
     public double counter(String name, String... tags) {

@@ -6,6 +6,7 @@ import io.orgsync.store.Database;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
+import io.orgsync.testing.TestWaiter;
 import io.orgsync.testing.UpstreamNode;
 import io.orgsync.wecom.WecomClient;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +33,8 @@ class ErrcodeHandlingTest {
     private static SimulatorControl sim;
     private static String dbUrl;
     private UpstreamNode node;
+    /** The client's backoff sleeps on it: recorded exactly, and skipped. */
+    private TestWaiter waiter;
     private WecomClient wecom;
     private String someUser;
     private String robotKey;
@@ -54,8 +58,9 @@ class ErrcodeHandlingTest {
     @BeforeEach
     void newNode() {
         robotKey = "errcodes-" + System.nanoTime();
-        node = new UpstreamNode("errcodes", dbUrl, new MutableClock(), URI.create(sim.baseUrl() + "/cgi-bin/webhook/send?key=" + robotKey),
-                Duration.ofSeconds(5), 10_000);
+        waiter = new TestWaiter();
+        URI robot = URI.create(sim.baseUrl() + "/cgi-bin/webhook/send?key=" + robotKey);
+        node = new UpstreamNode("errcodes", dbUrl, new MutableClock(), waiter, robot, Duration.ofSeconds(5), 10_000, null);
         wecom = new WecomClient(node.client, sim.baseUrl(), CORP, SECRET);
         someUser = sim.export(CORP).path("members").get(0).path("userid").asText();
         wecom.member(someUser); // token in place
@@ -73,6 +78,7 @@ class ErrcodeHandlingTest {
         sim.fault(Map.of("path", USER_GET, "errcode", -1, "count", 2));
         assertTrue(wecom.member(someUser).isPresent());
         assertEquals(3, sim.calls(USER_GET, CORP), "two busy answers, then success");
+        assertBackoffs(200, 400);
 
         sim.fault(Map.of("path", USER_GET, "errcode", -1));
         sim.resetStats();
@@ -80,6 +86,17 @@ class ErrcodeHandlingTest {
         assertEquals(UpstreamException.Kind.UNAVAILABLE, e.kind());
         assertEquals(-1, e.errcode());
         assertEquals(4, sim.calls(USER_GET, CORP), "the call and three retries, no more");
+        assertBackoffs(200, 400, 200, 400, 800);
+    }
+
+    /** Each backoff lasts its base and up to half of it again (the jitter), in this order. */
+    private void assertBackoffs(long... baseMillis) {
+        List<Duration> sleeps = waiter.sleeps();
+        assertEquals(baseMillis.length, sleeps.size(), "backoffs: " + sleeps);
+        for (int i = 0; i < baseMillis.length; i++) {
+            long ms = sleeps.get(i).toMillis();
+            assertTrue(ms >= baseMillis[i] && ms <= baseMillis[i] * 3 / 2, "backoff " + i + " took " + ms + " ms, base " + baseMillis[i]);
+        }
     }
 
     @Test
@@ -92,6 +109,7 @@ class ErrcodeHandlingTest {
         assertEquals(45009, again.errcode());
         assertEquals(1, sim.calls(USER_GET, CORP), "the blocked API is not called again during the block");
         assertTrue(wecom.departments().size() > 0, "other APIs go on");
+        assertBackoffs();
     }
 
     @Test
@@ -116,6 +134,7 @@ class ErrcodeHandlingTest {
         UpstreamException e = assertThrows(UpstreamException.class, () -> wecom.member(someUser));
         assertEquals(42001, e.errcode());
         assertEquals(2, sim.calls(USER_GET, CORP), "retried once, not in a loop");
+        assertBackoffs();
     }
 
     @Test
@@ -148,6 +167,7 @@ class ErrcodeHandlingTest {
         sim.fault(Map.of("path", USER_GET, "errcode", 45033, "count", 1));
         assertTrue(wecom.member(someUser).isPresent());
         assertEquals(2, sim.calls(USER_GET, CORP));
+        assertBackoffs(500);
     }
 
     @Test
@@ -156,6 +176,7 @@ class ErrcodeHandlingTest {
         assertTrue(wecom.member(someUser).isPresent());
         assertEquals(2, sim.calls(USER_GET, CORP));
         assertEquals(1.0, node.counter("orgsync_upstream_calls_total", "api", USER_GET, "errcode", "io"));
+        assertBackoffs(200);
     }
 
     @Test
