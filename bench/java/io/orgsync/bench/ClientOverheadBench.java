@@ -45,10 +45,10 @@ public final class ClientOverheadBench {
             SimpleMeterRegistry metrics = new SimpleMeterRegistry();
             Clock clock = Clock.systemUTC();
             Alerts alerts = new Alerts(clock, metrics, List.of(), "bench");
-            TokenHolder tokens = new TokenHolder(db.dataSource(), clock, Waiter.system(), Duration.ofSeconds(5), Duration.ofSeconds(900),
-                    Duration.ofSeconds(10), "bench", alerts, metrics);
-            UpstreamClient upstream = new UpstreamClient(tokens, alerts, metrics, clock, Waiter.system(), 1_000_000,
-                    Duration.ofSeconds(10));
+            TokenHolder tokens = new TokenHolder(db.dataSource(), clock, Waiter.system(),
+                    new TokenHolder.Config("bench", Duration.ofSeconds(5), Duration.ofSeconds(900), Duration.ofSeconds(45)), alerts, metrics);
+            UpstreamClient upstream = new UpstreamClient(tokens, alerts, metrics, clock, Waiter.system(),
+                    new UpstreamClient.Config(1_000_000, Duration.ofSeconds(10)));
             WecomClient client = new WecomClient(upstream, sim.baseUrl(), CORP, SECRET);
             String token = tokens.token(client.tokenSource()).value();
             String rawUrl = sim.baseUrl() + "/cgi-bin/user/get?userid=" + userid + "&access_token=" + token;

@@ -105,9 +105,8 @@ public final class Node implements AutoCloseable {
         // the alert table makes "once per key and window" hold for the whole cluster; a read-only node only reads it
         this.alerts = track(new Alerts(clock, metrics, sinks, Alerts.Config.from(settings),
                 new AlertStore(db.dataSource(), settings.env(), settings.readOnly())));
-        this.tokens = track(new TokenHolder(db.dataSource(), clock, Waiter.system(), settings.tokenWait(), settings.tokenRefreshAhead(),
-                settings.upstreamTimeout(), settings.instanceId(), alerts, metrics));
-        this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, Waiter.system(), settings.nodeRate(), settings.upstreamTimeout()));
+        this.tokens = track(new TokenHolder(db.dataSource(), clock, Waiter.system(), TokenHolder.Config.from(settings), alerts, metrics));
+        this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, Waiter.system(), UpstreamClient.Config.from(settings)));
         SecretCipher cipher = new SecretCipher(settings.secretKey());
         this.enterprises = new EnterpriseService(db.dataSource(), cipher, scheduler.enterpriseJobs(), clock, EnterpriseService.Config.from(settings));
         this.members = new MemberQueries(db.dataSource());

@@ -5,6 +5,7 @@ import io.orgsync.alert.Alerts;
 import io.orgsync.logging.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.orgsync.config.Settings;
 import io.orgsync.time.Waiter;
 
 import javax.sql.DataSource;
@@ -52,33 +53,41 @@ public final class TokenHolder implements AutoCloseable {
     });
 
     /**
-     * @param waiter       what a node waiting for another node's fetch polls on
-     * @param wait         how long a caller waits for a token before giving up
+     * What the holder needs from the settings.
+     *
+     * @param tokenWait    how long a caller waits for a token before giving up
      * @param refreshAhead how long before expiry a token is replaced
-     * @param fetchTimeout the upstream call's own time-out: the lease outlives one call with its
-     *                     retries, and is renewed while a fetch takes longer
+     * @param lease        how long one node's fetch lease lasts (renewed every third of it while a
+     *                     fetch runs)
      */
-    public TokenHolder(DataSource ds, Clock clock, Waiter waiter, Duration wait, Duration refreshAhead, Duration fetchTimeout,
-                       String instanceId, Alerts alerts, MeterRegistry metrics) {
-        this(ds, clock, waiter, wait, refreshAhead, instanceId, alerts, metrics, fetchTimeout.multipliedBy(4).plusSeconds(5));
-    }
-
-    private TokenHolder(DataSource ds, Clock clock, Waiter waiter, Duration wait, Duration refreshAhead, String instanceId,
-                        Alerts alerts, MeterRegistry metrics, Duration lease) {
-        if (lease.toMillis() < 30) {
-            throw new IllegalArgumentException("the token lease must be at least 30 ms, not " + lease.toMillis() + " ms");
+    public record Config(String instanceId, Duration tokenWait, Duration refreshAhead, Duration lease) {
+        public Config {
+            if (lease.toMillis() < 30) {
+                throw new IllegalArgumentException("the token lease must be at least 30 ms, not " + lease.toMillis() + " ms");
+            }
+            if (tokenWait.isNegative() || refreshAhead.isNegative()) {
+                throw new IllegalArgumentException("token wait and refresh-ahead must not be negative");
+            }
         }
-        this.clock = clock;
-        this.wait = wait;
-        this.metrics = metrics;
-        String owner = instanceId + "/" + UUID.randomUUID().toString().substring(0, 8);
-        this.fetch = new LeasedFetch(new TokenStore(ds), owner, clock, waiter, wait, refreshAhead, lease, local, alerts, metrics);
+
+        /** The lease outlives one upstream call with its retries (ORGSYNC_UPSTREAM_TIMEOUT_MS x 4 + 5 s). */
+        public static Config from(Settings s) {
+            return new Config(s.instanceId(), s.tokenWait(), s.tokenRefreshAhead(), s.upstreamTimeout().multipliedBy(4).plusSeconds(5));
+        }
+
+        public Config withLease(Duration lease) {
+            return new Config(instanceId, tokenWait, refreshAhead, lease);
+        }
     }
 
-    /** A holder whose fetch lease lasts {@code lease} (renewed every third of it while a fetch runs). */
-    public static TokenHolder withLease(DataSource ds, Clock clock, Waiter waiter, Duration wait, Duration refreshAhead, Duration lease,
-                                        String instanceId, Alerts alerts, MeterRegistry metrics) {
-        return new TokenHolder(ds, clock, waiter, wait, refreshAhead, instanceId, alerts, metrics, lease);
+    /** {@code waiter}: what a node waiting for another node's fetch polls on. */
+    public TokenHolder(DataSource ds, Clock clock, Waiter waiter, Config config, Alerts alerts, MeterRegistry metrics) {
+        this.clock = clock;
+        this.wait = config.tokenWait();
+        this.metrics = metrics;
+        String owner = config.instanceId() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.fetch = new LeasedFetch(new TokenStore(ds), owner, clock, waiter, config.tokenWait(), config.refreshAhead(), config.lease(),
+                local, alerts, metrics);
     }
 
     /** A usable token for the source's key: local, stored, or fetched (by one node). */

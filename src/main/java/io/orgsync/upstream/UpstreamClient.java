@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.RateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
+import io.orgsync.config.Settings;
 import io.orgsync.time.Waiter;
 import io.orgsync.token.Token;
 import io.orgsync.token.TokenFetchException;
@@ -44,20 +45,32 @@ public final class UpstreamClient implements AutoCloseable {
     private final Map<String, Long> blockedUntil = new ConcurrentHashMap<>();
 
     /**
-     * @param waiter   what the retries' backoff sleeps on
+     * What the client needs from the settings.
+     *
      * @param nodeRate upstream calls per second for this node, all corps and apps together
      * @param timeout  connect, socket and response time-out of one call
      */
-    public UpstreamClient(TokenHolder tokens, Alerts alerts, MeterRegistry metrics, Clock clock, Waiter waiter, double nodeRate,
-                          Duration timeout) {
+    public record Config(double nodeRate, Duration timeout) {
+        public Config {
+            if (nodeRate <= 0 || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("the node rate and the upstream time-out must be positive");
+            }
+        }
+
+        public static Config from(Settings s) {
+            return new Config(s.nodeRate(), s.upstreamTimeout());
+        }
+    }
+
+    public UpstreamClient(TokenHolder tokens, Alerts alerts, MeterRegistry metrics, Clock clock, Waiter waiter, Config config) {
         this.tokens = tokens;
         this.alerts = alerts;
         this.clock = clock;
         this.waiter = waiter;
-        this.timeout = timeout;
+        this.timeout = config.timeout();
         // a warm-up limiter hands out saved-up permits more slowly, never in a burst above the rate
-        this.nodeRate = RateLimiter.create(nodeRate, 1, TimeUnit.SECONDS);
-        this.http = new UpstreamHttp(metrics, timeout);
+        this.nodeRate = RateLimiter.create(config.nodeRate(), 1, TimeUnit.SECONDS);
+        this.http = new UpstreamHttp(metrics, config.timeout());
     }
 
     /** Sends the request with retries and token recovery; see the class comment. */

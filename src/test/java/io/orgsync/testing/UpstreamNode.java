@@ -41,12 +41,10 @@ public final class UpstreamNode implements AutoCloseable {
         this.db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, name, 4);
         List<AlertSink> sinks = webhook == null ? List.of() : List.of(new WebhookSink(webhook));
         this.alerts = new Alerts(clock, metrics, sinks, "test/" + name);
-        this.tokens = tokenLease == null
-                ? new TokenHolder(db.dataSource(), clock, waiter, tokenWait, Duration.ofSeconds(900), Duration.ofSeconds(5), name, alerts,
-                metrics)
-                : TokenHolder.withLease(db.dataSource(), clock, waiter, tokenWait, Duration.ofSeconds(900), tokenLease, name, alerts,
-                metrics);
-        this.client = new UpstreamClient(tokens, alerts, metrics, clock, waiter, nodeRate, Duration.ofSeconds(5));
+        TokenHolder.Config tokenConfig = new TokenHolder.Config(name, tokenWait, Duration.ofSeconds(900), Duration.ofSeconds(25));
+        this.tokens = new TokenHolder(db.dataSource(), clock, waiter, tokenLease == null ? tokenConfig : tokenConfig.withLease(tokenLease),
+                alerts, metrics);
+        this.client = new UpstreamClient(tokens, alerts, metrics, clock, waiter, new UpstreamClient.Config(nodeRate, Duration.ofSeconds(5)));
     }
 
     public double counter(String name, String... tags) {
