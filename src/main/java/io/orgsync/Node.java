@@ -14,6 +14,12 @@ import io.orgsync.alert.Alerts;
 import io.orgsync.alert.MailSink;
 import io.orgsync.cluster.Membership;
 import io.orgsync.alert.WebhookSink;
+import io.orgsync.callback.AppliedHook;
+import io.orgsync.callback.CallbackAdminRoutes;
+import io.orgsync.callback.CallbackRoutes;
+import io.orgsync.callback.CallbackSettings;
+import io.orgsync.callback.EventApplier;
+import io.orgsync.callback.Events;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseJobs;
@@ -70,6 +76,10 @@ public final class Node implements AutoCloseable {
     public final ResolveService resolver;
     public final Membership membership;
     public final RunWatch runWatch;
+    public final CallbackSettings callbacks;
+    public final Events events;
+    /** Null on read-only nodes. */
+    public final EventApplier eventApplier;
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -116,8 +126,15 @@ public final class Node implements AutoCloseable {
         this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, settings.wechatBaseUrl());
         this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, settings.wecomBaseUrl(), alerts, metrics,
                 clock, settings.resolveBudgetRatio(), settings.resolveRate(), settings.instanceId(), resolveReservationLease(settings));
+        this.callbacks = new CallbackSettings(db.dataSource(), cipher, clock, settings.callbackBaseUrl());
+        this.events = new Events(db.dataSource());
         this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, new SyncRunner.Options(
-                settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
+                settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()),
+                callbacks::enabled);
+        // the read cache's version bump goes in as the hook
+        this.eventApplier = settings.readOnly() ? null : track(new EventApplier(db.dataSource(), events, enterprises, upstream,
+                settings.wecomBaseUrl(), alerts, metrics, clock, settings.instanceId(), AppliedHook.NONE).start());
+        CallbackAdminRoutes callbackAdmin = new CallbackAdminRoutes(callbacks, events);
         // membership first: a stale build is fenced before its scheduler could fire a single job
         this.membership = track(new Membership(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version,
                 settings.schedulerEnabled(), settings.readOnly(), new Membership.Fence() {
@@ -140,7 +157,11 @@ public final class Node implements AutoCloseable {
                 new LookupRoutes(members, metrics),
                 new ResolveRoutes(resolver),
                 new WxaCodeRoutes(miniApps),
-                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduling, runs, membership, alerts),
+                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduling, runs, membership, alerts,
+                        callbackAdmin::listingFields),
+                callbackAdmin,
+                new CallbackRoutes(callbacks, events, clock, settings.readOnly(), metrics,
+                        eventApplier == null ? () -> { } : eventApplier::wake),
                 new HealthRoutes(db, settings.schedulerEnabled(), () -> scheduling != null && scheduling.started(),
                         settings.instanceId(), settings.env(), version),
                 new MetricsRoutes(metrics));

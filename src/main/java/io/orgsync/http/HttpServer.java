@@ -77,6 +77,19 @@ public final class HttpServer implements AutoCloseable {
                 }
                 error(ctx, e.status(), e.code(), e.getMessage());
             });
+            // until the error edge maps every refusal in one place: the reasons the callback feature uses
+            r.exception(io.orgsync.error.RefusedException.class, (e, ctx) -> {
+                int status = switch (e.reason()) {
+                    case UNKNOWN_CORP, NOT_FOUND, UNKNOWN_APP -> 404;
+                    case UNAUTHORIZED -> 401;
+                    case CONFLICT -> 409;
+                    case RATE_LIMITED, BUDGET_EXHAUSTED -> 429;
+                    case UPSTREAM_ERROR -> 502;
+                    case READ_ONLY, ADMIN_DISABLED, UNAVAILABLE -> 503;
+                    default -> 400;
+                };
+                error(ctx, status, e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+            });
             r.exception(SQLException.class, (e, ctx) -> {
                 // the database is down, overloaded or gone: the caller may retry; the details stay in the log
                 log.error("Request {} {} failed in the database: {}", ctx.method(), ctx.path(), where(e));
