@@ -146,7 +146,7 @@ public final class EventApplier implements AutoCloseable {
         boolean duplicate = Sql.withConnection(ds, c -> EventStore.duplicate(c, e));
         if (!duplicate && ev.isContactChange()) {
             boolean stored = Sql.withConnection(ds, c -> ev.changeType().endsWith("_user")
-                    ? MemberStore.findForUpdate(c, e.corpId(), ev.has("NewUserID") ? ev.get("UserID") : ev.get("UserID")).isPresent()
+                    ? MemberStore.findForUpdate(c, e.corpId(), ev.get("UserID")).isPresent()
                     : MemberStore.departments(c, e.corpId()).containsKey(Long.parseLong(ev.get("Id"))));
             if (ChangeWriter.needsRead(ev, stored)) {
                 read = read(ev, client);
@@ -193,6 +193,11 @@ public final class EventApplier implements AutoCloseable {
         String why = failure instanceof NotReadableYet ? failure.getMessage() : Failures.describe(failure);
         int attempt = e.attempts() + 1;
         long now = clock.millis();
+        if (failure instanceof NotReadableYet && store.skipIfSuperseded(e, now)) {
+            // a later event of the same member or department (its deletion, most often) says what became of it
+            metrics.counter("orgsync_events_applied_total", "corp", e.corpId(), "outcome", "skipped").increment();
+            return;
+        }
         if (attempt < MAX_ATTEMPTS) {
             store.retryLater(e.id(), now + (1000L << (attempt - 1)), why);
             return;

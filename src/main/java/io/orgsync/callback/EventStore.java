@@ -131,6 +131,16 @@ final class EventStore {
                 + "WHERE id = ? AND status = 'PENDING'", nextAttemptAt, truncate(error, 1000), id));
     }
 
+    /** Skips an event that a later PENDING event of its subject supersedes; false when there is none. */
+    boolean skipIfSuperseded(StoredEvent e, long now) throws SQLException {
+        return Sql.withConnection(ds, c -> {
+            boolean later = Sql.one(c, "SELECT 1 FROM callback_event WHERE corp_id = ? AND subject = ? AND status = 'PENDING' AND id > ?",
+                    rs -> 1, e.corpId(), e.subject(), e.id()).isPresent();
+            return later && Sql.update(c, "UPDATE callback_event SET status = 'SKIPPED', attempts = attempts + 1, applied_at = ?, error = ? "
+                    + "WHERE id = ? AND status = 'PENDING'", now, "superseded: not readable upstream, and a later event of the same subject is waiting", e.id()) > 0;
+        });
+    }
+
     boolean fail(long id, long now, String error) throws SQLException {
         return Sql.withConnection(ds, c -> Sql.update(c, "UPDATE callback_event SET status = 'FAILED', attempts = attempts + 1, applied_at = ?, "
                 + "error = ? WHERE id = ? AND status = 'PENDING'", now, truncate(error, 1000), id)) > 0;
