@@ -16,16 +16,17 @@ import java.util.HexFormat;
 /**
  * WeCom's side of the callback encryption (its WXBizMsgCrypt): seals a message for a receiver and
  * signs it. Written from UPSTREAM.md section 4 alone, not from orgsync's receiving code, so that
- * the two can only agree by both being right. Opens too, for the published test vector.
+ * the two can only agree by both being right. Opens too, for the published test vector. Public
+ * for tests that play WeCom by hand (replays, forged signatures).
  */
-final class EventSealer {
+public final class EventSealer {
     private static final int BLOCK = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final String token;
     private final byte[] key;
     private final String receiveId;
 
-    EventSealer(String token, String encodingAesKey, String receiveId) {
+    public EventSealer(String token, String encodingAesKey, String receiveId) {
         if (token == null || !token.matches("[A-Za-z0-9]{1,32}")) {
             throw new IllegalArgumentException("token must be 1 to 32 letters or digits");
         }
@@ -37,7 +38,7 @@ final class EventSealer {
         this.receiveId = receiveId;
     }
 
-    String sign(String timestamp, String nonce, String encrypted) {
+    public String sign(String timestamp, String nonce, String encrypted) {
         String[] parts = {token, timestamp, nonce, encrypted};
         Arrays.sort(parts);
         try {
@@ -47,7 +48,7 @@ final class EventSealer {
         }
     }
 
-    String seal(String message) {
+    public String seal(String message) {
         byte[] random = new byte[16];
         RANDOM.nextBytes(random);
         return seal(message, random);
