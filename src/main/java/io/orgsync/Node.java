@@ -14,6 +14,12 @@ import io.orgsync.alert.Alerts;
 import io.orgsync.alert.MailSink;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.alert.WebhookSink;
+import io.orgsync.callback.AppliedHook;
+import io.orgsync.callback.CallbackAdminRoutes;
+import io.orgsync.callback.CallbackRoutes;
+import io.orgsync.callback.CallbackSettings;
+import io.orgsync.callback.EventApplier;
+import io.orgsync.callback.Events;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.http.AccessRules;
@@ -71,6 +77,10 @@ public final class Node implements AutoCloseable {
     public final ResolveService resolver;
     public final NodeRegistry nodeRegistry;
     public final RunWatch runWatch;
+    public final CallbackSettings callbacks;
+    public final Events events;
+    /** Null on read-only nodes. */
+    public final EventApplier eventApplier;
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -113,8 +123,14 @@ public final class Node implements AutoCloseable {
         this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, MiniAppService.Config.from(settings));
         this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, alerts, metrics, clock,
                 ResolveService.Config.from(settings));
+        this.callbacks = new CallbackSettings(db.dataSource(), cipher, clock, settings.callbackBaseUrl());
+        this.events = new Events(db.dataSource());
         this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, Waiter.system(),
-                SyncRunner.Options.from(settings));
+                SyncRunner.Options.from(settings), callbacks::enabled);
+        // the read cache's version bump goes in as the hook
+        this.eventApplier = settings.readOnly() ? null : track(new EventApplier(db.dataSource(), events, enterprises, upstream,
+                settings.wecomBaseUrl(), alerts, metrics, clock, settings.instanceId(), AppliedHook.NONE).start());
+        CallbackAdminRoutes callbackAdmin = new CallbackAdminRoutes(callbacks, events);
         // the node registry first: a stale build is fenced before its scheduler could fire a single job
         this.nodeRegistry = track(new NodeRegistry(db.dataSource(), clock, alerts, metrics, NodeRegistry.Config.from(settings, version),
                 new NodeRegistry.Fence() {
@@ -135,7 +151,11 @@ public final class Node implements AutoCloseable {
                 new LookupRoutes(members, metrics),
                 new ResolveRoutes(resolver),
                 new WxaCodeRoutes(miniApps),
-                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduler.jobs(), runs, nodeRegistry, alerts),
+                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduler.jobs(), runs, nodeRegistry, alerts,
+                        callbackAdmin::listingFields),
+                callbackAdmin,
+                new CallbackRoutes(callbacks, events, clock, settings.readOnly(), metrics,
+                        eventApplier == null ? () -> { } : eventApplier::wake),
                 new HealthRoutes(db, settings.schedulerEnabled(), scheduler::started,
                         settings.instanceId(), settings.env(), version),
                 new MetricsRoutes(metrics));

@@ -35,10 +35,20 @@ public final class AdminRoutes implements HttpServer.Routes {
     private final RunStore runs;
     private final NodeRegistry nodeRegistry;
     private final Alerts alerts;
+    /** More fields of an enterprise's listing from other features (the callback URL), by corp id. */
+    private final java.util.function.Function<String, Map<String, Object>> enterpriseExtras;
 
     /** {@code jobs}: on a read-only node, one that refuses every operation (503 read_only). */
     public AdminRoutes(String adminToken, EnterpriseService enterprises, MiniAppService miniApps, JobControl jobs,
                        RunStore runs, NodeRegistry nodeRegistry, Alerts alerts) {
+        this(adminToken, enterprises, miniApps, jobs, runs, nodeRegistry, alerts, corpId -> Map.of());
+    }
+
+    /** {@code enterpriseExtras}: more fields of an enterprise's listing from other features (the callback URL). */
+    public AdminRoutes(String adminToken, EnterpriseService enterprises, MiniAppService miniApps, JobControl jobs,
+                       RunStore runs, NodeRegistry nodeRegistry, Alerts alerts,
+                       java.util.function.Function<String, Map<String, Object>> enterpriseExtras) {
+        this.enterpriseExtras = enterpriseExtras;
         this.adminToken = adminToken;
         this.enterprises = enterprises;
         this.miniApps = miniApps;
@@ -70,10 +80,10 @@ public final class AdminRoutes implements HttpServer.Routes {
             }
         });
         // listings, not enterprises: one secret this node cannot open must not take the whole list down
-        r.get("/admin/api/enterprises", ctx -> ctx.json(enterprises.listings().stream().map(AdminViews::enterprise).toList()));
+        r.get("/admin/api/enterprises", ctx -> ctx.json(enterprises.listings().stream().map(this::enterprise).toList()));
         r.put("/admin/api/enterprises/{corpId}", ctx -> {
             String corpId = enterprises.put(ctx.pathParam("corpId"), change(ctx)).corpId();
-            ctx.json(AdminViews.enterprise(enterprises.listing(corpId)));
+            ctx.json(enterprise(enterprises.listing(corpId)));
         });
         r.delete("/admin/api/enterprises/{corpId}", ctx -> {
             enterprises.delete(ctx.pathParam("corpId"));
@@ -111,6 +121,12 @@ public final class AdminRoutes implements HttpServer.Routes {
         });
         r.get("/admin/api/cluster", ctx -> ctx.json(nodeRegistry.nodes().stream().map(AdminViews::node).toList()));
         r.get("/admin/api/alerts", ctx -> ctx.json(alerts.recent(limit(ctx.queryParam("limit"))).stream().map(AdminViews::alert).toList()));
+    }
+
+    private Map<String, Object> enterprise(EnterpriseListing e) {
+        Map<String, Object> m = AdminViews.enterprise(e);
+        m.putAll(enterpriseExtras.apply(e.corpId()));
+        return m;
     }
 
     private String known(Context ctx) throws Exception {

@@ -86,6 +86,7 @@ final class AdminViews {
         m.put("membersUpdated", r.membersUpdated());
         m.put("membersRemoved", r.membersRemoved());
         m.put("upstreamCalls", r.upstreamCalls());
+        m.put("drift", r.drift());
         m.put("error", r.error());
         return m;
     }

@@ -48,7 +48,8 @@ public record Settings(
         double resolveRate,
         String buildVersion,
         Duration shutdownGrace,
-        Duration runRetention) {
+        Duration runRetention,
+        URI callbackBaseUrl) {
 
     public enum LogFormat { TEXT, JSON }
 
@@ -133,7 +134,8 @@ public record Settings(
                 // normally unset (the jar's version counts); per node so that one JVM can play two builds
                 s.string("ORGSYNC_BUILD_VERSION", null),
                 Duration.ofSeconds(s.integer("ORGSYNC_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
-                Duration.ofDays(s.integer("ORGSYNC_RUN_RETENTION_DAYS", 90, 1, 36_500)));
+                Duration.ofDays(s.integer("ORGSYNC_RUN_RETENTION_DAYS", 90, 1, 36_500)),
+                s.parsed("ORGSYNC_CALLBACK_BASE_URL", null, "an http(s) URL", Settings::httpUrl));
         s.throwIfProblems();
         return settings;
     }
@@ -228,7 +230,8 @@ public record Settings(
                 + ", syncDeadline=" + syncDeadline + ", tokenWait=" + tokenWait + ", tokenRefreshAhead=" + tokenRefreshAhead
                 + ", upstreamTimeout=" + upstreamTimeout + ", resolveRate=" + resolveRate
                 + (buildVersion == null ? "" : ", buildVersion=" + buildVersion)
-                + ", shutdownGrace=" + shutdownGrace + ", runRetention=" + runRetention + "]";
+                + ", shutdownGrace=" + shutdownGrace + ", runRetention=" + runRetention
+                + ", callbackBaseUrl=" + (callbackBaseUrl == null ? "unset" : callbackBaseUrl) + "]";
     }
 
     /** JDBC URLs may carry a password parameter; it never reaches a log line. */

@@ -63,7 +63,8 @@ final class EnterpriseStore {
             Sql.update(c, "DELETE FROM sync_run WHERE corp_id = ? AND status <> 'RUNNING'", corpId);
             Sql.update(c, "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE corp_id = ? AND status = 'RUNNING'",
                     now, "abandoned: the enterprise was deleted while this run was running", corpId);
-            for (String table : List.of("member_department", "member", "department", "resolve_miss", "resolve_budget", "enterprise")) {
+            for (String table : List.of("member_department", "member", "department", "resolve_miss", "resolve_budget",
+                    "callback_event", "callback_nonce", "callback_queue", "enterprise_callback", "enterprise")) {
                 Sql.update(c, "DELETE FROM " + table + " WHERE corp_id = ?", corpId);
             }
             return null;

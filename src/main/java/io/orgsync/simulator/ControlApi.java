@@ -28,6 +28,8 @@ final class ControlApi {
         new StatsControl(sim).routes(r);
         new WebhookControl(sim).routes(r);
         new ClockControl(sim).routes(r);
+        new CallbackControl(sim).routes(r);
+        new RenameControl(sim).routes(r);
         new ResetControl(sim).routes(r);
     }
 }

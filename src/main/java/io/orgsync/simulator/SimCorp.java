@@ -15,6 +15,12 @@ final class SimCorp {
     /** The licensed member count; the getuserid failure rule is a share of it. */
     final int memberLimit;
     private volatile Org org;
+    /** Told of every change, in order, while a callback URL is registered (CallbackControl). */
+    volatile Changes changes;
+
+    interface Changes {
+        void changed(Org before, Org after, java.util.Map<String, String> renamed);
+    }
 
     private LocalDate failureDay;
     private int getuseridFailures;
@@ -34,7 +40,17 @@ final class SimCorp {
 
     /** Applies a change to the org as one step: a new snapshot or, on a bad change, none. */
     synchronized Org change(UnaryOperator<Org> change) {
+        return change(change, java.util.Map.of());
+    }
+
+    /** As {@link #change(UnaryOperator)}; {@code renamed}: the userids the change renames, old to new. */
+    synchronized Org change(UnaryOperator<Org> change, java.util.Map<String, String> renamed) {
+        Org before = org;
         org = change.apply(org);
+        Changes listener = changes;
+        if (listener != null) {
+            listener.changed(before, org, renamed);
+        }
         return org;
     }
 

@@ -24,6 +24,7 @@ public final class Simulator implements AutoCloseable {
     final WebhookInbox webhooks = new WebhookInbox();
     final Map<String, SimCorp> corps = new ConcurrentHashMap<>();
     final Map<String, SimApp> apps = new ConcurrentHashMap<>();
+    final Map<String, CallbackPoster> callbacks = new ConcurrentHashMap<>();
     private final Javalin server;
 
     private Simulator(String host, int port) {
@@ -88,6 +89,8 @@ public final class Simulator implements AutoCloseable {
         limits.set(Limits.DEFAULTS);
         counters.reset();
         webhooks.clear();
+        callbacks.values().forEach(CallbackPoster::close);
+        callbacks.clear();
         // tokens go too: a corp created again under the same id must not accept old tokens
         tokens.clear();
         resetStats();
@@ -95,6 +98,7 @@ public final class Simulator implements AutoCloseable {
 
     @Override
     public void close() {
+        callbacks.values().forEach(CallbackPoster::close);
         server.stop();
     }
 }

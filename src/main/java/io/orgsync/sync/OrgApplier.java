@@ -95,18 +95,23 @@ final class OrgApplier {
                 inserts.sort(BY_USERID);
                 updates.sort(BY_USERID);
                 moves.sort(BY_USERID);
-                applyDepartments(c, corpId, fetched);
+                int departmentsChanged = applyDepartments(c, corpId, fetched);
                 MemberStore.insertMembers(c, corpId, inserts, now);
                 MemberStore.updateMemberRows(c, corpId, updates, now);
                 MemberStore.replaceMemberships(c, corpId, moves);
-                return new SyncCounts(inserts.size(), updates.size() - departures.size(), departures.size());
+                List<String> examples = new ArrayList<>();
+                inserts.stream().limit(3).forEach(m -> examples.add("added " + m.userid()));
+                updates.stream().filter(m -> !m.departed()).limit(3).forEach(m -> examples.add("updated " + m.userid()));
+                departures.stream().limit(3).forEach(m -> examples.add("departed " + m.userid()));
+                return new SyncCounts(inserts.size(), updates.size() - departures.size(), departures.size(), departmentsChanged, examples);
             });
         } catch (Abort a) {
             throw a.failure;
         }
     }
 
-    private static void applyDepartments(java.sql.Connection c, String corpId, FetchedOrg fetched) throws SQLException {
+    /** Answers how many departments it inserted, changed or deleted. */
+    private static int applyDepartments(java.sql.Connection c, String corpId, FetchedOrg fetched) throws SQLException {
         Map<Long, StoredDepartment> before = MemberStore.departments(c, corpId);
         List<StoredDepartment> inserts = new ArrayList<>();
         List<StoredDepartment> updates = new ArrayList<>();
@@ -123,6 +128,7 @@ final class OrgApplier {
         }
         List<Long> deletes = before.keySet().stream().filter(id -> !seen.contains(id)).toList();
         MemberStore.upsertDepartments(c, corpId, inserts, updates, deletes);
+        return inserts.size() + updates.size() + deletes.size();
     }
 
     /**

@@ -24,7 +24,7 @@ public final class RunStore {
      */
     public static final Duration STALLED = Duration.ofMinutes(2);
     private static final String COLUMNS = "id, corp_id, instance_id, status, started_at, finished_at, departments, members_added, "
-            + "members_updated, members_removed, upstream_calls, error";
+            + "members_updated, members_removed, upstream_calls, error, drift";
     private static final String RUNNING_ROWS = "SELECT r.id, r.corp_id, r.instance_id, r.started_at, COALESCE(r.progress_at, r.started_at), "
             + "n.last_seen FROM sync_run r LEFT JOIN cluster_node n ON n.instance_id = r.instance_id WHERE ";
     private static final int PRUNE_BATCH = 1000;
@@ -89,6 +89,11 @@ public final class RunStore {
                         + "members_removed = ?, upstream_calls = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
                 status.name(), now, departments, counts.added(), counts.updated(), counts.removed(), upstreamCalls,
                 error == null ? null : error.length() > 1000 ? error.substring(0, 1000) : error, id));
+    }
+
+    /** Records how many members and departments the run corrected that events had not. */
+    void recordDrift(long id, int drift) throws SQLException {
+        Sql.withConnection(ds, c -> Sql.update(c, "UPDATE sync_run SET drift = ? WHERE id = ?", drift, id));
     }
 
     /** Newest first; {@code corpId} may be null for all enterprises. */
@@ -208,6 +213,7 @@ public final class RunStore {
     private static Run row(ResultSet rs) throws SQLException {
         return new Run(rs.getLong("id"), rs.getString("corp_id"), rs.getString("instance_id"), RunStatus.valueOf(rs.getString("status")),
                 rs.getLong("started_at"), Sql.nullableLong(rs, "finished_at"), rs.getInt("departments"), rs.getInt("members_added"),
-                rs.getInt("members_updated"), rs.getInt("members_removed"), rs.getInt("upstream_calls"), rs.getString("error"));
+                rs.getInt("members_updated"), rs.getInt("members_removed"), rs.getInt("upstream_calls"), rs.getString("error"),
+                Sql.nullableInt(rs, "drift"));
     }
 }

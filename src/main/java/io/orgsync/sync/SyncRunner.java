@@ -56,11 +56,19 @@ public final class SyncRunner {
     private final Clock clock;
     private final Waiter waiter;
     private final Options options;
+    private final EventFeed events;
     /** Enterprises this node is running now; an enterprise counts from before its run row exists until after its end is recorded. */
     private final ConcurrentHashMultiset<String> active = ConcurrentHashMultiset.create();
 
     public SyncRunner(DataSource ds, EnterpriseService enterprises, UpstreamClient upstream, Alerts alerts, MeterRegistry metrics,
                       Clock clock, Waiter waiter, Options options) {
+        this(ds, enterprises, upstream, alerts, metrics, clock, waiter, options, EventFeed.NONE);
+    }
+
+    /** {@code events}: which enterprises receive contact-change events, whose runs then record their drift. */
+    public SyncRunner(DataSource ds, EnterpriseService enterprises, UpstreamClient upstream, Alerts alerts, MeterRegistry metrics,
+                      Clock clock, Waiter waiter, Options options, EventFeed events) {
+        this.events = events;
         this.ds = ds;
         this.runs = new RunStore(ds, clock);
         this.applier = new OrgApplier(ds);
@@ -129,6 +137,7 @@ public final class SyncRunner {
             calls = fetched.upstreamCalls();
             counts = applier.apply(corpId, runId, fetched, options.maxRemovalRatio(), clock.millis());
             status = RunStatus.SUCCEEDED;
+            recordDrift(corpId, runId, counts);
             log.info("Sync of {} succeeded: {} departments, {} members fetched, +{} ~{} -{}", corpId, departments,
                     fetched.members().size(), counts.added(), counts.updated(), counts.removed());
         } catch (SyncFailure e) {
@@ -172,7 +181,25 @@ public final class SyncRunner {
         }
         // the row can be gone with its enterprise (deleted, re-created and deleted again): answer what this run knows
         return runs.find(runId).orElse(new Run(runId, corpId, options.instanceId(), status, started, clock.millis(), departments,
-                counts.added(), counts.updated(), counts.removed(), calls, error));
+                counts.added(), counts.updated(), counts.removed(), calls, error, null));
+    }
+
+    /**
+     * For an enterprise that receives events, what this run corrected is what the events did not
+     * bring (lost, or not yet applied when the fetch read it): recorded as the run's drift.
+     */
+    private void recordDrift(String corpId, long runId, SyncCounts counts) throws SQLException {
+        if (!events.receivesEvents(corpId)) {
+            return;
+        }
+        int drift = counts.corrections();
+        runs.recordDrift(runId, drift);
+        metrics.summary("orgsync_sync_drift", "corp", corpId).record(drift);
+        if (drift > 0) {
+            log.warn("Sync of {} corrected {} members and departments that contact-change events had not brought "
+                    + "({} departments; e.g. {}): lost callbacks, or changes made through the API", corpId, drift,
+                    counts.departmentsChanged(), String.join(", ", counts.examples()));
+        }
     }
 
     private static String databaseError(SQLException e) {

@@ -87,6 +87,16 @@ public final class WecomClient {
         return r.ok() ? Optional.of(member(r.json())) : Optional.empty();
     }
 
+    /** One department; empty when WeCom has no such department (60123), or not yet. */
+    public Optional<WecomDepartment> department(int id) {
+        UpstreamResponse r = get("/cgi-bin/department/get", Map.of("id", String.valueOf(id)), Set.of(DEPARTMENT_VANISHED));
+        if (!r.ok()) {
+            return Optional.empty();
+        }
+        JsonNode d = r.json().path("department");
+        return Optional.of(new WecomDepartment(d.path("id").asInt(), d.path("name").asText(), d.path("parentid").asInt(), d.path("order").asLong()));
+    }
+
     /** The userid that owns a mobile; empty for a definite "no" (46004, 60103). */
     public Optional<String> userIdByMobile(String mobile) {
         UpstreamResponse r = client.call(UpstreamRequest.post(Family.WECOM, baseUrl, "/cgi-bin/user/getuserid", tokens, corpId,

@@ -201,7 +201,8 @@ class AdminApiTest {
         assertTrue(e.path("enabled").asBoolean());
         assertEquals(1000002, e.path("agentId").asLong());
         Instant createdAt = Instant.parse(e.path("createdAt").asText());
-        assertEquals(Set.of("corpId", "name", "cron", "enabled", "agentId", "createdAt", "updatedAt", "problem"), fieldNames(e), "no secret in " + e);
+        assertEquals(Set.of("corpId", "name", "cron", "enabled", "agentId", "createdAt", "updatedAt", "problem",
+                "callback", "callbackUrl"), fieldNames(e), "no secret in " + e);
         assertTrue(e.path("problem").isNull(), "nothing keeps it from syncing: " + e);
 
         // an update without a secret keeps the stored one: the enterprise still syncs with it
@@ -312,7 +313,7 @@ class AdminApiTest {
         assertTrue(forced.path("upstreamCalls").asInt() > 0);
         assertNotNull(forced.path("finishedAt").asText(null));
         assertEquals(Set.of("id", "corpId", "instanceId", "status", "startedAt", "finishedAt", "departments", "membersAdded",
-                "membersUpdated", "membersRemoved", "upstreamCalls", "error"), fieldNames(forced));
+                "membersUpdated", "membersRemoved", "upstreamCalls", "drift", "error"), fieldNames(forced));
         assertEquals("PAUSED", job(viaApi, "ww-jobs").path("state").asText(), "a forced run leaves the schedule paused");
 
         JsonNode resumed = ok(viaApi.post("/admin/api/jobs/ww-jobs/resume"));

@@ -30,6 +30,9 @@ class MalformedInputTest {
     private static final String LOOKUP = "/api/v1/members/by-mobile/";
     private static final String CODE = "/api/v1/miniapps/" + APP + "/wxacode?";
     private static final String RESOLVE = "/api/v1/members/resolve";
+    private static final String CALLBACK = "/callbacks/wecom/" + CORP + "?msg_signature=" + "0".repeat(40) + "&timestamp=";
+    private static final String CALLBACK_TOKEN = "MalformedToken01";
+    private static final String CALLBACK_KEY = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456";
     private static SimulatorControl sim;
     private static ApiNode node;
 
@@ -49,6 +52,7 @@ class MalformedInputTest {
         node = ApiNode.start("malformed", TestDatabases.h2("malformed"), sim, Map.of());
         node.enterprise(CORP, CORP_SECRET);
         node.app(APP, APP_SECRET, "stable");
+        node.node.callbacks.put(CORP, CALLBACK_TOKEN, CALLBACK_KEY);
         sim.resetStats();
     }
 
@@ -72,14 +76,15 @@ class MalformedInputTest {
         } else {
             r = node.post(c.target, c.body);
         }
-        assertError(r, c.status, c.code, CORP_SECRET, APP_SECRET);
+        assertError(r, c.status, c.code, CORP_SECRET, APP_SECRET, CALLBACK_TOKEN, CALLBACK_KEY);
         assertEquals(before, sim.stats().path("totalCalls").asLong(), "no upstream call");
     }
 
     @AfterAll
-    static void noCaseReachedTheUpstream() {
+    static void noCaseReachedTheUpstream() throws Exception {
         // every case above checked its own calls; this checks the corpus as a whole, set-up excluded
         assertEquals(0, sim.stats().path("totalCalls").asLong(), () -> "upstream calls: " + sim.stats().path("calls"));
+        assertEquals(0, node.node.events.recent(null, 10).size(), "no callback case stored an event");
     }
 
     static List<Case> corpus() {
@@ -202,7 +207,26 @@ class MalformedInputTest {
         byte[] big = ("{\"corpId\": \"" + CORP + "\", \"mobile\": \"13800000000\", \"pad\": \"" + "x".repeat(1_100_000) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
         all.add(new Case("resolve: body over 1 MB", "POST", RESOLVE, big, false, 413, "invalid_request"));
+        // contact-change callbacks: refused before anything is stored
+        long now = System.currentTimeMillis() / 1000;
+        callback(all, "no signature", "/callbacks/wecom/" + CORP + "?timestamp=" + now + "&nonce=1", "<xml><Encrypt>AAAA</Encrypt></xml>");
+        callback(all, "forged signature", CALLBACK + now + "&nonce=2", "<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>");
+        callback(all, "not XML", CALLBACK + now + "&nonce=3", "{\"Encrypt\": \"AAAA\"}");
+        callback(all, "no Encrypt", CALLBACK + now + "&nonce=4", "<xml><ToUserName>x</ToUserName></xml>");
+        callback(all, "external entity", CALLBACK + now + "&nonce=5",
+                "<!DOCTYPE xml [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><xml><Encrypt>&e;</Encrypt></xml>");
+        callback(all, "entity expansion", CALLBACK + now + "&nonce=6",
+                "<!DOCTYPE xml [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><xml><Encrypt>&b;</Encrypt></xml>");
+        callback(all, "SQL in the nonce", CALLBACK + now + "&nonce=" + enc("1' OR '1'='1"), "<xml><Encrypt>AAAA</Encrypt></xml>");
+        callback(all, "timestamp not a number", CALLBACK + "soon&nonce=7", "<xml><Encrypt>AAAA</Encrypt></xml>");
+        callback(all, "100 KB body", CALLBACK + now + "&nonce=8", "<xml><Encrypt>" + "A".repeat(100_000) + "</Encrypt></xml>");
+        all.add(new Case("callback: unknown enterprise", "POST", "/callbacks/wecom/ww-nobody?msg_signature=x&timestamp=" + now + "&nonce=9",
+                "<xml/>".getBytes(StandardCharsets.UTF_8), false, 404, "unknown_corp"));
         return all;
+    }
+
+    private static void callback(List<Case> all, String name, String target, String body) {
+        all.add(new Case("callback: " + name, "POST", target, body.getBytes(StandardCharsets.UTF_8), false, 400, "invalid_request"));
     }
 
     private static void mobile(List<Case> all, String name, String mobile) {

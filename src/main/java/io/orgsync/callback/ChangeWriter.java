@@ -1,0 +1,189 @@
+package io.orgsync.callback;
+
+import io.orgsync.member.MemberStore;
+import io.orgsync.member.Mobile;
+import io.orgsync.member.StoredDepartment;
+import io.orgsync.member.StoredMember;
+import io.orgsync.store.Sql;
+import io.orgsync.wecom.WecomDepartment;
+import io.orgsync.wecom.WecomMember;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Writes one event's change into the stored org, inside the caller's transaction (which holds the
+ * enterprise row lock, as a sync's apply does). Mobiles follow the sync's rule: one the app does
+ * not show keeps the number learned before; only an app that shows mobiles can clear one.
+ */
+final class ChangeWriter {
+    /** What the event needs from the upstream, read before the transaction: a member or a department. */
+    record Read(WecomMember member, WecomDepartment department) {
+        static final Read NONE = new Read(null, null);
+    }
+
+    private ChangeWriter() {
+    }
+
+    /** Writes the change; answers why nothing was written (a skip), or null when it was. */
+    static String write(Connection c, StoredEvent e, Read read, long now) throws SQLException {
+        ContactEvent ev = e.event();
+        String corpId = e.corpId();
+        switch (ev.changeType()) {
+            case "create_user", "update_user" -> {
+                String userid = ev.get("UserID");
+                if (ev.has("NewUserID") && !ev.get("NewUserID").isEmpty() && !ev.get("NewUserID").equals(userid)) {
+                    rename(c, corpId, userid, ev.get("NewUserID"));
+                    userid = ev.get("NewUserID");
+                }
+                Optional<StoredMember> old = MemberStore.findForUpdate(c, corpId, userid);
+                StoredMember now0;
+                if (read.member() != null) {
+                    now0 = fromUpstream(read.member(), old.orElse(null), mobilesShown(c, corpId));
+                } else if (old.isPresent() && "update_user".equals(ev.changeType())) {
+                    now0 = merged(ev, old.get(), mobilesShown(c, corpId));
+                } else {
+                    now0 = merged(ev, blank(userid), mobilesShown(c, corpId));
+                }
+                writeMember(c, corpId, old.orElse(null), now0, now);
+            }
+            case "delete_user" -> {
+                Optional<StoredMember> old = MemberStore.findForUpdate(c, corpId, ev.get("UserID"));
+                if (old.isEmpty() || old.get().departed()) {
+                    return "the member is not stored as current";
+                }
+                StoredMember m = old.get();
+                writeMember(c, corpId, m, new StoredMember(m.userid(), m.name(), m.mobile(), m.mobileSource(), m.email(), m.position(),
+                        m.status(), m.mainDepartment(), true, m.departments()), now);
+            }
+            case "create_party", "update_party" -> {
+                long id = Long.parseLong(ev.get("Id"));
+                Map<Long, StoredDepartment> all = MemberStore.departments(c, corpId);
+                StoredDepartment old = all.get(id);
+                StoredDepartment d;
+                if (read.department() != null) {
+                    WecomDepartment w = read.department();
+                    d = new StoredDepartment(w.id(), w.name(), w.parentId(), w.order());
+                } else {
+                    StoredDepartment base = old != null ? old : new StoredDepartment(id, "", 1, 0);
+                    d = new StoredDepartment(id, ev.has("Name") ? ev.get("Name") : base.name(),
+                            ev.has("ParentId") ? Long.parseLong(ev.get("ParentId")) : base.parentId(),
+                            ev.has("Order") ? Long.parseLong(ev.get("Order")) : base.order());
+                }
+                if (d.equals(old)) {
+                    return "the department is stored as it is";
+                }
+                MemberStore.upsertDepartments(c, corpId, old == null ? List.of(d) : List.of(), old == null ? List.of() : List.of(d), List.of());
+            }
+            case "delete_party" -> {
+                long id = Long.parseLong(ev.get("Id"));
+                if (!MemberStore.departments(c, corpId).containsKey(id)) {
+                    return "the department is not stored";
+                }
+                // WeCom deletes only empty departments; a membership left from a lost event must not point nowhere
+                Sql.update(c, "DELETE FROM member_department WHERE corp_id = ? AND department_id = ?", corpId, id);
+                MemberStore.upsertDepartments(c, corpId, List.of(), List.of(), List.of(id));
+            }
+            default -> {
+                return "orgsync keeps no " + ev.changeType() + " changes";
+            }
+        }
+        return null;
+    }
+
+    /** Whether the event needs the member or department read from the upstream before it can be written. */
+    static boolean needsRead(ContactEvent ev, boolean stored) {
+        return switch (ev.changeType()) {
+            case "create_user", "create_party" -> !ev.carriesData();
+            case "update_user", "update_party" -> !ev.carriesData() || !stored;
+            default -> false;
+        };
+    }
+
+    private static void rename(Connection c, String corpId, String from, String to) throws SQLException {
+        if (MemberStore.findForUpdate(c, corpId, from).isEmpty()) {
+            return;
+        }
+        // a departed row under the new userid gives way: the renamed member is the current one
+        Sql.update(c, "DELETE FROM member_department WHERE corp_id = ? AND userid = ?", corpId, to);
+        Sql.update(c, "DELETE FROM member WHERE corp_id = ? AND userid = ?", corpId, to);
+        Sql.update(c, "UPDATE member SET userid = ? WHERE corp_id = ? AND userid = ?", to, corpId, from);
+        Sql.update(c, "UPDATE member_department SET userid = ? WHERE corp_id = ? AND userid = ?", to, corpId, from);
+    }
+
+    private static void writeMember(Connection c, String corpId, StoredMember old, StoredMember now0, long now) throws SQLException {
+        if (old == null) {
+            MemberStore.insertMembers(c, corpId, List.of(now0), now);
+        } else if (!old.sameAs(now0)) {
+            if (old.departments().equals(now0.departments())) {
+                MemberStore.updateMemberRows(c, corpId, List.of(now0), now);
+            } else {
+                MemberStore.updateMembers(c, corpId, List.of(now0), now);
+            }
+        }
+        // a sync fetching now read this member before the change: it must not write the older data back
+        Optional<Long> run = Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ?",
+                rs -> Sql.nullableLong(rs, "current_run_id"), corpId).filter(java.util.Objects::nonNull);
+        if (run.isPresent()) {
+            MemberStore.markResolved(c, corpId, now0.userid(), run.get());
+        }
+    }
+
+    private static StoredMember blank(String userid) {
+        return new StoredMember(userid, userid, null, null, "", "", 1, 1, false, Set.of(1L));
+    }
+
+    /** {@code base} with the fields the event carries. */
+    private static StoredMember merged(ContactEvent ev, StoredMember base, boolean mobilesShown) {
+        Set<Long> departments = base.departments();
+        if (ev.has("Department") && !ev.get("Department").isBlank()) {
+            departments = new HashSet<>();
+            for (String d : ev.get("Department").split(",")) {
+                departments.add(Long.parseLong(d.trim()));
+            }
+        }
+        long main = ev.has("MainDepartment") ? Long.parseLong(ev.get("MainDepartment")) : base.mainDepartment();
+        if (!departments.contains(main)) {
+            main = departments.stream().min(Long::compare).orElse(1L);
+        }
+        String mobile = base.mobile();
+        String source = base.mobileSource();
+        if (ev.has("Mobile")) {
+            Optional<String> given = Mobile.normalise(ev.get("Mobile"));
+            if (given.isPresent()) {
+                mobile = given.get();
+                source = "sync";
+            } else if (mobilesShown) {
+                mobile = null;
+                source = null;
+            }
+        }
+        return new StoredMember(base.userid(), ev.has("Name") ? ev.get("Name") : base.name(), mobile, source,
+                ev.has("Email") ? ev.get("Email") : base.email(), ev.has("Position") ? ev.get("Position") : base.position(),
+                ev.has("Status") ? Integer.parseInt(ev.get("Status")) : base.status(), main, false, departments);
+    }
+
+    private static StoredMember fromUpstream(WecomMember m, StoredMember old, boolean mobilesShown) {
+        String mobile = Mobile.normalise(m.mobile()).orElse(null);
+        String source = mobile == null ? null : "sync";
+        if (mobile == null && !mobilesShown && old != null && old.mobile() != null) {
+            mobile = old.mobile();
+            source = old.mobileSource();
+        }
+        Set<Long> departments = new HashSet<>();
+        m.departments().forEach(d -> departments.add((long) d));
+        return new StoredMember(m.userid(), m.name(), mobile, source, m.email(), m.position(), m.status(), m.mainDepartment(), false,
+                departments);
+    }
+
+    /** Whether the enterprise's app showed mobiles at its last complete sync (unknown counts as not: numbers are kept). */
+    private static boolean mobilesShown(Connection c, String corpId) throws SQLException {
+        return Sql.one(c, "SELECT mobiles_visible FROM enterprise WHERE corp_id = ?", rs -> rs.getBoolean(1) && !rs.wasNull(), corpId)
+                .orElse(false);
+    }
+}

@@ -1,0 +1,220 @@
+package io.orgsync.callback;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orgsync.alert.Alert;
+import io.orgsync.alert.Alerts;
+import io.orgsync.enterprise.Enterprise;
+import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.logging.Failures;
+import io.orgsync.member.MemberStore;
+import io.orgsync.store.Sql;
+import io.orgsync.upstream.UpstreamClient;
+import io.orgsync.wecom.WecomClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Applies received events, on every writing node: per enterprise in arrival order, by the one
+ * node that holds the enterprise's queue lease, each event in its own transaction that first
+ * locks the enterprise row, as a sync's apply does, so that an event waits for a sync's apply
+ * and the other way round. Members and departments named only by id are read through the
+ * shared, rate-limited upstream client before that transaction. A member the API does not show
+ * yet is retried with backoff; an event that keeps failing ends FAILED with an alert.
+ */
+public final class EventApplier implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventApplier.class);
+    /** Attempts before an event ends FAILED: 1+2+4+8+16 s of backoff, about half a minute. */
+    static final int MAX_ATTEMPTS = 6;
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration NONCE_KEPT = CallbackRoutes.WINDOW.multipliedBy(2);
+
+    private final DataSource ds;
+    private final EventStore store;
+    private final EnterpriseService enterprises;
+    private final UpstreamClient upstream;
+    private final URI wecomBaseUrl;
+    private final Alerts alerts;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final String instanceId;
+    private final AppliedHook hook;
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long prunedAt;
+
+    public EventApplier(DataSource ds, Events events, EnterpriseService enterprises, UpstreamClient upstream, URI wecomBaseUrl,
+                        Alerts alerts, MeterRegistry metrics, Clock clock, String instanceId, AppliedHook hook) {
+        this.ds = ds;
+        this.store = events.store();
+        this.enterprises = enterprises;
+        this.upstream = upstream;
+        this.wecomBaseUrl = wecomBaseUrl;
+        this.alerts = alerts;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.instanceId = instanceId;
+        this.hook = hook;
+        this.thread = new Thread(this::loop, "event-applier");
+        thread.setDaemon(true);
+    }
+
+    public EventApplier start() {
+        thread.start();
+        return this;
+    }
+
+    /** An event was stored on this node: look now instead of at the next poll. */
+    public void wake() {
+        wake.release();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                wake.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                if (!running) {
+                    return;
+                }
+                drainAll();
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                log.warn("Applying events: {}", Failures.describe(e));
+            }
+        }
+    }
+
+    /** One pass: every enterprise with events due whose queue this node can take. */
+    void drainAll() throws SQLException {
+        long now = clock.millis();
+        for (String corpId : store.dueCorps(now)) {
+            if (!running) {
+                return;
+            }
+            if (store.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
+                try {
+                    drain(corpId);
+                } finally {
+                    store.release(corpId, instanceId);
+                }
+            }
+        }
+        if (now - prunedAt > CallbackRoutes.WINDOW.toMillis()) {
+            prunedAt = now;
+            store.pruneNonces(now - NONCE_KEPT.toMillis());
+        }
+    }
+
+    private void drain(String corpId) throws SQLException {
+        WecomClient client = null;
+        for (Optional<StoredEvent> next = store.next(corpId, clock.millis()); next.isPresent() && running;
+             next = store.next(corpId, clock.millis())) {
+            long now = clock.millis();
+            store.claim(corpId, instanceId, now, now + LEASE.toMillis());
+            StoredEvent e = next.get();
+            try {
+                if (client == null) {
+                    Enterprise enterprise = enterprises.find(corpId);
+                    client = new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.secret());
+                }
+                apply(e, client);
+            } catch (NotReadableYet | RuntimeException | SQLException failure) {
+                retryOrFail(e, failure);
+                if (!(failure instanceof NotReadableYet)) {
+                    // an upstream or database failure concerns every event of the enterprise: next pass
+                    return;
+                }
+            }
+        }
+    }
+
+    private void apply(StoredEvent e, WecomClient client) throws SQLException, NotReadableYet {
+        ContactEvent ev = e.event();
+        ChangeWriter.Read read = ChangeWriter.Read.NONE;
+        boolean duplicate = Sql.withConnection(ds, c -> EventStore.duplicate(c, e));
+        if (!duplicate && ev.isContactChange()) {
+            boolean stored = Sql.withConnection(ds, c -> ev.changeType().endsWith("_user")
+                    ? MemberStore.findForUpdate(c, e.corpId(), ev.get("UserID")).isPresent()
+                    : MemberStore.departments(c, e.corpId()).containsKey(Long.parseLong(ev.get("Id"))));
+            if (ChangeWriter.needsRead(ev, stored)) {
+                read = read(ev, client);
+            }
+        }
+        ChangeWriter.Read found = read;
+        long now = clock.millis();
+        String outcome = Sql.inTransaction(ds, c -> {
+            // the lock a sync's apply holds: an event never lands in the middle of one
+            if (Sql.one(c, "SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, e.corpId()).isEmpty()
+                    || !EventStore.stillNext(c, e)) {
+                return null;
+            }
+            if (EventStore.duplicate(c, e)) {
+                EventStore.finish(c, e.id(), EventStatus.SKIPPED, now, "a repeated delivery of an event applied before");
+                return "skipped";
+            }
+            String skipped = ev.isContactChange() ? ChangeWriter.write(c, e, found, now) : "not a contact change";
+            EventStore.finish(c, e.id(), skipped == null ? EventStatus.APPLIED : EventStatus.SKIPPED, now, skipped);
+            // bump the enterprise's cache version here
+            hook.applied(c, e.corpId());
+            return skipped == null ? "applied" : "skipped";
+        });
+        if (outcome == null) {
+            return;
+        }
+        metrics.counter("orgsync_events_applied_total", "corp", e.corpId(), "outcome", outcome).increment();
+        metrics.timer("orgsync_event_lag_seconds", "corp", e.corpId())
+                .record(Duration.ofMillis(Math.max(0, now - e.createTime() * 1000)));
+    }
+
+    private static ChangeWriter.Read read(ContactEvent ev, WecomClient client) throws NotReadableYet {
+        if (ev.changeType().endsWith("_user")) {
+            String userid = ev.has("NewUserID") && !ev.get("NewUserID").isEmpty() ? ev.get("NewUserID") : ev.get("UserID");
+            return new ChangeWriter.Read(client.member(userid).orElseThrow(() -> new NotReadableYet(
+                    "user/get does not show member " + userid + " (yet); retried later, never taken for a deletion")), null);
+        }
+        int id = Integer.parseInt(ev.get("Id"));
+        return new ChangeWriter.Read(null, client.department(id).orElseThrow(() -> new NotReadableYet(
+                "department/get does not show department " + id + " (yet); retried later")));
+    }
+
+    private void retryOrFail(StoredEvent e, Exception failure) throws SQLException {
+        String why = failure instanceof NotReadableYet ? failure.getMessage() : Failures.describe(failure);
+        int attempt = e.attempts() + 1;
+        long now = clock.millis();
+        if (failure instanceof NotReadableYet && store.skipIfSuperseded(e, now)) {
+            // a later event of the same member or department (its deletion, most often) says what became of it
+            metrics.counter("orgsync_events_applied_total", "corp", e.corpId(), "outcome", "skipped").increment();
+            return;
+        }
+        if (attempt < MAX_ATTEMPTS) {
+            store.retryLater(e.id(), now + (1000L << (attempt - 1)), why);
+            return;
+        }
+        if (store.fail(e.id(), now, why)) {
+            metrics.counter("orgsync_events_failed_total", "corp", e.corpId()).increment();
+            log.warn("Event {} of {} ({} {}) FAILED after {} attempts: {}", e.id(), e.corpId(), e.changeType(), e.subject(), attempt, why);
+            alerts.raise(new Alert("events_failing", e.corpId(), "A contact-change event of " + e.corpId() + " (" + e.changeType() + " "
+                    + e.subject() + ", event " + e.id() + ") could not be applied after " + attempt + " attempts: " + why
+                    + " The next periodic sync corrects the stored org."));
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        wake.release();
+        thread.join(5000);
+    }
+}

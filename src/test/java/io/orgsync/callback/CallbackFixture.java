@@ -1,0 +1,64 @@
+package io.orgsync.callback;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.testing.AdminClient;
+import io.orgsync.testing.ApiNode;
+import io.orgsync.testing.OrgTruth;
+import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.Waiting;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Callbacks turned on for one enterprise on both sides: in orgsync through the admin API, in the simulator towards a node. */
+final class CallbackFixture {
+    static final String ADMIN_TOKEN = "callback-admin-token-0123456789";
+    static final String TOKEN = "QDG6eK";
+    static final String AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+
+    private CallbackFixture() {
+    }
+
+    static AdminClient admin(ApiNode node) {
+        return new AdminClient(node.base.toString(), ADMIN_TOKEN, AdminClient.newLog());
+    }
+
+    /** Turns callbacks on in orgsync and has the simulator post every change of {@code corpId} to {@code receiver}. */
+    static void connect(SimulatorControl sim, ApiNode receiver, String corpId, Map<String, Object> faults) {
+        AdminClient.Reply put = admin(receiver).put("/admin/api/enterprises/" + corpId + "/callback", Map.of("token", TOKEN, "aesKey", AES_KEY));
+        assertEquals(200, put.status(), put.toString());
+        Map<String, Object> registration = new java.util.HashMap<>(faults);
+        registration.put("url", receiver.base + "/callbacks/wecom/" + corpId);
+        registration.put("token", TOKEN);
+        registration.put("aesKey", AES_KEY);
+        sim.send("PUT", "/__sim/corps/" + corpId + "/callback", registration);
+    }
+
+    static JsonNode deliveries(SimulatorControl sim, String corpId) {
+        return sim.send("GET", "/__sim/corps/" + corpId + "/callback/deliveries", null);
+    }
+
+    /**
+     * Waits until the simulator delivered {@code events} events (sent, repeated, reordered or dropped)
+     * and the node has none left PENDING; answers the deliveries.
+     */
+    static JsonNode settle(SimulatorControl sim, ApiNode node, String corpId, int events) {
+        JsonNode delivered = Waiting.await(Duration.ofSeconds(60), events + " deliveries", () -> {
+            JsonNode d = deliveries(sim, corpId);
+            long distinct = java.util.stream.StreamSupport.stream(d.spliterator(), false)
+                    .filter(x -> !"duplicate".equals(x.path("delivery").asText())).count();
+            return distinct >= events ? d : null;
+        });
+        Waiting.until(Duration.ofSeconds(90), "no PENDING events", () -> node.node.events.recent(corpId, 1000).stream()
+                .noneMatch(e -> e.status() == EventStatus.PENDING));
+        return delivered;
+    }
+
+    static List<String> differences(SimulatorControl sim, ApiNode node, String corpId) throws SQLException {
+        return OrgTruth.fromExport(sim.export(corpId)).diff(OrgTruth.fromDatabase(node.node.db.dataSource(), corpId));
+    }
+}
