@@ -28,6 +28,13 @@ final class CallbackControl {
             }
             ControlJson.reply(ctx, 200, Map.of("corpId", corp.corpId, "callback", false));
         });
+        // how many events the org changes so far produced: deliveries are posted in the background
+        r.get("/__sim/corps/{corpId}/callback", ctx -> {
+            SimCorp corp = CorpsControl.existing(sim, ctx);
+            CallbackPoster poster = sim.callbacks.get(corp.corpId);
+            ControlJson.reply(ctx, 200, Map.of("corpId", corp.corpId, "callback", poster != null,
+                    "generated", poster == null ? 0 : poster.generated()));
+        });
         r.get("/__sim/corps/{corpId}/callback/deliveries", ctx -> {
             SimCorp corp = CorpsControl.existing(sim, ctx);
             CallbackPoster poster = sim.callbacks.get(corp.corpId);

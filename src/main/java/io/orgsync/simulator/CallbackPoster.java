@@ -171,6 +171,11 @@ final class CallbackPoster implements AutoCloseable {
         deliveries.add(d);
     }
 
+    /** Events made so far by org changes, delivered or not yet. */
+    long generated() {
+        return sequence.get();
+    }
+
     List<Map<String, Object>> deliveries() {
         return new ArrayList<>(deliveries);
     }
