@@ -21,11 +21,8 @@ final class ClusterStore {
     }
 
     void heartbeat(ClusterNode n) throws SQLException {
-        Sql.withConnection(ds, c -> {
-            dialect.upsert(c, NODE, n.instanceId(), n.env(), n.version(), n.schedulerEnabled(), n.readOnly(), n.fenced(),
-                    n.startedAt(), n.lastSeen());
-            return null;
-        });
+        Sql.run(ds, c -> dialect.upsert(c, NODE, n.instanceId(), n.env(), n.version(), n.schedulerEnabled(), n.readOnly(),
+                n.fenced(), n.startedAt(), n.lastSeen()));
     }
 
     List<ClusterNode> all(long aliveSince) throws SQLException {

@@ -59,10 +59,10 @@ final class ResolveStore {
      */
     Reservation reserve(String corpId, String day, int budget, String instanceId, long now, long expiresAt) throws SQLException {
         // the row must exist to be locked; creating it on its own keeps the locking transaction to one row lock
-        retrying(() -> Sql.withConnection(ds, c -> {
-            dialect.insertIfAbsent(c, BUDGET_ROW, corpId, day, 0);
+        retrying(() -> {
+            Sql.run(ds, c -> dialect.insertIfAbsent(c, BUDGET_ROW, corpId, day, 0));
             return null;
-        }));
+        });
         return retrying(() -> Sql.inTransaction(ds, c -> {
             int failures = Sql.one(c, "SELECT failures FROM resolve_budget WHERE corp_id = ? AND day_key = ? FOR UPDATE",
                     rs -> rs.getInt(1), corpId, day).orElse(0);

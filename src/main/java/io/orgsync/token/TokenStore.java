@@ -56,10 +56,7 @@ final class TokenStore {
 
     /** Creates the key's row if it is missing; a no-op otherwise (also when two nodes race). */
     void ensureRow(String key) throws SQLException {
-        Sql.withConnection(ds, c -> {
-            dialect.insertIfAbsent(c, NEW_ROW, key, 0);
-            return null;
-        });
+        Sql.run(ds, c -> dialect.insertIfAbsent(c, NEW_ROW, key, 0));
     }
 
     /** Takes the fetch lease unless another holder has a live one. */

@@ -114,16 +114,13 @@ abstract class StoreCompatibilityTest {
 
     @Test
     void insertIfAbsentLeavesAnExistingRowAsItIs() throws SQLException {
-        Sql.withConnection(db.dataSource(), c -> {
+        Sql.run(db.dataSource(), c -> {
             db.dialect().insertIfAbsent(c, ROW_IF_ABSENT, "i", 1, "first", 10L, 1);
             db.dialect().insertIfAbsent(c, ROW_IF_ABSENT, "i", 1, "second", 20L, 2);
-            return null;
         });
         assertEquals("first 10 1", row("i", 1));
-        assertThrows(IllegalArgumentException.class, () -> Sql.withConnection(db.dataSource(), c -> {
-            db.dialect().insertIfAbsent(c, ROW, "i", 2, "x", 1L, 1);
-            return null;
-        }), "an insert-if-absent that would update is refused");
+        assertThrows(IllegalArgumentException.class, () -> Sql.run(db.dataSource(),
+                c -> db.dialect().insertIfAbsent(c, ROW, "i", 2, "x", 1L, 1)), "an insert-if-absent that would update is refused");
         assertThrows(IllegalArgumentException.class, () -> Upsert.into("compat_row; DROP TABLE x", "k1"));
     }
 
@@ -362,10 +359,7 @@ abstract class StoreCompatibilityTest {
     }
 
     private void upsert(Upsert upsert, Object... values) throws SQLException {
-        Sql.withConnection(db.dataSource(), c -> {
-            db.dialect().upsert(c, upsert, values);
-            return null;
-        });
+        Sql.run(db.dataSource(), c -> db.dialect().upsert(c, upsert, values));
     }
 
     private String row(String k1, int k2) throws SQLException {
