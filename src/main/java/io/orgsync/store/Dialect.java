@@ -17,8 +17,9 @@ public interface Dialect {
 
     /**
      * Inserts the row, or when a row with its key exists, updates it as {@code row} says; atomic
-     * against a concurrent insert of the same key. {@code values} bind the row's columns in the
-     * order {@link Upsert} names them, key columns first.
+     * against a concurrent insert of the same key (MySQL may still end a racing writer as a
+     * deadlock victim, SQL state 40001, which may simply go again). {@code values} bind the row's
+     * columns in the order {@link Upsert} names them, key columns first.
      */
     void upsert(Connection c, Upsert row, Object... values) throws SQLException;
 

@@ -2,11 +2,10 @@ package io.orgsync.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * H2 in its own syntax, not its MySQL mode's imitation: the standard {@code MERGE ... USING} and
@@ -19,7 +18,7 @@ final class H2Dialect implements Dialect {
     static final H2Dialect INSTANCE = new H2Dialect();
 
     private static final String DUPLICATE_KEY = "23505";
-    /** A lost race is settled after one more attempt; the third covers a winner that rolled back meanwhile. */
+    /** The attempt after a lost race finds the row; one more covers a winner that rolled back and a new race for the key. */
     private static final int ATTEMPTS = 3;
 
     private H2Dialect() {
@@ -33,28 +32,19 @@ final class H2Dialect implements Dialect {
     @Override
     public void upsert(Connection c, Upsert row, Object... values) throws SQLException {
         row.checkBinds(values);
-        List<Object> args = new ArrayList<>();
-        List<String> match = new ArrayList<>();
-        for (int i = 0; i < row.key().size(); i++) {
-            match.add("t." + row.key().get(i) + " = ?");
-            args.add(values[i]);
-        }
-        StringBuilder sql = new StringBuilder("MERGE INTO ").append(row.table()).append(" t USING (VALUES (1)) s (one) ON ")
-                .append(String.join(" AND ", match));
-        List<String> assignments = new ArrayList<>();
-        for (String column : row.updated()) {
-            assignments.add(row.onConflict(column) == Upsert.OnConflict.ADD ? column + " = t." + column + " + ?" : column + " = ?");
-            args.add(values[row.columns().indexOf(column)]);
-        }
-        if (!assignments.isEmpty()) {
-            sql.append(" WHEN MATCHED THEN UPDATE SET ").append(String.join(", ", assignments));
-        }
-        sql.append(" WHEN NOT MATCHED THEN INSERT (").append(String.join(", ", row.columns())).append(") VALUES (")
-                .append(String.join(", ", Collections.nCopies(row.columns().size(), "?"))).append(")");
-        args.addAll(Arrays.asList(values));
+        List<String> columns = row.columns();
+        String match = row.key().stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
+        String assignments = row.updated().stream()
+                .map(col -> col + " = " + (row.onConflict(col) == Upsert.OnConflict.ADD ? "t." + col + " + s." + col : "s." + col))
+                .collect(Collectors.joining(", "));
+        String sql = "MERGE INTO " + row.table() + " t USING (VALUES (" + String.join(", ", Collections.nCopies(columns.size(), "?"))
+                + ")) s (" + String.join(", ", columns) + ") ON " + match
+                + (assignments.isEmpty() ? "" : " WHEN MATCHED THEN UPDATE SET " + assignments)
+                + " WHEN NOT MATCHED THEN INSERT (" + String.join(", ", columns) + ") VALUES ("
+                + columns.stream().map(col -> "s." + col).collect(Collectors.joining(", ")) + ")";
         for (int attempt = 1; ; attempt++) {
             try {
-                Sql.update(c, sql.toString(), args.toArray());
+                Sql.update(c, sql, values);
                 return;
             } catch (SQLException e) {
                 if (attempt >= ATTEMPTS || !DUPLICATE_KEY.equals(e.getSQLState())) {
