@@ -11,7 +11,7 @@ final class MigrateCommand {
     static final String USAGE = """
             Usage: java -jar orgsync.jar migrate
 
-            Applies the schema (sql/h2 or sql/mysql, by ORGSYNC_DB_URL) and exits. serve applies it
+            Applies the schema (sql/, for the database ORGSYNC_DB_URL names) and exits. serve applies it
             too at start; run this ahead of a rolling upgrade, with an account that may create tables.
             Settings: ORGSYNC_DB_URL, ORGSYNC_DB_USER, ORGSYNC_DB_PASSWORD.
             """;

@@ -1,6 +1,8 @@
 package io.orgsync.cluster;
 
+import io.orgsync.store.Dialect;
 import io.orgsync.store.Sql;
+import io.orgsync.store.Upsert;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
@@ -8,18 +10,19 @@ import java.util.List;
 
 /** The SQL of {@code cluster_node}. */
 final class ClusterStore {
+    private static final Upsert NODE = Upsert.into("cluster_node", "instance_id")
+            .replace("env", "version", "scheduler_enabled", "read_only", "fenced", "started_at", "last_seen");
     private final DataSource ds;
+    private final Dialect dialect;
 
     ClusterStore(DataSource ds) {
         this.ds = ds;
+        this.dialect = Dialect.of(ds);
     }
 
     void heartbeat(ClusterNode n) throws SQLException {
-        Sql.withConnection(ds, c -> Sql.update(c, "INSERT INTO cluster_node (instance_id, env, version, scheduler_enabled, read_only, "
-                        + "fenced, started_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE env = ?, version = ?, "
-                        + "scheduler_enabled = ?, read_only = ?, fenced = ?, started_at = ?, last_seen = ?",
-                n.instanceId(), n.env(), n.version(), n.schedulerEnabled(), n.readOnly(), n.fenced(), n.startedAt(), n.lastSeen(),
-                n.env(), n.version(), n.schedulerEnabled(), n.readOnly(), n.fenced(), n.startedAt(), n.lastSeen()));
+        Sql.run(ds, c -> dialect.upsert(c, NODE, n.instanceId(), n.env(), n.version(), n.schedulerEnabled(), n.readOnly(),
+                n.fenced(), n.startedAt(), n.lastSeen()));
     }
 
     List<ClusterNode> all(long aliveSince) throws SQLException {

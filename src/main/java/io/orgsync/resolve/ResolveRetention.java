@@ -1,5 +1,6 @@
 package io.orgsync.resolve;
 
+import io.orgsync.store.Dialect;
 import io.orgsync.store.Sql;
 
 import javax.sql.DataSource;
@@ -13,28 +14,29 @@ public final class ResolveRetention {
     private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     private static final int BATCH = 1000;
     private final DataSource ds;
+    private final Dialect dialect;
 
     public ResolveRetention(DataSource ds) {
         this.ds = ds;
+        this.dialect = Dialect.of(ds);
     }
 
     /** Deletes "not found" memories that expired before {@code cutoff} (epoch ms); returns how many. */
     public int pruneMissesExpiredBefore(long cutoff) throws SQLException {
-        return inBatches("DELETE FROM resolve_miss WHERE expires_at < ? LIMIT " + BATCH, cutoff);
+        return inBatches("resolve_miss", "expires_at < ?", cutoff);
     }
 
     /** Deletes budget rows of the days (China time, as they are counted) before the one of {@code cutoff}. */
     public int pruneBudgetsBefore(long cutoff) throws SQLException {
-        return inBatches("DELETE FROM resolve_budget WHERE day_key < ? LIMIT " + BATCH,
-                LocalDate.ofInstant(Instant.ofEpochMilli(cutoff), CHINA).toString());
+        return inBatches("resolve_budget", "day_key < ?", LocalDate.ofInstant(Instant.ofEpochMilli(cutoff), CHINA).toString());
     }
 
     /** Short transactions on a big table: a batch at a time until one comes back short. */
-    private int inBatches(String delete, Object arg) throws SQLException {
+    private int inBatches(String table, String where, Object arg) throws SQLException {
         int total = 0;
         int n;
         do {
-            n = Sql.withConnection(ds, c -> Sql.update(c, delete, arg));
+            n = Sql.withConnection(ds, c -> dialect.deleteAtMost(c, table, where, BATCH, arg));
             total += n;
         } while (n == BATCH);
         return total;

@@ -1,6 +1,8 @@
 package io.orgsync.resolve;
 
+import io.orgsync.store.Dialect;
 import io.orgsync.store.Sql;
+import io.orgsync.store.Upsert;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -22,11 +24,16 @@ final class ResolveStore {
     /** Deadlock or serialisation failure: the database rolled one side back, which may simply go again. */
     private static final String ROLLED_BACK = "40001";
     private static final int ATTEMPTS = 3;
+    private static final Upsert BUDGET_ROW = Upsert.into("resolve_budget", "corp_id", "day_key").keep("failures");
+    private static final Upsert FAILURE = Upsert.into("resolve_budget", "corp_id", "day_key").add("failures");
+    private static final Upsert MISS = Upsert.into("resolve_miss", "corp_id", "mobile").replace("expires_at");
 
     private final DataSource ds;
+    private final Dialect dialect;
 
     ResolveStore(DataSource ds) {
         this.ds = ds;
+        this.dialect = Dialect.of(ds);
     }
 
     /** What a reservation attempt found: the day's failures and the live reservations before it, and its id if it got one. */
@@ -52,8 +59,10 @@ final class ResolveStore {
      */
     Reservation reserve(String corpId, String day, int budget, String instanceId, long now, long expiresAt) throws SQLException {
         // the row must exist to be locked; creating it on its own keeps the locking transaction to one row lock
-        retrying(() -> Sql.withConnection(ds, c -> Sql.update(c, "INSERT INTO resolve_budget (corp_id, day_key, failures) VALUES (?, ?, 0) "
-                + "ON DUPLICATE KEY UPDATE failures = failures", corpId, day)));
+        retrying(() -> {
+            Sql.run(ds, c -> dialect.insertIfAbsent(c, BUDGET_ROW, corpId, day, 0));
+            return null;
+        });
         return retrying(() -> Sql.inTransaction(ds, c -> {
             int failures = Sql.one(c, "SELECT failures FROM resolve_budget WHERE corp_id = ? AND day_key = ? FOR UPDATE",
                     rs -> rs.getInt(1), corpId, day).orElse(0);
@@ -96,11 +105,9 @@ final class ResolveStore {
      */
     void settleNotFound(long reservationId, String corpId, String day, String mobile, long missExpiresAt) throws SQLException {
         retrying(() -> Sql.inTransaction(ds, c -> {
-            Sql.update(c, "INSERT INTO resolve_budget (corp_id, day_key, failures) VALUES (?, ?, 1) "
-                    + "ON DUPLICATE KEY UPDATE failures = failures + 1", corpId, day);
+            dialect.upsert(c, FAILURE, corpId, day, 1);
             Sql.update(c, "DELETE FROM resolve_reservation WHERE id = ?", reservationId);
-            Sql.update(c, "INSERT INTO resolve_miss (corp_id, mobile, expires_at) VALUES (?, ?, ?) "
-                    + "ON DUPLICATE KEY UPDATE expires_at = ?", corpId, mobile, missExpiresAt, missExpiresAt);
+            dialect.upsert(c, MISS, corpId, mobile, missExpiresAt);
             return null;
         }));
     }

@@ -3,7 +3,6 @@ package io.orgsync.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.orgsync.config.Settings;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
 import javax.sql.DataSource;
@@ -11,20 +10,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * The application's connection pool and schema. The embedded H2 database runs in MySQL mode,
- * so that one set of queries serves both; the schema files differ per dialect ({@code sql/h2},
- * {@code sql/mysql}) because DDL does.
+ * The application's connection pool and schema. What SQL differs in between the databases is
+ * the pool's {@link Dialect}, chosen from what its first connection says it is; the URL only
+ * decides the driver's own options, which are needed before there is a connection.
  */
 public final class Database implements AutoCloseable {
-    public enum Dialect { H2, MYSQL }
-
-    private final HikariDataSource pool;
-    private final Dialect dialect;
+    private final Pool pool;
     private final String url;
 
-    private Database(HikariDataSource pool, Dialect dialect, String url) {
+    private Database(Pool pool, String url) {
         this.pool = pool;
-        this.dialect = dialect;
         this.url = url;
     }
 
@@ -34,10 +29,10 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(String url, String user, String password, boolean readOnly, String name, int maxPoolSize) {
-        Dialect dialect = url.startsWith("jdbc:h2:") ? Dialect.H2 : Dialect.MYSQL;
+        boolean h2 = url.startsWith("jdbc:h2:");
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
-        config.setJdbcUrl(dialect == Dialect.H2 ? h2Url(url) : url);
+        config.setJdbcUrl(h2 ? h2Url(url) : url);
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(maxPoolSize);
@@ -46,7 +41,7 @@ public final class Database implements AutoCloseable {
         // fail fast at start-up with a readable error instead of hanging
         config.setInitializationFailTimeout(15_000);
         config.setConnectionTimeout(10_000);
-        if (dialect == Dialect.MYSQL) {
+        if (!h2) {
             config.addDataSourceProperty("rewriteBatchedStatements", "true");
             config.addDataSourceProperty("cachePrepStmts", "true");
             // the lookup query is longer than the driver's default 256-character cache limit
@@ -56,7 +51,9 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("connectionTimeZone", "UTC");
         }
         try {
-            return new Database(new HikariDataSource(config), dialect, url);
+            return new Database(new Pool(config), url);
+        } catch (DatabaseUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new DatabaseUnavailableException("Cannot connect to " + Settings.redactUrl(url)
                     + ": " + rootMessage(e) + ". Check ORGSYNC_DB_URL, ORGSYNC_DB_USER and ORGSYNC_DB_PASSWORD.", e);
@@ -67,6 +64,7 @@ public final class Database implements AutoCloseable {
         String lower = url.toLowerCase();
         StringBuilder out = new StringBuilder(url);
         if (!lower.contains(";mode=")) {
+            // behaves like the cluster's MySQL where standard SQL leaves room; orgsync's own SQL does not rely on it (Dialect)
             out.append(";MODE=MySQL");
         }
         if (!lower.contains(";db_close_on_exit=")) {
@@ -76,16 +74,9 @@ public final class Database implements AutoCloseable {
         return out.toString();
     }
 
-    /** Applies the schema files of this dialect that the database has not seen yet. */
+    /** Applies the schema files ({@code sql/}, see {@link Schema}) that the database has not seen yet. */
     public MigrateResult migrate() {
-        return Flyway.configure()
-                .dataSource(pool)
-                .locations("classpath:sql/" + (dialect == Dialect.H2 ? "h2" : "mysql"))
-                .table("orgsync_schema_history")
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
+        return Schema.migrate(pool, pool.dialect);
     }
 
     public DataSource dataSource() {
@@ -93,7 +84,7 @@ public final class Database implements AutoCloseable {
     }
 
     public Dialect dialect() {
-        return dialect;
+        return pool.dialect;
     }
 
     /** The JDBC URL as configured (for logs: pass it through {@link Settings#redactUrl}). */
@@ -117,6 +108,34 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+    }
+
+    /**
+     * The pool, which also answers {@code unwrap(Dialect.class)}: the stores built on its
+     * DataSource find the dialect there ({@link Dialect#of(DataSource)}) without a connection.
+     */
+    private static final class Pool extends HikariDataSource {
+        private final Dialect dialect;
+
+        Pool(HikariConfig config) {
+            super(config);
+            try (Connection c = getConnection()) {
+                this.dialect = Dialect.of(c);
+            } catch (SQLException | RuntimeException e) {
+                close();
+                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) throws SQLException {
+            return type == Dialect.class || super.isWrapperFor(type);
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            return type == Dialect.class ? type.cast(dialect) : super.unwrap(type);
+        }
     }
 
     static String rootMessage(Throwable e) {

@@ -21,6 +21,10 @@ public final class Sql {
         T run(Connection c) throws SQLException;
     }
 
+    public interface Statements {
+        void run(Connection c) throws SQLException;
+    }
+
     public static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
@@ -68,6 +72,13 @@ public final class Sql {
     public static <T> T withConnection(javax.sql.DataSource ds, Work<T> work) throws SQLException {
         try (Connection c = ds.getConnection()) {
             return work.run(c);
+        }
+    }
+
+    /** Runs {@code work}, which returns nothing, on a connection in auto-commit mode. */
+    public static void run(javax.sql.DataSource ds, Statements work) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            work.run(c);
         }
     }
 

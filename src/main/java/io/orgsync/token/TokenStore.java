@@ -1,6 +1,8 @@
 package io.orgsync.token;
 
+import io.orgsync.store.Dialect;
 import io.orgsync.store.Sql;
+import io.orgsync.store.Upsert;
 
 import javax.sql.DataSource;
 import java.sql.ResultSet;
@@ -37,10 +39,14 @@ final class TokenStore {
     private static final String COLUMNS = "access_token, expires_at, refresh_at, version, lease_owner, lease_until, hold_until, "
             + "hold_kind, hold_errcode, hold_reason, fail_count, rejected_hash, force_at, force_day, force_count";
 
+    private static final Upsert NEW_ROW = Upsert.into("upstream_token", "token_key").keep("version");
+
     private final DataSource ds;
+    private final Dialect dialect;
 
     TokenStore(DataSource ds) {
         this.ds = ds;
+        this.dialect = Dialect.of(ds);
     }
 
     Optional<Row> find(String key) throws SQLException {
@@ -50,7 +56,7 @@ final class TokenStore {
 
     /** Creates the key's row if it is missing; a no-op otherwise (also when two nodes race). */
     void ensureRow(String key) throws SQLException {
-        Sql.withConnection(ds, c -> Sql.update(c, "INSERT IGNORE INTO upstream_token (token_key, version) VALUES (?, 0)", key));
+        Sql.run(ds, c -> dialect.insertIfAbsent(c, NEW_ROW, key, 0));
     }
 
     /** Takes the fetch lease unless another holder has a live one. */

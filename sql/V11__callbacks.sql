@@ -8,7 +8,7 @@ CREATE TABLE enterprise_callback (
     aes_key    VARCHAR(1024) NOT NULL,
     updated_at BIGINT        NOT NULL,
     PRIMARY KEY (corp_id)
-);
+)${tableOptions};
 
 -- Events as received, in arrival order (id), applied asynchronously. fingerprint: SHA-1 of the
 -- whole decrypted event, so that a repeated delivery is applied once. subject: the member or
@@ -28,7 +28,7 @@ CREATE TABLE callback_event (
     applied_at      BIGINT        NULL,
     error           VARCHAR(1000) NULL,
     PRIMARY KEY (id)
-);
+)${tableOptions};
 
 -- Nonces of accepted callbacks, kept longer than the accepted timestamp window: a replay is refused.
 CREATE TABLE callback_nonce (
@@ -36,7 +36,7 @@ CREATE TABLE callback_nonce (
     nonce   VARCHAR(64) NOT NULL,
     seen_at BIGINT      NOT NULL,
     PRIMARY KEY (corp_id, nonce)
-);
+)${tableOptions};
 
 -- Which node applies an enterprise's events, until lease_until: one node at a time.
 CREATE TABLE callback_queue (
@@ -44,7 +44,7 @@ CREATE TABLE callback_queue (
     owner       VARCHAR(128) NOT NULL,
     lease_until BIGINT       NOT NULL,
     PRIMARY KEY (corp_id)
-);
+)${tableOptions};
 
 CREATE INDEX callback_event_queue ON callback_event (corp_id, status, id);
 CREATE INDEX callback_event_due ON callback_event (status, next_attempt_at);
