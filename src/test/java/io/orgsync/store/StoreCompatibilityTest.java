@@ -282,8 +282,10 @@ abstract class StoreCompatibilityTest {
             }
 
             MigrateResult result = old.migrate();
-            assertEquals(0, result.migrationsExecuted);
-            assertEquals(recorded, checksums(old), "the history is left as the old copy wrote it");
+            assertEquals(laterThanTheOldCopy(), result.migrationsExecuted, "only the versions the old copy never had");
+            Map<String, Integer> after = new java.util.HashMap<>(checksums(old));
+            after.keySet().retainAll(recorded.keySet());
+            assertEquals(recorded, after, "the history is left as the old copy wrote it");
             assertTrue(oldFlyway(old, null).validateWithResult().validationSuccessful, "an earlier build still starts on it");
             assertSameSchema(fresh, snapshot(old));
         }
@@ -294,7 +296,7 @@ abstract class StoreCompatibilityTest {
         List<String> fresh = freshSchema();
         try (Database old = open(url("schema_half"))) {
             assertEquals(4, oldCopy(old, "4").migrationsExecuted);
-            assertEquals(5, old.migrate().migrationsExecuted);
+            assertEquals(5 + laterThanTheOldCopy(), old.migrate().migrationsExecuted);
             assertSameSchema(fresh, snapshot(old));
             assertEquals(0, old.migrate().migrationsExecuted);
         }
@@ -428,6 +430,17 @@ abstract class StoreCompatibilityTest {
     }
 
     /** Migrates as the builds before the merge did: this database's own copy, up to {@code target} (null: all). */
+    /** Versions in sql/ after the old per-dialect copies ended (9): they never had two copies. */
+    private static int laterThanTheOldCopy() {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of(StoreCompatibilityTest.class.getResource("/sql").toURI()))) {
+            return (int) files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.matches("V\\d+__.*\\.sql") && Integer.parseInt(n.substring(1, n.indexOf("__"))) > 9)
+                    .count();
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot list the schema files", e);
+        }
+    }
+
     private MigrateResult oldCopy(Database database, String target) {
         return oldFlyway(database, target).migrate();
     }
