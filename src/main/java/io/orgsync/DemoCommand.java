@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 /**
  * {@code orgsync demo}: a zero set-up tour. A fresh embedded database under ./data/demo, the
  * simulator in-process with three generated enterprises and a mini-program app, one sync of
- * each with progress, a summary, sample lookups and curl lines; then it keeps serving.
+ * each with progress, a summary, sample lookups, a real-time change and curl lines; then it serves.
  */
 final class DemoCommand {
     static final String USAGE = """
@@ -41,7 +41,8 @@ final class DemoCommand {
 
             Runs the zero set-up tour: embedded database under ./data/demo (fresh each run), the upstream
             simulator in-process, 3 generated enterprises (about 1,500 members) and a mini-program app,
-            one sync of each with progress, a summary table and sample curl lines. Then it serves on
+            one sync of each with progress, a summary table, sample curl lines and one change made in the
+            simulator answered by a lookup seconds later (callbacks on for one enterprise). Then it serves on
             --port (default 8080) until Ctrl-C. --once exits after the summary and a few sample lookups:
             0 when everything worked, 1 otherwise.
             """;
@@ -54,13 +55,10 @@ final class DemoCommand {
     private static final String APP_ID = "wxdemoapp";
 
     private record DemoCorp(String corpId, String name, int departments, int members, boolean mobileVisible) {
-        String secret() {
-            return "demo-secret-" + corpId;
-        }
+        String secret() { return "demo-secret-" + corpId; }
     }
 
-    private DemoCommand() {
-    }
+    private DemoCommand() { }
 
     static int run(Map<String, String> options) throws Exception {
         for (String key : options.keySet()) {
@@ -105,6 +103,7 @@ final class DemoCommand {
                 summary(node, runs, out);
                 String base = "http://127.0.0.1:" + node.http.port();
                 ok &= sampleLookups(http, sim, base, out);
+                ok &= DemoCallbacks.show(http, sim.baseUrl(), base, ADMIN_TOKEN, CORPS.get(0).corpId, out);
                 curlLines(sim, base, out);
                 if (once) {
                     out.println(ok ? "demo --once: everything worked." : "demo --once: something failed (see above).");
@@ -225,9 +224,7 @@ final class DemoCommand {
         out.println();
     }
 
-    private static String brief(String body) {
-        return body.length() > 110 ? body.substring(0, 110) + "..." : body;
-    }
+    private static String brief(String body) { return body.length() > 110 ? body.substring(0, 110) + "..." : body; }
 
     private static JsonNode get(HttpClient http, String url) throws IOException, InterruptedException {
         return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body());
