@@ -122,7 +122,10 @@ public final class EventApplier implements AutoCloseable {
         for (Optional<StoredEvent> next = store.next(corpId, clock.millis()); next.isPresent() && running;
              next = store.next(corpId, clock.millis())) {
             long now = clock.millis();
-            store.claim(corpId, instanceId, now, now + LEASE.toMillis());
+            if (!store.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
+                // the lease lapsed (a long wait behind a sync's lock) and another node took the queue: leave it to that node
+                return;
+            }
             StoredEvent e = next.get();
             try {
                 if (client == null) {
