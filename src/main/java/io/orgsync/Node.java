@@ -30,9 +30,13 @@ import io.orgsync.resolve.ResolveRoutes;
 import io.orgsync.resolve.ResolveService;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.MetricsRoutes;
+import io.orgsync.http.OpenApiRoutes;
+import io.orgsync.metrics.MetricCatalog;
 import io.orgsync.schedule.Retention;
 import io.orgsync.schedule.Scheduling;
+import io.orgsync.schedule.SyncFreshness;
 import io.orgsync.store.Database;
+import io.orgsync.store.DatabaseProbe;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.sync.RunStore;
 import io.orgsync.sync.RunWatch;
@@ -70,6 +74,8 @@ public final class Node implements AutoCloseable {
     public final ResolveService resolver;
     public final Membership membership;
     public final RunWatch runWatch;
+    /** Null on nodes that run no jobs. */
+    public final SyncFreshness freshness;
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -86,6 +92,8 @@ public final class Node implements AutoCloseable {
             db.migrate();
         }
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricCatalog.install(metrics);
+        track(new DatabaseProbe(db, metrics, java.time.Duration.ofSeconds(5)));
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -135,6 +143,8 @@ public final class Node implements AutoCloseable {
             scheduling.reconcile(enterprises.listings());
             scheduling.start(runner, new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()));
         }
+        this.freshness = scheduling == null || !settings.schedulerEnabled() ? null
+                : track(new SyncFreshness(db.dataSource(), settings.env(), clock, metrics, java.time.Duration.ofSeconds(60)));
         List<HttpServer.Routes> routes = List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
                 new LookupRoutes(members, metrics),
@@ -143,7 +153,8 @@ public final class Node implements AutoCloseable {
                 new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduling, runs, membership, alerts),
                 new HealthRoutes(db, settings.schedulerEnabled(), () -> scheduling != null && scheduling.started(),
                         settings.instanceId(), settings.env(), version),
-                new MetricsRoutes(metrics));
+                new MetricsRoutes(metrics),
+                new OpenApiRoutes());
         this.http = track(new HttpServer("0.0.0.0", settings.httpPort(), metrics, routes, true));
         log.info("orgsync {} serving on port {} (scheduler {})", settings.instanceId(), http.port(),
                 settings.schedulerEnabled() ? "executing jobs" : settings.readOnly() ? "off: read-only node" : "created, not executing jobs");

@@ -65,6 +65,8 @@ public final class ResolveService {
         this.clock = clock;
         this.budgets = new ResolveBudget(store, alerts, clock, budgetRatio, instanceId, reservationLease, this::count);
         this.rate = new ResolveRate(ratePerEnterprise);
+        // at zero from the start: the "budget spent" alert rule's increase() misses a first step from "absent" to 1
+        metrics.counter("orgsync_lookups_total", "kind", "resolve", "outcome", "budget_exhausted");
     }
 
     /** The member with this (normalised) mobile in the enterprise; 404, 429 or 503 as RequestException. */

@@ -114,6 +114,11 @@ public final class TokenHolder implements AutoCloseable {
         this.owner = instanceId + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.alerts = alerts;
         this.metrics = metrics;
+        // at zero from the start: an alert rule's increase() misses a counter's first step from "absent" to 1
+        for (TokenKey.Kind kind : TokenKey.Kind.values()) {
+            metrics.counter("orgsync_token_invalidated_early_total", "kind", kind.name());
+            metrics.counter("orgsync_token_wait_timeouts_total", "kind", kind.name());
+        }
     }
 
     /** A holder whose fetch lease lasts {@code lease} (renewed every third of it while a fetch runs). */
