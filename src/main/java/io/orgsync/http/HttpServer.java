@@ -8,6 +8,8 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orgsync.common.RequestException;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -88,6 +90,12 @@ public final class HttpServer implements AutoCloseable {
                 }
                 error(ctx, e.status(), e.code(), e.getMessage());
             });
+            r.exception(RefusedException.class, (e, ctx) -> {
+                if (e.retryAfterSeconds() > 0) {
+                    ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+                }
+                error(ctx, status(e.reason()), e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+            });
             r.exception(SQLException.class, (e, ctx) -> {
                 // the database is down, overloaded or gone: the caller may retry; the details stay in the log
                 log.error("Request {} {} failed in the database: {}", ctx.method(), ctx.path(), where(e));
@@ -117,6 +125,19 @@ public final class HttpServer implements AutoCloseable {
             }
         });
         app.start(host, port);
+    }
+
+    /** The status of each refusal; its error code is the reason's name in lower case. */
+    static int status(Refusal reason) {
+        return switch (reason) {
+            case INVALID_REQUEST, INVALID_MOBILE -> 400;
+            case UNAUTHORIZED -> 401;
+            case NOT_FOUND, UNKNOWN_CORP, UNKNOWN_APP -> 404;
+            case CONFLICT -> 409;
+            case RATE_LIMITED, BUDGET_EXHAUSTED -> 429;
+            case UPSTREAM_ERROR -> 502;
+            case READ_ONLY, ADMIN_DISABLED, UNAVAILABLE -> 503;
+        };
     }
 
     /**
