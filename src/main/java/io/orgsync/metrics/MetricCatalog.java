@@ -37,7 +37,8 @@ public final class MetricCatalog {
             Map.entry("orgsync_alerts_total", "Alerts this node sent, by type"),
             Map.entry("orgsync_alerts_suppressed_total", "Alerts not sent because the same key went out within 10 minutes somewhere in the cluster, by type"),
             Map.entry("orgsync_alert_delivery_failures_total", "Alert deliveries that failed, by sink"),
-            Map.entry("orgsync_node_fenced", "1 while this node is fenced (a live node of its environment runs a newer build), else 0"));
+            Map.entry("orgsync_node_fenced", "1 while this node is fenced (a live node of its environment runs a newer build), else 0"),
+            Map.entry("orgsync_lookup_cache_max_bytes", "Memory the node-local read cache may take (ORGSYNC_LOOKUP_CACHE_MB)"));
 
     /** Bucket bounds of the latency histograms: 5 ms to 10 s, enough for a p95 a dashboard can show. */
     static final Set<String> LATENCY_HISTOGRAMS = Set.of("orgsync_http_request_seconds", "orgsync_upstream_call_seconds");
