@@ -72,6 +72,31 @@
  *   #ent-message                the server's message (400 invalid cron, 503 read_only, ...) or
  *                               "Saved ..." (classes "error" / "ok")
  *   Secret is never pre-filled; when editing, an empty secret is omitted from the PUT body.
+ *
+ * Recent runs (GET /admin/api/runs?limit=1000, every refresh: the newest runs of all enterprises)
+ *   #jobs tr[data-corp] [data-testid=run-chart]   cell with an inline <svg data-testid=run-chart>
+ *     of the enterprise's last 20 runs, oldest left; one <rect data-run-id data-status
+ *     data-duration-ms> per run (height: duration, colour: outcome), and a summary line
+ *     [data-testid=run-summary] ("6 runs · 1 failed · longest 1.2 s")
+ *   #history-chart              the same chart, larger, for the enterprise whose history is open
+ *                               (its last 50 runs), with the duration scale and time span
+ *
+ * Mini-programs (GET/PUT/DELETE /admin/api/miniapps)
+ *   #miniapps                   table; rows tr[data-app="<appId>"] with
+ *     [data-testid=app-id]  [data-testid=name]  [data-testid=token-mode]  [data-testid=created-at]
+ *     [data-testid=updated-at]  [data-action=edit]  [data-action=delete] (asks for confirmation)
+ *   #app-new                    empty form for a new app
+ *   #miniapp-form               the form: #app-appId #app-name #app-secret #app-tokenMode (select)
+ *                               #app-save #app-cancel; #app-message the outcome (classes error / ok)
+ *   The secret is write-only, as an enterprise's.
+ *
+ * Alerts (GET /admin/api/alerts?limit=50)
+ *   #alerts                     table; rows tr[data-alert="<type> <subject>"] with data-type
+ *     [data-testid=type]  [data-testid=subject]  [data-testid=message]  [data-testid=last-at]
+ *     [data-testid=first-at]  [data-testid=count]  [data-testid=delivered]
+ *
+ * Slots for panels to come: #ent-callback-slot (the enterprise's callback settings) and
+ * #events-section (real-time events); a panel reads its route through one PANELS entry below.
  * ---------------------------------------------------------------------------------------------
  *
  * All server-provided text goes through textContent / attributes; nothing uses innerHTML.
@@ -83,6 +108,9 @@
   var REQUEST_TIMEOUT_MS = 15000;
   var TOKEN_KEY = 'orgsync.adminToken';
   var HISTORY_LIMIT = 50;
+  var SPARK_RUNS = 20;            // runs in a job row's chart
+  var RECENT_RUNS_LIMIT = 1000;   // newest runs of all enterprises read for the job rows' charts
+  var ALERTS_LIMIT = 50;
 
   // ------------------------------------------------------------------ paths
   function computeBase() {
@@ -342,6 +370,12 @@
     rowMessages: new Map(),    // corpId -> {text, kind, until}
     busy: new Map(),           // corpId -> number of requests in flight
     editing: null,             // corpId being edited, or null for a new enterprise
+    recentRuns: [],            // newest first, all enterprises (the job rows' charts)
+    runsByCorp: new Map(),     // corpId -> its runs from recentRuns, newest first
+    miniapps: [],
+    appById: new Map(),
+    editingApp: null,          // appId being edited, or null for a new app
+    alerts: [],
     lastOk: null,
     timer: null,
     inFlight: null,
@@ -435,13 +469,19 @@
     state.rowMessages = new Map();
     state.busy = new Map();
     state.lastOk = null;
-    ['#jobs tbody', '#history tbody', '#cluster tbody', '#enterprises tbody'].forEach(function (s) {
+    state.recentRuns = [];
+    state.runsByCorp = new Map();
+    state.miniapps = [];
+    state.appById = new Map();
+    state.alerts = [];
+    ['#jobs tbody', '#history tbody', '#cluster tbody', '#enterprises tbody', '#miniapps tbody', '#alerts tbody'].forEach(function (s) {
       var tb = $(s);
       while (tb.firstChild) tb.removeChild(tb.firstChild);
     });
     $('#history-corp').value = '';
     $('#history-corp')._sig = null;
     newEnterpriseForm(true);
+    newAppForm(true);
   }
 
   function signOut(message, kind) {
@@ -521,6 +561,7 @@
       { name: 'cluster', p: api('GET', '/cluster') }
     ];
     if (corp) parts.push({ name: 'history', p: api('GET', '/runs?corpId=' + enc(corp) + '&limit=' + HISTORY_LIMIT) });
+    PANELS.forEach(function (panel) { parts.push({ name: panel.name, p: api('GET', panel.path()), panel: panel }); });
     return Promise.all(parts.map(function (part) {
       return part.p.then(function (v) { return { ok: true, value: v }; }, function (e) { return { ok: false, error: e }; });
     })).then(function (results) {
@@ -542,7 +583,7 @@
         else if (name === 'history' && corp === state.historyCorp) {
           state.runs = list;
           state.historyLoaded = true;
-        }
+        } else if (parts[i].panel) parts[i].panel.apply(list);
       });
       renderAll();
       if (failures.length === 0) {
@@ -615,6 +656,35 @@
     renderHistory();
     renderCluster();
     renderEnterprises();
+    PANELS.forEach(function (panel) { if (panel.render) panel.render(); });
+  }
+
+  // ------------------------------------------------------------------ panels
+  /**
+   * Data read on every refresh besides jobs, enterprises, the cluster and the open history: the
+   * admin route of each, what to keep of its answer (a JSON array), and what to draw. A new panel
+   * (the events, say) is one more entry and its render function.
+   */
+  var PANELS = [
+    { name: 'recent runs', path: function () { return '/runs?limit=' + RECENT_RUNS_LIMIT; }, apply: setRecentRuns, render: null },
+    { name: 'mini-programs', path: function () { return '/miniapps'; }, apply: setMiniApps, render: renderMiniApps },
+    { name: 'alerts', path: function () { return '/alerts?limit=' + ALERTS_LIMIT; }, apply: function (list) { state.alerts = list; },
+      render: renderAlerts }
+  ];
+
+  function setRecentRuns(list) {
+    state.recentRuns = list;
+    var by = new Map();
+    list.forEach(function (r) {
+      var l = by.get(r.corpId);
+      if (!l) { l = []; by.set(r.corpId, l); }
+      l.push(r);
+    });
+    state.runsByCorp = by;
+  }
+  function setMiniApps(list) {
+    state.miniapps = list;
+    state.appById = new Map(list.map(function (a) { return [a.appId, a]; }));
   }
 
   // ------------------------------------------------------------------ rendering: jobs
@@ -638,6 +708,7 @@
       next: h('td', { 'data-testid': 'next-fire', className: 'nowrap' }),
       prev: h('td', { 'data-testid': 'previous-fire', className: 'nowrap' }),
       last: h('td', { 'data-testid': 'last-run' }),
+      chart: h('td', { 'data-testid': 'run-chart', className: 'chart-cell' }),
       actions: h('td', { className: 'actions', 'data-testid': 'actions' })
     };
     var pause = h('button', { type: 'button', className: 'btn btn-small', 'data-action': 'pause', text: 'Pause',
@@ -652,7 +723,7 @@
     tr._c = c;
     tr._b = { pause: pause, resume: resume, trigger: trigger };
     tr._msg = msg;
-    tr.append(c.enterprise, c.state, c.cron, c.next, c.prev, c.last, c.actions);
+    tr.append(c.enterprise, c.state, c.cron, c.next, c.prev, c.last, c.chart, c.actions);
     c.enterprise.addEventListener('click', function (ev) {
       var t = ev.target;
       while (t && t !== c.enterprise) {
@@ -710,6 +781,11 @@
     });
     setCell(c.prev, timeSig(job.previousFireTime), function () { return timeNodes(job.previousFireTime, 'never'); });
     setCell(c.last, lastRunSig(job.lastRun), function () { return lastRunNodes(job.lastRun); });
+    var recent = oldestFirst(state.runsByCorp.get(corpId), SPARK_RUNS);
+    setCell(c.chart, chartSig(recent), function () {
+      return [runChart(recent, { width: 168, height: 30, slots: SPARK_RUNS, testid: 'run-chart' }),
+        h('span', { className: 'sub', 'data-testid': 'run-summary', text: runSummary(recent) })];
+    });
 
     var paused = st === 'PAUSED';
     tr._b.pause.classList.toggle('muted-btn', paused);
@@ -902,6 +978,7 @@
     $('#history-close').hidden = !corp;
     if (!corp) {
       reconcile(tbody, [], null, 'data-run-id', createRunRow, updateRunRow);
+      $('#history-chart-wrap').hidden = true;
       $('#history-title').textContent = '';
       empty.textContent = 'Click an enterprise in the Jobs or Enterprises table to see its last ' + HISTORY_LIMIT + ' runs.';
       empty.hidden = false;
@@ -909,6 +986,13 @@
     }
     var runs = state.historyLoaded ? state.runs : [];
     reconcile(tbody, runs, function (r) { return r.id; }, 'data-run-id', createRunRow, updateRunRow);
+    var chartRuns = oldestFirst(runs, HISTORY_LIMIT);
+    $('#history-chart-wrap').hidden = chartRuns.length === 0;
+    setCell($('#history-chart'), corp + '|' + chartSig(chartRuns), function () {
+      // as wide as the card, one slot per run of the history, the newest at the right as in the job rows
+      var width = Math.max(480, Math.min(1300, $('#history-chart').clientWidth || 960));
+      return runChart(chartRuns, { width: width, height: 120, slots: HISTORY_LIMIT, testid: 'history-run-chart', axis: true });
+    });
     if (!state.historyLoaded) {
       $('#history-title').textContent = '';
       empty.textContent = 'Loading the runs of ' + entLabel(corp) + '…';
@@ -1195,6 +1279,262 @@
     });
   }
 
+  // ------------------------------------------------------------------ run charts
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs) {
+    var el = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs || {}).forEach(function (k) { el.setAttribute(k, String(attrs[k])); });
+    for (var i = 2; i < arguments.length; i++) if (arguments[i]) el.appendChild(arguments[i]);
+    return el;
+  }
+  function svgText(x, y, text, anchor) {
+    var t = svg('text', { x: x, y: y, 'text-anchor': anchor || 'start', 'class': 'chart-label' });
+    t.textContent = text;
+    return t;
+  }
+  /** A newest-first list's first n runs, oldest first. */
+  function oldestFirst(newestFirst, n) { return (newestFirst || []).slice(0, n).reverse(); }
+  function runMs(run) {
+    var s = parseTime(run.startedAt), f = parseTime(run.finishedAt);
+    if (!s) return 0;
+    return Math.max(0, (f ? f.getTime() : Date.now()) - s.getTime());
+  }
+  function chartSig(runs) {
+    return runs.map(function (r) { return r.id + ':' + r.status + ':' + Math.round(runMs(r) / 100); }).join(',');
+  }
+  function runSummary(runs) {
+    if (!runs.length) return 'no runs yet';
+    var bad = runs.filter(function (r) { return r.status === 'FAILED' || r.status === 'REFUSED'; }).length;
+    var longest = runs.reduce(function (m, r) { return Math.max(m, runMs(r)); }, 0);
+    return runs.length + (runs.length === 1 ? ' run' : ' runs') + (bad ? ' · ' + bad + ' failed or refused' : ' · all ok') +
+      ' · longest ' + duration(longest);
+  }
+  /**
+   * Runs oldest first as bars in fixed slots (so that bars keep their width as runs accumulate,
+   * the newest at the right): height is the duration against the longest shown, colour the
+   * outcome; each bar's tooltip says status, start and duration. The scale is the longest run
+   * shown, a second at least. With o.axis, the scale and the time span are labelled.
+   */
+  function runChart(runs, o) {
+    var padLeft = o.axis ? 52 : 0, padBottom = o.axis ? 16 : 0, padTop = o.axis ? 6 : 2;
+    var w = o.width, hgt = o.height, plotW = w - padLeft, plotH = hgt - padBottom - padTop;
+    // at least a second tall: a 30 ms failure must not look like a long run
+    var longest = Math.max(1000, runs.reduce(function (m, r) { return Math.max(m, runMs(r)); }, 0));
+    var slot = plotW / o.slots, gap = Math.max(1, Math.min(3, slot * 0.2));
+    var chart = svg('svg', { width: w, height: hgt, viewBox: '0 0 ' + w + ' ' + hgt, role: 'img', 'class': 'run-chart',
+      'data-testid': o.testid, 'aria-label': runSummary(runs) });
+    chart.appendChild(svg('line', { x1: padLeft, y1: padTop + plotH + 0.5, x2: w, y2: padTop + plotH + 0.5, 'class': 'chart-axis' }));
+    var first = o.slots - runs.length;
+    runs.forEach(function (run, i) {
+      var ms = runMs(run);
+      var bh = Math.max(3, Math.round(ms / longest * plotH));
+      var started = parseTime(run.startedAt);
+      var bar = svg('rect', { x: (padLeft + (first + i) * slot + gap / 2).toFixed(1), y: padTop + plotH - bh,
+        width: Math.max(1, slot - gap).toFixed(1), height: bh, rx: 1, 'class': 'run-bar run-' + String(run.status),
+        'data-run-id': run.id, 'data-status': run.status, 'data-duration-ms': ms });
+      var tip = svg('title');
+      tip.textContent = String(run.status) + ' · ' + (started ? fullLocal(started) : '?') + ' · ' + duration(ms) +
+        (run.instanceId ? ' · ' + run.instanceId : '') + (run.error ? ' · ' + truncate(run.error, 200) : '');
+      bar.appendChild(tip);
+      chart.appendChild(bar);
+    });
+    if (o.axis) {
+      chart.appendChild(svgText(padLeft - 6, padTop + 10, duration(longest), 'end'));
+      chart.appendChild(svgText(padLeft - 6, padTop + plotH, '0 s', 'end'));
+      if (runs.length) {
+        var a = parseTime(runs[0].startedAt), b = parseTime(runs[runs.length - 1].startedAt);
+        // the oldest run's time left of its bar (when there is room), the newest's at the right edge
+        if (a) chart.appendChild(first > 4 ? svgText(padLeft + first * slot - 4, hgt - 3, localTime(a), 'end')
+          : svgText(padLeft, hgt - 3, localTime(a)));
+        if (b && runs.length > 1) chart.appendChild(svgText(w, hgt - 3, localTime(b), 'end'));
+      }
+    }
+    return chart;
+  }
+
+  // ------------------------------------------------------------------ rendering: mini-programs
+  function createAppRow(appId) {
+    var tr = h('tr');
+    var c = {
+      id: h('td', { 'data-testid': 'app-id', className: 'mono', text: appId }),
+      name: h('td', { 'data-testid': 'name' }),
+      mode: h('td', { 'data-testid': 'token-mode' }),
+      created: h('td', { 'data-testid': 'created-at', className: 'nowrap' }),
+      updated: h('td', { 'data-testid': 'updated-at', className: 'nowrap' }),
+      actions: h('td', { className: 'actions' })
+    };
+    c.actions.append(
+      h('button', { type: 'button', className: 'btn btn-small', 'data-action': 'edit', text: 'Edit',
+        onclick: function () { editApp(appId); } }),
+      h('button', { type: 'button', className: 'btn btn-small btn-danger', 'data-action': 'delete', text: 'Delete',
+        onclick: function () { deleteApp(appId); } }));
+    tr._c = c;
+    tr.append(c.id, c.name, c.mode, c.created, c.updated, c.actions);
+    return tr;
+  }
+  function updateAppRow(tr, app) {
+    var c = tr._c;
+    tr.className = state.editingApp === app.appId ? 'selected' : '';
+    var name = app.name ? String(app.name) : '';
+    setCell(c.name, name, function () { return name || h('span', { className: 'muted', text: '—' }); });
+    var mode = String(app.tokenMode || '?');
+    setCell(c.mode, mode, function () {
+      return badge(mode, mode === 'stable' ? 'badge-ok' : 'badge-warn',
+        mode === 'classic' ? 'Any other fetch with this secret ends the token after 5 minutes' : 'Shared stable token');
+    });
+    setCell(c.created, timeSig(app.createdAt), function () { return timeNodes(app.createdAt); });
+    setCell(c.updated, timeSig(app.updatedAt), function () { return timeNodes(app.updatedAt); });
+  }
+  function renderMiniApps() {
+    reconcile($('#miniapps tbody'), state.miniapps, function (a) { return a.appId; }, 'data-app', createAppRow, updateAppRow);
+    $('#miniapps-empty').hidden = state.miniapps.length > 0;
+    var n = state.miniapps.length;
+    $('#miniapps-count').textContent = n + (n === 1 ? ' app' : ' apps');
+  }
+
+  function appEls() {
+    return {
+      form: $('#miniapp-form'), title: $('#app-form-title'), appId: $('#app-appId'), name: $('#app-name'),
+      secret: $('#app-secret'), secretHint: $('#app-secret-hint'), mode: $('#app-tokenMode'), save: $('#app-save'),
+      message: $('#app-message')
+    };
+  }
+  function newAppForm(keepMessage) {
+    var f = appEls();
+    state.editingApp = null;
+    f.title.textContent = 'New mini-program';
+    f.appId.readOnly = false;
+    f.appId.value = '';
+    f.name.value = '';
+    f.secret.value = '';
+    f.secret.placeholder = 'required for a new app';
+    f.secretHint.textContent = 'Write-only: it is never shown again.';
+    f.mode.value = 'stable';
+    f.save.textContent = 'Create';
+    [f.appId, f.name, f.secret].forEach(function (el) { el.removeAttribute('aria-invalid'); });
+    if (!keepMessage) setFormMessage(f.message, null);
+    renderMiniApps();
+  }
+  function editApp(appId) {
+    var app = state.appById.get(appId);
+    if (!app) { notify('Mini-program ' + appId + ' no longer exists.', 'error'); return; }
+    var f = appEls();
+    state.editingApp = appId;
+    f.title.textContent = 'Edit ' + appId;
+    f.appId.value = appId;
+    f.appId.readOnly = true;
+    f.name.value = app.name ? String(app.name) : '';
+    f.secret.value = '';   // never pre-filled
+    f.secret.placeholder = 'leave empty to keep the current secret';
+    f.secretHint.textContent = 'Write-only: type a new one only to replace the stored secret.';
+    f.mode.value = app.tokenMode === 'classic' ? 'classic' : 'stable';
+    f.save.textContent = 'Save';
+    setFormMessage(f.message, null);
+    renderMiniApps();
+    if (f.form.scrollIntoView) f.form.scrollIntoView({ block: 'nearest' });
+    f.name.focus();
+  }
+  function submitApp() {
+    var f = appEls();
+    var appId = f.appId.value.trim();
+    if (!appId) {
+      f.appId.setAttribute('aria-invalid', 'true');
+      setFormMessage(f.message, 'Enter the app ID (the mini-program\'s AppID, e.g. wx0123456789abcdef).', 'error');
+      f.appId.focus();
+      return Promise.resolve();
+    }
+    var exists = state.appById.has(appId);
+    var body = { tokenMode: f.mode.value };
+    var name = f.name.value.trim();
+    if (name) body.name = name;
+    var secret = f.secret.value.trim();
+    if (secret) body.secret = secret;   // write-only: omitted means "keep the current one"
+    var gen = state.generation;
+    f.save.disabled = true;
+    setFormMessage(f.message, 'Saving…', 'info');
+    return api('PUT', '/miniapps/' + enc(appId), body).then(function () {
+      if (gen !== state.generation) return;
+      newAppForm(true);
+      setFormMessage(f.message, (exists ? 'Saved ' : 'Created ') + appId + '.' + (exists && secret ? ' Secret replaced.' : ''), 'ok');
+      notify((exists ? 'Saved mini-program ' : 'Created mini-program ') + appId + '.', 'ok');
+    }, function (e) {
+      if (gen !== state.generation || handleAuthError(e)) return;
+      setFormMessage(f.message, errText(e), 'error');
+      var m = String(e.message || '');
+      var target = /secret/i.test(m) ? f.secret : /name/i.test(m) ? f.name : /appId/i.test(m) ? f.appId : null;
+      if (target) { target.setAttribute('aria-invalid', 'true'); target.focus({ preventScroll: true }); }
+    }).then(function () {
+      f.save.disabled = false;
+      if (gen === state.generation) refreshNow();
+    });
+  }
+  function deleteApp(appId) {
+    var gen = state.generation;
+    return confirmDialog('Delete mini-program?', 'Delete ' + appId + '? Its codes are no longer served; other nodes stop serving the ones they cached within 10 minutes.',
+      'Delete', true).then(function (yes) {
+      if (!yes || gen !== state.generation) return;
+      return api('DELETE', '/miniapps/' + enc(appId)).then(function () {
+        if (gen !== state.generation) return;
+        notify('Deleted mini-program ' + appId + '.', 'ok');
+        if (state.editingApp === appId) newAppForm(false);
+      }, function (e) {
+        if (handleAuthError(e)) return;
+        notify('Delete ' + appId + ' failed: ' + errText(e), 'error');
+      }).then(function () {
+        if (gen === state.generation) refreshNow();
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------ rendering: alerts
+  var ALERT_BADGE = { sync_failed: 'badge-err', sync_refused: 'badge-warn', token_invalidated: 'badge-warn', token_stuck: 'badge-err',
+    resolve_budget: 'badge-warn', node_fenced: 'badge-fenced', upstream_config: 'badge-err' };
+  function createAlertRow() {
+    var tr = h('tr');
+    var c = {
+      type: h('td', { 'data-testid': 'type', className: 'nowrap' }),
+      subject: h('td', { 'data-testid': 'subject', className: 'mono' }),
+      message: h('td', { 'data-testid': 'message', className: 'alert-message' }),
+      last: h('td', { 'data-testid': 'last-at', className: 'nowrap' }),
+      first: h('td', { 'data-testid': 'first-at', className: 'nowrap' }),
+      count: h('td', { 'data-testid': 'count', className: 'num' }),
+      delivered: h('td', { 'data-testid': 'delivered' })
+    };
+    tr._c = c;
+    tr.append(c.type, c.subject, c.message, c.last, c.first, c.count, c.delivered);
+    return tr;
+  }
+  function deliveryNodes(d) {
+    d = d || {};
+    return ['webhook', 'email'].map(function (sink) {
+      var v = d[sink] === null || d[sink] === undefined ? '—' : String(d[sink]);
+      var cls = /^ok|^queued/.test(v) ? 'ok' : /^failed/.test(v) ? 'error' : 'muted';
+      return h('span', { className: 'sub delivery ' + cls, 'data-sink': sink, text: sink + ': ' + v });
+    });
+  }
+  function updateAlertRow(tr, a) {
+    var c = tr._c;
+    var type = String(a.type || '?');
+    tr.setAttribute('data-type', type);
+    setCell(c.type, type, function () { return badge(type, ALERT_BADGE[type] || 'badge-muted'); });
+    var subject = a.subject ? String(a.subject) : '';
+    setCell(c.subject, subject, function () { return subject || '—'; });
+    var msg = a.message ? String(a.message) : '';
+    setCell(c.message, msg, function () { return h('span', { title: msg, text: truncate(msg, 300) }); });
+    setCell(c.last, timeSig(a.lastAt), function () { return timeNodes(a.lastAt); });
+    setCell(c.first, timeSig(a.firstAt), function () { return timeNodes(a.firstAt); });
+    var count = num(a.count);
+    setCell(c.count, count, function () { return count; });
+    var d = a.delivered || {};
+    setCell(c.delivered, String(d.webhook) + '|' + String(d.email), function () { return deliveryNodes(d); });
+  }
+  function renderAlerts() {
+    reconcile($('#alerts tbody'), state.alerts, function (a) { return a.type + ' ' + a.subject; }, 'data-alert', createAlertRow, updateAlertRow);
+    $('#alerts-empty').hidden = state.alerts.length > 0;
+    var n = state.alerts.length;
+    $('#alerts-count').textContent = n ? n + (n === 1 ? ' alert' : ' alerts') + ' (most recently raised first, at most ' + ALERTS_LIMIT + ')' : '';
+  }
+
   // ------------------------------------------------------------------ wiring
   function init() {
     $('#sign-in-form').addEventListener('submit', function (ev) {
@@ -1230,6 +1570,17 @@
       submitEnterprise();
     });
     $('#ent-cancel').addEventListener('click', function () { newEnterpriseForm(false); });
+    $('#miniapp-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      submitApp();
+    });
+    $('#app-cancel').addEventListener('click', function () { newAppForm(false); });
+    $('#app-new').addEventListener('click', function () {
+      newAppForm(false);
+      var f = appEls();
+      if (f.form.scrollIntoView) f.form.scrollIntoView({ block: 'nearest' });
+      f.appId.focus();
+    });
     $('#ent-new').addEventListener('click', function () {
       newEnterpriseForm(false);
       var f = formEls();
@@ -1242,6 +1593,7 @@
     });
 
     newEnterpriseForm(false);
+    newAppForm(false);
     loadHealth();
     if (getToken()) {
       // Resume the session of this tab; a 401 on the first refresh returns to sign-in.

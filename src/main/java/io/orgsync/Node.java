@@ -34,10 +34,14 @@ import io.orgsync.resolve.ResolveRoutes;
 import io.orgsync.resolve.ResolveService;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.MetricsRoutes;
+import io.orgsync.http.OpenApiRoutes;
+import io.orgsync.metrics.MetricCatalog;
 import io.orgsync.schedule.Retention;
 import io.orgsync.schedule.SchedulerConfig;
 import io.orgsync.schedule.SyncScheduler;
+import io.orgsync.schedule.SyncFreshness;
 import io.orgsync.store.Database;
+import io.orgsync.store.DatabaseProbe;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.sync.RunStore;
 import io.orgsync.sync.RunWatch;
@@ -81,6 +85,8 @@ public final class Node implements AutoCloseable {
     public final Events events;
     /** Null on read-only nodes. */
     public final EventApplier eventApplier;
+    /** Null on nodes that run no jobs. */
+    public final SyncFreshness freshness;
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -97,6 +103,8 @@ public final class Node implements AutoCloseable {
             db.migrate();
         }
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricCatalog.install(metrics);
+        track(new DatabaseProbe(db, metrics, java.time.Duration.ofSeconds(5)));
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -146,6 +154,8 @@ public final class Node implements AutoCloseable {
                 : track(new RunWatch(runs, clock, settings.instanceId(), runner::activeCorps).start());
         scheduler.start(runner, new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()),
                 enterprises::listings);
+        this.freshness = settings.readOnly() || !settings.schedulerEnabled() ? null
+                : track(new SyncFreshness(db.dataSource(), settings.env(), clock, metrics, java.time.Duration.ofSeconds(60)));
         List<HttpServer.Routes> routes = List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
                 new LookupRoutes(members, metrics),
@@ -158,7 +168,8 @@ public final class Node implements AutoCloseable {
                         eventApplier == null ? () -> { } : eventApplier::wake),
                 new HealthRoutes(db, settings.schedulerEnabled(), scheduler::started,
                         settings.instanceId(), settings.env(), version),
-                new MetricsRoutes(metrics));
+                new MetricsRoutes(metrics),
+                new OpenApiRoutes());
         this.http = track(new HttpServer("0.0.0.0", settings.httpPort(), metrics, routes, true));
         log.info("orgsync {} serving on port {} (scheduler {})", settings.instanceId(), http.port(),
                 settings.schedulerEnabled() ? "executing jobs" : settings.readOnly() ? "off: read-only node" : "created, not executing jobs");

@@ -93,6 +93,11 @@ public final class AdminRoutes implements HttpServer.Routes {
             JsonNode body = object(ctx);
             ctx.json(AdminViews.miniApp(miniApps.put(ctx.pathParam("appId"), text(body, "name"), text(body, "secret"), text(body, "tokenMode"))));
         });
+        r.get("/admin/api/miniapps", ctx -> ctx.json(miniApps.list().stream().map(AdminViews::miniApp).toList()));
+        r.delete("/admin/api/miniapps/{appId}", ctx -> {
+            miniApps.delete(ctx.pathParam("appId"));
+            ctx.json(Map.of("deleted", ctx.pathParam("appId")));
+        });
         r.get("/admin/api/jobs", ctx -> {
             List<EnterpriseListing> listed = enterprises.listings();
             List<JobView> views = jobs.jobs(listed);

@@ -4,6 +4,7 @@ import io.orgsync.alert.AlertRecord;
 import io.orgsync.cluster.ClusterNode;
 import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.miniapp.MiniApp;
+import io.orgsync.miniapp.MiniAppSummary;
 import io.orgsync.schedule.JobView;
 import io.orgsync.sync.Run;
 
@@ -47,6 +48,10 @@ final class AdminViews {
     }
 
     static Map<String, Object> miniApp(MiniApp a) {
+        return miniApp(new MiniAppSummary(a.appId(), a.name(), a.stableToken(), a.createdAt(), a.updatedAt()));
+    }
+
+    static Map<String, Object> miniApp(MiniAppSummary a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("appId", a.appId());
         m.put("name", a.name());

@@ -25,7 +25,12 @@ public final class HttpServer implements AutoCloseable {
         void register(RoutesConfig routes);
     }
 
+    /** A registered route: its HTTP method and Javalin's path pattern ({@code /admin/api/jobs/{corpId}/pause}). */
+    public record Route(String method, String path) {
+    }
+
     private final Javalin app;
+    private final List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HttpServer(String host, int port, MeterRegistry metrics, List<Routes> groups, boolean console) {
         this.app = Javalin.create(config -> {
@@ -38,6 +43,12 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            // Javalin's own account of every handler added: what the API document must cover
+            config.events.handlerAdded(added -> {
+                if (added.getHttpMethod().isHttpMethod()) {
+                    routes.add(new Route(added.getHttpMethod().name(), added.getPath()));
+                }
+            });
             if (console) {
                 config.staticFiles.add(files -> {
                     files.hostedPath = "/admin";
@@ -83,6 +94,11 @@ public final class HttpServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Every route the features registered, in registration order (filters and error handlers aside). */
+    public List<Route> routes() {
+        return List.copyOf(routes);
     }
 
     @Override

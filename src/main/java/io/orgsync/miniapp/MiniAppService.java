@@ -12,9 +12,12 @@ import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** Registered mini-program apps (the SQL of {@code miniapp}) and a client for each. */
@@ -39,6 +42,7 @@ public final class MiniAppService {
     private final URI wechatBaseUrl;
     /** Clients by app id and secret fingerprint: a changed secret or mode makes a new one. */
     private final Map<String, MiniProgramClient> clients = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> removals = new CopyOnWriteArrayList<>();
 
     public MiniAppService(DataSource ds, SecretCipher cipher, Clock clock, UpstreamClient upstream, Config config) {
         this.ds = ds;
@@ -80,6 +84,34 @@ public final class MiniAppService {
                     app.name(), cipher.seal(app.secret()), app.stableToken() ? "stable" : "classic", now, appId));
         }
         return app;
+    }
+
+    /** Every registered app, by app id, without opening a secret: one sealed under another key does not hide the rest. */
+    public List<MiniAppSummary> list() throws SQLException {
+        return Sql.withConnection(ds, c -> Sql.query(c, "SELECT app_id, name, token_mode, created_at, updated_at FROM miniapp ORDER BY app_id",
+                rs -> new MiniAppSummary(rs.getString("app_id"), rs.getString("name"), "stable".equals(rs.getString("token_mode")),
+                        rs.getLong("created_at"), rs.getLong("updated_at"))));
+    }
+
+    /**
+     * Removes a registered app: its codes are no longer served (this node drops the ones it
+     * cached at once; other nodes' cached codes of it expire within their time to live).
+     */
+    public void delete(String appId) throws SQLException {
+        if (appId == null || !APP_ID.matcher(appId).matches()) {
+            throw new RefusedException(Refusal.INVALID_REQUEST, "appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
+        }
+        int removed = Sql.withConnection(ds, c -> Sql.update(c, "DELETE FROM miniapp WHERE app_id = ?", appId));
+        if (removed == 0) {
+            throw new RefusedException(Refusal.UNKNOWN_APP, "no mini-program app " + appId + "; GET /admin/api/miniapps lists the registered ones");
+        }
+        clients.keySet().removeIf(key -> key.startsWith(appId + " "));
+        removals.forEach(listener -> listener.accept(appId));
+    }
+
+    /** {@code listener} hears the app id of every app this node deletes. */
+    public void onDelete(Consumer<String> listener) {
+        removals.add(listener);
     }
 
     public Optional<MiniApp> find(String appId) throws SQLException {

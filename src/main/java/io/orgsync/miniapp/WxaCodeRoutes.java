@@ -46,6 +46,8 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
 
     public WxaCodeRoutes(MiniAppService apps) {
         this.apps = apps;
+        // a deleted app's codes are no longer served from here, cached or not
+        apps.onDelete(appId -> cache.asMap().keySet().removeIf(key -> key.appId().equals(appId)));
     }
 
     @Override

@@ -103,6 +103,8 @@ public final class ResolveService {
         this.budgets = new ResolveBudget(store, alerts, clock, config.budgetRatio(), config.instanceId(), config.reservationLease(),
                 this::count);
         this.rate = new ResolveRate(config.ratePerEnterprise());
+        // at zero from the start: the "budget spent" alert rule's increase() misses a first step from "absent" to 1
+        metrics.counter("orgsync_lookups_total", "kind", "resolve", "outcome", "budget_exhausted");
     }
 
     /** The member with this (normalised) mobile in the enterprise; refused when it is unknown, over the rate or the budget. */

@@ -88,6 +88,11 @@ public final class TokenHolder implements AutoCloseable {
         String owner = config.instanceId() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.fetch = new LeasedFetch(new TokenStore(ds), owner, clock, waiter, config.tokenWait(), config.refreshAhead(), config.lease(),
                 local, alerts, metrics);
+        // at zero from the start: an alert rule's increase() misses a counter's first step from "absent" to 1
+        for (TokenKey.Kind kind : TokenKey.Kind.values()) {
+            metrics.counter("orgsync_token_invalidated_early_total", "kind", kind.name());
+            metrics.counter("orgsync_token_wait_timeouts_total", "kind", kind.name());
+        }
     }
 
     /** A usable token for the source's key: local, stored, or fetched (by one node). */

@@ -281,6 +281,46 @@ class AdminApiTest {
     }
 
     @Test
+    void miniAppsAreListedWithoutSecretsAndDeleted() {
+        String secretA = "app-secret-list-a-4711";
+        String secretB = "app-secret-list-b-4712";
+        SECRETS.addAll(List.of(secretA, secretB));
+        sim.createApp("wx-list-a", secretA);
+        sim.createApp("wx-list-b", secretB);
+        ok(viaApi.put("/admin/api/miniapps/wx-list-b", Map.of("name", "Shop B", "secret", secretB, "tokenMode", "classic")));
+        ok(viaApi.put("/admin/api/miniapps/wx-list-a", Map.of("name", "Shop A", "secret", secretA)));
+
+        // listed by any node, sorted by app id, in the shape PUT answers, never with a secret
+        JsonNode listed = ok(viaSched.get("/admin/api/miniapps"));
+        List<String> ids = listed.findValuesAsText("appId");
+        assertTrue(ids.containsAll(List.of("wx-list-a", "wx-list-b")), "both apps: " + listed);
+        assertEquals(ids.stream().sorted().toList(), ids, "by app id");
+        for (JsonNode app : listed) {
+            assertEquals(Set.of("appId", "name", "tokenMode", "createdAt", "updatedAt"), fieldNames(app), "no secret in " + app);
+        }
+        JsonNode b = listed.get(ids.indexOf("wx-list-b"));
+        assertEquals("Shop B", b.path("name").asText());
+        assertEquals("classic", b.path("tokenMode").asText());
+        assertEquals("stable", listed.get(ids.indexOf("wx-list-a")).path("tokenMode").asText());
+
+        // a code of B is served (and cached); deleted, B serves no code any more, cached or not
+        String code = "/api/v1/miniapps/wx-list-b/wxacode?scene=list%3D1";
+        assertEquals(200, viaApi.get(code).status());
+        JsonNode deleted = ok(viaApi.delete("/admin/api/miniapps/wx-list-b"));
+        assertEquals("wx-list-b", deleted.path("deleted").asText());
+        assertFalse(ok(viaSched.get("/admin/api/miniapps")).findValuesAsText("appId").contains("wx-list-b"));
+        error(404, "unknown_app", viaApi.get(code));
+        error(404, "unknown_app", viaSched.get(code));
+        error(404, "unknown_app", viaApi.delete("/admin/api/miniapps/wx-list-b"));
+        error(400, "invalid_request", viaApi.delete("/admin/api/miniapps/bad%20id"));
+        assertEquals(200, viaApi.get("/api/v1/miniapps/wx-list-a/wxacode?scene=list%3D1").status(), "the other app is untouched");
+
+        // registered again, it works again
+        ok(viaApi.put("/admin/api/miniapps/wx-list-b", Map.of("name", "Shop B", "secret", secretB)));
+        assertEquals(200, viaSched.get(code).status());
+    }
+
+    @Test
     void jobsArePausedResumedAndTriggeredFromANodeThatRunsNone() {
         String secret = corp("ww-jobs", 3, 12);
         ok(viaApi.put("/admin/api/enterprises/ww-jobs", enterprise("Jobs Co", secret, NEVER)));

@@ -1,0 +1,251 @@
+package io.orgsync.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.Node;
+import io.orgsync.testing.AdminClient;
+import io.orgsync.testing.HeadlessChromium;
+import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.TestDatabases;
+import io.orgsync.testing.TestNode;
+import io.orgsync.testing.Waiting;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.orgsync.testing.Waiting.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The console's operations panels in headless Chromium, against a MariaDB cluster of a scheduling
+ * node and the API-only node the browser talks to: each enterprise's chart of recent runs (one
+ * bar per run, height the duration, colour the outcome), mini-programs added, edited and deleted
+ * through the page, and the recent alerts.
+ */
+class ConsolePanelsBrowserTest {
+    static final String TOKEN = "console-panels-token-0123456789";
+    static final String CORP = "ww-initech";
+    static final String BROKEN = "ww-hooli";
+    static final String APP_SECRET = "app-secret-shop-Qx7-0123456789";
+
+    static SimulatorControl sim;
+    static Node runner;
+    static Node console;
+    static AdminClient api;
+    static HeadlessChromium chromium;
+    static WebDriver browser;
+    /** Ids of CORP's runs, oldest first, and their statuses. */
+    static final List<String> RUN_IDS = new ArrayList<>();
+    static final List<String> RUN_STATUSES = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        HeadlessChromium.require();
+        String dbUrl = TestDatabases.mariadb("console_panels");
+        sim = new SimulatorControl();
+        runner = TestNode.node("node-a", dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).start();
+        console = TestNode.node("node-b", dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).with("ORGSYNC_SCHEDULER_ENABLED", "false").start();
+        api = new AdminClient("http://127.0.0.1:" + console.http.port(), TOKEN, AdminClient.newLog());
+        sim.createCorp(CORP, "secret-" + CORP + "-0123456789", 4, 40, true);
+        assertEquals(200, api.put("/admin/api/enterprises/" + CORP, Map.of("name", "Initech", "secret", "secret-" + CORP + "-0123456789",
+                "cron", TestNode.NEVER)).status());
+        // five runs: quick, slow (each department call held 300 ms), quick, failed (WeCom busy throughout), slow
+        run(null);
+        run(Map.of("path", "/cgi-bin/user/list", "corpId", CORP, "latencyMs", 300, "count", 4));
+        run(null);
+        run(Map.of("path", "/cgi-bin/user/list", "corpId", CORP, "errcode", -1, "count", 100));
+        run(Map.of("path", "/cgi-bin/user/list", "corpId", CORP, "latencyMs", 300, "count", 4));
+        assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "FAILED", "SUCCEEDED"), RUN_STATUSES);
+        // an enterprise whose secret WeCom refuses: a failed run and its alerts
+        sim.createCorp(BROKEN, "the-right-secret-0123456789", 2, 10, true);
+        assertEquals(200, api.put("/admin/api/enterprises/" + BROKEN, Map.of("name", "Hooli", "secret", "a-wrong-secret-0123456789",
+                "cron", TestNode.NEVER)).status());
+        assertEquals(200, api.post("/admin/api/jobs/" + BROKEN + "/trigger").status());
+        Waiting.until(seconds(60), "the failed run of " + BROKEN, () -> {
+            JsonNode runs = api.get("/admin/api/runs?corpId=" + BROKEN).json();
+            return runs.size() == 1 && runs.get(0).path("status").asText().equals("FAILED");
+        });
+        sim.createApp("wx-shop", APP_SECRET);
+        sim.createApp("wx-coupons", APP_SECRET + "-c");
+        chromium = HeadlessChromium.start(1440, 1000);
+        browser = chromium.driver;
+    }
+
+    /** One triggered run of CORP with {@code fault} injected for it (none when null). */
+    static void run(Map<String, Object> fault) {
+        if (fault != null) {
+            sim.fault(fault);
+        }
+        int before = RUN_IDS.size();
+        assertEquals(200, api.post("/admin/api/jobs/" + CORP + "/trigger").status());
+        JsonNode newest = Waiting.await(seconds(90), "run #" + (before + 1) + " of " + CORP, () -> {
+            JsonNode runs = api.get("/admin/api/runs?corpId=" + CORP).json();
+            return runs.size() == before + 1 && !runs.get(0).path("status").asText().equals("RUNNING") ? runs.get(0) : null;
+        });
+        sim.clearFaults();
+        RUN_IDS.add(newest.path("id").asText());
+        RUN_STATUSES.add(newest.path("status").asText());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (chromium != null) {
+            chromium.close();
+        }
+        for (Node n : new Node[]{console, runner}) {
+            if (n != null) {
+                n.close();
+            }
+        }
+        if (sim != null) {
+            sim.close();
+        }
+    }
+
+    private static WebElement jobRow(String corpId) {
+        return browser.findElement(By.cssSelector("#jobs tr[data-corp='" + corpId + "']"));
+    }
+
+    private static List<WebElement> bars(WebElement chart) {
+        return chart.findElements(By.cssSelector("rect.run-bar"));
+    }
+
+    @Test
+    void theOperatorSeesRunsAlertsAndManagesMiniPrograms() throws Exception {
+        browser.get("http://127.0.0.1:" + console.http.port() + "/admin/");
+        chromium.waitFor("the sign-in form", d -> d.findElement(By.id("token")).isDisplayed());
+        browser.findElement(By.id("token")).sendKeys(TOKEN);
+        chromium.click(By.id("sign-in"));
+        chromium.waitFor("the console", d -> d.findElement(By.id("console")).isDisplayed());
+
+        // each job row charts its runs, oldest left, coloured by outcome, tall as they took
+        WebElement chart = chromium.waitFor("five bars in " + CORP + "'s chart", d -> {
+            WebElement c = jobRow(CORP).findElement(By.cssSelector("svg[data-testid=run-chart]"));
+            return bars(c).size() == 5 ? c : null;
+        });
+        List<WebElement> bars = bars(chart);
+        List<String> ids = new ArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        List<Integer> heights = new ArrayList<>();
+        for (WebElement bar : bars) {
+            ids.add(bar.getAttribute("data-run-id"));
+            statuses.add(bar.getAttribute("data-status"));
+            heights.add(Integer.parseInt(bar.getAttribute("height")));
+            assertTrue(bar.findElement(By.tagName("title")).getAttribute("textContent").startsWith(bar.getAttribute("data-status") + " · "),
+                    "a tooltip that says the outcome first");
+        }
+        assertEquals(RUN_IDS, ids, "the enterprise's runs, oldest first");
+        assertEquals(RUN_STATUSES, statuses);
+        assertTrue(bars.get(3).getAttribute("class").contains("run-FAILED"), "the failed run in its own colour");
+        assertFalse(bars.get(0).getAttribute("class").contains("run-FAILED"));
+        // the slow runs (1.2 s of held department calls) stand out against the quick ones
+        assertTrue(heights.get(1) > heights.get(0) && heights.get(1) > heights.get(2), "slow run 2 is taller: " + heights);
+        assertTrue(heights.get(4) > heights.get(0) && heights.get(4) > heights.get(2), "slow run 5 is taller: " + heights);
+        String summary = jobRow(CORP).findElement(By.cssSelector("[data-testid=run-summary]")).getText();
+        assertTrue(summary.startsWith("5 runs · 1 failed or refused · longest "), summary);
+        WebElement broken = jobRow(BROKEN).findElement(By.cssSelector("svg[data-testid=run-chart]"));
+        assertEquals(1, bars(broken).size());
+        assertEquals("FAILED", bars(broken).get(0).getAttribute("data-status"));
+
+        // the history draws the same runs larger, with its scale
+        jobRow(CORP).findElement(By.cssSelector("[data-action=history]")).click();
+        WebElement big = chromium.waitFor("the history chart", d -> {
+            List<WebElement> charts = d.findElements(By.cssSelector("#history-chart svg[data-testid=history-run-chart]"));
+            return charts.size() == 1 && bars(charts.get(0)).size() == 5 && charts.get(0).isDisplayed() ? charts.get(0) : null;
+        });
+        assertEquals(RUN_IDS, bars(big).stream().map(b -> b.getAttribute("data-run-id")).toList());
+        byte[] runsPicture = browser.findElement(By.id("jobs-section")).getScreenshotAs(OutputType.BYTES);
+
+        // alerts: the refused secret's, with what was delivered where
+        WebElement alert = chromium.waitFor("the sync_failed alert of " + BROKEN, d -> {
+            for (WebElement row : d.findElements(By.cssSelector("#alerts tr[data-type=sync_failed]"))) {
+                if (row.findElement(By.cssSelector("[data-testid=subject]")).getText().equals(BROKEN)) {
+                    return row;
+                }
+            }
+            return null;
+        });
+        assertTrue(alert.findElement(By.cssSelector("[data-testid=message]")).getText().contains(BROKEN));
+        assertTrue(Integer.parseInt(alert.findElement(By.cssSelector("[data-testid=count]")).getText()) >= 1);
+        assertTrue(alert.findElement(By.cssSelector("[data-testid=delivered]")).getText().contains("webhook: not configured"),
+                alert.getText());
+        assertEquals(api.get("/admin/api/alerts?limit=50").json().size(), browser.findElements(By.cssSelector("#alerts tbody tr")).size(),
+                "every alert the API lists");
+
+        // mini-programs: none yet; two added through the form (one classic), the secret never shown back
+        chromium.waitFor("the empty mini-program note", d -> d.findElement(By.id("miniapps-empty")).isDisplayed());
+        addApp("wx-shop", "Shop", APP_SECRET, "classic");
+        addApp("wx-coupons", "Coupons", APP_SECRET + "-c", "stable");
+        assertEquals("classic", appCell("wx-shop", "token-mode"));
+        assertEquals("stable", appCell("wx-coupons", "token-mode"));
+        assertEquals(List.of("wx-coupons", "wx-shop"), api.get("/admin/api/miniapps").json().findValuesAsText("appId"));
+        assertFalse(browser.getPageSource().contains(APP_SECRET), "the secret is not in the page");
+        assertEquals("", browser.findElement(By.id("app-secret")).getAttribute("value"));
+        assertEquals(200, api.get("/api/v1/miniapps/wx-shop/wxacode?scene=a%3D1").status(), "the typed secret works");
+
+        // edit: a new name and the stable token; the secret left empty is kept
+        appRow("wx-shop").findElement(By.cssSelector("[data-action=edit]")).click();
+        chromium.waitFor("the edit form", d -> d.findElement(By.id("app-form-title")).getText().equals("Edit wx-shop"));
+        assertEquals("true", browser.findElement(By.id("app-appId")).getAttribute("readonly"));
+        assertEquals("classic", new Select(browser.findElement(By.id("app-tokenMode"))).getFirstSelectedOption().getAttribute("value"));
+        chromium.type(By.id("app-name"), "Shop Deluxe");
+        new Select(browser.findElement(By.id("app-tokenMode"))).selectByValue("stable");
+        chromium.click(By.id("app-save"));
+        chromium.waitFor("the saved name", d -> appCell("wx-shop", "name").equals("Shop Deluxe") && appCell("wx-shop", "token-mode").equals("stable"));
+        assertTrue(browser.findElement(By.id("app-message")).getText().contains("Saved wx-shop"));
+        assertEquals(200, api.get("/api/v1/miniapps/wx-shop/wxacode?scene=b%3D2").status(), "the kept secret works");
+
+        // delete asks first; "no" keeps it, "yes" removes it
+        appRow("wx-coupons").findElement(By.cssSelector("[data-action=delete]")).click();
+        chromium.waitFor("the confirmation", d -> d.findElement(By.id("confirm")).isDisplayed());
+        chromium.click(By.id("confirm-no"));
+        assertEquals(2, api.get("/admin/api/miniapps").json().size());
+        appRow("wx-coupons").findElement(By.cssSelector("[data-action=delete]")).click();
+        chromium.waitFor("the confirmation", d -> d.findElement(By.id("confirm")).isDisplayed());
+        assertTrue(browser.findElement(By.id("confirm-text")).getText().contains("wx-coupons"));
+        chromium.click(By.id("confirm-yes"));
+        chromium.waitFor("wx-coupons gone", d -> d.findElements(By.cssSelector("#miniapps tr[data-app='wx-coupons']")).isEmpty());
+        assertEquals(List.of("wx-shop"), api.get("/admin/api/miniapps").json().findValuesAsText("appId"));
+        assertEquals(404, api.get("/api/v1/miniapps/wx-coupons/wxacode?scene=a%3D1").status());
+
+        // the spots the callback settings and the events panel will take are there, empty
+        assertEquals(1, browser.findElements(By.cssSelector("#enterprise-form [data-slot=callback]")).size());
+        assertEquals(1, browser.findElements(By.cssSelector("section[data-slot=events]")).size());
+
+        HeadlessChromium.keep("console-runs.png", runsPicture);
+        byte[] page = chromium.pageScreenshot(1440);
+        assertTrue(page.length > 10_000, "a real picture: " + page.length + " bytes");
+        HeadlessChromium.keep("console-operations.png", page);
+    }
+
+    private static WebElement appRow(String appId) {
+        return browser.findElement(By.cssSelector("#miniapps tr[data-app='" + appId + "']"));
+    }
+
+    private static String appCell(String appId, String testid) {
+        List<WebElement> rows = browser.findElements(By.cssSelector("#miniapps tr[data-app='" + appId + "']"));
+        return rows.isEmpty() ? "" : rows.get(0).findElement(By.cssSelector("[data-testid=" + testid + "]")).getText().trim();
+    }
+
+    private static void addApp(String appId, String name, String secret, String mode) {
+        chromium.click(By.id("app-new"));
+        chromium.type(By.id("app-appId"), appId);
+        chromium.type(By.id("app-name"), name);
+        chromium.type(By.id("app-secret"), secret);
+        new Select(browser.findElement(By.id("app-tokenMode"))).selectByValue(mode);
+        chromium.click(By.id("app-save"));
+        chromium.waitFor(appId + " in the table", Duration.ofSeconds(20), d -> appCell(appId, "name").equals(name));
+        assertTrue(browser.findElement(By.id("app-message")).getText().contains("Created " + appId), "the form says so");
+    }
+}
