@@ -25,6 +25,12 @@ import io.orgsync.member.LookupRoutes;
 import io.orgsync.member.MemberQueries;
 import io.orgsync.miniapp.MiniAppService;
 import io.orgsync.miniapp.WxaCodeRoutes;
+import io.orgsync.read.Cursors;
+import io.orgsync.read.OrgVersions;
+import io.orgsync.read.ReadAnswers;
+import io.orgsync.read.ReadCache;
+import io.orgsync.read.ReadRoutes;
+import io.orgsync.read.VersionWatch;
 import io.orgsync.resolve.ResolveRetention;
 import io.orgsync.resolve.ResolveRoutes;
 import io.orgsync.resolve.ResolveService;
@@ -66,6 +72,7 @@ public final class Node implements AutoCloseable {
     public final EnterpriseService enterprises;
     public final SyncRunner runner;
     public final MemberQueries members;
+    public final ReadCache readCache;
     public final MiniAppService miniApps;
     public final ResolveService resolver;
     public final Membership membership;
@@ -111,13 +118,17 @@ public final class Node implements AutoCloseable {
         this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, settings.nodeRate(), settings.upstreamTimeout()));
         EnterpriseJobs jobs = scheduling != null ? scheduling : readOnlyJobs();
         SecretCipher cipher = new SecretCipher(settings.secretKey());
-        this.enterprises = new EnterpriseService(db.dataSource(), cipher, jobs, clock, settings.env());
-        this.members = new MemberQueries(db.dataSource());
+        // every write of an org tells this node's read cache at once; other nodes' caches poll the versions
+        OrgVersions versions = new OrgVersions();
+        this.readCache = new ReadCache(settings.lookupCacheMb(), settings.cacheStaleness(), metrics);
+        versions.listen(readCache);
+        this.enterprises = new EnterpriseService(db.dataSource(), cipher, jobs, clock, settings.env(), versions);
+        this.members = new MemberQueries(db.dataSource(), readCache);
         this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, settings.wechatBaseUrl());
         this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, settings.wecomBaseUrl(), alerts, metrics,
-                clock, settings.resolveBudgetRatio(), settings.resolveRate(), settings.instanceId(), resolveReservationLease(settings));
+                clock, settings.resolveBudgetRatio(), settings.resolveRate(), settings.instanceId(), resolveReservationLease(settings), versions);
         this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, new SyncRunner.Options(
-                settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()));
+                settings.instanceId(), settings.wecomBaseUrl(), settings.deptRate(), settings.maxRemovalRatio(), settings.syncDeadline()), versions);
         // membership first: a stale build is fenced before its scheduler could fire a single job
         this.membership = track(new Membership(db.dataSource(), clock, alerts, metrics, settings.instanceId(), settings.env(), version,
                 settings.schedulerEnabled(), settings.readOnly(), new Membership.Fence() {
@@ -135,9 +146,12 @@ public final class Node implements AutoCloseable {
             scheduling.reconcile(enterprises.listings());
             scheduling.start(runner, new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()));
         }
+        track(new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness()).start());
+        ReadAnswers reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
         List<HttpServer.Routes> routes = List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
-                new LookupRoutes(members, metrics),
+                new LookupRoutes(reads, metrics),
+                new ReadRoutes(reads),
                 new ResolveRoutes(resolver),
                 new WxaCodeRoutes(miniApps),
                 new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduling, runs, membership, alerts),

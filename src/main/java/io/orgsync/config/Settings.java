@@ -47,7 +47,9 @@ public record Settings(
         double resolveRate,
         String buildVersion,
         Duration shutdownGrace,
-        Duration runRetention) {
+        Duration runRetention,
+        int lookupCacheMb,
+        Duration cacheStaleness) {
 
     public enum LogFormat { TEXT, JSON }
 
@@ -131,7 +133,9 @@ public record Settings(
                 // normally unset (the jar's version counts); per node so that one JVM can play two builds
                 s.string("ORGSYNC_BUILD_VERSION", null),
                 Duration.ofSeconds(s.integer("ORGSYNC_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
-                Duration.ofDays(s.integer("ORGSYNC_RUN_RETENTION_DAYS", 90, 1, 36_500)));
+                Duration.ofDays(s.integer("ORGSYNC_RUN_RETENTION_DAYS", 90, 1, 36_500)),
+                s.integer("ORGSYNC_LOOKUP_CACHE_MB", 64, 0, 65_536),
+                Duration.ofMillis(s.integer("ORGSYNC_CACHE_STALENESS_MS", 250, 10, 60_000)));
         s.throwIfProblems();
         return settings;
     }
@@ -225,7 +229,8 @@ public record Settings(
                 + ", syncDeadline=" + syncDeadline + ", tokenWait=" + tokenWait + ", tokenRefreshAhead=" + tokenRefreshAhead
                 + ", upstreamTimeout=" + upstreamTimeout + ", resolveRate=" + resolveRate
                 + (buildVersion == null ? "" : ", buildVersion=" + buildVersion)
-                + ", shutdownGrace=" + shutdownGrace + ", runRetention=" + runRetention + "]";
+                + ", shutdownGrace=" + shutdownGrace + ", runRetention=" + runRetention
+                + ", lookupCacheMb=" + lookupCacheMb + ", cacheStaleness=" + cacheStaleness + "]";
     }
 
     /** JDBC URLs may carry a password parameter; it never reaches a log line. */

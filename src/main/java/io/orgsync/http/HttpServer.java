@@ -8,6 +8,8 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orgsync.common.RequestException;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -76,6 +78,12 @@ public final class HttpServer implements AutoCloseable {
                     ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
                 }
                 error(ctx, e.status(), e.code(), e.getMessage());
+            });
+            r.exception(RefusedException.class, (e, ctx) -> {
+                if (e.retryAfterSeconds() > 0) {
+                    ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+                }
+                error(ctx, status(e.reason()), e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
             });
             r.exception(SQLException.class, (e, ctx) -> {
                 // the database is down, overloaded or gone: the caller may retry; the details stay in the log
@@ -151,6 +159,19 @@ public final class HttpServer implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** The HTTP status of a refusal (its error code is the reason's name in lower case). */
+    static int status(Refusal reason) {
+        return switch (reason) {
+            case INVALID_REQUEST, INVALID_MOBILE -> 400;
+            case UNAUTHORIZED -> 401;
+            case NOT_FOUND, UNKNOWN_CORP, UNKNOWN_APP -> 404;
+            case CONFLICT -> 409;
+            case RATE_LIMITED, BUDGET_EXHAUSTED -> 429;
+            case UPSTREAM_ERROR -> 502;
+            case READ_ONLY, ADMIN_DISABLED, UNAVAILABLE -> 503;
+        };
     }
 
     public static void error(Context ctx, int status, String code, String message) {

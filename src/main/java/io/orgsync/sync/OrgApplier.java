@@ -4,6 +4,7 @@ import io.orgsync.member.MemberStore;
 import io.orgsync.member.Mobile;
 import io.orgsync.member.StoredDepartment;
 import io.orgsync.member.StoredMember;
+import io.orgsync.read.OrgVersions;
 import io.orgsync.store.Sql;
 import io.orgsync.wecom.WecomDepartment;
 import io.orgsync.wecom.WecomMember;
@@ -32,14 +33,17 @@ final class OrgApplier {
     private static final Logger log = LoggerFactory.getLogger(OrgApplier.class);
     private static final Comparator<StoredMember> BY_USERID = Comparator.comparing(StoredMember::userid);
     private final DataSource ds;
+    private final OrgVersions versions;
 
-    OrgApplier(DataSource ds) {
+    OrgApplier(DataSource ds, OrgVersions versions) {
         this.ds = ds;
+        this.versions = versions;
     }
 
     SyncCounts apply(String corpId, long runId, FetchedOrg fetched, double maxRemovalRatio, long now) throws SQLException, SyncFailure {
+        long[] written = {0};
         try {
-            return Sql.inTransaction(ds, c -> {
+            SyncCounts counts = Sql.inTransaction(ds, c -> {
                 if (!RunStore.isCurrent(c, corpId, runId)) {
                     throw new Abort(new SyncFailure(SyncFailure.Reason.SUPERSEDED,
                             "superseded: a newer run of this enterprise started while this one was fetching; nothing was applied"));
@@ -95,18 +99,27 @@ final class OrgApplier {
                 inserts.sort(BY_USERID);
                 updates.sort(BY_USERID);
                 moves.sort(BY_USERID);
-                applyDepartments(c, corpId, fetched);
+                boolean departmentsChanged = applyDepartments(c, corpId, fetched);
                 MemberStore.insertMembers(c, corpId, inserts, now);
                 MemberStore.updateMemberRows(c, corpId, updates, now);
                 MemberStore.replaceMemberships(c, corpId, moves);
+                // a sync that changed nothing leaves the version, and so every node's cached answers, alone
+                if (departmentsChanged || !inserts.isEmpty() || !updates.isEmpty()) {
+                    written[0] = OrgVersions.bump(c, corpId);
+                }
                 return new SyncCounts(inserts.size(), updates.size() - departures.size(), departures.size());
             });
+            if (written[0] > 0) {
+                versions.committed(corpId, written[0]);
+            }
+            return counts;
         } catch (Abort a) {
             throw a.failure;
         }
     }
 
-    private static void applyDepartments(java.sql.Connection c, String corpId, FetchedOrg fetched) throws SQLException {
+    /** True when a department was added, changed or removed. */
+    private static boolean applyDepartments(java.sql.Connection c, String corpId, FetchedOrg fetched) throws SQLException {
         Map<Long, StoredDepartment> before = MemberStore.departments(c, corpId);
         List<StoredDepartment> inserts = new ArrayList<>();
         List<StoredDepartment> updates = new ArrayList<>();
@@ -123,6 +136,7 @@ final class OrgApplier {
         }
         List<Long> deletes = before.keySet().stream().filter(id -> !seen.contains(id)).toList();
         MemberStore.upsertDepartments(c, corpId, inserts, updates, deletes);
+        return !inserts.isEmpty() || !updates.isEmpty() || !deletes.isEmpty();
     }
 
     /**

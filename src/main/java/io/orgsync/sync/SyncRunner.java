@@ -7,6 +7,7 @@ import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.read.OrgVersions;
 import io.orgsync.logging.Failures;
 import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.upstream.UpstreamClient;
@@ -50,10 +51,10 @@ public final class SyncRunner {
     private final ConcurrentHashMultiset<String> active = ConcurrentHashMultiset.create();
 
     public SyncRunner(DataSource ds, EnterpriseService enterprises, UpstreamClient upstream, Alerts alerts, MeterRegistry metrics,
-                      Clock clock, Options options) {
+                      Clock clock, Options options, OrgVersions versions) {
         this.ds = ds;
         this.runs = new RunStore(ds, clock);
-        this.applier = new OrgApplier(ds);
+        this.applier = new OrgApplier(ds, versions);
         this.fetcher = new OrgFetcher(clock, options.departmentRate());
         this.enterprises = enterprises;
         this.upstream = upstream;
