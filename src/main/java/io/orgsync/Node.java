@@ -73,6 +73,7 @@ public final class Node implements AutoCloseable {
     public final SyncRunner runner;
     public final MemberQueries members;
     public final ReadCache readCache;
+    public final ReadAnswers reads;
     public final MiniAppService miniApps;
     public final ResolveService resolver;
     public final Membership membership;
@@ -147,7 +148,7 @@ public final class Node implements AutoCloseable {
             scheduling.start(runner, new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()));
         }
         track(new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness()).start());
-        ReadAnswers reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
+        this.reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
         List<HttpServer.Routes> routes = List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
                 new LookupRoutes(reads, metrics),

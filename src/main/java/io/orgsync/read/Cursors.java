@@ -53,17 +53,18 @@ public final class Cursors {
             throw refused();
         }
         byte[] key;
-        byte[] given;
         try {
             key = DECODE.decode(cursor.substring(0, dot));
-            given = DECODE.decode(cursor.substring(dot + 1));
         } catch (IllegalArgumentException e) {
             throw refused();
         }
-        if (!MessageDigest.isEqual(given, sign(scope, key))) {
+        String lastKey = new String(key, StandardCharsets.UTF_8);
+        // the whole text is compared, not the decoded bytes: base64 ignores the low bits of a last
+        // character, and a cursor that differs from the one issued in any character is not that one
+        if (!MessageDigest.isEqual(cursor.getBytes(StandardCharsets.UTF_8), issue(scope, lastKey).getBytes(StandardCharsets.UTF_8))) {
             throw refused();
         }
-        return new String(key, StandardCharsets.UTF_8);
+        return lastKey;
     }
 
     private byte[] sign(String scope, byte[] key) {
