@@ -72,6 +72,7 @@ public final class Node implements AutoCloseable {
     public final EnterpriseService enterprises;
     public final SyncRunner runner;
     public final MemberQueries members;
+    public final OrgVersions versions;
     public final ReadCache readCache;
     public final ReadAnswers reads;
     public final MiniAppService miniApps;
@@ -120,7 +121,7 @@ public final class Node implements AutoCloseable {
         EnterpriseJobs jobs = scheduling != null ? scheduling : readOnlyJobs();
         SecretCipher cipher = new SecretCipher(settings.secretKey());
         // every write of an org tells this node's read cache at once; other nodes' caches poll the versions
-        OrgVersions versions = new OrgVersions();
+        this.versions = new OrgVersions();
         this.readCache = new ReadCache(settings.lookupCacheMb(), settings.cacheStaleness(), metrics);
         versions.listen(readCache);
         this.enterprises = new EnterpriseService(db.dataSource(), cipher, jobs, clock, settings.env(), versions);

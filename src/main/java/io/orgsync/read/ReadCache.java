@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,8 +37,12 @@ import java.util.concurrent.atomic.LongAdder;
  * without a query.
  */
 public final class ReadCache implements TreeCache, OrgVersions.Listener {
-    /** Bookkeeping per entry beyond the key's strings and the value: Caffeine's node, the map's entry, the key object. */
-    static final int ENTRY_OVERHEAD = 160;
+    /**
+     * Bookkeeping per entry beyond the key's strings and the value: Caffeine's node, its map's entry and
+     * slot, the key object, the strings' headers. Measured: about 250 bytes beside the body of a
+     * by-mobile answer (heap after a full GC, 20,000 answers, docs/BENCHMARKS.md); the estimate errs above.
+     */
+    static final int ENTRY_OVERHEAD = 224;
     /** When the answer cache is off, department trees still get a little memory: they are checked against every read's version. */
     private static final long TREES_ONLY_BYTES = 4L << 20;
     private static final String CROSS = "";
@@ -61,6 +67,7 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
     /** Enterprises changed on this node, by when: a poll that began before must not undo what they say. */
     private final Map<String, Long> localChanges = new ConcurrentHashMap<>();
     private final Set<String> toSweep = ConcurrentHashMap.newKeySet();
+    private final Map<Key, CompletableFuture<Answer>> loading = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private volatile long lastPollStartNanos;
     private volatile boolean polled;
@@ -122,26 +129,38 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
             return a;
         }
         misses.increment();
+        // one load per key at a time, outside the cache's locks: a burst for one number after a
+        // change costs one query, and a slow query holds up no other key (Caffeine's own
+        // compute would hold a lock of its map for the whole query, and the load puts trees)
+        CompletableFuture<Answer> mine = new CompletableFuture<>();
+        CompletableFuture<Answer> shared = loading.putIfAbsent(key, mine);
+        if (shared != null) {
+            return join(shared);
+        }
         try {
-            // one load per key at a time: a burst for one number after a change costs one query
-            return (Answer) cache.get(key, k -> {
-                try {
-                    return loader.load();
-                } catch (SQLException e) {
-                    throw new LoadFailed(e);
-                }
-            });
-        } catch (LoadFailed e) {
-            throw e.cause;
+            Answer answer = loader.load();
+            cache.put(key, answer);
+            mine.complete(answer);
+            return answer;
+        } catch (SQLException | RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(key, mine);
         }
     }
 
-    private static final class LoadFailed extends RuntimeException {
-        final SQLException cause;
-
-        LoadFailed(SQLException cause) {
-            super(null, null, false, false);
-            this.cause = cause;
+    private static Answer join(CompletableFuture<Answer> future) throws SQLException {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 
