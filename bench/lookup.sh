@@ -4,7 +4,7 @@
 # 400; a long tail over all 50,000 numbers (rate and hit ratio over time); memory per cached member;
 # invalidation lag between two nodes over 100 changes.
 # Needs MariaDB on 127.0.0.1:3306 (ORGSYNC_TEST_MYSQL_URL/USER/PASSWORD override) and wrk.
-# Usage: bench/lookup.sh [members=50000] [seconds per wrk run=10] [connections=32] [changes=100] [tail seconds=60]
+# Usage: bench/lookup.sh [members=50000] [seconds per wrk run=5] [connections=32] [changes=100] [tail seconds=60]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null 2>&1; then
