@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Lookup by mobile on MariaDB with 50,000 synced members, driven by wrk at concurrency 32,
-# against a trivial route of the same server (/admin/console.css) and /health, in one run.
+# The read path on MariaDB with 50,000 synced members, driven by wrk at concurrency 32, in one run:
+# lookup by mobile over 2,000 numbers (cache on, cache off) against the same server's invalid-mobile
+# 400; a long tail over all 50,000 numbers (rate and hit ratio over time); memory per cached member;
+# invalidation lag between two nodes over 100 changes.
 # Needs MariaDB on 127.0.0.1:3306 (ORGSYNC_TEST_MYSQL_URL/USER/PASSWORD override) and wrk.
-# Usage: bench/lookup.sh [members=50000] [seconds per round=10] [rounds=3] [connections=32]
+# Usage: bench/lookup.sh [members=50000] [seconds per wrk run=5] [connections=32] [changes=100] [tail seconds=60]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null 2>&1; then

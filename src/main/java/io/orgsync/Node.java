@@ -29,6 +29,12 @@ import io.orgsync.member.LookupRoutes;
 import io.orgsync.member.MemberQueries;
 import io.orgsync.miniapp.MiniAppService;
 import io.orgsync.miniapp.WxaCodeRoutes;
+import io.orgsync.read.Cursors;
+import io.orgsync.read.OrgVersions;
+import io.orgsync.read.ReadAnswers;
+import io.orgsync.read.ReadCache;
+import io.orgsync.read.ReadRoutes;
+import io.orgsync.read.VersionWatch;
 import io.orgsync.resolve.ResolveRetention;
 import io.orgsync.resolve.ResolveRoutes;
 import io.orgsync.resolve.ResolveService;
@@ -77,6 +83,9 @@ public final class Node implements AutoCloseable {
     public final EnterpriseService enterprises;
     public final SyncRunner runner;
     public final MemberQueries members;
+    public final OrgVersions versions;
+    public final ReadCache readCache;
+    public final ReadAnswers reads;
     public final MiniAppService miniApps;
     public final ResolveService resolver;
     public final NodeRegistry nodeRegistry;
@@ -126,18 +135,22 @@ public final class Node implements AutoCloseable {
         this.tokens = track(new TokenHolder(db.dataSource(), clock, Waiter.system(), TokenHolder.Config.from(settings), alerts, metrics));
         this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, Waiter.system(), UpstreamClient.Config.from(settings)));
         SecretCipher cipher = new SecretCipher(settings.secretKey());
-        this.enterprises = new EnterpriseService(db.dataSource(), cipher, scheduler.enterpriseJobs(), clock, EnterpriseService.Config.from(settings));
-        this.members = new MemberQueries(db.dataSource());
+        // every write of an org tells this node's read cache at once; other nodes' caches poll the versions
+        this.versions = new OrgVersions();
+        this.readCache = new ReadCache(settings.lookupCacheMb(), settings.cacheStaleness(), metrics);
+        versions.listen(readCache);
+        this.enterprises = new EnterpriseService(db.dataSource(), cipher, scheduler.enterpriseJobs(), clock,
+                EnterpriseService.Config.from(settings), versions);
+        this.members = new MemberQueries(db.dataSource(), readCache);
         this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, MiniAppService.Config.from(settings));
         this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, alerts, metrics, clock,
-                ResolveService.Config.from(settings));
+                ResolveService.Config.from(settings), versions);
         this.callbacks = new CallbackSettings(db.dataSource(), cipher, clock, settings.callbackBaseUrl());
         this.events = new Events(db.dataSource());
         this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, Waiter.system(),
-                SyncRunner.Options.from(settings), callbacks::enabled);
-        // the read cache's version bump goes in as the hook
+                SyncRunner.Options.from(settings), versions, callbacks::enabled);
         this.eventApplier = settings.readOnly() ? null : track(new EventApplier(db.dataSource(), events, enterprises, upstream,
-                settings.wecomBaseUrl(), alerts, metrics, clock, settings.instanceId(), AppliedHook.NONE).start());
+                settings.wecomBaseUrl(), alerts, metrics, clock, settings.instanceId(), versionBump(versions)).start());
         CallbackAdminRoutes callbackAdmin = new CallbackAdminRoutes(callbacks, events);
         // the node registry first: a stale build is fenced before its scheduler could fire a single job
         this.nodeRegistry = track(new NodeRegistry(db.dataSource(), clock, alerts, metrics, NodeRegistry.Config.from(settings, version),
@@ -156,9 +169,12 @@ public final class Node implements AutoCloseable {
                 enterprises::listings);
         this.freshness = settings.readOnly() || !settings.schedulerEnabled() ? null
                 : track(new SyncFreshness(db.dataSource(), settings.env(), clock, metrics, java.time.Duration.ofSeconds(60)));
+        track(new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness()).start());
+        this.reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
         List<HttpServer.Routes> routes = List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
-                new LookupRoutes(members, metrics),
+                new LookupRoutes(reads, metrics),
+                new ReadRoutes(reads),
                 new ResolveRoutes(resolver),
                 new WxaCodeRoutes(miniApps),
                 new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduler.jobs(), runs, nodeRegistry, alerts,
@@ -187,6 +203,21 @@ public final class Node implements AutoCloseable {
         }
         String v = Node.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    /** Applied events move the enterprise's version like any other write of its org. */
+    private static AppliedHook versionBump(OrgVersions versions) {
+        return new AppliedHook() {
+            @Override
+            public long applied(java.sql.Connection c, String corpId) throws java.sql.SQLException {
+                return OrgVersions.bump(c, corpId);
+            }
+
+            @Override
+            public void committed(String corpId, long version) {
+                versions.committed(corpId, version);
+            }
+        };
     }
 
     private static SchedulerConfig schedulerConfig(Settings settings) {

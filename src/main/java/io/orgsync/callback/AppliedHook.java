@@ -3,10 +3,26 @@ package io.orgsync.callback;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** Told inside each transaction that applies an event, before it commits (the read cache bumps the enterprise's version here). */
+/**
+ * What else happens when an event is applied: {@link #applied} inside the applying transaction,
+ * before it commits (the read cache bumps the enterprise's version there, so that data and
+ * version commit together), and {@link #committed} after it (this node drops its cached answers
+ * at once instead of at its next poll).
+ */
 public interface AppliedHook {
-    AppliedHook NONE = (c, corpId) -> {
+    AppliedHook NONE = new AppliedHook() {
+        @Override
+        public long applied(Connection c, String corpId) {
+            return 0;
+        }
+
+        @Override
+        public void committed(String corpId, long version) {
+        }
     };
 
-    void applied(Connection c, String corpId) throws SQLException;
+    /** Returns what {@link #committed} is handed after the commit (the new version). */
+    long applied(Connection c, String corpId) throws SQLException;
+
+    void committed(String corpId, long version);
 }

@@ -157,6 +157,7 @@ public final class EventApplier implements AutoCloseable {
         }
         ChangeWriter.Read found = read;
         long now = clock.millis();
+        long[] version = {0};
         String outcome = Sql.inTransaction(ds, c -> {
             // the lock a sync's apply holds: an event never lands in the middle of one
             if (Sql.one(c, "SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, e.corpId()).isEmpty()
@@ -169,13 +170,13 @@ public final class EventApplier implements AutoCloseable {
             }
             String skipped = ev.isContactChange() ? ChangeWriter.write(c, e, found, now) : "not a contact change";
             EventStore.finish(c, e.id(), skipped == null ? EventStatus.APPLIED : EventStatus.SKIPPED, now, skipped);
-            // bump the enterprise's cache version here
-            hook.applied(c, e.corpId());
+            version[0] = hook.applied(c, e.corpId());
             return skipped == null ? "applied" : "skipped";
         });
         if (outcome == null) {
             return;
         }
+        hook.committed(e.corpId(), version[0]);
         metrics.counter("orgsync_events_applied_total", "corp", e.corpId(), "outcome", outcome).increment();
         metrics.timer("orgsync_event_lag_seconds", "corp", e.corpId())
                 .record(Duration.ofMillis(Math.max(0, now - e.createTime() * 1000)));

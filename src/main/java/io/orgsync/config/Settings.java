@@ -49,7 +49,9 @@ public record Settings(
         String buildVersion,
         Duration shutdownGrace,
         Duration runRetention,
-        URI callbackBaseUrl) {
+        URI callbackBaseUrl,
+        int lookupCacheMb,
+        Duration cacheStaleness) {
 
     public enum LogFormat { TEXT, JSON }
 
@@ -135,7 +137,9 @@ public record Settings(
                 s.string("ORGSYNC_BUILD_VERSION", null),
                 Duration.ofSeconds(s.integer("ORGSYNC_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
                 Duration.ofDays(s.integer("ORGSYNC_RUN_RETENTION_DAYS", 90, 1, 36_500)),
-                s.parsed("ORGSYNC_CALLBACK_BASE_URL", null, "an http(s) URL", Settings::httpUrl));
+                s.parsed("ORGSYNC_CALLBACK_BASE_URL", null, "an http(s) URL", Settings::httpUrl),
+                s.integer("ORGSYNC_LOOKUP_CACHE_MB", 64, 0, 65_536),
+                Duration.ofMillis(s.integer("ORGSYNC_CACHE_STALENESS_MS", 250, 10, 60_000)));
         s.throwIfProblems();
         return settings;
     }
@@ -231,7 +235,8 @@ public record Settings(
                 + ", upstreamTimeout=" + upstreamTimeout + ", resolveRate=" + resolveRate
                 + (buildVersion == null ? "" : ", buildVersion=" + buildVersion)
                 + ", shutdownGrace=" + shutdownGrace + ", runRetention=" + runRetention
-                + ", callbackBaseUrl=" + (callbackBaseUrl == null ? "unset" : callbackBaseUrl) + "]";
+                + ", callbackBaseUrl=" + (callbackBaseUrl == null ? "unset" : callbackBaseUrl)
+                + ", lookupCacheMb=" + lookupCacheMb + ", cacheStaleness=" + cacheStaleness + "]";
     }
 
     /** JDBC URLs may carry a password parameter; it never reaches a log line. */

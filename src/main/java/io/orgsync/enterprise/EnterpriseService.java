@@ -3,6 +3,7 @@ package io.orgsync.enterprise;
 import io.orgsync.config.Settings;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
+import io.orgsync.read.OrgVersions;
 import io.orgsync.store.SecretCipher;
 import org.quartz.CronExpression;
 
@@ -38,8 +39,15 @@ public final class EnterpriseService {
     private final EnterpriseJobs jobs;
     private final Clock clock;
     private final String env;
+    private final OrgVersions versions;
 
     public EnterpriseService(DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, Config config) {
+        this(ds, cipher, jobs, clock, config, new OrgVersions());
+    }
+
+    /** {@code versions}: told when an enterprise is registered or deleted, so that this node's read answers follow at once. */
+    public EnterpriseService(DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, Config config, OrgVersions versions) {
+        this.versions = versions;
         this.store = new EnterpriseStore(ds, cipher);
         this.jobs = jobs;
         this.clock = clock;
@@ -66,6 +74,7 @@ public final class EnterpriseService {
             saved = new Enterprise(corpId, env, change.name() == null ? corpId : change.name(), change.secret(), change.cron(),
                     change.enabled() == null || change.enabled(), change.agentId(), now, now);
             store.insert(saved);
+            versions.registered(corpId);
         } else {
             EnterpriseListing e = current.get();
             if (!e.env().equals(env)) {
@@ -90,7 +99,7 @@ public final class EnterpriseService {
             throw new RefusedException(Refusal.CONFLICT, "enterprise " + corpId + " is managed by environment '" + e.env() + "'");
         }
         jobs.remove(corpId);
-        store.deleteWithData(corpId, clock.millis());
+        versions.deleted(corpId, store.deleteWithData(corpId, clock.millis()));
     }
 
     /**

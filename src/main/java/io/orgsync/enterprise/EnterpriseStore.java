@@ -1,5 +1,6 @@
 package io.orgsync.enterprise;
 
+import io.orgsync.read.OrgVersions;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.store.Sql;
@@ -54,10 +55,11 @@ final class EnterpriseStore {
      * Deletes the enterprise and all it owns, in one transaction. A run still fetching finds the
      * enterprise gone at its next claim check and stops; its row stays, ended ABANDONED at
      * {@code now}, so that the first run of an enterprise re-created under the same id keeps the
-     * quiet second after it instead of overlapping its last calls.
+     * quiet second after it instead of overlapping its last calls. Returns the org version the
+     * removal committed (OrgVersions), which tells every node's read cache.
      */
-    void deleteWithData(String corpId, long now) throws SQLException {
-        Sql.inTransaction(ds, c -> {
+    long deleteWithData(String corpId, long now) throws SQLException {
+        return Sql.inTransaction(ds, c -> {
             // the enterprise row first, as a run's start and apply lock it: they wait for the delete, never deadlock with it
             Sql.one(c, "SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, corpId);
             Sql.update(c, "DELETE FROM sync_run WHERE corp_id = ? AND status <> 'RUNNING'", corpId);
@@ -67,7 +69,7 @@ final class EnterpriseStore {
                     "callback_event", "callback_nonce", "callback_queue", "enterprise_callback", "enterprise")) {
                 Sql.update(c, "DELETE FROM " + table + " WHERE corp_id = ?", corpId);
             }
-            return null;
+            return OrgVersions.bump(c, corpId);
         });
     }
 

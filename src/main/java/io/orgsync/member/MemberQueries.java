@@ -1,17 +1,27 @@
 package io.orgsync.member;
 
+import io.orgsync.store.Snapshot;
 import io.orgsync.store.Sql;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Reads members for the lookup API: one indexed query per lookup, departments joined in. */
+/**
+ * Reads members by mobile or userid: one indexed statement per read, which also returns the
+ * enterprise's org version as that statement saw it. Department names and paths come from the
+ * enterprise's department tree at that same version (kept in a {@link TreeCache}), so that a
+ * member and its paths always come from one committed state; a tree not kept yet is read with
+ * the members again in one snapshot.
+ */
 public final class MemberQueries {
     /**
      * No ORDER BY: MariaDB would build a temporary table and filesort for every lookup to order
@@ -19,27 +29,43 @@ public final class MemberQueries {
      * position (the order of this list), which spares the driver a lookup by name per value.
      */
     private static final String SELECT = "SELECT m.corp_id, m.userid, m.name, m.mobile, m.email, m.position, m.status, "
-            + "m.main_department, m.updated_at, md.department_id, d.name AS department_name FROM member m "
+            + "m.main_department, m.updated_at, m.departed, md.department_id, v.version FROM member m "
             + "LEFT JOIN member_department md ON md.corp_id = m.corp_id AND md.userid = m.userid "
-            + "LEFT JOIN department d ON d.corp_id = md.corp_id AND d.id = md.department_id ";
+            + "LEFT JOIN org_version v ON v.corp_id = m.corp_id ";
     private static final Comparator<Row> ORDER = Comparator.comparing(Row::corpId).thenComparing(Row::userid)
             .thenComparing(r -> r.departmentId == null ? Long.MIN_VALUE : r.departmentId);
     private final DataSource ds;
+    private final TreeCache trees;
 
     public MemberQueries(DataSource ds) {
+        this(ds, TreeCache.NONE);
+    }
+
+    public MemberQueries(DataSource ds, TreeCache trees) {
         this.ds = ds;
+        this.trees = trees;
+    }
+
+    /** A member, and whether they have left the enterprise (departed members are kept, marked). */
+    public record Found(Member member, boolean departed) {
     }
 
     /** Current (not departed) members with this normalised mobile, optionally in one enterprise. */
     public List<Member> byMobile(String mobile, String corpId) throws SQLException {
-        return Sql.withConnection(ds, c -> collect(corpId == null
-                ? Sql.query(c, SELECT + "WHERE m.mobile = ? AND m.departed = FALSE", Row::of, mobile)
-                : Sql.query(c, SELECT + "WHERE m.mobile = ? AND m.corp_id = ? AND m.departed = FALSE", Row::of, mobile, corpId)));
+        List<Found> found = corpId == null
+                ? read("WHERE m.mobile = ? AND m.departed = FALSE", mobile)
+                : read("WHERE m.mobile = ? AND m.corp_id = ? AND m.departed = FALSE", mobile, corpId);
+        return found.stream().map(Found::member).toList();
     }
 
+    /** The member with this userid, departed or not, as a list of none or one. */
     public List<Member> byUserid(String corpId, String userid) throws SQLException {
-        return Sql.withConnection(ds, c -> collect(Sql.query(c,
-                SELECT + "WHERE m.corp_id = ? AND m.userid = ?", Row::of, corpId, userid)));
+        return member(corpId, userid).map(f -> List.of(f.member())).orElse(List.of());
+    }
+
+    public Optional<Found> member(String corpId, String userid) throws SQLException {
+        List<Found> found = read("WHERE m.corp_id = ? AND m.userid = ?", corpId, userid);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
     /** Members not departed, per enterprise (for a resolve budget and the demo's summary). */
@@ -48,31 +74,72 @@ public final class MemberQueries {
                 rs -> rs.getInt(1), corpId).orElse(0));
     }
 
+    /** The enterprise's department tree as the connection's transaction sees it. */
+    public static DepartmentTree loadTree(Connection c, String corpId) throws SQLException {
+        return DepartmentTree.of(MemberStore.departments(c, corpId).values());
+    }
+
+    private List<Found> read(String where, Object... args) throws SQLException {
+        List<Row> rows = Sql.withConnection(ds, c -> Sql.query(c, SELECT + where, Row::of, args));
+        Map<String, DepartmentTree> kept = new HashMap<>();
+        for (Row r : rows) {
+            if (!kept.containsKey(r.corpId)) {
+                DepartmentTree tree = trees.tree(r.corpId, r.version);
+                if (tree == null) {
+                    kept = null;
+                    break;
+                }
+                kept.put(r.corpId, tree);
+            }
+        }
+        if (kept != null) {
+            return collect(rows, kept);
+        }
+        // the tree at the rows' version is not kept: read both again in one snapshot, so that they agree
+        return Snapshot.read(ds, c -> {
+            List<Row> again = Sql.query(c, SELECT + where, Row::of, args);
+            Map<String, DepartmentTree> loaded = new HashMap<>();
+            for (Row r : again) {
+                if (!loaded.containsKey(r.corpId)) {
+                    DepartmentTree tree = trees.tree(r.corpId, r.version);
+                    if (tree == null) {
+                        tree = loadTree(c, r.corpId);
+                        trees.keep(r.corpId, r.version, tree);
+                    }
+                    loaded.put(r.corpId, tree);
+                }
+            }
+            return collect(again, loaded);
+        });
+    }
+
     private record Row(String corpId, String userid, String name, String mobile, String email, String position, int status,
-                       long mainDepartment, long updatedAt, Long departmentId, String departmentName) {
+                       long mainDepartment, long updatedAt, boolean departed, Long departmentId, long version) {
         static Row of(java.sql.ResultSet rs) throws SQLException {
-            long id = rs.getLong(10);
+            long id = rs.getLong(11);
             Long departmentId = rs.wasNull() ? null : id; // right after its getLong: wasNull tells of the last column read
+            // no version row yet (nothing written since the table came): version 0, as the version watch counts it
             return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                    rs.getInt(7), rs.getLong(8), rs.getLong(9), departmentId, rs.getString(11));
+                    rs.getInt(7), rs.getLong(8), rs.getLong(9), rs.getBoolean(10), departmentId, rs.getLong(12));
         }
     }
 
-    private static List<Member> collect(List<Row> rows) {
+    private static List<Found> collect(List<Row> rows, Map<String, DepartmentTree> trees) {
         rows.sort(ORDER);
         Map<String, List<Row>> byMember = new LinkedHashMap<>();
         rows.forEach(r -> byMember.computeIfAbsent(r.corpId + "\n" + r.userid, k -> new ArrayList<>()).add(r));
-        List<Member> out = new ArrayList<>();
+        List<Found> out = new ArrayList<>();
         for (List<Row> group : byMember.values()) {
             Row first = group.get(0);
-            List<Member.DepartmentRef> departments = new ArrayList<>();
+            List<Long> departments = new ArrayList<>();
             for (Row r : group) {
                 if (r.departmentId != null) {
-                    departments.add(new Member.DepartmentRef(r.departmentId, r.departmentName));
+                    departments.add(r.departmentId);
                 }
             }
-            out.add(new Member(first.corpId, first.userid, first.name, first.mobile, first.email, first.position, first.status,
-                    first.mainDepartment, departments, Instant.ofEpochMilli(first.updatedAt).toString()));
+            out.add(new Found(new Member(first.corpId, first.userid, first.name, first.mobile, first.email, first.position, first.status,
+                    first.mainDepartment, trees.get(first.corpId).refs(departments), Instant.ofEpochMilli(first.updatedAt).toString()),
+                    first.departed));
         }
         return out;
     }

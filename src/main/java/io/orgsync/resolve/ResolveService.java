@@ -12,6 +12,7 @@ import io.orgsync.member.Member;
 import io.orgsync.member.MemberQueries;
 import io.orgsync.member.MemberStore;
 import io.orgsync.member.StoredMember;
+import io.orgsync.read.OrgVersions;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
@@ -88,11 +89,13 @@ public final class ResolveService {
     private final Clock clock;
     private final ResolveBudget budgets;
     private final ResolveRate rate;
+    private final OrgVersions versions;
     private final Map<String, CompletableFuture<Member>> inflight = new ConcurrentHashMap<>();
 
     public ResolveService(DataSource ds, EnterpriseService enterprises, MemberQueries queries, UpstreamClient upstream,
-                          Alerts alerts, MeterRegistry metrics, Clock clock, Config config) {
+                          Alerts alerts, MeterRegistry metrics, Clock clock, Config config, OrgVersions versions) {
         this.ds = ds;
+        this.versions = versions;
         this.store = new ResolveStore(ds);
         this.enterprises = enterprises;
         this.queries = queries;
@@ -185,7 +188,7 @@ public final class ResolveService {
         m.departments().forEach(d -> departments.add((long) d));
         StoredMember row = new StoredMember(m.userid(), m.name(), mobile, "resolve", m.email(), m.position(), m.status(),
                 m.mainDepartment(), false, departments);
-        Sql.inTransaction(ds, c -> {
+        long version = Sql.inTransaction(ds, c -> {
             // first the enterprise lock, as a sync's apply takes it: the apply never writes back a row it
             // read before this write, and it knows from the stamp that this member was learned during its run
             long run = ResolveStore.lockEnterprise(c, corpId).orElseThrow(() -> new UnknownEnterpriseException(corpId,
@@ -196,8 +199,10 @@ public final class ResolveService {
                 MemberStore.insertMembers(c, corpId, List.of(row), clock.millis());
             }
             MemberStore.markResolved(c, corpId, m.userid(), run);
-            return null;
+            return OrgVersions.bump(c, corpId);
         });
+        // this node's cached answers go at once: the caller may look the number up right after
+        versions.committed(corpId, version);
     }
 
     private static Member join(CompletableFuture<Member> future) throws Exception {

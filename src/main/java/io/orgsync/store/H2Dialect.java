@@ -72,7 +72,7 @@ final class H2Dialect implements Dialect {
 
     @Override
     public Map<String, String> schemaPlaceholders() {
-        return Map.of("tableOptions", "", "quartzBoolean", "BOOLEAN");
+        return Map.of("tableOptions", "", "quartzBoolean", "BOOLEAN", "storedColumn", "");
     }
 
     @Override

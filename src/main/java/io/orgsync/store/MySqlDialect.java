@@ -65,7 +65,7 @@ final class MySqlDialect implements Dialect {
     @Override
     public Map<String, String> schemaPlaceholders() {
         // Quartz's own MySQL schema keeps its flags in VARCHAR(1); its JDBC delegate reads them either way
-        return Map.of("tableOptions", TABLE_OPTIONS, "quartzBoolean", "VARCHAR(1)");
+        return Map.of("tableOptions", TABLE_OPTIONS, "quartzBoolean", "VARCHAR(1)", "storedColumn", " STORED");
     }
 
     private static String insert(Upsert row) {

@@ -4,6 +4,7 @@ import io.orgsync.member.MemberStore;
 import io.orgsync.member.Mobile;
 import io.orgsync.member.StoredDepartment;
 import io.orgsync.member.StoredMember;
+import io.orgsync.read.OrgVersions;
 import io.orgsync.store.Sql;
 import io.orgsync.wecom.WecomDepartment;
 import io.orgsync.wecom.WecomMember;
@@ -32,14 +33,17 @@ final class OrgApplier {
     private static final Logger log = LoggerFactory.getLogger(OrgApplier.class);
     private static final Comparator<StoredMember> BY_USERID = Comparator.comparing(StoredMember::userid);
     private final DataSource ds;
+    private final OrgVersions versions;
 
-    OrgApplier(DataSource ds) {
+    OrgApplier(DataSource ds, OrgVersions versions) {
         this.ds = ds;
+        this.versions = versions;
     }
 
     SyncCounts apply(String corpId, long runId, FetchedOrg fetched, double maxRemovalRatio, long now) throws SQLException, SyncFailure {
+        long[] written = {0};
         try {
-            return Sql.inTransaction(ds, c -> {
+            SyncCounts counts = Sql.inTransaction(ds, c -> {
                 if (!RunStore.isCurrent(c, corpId, runId)) {
                     throw new Abort(new SyncFailure(SyncFailure.Reason.SUPERSEDED,
                             "superseded: a newer run of this enterprise started while this one was fetching; nothing was applied"));
@@ -99,12 +103,20 @@ final class OrgApplier {
                 MemberStore.insertMembers(c, corpId, inserts, now);
                 MemberStore.updateMemberRows(c, corpId, updates, now);
                 MemberStore.replaceMemberships(c, corpId, moves);
+                // a sync that changed nothing leaves the version, and so every node's cached answers, alone
+                if (departmentsChanged > 0 || !inserts.isEmpty() || !updates.isEmpty()) {
+                    written[0] = OrgVersions.bump(c, corpId);
+                }
                 List<String> examples = new ArrayList<>();
                 inserts.stream().limit(3).forEach(m -> examples.add("added " + m.userid()));
                 updates.stream().filter(m -> !m.departed()).limit(3).forEach(m -> examples.add("updated " + m.userid()));
                 departures.stream().limit(3).forEach(m -> examples.add("departed " + m.userid()));
                 return new SyncCounts(inserts.size(), updates.size() - departures.size(), departures.size(), departmentsChanged, examples);
             });
+            if (written[0] > 0) {
+                versions.committed(corpId, written[0]);
+            }
+            return counts;
         } catch (Abort a) {
             throw a.failure;
         }

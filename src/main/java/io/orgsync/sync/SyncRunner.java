@@ -7,6 +7,7 @@ import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.read.OrgVersions;
 import io.orgsync.logging.Failures;
 import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.time.Waiter;
@@ -61,17 +62,20 @@ public final class SyncRunner {
     private final ConcurrentHashMultiset<String> active = ConcurrentHashMultiset.create();
 
     public SyncRunner(DataSource ds, EnterpriseService enterprises, UpstreamClient upstream, Alerts alerts, MeterRegistry metrics,
-                      Clock clock, Waiter waiter, Options options) {
-        this(ds, enterprises, upstream, alerts, metrics, clock, waiter, options, EventFeed.NONE);
+                      Clock clock, Waiter waiter, Options options, OrgVersions versions) {
+        this(ds, enterprises, upstream, alerts, metrics, clock, waiter, options, versions, EventFeed.NONE);
     }
 
-    /** {@code events}: which enterprises receive contact-change events, whose runs then record their drift. */
+    /**
+     * {@code versions}: bumped with every apply that changes the org (the read caches follow);
+     * {@code events}: which enterprises receive contact-change events, whose runs then record their drift.
+     */
     public SyncRunner(DataSource ds, EnterpriseService enterprises, UpstreamClient upstream, Alerts alerts, MeterRegistry metrics,
-                      Clock clock, Waiter waiter, Options options, EventFeed events) {
+                      Clock clock, Waiter waiter, Options options, OrgVersions versions, EventFeed events) {
         this.events = events;
         this.ds = ds;
         this.runs = new RunStore(ds, clock);
-        this.applier = new OrgApplier(ds);
+        this.applier = new OrgApplier(ds, versions);
         this.fetcher = new OrgFetcher(clock, waiter, options.departmentRate(), options.departmentConcurrency());
         this.enterprises = enterprises;
         this.upstream = upstream;

@@ -3,6 +3,7 @@ package io.orgsync.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
+import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
@@ -110,9 +111,10 @@ class LookupApiTest {
         truth.path("departments").forEach(d -> departmentNames.put(d.path("id").asLong(), d.path("name").asText()));
         Set<Long> ids = new TreeSet<>();
         for (JsonNode d : m.path("departments")) {
-            assertEquals(Set.of("id", "name"), names(d));
+            assertEquals(Set.of("id", "name", "path"), names(d));
             assertTrue(d.path("id").isIntegralNumber());
             assertEquals(departmentNames.get(d.path("id").asLong()), d.path("name").asText(), "department name");
+            assertEquals(OrgTruth.path(truth, d.path("id").asLong()), d.path("path").asText(), "department path, root first");
             ids.add(d.path("id").asLong());
         }
         Set<Long> expectedIds = new TreeSet<>();

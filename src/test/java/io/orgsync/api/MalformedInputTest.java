@@ -1,6 +1,7 @@
 package io.orgsync.api;
 
 import io.orgsync.testing.ApiNode;
+import io.orgsync.testing.Scrape;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * A corpus of malformed requests over real HTTP: each is refused with a 4xx and the right
  * {@code error.code}, carries no internals or secrets, and reaches neither WeCom nor the
- * mini-program API (the simulator counts zero calls after every case, cumulatively).
+ * mini-program API (the simulator counts zero calls after every case, cumulatively), nor, for the
+ * read routes, the database (the read cache counts no answer built from it).
  */
 class MalformedInputTest {
     private static final String CORP = "ww-malformed";
@@ -68,6 +70,7 @@ class MalformedInputTest {
     @MethodSource("corpus")
     void refusedWithTheRightCodeAndNoUpstreamCall(Case c) throws Exception {
         long before = sim.stats().path("totalCalls").asLong();
+        double built = Scrape.value(node, "orgsync_lookup_cache_misses_total");
         ApiNode.Response r;
         if (c.raw) {
             r = node.raw(c.method, c.target, c.body);
@@ -78,6 +81,7 @@ class MalformedInputTest {
         }
         assertError(r, c.status, c.code, CORP_SECRET, APP_SECRET, CALLBACK_TOKEN, CALLBACK_KEY);
         assertEquals(before, sim.stats().path("totalCalls").asLong(), "no upstream call");
+        assertEquals(built, Scrape.value(node, "orgsync_lookup_cache_misses_total"), "no read answer built from the database");
     }
 
     @AfterAll
@@ -163,6 +167,44 @@ class MalformedInputTest {
         all.add(new Case("wxacode: appId 65 characters", "GET", "/api/v1/miniapps/" + "w".repeat(65) + "/wxacode?scene=a", null, false, 400, "invalid_request"));
         all.add(new Case("wxacode: unknown app", "GET", "/api/v1/miniapps/wx-nobody/wxacode?scene=a", null, false, 404, "unknown_app"));
 
+        // the read API over the stored copy
+        String corp = "/api/v1/corps/" + CORP;
+        read(all, "corpId with a space", "/api/v1/corps/ww%20x/members/someone", 400, "invalid_request");
+        read(all, "corpId 65 characters", "/api/v1/corps/" + "w".repeat(65) + "/departments", 400, "invalid_request");
+        read(all, "corpId SQL", "/api/v1/corps/" + enc("ww' OR 1=1 --").replace("+", "%20") + "/members?q=a", 400, "invalid_request");
+        read(all, "corpId Chinese", "/api/v1/corps/" + enc("企业") + "/departments", 400, "invalid_request");
+        read(all, "unknown corp: member", "/api/v1/corps/ww-nobody/members/someone", 404, "unknown_corp");
+        read(all, "unknown corp: search", "/api/v1/corps/ww-nobody/members?q=a", 404, "unknown_corp");
+        read(all, "unknown corp: tree", "/api/v1/corps/ww-nobody/departments", 404, "unknown_corp");
+        read(all, "unknown corp: department", "/api/v1/corps/ww-nobody/departments/1/members", 404, "unknown_corp");
+        read(all, "userid 65 characters", corp + "/members/" + "u".repeat(65), 400, "invalid_request");
+        read(all, "userid with a space", corp + "/members/a%20b", 400, "invalid_request");
+        read(all, "userid SQL", corp + "/members/" + enc("x' OR '1'='1"), 400, "invalid_request");
+        read(all, "userid NUL", corp + "/members/a%00b", 400, "invalid_request");
+        read(all, "includeDeparted yes", corp + "/members/someone?includeDeparted=yes", 400, "invalid_request");
+        read(all, "includeDeparted empty", corp + "/departments?includeDeparted=", 400, "invalid_request");
+        read(all, "limit 0", corp + "/members?limit=0", 400, "invalid_request");
+        read(all, "limit 1001", corp + "/members?limit=1001", 400, "invalid_request");
+        read(all, "limit negative", corp + "/members?limit=-5", 400, "invalid_request");
+        read(all, "limit huge", corp + "/members?limit=99999999999999999999", 400, "invalid_request");
+        read(all, "limit decimal", corp + "/members?limit=10.5", 400, "invalid_request");
+        read(all, "limit words", corp + "/departments/1/members?limit=ten", 400, "invalid_request");
+        read(all, "q 65 characters", corp + "/members?q=" + "a".repeat(65), 400, "invalid_request");
+        read(all, "q control character", corp + "/members?q=a%07", 400, "invalid_request");
+        read(all, "cursor empty", corp + "/members?cursor=", 400, "invalid_request");
+        read(all, "cursor junk", corp + "/members?cursor=not-a-cursor", 400, "invalid_request");
+        read(all, "cursor forged", corp + "/members?cursor=" + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("zzz".getBytes(StandardCharsets.UTF_8)) + ".AAAAAAAAAAAAAAAAAAAAAA", 400, "invalid_request");
+        read(all, "cursor bad base64", corp + "/departments/1/members?cursor=%25%25.%25%25", 400, "invalid_request");
+        read(all, "cursor 300 characters", corp + "/members?cursor=" + "A".repeat(300), 400, "invalid_request");
+        read(all, "department 0", corp + "/departments/0/members", 400, "invalid_request");
+        read(all, "department negative", corp + "/departments/-1/members", 400, "invalid_request");
+        read(all, "department above 32 bits", corp + "/departments/4294967296/members", 400, "invalid_request");
+        read(all, "department letters", corp + "/departments/root/members", 400, "invalid_request");
+        read(all, "department leading zero", corp + "/departments/01/members", 400, "invalid_request");
+        read(all, "recursive maybe", corp + "/departments/1/members?recursive=maybe", 400, "invalid_request");
+        all.add(new Case("read: POST on the tree", "POST", corp + "/departments", new byte[0], false, 405, "invalid_request"));
+
         // wrong methods on known routes
         all.add(new Case("resolve: GET instead of POST", "GET", RESOLVE, null, false, 405, "invalid_request"));
         all.add(new Case("lookup: POST instead of GET", "POST", LOOKUP + "13800000000", new byte[0], false, 405, "invalid_request"));
@@ -235,6 +277,10 @@ class MalformedInputTest {
 
     private static void code(List<Case> all, String name, String query) {
         all.add(new Case("wxacode: " + name, "GET", CODE + query, null, false, 400, "invalid_request"));
+    }
+
+    private static void read(List<Case> all, String name, String target, int status, String code) {
+        all.add(new Case("read: " + name, "GET", target, null, false, status, code));
     }
 
     private static void resolve(List<Case> all, String name, String body, String code) {

@@ -80,6 +80,18 @@ class SettingsTest {
     }
 
     @Test
+    void theLookupCacheSizeAndStalenessHaveDefaultsAndBounds() {
+        Settings s = load(Map.of());
+        assertEquals(64, s.lookupCacheMb());
+        assertEquals(java.time.Duration.ofMillis(250), s.cacheStaleness());
+        assertEquals(0, load(Map.of("ORGSYNC_LOOKUP_CACHE_MB", "0")).lookupCacheMb(), "0 turns the cache off");
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(
+                "ORGSYNC_LOOKUP_CACHE_MB", "-1", "ORGSYNC_CACHE_STALENESS_MS", "0")));
+        assertTrue(e.getMessage().contains("ORGSYNC_LOOKUP_CACHE_MB"), e.getMessage());
+        assertTrue(e.getMessage().contains("ORGSYNC_CACHE_STALENESS_MS"), e.getMessage());
+    }
+
+    @Test
     void readOnlyImpliesNoScheduler() {
         Settings s = load(Map.of("ORGSYNC_READ_ONLY", "true"));
         assertTrue(s.readOnly());

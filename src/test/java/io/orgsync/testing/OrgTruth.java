@@ -36,6 +36,17 @@ public final class OrgTruth {
         this.members = members;
     }
 
+    /** A department's path as the API shows it: the names from the root down, joined by '/'. */
+    public static String path(JsonNode export, long id) {
+        Map<Long, JsonNode> byId = new HashMap<>();
+        export.path("departments").forEach(d -> byId.put(d.path("id").asLong(), d));
+        List<String> names = new ArrayList<>();
+        for (JsonNode d = byId.get(id); d != null && names.size() <= byId.size(); d = byId.get(d.path("parentid").asLong())) {
+            names.add(0, d.path("name").asText());
+        }
+        return String.join("/", names);
+    }
+
     /**
      * The export as orgsync should store it: members the app cannot see (outside its range) left
      * out; mobiles normalised when the app sees them, else null unless {@code learned} has one.
