@@ -142,7 +142,8 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
             cache.put(key, answer);
             mine.complete(answer);
             return answer;
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
+            // whatever it was, the requests waiting for this load get it too instead of waiting forever
             mine.completeExceptionally(e);
             throw e;
         } finally {
@@ -159,6 +160,9 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
             }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw e;
         }
