@@ -8,18 +8,17 @@ import io.orgsync.time.Waiter;
 import io.orgsync.token.TokenHolder;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
 /**
  * Calls per second through orgsync's upstream client (token holder, node rate limiter, errcode
@@ -36,24 +35,40 @@ public final class ClientOverheadBench {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         try (SimulatorControl sim = new SimulatorControl();
-             Database db = Database.open("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "sa", "", false, "bench", 4)) {
+                Database db = Database.open("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "sa", "", false, "bench", 4)) {
             db.migrate();
             sim.createCorp(CORP, SECRET, 5, 100, true);
             // the documented per-minute limits would stop a benchmark after two seconds
             sim.limits(Map.of("perMinute", 0, "perHour", 0, "ipPerMinute", 0, "ipPerHour", 0, "maxConcurrent", 0));
-            String userid = sim.export(CORP).path("members").get(0).path("userid").asText();
+            String userid =
+                    sim.export(CORP).path("members").get(0).path("userid").asText();
             SimpleMeterRegistry metrics = new SimpleMeterRegistry();
             Clock clock = Clock.systemUTC();
             Alerts alerts = new Alerts(clock, metrics, List.of(), "bench");
-            TokenHolder tokens = new TokenHolder(db.dataSource(), clock, Waiter.system(),
-                    new TokenHolder.Config("bench", Duration.ofSeconds(5), Duration.ofSeconds(900), Duration.ofSeconds(45)), alerts, metrics);
-            UpstreamClient upstream = new UpstreamClient(tokens, alerts, metrics, clock, Waiter.system(),
+            TokenHolder tokens = new TokenHolder(
+                    db.dataSource(),
+                    clock,
+                    Waiter.system(),
+                    new TokenHolder.Config(
+                            "bench", Duration.ofSeconds(5), Duration.ofSeconds(900), Duration.ofSeconds(45)),
+                    alerts,
+                    metrics);
+            UpstreamClient upstream = new UpstreamClient(
+                    tokens,
+                    alerts,
+                    metrics,
+                    clock,
+                    Waiter.system(),
                     new UpstreamClient.Config(1_000_000, Duration.ofSeconds(10)));
             WecomClient client = new WecomClient(upstream, sim.baseUrl(), CORP, SECRET);
             String token = tokens.token(client.tokenSource()).value();
             String rawUrl = sim.baseUrl() + "/cgi-bin/user/get?userid=" + userid + "&access_token=" + token;
-            CloseableHttpClient raw = HttpClients.custom().setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                    .setMaxConnPerRoute(64).setMaxConnTotal(64).build()).build();
+            CloseableHttpClient raw = HttpClients.custom()
+                    .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                            .setMaxConnPerRoute(64)
+                            .setMaxConnTotal(64)
+                            .build())
+                    .build();
 
             Runnable rawCall = () -> {
                 try {
@@ -79,7 +94,8 @@ public final class ClientOverheadBench {
                     bestRaw = Math.max(bestRaw, measure("raw HTTP   round " + r, rawCall, threads, seconds));
                 }
             }
-            System.out.printf("%nthreads %d: raw %.0f calls/s, client %.0f calls/s, ratio %.3f (target >= 0.90)%n",
+            System.out.printf(
+                    "%nthreads %d: raw %.0f calls/s, client %.0f calls/s, ratio %.3f (target >= 0.90)%n",
                     threads, bestRaw, bestClient, bestClient / bestRaw);
             raw.close();
             upstream.close();

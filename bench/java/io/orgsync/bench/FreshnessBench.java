@@ -12,7 +12,6 @@ import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,7 +57,8 @@ public final class FreshnessBench {
                 rows.add(run(sim, db, style, changes, burst));
             }
             System.out.println();
-            System.out.println("| style | changes | freshness p50 | p99 | max | upstream calls per change | burst | events/s one node applies |");
+            System.out.println(
+                    "| style | changes | freshness p50 | p99 | max | upstream calls per change | burst | events/s one node applies |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             rows.forEach(System.out::println);
         }
@@ -73,9 +73,22 @@ public final class FreshnessBench {
                 throw new IllegalStateException("the first sync of " + corp + " failed");
             }
             String baseA = "http://127.0.0.1:" + a.http.port();
-            send("PUT", baseA + "/admin/api/enterprises/" + corp + "/callback", Map.of("token", TOKEN, "aesKey", AES_KEY));
-            sim.send("PUT", "/__sim/corps/" + corp + "/callback",
-                    Map.of("url", baseA + "/callbacks/wecom/" + corp, "token", TOKEN, "aesKey", AES_KEY, "style", style));
+            send(
+                    "PUT",
+                    baseA + "/admin/api/enterprises/" + corp + "/callback",
+                    Map.of("token", TOKEN, "aesKey", AES_KEY));
+            sim.send(
+                    "PUT",
+                    "/__sim/corps/" + corp + "/callback",
+                    Map.of(
+                            "url",
+                            baseA + "/callbacks/wecom/" + corp,
+                            "token",
+                            TOKEN,
+                            "aesKey",
+                            AES_KEY,
+                            "style",
+                            style));
             long[] millis;
             long calls;
             try (Node b = node("fresh-b-" + style, db, sim)) {
@@ -89,8 +102,15 @@ public final class FreshnessBench {
             Arrays.sort(millis);
             // B closed: its applier would otherwise take the queue over once A's lease ran out behind the lock
             double eventsPerSecond = burst(sim, a, corp, burst);
-            String row = String.format("| %s | %d | %d ms | %d ms | %d ms | %.2f | %d | %.0f |", style, changes,
-                    percentile(millis, 50), percentile(millis, 99), millis[millis.length - 1], (double) calls / changes, burst,
+            String row = String.format(
+                    "| %s | %d | %d ms | %d ms | %d ms | %.2f | %d | %.0f |",
+                    style,
+                    changes,
+                    percentile(millis, 50),
+                    percentile(millis, 99),
+                    millis[millis.length - 1],
+                    (double) calls / changes,
+                    burst,
                     eventsPerSecond);
             System.out.println(row);
             return row;
@@ -98,11 +118,15 @@ public final class FreshnessBench {
     }
 
     private static Node node(String name, String db, SimulatorControl sim) throws Exception {
-        return TestNode.node(name, db, sim).with("ORGSYNC_SCHEDULER_ENABLED", false).with("ORGSYNC_ADMIN_TOKEN", ADMIN_TOKEN).start();
+        return TestNode.node(name, db, sim)
+                .with("ORGSYNC_SCHEDULER_ENABLED", false)
+                .with("ORGSYNC_ADMIN_TOKEN", ADMIN_TOKEN)
+                .start();
     }
 
     /** Milliseconds from each change's control call to the lookup on the other node answering it. */
-    private static long[] freshness(SimulatorControl sim, String corp, String lookupBase, int changes, String prefix) throws Exception {
+    private static long[] freshness(SimulatorControl sim, String corp, String lookupBase, int changes, String prefix)
+            throws Exception {
         long[] millis = new long[changes];
         String members = "/__sim/corps/" + corp + "/members";
         int member = 0;
@@ -114,7 +138,9 @@ public final class FreshnessBench {
             switch (i % 3) {
                 case 0 -> {
                     mobile = mobile(prefix, i);
-                    sim.post(members, Map.of("userid", userid, "name", "新人" + i, "department", List.of(1), "mobile", mobile));
+                    sim.post(
+                            members,
+                            Map.of("userid", userid, "name", "新人" + i, "department", List.of(1), "mobile", mobile));
                     expected = 200;
                 }
                 case 1 -> {
@@ -129,7 +155,11 @@ public final class FreshnessBench {
                 }
             }
             String url = lookupBase + "/api/v1/members/by-mobile/" + mobile + "?corpId=" + corp;
-            Waiting.await(Duration.ofSeconds(60), Duration.ofMillis(5), "change " + i + " answered", () -> status(url) == expected ? true : null);
+            Waiting.await(
+                    Duration.ofSeconds(60),
+                    Duration.ofMillis(5),
+                    "change " + i + " answered",
+                    () -> status(url) == expected ? true : null);
             millis[i] = (System.nanoTime() - t0) / 1_000_000;
         }
         return millis;
@@ -148,7 +178,8 @@ public final class FreshnessBench {
         long released;
         try (Connection c = a.db.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE")) {
                 ps.setString(1, corp);
                 ps.executeQuery().close();
             }
@@ -156,19 +187,35 @@ public final class FreshnessBench {
                 if (!members.hasNext()) {
                     members = export.path("members").iterator();
                 }
-                sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + members.next().path("userid").asText(),
+                sim.send(
+                        "PATCH",
+                        "/__sim/corps/" + corp + "/members/"
+                                + members.next().path("userid").asText(),
                         Map.of("position", "burst " + i));
             }
-            Waiting.until(Duration.ofSeconds(300), burst + " events stored", () -> a.events.recent(corp, 100_000).size() >= before + burst);
+            Waiting.until(
+                    Duration.ofSeconds(300),
+                    burst + " events stored",
+                    () -> a.events.recent(corp, 100_000).size() >= before + burst);
             released = System.currentTimeMillis();
             System.out.printf("  %d events stored behind the lock in %.1f s%n", burst, (released - started) / 1000.0);
             c.commit();
         }
-        Waiting.await(Duration.ofSeconds(600), Duration.ofMillis(20), "burst applied", () -> a.events.recent(corp, 100_000).stream()
-                .noneMatch(e -> e.status() == EventStatus.PENDING) ? true : null);
+        Waiting.await(
+                Duration.ofSeconds(600),
+                Duration.ofMillis(20),
+                "burst applied",
+                () -> a.events.recent(corp, 100_000).stream().noneMatch(e -> e.status() == EventStatus.PENDING)
+                        ? true
+                        : null);
         List<StoredEvent> events = a.events.recent(corp, burst);
-        long last = events.stream().mapToLong(e -> e.appliedAt() == null ? 0 : e.appliedAt()).max().orElseThrow();
-        long failed = events.stream().filter(e -> e.status() != EventStatus.APPLIED && e.status() != EventStatus.SKIPPED).count();
+        long last = events.stream()
+                .mapToLong(e -> e.appliedAt() == null ? 0 : e.appliedAt())
+                .max()
+                .orElseThrow();
+        long failed = events.stream()
+                .filter(e -> e.status() != EventStatus.APPLIED && e.status() != EventStatus.SKIPPED)
+                .count();
         if (failed > 0) {
             System.out.println("  " + failed + " burst events ended neither APPLIED nor SKIPPED");
         }
@@ -188,14 +235,18 @@ public final class FreshnessBench {
     }
 
     private static int status(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static void send(String method, String url, Object body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
         }

@@ -5,7 +5,6 @@ import io.orgsync.sync.Run;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URLEncoder;
@@ -55,8 +54,15 @@ public final class LookupBench {
      * less and tells where time goes. The database server may serve others too: its figure is an
      * upper bound.
      */
-    record Result(String route, double rps, double p50, double p99, long non2xx, long socketErrors, double jvmUs, double dbUs) {
-    }
+    record Result(
+            String route,
+            double rps,
+            double p50,
+            double p99,
+            long non2xx,
+            long socketErrors,
+            double jvmUs,
+            double dbUs) {}
 
     public static void main(String[] args) throws Exception {
         int members = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
@@ -72,19 +78,24 @@ public final class LookupBench {
             sim.createCorp(CORP, SECRET, departments, members, true);
             sim.createCorp(LAG_CORP, LAG_SECRET, 4, 100, true);
             JsonNode truth = sim.export(CORP);
-            System.out.printf("simulator: %d members in %d departments generated in %.1f s%n", members, departments, (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    "simulator: %d members in %d departments generated in %.1f s%n",
+                    members, departments, (System.nanoTime() - t0) / 1e9);
 
             // BENCH_JDBC_PARAMS, e.g. "prepStmtCacheSqlLimit=2048", tries driver settings without a code change
             String params = System.getenv().getOrDefault("BENCH_JDBC_PARAMS", "");
             String url = TestDatabases.mariadb("bench_lookup") + (params.isEmpty() ? "" : "?" + params);
             System.out.println("database: " + url);
             try (ApiNode node = ApiNode.start("bench-lookup", url, sim, fast);
-                 ApiNode off = ApiNode.start("bench-lookup-off", url, sim, with(fast, "ORGSYNC_LOOKUP_CACHE_MB", "0"))) {
+                    ApiNode off =
+                            ApiNode.start("bench-lookup-off", url, sim, with(fast, "ORGSYNC_LOOKUP_CACHE_MB", "0"))) {
                 node.enterprise(CORP, SECRET);
                 node.enterprise(LAG_CORP, LAG_SECRET);
                 t0 = System.nanoTime();
                 Run run = node.sync(CORP);
-                System.out.printf("sync into MariaDB: %s, +%d members in %.1f s%n", run.status(), run.membersAdded(), (System.nanoTime() - t0) / 1e9);
+                System.out.printf(
+                        "sync into MariaDB: %s, +%d members in %.1f s%n",
+                        run.status(), run.membersAdded(), (System.nanoTime() - t0) / 1e9);
                 node.sync(LAG_CORP);
 
                 List<String> mobiles = mobiles(truth);
@@ -105,14 +116,18 @@ public final class LookupBench {
                 }
                 System.gc();
 
-                System.out.printf("%n## 1. lookup by mobile, 2,000 real numbers, against the invalid-mobile 400 of the same server%n"
-                        + "(%d rounds of the pair, %d s each, back to back; then the cache-off node)%n", ROUNDS, seconds);
+                System.out.printf(
+                        "%n## 1. lookup by mobile, 2,000 real numbers, against the invalid-mobile 400 of the same server%n"
+                                + "(%d rounds of the pair, %d s each, back to back; then the cache-off node)%n",
+                        ROUNDS, seconds);
                 List<Result> baselines = new ArrayList<>();
                 List<Result> lookups = new ArrayList<>();
                 List<Double> rateRatios = new ArrayList<>();
                 List<Double> p99Ratios = new ArrayList<>();
                 for (int round = 1; round <= ROUNDS; round++) {
-                    Result b = print(wrk(base + invalid, null, connections, seconds), "round " + round + ": invalid mobile (baseline)");
+                    Result b = print(
+                            wrk(base + invalid, null, connections, seconds),
+                            "round " + round + ": invalid mobile (baseline)");
                     Result l = print(wrk(base, hot, connections, seconds), "round " + round + ": lookup, cache on");
                     baselines.add(b);
                     lookups.add(l);
@@ -120,9 +135,11 @@ public final class LookupBench {
                     p99Ratios.add(l.p99 / b.p99);
                 }
                 Result cold = print(wrk(offBase, hot, connections, 2 * seconds), "lookup, cache off");
-                Result closing = print(wrk(base + invalid, null, connections, seconds), "invalid mobile (baseline, after)");
+                Result closing =
+                        print(wrk(base + invalid, null, connections, seconds), "invalid mobile (baseline, after)");
                 System.out.println();
-                System.out.println("| route | requests/s | p50 ms | p99 ms | non-2xx | socket errors | node CPU µs/request | MariaDB CPU µs/request |");
+                System.out.println(
+                        "| route | requests/s | p50 ms | p99 ms | non-2xx | socket errors | node CPU µs/request | MariaDB CPU µs/request |");
                 System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
                 List<Result> all = new ArrayList<>();
                 for (int i = 0; i < ROUNDS; i++) {
@@ -132,16 +149,36 @@ public final class LookupBench {
                 all.add(cold);
                 all.add(closing);
                 for (Result x : all) {
-                    System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %d | %d | %.0f | %.0f |%n", x.route, x.rps, x.p50, x.p99,
-                            x.non2xx, x.socketErrors, x.jvmUs, x.dbUs);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "| %s | %.0f | %.2f | %.2f | %d | %d | %.0f | %.0f |%n",
+                            x.route,
+                            x.rps,
+                            x.p50,
+                            x.p99,
+                            x.non2xx,
+                            x.socketErrors,
+                            x.jvmUs,
+                            x.dbUs);
                 }
                 double rate = median(rateRatios);
                 double p99 = median(p99Ratios);
                 Result mb = medianByRate(baselines);
-                System.out.printf(Locale.ROOT, "%ncache on, per round: rate / baseline %s, p99 / baseline %s%n", fmt(rateRatios), fmt(p99Ratios));
-                System.out.printf(Locale.ROOT, "cache on, median round: rate %.2f of the baseline's (target >= 0.85: %s), p99 %.2f x the baseline's "
+                System.out.printf(
+                        Locale.ROOT,
+                        "%ncache on, per round: rate / baseline %s, p99 / baseline %s%n",
+                        fmt(rateRatios),
+                        fmt(p99Ratios));
+                System.out.printf(
+                        Locale.ROOT,
+                        "cache on, median round: rate %.2f of the baseline's (target >= 0.85: %s), p99 %.2f x the baseline's "
                                 + "(target <= 1.5: %s)%ncache off against the median baseline: rate %.2f, p99 %.2f x%n",
-                        rate, rate >= 0.85 ? "met" : "missed", p99, p99 <= 1.5 ? "met" : "missed", cold.rps / mb.rps, cold.p99 / mb.p99);
+                        rate,
+                        rate >= 0.85 ? "met" : "missed",
+                        p99,
+                        p99 <= 1.5 ? "met" : "missed",
+                        cold.rps / mb.rps,
+                        cold.p99 / mb.p99);
 
                 try (ApiNode fresh = ApiNode.start("bench-lookup-tail", url, sim, fast)) {
                     longTail("http://127.0.0.1:" + fresh.node.http.port(), tail, connections, tailSeconds, fresh);
@@ -156,7 +193,8 @@ public final class LookupBench {
 
     /** The long tail: wrk over every number for {@code seconds} on a node whose cache starts empty, sampled every 5 s. */
     private static void longTail(String base, Path lua, int connections, int seconds, ApiNode node) throws Exception {
-        System.out.println("\n## 2. long tail: every number drawn uniformly, the cache starting empty (ORGSYNC_LOOKUP_CACHE_MB=64)");
+        System.out.println(
+                "\n## 2. long tail: every number drawn uniformly, the cache starting empty (ORGSYNC_LOOKUP_CACHE_MB=64)");
         Result[] result = new Result[1];
         Thread driver = new Thread(() -> {
             try {
@@ -168,7 +206,8 @@ public final class LookupBench {
         double hits0 = counter(node, "orgsync_lookup_cache_hits");
         double misses0 = counter(node, "orgsync_lookup_cache_misses");
         driver.start();
-        System.out.println("| seconds | requests/s in the interval | hit ratio in the interval | hit ratio since start | entries | estimated MB |");
+        System.out.println(
+                "| seconds | requests/s in the interval | hit ratio in the interval | hit ratio since start | entries | estimated MB |");
         System.out.println("|---:|---:|---:|---:|---:|---:|");
         double hPrev = hits0;
         double mPrev = misses0;
@@ -177,8 +216,14 @@ public final class LookupBench {
             double h = counter(node, "orgsync_lookup_cache_hits");
             double m = counter(node, "orgsync_lookup_cache_misses");
             double n = (h - hPrev) + (m - mPrev);
-            System.out.printf(Locale.ROOT, "| %d | %.0f | %.2f | %.2f | %d | %.1f |%n", t, n / 5, n == 0 ? 0 : (h - hPrev) / n,
-                    (h - hits0) / Math.max(1, (h - hits0) + (m - misses0)), node.node.readCache.entries(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %d | %.0f | %.2f | %.2f | %d | %.1f |%n",
+                    t,
+                    n / 5,
+                    n == 0 ? 0 : (h - hPrev) / n,
+                    (h - hits0) / Math.max(1, (h - hits0) + (m - misses0)),
+                    node.node.readCache.entries(),
                     node.node.readCache.weightedBytes() / 1048576.0);
             hPrev = h;
             mPrev = m;
@@ -193,23 +238,32 @@ public final class LookupBench {
      * other node (polled every millisecond, its cache holding the old answer) with the new name.
      */
     private static void lag(SimulatorControl sim, ApiNode writer, ApiNode reader, int changes) throws Exception {
-        System.out.printf("%n## 4. invalidation lag, %d changes, ORGSYNC_CACHE_STALENESS_MS=%d%n", changes,
-                reader.node.settings.cacheStaleness().toMillis());
+        System.out.printf(
+                "%n## 4. invalidation lag, %d changes, ORGSYNC_CACHE_STALENESS_MS=%d%n",
+                changes, reader.node.settings.cacheStaleness().toMillis());
         long[] committed = new long[1];
         writer.node.versions.listen((corpId, version, exists) -> {
             if (corpId.equals(LAG_CORP)) {
                 committed[0] = System.nanoTime();
             }
         });
-        JsonNode member = writer.get("/api/v1/corps/" + LAG_CORP + "/members?limit=1").json().path("items").get(0);
-        String path = "/api/v1/corps/" + LAG_CORP + "/members/" + member.path("userid").asText();
+        JsonNode member = writer.get("/api/v1/corps/" + LAG_CORP + "/members?limit=1")
+                .json()
+                .path("items")
+                .get(0);
+        String path = "/api/v1/corps/" + LAG_CORP + "/members/"
+                + member.path("userid").asText();
         List<Double> lags = new ArrayList<>();
         int writerAtOnce = 0;
         for (int i = 1; i <= changes; i++) {
             reader.get(path);
             reader.get(path); // the old answer is cached on the reader
             String name = "改名" + i;
-            sim.send("PATCH", "/__sim/corps/" + LAG_CORP + "/members/" + member.path("userid").asText(), Map.of("name", name));
+            sim.send(
+                    "PATCH",
+                    "/__sim/corps/" + LAG_CORP + "/members/"
+                            + member.path("userid").asText(),
+                    Map.of("name", name));
             writer.sync(LAG_CORP);
             if (name.equals(writer.get(path).json().path("name").asText())) {
                 writerAtOnce++;
@@ -224,9 +278,22 @@ public final class LookupBench {
         double p50 = lags.get(lags.size() / 2);
         double p99 = lags.get(Math.min(lags.size() - 1, (int) Math.ceil(lags.size() * 0.99) - 1));
         long bound = reader.node.settings.cacheStaleness().toMillis();
-        System.out.printf(Locale.ROOT, "lag ms: min %.1f, p50 %.1f, p90 %.1f, p99 %.1f, max %.1f; writer served its own change at once in %d of %d%n",
-                lags.get(0), p50, lags.get((int) (lags.size() * 0.9)), p99, lags.get(lags.size() - 1), writerAtOnce, changes);
-        System.out.printf(Locale.ROOT, "p99 %.1f ms against 2 x staleness = %d ms: %s%n", p99, 2 * bound, p99 <= 2 * bound ? "met" : "missed");
+        System.out.printf(
+                Locale.ROOT,
+                "lag ms: min %.1f, p50 %.1f, p90 %.1f, p99 %.1f, max %.1f; writer served its own change at once in %d of %d%n",
+                lags.get(0),
+                p50,
+                lags.get((int) (lags.size() * 0.9)),
+                p99,
+                lags.get(lags.size() - 1),
+                writerAtOnce,
+                changes);
+        System.out.printf(
+                Locale.ROOT,
+                "p99 %.1f ms against 2 x staleness = %d ms: %s%n",
+                p99,
+                2 * bound,
+                p99 <= 2 * bound ? "met" : "missed");
     }
 
     /** Heap a cached answer takes: after a full GC with {@code mobiles} cached, against before; and the cache's estimate. */
@@ -239,9 +306,14 @@ public final class LookupBench {
         }
         long after = heapAfterGc();
         long entries = node.node.readCache.entries();
-        System.out.printf(Locale.ROOT, "entries %d; JSON %.0f bytes per answer; heap %.0f bytes per entry (after - before full GC); "
-                        + "cache's estimate %.0f bytes per entry%n", entries, (double) json / mobiles.size(),
-                (double) (after - before) / entries, (double) node.node.readCache.weightedBytes() / entries);
+        System.out.printf(
+                Locale.ROOT,
+                "entries %d; JSON %.0f bytes per answer; heap %.0f bytes per entry (after - before full GC); "
+                        + "cache's estimate %.0f bytes per entry%n",
+                entries,
+                (double) json / mobiles.size(),
+                (double) (after - before) / entries,
+                (double) node.node.readCache.weightedBytes() / entries);
     }
 
     private static long heapAfterGc() throws InterruptedException {
@@ -249,7 +321,9 @@ public final class LookupBench {
             System.gc();
             Thread.sleep(200);
         }
-        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return java.lang.management.ManagementFactory.getMemoryMXBean()
+                .getHeapMemoryUsage()
+                .getUsed();
     }
 
     private static double counter(ApiNode node, String name) {
@@ -276,13 +350,25 @@ public final class LookupBench {
     }
 
     private static String fmt(List<Double> values) {
-        return values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList().toString();
+        return values.stream()
+                .map(v -> String.format(Locale.ROOT, "%.2f", v))
+                .toList()
+                .toString();
     }
 
     private static Result print(Result r, String route) {
         Result named = new Result(route, r.rps, r.p50, r.p99, r.non2xx, r.socketErrors, r.jvmUs, r.dbUs);
-        System.out.printf(Locale.ROOT, "%-34s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  non-2xx %d  socket errors %d  CPU/request: node %4.0f µs, MariaDB %4.0f µs%n",
-                route, r.rps, r.p50, r.p99, r.non2xx, r.socketErrors, r.jvmUs, r.dbUs);
+        System.out.printf(
+                Locale.ROOT,
+                "%-34s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  non-2xx %d  socket errors %d  CPU/request: node %4.0f µs, MariaDB %4.0f µs%n",
+                route,
+                r.rps,
+                r.p50,
+                r.p99,
+                r.non2xx,
+                r.socketErrors,
+                r.jvmUs,
+                r.dbUs);
         return named;
     }
 
@@ -305,7 +391,9 @@ public final class LookupBench {
     private static Path writeLua(List<String> mobiles) throws Exception {
         StringBuilder paths = new StringBuilder();
         for (String m : mobiles) {
-            paths.append("/api/v1/members/by-mobile/").append(URLEncoder.encode(m, StandardCharsets.UTF_8)).append('\n');
+            paths.append("/api/v1/members/by-mobile/")
+                    .append(URLEncoder.encode(m, StandardCharsets.UTF_8))
+                    .append('\n');
         }
         Path list = Files.createTempFile("orgsync-lookup", ".txt");
         Files.writeString(list, paths);
@@ -324,13 +412,16 @@ public final class LookupBench {
     }
 
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
-    private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|99)%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
+    private static final Pattern PERCENTILE =
+            Pattern.compile("^\\s+(50|99)%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
-    private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+    private static final Pattern SOCKET_ERRORS =
+            Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
     /** Runs wrk with 2 threads (one per core) and parses its summary. */
     static Result wrk(String url, Path lua, int connections, int seconds) throws Exception {
-        List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "--timeout", "5s"));
+        List<String> command = new ArrayList<>(
+                List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "--timeout", "5s"));
         if (lua != null) {
             command.add("-s");
             command.add(lua.toString());
@@ -359,11 +450,12 @@ public final class LookupBench {
         double p99 = 0;
         Matcher pm = PERCENTILE.matcher(text);
         while (pm.find()) {
-            double v = Double.parseDouble(pm.group(2)) * switch (pm.group(3)) {
-                case "us" -> 0.001;
-                case "s" -> 1000.0;
-                default -> 1.0;
-            };
+            double v = Double.parseDouble(pm.group(2))
+                    * switch (pm.group(3)) {
+                        case "us" -> 0.001;
+                        case "s" -> 1000.0;
+                        default -> 1.0;
+                    };
             if (pm.group(1).equals("50")) {
                 p50 = v;
             } else {
@@ -385,13 +477,23 @@ public final class LookupBench {
         String route = lua == null ? url.substring(url.indexOf('/', 8)) : "lookup by mobile";
         Matcher total = TOTAL.matcher(text);
         long requests = total.find() ? Long.parseLong(total.group(1)) : 1;
-        return new Result(route, Double.parseDouble(rps.group(1)), p50, p99, non2xx, socketErrors, jvm / 1e3 / requests, db / 1e3 / requests);
+        return new Result(
+                route,
+                Double.parseDouble(rps.group(1)),
+                p50,
+                p99,
+                non2xx,
+                socketErrors,
+                jvm / 1e3 / requests,
+                db / 1e3 / requests);
     }
 
     private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in");
 
     private static long jvmCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** user + system CPU of the local mariadbd (or mysqld) process from /proc, 0 when not found. */

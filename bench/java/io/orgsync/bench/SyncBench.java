@@ -9,7 +9,6 @@ import io.orgsync.sync.SyncProgress;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,8 @@ import java.util.Random;
 public final class SyncBench {
     private static final String CORP = "ww-sync-bench";
     private static final String SECRET = "sync-bench-secret-0123456789";
-    private static final java.util.concurrent.atomic.AtomicInteger WARM_UPS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger WARM_UPS =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("concurrency")) {
@@ -48,22 +48,33 @@ public final class SyncBench {
         try (SimulatorControl sim = new SimulatorControl()) {
             long t0 = System.nanoTime();
             sim.createCorp(CORP, SECRET, departments, members, true);
-            System.out.printf("simulator: %d departments, %d members generated in %.1f s%n", departments, members, secondsSince(t0));
+            System.out.printf(
+                    "simulator: %d departments, %d members generated in %.1f s%n",
+                    departments, members, secondsSince(t0));
             // the documented per-minute and per-hour limits would stop 2,000 calls a minute in; the
             // department rate stays enforced, so a client going faster than ORGSYNC_DEPT_RATE fails
-            sim.limits(Map.of("perMinute", 0, "perHour", 0, "ipPerMinute", 0, "ipPerHour", 0, "deptCallsPerSecond", rate));
-            try (Node node = TestNode.on(db, sim.baseUrl()).with("ORGSYNC_DEPT_RATE", rate).with("ORGSYNC_NODE_RATE", 10 * rate)
-                    .with("ORGSYNC_SYNC_DEADLINE_SECONDS", 3600).start()) {
+            sim.limits(
+                    Map.of("perMinute", 0, "perHour", 0, "ipPerMinute", 0, "ipPerHour", 0, "deptCallsPerSecond", rate));
+            try (Node node = TestNode.on(db, sim.baseUrl())
+                    .with("ORGSYNC_DEPT_RATE", rate)
+                    .with("ORGSYNC_NODE_RATE", 10 * rate)
+                    .with("ORGSYNC_SYNC_DEADLINE_SECONDS", 3600)
+                    .start()) {
                 warmUp(node, sim, rate);
                 node.enterprises.put(CORP, new EnterpriseChange("Sync bench", SECRET, "0 0 3 1 1 ? 2099", true, null));
                 List<String> rows = new ArrayList<>();
                 rows.add(measure(node, sim, CORP, rate, "first load"));
                 int changed = change(sim, CORP, share);
-                rows.add(measure(node, sim, CORP, rate, String.format("%.0f%% changed (%d members)", share * 100, changed)));
+                rows.add(measure(
+                        node, sim, CORP, rate, String.format("%.0f%% changed (%d members)", share * 100, changed)));
                 rows.add(measure(node, sim, CORP, rate, "no change"));
-                System.out.printf("%n%-28s %8s %8s %9s %8s %8s %7s %s%n", "run", "dept", "bound s", "wall s", "ratio", "fetch s", "apply s", "+/~/-");
+                System.out.printf(
+                        "%n%-28s %8s %8s %9s %8s %8s %7s %s%n",
+                        "run", "dept", "bound s", "wall s", "ratio", "fetch s", "apply s", "+/~/-");
                 rows.forEach(System.out::println);
-                System.out.printf("targets: wall/bound <= 1.10; apply < 10 s for the first load, < 3 s for a %.0f%% change%n", share * 100);
+                System.out.printf(
+                        "targets: wall/bound <= 1.10; apply < 10 s for the first load, < 3 s for a %.0f%% change%n",
+                        share * 100);
             }
         }
     }
@@ -75,21 +86,29 @@ public final class SyncBench {
         String corp = "ww-sync-bench-in-flight";
         try (SimulatorControl sim = new SimulatorControl()) {
             sim.createCorp(corp, SECRET, departments, 2_000, true);
-            sim.limits(Map.of("perMinute", 0, "perHour", 0, "ipPerMinute", 0, "ipPerHour", 0, "deptCallsPerSecond", rate));
+            sim.limits(
+                    Map.of("perMinute", 0, "perHour", 0, "ipPerMinute", 0, "ipPerHour", 0, "deptCallsPerSecond", rate));
             sim.fault(Map.of("corpId", corp, "latencyMs", latencyMs));
             List<String> rows = new ArrayList<>();
             for (int inFlight : List.of(1, 4)) {
                 try (Node node = TestNode.on(TestDatabases.mariadb("sync_bench_in_flight_" + inFlight), sim.baseUrl())
-                        .with("ORGSYNC_DEPT_RATE", rate).with("ORGSYNC_DEPT_CONCURRENCY", inFlight).with("ORGSYNC_NODE_RATE", 10 * rate)
-                        .with("ORGSYNC_SYNC_DEADLINE_SECONDS", 3600).start()) {
+                        .with("ORGSYNC_DEPT_RATE", rate)
+                        .with("ORGSYNC_DEPT_CONCURRENCY", inFlight)
+                        .with("ORGSYNC_NODE_RATE", 10 * rate)
+                        .with("ORGSYNC_SYNC_DEADLINE_SECONDS", 3600)
+                        .start()) {
                     warmUp(node, sim, rate);
-                    node.enterprises.put(corp, new EnterpriseChange("In-flight bench", SECRET, "0 0 3 1 1 ? 2099", true, null));
+                    node.enterprises.put(
+                            corp, new EnterpriseChange("In-flight bench", SECRET, "0 0 3 1 1 ? 2099", true, null));
                     rows.add(measure(node, sim, corp, rate, inFlight + " in flight, first load"));
                     rows.add(measure(node, sim, corp, rate, inFlight + " in flight, no change"));
                 }
             }
-            System.out.printf("%n%d departments, rate %d, %d ms a call in the simulator%n", departments, rate, latencyMs);
-            System.out.printf("%-28s %8s %8s %9s %8s %8s %7s %s%n", "run", "dept", "bound s", "wall s", "ratio", "fetch s", "apply s", "+/~/-");
+            System.out.printf(
+                    "%n%d departments, rate %d, %d ms a call in the simulator%n", departments, rate, latencyMs);
+            System.out.printf(
+                    "%-28s %8s %8s %9s %8s %8s %7s %s%n",
+                    "run", "dept", "bound s", "wall s", "ratio", "fetch s", "apply s", "+/~/-");
             rows.forEach(System.out::println);
             System.out.println("target: wall/bound <= 1.05 with 4 in flight");
         }
@@ -108,7 +127,8 @@ public final class SyncBench {
         measure(node, sim, corp, rate, "warm-up change");
     }
 
-    private static String measure(Node node, SimulatorControl sim, String corp, int rate, String label) throws Exception {
+    private static String measure(Node node, SimulatorControl sim, String corp, int rate, String label)
+            throws Exception {
         // runs of one enterprise keep a quiet second between them; it is not part of a run's cost
         Thread.sleep(1_100);
         sim.resetStats();
@@ -135,11 +155,26 @@ public final class SyncBench {
         double wall = (end - start) / 1000.0;
         double apply = (run.finishedAt() - lastFetched[0]) / 1000.0;
         double fetch = (lastFetched[0] - start) / 1000.0;
-        System.out.printf("%s: %d department calls, peak %d/s (rate %d), peak concurrency %d, %s%n", label, deptCalls,
-                stats.path("peakDeptCallsPerSecond").path(corp).asInt(), rate, stats.path("peakDeptConcurrency").path(corp).asInt(),
+        System.out.printf(
+                "%s: %d department calls, peak %d/s (rate %d), peak concurrency %d, %s%n",
+                label,
+                deptCalls,
+                stats.path("peakDeptCallsPerSecond").path(corp).asInt(),
+                rate,
+                stats.path("peakDeptConcurrency").path(corp).asInt(),
                 stats.path("errors"));
-        return String.format("%-28s %8d %8.2f %9.2f %8.3f %8.2f %7.2f +%d/~%d/-%d", label, deptCalls, bound, wall, wall / bound, fetch, apply,
-                run.membersAdded(), run.membersUpdated(), run.membersRemoved());
+        return String.format(
+                "%-28s %8d %8.2f %9.2f %8.3f %8.2f %7.2f +%d/~%d/-%d",
+                label,
+                deptCalls,
+                bound,
+                wall,
+                wall / bound,
+                fetch,
+                apply,
+                run.membersAdded(),
+                run.membersUpdated(),
+                run.membersRemoved());
     }
 
     /**
@@ -174,8 +209,17 @@ public final class SyncBench {
                 sim.send("DELETE", base + "/" + userid, null);
             } else {
                 int to = departments.get(1 + random.nextInt(departments.size() - 1));
-                sim.post(base, Map.of("userid", "bench-new-" + i, "name", "新人" + i, "department", List.of(to),
-                        "mobile", String.format("137%08d", i)));
+                sim.post(
+                        base,
+                        Map.of(
+                                "userid",
+                                "bench-new-" + i,
+                                "name",
+                                "新人" + i,
+                                "department",
+                                List.of(to),
+                                "mobile",
+                                String.format("137%08d", i)));
             }
         }
         System.out.printf("changed %d members through the simulator in %.1f s%n", n, secondsSince(t0));

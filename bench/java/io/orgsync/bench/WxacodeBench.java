@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,8 +41,20 @@ public final class WxacodeBench {
             throw new IllegalArgumentException("at most 500 scenes a round: the simulator keeps 512 drawn codes");
         }
         try (SimulatorControl sim = new SimulatorControl();
-             ApiNode node = ApiNode.start("bench-code", TestDatabases.h2("bench_code"), sim, Map.of())) {
-            sim.limits(Map.of("perMinute", 0, "perHour", 0, "ipPerMinute", 0, "ipPerHour", 0, "maxConcurrent", 0, "wxacodePerMinute", 0));
+                ApiNode node = ApiNode.start("bench-code", TestDatabases.h2("bench_code"), sim, Map.of())) {
+            sim.limits(Map.of(
+                    "perMinute",
+                    0,
+                    "perHour",
+                    0,
+                    "ipPerMinute",
+                    0,
+                    "ipPerHour",
+                    0,
+                    "maxConcurrent",
+                    0,
+                    "wxacodePerMinute",
+                    0));
             sim.createApp(APP, SECRET);
             node.app(APP, SECRET, "stable");
             HttpClient http = HttpClient.newHttpClient();
@@ -76,7 +87,8 @@ public final class WxacodeBench {
                     ApiNode.Response notModified = node.get(path, "If-None-Match", hit.header("ETag"));
                     double n = (System.nanoTime() - t) / 1e6;
                     if (miss.status() != 200 || hit.status() != 200 || notModified.status() != 304) {
-                        throw new IllegalStateException("unexpected answers " + miss.status() + " " + hit.status() + " " + notModified.status());
+                        throw new IllegalStateException("unexpected answers " + miss.status() + " " + hit.status() + " "
+                                + notModified.status());
                     }
                     if (!warmUp) {
                         directMs.add(d);
@@ -86,27 +98,44 @@ public final class WxacodeBench {
                     }
                 }
                 if (!warmUp) {
-                    System.out.printf(Locale.ROOT, "round %d: direct %.2f ms, miss %.2f ms, hit %.2f ms, 304 %.2f ms (medians so far)%n",
-                            round, median(directMs), median(missMs), median(hitMs), median(notModifiedMs));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "round %d: direct %.2f ms, miss %.2f ms, hit %.2f ms, 304 %.2f ms (medians so far)%n",
+                            round,
+                            median(directMs),
+                            median(missMs),
+                            median(hitMs),
+                            median(notModifiedMs));
                 }
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "%d codes of %d bytes each way, one client thread%n", directMs.size(), fetchDirectBytes(http, direct, "r1-0"));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d codes of %d bytes each way, one client thread%n",
+                    directMs.size(),
+                    fetchDirectBytes(http, direct, "r1-0"));
             System.out.println("| request | median ms | p90 ms | p99 ms |");
             System.out.println("|---|---:|---:|---:|");
             row("simulator directly", directMs);
             row("orgsync, cache miss", missMs);
             row("orgsync, cache hit", hitMs);
             row("orgsync, If-None-Match (304)", notModifiedMs);
-            System.out.printf(Locale.ROOT, "%nadded median latency of a miss: %.2f ms (target < 2 ms); a hit takes %.0f%% of a direct call%n",
-                    median(missMs) - median(directMs), 100 * median(hitMs) / median(directMs));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nadded median latency of a miss: %.2f ms (target < 2 ms); a hit takes %.0f%% of a direct call%n",
+                    median(missMs) - median(directMs),
+                    100 * median(hitMs) / median(directMs));
         }
     }
 
     private static String stableToken(HttpClient http, SimulatorControl sim) throws Exception {
-        Map<String, Object> body = Map.of("grant_type", "client_credential", "appid", APP, "secret", SECRET, "force_refresh", false);
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/cgi-bin/stable_token"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        Map<String, Object> body =
+                Map.of("grant_type", "client_credential", "appid", APP, "secret", SECRET, "force_refresh", false);
+        HttpResponse<byte[]> r = http.send(
+                HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/cgi-bin/stable_token"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         return JSON.readTree(r.body()).path("access_token").asText();
     }
 
@@ -117,8 +146,11 @@ public final class WxacodeBench {
     }
 
     private static int fetchDirectBytes(HttpClient http, URI direct, String scene) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(direct)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("scene", scene)))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = http.send(
+                HttpRequest.newBuilder(direct)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("scene", scene))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         if (!r.headers().firstValue("Content-Type").orElse("").startsWith("image/")) {
             throw new IllegalStateException("the simulator answered " + new String(r.body()));
         }
@@ -126,7 +158,13 @@ public final class WxacodeBench {
     }
 
     private static void row(String label, List<Double> ms) {
-        System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", label, median(ms), percentile(ms, 0.90), percentile(ms, 0.99));
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %.2f | %.2f | %.2f |%n",
+                label,
+                median(ms),
+                percentile(ms, 0.90),
+                percentile(ms, 0.99));
     }
 
     private static double median(List<Double> values) {

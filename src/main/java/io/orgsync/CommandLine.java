@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** {@code --name value}, {@code --name=value} and bare {@code --flag} (meaning "true"). */
 final class CommandLine {
-    private CommandLine() {
-    }
+    private CommandLine() {}
 
     static Map<String, String> options(List<String> args) {
         Map<String, String> options = new LinkedHashMap<>();

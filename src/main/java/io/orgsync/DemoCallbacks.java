@@ -1,7 +1,6 @@
 package io.orgsync;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -23,8 +22,7 @@ final class DemoCallbacks {
     private static final long BOUND_MILLIS = 20_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private DemoCallbacks() {
-    }
+    private DemoCallbacks() {}
 
     /** Answers whether the lookup found the new member within the bound. */
     static boolean show(HttpClient http, String simBase, String base, String adminToken, String corpId, PrintStream out)
@@ -33,22 +31,36 @@ final class DemoCallbacks {
         // generated per run, as WeCom's admin page generates them
         String token = random(32);
         String aesKey = random(43);
-        send(http, "PUT", base + "/admin/api/enterprises/" + corpId + "/callback", Map.of("token", token, "aesKey", aesKey),
-                "Authorization", "Bearer " + adminToken);
+        send(
+                http,
+                "PUT",
+                base + "/admin/api/enterprises/" + corpId + "/callback",
+                Map.of("token", token, "aesKey", aesKey),
+                "Authorization",
+                "Bearer " + adminToken);
         String url = base + "/callbacks/wecom/" + corpId;
-        send(http, "PUT", simBase + "/__sim/corps/" + corpId + "/callback", Map.of("url", url, "token", token, "aesKey", aesKey));
+        send(
+                http,
+                "PUT",
+                simBase + "/__sim/corps/" + corpId + "/callback",
+                Map.of("url", url, "token", token, "aesKey", aesKey));
         out.println("  callbacks on: orgsync has a Token and EncodingAESKey, the simulator posts changes to " + url);
 
         String mobile = "199" + String.format("%08d", RANDOM.nextInt(100_000_000));
         String lookup = base + "/api/v1/members/by-mobile/" + mobile + "?corpId=" + corpId;
         int before = status(http, lookup);
         long t0 = System.nanoTime();
-        send(http, "POST", simBase + "/__sim/corps/" + corpId + "/members",
+        send(
+                http,
+                "POST",
+                simBase + "/__sim/corps/" + corpId + "/members",
                 Map.of("userid", "demo-newcomer", "name", "新同事", "mobile", mobile, "department", List.of(1)));
-        out.printf("  added member demo-newcomer with mobile %s in the simulator (lookup before: %d)%n", mobile, before);
+        out.printf(
+                "  added member demo-newcomer with mobile %s in the simulator (lookup before: %d)%n", mobile, before);
         while (System.nanoTime() - t0 < BOUND_MILLIS * 1_000_000) {
             if (status(http, lookup) == 200) {
-                out.printf("  GET  by-mobile %s -> 200, %.2f s after the change (the periodic sync would take up to its period)%n%n",
+                out.printf(
+                        "  GET  by-mobile %s -> 200, %.2f s after the change (the periodic sync would take up to its period)%n%n",
                         mobile, (System.nanoTime() - t0) / 1e9);
                 return true;
             }
@@ -67,12 +79,14 @@ final class DemoCallbacks {
     }
 
     private static int status(HttpClient http, String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static void send(HttpClient http, String method, String url, Object body, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         if (headers.length > 0) {
             request.headers(headers);
@@ -80,7 +94,8 @@ final class DemoCallbacks {
         HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             // the answer names the refused field, never the values sent
-            throw new IllegalStateException(method + " " + URI.create(url).getPath() + " answered " + r.statusCode() + ": " + r.body());
+            throw new IllegalStateException(
+                    method + " " + URI.create(url).getPath() + " answered " + r.statusCode() + ": " + r.body());
         }
     }
 }

@@ -7,7 +7,6 @@ import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.simulator.Simulator;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -55,10 +54,12 @@ final class DemoCommand {
     private static final String APP_ID = "wxdemoapp";
 
     private record DemoCorp(String corpId, String name, int departments, int members, boolean mobileVisible) {
-        String secret() { return "demo-secret-" + corpId; }
+        String secret() {
+            return "demo-secret-" + corpId;
+        }
     }
 
-    private DemoCommand() { }
+    private DemoCommand() {}
 
     static int run(Map<String, String> options) throws Exception {
         for (String key : options.keySet()) {
@@ -76,8 +77,24 @@ final class DemoCommand {
         try (Simulator sim = Simulator.start(0)) {
             HttpClient http = HttpClient.newHttpClient();
             for (DemoCorp c : CORPS) {
-                post(http, sim.baseUrl() + "/__sim/corps", Map.of("corpId", c.corpId, "name", c.name, "secret", c.secret(),
-                        "departments", c.departments, "members", c.members, "seed", 2026, "mobileVisible", c.mobileVisible));
+                post(
+                        http,
+                        sim.baseUrl() + "/__sim/corps",
+                        Map.of(
+                                "corpId",
+                                c.corpId,
+                                "name",
+                                c.name,
+                                "secret",
+                                c.secret(),
+                                "departments",
+                                c.departments,
+                                "members",
+                                c.members,
+                                "seed",
+                                2026,
+                                "mobileVisible",
+                                c.mobileVisible));
             }
             post(http, sim.baseUrl() + "/__sim/apps", Map.of("appId", APP_ID, "secret", "demo-app-secret"));
             out.println("orgsync demo: simulator on " + sim.baseUrl() + ", 3 enterprises, embedded database in " + dir);
@@ -95,7 +112,8 @@ final class DemoCommand {
             env.put("ORGSYNC_SECRET_KEY", "demo-secret-key-not-for-production");
             try (Node node = Node.start(Settings.from(env, new Properties()), Clock.systemUTC())) {
                 for (DemoCorp c : CORPS) {
-                    node.enterprises.put(c.corpId, new EnterpriseChange(c.name, c.secret(), "0 0 * * * ?", true, 1000002L));
+                    node.enterprises.put(
+                            c.corpId, new EnterpriseChange(c.name, c.secret(), "0 0 * * * ?", true, 1000002L));
                 }
                 node.miniApps.put(APP_ID, "Demo mini-program", "demo-app-secret", "stable");
                 List<Run> runs = syncAll(node, out);
@@ -109,7 +127,8 @@ final class DemoCommand {
                     out.println(ok ? "demo --once: everything worked." : "demo --once: something failed (see above).");
                     return ok ? 0 : 1;
                 }
-                out.println("Serving on " + base + " (console: " + base + "/admin/, token " + ADMIN_TOKEN + "). Ctrl-C stops.");
+                out.println("Serving on " + base + " (console: " + base + "/admin/, token " + ADMIN_TOKEN
+                        + "). Ctrl-C stops.");
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
                 stop.await();
@@ -122,7 +141,7 @@ final class DemoCommand {
     private static List<Run> syncAll(Node node, PrintStream out) throws Exception {
         boolean tty = System.console() != null;
         Map<String, int[]> progress = new ConcurrentHashMap<>();
-        CORPS.forEach(c -> progress.put(c.corpId, new int[]{0, c.departments}));
+        CORPS.forEach(c -> progress.put(c.corpId, new int[] {0, c.departments}));
         Object lock = new Object();
         int[] printedQuarter = new int[CORPS.size()];
         if (tty) {
@@ -134,15 +153,20 @@ final class DemoCommand {
             for (DemoCorp c : CORPS) {
                 futures.add(pool.submit(() -> node.runner.run(c.corpId, (corpId, done, total) -> {
                     synchronized (lock) {
-                        progress.put(corpId, new int[]{done, total});
+                        progress.put(corpId, new int[] {done, total});
                         if (tty) {
                             out.print("\033[" + CORPS.size() + "A");
                             for (DemoCorp d : CORPS) {
                                 int[] p = progress.get(d.corpId);
-                                out.printf("\r\033[2K  %-14s %s %3d/%d departments%n", d.corpId, bar(p[0], p[1]), p[0], p[1]);
+                                out.printf(
+                                        "\r\033[2K  %-14s %s %3d/%d departments%n",
+                                        d.corpId, bar(p[0], p[1]), p[0], p[1]);
                             }
                         } else {
-                            int i = CORPS.indexOf(CORPS.stream().filter(d -> d.corpId.equals(corpId)).findFirst().orElseThrow());
+                            int i = CORPS.indexOf(CORPS.stream()
+                                    .filter(d -> d.corpId.equals(corpId))
+                                    .findFirst()
+                                    .orElseThrow());
                             int quarter = done * 4 / Math.max(1, total);
                             if (quarter > printedQuarter[i]) {
                                 printedQuarter[i] = quarter;
@@ -170,18 +194,31 @@ final class DemoCommand {
 
     private static void summary(Node node, List<Run> runs, PrintStream out) throws Exception {
         out.println();
-        out.printf("%-16s %-44s %11s %8s %15s %8s %-10s%n", "enterprise", "name", "departments", "members", "upstream calls", "seconds", "status");
+        out.printf(
+                "%-16s %-44s %11s %8s %15s %8s %-10s%n",
+                "enterprise", "name", "departments", "members", "upstream calls", "seconds", "status");
         for (Run r : runs) {
-            DemoCorp c = CORPS.stream().filter(d -> d.corpId.equals(r.corpId())).findFirst().orElseThrow();
+            DemoCorp c = CORPS.stream()
+                    .filter(d -> d.corpId.equals(r.corpId()))
+                    .findFirst()
+                    .orElseThrow();
             double seconds = (r.finishedAt() - r.startedAt()) / 1000.0;
-            out.printf("%-16s %-44s %11d %8d %15d %8.1f %-10s%n", r.corpId(), c.name, r.departments(),
-                    node.members.activeCount(r.corpId()), r.upstreamCalls(), seconds, r.status() + (r.error() == null ? "" : ": " + r.error()));
+            out.printf(
+                    "%-16s %-44s %11d %8d %15d %8.1f %-10s%n",
+                    r.corpId(),
+                    c.name,
+                    r.departments(),
+                    node.members.activeCount(r.corpId()),
+                    r.upstreamCalls(),
+                    seconds,
+                    r.status() + (r.error() == null ? "" : ": " + r.error()));
         }
         out.println();
     }
 
     /** Looks up a few real mobiles over HTTP, and resolves one the post-2022 app could not see. */
-    private static boolean sampleLookups(HttpClient http, Simulator sim, String base, PrintStream out) throws Exception {
+    private static boolean sampleLookups(HttpClient http, Simulator sim, String base, PrintStream out)
+            throws Exception {
         boolean ok = true;
         out.println("Sample lookups:");
         for (DemoCorp c : CORPS) {
@@ -190,22 +227,33 @@ final class DemoCommand {
             String mobile = member.path("mobile").asText();
             HttpResponse<String> r;
             if (c.mobileVisible) {
-                r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/members/by-mobile/" + mobile.replace(" ", ""))).build(),
+                r = http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(base + "/api/v1/members/by-mobile/" + mobile.replace(" ", "")))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 out.printf("  GET  by-mobile %-16s -> %d %s%n", mobile, r.statusCode(), brief(r.body()));
             } else {
                 // the app of this enterprise cannot see mobiles: a real-time resolve learns it
-                r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/members/resolve"))
-                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("corpId", c.corpId, "mobile", mobile))))
-                        .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+                r = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/v1/members/resolve"))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        JSON.writeValueAsString(Map.of("corpId", c.corpId, "mobile", mobile))))
+                                .header("Content-Type", "application/json")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 out.printf("  POST resolve   %-16s -> %d %s%n", mobile, r.statusCode(), brief(r.body()));
             }
-            ok &= r.statusCode() == 200 && r.body().contains(member.path("userid").asText());
+            ok &= r.statusCode() == 200
+                    && r.body().contains(member.path("userid").asText());
         }
-        HttpResponse<byte[]> code = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/miniapps/" + APP_ID + "/wxacode?scene=demo%3D1"))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
-        out.printf("  GET  wxacode scene=demo=1 -> %d %s, %d bytes%n", code.statusCode(),
-                code.headers().firstValue("Content-Type").orElse("?"), code.body().length);
+        HttpResponse<byte[]> code = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/miniapps/" + APP_ID + "/wxacode?scene=demo%3D1"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        out.printf(
+                "  GET  wxacode scene=demo=1 -> %d %s, %d bytes%n",
+                code.statusCode(), code.headers().firstValue("Content-Type").orElse("?"), code.body().length);
         ok &= code.statusCode() == 200;
         out.println();
         return ok;
@@ -215,24 +263,36 @@ final class DemoCommand {
         out.println("Try it:");
         out.println("  curl " + base + "/api/v1/members/by-mobile/<mobile from a member>");
         out.println("  curl -X POST " + base + "/api/v1/members/resolve -H 'Content-Type: application/json' \\");
-        out.println("       -d '{\"corpId\":\"wwdemo-gamma\",\"mobile\":\"<a mobile from " + sim.baseUrl() + "/__sim/corps/wwdemo-gamma/export>\"}'");
-        out.println("  curl -o code.jpg '" + base + "/api/v1/miniapps/" + APP_ID + "/wxacode?scene=order%3D42&width=430'");
+        out.println("       -d '{\"corpId\":\"wwdemo-gamma\",\"mobile\":\"<a mobile from " + sim.baseUrl()
+                + "/__sim/corps/wwdemo-gamma/export>\"}'");
+        out.println(
+                "  curl -o code.jpg '" + base + "/api/v1/miniapps/" + APP_ID + "/wxacode?scene=order%3D42&width=430'");
         out.println("  curl -H 'Authorization: Bearer " + ADMIN_TOKEN + "' " + base + "/admin/api/jobs");
-        out.println("  curl -X POST -H 'Authorization: Bearer " + ADMIN_TOKEN + "' " + base + "/admin/api/jobs/wwdemo-alpha/pause");
-        out.println("  curl -X POST -H 'Authorization: Bearer " + ADMIN_TOKEN + "' '" + base + "/admin/api/jobs/wwdemo-alpha/trigger?force=true'");
+        out.println("  curl -X POST -H 'Authorization: Bearer " + ADMIN_TOKEN + "' " + base
+                + "/admin/api/jobs/wwdemo-alpha/pause");
+        out.println("  curl -X POST -H 'Authorization: Bearer " + ADMIN_TOKEN + "' '" + base
+                + "/admin/api/jobs/wwdemo-alpha/trigger?force=true'");
         out.println("  curl " + base + "/health    curl " + base + "/metrics");
         out.println();
     }
 
-    private static String brief(String body) { return body.length() > 110 ? body.substring(0, 110) + "..." : body; }
+    private static String brief(String body) {
+        return body.length() > 110 ? body.substring(0, 110) + "..." : body;
+    }
 
     private static JsonNode get(HttpClient http, String url) throws IOException, InterruptedException {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                        .body());
     }
 
     private static void post(HttpClient http, String url, Object body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
         }

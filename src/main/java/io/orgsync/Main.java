@@ -2,7 +2,6 @@ package io.orgsync;
 
 import io.orgsync.config.ConfigException;
 import io.orgsync.simulator.SimulatorCommand;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,22 +16,35 @@ public final class Main {
     }
 
     /** One command of the jar. */
-    record Command(String summary, String usage, Runner runner) {
-    }
+    record Command(String summary, String usage, Runner runner) {}
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        COMMANDS.put("serve", new Command("run a node: HTTP API, admin console and (unless disabled) the scheduler",
-                ServeCommand.USAGE, ServeCommand::run));
-        COMMANDS.put("demo", new Command("zero set-up tour: simulator, 3 enterprises, one sync each, sample lookups (--once to exit)",
-                DemoCommand.USAGE, DemoCommand::run));
-        COMMANDS.put("migrate", new Command("apply the database schema and exit", MigrateCommand.USAGE, MigrateCommand::run));
-        COMMANDS.put("simulator", new Command("the WeCom and WeChat upstream simulator alone", SimulatorCommand.USAGE, SimulatorCommand::run));
+        COMMANDS.put(
+                "serve",
+                new Command(
+                        "run a node: HTTP API, admin console and (unless disabled) the scheduler",
+                        ServeCommand.USAGE,
+                        ServeCommand::run));
+        COMMANDS.put(
+                "demo",
+                new Command(
+                        "zero set-up tour: simulator, 3 enterprises, one sync each, sample lookups (--once to exit)",
+                        DemoCommand.USAGE,
+                        DemoCommand::run));
+        COMMANDS.put(
+                "migrate",
+                new Command("apply the database schema and exit", MigrateCommand.USAGE, MigrateCommand::run));
+        COMMANDS.put(
+                "simulator",
+                new Command(
+                        "the WeCom and WeChat upstream simulator alone",
+                        SimulatorCommand.USAGE,
+                        SimulatorCommand::run));
     }
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(Arrays.asList(args)));

@@ -2,9 +2,8 @@ package io.orgsync;
 
 import io.orgsync.config.Settings;
 import io.orgsync.store.Database;
-import org.flywaydb.core.api.output.MigrateResult;
-
 import java.util.Map;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /** {@code orgsync migrate}: applies the schema of {@code sql/} to the configured database. */
 final class MigrateCommand {
@@ -16,8 +15,7 @@ final class MigrateCommand {
             Settings: ORGSYNC_DB_URL, ORGSYNC_DB_USER, ORGSYNC_DB_PASSWORD.
             """;
 
-    private MigrateCommand() {
-    }
+    private MigrateCommand() {}
 
     static int run(Map<String, String> options) {
         if (!options.isEmpty()) {

@@ -7,12 +7,11 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orgsync.admin.AdminRoutes;
 import io.orgsync.alert.AlertSink;
 import io.orgsync.alert.AlertStore;
-import io.orgsync.admin.AdminRoutes;
 import io.orgsync.alert.Alerts;
 import io.orgsync.alert.MailSink;
-import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.alert.WebhookSink;
 import io.orgsync.callback.AppliedHook;
 import io.orgsync.callback.CallbackAdminRoutes;
@@ -20,13 +19,18 @@ import io.orgsync.callback.CallbackRoutes;
 import io.orgsync.callback.CallbackSettings;
 import io.orgsync.callback.EventApplier;
 import io.orgsync.callback.Events;
+import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.http.AccessRules;
 import io.orgsync.http.HealthRoutes;
+import io.orgsync.http.HttpServer;
+import io.orgsync.http.MetricsRoutes;
+import io.orgsync.http.OpenApiRoutes;
 import io.orgsync.logging.Failures;
 import io.orgsync.member.LookupRoutes;
 import io.orgsync.member.MemberQueries;
+import io.orgsync.metrics.MetricCatalog;
 import io.orgsync.miniapp.MiniAppService;
 import io.orgsync.miniapp.WxaCodeRoutes;
 import io.orgsync.read.Cursors;
@@ -38,14 +42,10 @@ import io.orgsync.read.VersionWatch;
 import io.orgsync.resolve.ResolveRetention;
 import io.orgsync.resolve.ResolveRoutes;
 import io.orgsync.resolve.ResolveService;
-import io.orgsync.http.HttpServer;
-import io.orgsync.http.MetricsRoutes;
-import io.orgsync.http.OpenApiRoutes;
-import io.orgsync.metrics.MetricCatalog;
 import io.orgsync.schedule.Retention;
 import io.orgsync.schedule.SchedulerConfig;
-import io.orgsync.schedule.SyncScheduler;
 import io.orgsync.schedule.SyncFreshness;
+import io.orgsync.schedule.SyncScheduler;
 import io.orgsync.store.Database;
 import io.orgsync.store.DatabaseProbe;
 import io.orgsync.store.SecretCipher;
@@ -55,12 +55,11 @@ import io.orgsync.sync.SyncRunner;
 import io.orgsync.time.Waiter;
 import io.orgsync.token.TokenHolder;
 import io.orgsync.upstream.UpstreamClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One orgsync node, assembled from its settings: the database, the token holder and upstream
@@ -80,6 +79,7 @@ public final class Node implements AutoCloseable {
     public final RunStore runs;
     /** On a read-only node, one that refuses every job operation. */
     public final SyncScheduler scheduler;
+
     public final EnterpriseService enterprises;
     public final SyncRunner runner;
     public final MemberQueries members;
@@ -96,6 +96,7 @@ public final class Node implements AutoCloseable {
     public final EventApplier eventApplier;
     /** Null on nodes that run no jobs. */
     public final SyncFreshness freshness;
+
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -103,9 +104,15 @@ public final class Node implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         String version = settings.buildVersion() != null ? settings.buildVersion() : version();
-        log.info("Starting orgsync {} as {} in environment '{}': {}", version, settings.instanceId(), settings.env(), settings);
+        log.info(
+                "Starting orgsync {} as {} in environment '{}': {}",
+                version,
+                settings.instanceId(),
+                settings.env(),
+                settings);
         if (settings.secretKey() == null && !settings.readOnly()) {
-            log.warn("ORGSYNC_SECRET_KEY is not set: enterprise and app secrets are stored in plain text. Set it to encrypt them.");
+            log.warn(
+                    "ORGSYNC_SECRET_KEY is not set: enterprise and app secrets are stored in plain text. Set it to encrypt them.");
         }
         this.db = track(Database.open(settings, "orgsync", 10 + settings.syncThreads()));
         if (!settings.readOnly()) {
@@ -120,7 +127,9 @@ public final class Node implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
         this.runs = new RunStore(db.dataSource(), clock);
-        this.scheduler = settings.readOnly() ? SyncScheduler.readOnly() : track(SyncScheduler.create(schedulerConfig(settings), runs));
+        this.scheduler = settings.readOnly()
+                ? SyncScheduler.readOnly()
+                : track(SyncScheduler.create(schedulerConfig(settings), runs));
         List<AlertSink> sinks = new ArrayList<>();
         if (settings.alertWebhook() != null) {
             sinks.add(new WebhookSink(settings.alertWebhook()));
@@ -130,45 +139,97 @@ public final class Node implements AutoCloseable {
             sinks.add(new MailSink(settings.alertEmails(), scheduler.mailQueue()));
         }
         // the alert table makes "once per key and window" hold for the whole cluster; a read-only node only reads it
-        this.alerts = track(new Alerts(clock, metrics, sinks, Alerts.Config.from(settings),
+        this.alerts = track(new Alerts(
+                clock,
+                metrics,
+                sinks,
+                Alerts.Config.from(settings),
                 new AlertStore(db.dataSource(), settings.env(), settings.readOnly())));
-        this.tokens = track(new TokenHolder(db.dataSource(), clock, Waiter.system(), TokenHolder.Config.from(settings), alerts, metrics));
-        this.upstream = track(new UpstreamClient(tokens, alerts, metrics, clock, Waiter.system(), UpstreamClient.Config.from(settings)));
+        this.tokens = track(new TokenHolder(
+                db.dataSource(), clock, Waiter.system(), TokenHolder.Config.from(settings), alerts, metrics));
+        this.upstream = track(new UpstreamClient(
+                tokens, alerts, metrics, clock, Waiter.system(), UpstreamClient.Config.from(settings)));
         SecretCipher cipher = new SecretCipher(settings.secretKey());
         // every write of an org tells this node's read cache at once; other nodes' caches poll the versions
         this.versions = new OrgVersions();
         this.readCache = new ReadCache(settings.lookupCacheMb(), settings.cacheStaleness(), metrics);
         versions.listen(readCache);
-        this.enterprises = new EnterpriseService(db.dataSource(), cipher, scheduler.enterpriseJobs(), clock,
-                EnterpriseService.Config.from(settings), versions);
+        this.enterprises = new EnterpriseService(
+                db.dataSource(),
+                cipher,
+                scheduler.enterpriseJobs(),
+                clock,
+                EnterpriseService.Config.from(settings),
+                versions);
         this.members = new MemberQueries(db.dataSource(), readCache);
-        this.miniApps = new MiniAppService(db.dataSource(), cipher, clock, upstream, MiniAppService.Config.from(settings));
-        this.resolver = new ResolveService(db.dataSource(), enterprises, members, upstream, alerts, metrics, clock,
-                ResolveService.Config.from(settings), versions);
+        this.miniApps =
+                new MiniAppService(db.dataSource(), cipher, clock, upstream, MiniAppService.Config.from(settings));
+        this.resolver = new ResolveService(
+                db.dataSource(),
+                enterprises,
+                members,
+                upstream,
+                alerts,
+                metrics,
+                clock,
+                ResolveService.Config.from(settings),
+                versions);
         this.callbacks = new CallbackSettings(db.dataSource(), cipher, clock, settings.callbackBaseUrl());
         this.events = new Events(db.dataSource());
-        this.runner = new SyncRunner(db.dataSource(), enterprises, upstream, alerts, metrics, clock, Waiter.system(),
-                SyncRunner.Options.from(settings), versions, callbacks::enabled);
-        this.eventApplier = settings.readOnly() ? null : track(new EventApplier(db.dataSource(), events, enterprises, upstream,
-                settings.wecomBaseUrl(), alerts, metrics, clock, settings.instanceId(), versionBump(versions)).start());
+        this.runner = new SyncRunner(
+                db.dataSource(),
+                enterprises,
+                upstream,
+                alerts,
+                metrics,
+                clock,
+                Waiter.system(),
+                SyncRunner.Options.from(settings),
+                versions,
+                callbacks::enabled);
+        this.eventApplier = settings.readOnly()
+                ? null
+                : track(new EventApplier(
+                                db.dataSource(),
+                                events,
+                                enterprises,
+                                upstream,
+                                settings.wecomBaseUrl(),
+                                alerts,
+                                metrics,
+                                clock,
+                                settings.instanceId(),
+                                versionBump(versions))
+                        .start());
         CallbackAdminRoutes callbackAdmin = new CallbackAdminRoutes(callbacks, events);
         // the node registry first: a stale build is fenced before its scheduler could fire a single job
-        this.nodeRegistry = track(new NodeRegistry(db.dataSource(), clock, alerts, metrics, NodeRegistry.Config.from(settings, version),
-                new NodeRegistry.Fence() {
-            public void stopTakingJobs() throws Exception {
-                scheduler.stopTakingJobs();
-            }
+        this.nodeRegistry = track(new NodeRegistry(
+                        db.dataSource(),
+                        clock,
+                        alerts,
+                        metrics,
+                        NodeRegistry.Config.from(settings, version),
+                        new NodeRegistry.Fence() {
+                            public void stopTakingJobs() throws Exception {
+                                scheduler.stopTakingJobs();
+                            }
 
-            public void resumeTakingJobs() throws Exception {
-                scheduler.resumeTakingJobs();
-            }
-        }).start());
-        this.runWatch = settings.readOnly() ? null
+                            public void resumeTakingJobs() throws Exception {
+                                scheduler.resumeTakingJobs();
+                            }
+                        })
+                .start());
+        this.runWatch = settings.readOnly()
+                ? null
                 : track(new RunWatch(runs, clock, settings.instanceId(), runner::activeCorps).start());
-        scheduler.start(runner, new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()),
+        scheduler.start(
+                runner,
+                new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()),
                 enterprises::listings);
-        this.freshness = settings.readOnly() || !settings.schedulerEnabled() ? null
-                : track(new SyncFreshness(db.dataSource(), settings.env(), clock, metrics, java.time.Duration.ofSeconds(60)));
+        this.freshness = settings.readOnly() || !settings.schedulerEnabled()
+                ? null
+                : track(new SyncFreshness(
+                        db.dataSource(), settings.env(), clock, metrics, java.time.Duration.ofSeconds(60)));
         track(new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness()).start());
         this.reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
         List<HttpServer.Routes> routes = List.of(
@@ -177,18 +238,40 @@ public final class Node implements AutoCloseable {
                 new ReadRoutes(reads),
                 new ResolveRoutes(resolver),
                 new WxaCodeRoutes(miniApps),
-                new AdminRoutes(settings.adminToken(), enterprises, miniApps, scheduler.jobs(), runs, nodeRegistry, alerts,
+                new AdminRoutes(
+                        settings.adminToken(),
+                        enterprises,
+                        miniApps,
+                        scheduler.jobs(),
+                        runs,
+                        nodeRegistry,
+                        alerts,
                         callbackAdmin::listingFields),
                 callbackAdmin,
-                new CallbackRoutes(callbacks, events, clock, settings.readOnly(), metrics,
-                        eventApplier == null ? () -> { } : eventApplier::wake),
-                new HealthRoutes(db, settings.schedulerEnabled(), scheduler::started,
-                        settings.instanceId(), settings.env(), version),
+                new CallbackRoutes(
+                        callbacks,
+                        events,
+                        clock,
+                        settings.readOnly(),
+                        metrics,
+                        eventApplier == null ? () -> {} : eventApplier::wake),
+                new HealthRoutes(
+                        db,
+                        settings.schedulerEnabled(),
+                        scheduler::started,
+                        settings.instanceId(),
+                        settings.env(),
+                        version),
                 new MetricsRoutes(metrics),
                 new OpenApiRoutes());
         this.http = track(new HttpServer("0.0.0.0", settings.httpPort(), metrics, routes, true));
-        log.info("orgsync {} serving on port {} (scheduler {})", settings.instanceId(), http.port(),
-                settings.schedulerEnabled() ? "executing jobs" : settings.readOnly() ? "off: read-only node" : "created, not executing jobs");
+        log.info(
+                "orgsync {} serving on port {} (scheduler {})",
+                settings.instanceId(),
+                http.port(),
+                settings.schedulerEnabled()
+                        ? "executing jobs"
+                        : settings.readOnly() ? "off: read-only node" : "created, not executing jobs");
     }
 
     public static Node start(Settings settings, Clock clock) throws Exception {
@@ -221,9 +304,18 @@ public final class Node implements AutoCloseable {
     }
 
     private static SchedulerConfig schedulerConfig(Settings settings) {
-        return new SchedulerConfig(settings.schedulerName(), settings.instanceId(), settings.syncThreads(), settings.schedulerEnabled(),
-                settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.shutdownGrace(), settings.alertEmails().isEmpty() ? null
-                : new SchedulerConfig.Smtp(settings.smtpHost(), settings.smtpPort(), settings.smtpFrom()));
+        return new SchedulerConfig(
+                settings.schedulerName(),
+                settings.instanceId(),
+                settings.syncThreads(),
+                settings.schedulerEnabled(),
+                settings.dbUrl(),
+                settings.dbUser(),
+                settings.dbPassword(),
+                settings.shutdownGrace(),
+                settings.alertEmails().isEmpty()
+                        ? null
+                        : new SchedulerConfig.Smtp(settings.smtpHost(), settings.smtpPort(), settings.smtpFrom()));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {

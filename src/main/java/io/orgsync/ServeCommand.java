@@ -1,7 +1,6 @@
 package io.orgsync;
 
 import io.orgsync.config.Settings;
-
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +17,7 @@ final class ServeCommand {
             jobs, lets running syncs finish for up to ORGSYNC_SHUTDOWN_GRACE_SECONDS, then hands them over.
             """;
 
-    private ServeCommand() {
-    }
+    private ServeCommand() {}
 
     static int run(Map<String, String> options) throws Exception {
         if (!options.isEmpty()) {
@@ -27,15 +25,18 @@ final class ServeCommand {
         }
         Node node = Node.start(Settings.load(), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                node.close();
-            } finally {
-                stopped.countDown();
-                // a planned stop is a success: without this the JVM exits with SIGTERM's 143
-                Runtime.getRuntime().halt(0);
-            }
-        }, "orgsync-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                node.close();
+                            } finally {
+                                stopped.countDown();
+                                // a planned stop is a success: without this the JVM exits with SIGTERM's 143
+                                Runtime.getRuntime().halt(0);
+                            }
+                        },
+                        "orgsync-stop"));
         stopped.await();
         return 0;
     }

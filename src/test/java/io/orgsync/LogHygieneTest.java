@@ -1,5 +1,10 @@
 package io.orgsync;
 
+import static io.orgsync.testing.Waiting.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
@@ -16,18 +21,6 @@ import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.HttpURLConnection;
@@ -47,11 +40,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static io.orgsync.testing.Waiting.seconds;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * "No stack trace, SQL or secret ever reaches a log line" (docs/http-api.md), tried where it is hardest: each
@@ -67,8 +66,10 @@ class LogHygieneTest {
     static final String ADMIN_TOKEN = "hygiene-admin-token-5b7e1c04";
     static final String API_TOKEN = "hygiene-api-token-c3d9a2e71f";
     static final String SECRET_KEY = "hygiene-sealing-key-90af31c2";
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final Set<String> secrets = new LinkedHashSet<>(List.of(ADMIN_TOKEN, API_TOKEN, SECRET_KEY));
     private final List<String> answers = AdminClient.newLog();
@@ -104,7 +105,8 @@ class LogHygieneTest {
             check("admin API answer", body, offending);
         }
         if (!offending.isEmpty()) {
-            fail(offending.size() + " offending line(s) in " + log.lines().size() + " log lines:\n" + String.join("\n", offending));
+            fail(offending.size() + " offending line(s) in " + log.lines().size() + " log lines:\n"
+                    + String.join("\n", offending));
         }
     }
 
@@ -113,7 +115,9 @@ class LogHygieneTest {
     }
 
     private Node start(String name, String dbUrl, Map<String, Object> settings) throws Exception {
-        TestNode env = TestNode.node(name, dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", ADMIN_TOKEN).with("ORGSYNC_SECRET_KEY", SECRET_KEY)
+        TestNode env = TestNode.node(name, dbUrl, sim)
+                .with("ORGSYNC_ADMIN_TOKEN", ADMIN_TOKEN)
+                .with("ORGSYNC_SECRET_KEY", SECRET_KEY)
                 .with("ORGSYNC_SCHEDULER_ENABLED", "false");
         settings.forEach(env::with);
         Node node = env.start();
@@ -134,13 +138,19 @@ class LogHygieneTest {
     }
 
     private void register(Node node, String corp, String secret) {
-        assertEquals(200, admin(node).put("/admin/api/enterprises/" + corp, Map.of("secret", secret, "cron", TestNode.NEVER)).status());
+        assertEquals(
+                200,
+                admin(node)
+                        .put("/admin/api/enterprises/" + corp, Map.of("secret", secret, "cron", TestNode.NEVER))
+                        .status());
     }
 
     /** Every token the database holds now: the simulator issued them, no line may carry one. */
     private void rememberTokens(String dbUrl) throws SQLException {
-        try (Connection c = connect(dbUrl); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT access_token FROM upstream_token WHERE access_token IS NOT NULL")) {
+        try (Connection c = connect(dbUrl);
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT access_token FROM upstream_token WHERE access_token IS NOT NULL")) {
             while (rs.next()) {
                 secrets.add(rs.getString(1));
             }
@@ -152,7 +162,8 @@ class LogHygieneTest {
     }
 
     private static void execute(String dbUrl, String sql) throws SQLException {
-        try (Connection c = connect(dbUrl); Statement s = c.createStatement()) {
+        try (Connection c = connect(dbUrl);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
@@ -194,14 +205,16 @@ class LogHygieneTest {
         Node node = start("hygiene-run", db, Map.of("ORGSYNC_SCHEDULER_ENABLED", "true"));
         register(node, corp[0], corp[1]);
         sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", corp[0], "latencyMs", 3000, "count", 1));
-        assertEquals(200, admin(node).post("/admin/api/jobs/" + corp[0] + "/trigger").status());
+        assertEquals(
+                200, admin(node).post("/admin/api/jobs/" + corp[0] + "/trigger").status());
         Waiting.until(seconds(30), "the run to start", () -> {
             var list = admin(node).get("/admin/api/runs?corpId=" + corp[0]).json();
             return list.size() == 1 && list.get(0).path("status").asText().equals("RUNNING");
         });
         rememberTokens(db);
         execute(db, "DROP TABLE sync_run");
-        Waiting.until(seconds(60), "the job to end", () -> log.contains("Sync job of " + corp[0] + " ended with an error"));
+        Waiting.until(
+                seconds(60), "the job to end", () -> log.contains("Sync job of " + corp[0] + " ended with an error"));
     }
 
     /** The e-mail sink queues a Quartz job; a table of Quartz's missing fails it inside the driver. */
@@ -213,8 +226,16 @@ class LogHygieneTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        Node node = start("hygiene-mail", db, Map.of("ORGSYNC_ALERT_EMAIL", "ops@example.com",
-                "ORGSYNC_SMTP_HOST", "127.0.0.1", "ORGSYNC_SMTP_PORT", closed));
+        Node node = start(
+                "hygiene-mail",
+                db,
+                Map.of(
+                        "ORGSYNC_ALERT_EMAIL",
+                        "ops@example.com",
+                        "ORGSYNC_SMTP_HOST",
+                        "127.0.0.1",
+                        "ORGSYNC_SMTP_PORT",
+                        closed));
         execute(db, "ALTER TABLE QRTZ_SIMPLE_TRIGGERS RENAME TO QRTZ_SIMPLE_TRIGGERS_GONE");
         assertTrue(node.alerts.raise(new Alert("sync_failed", "ww-hyg-mail-" + dialect, "A sync failed.")));
         Waiting.until(seconds(30), "the e-mail sink to fail", () -> log.contains("could not be delivered by email"));
@@ -237,21 +258,33 @@ class LogHygieneTest {
         }
         sim.fault(Map.of("path", "/cgi-bin/webhook/send", "httpStatus", 500));
         String db = TestDatabases.h2("hygiene_secret");
-        Node failing = start("hygiene-secret", db, Map.of("ORGSYNC_ALERT_WEBHOOK", sim.baseUrl() + "/cgi-bin/webhook/send?key=" + failingKey));
+        Node failing = start(
+                "hygiene-secret",
+                db,
+                Map.of("ORGSYNC_ALERT_WEBHOOK", sim.baseUrl() + "/cgi-bin/webhook/send?key=" + failingKey));
         register(failing, corp[0], wrong);
-        assertEquals(RunStatus.FAILED, failing.runner.run(corp[0], SyncProgress.NONE).status());
+        assertEquals(
+                RunStatus.FAILED, failing.runner.run(corp[0], SyncProgress.NONE).status());
         Waiting.until(seconds(30), "both alerts' failed deliveries", () -> undelivered() >= 2);
 
-        Node unreachable = start("hygiene-unreachable", TestDatabases.h2("hygiene_unreachable"),
-                Map.of("ORGSYNC_ALERT_WEBHOOK", "http://127.0.0.1:" + closed + "/cgi-bin/webhook/send?key=" + unreachableKey));
+        Node unreachable = start(
+                "hygiene-unreachable",
+                TestDatabases.h2("hygiene_unreachable"),
+                Map.of(
+                        "ORGSYNC_ALERT_WEBHOOK",
+                        "http://127.0.0.1:" + closed + "/cgi-bin/webhook/send?key=" + unreachableKey));
         unreachable.alerts.raise(new Alert("upstream_config", corp[0], "40001: check the secret."));
         Waiting.until(seconds(30), "the unreachable robot", () -> undelivered() >= 3);
         assertTrue(log.contains("could not be delivered by webhook: HTTP 500"), "the failing robot's answer is logged");
-        assertTrue(log.contains("could not be delivered by webhook: connection refused"), "the unreachable robot is logged");
+        assertTrue(
+                log.contains("could not be delivered by webhook: connection refused"),
+                "the unreachable robot is logged");
     }
 
     private long undelivered() {
-        return log.lines().stream().filter(l -> l.rendered().contains("could not be delivered by webhook")).count();
+        return log.lines().stream()
+                .filter(l -> l.rendered().contains("could not be delivered by webhook"))
+                .count();
     }
 
     /** A token invalidated upstream is rejected (42001/40014), replaced and alerted; wrong bearer tokens are refused. */
@@ -261,15 +294,20 @@ class LogHygieneTest {
         String db = TestDatabases.h2("hygiene_token");
         Node node = start("hygiene-token", db, Map.of("ORGSYNC_API_TOKEN", API_TOKEN));
         register(node, corp[0], corp[1]);
-        assertEquals(RunStatus.SUCCEEDED, node.runner.run(corp[0], SyncProgress.NONE).status());
+        assertEquals(
+                RunStatus.SUCCEEDED, node.runner.run(corp[0], SyncProgress.NONE).status());
         rememberTokens(db);
         sim.invalidateTokens(corp[0]);
-        assertEquals(RunStatus.SUCCEEDED, node.runner.run(corp[0], SyncProgress.NONE).status());
+        assertEquals(
+                RunStatus.SUCCEEDED, node.runner.run(corp[0], SyncProgress.NONE).status());
         rememberTokens(db);
         Waiting.until(seconds(30), "the token_invalidated alert", () -> log.contains("ALERT token_invalidated"));
-        assertEquals(401, admin(node).withToken(API_TOKEN).get("/admin/api/jobs").status());
-        HttpURLConnection lookup = (HttpURLConnection) URI.create("http://127.0.0.1:" + node.http.port()
-                + "/api/v1/members/by-mobile/13800000000").toURL().openConnection();
+        assertEquals(
+                401, admin(node).withToken(API_TOKEN).get("/admin/api/jobs").status());
+        HttpURLConnection lookup = (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + node.http.port() + "/api/v1/members/by-mobile/13800000000")
+                        .toURL()
+                        .openConnection();
         lookup.setRequestProperty("Authorization", "Bearer " + ADMIN_TOKEN);
         assertEquals(401, lookup.getResponseCode());
     }
@@ -278,7 +316,8 @@ class LogHygieneTest {
     @Test
     void aBadWebhookSettingAtStartUp() {
         Map<String, String> bad = Map.of(
-                "ftp://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=", "is not an http(s) URL with a host (host qyapi.weixin.qq.com, path /cgi-bin/webhook/send)",
+                "ftp://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=",
+                        "is not an http(s) URL with a host (host qyapi.weixin.qq.com, path /cgi-bin/webhook/send)",
                 "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=", "is not a URL",
                 "http:///cgi-bin/webhook/send?key=", "is not an http(s) URL with a host");
         Map<String, String> expected = new java.util.LinkedHashMap<>();
@@ -328,11 +367,17 @@ class LogHygieneTest {
             JoranConfigurator configurator = new JoranConfigurator();
             configurator.setContext(context);
             configurator.doConfigure(LogHygieneTest.class.getResource("/logback.xml"));
-            SQLException driver = new SQLException("Unique index or primary key violation: \"PUBLIC.PRIMARY_KEY ON PUBLIC.QRTZ_LOCKS\";"
-                    + " SQL statement:\nINSERT INTO QRTZ_LOCKS VALUES (?, ?) [23505-232]", "23505", 23505);
-            context.getLogger("org.quartz.impl.jdbcjobstore.JobStoreTX").error("ClusterManager: Error managing cluster: "
-                    + driver.getMessage(), new IllegalStateException("Failure obtaining db row lock: " + driver.getMessage(), driver));
-            context.getLogger("org.apache.hc.client5").warn("POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key + " failed");
+            SQLException driver = new SQLException(
+                    "Unique index or primary key violation: \"PUBLIC.PRIMARY_KEY ON PUBLIC.QRTZ_LOCKS\";"
+                            + " SQL statement:\nINSERT INTO QRTZ_LOCKS VALUES (?, ?) [23505-232]",
+                    "23505",
+                    23505);
+            context.getLogger("org.quartz.impl.jdbcjobstore.JobStoreTX")
+                    .error(
+                            "ClusterManager: Error managing cluster: " + driver.getMessage(),
+                            new IllegalStateException("Failure obtaining db row lock: " + driver.getMessage(), driver));
+            context.getLogger("org.apache.hc.client5")
+                    .warn("POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key + " failed");
         } finally {
             System.setOut(original);
             context.stop();
@@ -347,14 +392,17 @@ class LogHygieneTest {
     @Order(Integer.MAX_VALUE)
     void theWholeTestLogOfThisJvmCarriesNoStatement() throws Exception {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        Appender<?> appender = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("file");
-        Assumptions.assumeTrue(appender instanceof FileAppender<?>, "logback-test.xml's file appender is not configured");
+        Appender<?> appender =
+                context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("file");
+        Assumptions.assumeTrue(
+                appender instanceof FileAppender<?>, "logback-test.xml's file appender is not configured");
         Path file = Path.of(((FileAppender<?>) appender).getFile());
         List<String> offending = new ArrayList<>();
         int lines = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             lines++;
-            // the secrets of other tests are theirs to know: here statements and URL credentials, which no line may have
+            // the secrets of other tests are theirs to know: here statements and URL credentials, which no line may
+            // have
             check(file.getFileName() + ":" + lines, line, offending);
         }
         assertTrue(lines > 0, file + " is empty");

@@ -17,7 +17,6 @@ import io.orgsync.miniapp.MiniAppService;
 import io.orgsync.schedule.JobControl;
 import io.orgsync.schedule.JobView;
 import io.orgsync.sync.RunStore;
-
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
@@ -39,15 +38,27 @@ public final class AdminRoutes implements HttpServer.Routes {
     private final java.util.function.Function<String, Map<String, Object>> enterpriseExtras;
 
     /** {@code jobs}: on a read-only node, one that refuses every operation (503 read_only). */
-    public AdminRoutes(String adminToken, EnterpriseService enterprises, MiniAppService miniApps, JobControl jobs,
-                       RunStore runs, NodeRegistry nodeRegistry, Alerts alerts) {
+    public AdminRoutes(
+            String adminToken,
+            EnterpriseService enterprises,
+            MiniAppService miniApps,
+            JobControl jobs,
+            RunStore runs,
+            NodeRegistry nodeRegistry,
+            Alerts alerts) {
         this(adminToken, enterprises, miniApps, jobs, runs, nodeRegistry, alerts, corpId -> Map.of());
     }
 
     /** {@code enterpriseExtras}: more fields of an enterprise's listing from other features (the callback URL). */
-    public AdminRoutes(String adminToken, EnterpriseService enterprises, MiniAppService miniApps, JobControl jobs,
-                       RunStore runs, NodeRegistry nodeRegistry, Alerts alerts,
-                       java.util.function.Function<String, Map<String, Object>> enterpriseExtras) {
+    public AdminRoutes(
+            String adminToken,
+            EnterpriseService enterprises,
+            MiniAppService miniApps,
+            JobControl jobs,
+            RunStore runs,
+            NodeRegistry nodeRegistry,
+            Alerts alerts,
+            java.util.function.Function<String, Map<String, Object>> enterpriseExtras) {
         this.enterpriseExtras = enterpriseExtras;
         this.adminToken = adminToken;
         this.enterprises = enterprises;
@@ -73,16 +84,23 @@ public final class AdminRoutes implements HttpServer.Routes {
         });
         r.before("/admin/api/*", ctx -> {
             if (adminToken == null) {
-                throw new RefusedException(Refusal.ADMIN_DISABLED, "the admin API is disabled on this node: set ORGSYNC_ADMIN_TOKEN to enable it");
+                throw new RefusedException(
+                        Refusal.ADMIN_DISABLED,
+                        "the admin API is disabled on this node: set ORGSYNC_ADMIN_TOKEN to enable it");
             }
             if (!AccessRules.bearerMatches(ctx, adminToken)) {
-                throw new RefusedException(Refusal.UNAUTHORIZED, "send the admin token as 'Authorization: Bearer <ORGSYNC_ADMIN_TOKEN>'");
+                throw new RefusedException(
+                        Refusal.UNAUTHORIZED, "send the admin token as 'Authorization: Bearer <ORGSYNC_ADMIN_TOKEN>'");
             }
         });
         // listings, not enterprises: one secret this node cannot open must not take the whole list down
-        r.get("/admin/api/enterprises", ctx -> ctx.json(enterprises.listings().stream().map(this::enterprise).toList()));
+        r.get(
+                "/admin/api/enterprises",
+                ctx -> ctx.json(
+                        enterprises.listings().stream().map(this::enterprise).toList()));
         r.put("/admin/api/enterprises/{corpId}", ctx -> {
-            String corpId = enterprises.put(ctx.pathParam("corpId"), change(ctx)).corpId();
+            String corpId =
+                    enterprises.put(ctx.pathParam("corpId"), change(ctx)).corpId();
             ctx.json(enterprise(enterprises.listing(corpId)));
         });
         r.delete("/admin/api/enterprises/{corpId}", ctx -> {
@@ -91,9 +109,13 @@ public final class AdminRoutes implements HttpServer.Routes {
         });
         r.put("/admin/api/miniapps/{appId}", ctx -> {
             JsonNode body = object(ctx);
-            ctx.json(AdminViews.miniApp(miniApps.put(ctx.pathParam("appId"), text(body, "name"), text(body, "secret"), text(body, "tokenMode"))));
+            ctx.json(AdminViews.miniApp(miniApps.put(
+                    ctx.pathParam("appId"), text(body, "name"), text(body, "secret"), text(body, "tokenMode"))));
         });
-        r.get("/admin/api/miniapps", ctx -> ctx.json(miniApps.list().stream().map(AdminViews::miniApp).toList()));
+        r.get(
+                "/admin/api/miniapps",
+                ctx -> ctx.json(
+                        miniApps.list().stream().map(AdminViews::miniApp).toList()));
         r.delete("/admin/api/miniapps/{appId}", ctx -> {
             miniApps.delete(ctx.pathParam("appId"));
             ctx.json(Map.of("deleted", ctx.pathParam("appId")));
@@ -109,8 +131,9 @@ public final class AdminRoutes implements HttpServer.Routes {
         });
         r.post("/admin/api/jobs/{corpId}/pause", ctx -> ctx.json(AdminViews.job(jobs.pause(known(ctx)))));
         r.post("/admin/api/jobs/{corpId}/resume", ctx -> ctx.json(AdminViews.job(jobs.resume(known(ctx)))));
-        r.post("/admin/api/jobs/{corpId}/trigger", ctx -> ctx.json(AdminViews.job(jobs.trigger(known(ctx),
-                "true".equals(ctx.queryParam("force"))))));
+        r.post(
+                "/admin/api/jobs/{corpId}/trigger",
+                ctx -> ctx.json(AdminViews.job(jobs.trigger(known(ctx), "true".equals(ctx.queryParam("force"))))));
         r.post("/admin/api/scheduler/pause-all", ctx -> {
             jobs.pauseAll();
             ctx.json(Map.of("paused", true));
@@ -122,10 +145,19 @@ public final class AdminRoutes implements HttpServer.Routes {
         r.get("/admin/api/runs", ctx -> {
             String corpId = ctx.queryParam("corpId");
             int limit = limit(ctx.queryParam("limit"));
-            ctx.json(runs.list(corpId == null || corpId.isEmpty() ? null : corpId, limit).stream().map(AdminViews::run).toList());
+            ctx.json(runs.list(corpId == null || corpId.isEmpty() ? null : corpId, limit).stream()
+                    .map(AdminViews::run)
+                    .toList());
         });
-        r.get("/admin/api/cluster", ctx -> ctx.json(nodeRegistry.nodes().stream().map(AdminViews::node).toList()));
-        r.get("/admin/api/alerts", ctx -> ctx.json(alerts.recent(limit(ctx.queryParam("limit"))).stream().map(AdminViews::alert).toList()));
+        r.get(
+                "/admin/api/cluster",
+                ctx -> ctx.json(
+                        nodeRegistry.nodes().stream().map(AdminViews::node).toList()));
+        r.get(
+                "/admin/api/alerts",
+                ctx -> ctx.json(alerts.recent(limit(ctx.queryParam("limit"))).stream()
+                        .map(AdminViews::alert)
+                        .toList()));
     }
 
     private Map<String, Object> enterprise(EnterpriseListing e) {
@@ -155,7 +187,10 @@ public final class AdminRoutes implements HttpServer.Routes {
         if (agentId != null && !agentId.isNull() && !(agentId.isIntegralNumber() && agentId.canConvertToLong())) {
             throw invalid("agentId must be a whole number");
         }
-        return new EnterpriseChange(text(body, "name"), text(body, "secret"), text(body, "cron"),
+        return new EnterpriseChange(
+                text(body, "name"),
+                text(body, "secret"),
+                text(body, "cron"),
                 enabled == null || enabled.isNull() ? null : enabled.asBoolean(),
                 agentId == null || agentId.isNull() ? null : agentId.asLong());
     }

@@ -1,5 +1,7 @@
 package io.orgsync.admin;
 
+import static io.orgsync.http.Json.time;
+
 import io.orgsync.alert.AlertRecord;
 import io.orgsync.cluster.ClusterNode;
 import io.orgsync.enterprise.EnterpriseListing;
@@ -7,16 +9,12 @@ import io.orgsync.miniapp.MiniApp;
 import io.orgsync.miniapp.MiniAppSummary;
 import io.orgsync.schedule.JobView;
 import io.orgsync.sync.Run;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static io.orgsync.http.Json.time;
-
 /** The JSON shapes of the admin API (docs/http-api.md): secrets never appear, times are ISO-8601 UTC. */
 final class AdminViews {
-    private AdminViews() {
-    }
+    private AdminViews() {}
 
     static Map<String, Object> alert(AlertRecord a) {
         Map<String, Object> m = new LinkedHashMap<>();

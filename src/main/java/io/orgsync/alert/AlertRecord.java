@@ -5,6 +5,12 @@ package io.orgsync.alert;
  * repeats that were not sent included), the latest message, and what each sink made of the
  * last sending ("ok", "queued", "failed: HTTP 500", "not configured", "pending").
  */
-public record AlertRecord(String type, String subject, String message, long firstAt, long lastAt, long count,
-                          String webhook, String email) {
-}
+public record AlertRecord(
+        String type,
+        String subject,
+        String message,
+        long firstAt,
+        long lastAt,
+        long count,
+        String webhook,
+        String email) {}

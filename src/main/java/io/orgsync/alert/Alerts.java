@@ -3,9 +3,6 @@ package io.orgsync.alert;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.config.Settings;
 import io.orgsync.logging.Failures;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Raises alerts: a log line and a metric, then every configured sink, off the caller's thread
@@ -29,6 +28,7 @@ public final class Alerts implements AutoCloseable {
     public static final Duration WINDOW = Duration.ofMinutes(10);
     /** After the store failed, how long this node de-duplicates on its own before it asks the database again. */
     static final Duration STORE_RETRY = Duration.ofSeconds(30);
+
     private static final Logger log = LoggerFactory.getLogger(Alerts.class);
     private static final List<String> RECORDED_SINKS = List.of("webhook", "email");
 
@@ -78,7 +78,8 @@ public final class Alerts implements AutoCloseable {
         Boolean claimed = claimInStore(alert, now);
         boolean send = claimed != null ? claimed : claimLocally(alert, now);
         if (!send) {
-            metrics.counter("orgsync_alerts_suppressed_total", "type", alert.type()).increment();
+            metrics.counter("orgsync_alerts_suppressed_total", "type", alert.type())
+                    .increment();
             return false;
         }
         lastSent.put(alert.key(), now);
@@ -112,13 +113,16 @@ public final class Alerts implements AutoCloseable {
             return null;
         }
         try {
-            AlertStore.Claim claim = store.claim(alert, now, WINDOW.toMillis(), origin,
-                    initialResult("webhook"), initialResult("email"));
+            AlertStore.Claim claim = store.claim(
+                    alert, now, WINDOW.toMillis(), origin, initialResult("webhook"), initialResult("email"));
             return claim == AlertStore.Claim.SEND;
         } catch (SQLException | RuntimeException e) {
             storeDownUntil = now + STORE_RETRY.toMillis();
-            log.warn("Alert {} is de-duplicated by this node alone for {} s: the alert table is unavailable ({})",
-                    alert.key(), STORE_RETRY.toSeconds(), Failures.describe(e));
+            log.warn(
+                    "Alert {} is de-duplicated by this node alone for {} s: the alert table is unavailable ({})",
+                    alert.key(),
+                    STORE_RETRY.toSeconds(),
+                    Failures.describe(e));
             return null;
         }
     }
@@ -146,7 +150,8 @@ public final class Alerts implements AutoCloseable {
             sink.deliver(alert, text);
             result = sink.deliveredResult();
         } catch (Exception e) {
-            metrics.counter("orgsync_alert_delivery_failures_total", "sink", sink.name()).increment();
+            metrics.counter("orgsync_alert_delivery_failures_total", "sink", sink.name())
+                    .increment();
             result = "failed: " + Failures.describe(e);
             log.warn("Alert {} could not be delivered by {}: {}", alert.key(), sink.name(), Failures.describe(e));
         }
@@ -160,7 +165,11 @@ public final class Alerts implements AutoCloseable {
         try {
             store.recordDelivery(alert, sentAt, origin, sink.name(), result);
         } catch (SQLException | RuntimeException e) {
-            log.warn("Delivery result of alert {} by {} not recorded: {}", alert.key(), sink.name(), Failures.describe(e));
+            log.warn(
+                    "Delivery result of alert {} by {} not recorded: {}",
+                    alert.key(),
+                    sink.name(),
+                    Failures.describe(e));
         }
     }
 

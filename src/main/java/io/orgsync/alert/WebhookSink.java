@@ -1,7 +1,6 @@
 package io.orgsync.alert;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -16,7 +15,8 @@ import java.util.Map;
 public final class WebhookSink implements AlertSink {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI url;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public WebhookSink(URI url) {
         this.url = url;
@@ -28,10 +28,12 @@ public final class WebhookSink implements AlertSink {
         HttpResponse<String> response;
         // the robot key is part of the URL: never echo the URL itself, nor an exception text that might
         try {
-            response = http.send(HttpRequest.newBuilder(url)
+            response = http.send(
+                    HttpRequest.newBuilder(url)
                             .timeout(Duration.ofSeconds(10))
                             .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             throw new IOException("timed out", e);

@@ -17,8 +17,7 @@ public interface AppliedHook {
         }
 
         @Override
-        public void committed(String corpId, long version) {
-        }
+        public void committed(String corpId, long version) {}
     };
 
     /** Returns what {@link #committed} is handed after the commit (the new version). */

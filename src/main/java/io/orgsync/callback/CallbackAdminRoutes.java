@@ -7,7 +7,6 @@ import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.Json;
-
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +40,8 @@ public final class CallbackAdminRoutes implements HttpServer.Routes {
         });
         r.get("/admin/api/events", ctx -> {
             String corpId = ctx.queryParam("corpId");
-            List<StoredEvent> list = events.recent(corpId == null || corpId.isEmpty() ? null : corpId, limit(ctx.queryParam("limit")));
+            List<StoredEvent> list =
+                    events.recent(corpId == null || corpId.isEmpty() ? null : corpId, limit(ctx.queryParam("limit")));
             ctx.json(list.stream().map(CallbackAdminRoutes::view).toList());
         });
     }
@@ -82,12 +82,15 @@ public final class CallbackAdminRoutes implements HttpServer.Routes {
             body = null;
         }
         if (body == null || !body.isObject()) {
-            throw new RefusedException(Refusal.INVALID_REQUEST, "the body must be a JSON object {\"token\", \"aesKey\"}");
+            throw new RefusedException(
+                    Refusal.INVALID_REQUEST, "the body must be a JSON object {\"token\", \"aesKey\"}");
         }
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!List.of("token", "aesKey").contains(field)) {
-                throw new RefusedException(Refusal.INVALID_REQUEST, "unknown field '" + field + "'; the callback settings are token and aesKey");
+                throw new RefusedException(
+                        Refusal.INVALID_REQUEST,
+                        "unknown field '" + field + "'; the callback settings are token and aesKey");
             }
         }
         return body;

@@ -1,14 +1,14 @@
 package io.orgsync.callback;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * WeCom's callback encryption for one enterprise (UPSTREAM.md section 4): the SHA-1 signature
@@ -36,7 +36,8 @@ public final class CallbackCrypto {
         if (signature == null) {
             return false;
         }
-        return MessageDigest.isEqual(signature.toLowerCase().getBytes(StandardCharsets.US_ASCII),
+        return MessageDigest.isEqual(
+                signature.toLowerCase().getBytes(StandardCharsets.US_ASCII),
                 signature(token, timestamp, nonce, encrypted).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -44,7 +45,9 @@ public final class CallbackCrypto {
         String[] parts = {token, timestamp, nonce, encrypted};
         Arrays.sort(parts);
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(String.join("", parts).getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1")
+                            .digest(String.join("", parts).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -79,7 +82,10 @@ public final class CallbackCrypto {
         if (end < 20) {
             throw new CallbackRejected("the decrypted payload is too short");
         }
-        long length = ((plain[16] & 0xffL) << 24) | ((plain[17] & 0xff) << 16) | ((plain[18] & 0xff) << 8) | (plain[19] & 0xff);
+        long length = ((plain[16] & 0xffL) << 24)
+                | ((plain[17] & 0xff) << 16)
+                | ((plain[18] & 0xff) << 8)
+                | (plain[19] & 0xff);
         if (length > end - 20) {
             throw new CallbackRejected("the decrypted payload's length field is wrong (check the EncodingAESKey)");
         }

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.http.HttpServer;
-
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -26,6 +25,7 @@ public final class CallbackRoutes implements HttpServer.Routes {
     static final int MAX_BODY = 64 * 1024;
     /** A timestamp further than this from our clock is refused: a captured request cannot be replayed later. */
     static final Duration WINDOW = Duration.ofMinutes(5);
+
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern TIMESTAMP = Pattern.compile("[0-9]{1,12}");
 
@@ -37,7 +37,13 @@ public final class CallbackRoutes implements HttpServer.Routes {
     private final Runnable received;
 
     /** {@code received}: told after each stored event (wakes this node's applier). */
-    public CallbackRoutes(CallbackSettings settings, Events events, Clock clock, boolean readOnly, MeterRegistry metrics, Runnable received) {
+    public CallbackRoutes(
+            CallbackSettings settings,
+            Events events,
+            Clock clock,
+            boolean readOnly,
+            MeterRegistry metrics,
+            Runnable received) {
         this.settings = settings;
         this.events = events.store();
         this.clock = clock;
@@ -50,8 +56,10 @@ public final class CallbackRoutes implements HttpServer.Routes {
     public void register(RoutesConfig r) {
         r.before(PATH_PREFIX + "*", ctx -> {
             if (readOnly) {
-                throw new RefusedException(Refusal.READ_ONLY, "this node is read-only (ORGSYNC_READ_ONLY=true): "
-                        + "route WeCom's callbacks to a writing node");
+                throw new RefusedException(
+                        Refusal.READ_ONLY,
+                        "this node is read-only (ORGSYNC_READ_ONLY=true): "
+                                + "route WeCom's callbacks to a writing node");
             }
         });
         r.get(PATH_PREFIX + "{corpId}", this::verify);
@@ -65,7 +73,8 @@ public final class CallbackRoutes implements HttpServer.Routes {
         String timestamp = required(ctx, "timestamp");
         String nonce = required(ctx, "nonce");
         if (!crypto.signed(ctx.queryParam("msg_signature"), timestamp, nonce, echo)) {
-            throw new CallbackRejected("msg_signature does not match: check that the Token set here is the one on WeCom's page");
+            throw new CallbackRejected(
+                    "msg_signature does not match: check that the Token set here is the one on WeCom's page");
         }
         ctx.contentType("text/plain; charset=utf-8").result(crypto.decrypt(echo).getBytes(StandardCharsets.UTF_8));
     }
@@ -94,12 +103,13 @@ public final class CallbackRoutes implements HttpServer.Routes {
             throw new CallbackRejected("the body has no <Encrypt> field");
         }
         if (!crypto.signed(ctx.queryParam("msg_signature"), timestamp, nonce, encrypted)) {
-            throw new CallbackRejected("msg_signature does not match: check that the Token set here is the one on WeCom's page");
+            throw new CallbackRejected(
+                    "msg_signature does not match: check that the Token set here is the one on WeCom's page");
         }
         long now = clock.millis();
         if (Math.abs(now - Long.parseLong(timestamp) * 1000) > WINDOW.toMillis()) {
-            throw new CallbackRejected("timestamp is more than " + WINDOW.toMinutes() + " minutes from this server's clock: "
-                    + "a late replay, or a clock to fix");
+            throw new CallbackRejected("timestamp is more than " + WINDOW.toMinutes()
+                    + " minutes from this server's clock: " + "a late replay, or a clock to fix");
         }
         ContactEvent event = ContactEvent.parse(crypto.decrypt(encrypted));
         String corpId = ctx.pathParam("corpId");
@@ -111,8 +121,11 @@ public final class CallbackRoutes implements HttpServer.Routes {
 
     private CallbackCrypto crypto(Context ctx) throws SQLException {
         String corpId = ctx.pathParam("corpId");
-        return settings.keys(corpId).orElseThrow(() -> new RefusedException(Refusal.UNKNOWN_CORP,
-                "callbacks are not set up for enterprise " + corpId + ": PUT /admin/api/enterprises/" + corpId + "/callback first"))
+        return settings.keys(corpId)
+                .orElseThrow(() -> new RefusedException(
+                        Refusal.UNKNOWN_CORP,
+                        "callbacks are not set up for enterprise " + corpId + ": PUT /admin/api/enterprises/" + corpId
+                                + "/callback first"))
                 .crypto();
     }
 
@@ -125,6 +138,7 @@ public final class CallbackRoutes implements HttpServer.Routes {
     }
 
     private static RefusedException tooLarge() {
-        return new RefusedException(Refusal.INVALID_REQUEST, "the body is larger than " + MAX_BODY / 1024 + " KB: not a WeCom event");
+        return new RefusedException(
+                Refusal.INVALID_REQUEST, "the body is larger than " + MAX_BODY / 1024 + " KB: not a WeCom event");
     }
 }

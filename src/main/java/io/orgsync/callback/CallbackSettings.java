@@ -4,8 +4,6 @@ import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.store.Sql;
-
-import javax.sql.DataSource;
 import java.net.URI;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
@@ -14,6 +12,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /**
  * Each enterprise's callback Token and EncodingAESKey ({@code enterprise_callback}), checked as
@@ -39,29 +38,44 @@ public final class CallbackSettings {
     /** Turns callbacks on for a known enterprise, or replaces its Token and EncodingAESKey. */
     public void put(String corpId, String token, String aesKey) throws SQLException {
         if (token == null || !TOKEN.matcher(token).matches()) {
-            throw new RefusedException(Refusal.INVALID_REQUEST,
+            throw new RefusedException(
+                    Refusal.INVALID_REQUEST,
                     "token must be 1 to 32 letters or digits, as set on WeCom's \"receive events\" page");
         }
         if (aesKey == null || !AES_KEY.matcher(aesKey).matches()) {
-            throw new RefusedException(Refusal.INVALID_REQUEST,
+            throw new RefusedException(
+                    Refusal.INVALID_REQUEST,
                     "aesKey must be the 43 letters or digits of the EncodingAESKey, as WeCom's \"receive events\" page generates it");
         }
         long now = clock.millis();
         String sealedToken = cipher.seal(token);
         String sealedKey = cipher.seal(aesKey);
         Sql.inTransaction(ds, c -> {
-            if (Sql.one(c, "SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, corpId).isEmpty()) {
+            if (Sql.one(c, "SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, corpId)
+                    .isEmpty()) {
                 throw unknown(corpId);
             }
-            int updated = Sql.update(c, "UPDATE enterprise_callback SET token = ?, aes_key = ?, updated_at = ? WHERE corp_id = ?",
-                    sealedToken, sealedKey, now, corpId);
+            int updated = Sql.update(
+                    c,
+                    "UPDATE enterprise_callback SET token = ?, aes_key = ?, updated_at = ? WHERE corp_id = ?",
+                    sealedToken,
+                    sealedKey,
+                    now,
+                    corpId);
             if (updated == 0) {
                 try {
-                    Sql.update(c, "INSERT INTO enterprise_callback (corp_id, token, aes_key, updated_at) VALUES (?, ?, ?, ?)",
-                            corpId, sealedToken, sealedKey, now);
+                    Sql.update(
+                            c,
+                            "INSERT INTO enterprise_callback (corp_id, token, aes_key, updated_at) VALUES (?, ?, ?, ?)",
+                            corpId,
+                            sealedToken,
+                            sealedKey,
+                            now);
                 } catch (SQLIntegrityConstraintViolationException e) {
                     // the enterprise row lock makes this unreachable; say so plainly rather than hide it
-                    throw new RefusedException(Refusal.CONFLICT, "the callback settings of " + corpId + " changed meanwhile; send them again");
+                    throw new RefusedException(
+                            Refusal.CONFLICT,
+                            "the callback settings of " + corpId + " changed meanwhile; send them again");
                 }
             }
             return null;
@@ -70,7 +84,8 @@ public final class CallbackSettings {
 
     /** Turns callbacks off: events still stored are applied, new ones are refused. */
     public boolean delete(String corpId) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.update(c, "DELETE FROM enterprise_callback WHERE corp_id = ?", corpId)) > 0;
+        return Sql.withConnection(ds, c -> Sql.update(c, "DELETE FROM enterprise_callback WHERE corp_id = ?", corpId))
+                > 0;
     }
 
     /**
@@ -79,18 +94,28 @@ public final class CallbackSettings {
      * @throws io.orgsync.store.SecretUnreadableException when they cannot be opened with this node's key
      */
     public Optional<CallbackKeys> keys(String corpId) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT token, aes_key FROM enterprise_callback WHERE corp_id = ?",
-                rs -> new CallbackKeys(corpId, cipher.open(rs.getString(1), corpId + "'s callback token"),
-                        cipher.open(rs.getString(2), corpId + "'s callback EncodingAESKey")), corpId));
+        return Sql.withConnection(
+                ds,
+                c -> Sql.one(
+                        c,
+                        "SELECT token, aes_key FROM enterprise_callback WHERE corp_id = ?",
+                        rs -> new CallbackKeys(
+                                corpId,
+                                cipher.open(rs.getString(1), corpId + "'s callback token"),
+                                cipher.open(rs.getString(2), corpId + "'s callback EncodingAESKey")),
+                        corpId));
     }
 
     public boolean enabled(String corpId) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT 1 FROM enterprise_callback WHERE corp_id = ?", rs -> 1, corpId)).isPresent();
+        return Sql.withConnection(
+                        ds, c -> Sql.one(c, "SELECT 1 FROM enterprise_callback WHERE corp_id = ?", rs -> 1, corpId))
+                .isPresent();
     }
 
     /** The enterprises whose callbacks are on. */
     public Set<String> enabledCorps() throws SQLException {
-        return new HashSet<>(Sql.withConnection(ds, c -> Sql.query(c, "SELECT corp_id FROM enterprise_callback", rs -> rs.getString(1))));
+        return new HashSet<>(Sql.withConnection(
+                ds, c -> Sql.query(c, "SELECT corp_id FROM enterprise_callback", rs -> rs.getString(1))));
     }
 
     /** The URL to paste into WeCom's admin page; null when ORGSYNC_CALLBACK_BASE_URL is not set. */
@@ -103,6 +128,7 @@ public final class CallbackSettings {
     }
 
     static RefusedException unknown(String corpId) {
-        return new RefusedException(Refusal.UNKNOWN_CORP, "no enterprise " + corpId + "; add it with PUT /admin/api/enterprises/" + corpId);
+        return new RefusedException(
+                Refusal.UNKNOWN_CORP, "no enterprise " + corpId + "; add it with PUT /admin/api/enterprises/" + corpId);
     }
 }

@@ -1,17 +1,16 @@
 package io.orgsync.callback;
 
+import java.io.StringReader;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
-
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.StringReader;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * WeCom's flat {@code <xml><Field><![CDATA[value]]></Field>...</xml>} documents as field maps.
@@ -21,8 +20,7 @@ import java.util.Map;
 final class CallbackXml {
     private static final DocumentBuilderFactory FACTORY = factory();
 
-    private CallbackXml() {
-    }
+    private CallbackXml() {}
 
     /**
      * The root's child elements by name, in document order.

@@ -7,7 +7,6 @@ import io.orgsync.member.StoredMember;
 import io.orgsync.store.Sql;
 import io.orgsync.wecom.WecomDepartment;
 import io.orgsync.wecom.WecomMember;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashSet;
@@ -27,8 +26,7 @@ final class ChangeWriter {
         static final Read NONE = new Read(null, null);
     }
 
-    private ChangeWriter() {
-    }
+    private ChangeWriter() {}
 
     /** Writes the change; answers why nothing was written (a skip), or null when it was. */
     static String write(Connection c, StoredEvent e, Read read, long now) throws SQLException {
@@ -37,7 +35,9 @@ final class ChangeWriter {
         switch (ev.changeType()) {
             case "create_user", "update_user" -> {
                 String userid = ev.get("UserID");
-                if (ev.has("NewUserID") && !ev.get("NewUserID").isEmpty() && !ev.get("NewUserID").equals(userid)) {
+                if (ev.has("NewUserID")
+                        && !ev.get("NewUserID").isEmpty()
+                        && !ev.get("NewUserID").equals(userid)) {
                     rename(c, corpId, userid, ev.get("NewUserID"));
                     userid = ev.get("NewUserID");
                 }
@@ -58,8 +58,22 @@ final class ChangeWriter {
                     return "the member is not stored as current";
                 }
                 StoredMember m = old.get();
-                writeMember(c, corpId, m, new StoredMember(m.userid(), m.name(), m.mobile(), m.mobileSource(), m.email(), m.position(),
-                        m.status(), m.mainDepartment(), true, m.departments()), now);
+                writeMember(
+                        c,
+                        corpId,
+                        m,
+                        new StoredMember(
+                                m.userid(),
+                                m.name(),
+                                m.mobile(),
+                                m.mobileSource(),
+                                m.email(),
+                                m.position(),
+                                m.status(),
+                                m.mainDepartment(),
+                                true,
+                                m.departments()),
+                        now);
             }
             case "create_party", "update_party" -> {
                 long id = Long.parseLong(ev.get("Id"));
@@ -71,14 +85,21 @@ final class ChangeWriter {
                     d = new StoredDepartment(w.id(), w.name(), w.parentId(), w.order());
                 } else {
                     StoredDepartment base = old != null ? old : new StoredDepartment(id, "", 1, 0);
-                    d = new StoredDepartment(id, ev.has("Name") ? ev.get("Name") : base.name(),
+                    d = new StoredDepartment(
+                            id,
+                            ev.has("Name") ? ev.get("Name") : base.name(),
                             ev.has("ParentId") ? Long.parseLong(ev.get("ParentId")) : base.parentId(),
                             ev.has("Order") ? Long.parseLong(ev.get("Order")) : base.order());
                 }
                 if (d.equals(old)) {
                     return "the department is stored as it is";
                 }
-                MemberStore.upsertDepartments(c, corpId, old == null ? List.of(d) : List.of(), old == null ? List.of() : List.of(d), List.of());
+                MemberStore.upsertDepartments(
+                        c,
+                        corpId,
+                        old == null ? List.of(d) : List.of(),
+                        old == null ? List.of() : List.of(d),
+                        List.of());
             }
             case "delete_party" -> {
                 long id = Long.parseLong(ev.get("Id"));
@@ -116,7 +137,8 @@ final class ChangeWriter {
         Sql.update(c, "UPDATE member_department SET userid = ? WHERE corp_id = ? AND userid = ?", to, corpId, from);
     }
 
-    private static void writeMember(Connection c, String corpId, StoredMember old, StoredMember now0, long now) throws SQLException {
+    private static void writeMember(Connection c, String corpId, StoredMember old, StoredMember now0, long now)
+            throws SQLException {
         if (old == null) {
             MemberStore.insertMembers(c, corpId, List.of(now0), now);
         } else if (!old.sameAs(now0)) {
@@ -127,8 +149,12 @@ final class ChangeWriter {
             }
         }
         // a sync fetching now read this member before the change: it must not write the older data back
-        Optional<Long> run = Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ?",
-                rs -> Sql.nullableLong(rs, "current_run_id"), corpId).filter(java.util.Objects::nonNull);
+        Optional<Long> run = Sql.one(
+                        c,
+                        "SELECT current_run_id FROM enterprise WHERE corp_id = ?",
+                        rs -> Sql.nullableLong(rs, "current_run_id"),
+                        corpId)
+                .filter(java.util.Objects::nonNull);
         if (run.isPresent()) {
             MemberStore.markResolved(c, corpId, now0.userid(), run.get());
         }
@@ -163,9 +189,17 @@ final class ChangeWriter {
                 source = null;
             }
         }
-        return new StoredMember(base.userid(), ev.has("Name") ? ev.get("Name") : base.name(), mobile, source,
-                ev.has("Email") ? ev.get("Email") : base.email(), ev.has("Position") ? ev.get("Position") : base.position(),
-                ev.has("Status") ? Integer.parseInt(ev.get("Status")) : base.status(), main, false, departments);
+        return new StoredMember(
+                base.userid(),
+                ev.has("Name") ? ev.get("Name") : base.name(),
+                mobile,
+                source,
+                ev.has("Email") ? ev.get("Email") : base.email(),
+                ev.has("Position") ? ev.get("Position") : base.position(),
+                ev.has("Status") ? Integer.parseInt(ev.get("Status")) : base.status(),
+                main,
+                false,
+                departments);
     }
 
     private static StoredMember fromUpstream(WecomMember m, StoredMember old, boolean mobilesShown) {
@@ -177,13 +211,26 @@ final class ChangeWriter {
         }
         Set<Long> departments = new HashSet<>();
         m.departments().forEach(d -> departments.add((long) d));
-        return new StoredMember(m.userid(), m.name(), mobile, source, m.email(), m.position(), m.status(), m.mainDepartment(), false,
+        return new StoredMember(
+                m.userid(),
+                m.name(),
+                mobile,
+                source,
+                m.email(),
+                m.position(),
+                m.status(),
+                m.mainDepartment(),
+                false,
                 departments);
     }
 
     /** Whether the enterprise's app showed mobiles at its last complete sync (unknown counts as not: numbers are kept). */
     private static boolean mobilesShown(Connection c, String corpId) throws SQLException {
-        return Sql.one(c, "SELECT mobiles_visible FROM enterprise WHERE corp_id = ?", rs -> rs.getBoolean(1) && !rs.wasNull(), corpId)
+        return Sql.one(
+                        c,
+                        "SELECT mobiles_visible FROM enterprise WHERE corp_id = ?",
+                        rs -> rs.getBoolean(1) && !rs.wasNull(),
+                        corpId)
                 .orElse(false);
     }
 }

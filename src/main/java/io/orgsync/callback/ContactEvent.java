@@ -15,8 +15,19 @@ import java.util.TreeMap;
  */
 public record ContactEvent(Map<String, String> fields) {
     /** Member fields beyond the ids: one of them present means the event carries the member's data. */
-    private static final Set<String> MEMBER_DATA = Set.of("Name", "Mobile", "Position", "Email", "Status", "Gender", "Alias",
-            "Telephone", "Address", "BizMail", "Avatar");
+    private static final Set<String> MEMBER_DATA = Set.of(
+            "Name",
+            "Mobile",
+            "Position",
+            "Email",
+            "Status",
+            "Gender",
+            "Alias",
+            "Telephone",
+            "Address",
+            "BizMail",
+            "Avatar");
+
     private static final Set<String> DEPARTMENT_DATA = Set.of("Name", "Order");
 
     public ContactEvent {
@@ -59,7 +70,9 @@ public record ContactEvent(Map<String, String> fields) {
     }
 
     public String changeType() {
-        return isContactChange() ? fields.getOrDefault("ChangeType", "") : fields.getOrDefault("Event", fields.getOrDefault("MsgType", "other"));
+        return isContactChange()
+                ? fields.getOrDefault("ChangeType", "")
+                : fields.getOrDefault("Event", fields.getOrDefault("MsgType", "other"));
     }
 
     public long createTime() {
@@ -90,9 +103,12 @@ public record ContactEvent(Map<String, String> fields) {
     /** SHA-1 over every field: repeated deliveries of one event share it; two changes in one second do not. */
     String fingerprint() {
         StringBuilder all = new StringBuilder();
-        new TreeMap<>(fields).forEach((k, v) -> all.append(k).append('\u0000').append(v).append('\u0001'));
+        new TreeMap<>(fields)
+                .forEach((k, v) -> all.append(k).append('\u0000').append(v).append('\u0001'));
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(all.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1")
+                            .digest(all.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -10,10 +10,6 @@ import io.orgsync.member.MemberStore;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -21,6 +17,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies received events, on every writing node: per enterprise in arrival order, by the one
@@ -34,6 +33,7 @@ public final class EventApplier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventApplier.class);
     /** Attempts before an event ends FAILED: 1+2+4+8+16 s of backoff, about half a minute. */
     static final int MAX_ATTEMPTS = 6;
+
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration NONCE_KEPT = CallbackRoutes.WINDOW.multipliedBy(2);
@@ -53,8 +53,17 @@ public final class EventApplier implements AutoCloseable {
     private volatile boolean running = true;
     private long prunedAt;
 
-    public EventApplier(DataSource ds, Events events, EnterpriseService enterprises, UpstreamClient upstream, URI wecomBaseUrl,
-                        Alerts alerts, MeterRegistry metrics, Clock clock, String instanceId, AppliedHook hook) {
+    public EventApplier(
+            DataSource ds,
+            Events events,
+            EnterpriseService enterprises,
+            UpstreamClient upstream,
+            URI wecomBaseUrl,
+            Alerts alerts,
+            MeterRegistry metrics,
+            Clock clock,
+            String instanceId,
+            AppliedHook hook) {
         this.ds = ds;
         this.store = events.store();
         this.enterprises = enterprises;
@@ -119,11 +128,13 @@ public final class EventApplier implements AutoCloseable {
 
     private void drain(String corpId) throws SQLException {
         WecomClient client = null;
-        for (Optional<StoredEvent> next = store.next(corpId, clock.millis()); next.isPresent() && running;
-             next = store.next(corpId, clock.millis())) {
+        for (Optional<StoredEvent> next = store.next(corpId, clock.millis());
+                next.isPresent() && running;
+                next = store.next(corpId, clock.millis())) {
             long now = clock.millis();
             if (!store.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
-                // the lease lapsed (a long wait behind a sync's lock) and another node took the queue: leave it to that node
+                // the lease lapsed (a long wait behind a sync's lock) and another node took the queue: leave it to that
+                // node
                 return;
             }
             StoredEvent e = next.get();
@@ -148,9 +159,12 @@ public final class EventApplier implements AutoCloseable {
         ChangeWriter.Read read = ChangeWriter.Read.NONE;
         boolean duplicate = Sql.withConnection(ds, c -> EventStore.duplicate(c, e));
         if (!duplicate && ev.isContactChange()) {
-            boolean stored = Sql.withConnection(ds, c -> ev.changeType().endsWith("_user")
-                    ? MemberStore.findForUpdate(c, e.corpId(), ev.get("UserID")).isPresent()
-                    : MemberStore.departments(c, e.corpId()).containsKey(Long.parseLong(ev.get("Id"))));
+            boolean stored = Sql.withConnection(
+                    ds,
+                    c -> ev.changeType().endsWith("_user")
+                            ? MemberStore.findForUpdate(c, e.corpId(), ev.get("UserID"))
+                                    .isPresent()
+                            : MemberStore.departments(c, e.corpId()).containsKey(Long.parseLong(ev.get("Id"))));
             if (ChangeWriter.needsRead(ev, stored)) {
                 read = read(ev, client);
             }
@@ -160,12 +174,14 @@ public final class EventApplier implements AutoCloseable {
         long[] version = {0};
         String outcome = Sql.inTransaction(ds, c -> {
             // the lock a sync's apply holds: an event never lands in the middle of one
-            if (Sql.one(c, "SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, e.corpId()).isEmpty()
+            if (Sql.one(c, "SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, e.corpId())
+                            .isEmpty()
                     || !EventStore.stillNext(c, e)) {
                 return null;
             }
             if (EventStore.duplicate(c, e)) {
-                EventStore.finish(c, e.id(), EventStatus.SKIPPED, now, "a repeated delivery of an event applied before");
+                EventStore.finish(
+                        c, e.id(), EventStatus.SKIPPED, now, "a repeated delivery of an event applied before");
                 return "skipped";
             }
             String skipped = ev.isContactChange() ? ChangeWriter.write(c, e, found, now) : "not a contact change";
@@ -177,20 +193,28 @@ public final class EventApplier implements AutoCloseable {
             return;
         }
         hook.committed(e.corpId(), version[0]);
-        metrics.counter("orgsync_events_applied_total", "corp", e.corpId(), "outcome", outcome).increment();
+        metrics.counter("orgsync_events_applied_total", "corp", e.corpId(), "outcome", outcome)
+                .increment();
         metrics.timer("orgsync_event_lag_seconds", "corp", e.corpId())
                 .record(Duration.ofMillis(Math.max(0, now - e.createTime() * 1000)));
     }
 
     private static ChangeWriter.Read read(ContactEvent ev, WecomClient client) throws NotReadableYet {
         if (ev.changeType().endsWith("_user")) {
-            String userid = ev.has("NewUserID") && !ev.get("NewUserID").isEmpty() ? ev.get("NewUserID") : ev.get("UserID");
-            return new ChangeWriter.Read(client.member(userid).orElseThrow(() -> new NotReadableYet(
-                    "user/get does not show member " + userid + " (yet); retried later, never taken for a deletion")), null);
+            String userid =
+                    ev.has("NewUserID") && !ev.get("NewUserID").isEmpty() ? ev.get("NewUserID") : ev.get("UserID");
+            return new ChangeWriter.Read(
+                    client.member(userid)
+                            .orElseThrow(() -> new NotReadableYet("user/get does not show member " + userid
+                                    + " (yet); retried later, never taken for a deletion")),
+                    null);
         }
         int id = Integer.parseInt(ev.get("Id"));
-        return new ChangeWriter.Read(null, client.department(id).orElseThrow(() -> new NotReadableYet(
-                "department/get does not show department " + id + " (yet); retried later")));
+        return new ChangeWriter.Read(
+                null,
+                client.department(id)
+                        .orElseThrow(() -> new NotReadableYet(
+                                "department/get does not show department " + id + " (yet); retried later")));
     }
 
     private void retryOrFail(StoredEvent e, Exception failure) throws SQLException {
@@ -199,7 +223,8 @@ public final class EventApplier implements AutoCloseable {
         long now = clock.millis();
         if (failure instanceof NotReadableYet && store.skipIfSuperseded(e, now)) {
             // a later event of the same member or department (its deletion, most often) says what became of it
-            metrics.counter("orgsync_events_applied_total", "corp", e.corpId(), "outcome", "skipped").increment();
+            metrics.counter("orgsync_events_applied_total", "corp", e.corpId(), "outcome", "skipped")
+                    .increment();
             return;
         }
         if (attempt < MAX_ATTEMPTS) {
@@ -208,10 +233,21 @@ public final class EventApplier implements AutoCloseable {
         }
         if (store.fail(e.id(), now, why)) {
             metrics.counter("orgsync_events_failed_total", "corp", e.corpId()).increment();
-            log.warn("Event {} of {} ({} {}) FAILED after {} attempts: {}", e.id(), e.corpId(), e.changeType(), e.subject(), attempt, why);
-            alerts.raise(new Alert("events_failing", e.corpId(), "A contact-change event of " + e.corpId() + " (" + e.changeType() + " "
-                    + e.subject() + ", event " + e.id() + ") could not be applied after " + attempt + " attempts: " + why
-                    + " The next periodic sync corrects the stored org."));
+            log.warn(
+                    "Event {} of {} ({} {}) FAILED after {} attempts: {}",
+                    e.id(),
+                    e.corpId(),
+                    e.changeType(),
+                    e.subject(),
+                    attempt,
+                    why);
+            alerts.raise(new Alert(
+                    "events_failing",
+                    e.corpId(),
+                    "A contact-change event of " + e.corpId() + " (" + e.changeType() + " "
+                            + e.subject() + ", event " + e.id() + ") could not be applied after " + attempt
+                            + " attempts: " + why
+                            + " The next periodic sync corrects the stored org."));
         }
     }
 

@@ -3,8 +3,6 @@ package io.orgsync.callback;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.orgsync.http.Json;
 import io.orgsync.store.Sql;
-
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -14,13 +12,14 @@ import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /** The SQL of {@code callback_event}, {@code callback_nonce} and {@code callback_queue}. */
 final class EventStore {
-    private static final String COLUMNS = "id, corp_id, change_type, subject, create_time, fingerprint, payload, received_at, status, "
-            + "attempts, applied_at, error";
-    private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {
-    };
+    private static final String COLUMNS =
+            "id, corp_id, change_type, subject, create_time, fingerprint, payload, received_at, status, "
+                    + "attempts, applied_at, error";
+    private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
     private final DataSource ds;
 
     EventStore(DataSource ds) {
@@ -40,12 +39,14 @@ final class EventStore {
         }
         return Sql.inTransaction(ds, c -> {
             try {
-                Sql.update(c, "INSERT INTO callback_nonce (corp_id, nonce, seen_at) VALUES (?, ?, ?)", corpId, nonce, now);
+                Sql.update(
+                        c, "INSERT INTO callback_nonce (corp_id, nonce, seen_at) VALUES (?, ?, ?)", corpId, nonce, now);
             } catch (SQLIntegrityConstraintViolationException e) {
                 throw new CallbackRejected("replayed: this nonce was already used; WeCom never sends one twice");
             }
-            try (var ps = c.prepareStatement("INSERT INTO callback_event (corp_id, change_type, subject, create_time, fingerprint, payload, "
-                    + "received_at, status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?)",
+            try (var ps = c.prepareStatement(
+                    "INSERT INTO callback_event (corp_id, change_type, subject, create_time, fingerprint, payload, "
+                            + "received_at, status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?)",
                     java.sql.Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, corpId);
                 ps.setString(2, truncate(event.changeType(), 32));
@@ -66,8 +67,13 @@ final class EventStore {
 
     /** Enterprises with an event due now. */
     List<String> dueCorps(long now) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.query(c,
-                "SELECT DISTINCT corp_id FROM callback_event WHERE status = 'PENDING' AND next_attempt_at <= ?", rs -> rs.getString(1), now));
+        return Sql.withConnection(
+                ds,
+                c -> Sql.query(
+                        c,
+                        "SELECT DISTINCT corp_id FROM callback_event WHERE status = 'PENDING' AND next_attempt_at <= ?",
+                        rs -> rs.getString(1),
+                        now));
     }
 
     /**
@@ -76,12 +82,24 @@ final class EventStore {
      */
     boolean claim(String corpId, String owner, long now, long until) throws SQLException {
         return Sql.withConnection(ds, c -> {
-            if (Sql.update(c, "UPDATE callback_queue SET owner = ?, lease_until = ? WHERE corp_id = ? AND (owner = ? OR lease_until < ?)",
-                    owner, until, corpId, owner, now) > 0) {
+            if (Sql.update(
+                            c,
+                            "UPDATE callback_queue SET owner = ?, lease_until = ? WHERE corp_id = ? AND (owner = ? OR lease_until < ?)",
+                            owner,
+                            until,
+                            corpId,
+                            owner,
+                            now)
+                    > 0) {
                 return true;
             }
             try {
-                Sql.update(c, "INSERT INTO callback_queue (corp_id, owner, lease_until) VALUES (?, ?, ?)", corpId, owner, until);
+                Sql.update(
+                        c,
+                        "INSERT INTO callback_queue (corp_id, owner, lease_until) VALUES (?, ?, ?)",
+                        corpId,
+                        owner,
+                        until);
                 return true;
             } catch (SQLIntegrityConstraintViolationException e) {
                 return false;
@@ -90,7 +108,10 @@ final class EventStore {
     }
 
     void release(String corpId, String owner) throws SQLException {
-        Sql.withConnection(ds, c -> Sql.update(c, "UPDATE callback_queue SET lease_until = 0 WHERE corp_id = ? AND owner = ?", corpId, owner));
+        Sql.withConnection(
+                ds,
+                c -> Sql.update(
+                        c, "UPDATE callback_queue SET lease_until = 0 WHERE corp_id = ? AND owner = ?", corpId, owner));
     }
 
     /**
@@ -103,55 +124,117 @@ final class EventStore {
     }
 
     static Optional<StoredEvent> next(Connection c, String corpId, long now) throws SQLException {
-        return Sql.one(c, "SELECT " + COLUMNS + " FROM callback_event e WHERE e.corp_id = ? AND e.status = 'PENDING' AND e.next_attempt_at <= ? "
-                + "AND NOT EXISTS (SELECT 1 FROM callback_event o WHERE o.corp_id = e.corp_id AND o.status = 'PENDING' "
-                + "AND o.subject = e.subject AND o.id < e.id) ORDER BY e.id LIMIT 1", EventStore::row, corpId, now);
+        return Sql.one(
+                c,
+                "SELECT " + COLUMNS
+                        + " FROM callback_event e WHERE e.corp_id = ? AND e.status = 'PENDING' AND e.next_attempt_at <= ? "
+                        + "AND NOT EXISTS (SELECT 1 FROM callback_event o WHERE o.corp_id = e.corp_id AND o.status = 'PENDING' "
+                        + "AND o.subject = e.subject AND o.id < e.id) ORDER BY e.id LIMIT 1",
+                EventStore::row,
+                corpId,
+                now);
     }
 
     /** Whether the event is still PENDING with no older PENDING event of its subject; call under the enterprise lock. */
     static boolean stillNext(Connection c, StoredEvent e) throws SQLException {
-        return Sql.one(c, "SELECT 1 FROM callback_event WHERE id = ? AND status = 'PENDING' AND NOT EXISTS (SELECT 1 FROM callback_event o "
-                + "WHERE o.corp_id = ? AND o.status = 'PENDING' AND o.subject = ? AND o.id < ?)", rs -> 1, e.id(), e.corpId(), e.subject(),
-                e.id()).isPresent();
+        return Sql.one(
+                        c,
+                        "SELECT 1 FROM callback_event WHERE id = ? AND status = 'PENDING' AND NOT EXISTS (SELECT 1 FROM callback_event o "
+                                + "WHERE o.corp_id = ? AND o.status = 'PENDING' AND o.subject = ? AND o.id < ?)",
+                        rs -> 1,
+                        e.id(),
+                        e.corpId(),
+                        e.subject(),
+                        e.id())
+                .isPresent();
     }
 
     /** Whether an older event with the same fingerprint was applied or skipped already. */
     static boolean duplicate(Connection c, StoredEvent e) throws SQLException {
-        return Sql.one(c, "SELECT 1 FROM callback_event WHERE corp_id = ? AND fingerprint = ? AND id < ? AND status IN ('APPLIED', 'SKIPPED')",
-                rs -> 1, e.corpId(), e.fingerprint(), e.id()).isPresent();
+        return Sql.one(
+                        c,
+                        "SELECT 1 FROM callback_event WHERE corp_id = ? AND fingerprint = ? AND id < ? AND status IN ('APPLIED', 'SKIPPED')",
+                        rs -> 1,
+                        e.corpId(),
+                        e.fingerprint(),
+                        e.id())
+                .isPresent();
     }
 
     static void finish(Connection c, long id, EventStatus status, long now, String error) throws SQLException {
-        Sql.update(c, "UPDATE callback_event SET status = ?, applied_at = ?, error = ?, attempts = attempts + 1 WHERE id = ?",
-                status.name(), now, truncate(error, 1000), id);
+        Sql.update(
+                c,
+                "UPDATE callback_event SET status = ?, applied_at = ?, error = ?, attempts = attempts + 1 WHERE id = ?",
+                status.name(),
+                now,
+                truncate(error, 1000),
+                id);
     }
 
     void retryLater(long id, long nextAttemptAt, String error) throws SQLException {
-        Sql.withConnection(ds, c -> Sql.update(c, "UPDATE callback_event SET attempts = attempts + 1, next_attempt_at = ?, error = ? "
-                + "WHERE id = ? AND status = 'PENDING'", nextAttemptAt, truncate(error, 1000), id));
+        Sql.withConnection(
+                ds,
+                c -> Sql.update(
+                        c,
+                        "UPDATE callback_event SET attempts = attempts + 1, next_attempt_at = ?, error = ? "
+                                + "WHERE id = ? AND status = 'PENDING'",
+                        nextAttemptAt,
+                        truncate(error, 1000),
+                        id));
     }
 
     /** Skips an event that a later PENDING event of its subject supersedes; false when there is none. */
     boolean skipIfSuperseded(StoredEvent e, long now) throws SQLException {
         return Sql.withConnection(ds, c -> {
-            boolean later = Sql.one(c, "SELECT 1 FROM callback_event WHERE corp_id = ? AND subject = ? AND status = 'PENDING' AND id > ?",
-                    rs -> 1, e.corpId(), e.subject(), e.id()).isPresent();
-            return later && Sql.update(c, "UPDATE callback_event SET status = 'SKIPPED', attempts = attempts + 1, applied_at = ?, error = ? "
-                    + "WHERE id = ? AND status = 'PENDING'", now, "superseded: not readable upstream, and a later event of the same subject is waiting", e.id()) > 0;
+            boolean later = Sql.one(
+                            c,
+                            "SELECT 1 FROM callback_event WHERE corp_id = ? AND subject = ? AND status = 'PENDING' AND id > ?",
+                            rs -> 1,
+                            e.corpId(),
+                            e.subject(),
+                            e.id())
+                    .isPresent();
+            return later
+                    && Sql.update(
+                                    c,
+                                    "UPDATE callback_event SET status = 'SKIPPED', attempts = attempts + 1, applied_at = ?, error = ? "
+                                            + "WHERE id = ? AND status = 'PENDING'",
+                                    now,
+                                    "superseded: not readable upstream, and a later event of the same subject is waiting",
+                                    e.id())
+                            > 0;
         });
     }
 
     boolean fail(long id, long now, String error) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.update(c, "UPDATE callback_event SET status = 'FAILED', attempts = attempts + 1, applied_at = ?, "
-                + "error = ? WHERE id = ? AND status = 'PENDING'", now, truncate(error, 1000), id)) > 0;
+        return Sql.withConnection(
+                        ds,
+                        c -> Sql.update(
+                                c,
+                                "UPDATE callback_event SET status = 'FAILED', attempts = attempts + 1, applied_at = ?, "
+                                        + "error = ? WHERE id = ? AND status = 'PENDING'",
+                                now,
+                                truncate(error, 1000),
+                                id))
+                > 0;
     }
 
     /** Newest first; {@code corpId} may be null for all enterprises. */
     List<StoredEvent> list(String corpId, int limit) throws SQLException {
-        return Sql.withConnection(ds, c -> corpId == null
-                ? Sql.query(c, "SELECT " + COLUMNS + " FROM callback_event ORDER BY id DESC LIMIT ?", EventStore::row, limit)
-                : Sql.query(c, "SELECT " + COLUMNS + " FROM callback_event WHERE corp_id = ? ORDER BY id DESC LIMIT ?", EventStore::row,
-                corpId, limit));
+        return Sql.withConnection(
+                ds,
+                c -> corpId == null
+                        ? Sql.query(
+                                c,
+                                "SELECT " + COLUMNS + " FROM callback_event ORDER BY id DESC LIMIT ?",
+                                EventStore::row,
+                                limit)
+                        : Sql.query(
+                                c,
+                                "SELECT " + COLUMNS + " FROM callback_event WHERE corp_id = ? ORDER BY id DESC LIMIT ?",
+                                EventStore::row,
+                                corpId,
+                                limit));
     }
 
     /** Forgets nonces seen before {@code cutoff}: their timestamps are outside the accepted window by then. */
@@ -166,9 +249,19 @@ final class EventStore {
         } catch (IOException e) {
             throw new SQLException("unreadable event payload", e);
         }
-        return new StoredEvent(rs.getLong("id"), rs.getString("corp_id"), rs.getString("change_type"), rs.getString("subject"),
-                rs.getLong("create_time"), rs.getString("fingerprint"), new ContactEvent(fields), rs.getLong("received_at"),
-                EventStatus.valueOf(rs.getString("status")), rs.getInt("attempts"), Sql.nullableLong(rs, "applied_at"), rs.getString("error"));
+        return new StoredEvent(
+                rs.getLong("id"),
+                rs.getString("corp_id"),
+                rs.getString("change_type"),
+                rs.getString("subject"),
+                rs.getLong("create_time"),
+                rs.getString("fingerprint"),
+                new ContactEvent(fields),
+                rs.getLong("received_at"),
+                EventStatus.valueOf(rs.getString("status")),
+                rs.getInt("attempts"),
+                Sql.nullableLong(rs, "applied_at"),
+                rs.getString("error"));
     }
 
     private static String truncate(String s, int max) {

@@ -1,8 +1,8 @@
 package io.orgsync.callback;
 
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.List;
+import javax.sql.DataSource;
 
 /** The received events, for the endpoint that stores them and the admin API that lists them. */
 public final class Events {

@@ -11,8 +11,7 @@ import java.util.List;
  * 1.2.0-rc2 (as text it would be older, and the newer release candidate would be fenced).
  */
 public final class BuildVersion {
-    private BuildVersion() {
-    }
+    private BuildVersion() {}
 
     public static int compare(String a, String b) {
         if (a.equals(b)) {

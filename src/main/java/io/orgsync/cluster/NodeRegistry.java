@@ -5,10 +5,6 @@ import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.config.Settings;
 import io.orgsync.logging.Failures;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's nodes (orgsync processes, not WeCom members) as {@code cluster_node} records
@@ -50,6 +49,7 @@ public final class NodeRegistry implements AutoCloseable {
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
     /** Three missed heartbeats and a node counts as dead. */
     public static final Duration ALIVE_WINDOW = HEARTBEAT.multipliedBy(3);
+
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
 
     private final ClusterStore store;
@@ -96,7 +96,8 @@ public final class NodeRegistry implements AutoCloseable {
         try {
             long now = clock.millis();
             if (!readOnly) {
-                store.heartbeat(new ClusterNode(instanceId, env, version, schedulerEnabled, readOnly, fenced.get(), startedAt, now, true));
+                store.heartbeat(new ClusterNode(
+                        instanceId, env, version, schedulerEnabled, readOnly, fenced.get(), startedAt, now, true));
             }
             if (schedulerEnabled) {
                 decideFencing(store.all(now - ALIVE_WINDOW.toMillis()));
@@ -111,25 +112,32 @@ public final class NodeRegistry implements AutoCloseable {
 
     private void decideFencing(List<ClusterNode> nodes) throws Exception {
         Optional<ClusterNode> newer = nodes.stream()
-                .filter(n -> n.alive() && n.env().equals(env) && n.schedulerEnabled() && !n.instanceId().equals(instanceId))
+                .filter(n -> n.alive()
+                        && n.env().equals(env)
+                        && n.schedulerEnabled()
+                        && !n.instanceId().equals(instanceId))
                 .filter(n -> BuildVersion.compare(n.version(), version) > 0)
                 .findFirst();
         // the flag changes only after the scheduler did: if that throws, the next tick tries again
         if (newer.isPresent() && !fenced.get()) {
             fence.stopTakingJobs();
             fenced.set(true);
-            String why = "Node " + instanceId + " runs build " + version + " but " + newer.get().instanceId() + " in environment '"
-                    + env + "' runs the newer build " + newer.get().version() + ": this node stops taking jobs (fenced) until it is "
+            String why = "Node " + instanceId + " runs build " + version + " but "
+                    + newer.get().instanceId() + " in environment '"
+                    + env + "' runs the newer build " + newer.get().version()
+                    + ": this node stops taking jobs (fenced) until it is "
                     + "upgraded or the newer node goes away.";
             log.warn(why);
             alerts.raise(new Alert("node_fenced", instanceId, why));
-            store.heartbeat(new ClusterNode(instanceId, env, version, schedulerEnabled, readOnly, true, startedAt, clock.millis(), true));
+            store.heartbeat(new ClusterNode(
+                    instanceId, env, version, schedulerEnabled, readOnly, true, startedAt, clock.millis(), true));
         } else if (newer.isEmpty() && fenced.get()) {
             fence.resumeTakingJobs();
             fenced.set(false);
             log.info("No newer build is alive in environment '{}' any more: node {} takes jobs again", env, instanceId);
             // this tick's heartbeat still said fenced: correct the cluster view now, not in 5 s
-            store.heartbeat(new ClusterNode(instanceId, env, version, schedulerEnabled, readOnly, false, startedAt, clock.millis(), true));
+            store.heartbeat(new ClusterNode(
+                    instanceId, env, version, schedulerEnabled, readOnly, false, startedAt, clock.millis(), true));
         }
     }
 

@@ -53,7 +53,10 @@ public record Settings(
         int lookupCacheMb,
         Duration cacheStaleness) {
 
-    public enum LogFormat { TEXT, JSON }
+    public enum LogFormat {
+        TEXT,
+        JSON
+    }
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/orgsync";
     private static final Pattern ENV_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
@@ -69,7 +72,9 @@ public record Settings(
         SettingSource s = new SettingSource(env, props);
         String dbUrl = s.string("ORGSYNC_DB_URL", DEFAULT_DB_URL);
         if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:mysql:") && !dbUrl.startsWith("jdbc:mariadb:")) {
-            s.problem("ORGSYNC_DB_URL", "must be a jdbc:h2: or jdbc:mysql: URL, for example jdbc:mysql://127.0.0.1:3306/orgsync");
+            s.problem(
+                    "ORGSYNC_DB_URL",
+                    "must be a jdbc:h2: or jdbc:mysql: URL, for example jdbc:mysql://127.0.0.1:3306/orgsync");
         }
         String env0 = s.string("ORGSYNC_ENV", "dev");
         if (!ENV_NAME.matcher(env0).matches()) {
@@ -77,7 +82,9 @@ public record Settings(
         }
         String instanceId = s.string("ORGSYNC_INSTANCE_ID", null);
         if (instanceId != null && !INSTANCE_ID.matcher(instanceId).matches()) {
-            s.problem("ORGSYNC_INSTANCE_ID", "'" + instanceId + "' is not valid: use up to 64 letters, digits or . _ : -");
+            s.problem(
+                    "ORGSYNC_INSTANCE_ID",
+                    "'" + instanceId + "' is not valid: use up to 64 letters, digits or . _ : -");
         }
         if (instanceId == null) {
             instanceId = generatedInstanceId();
@@ -87,10 +94,14 @@ public record Settings(
 
         double resolveBudget = s.decimal("ORGSYNC_RESOLVE_BUDGET_RATIO", 0.1, 0, 1);
         if (resolveBudget >= 0.2) {
-            s.problem("ORGSYNC_RESOLVE_BUDGET_RATIO", "must stay below 0.2, where WeCom blocks the enterprise's getuserid for the day");
+            s.problem(
+                    "ORGSYNC_RESOLVE_BUDGET_RATIO",
+                    "must stay below 0.2, where WeCom blocks the enterprise's getuserid for the day");
         }
         List<String> emails = Arrays.stream(s.string("ORGSYNC_ALERT_EMAIL", "").split(","))
-                .map(String::trim).filter(e -> !e.isEmpty()).toList();
+                .map(String::trim)
+                .filter(e -> !e.isEmpty())
+                .toList();
         for (String email : emails) {
             if (!EMAIL.matcher(email).matches()) {
                 s.problem("ORGSYNC_ALERT_EMAIL", "'" + email + "' is not an e-mail address");
@@ -113,8 +124,16 @@ public record Settings(
                 instanceId,
                 s.secret("ORGSYNC_ADMIN_TOKEN", 16),
                 s.secret("ORGSYNC_API_TOKEN", 16),
-                s.parsed("ORGSYNC_WECOM_BASE_URL", URI.create("https://qyapi.weixin.qq.com"), "an http(s) URL", Settings::httpUrl),
-                s.parsed("ORGSYNC_WECHAT_BASE_URL", URI.create("https://api.weixin.qq.com"), "an http(s) URL", Settings::httpUrl),
+                s.parsed(
+                        "ORGSYNC_WECOM_BASE_URL",
+                        URI.create("https://qyapi.weixin.qq.com"),
+                        "an http(s) URL",
+                        Settings::httpUrl),
+                s.parsed(
+                        "ORGSYNC_WECHAT_BASE_URL",
+                        URI.create("https://api.weixin.qq.com"),
+                        "an http(s) URL",
+                        Settings::httpUrl),
                 s.decimal("ORGSYNC_DEPT_RATE", 10, 0, 10_000),
                 s.integer("ORGSYNC_DEPT_CONCURRENCY", 1, 1, 16),
                 s.decimal("ORGSYNC_NODE_RATE", 100, 0, 100_000),
@@ -125,7 +144,11 @@ public record Settings(
                 emails,
                 smtpHost,
                 s.integer("ORGSYNC_SMTP_PORT", 25, 1, 65535),
-                s.parsed("ORGSYNC_SMTP_FROM", "orgsync@localhost", "an e-mail address", v -> EMAIL.matcher(v).matches() ? v : null),
+                s.parsed(
+                        "ORGSYNC_SMTP_FROM",
+                        "orgsync@localhost",
+                        "an e-mail address",
+                        v -> EMAIL.matcher(v).matches() ? v : null),
                 s.secret("ORGSYNC_SECRET_KEY", 16),
                 s.parsed("ORGSYNC_LOG_FORMAT", LogFormat.TEXT, "text or json", v -> LogFormat.valueOf(v.toUpperCase())),
                 Duration.ofSeconds(s.integer("ORGSYNC_SYNC_DEADLINE_SECONDS", 1800, 10, 86_400)),
@@ -168,21 +191,28 @@ public record Settings(
             uri = new URI(value);
         } catch (URISyntaxException e) {
             // the parser's message quotes the input: say where it failed instead
-            s.problem(variable, "is not a URL (character " + (e.getIndex() + 1) + " of " + value.length()
-                    + " is not allowed; look for spaces or quotes): expected " + example);
+            s.problem(
+                    variable,
+                    "is not a URL (character " + (e.getIndex() + 1) + " of " + value.length()
+                            + " is not allowed; look for spaces or quotes): expected " + example);
             return null;
         }
         String scheme = uri.getScheme();
         if (uri.getHost() == null || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
-            s.problem(variable, "is not an http(s) URL with a host" + (uri.getHost() == null ? "" : " (" + where(uri) + ")")
-                    + ": expected " + example);
+            s.problem(
+                    variable,
+                    "is not an http(s) URL with a host" + (uri.getHost() == null ? "" : " (" + where(uri) + ")")
+                            + ": expected " + example);
             return null;
         }
-        boolean keyed = uri.getRawQuery() != null && Arrays.stream(uri.getRawQuery().split("&"))
-                .anyMatch(p -> p.startsWith("key=") && p.length() > "key=".length());
+        boolean keyed = uri.getRawQuery() != null
+                && Arrays.stream(uri.getRawQuery().split("&"))
+                        .anyMatch(p -> p.startsWith("key=") && p.length() > "key=".length());
         if (!keyed) {
-            s.problem(variable, "the URL (" + where(uri) + ") has no key parameter: copy the robot's whole webhook address"
-                    + " from its settings in the WeCom group, as in " + example);
+            s.problem(
+                    variable,
+                    "the URL (" + where(uri) + ") has no key parameter: copy the robot's whole webhook address"
+                            + " from its settings in the WeCom group, as in " + example);
             return null;
         }
         return uri;
@@ -223,7 +253,8 @@ public record Settings(
     public String toString() {
         return "Settings[dbUrl=" + redactUrl(dbUrl) + ", dbUser=" + dbUser + ", httpPort=" + httpPort + ", env=" + env
                 + ", schedulerEnabled=" + schedulerEnabled + ", readOnly=" + readOnly + ", instanceId=" + instanceId
-                + ", adminToken=" + (adminToken == null ? "unset" : "set") + ", apiToken=" + (apiToken == null ? "unset" : "set")
+                + ", adminToken=" + (adminToken == null ? "unset" : "set") + ", apiToken="
+                + (apiToken == null ? "unset" : "set")
                 + ", wecomBaseUrl=" + wecomBaseUrl + ", wechatBaseUrl=" + wechatBaseUrl
                 + ", deptRate=" + deptRate + ", deptConcurrency=" + deptConcurrency + ", nodeRate=" + nodeRate
                 + ", syncThreads=" + syncThreads
@@ -231,7 +262,8 @@ public record Settings(
                 + ", alertWebhook=" + (alertWebhook == null ? "unset" : "set") + ", alertEmails=" + alertEmails
                 + ", smtpHost=" + smtpHost + ", smtpPort=" + smtpPort + ", smtpFrom=" + smtpFrom
                 + ", secretKey=" + (secretKey == null ? "unset" : "set") + ", logFormat=" + logFormat
-                + ", syncDeadline=" + syncDeadline + ", tokenWait=" + tokenWait + ", tokenRefreshAhead=" + tokenRefreshAhead
+                + ", syncDeadline=" + syncDeadline + ", tokenWait=" + tokenWait + ", tokenRefreshAhead="
+                + tokenRefreshAhead
                 + ", upstreamTimeout=" + upstreamTimeout + ", resolveRate=" + resolveRate
                 + (buildVersion == null ? "" : ", buildVersion=" + buildVersion)
                 + ", shutdownGrace=" + shutdownGrace + ", runRetention=" + runRetention

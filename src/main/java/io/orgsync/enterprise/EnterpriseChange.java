@@ -4,6 +4,7 @@ package io.orgsync.enterprise;
 public record EnterpriseChange(String name, String secret, String cron, Boolean enabled, Long agentId) {
     @Override
     public String toString() {
-        return "EnterpriseChange[name=" + name + ", cron=" + cron + ", enabled=" + enabled + ", agentId=" + agentId + "]";
+        return "EnterpriseChange[name=" + name + ", cron=" + cron + ", enabled=" + enabled + ", agentId=" + agentId
+                + "]";
     }
 }

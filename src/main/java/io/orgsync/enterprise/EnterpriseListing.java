@@ -5,6 +5,13 @@ package io.orgsync.enterprise;
  * keeps it from syncing and how to fix it (null when nothing does). A list made of these answers
  * even when some enterprise's secret cannot be opened on this node.
  */
-public record EnterpriseListing(String corpId, String env, String name, String cron, boolean enabled, Long agentId,
-                                long createdAt, long updatedAt, String problem) {
-}
+public record EnterpriseListing(
+        String corpId,
+        String env,
+        String name,
+        String cron,
+        boolean enabled,
+        Long agentId,
+        long createdAt,
+        long updatedAt,
+        String problem) {}

@@ -5,14 +5,13 @@ import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.read.OrgVersions;
 import io.orgsync.store.SecretCipher;
-import org.quartz.CronExpression;
-
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.quartz.CronExpression;
 
 /**
  * The one place enterprises are created, changed and removed (the admin API and the demo call
@@ -46,7 +45,8 @@ public final class EnterpriseService {
     }
 
     /** {@code versions}: told when an enterprise is registered or deleted, so that this node's read answers follow at once. */
-    public EnterpriseService(DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, Config config, OrgVersions versions) {
+    public EnterpriseService(
+            DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, Config config, OrgVersions versions) {
         this.versions = versions;
         this.store = new EnterpriseStore(ds, cipher);
         this.jobs = jobs;
@@ -71,22 +71,40 @@ public final class EnterpriseService {
             if (change.secret() == null || change.cron() == null) {
                 throw invalid("a new enterprise needs secret and cron");
             }
-            saved = new Enterprise(corpId, env, change.name() == null ? corpId : change.name(), change.secret(), change.cron(),
-                    change.enabled() == null || change.enabled(), change.agentId(), now, now);
+            saved = new Enterprise(
+                    corpId,
+                    env,
+                    change.name() == null ? corpId : change.name(),
+                    change.secret(),
+                    change.cron(),
+                    change.enabled() == null || change.enabled(),
+                    change.agentId(),
+                    now,
+                    now);
             store.insert(saved);
             versions.registered(corpId);
         } else {
             EnterpriseListing e = current.get();
             if (!e.env().equals(env)) {
-                throw new RefusedException(Refusal.CONFLICT, "enterprise " + corpId + " is managed by environment '" + e.env()
-                        + "'; change it there, or delete it there first");
+                throw new RefusedException(
+                        Refusal.CONFLICT,
+                        "enterprise " + corpId + " is managed by environment '" + e.env()
+                                + "'; change it there, or delete it there first");
             }
             // the current secret is written again (sealed under this node's key) when it can be opened
-            String secret = change.secret() != null || e.problem() != null ? change.secret()
+            String secret = change.secret() != null || e.problem() != null
+                    ? change.secret()
                     : store.find(corpId).map(Enterprise::secret).orElse(null);
-            saved = new Enterprise(corpId, env, pick(change.name(), e.name()), secret,
-                    pick(change.cron(), e.cron()), change.enabled() == null ? e.enabled() : change.enabled(),
-                    change.agentId() == null ? e.agentId() : change.agentId(), e.createdAt(), now);
+            saved = new Enterprise(
+                    corpId,
+                    env,
+                    pick(change.name(), e.name()),
+                    secret,
+                    pick(change.cron(), e.cron()),
+                    change.enabled() == null ? e.enabled() : change.enabled(),
+                    change.agentId() == null ? e.agentId() : change.agentId(),
+                    e.createdAt(),
+                    now);
             store.update(saved);
         }
         jobs.scheduleOrUpdate(saved);
@@ -96,7 +114,8 @@ public final class EnterpriseService {
     public void delete(String corpId) throws SQLException {
         EnterpriseListing e = listing(corpId);
         if (!e.env().equals(env)) {
-            throw new RefusedException(Refusal.CONFLICT, "enterprise " + corpId + " is managed by environment '" + e.env() + "'");
+            throw new RefusedException(
+                    Refusal.CONFLICT, "enterprise " + corpId + " is managed by environment '" + e.env() + "'");
         }
         jobs.remove(corpId);
         versions.deleted(corpId, store.deleteWithData(corpId, clock.millis()));
@@ -141,12 +160,16 @@ public final class EnterpriseService {
         if (c.name() != null && (c.name().isBlank() || c.name().length() > 200)) {
             throw invalid("name must be 1 to 200 characters");
         }
-        if (c.secret() != null && (c.secret().isBlank() || c.secret().length() > 512 || c.secret().matches(".*\\s.*"))) {
+        if (c.secret() != null
+                && (c.secret().isBlank()
+                        || c.secret().length() > 512
+                        || c.secret().matches(".*\\s.*"))) {
             throw invalid("secret must be 1 to 512 characters without spaces (copy it from the WeCom admin console)");
         }
         if (c.cron() != null && !CronExpression.isValidExpression(c.cron())) {
-            throw invalid("cron '" + c.cron() + "' is not a valid Quartz cron expression "
-                    + "(six or seven fields: seconds minutes hours day-of-month month day-of-week [year], e.g. '0 0/30 * * * ?')");
+            throw invalid(
+                    "cron '" + c.cron() + "' is not a valid Quartz cron expression "
+                            + "(six or seven fields: seconds minutes hours day-of-month month day-of-week [year], e.g. '0 0/30 * * * ?')");
         }
         if (c.agentId() != null && c.agentId() < 0) {
             throw invalid("agentId must be a positive number");

@@ -13,8 +13,7 @@ import java.util.function.Predicate;
  * against a cycle (an exception that names itself or an earlier one as its cause) never ends.
  */
 public final class Causes {
-    private Causes() {
-    }
+    private Causes() {}
 
     /** {@code e} and its causes, outermost first, each once. */
     public static List<Throwable> chain(Throwable e) {

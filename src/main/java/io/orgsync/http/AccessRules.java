@@ -5,7 +5,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Set;
@@ -16,7 +15,8 @@ import java.util.regex.Pattern;
  * every writing request with 503 read_only before it reaches a handler.
  */
 public final class AccessRules implements HttpServer.Routes {
-    private static final Set<HandlerType> WRITES = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+    private static final Set<HandlerType> WRITES =
+            Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
     private static final Pattern WXACODE = Pattern.compile("/api/v1/miniapps/[^/]+/wxacode/?");
     private final String apiToken;
     private final boolean readOnly;
@@ -30,18 +30,25 @@ public final class AccessRules implements HttpServer.Routes {
     public void register(RoutesConfig routes) {
         routes.before("/api/*", ctx -> {
             if (apiToken != null && !bearerMatches(ctx, apiToken)) {
-                throw new RefusedException(Refusal.UNAUTHORIZED, "send the API token as 'Authorization: Bearer <ORGSYNC_API_TOKEN>'");
+                throw new RefusedException(
+                        Refusal.UNAUTHORIZED, "send the API token as 'Authorization: Bearer <ORGSYNC_API_TOKEN>'");
             }
         });
         routes.before(ctx -> {
-            if (readOnly && WRITES.contains(ctx.method()) && (ctx.path().startsWith("/api/") || ctx.path().startsWith("/admin/api/"))) {
-                throw new RefusedException(Refusal.READ_ONLY, "this node is read-only (ORGSYNC_READ_ONLY=true): send writes to a writing node");
+            if (readOnly
+                    && WRITES.contains(ctx.method())
+                    && (ctx.path().startsWith("/api/") || ctx.path().startsWith("/admin/api/"))) {
+                throw new RefusedException(
+                        Refusal.READ_ONLY,
+                        "this node is read-only (ORGSYNC_READ_ONLY=true): send writes to a writing node");
             }
             // A code is a GET, but it needs the cluster's token row, which a SELECT-only account
             // cannot fetch into or renew: say so, instead of a 503 that blames the database.
             if (readOnly && WXACODE.matcher(ctx.path()).matches()) {
-                throw new RefusedException(Refusal.READ_ONLY, "this node is read-only (ORGSYNC_READ_ONLY=true) and cannot keep "
-                        + "the mini-program token: ask a writing node for codes");
+                throw new RefusedException(
+                        Refusal.READ_ONLY,
+                        "this node is read-only (ORGSYNC_READ_ONLY=true) and cannot keep "
+                                + "the mini-program token: ask a writing node for codes");
             }
         });
     }

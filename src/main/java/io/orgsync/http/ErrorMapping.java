@@ -6,14 +6,13 @@ import io.orgsync.error.Causes;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.store.DatabaseUnavailableException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The one place where a refusal or a failure becomes an HTTP answer: the status, the error code
@@ -26,8 +25,7 @@ final class ErrorMapping {
     // the request failures have always been logged under the server's name: operators filter on it
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
-    private ErrorMapping() {
-    }
+    private ErrorMapping() {}
 
     static int status(Refusal reason) {
         return switch (reason) {
@@ -62,30 +60,51 @@ final class ErrorMapping {
     }
 
     static void register(RoutesConfig r) {
-        r.exception(RefusedException.class, (e, ctx) -> refused(ctx, status(e.reason()), code(e.reason()), e.getMessage(), e.retryAfterSeconds()));
+        r.exception(
+                RefusedException.class,
+                (e, ctx) -> refused(ctx, status(e.reason()), code(e.reason()), e.getMessage(), e.retryAfterSeconds()));
         r.exception(SQLException.class, (e, ctx) -> {
             // the database is down, overloaded or gone: the caller may retry; the details stay in the log
             log.error("Request {} {} failed in the database: {}", ctx.method(), ctx.path(), where(e));
             ctx.header("Retry-After", "5");
-            answer(ctx, 503, "unavailable", "the database did not answer; retry later (trace id " + MDC.get("traceId") + ")");
+            answer(
+                    ctx,
+                    503,
+                    "unavailable",
+                    "the database did not answer; retry later (trace id " + MDC.get("traceId") + ")");
         });
         r.exception(Exception.class, (e, ctx) -> {
             if (databaseUnreachable(e)) {
                 // an outage, not a bug: one line in the log, and an answer that tells the caller to retry
-                log.warn("Request {} {}: the database is unreachable ({})", ctx.method(), ctx.path(), e.getClass().getSimpleName());
+                log.warn(
+                        "Request {} {}: the database is unreachable ({})",
+                        ctx.method(),
+                        ctx.path(),
+                        e.getClass().getSimpleName());
                 ctx.header("Retry-After", "5");
-                answer(ctx, 503, "unavailable", "the database is unreachable; retry in a few seconds (trace id " + MDC.get("traceId") + ")");
+                answer(
+                        ctx,
+                        503,
+                        "unavailable",
+                        "the database is unreachable; retry in a few seconds (trace id " + MDC.get("traceId") + ")");
                 return;
             }
             log.error("Request {} {} failed: {}", ctx.method(), ctx.path(), where(e));
-            answer(ctx, 500, "unavailable", "internal error; the server log has the details under trace id " + MDC.get("traceId"));
+            answer(
+                    ctx,
+                    500,
+                    "unavailable",
+                    "internal error; the server log has the details under trace id " + MDC.get("traceId"));
         });
         r.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint")) {
                 answer(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path());
             }
         });
-        r.error(405, ctx -> answer(ctx, 405, "invalid_request", "method " + ctx.method() + " is not allowed on " + ctx.path()));
+        r.error(
+                405,
+                ctx -> answer(
+                        ctx, 405, "invalid_request", "method " + ctx.method() + " is not allowed on " + ctx.path()));
         r.error(413, ctx -> answer(ctx, 413, "invalid_request", "the body is too large (1 MB at most)"));
     }
 
@@ -111,7 +130,11 @@ final class ErrorMapping {
         for (Throwable t : Causes.chain(e)) {
             out.append(out.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName());
             if (t instanceof SQLException sql) {
-                out.append(" (SQLState ").append(sql.getSQLState()).append(", code ").append(sql.getErrorCode()).append(')');
+                out.append(" (SQLState ")
+                        .append(sql.getSQLState())
+                        .append(", code ")
+                        .append(sql.getErrorCode())
+                        .append(')');
             }
             for (StackTraceElement frame : t.getStackTrace()) {
                 if (ours == null && frame.getClassName().startsWith("io.orgsync.")) {
@@ -124,8 +147,13 @@ final class ErrorMapping {
 
     /** A lost or refused database connection (SQLState class 08, or the pool's time-out waiting for one). */
     static boolean databaseUnreachable(Throwable e) {
-        return Causes.any(e, t -> t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-                || t instanceof DatabaseUnavailableException
-                || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"));
+        return Causes.any(
+                e,
+                t -> t instanceof SQLTransientConnectionException
+                        || t instanceof SQLNonTransientConnectionException
+                        || t instanceof DatabaseUnavailableException
+                        || t instanceof SQLException sql
+                                && sql.getSQLState() != null
+                                && sql.getSQLState().startsWith("08"));
     }
 }

@@ -2,7 +2,6 @@ package io.orgsync.http;
 
 import io.javalin.config.RoutesConfig;
 import io.orgsync.store.Database;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -16,7 +15,13 @@ public final class HealthRoutes implements HttpServer.Routes {
     private final String env;
     private final String version;
 
-    public HealthRoutes(Database db, boolean schedulerEnabled, BooleanSupplier schedulerStarted, String instanceId, String env, String version) {
+    public HealthRoutes(
+            Database db,
+            boolean schedulerEnabled,
+            BooleanSupplier schedulerStarted,
+            String instanceId,
+            String env,
+            String version) {
         this.db = db;
         this.schedulerEnabled = schedulerEnabled;
         this.schedulerStarted = schedulerStarted;
@@ -36,7 +41,13 @@ public final class HealthRoutes implements HttpServer.Routes {
             scheduler.put("env", env);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", dbUp ? "UP" : "DOWN");
-            body.put("db", Map.of("status", dbUp ? "UP" : "DOWN", "type", db.dialect().name().toLowerCase()));
+            body.put(
+                    "db",
+                    Map.of(
+                            "status",
+                            dbUp ? "UP" : "DOWN",
+                            "type",
+                            db.dialect().name().toLowerCase()));
             body.put("scheduler", scheduler);
             body.put("version", version);
             ctx.status(dbUp ? 200 : 503).json(body);

@@ -6,11 +6,10 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.slf4j.MDC;
-
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.slf4j.MDC;
 
 /**
  * The Javalin server of a node. Feature packages hand in their routes; this class adds what
@@ -26,8 +25,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** A registered route: its HTTP method and Javalin's path pattern ({@code /admin/api/jobs/{corpId}/pause}). */
-    public record Route(String method, String path) {
-    }
+    public record Route(String method, String path) {}
 
     private final Javalin app;
     private final List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -70,8 +68,14 @@ public final class HttpServer implements AutoCloseable {
                     // ctx.endpoint() here is this after-handler ("*"): the route is the matched HTTP endpoint's
                     var matched = ctx.endpoints().matchedHttpEndpoint();
                     String route = matched == null ? "unmatched" : matched.path;
-                    sample.stop(metrics.timer("orgsync_http_request_seconds", "method", ctx.method().name(), "route", route,
-                            "status", String.valueOf(ctx.statusCode())));
+                    sample.stop(metrics.timer(
+                            "orgsync_http_request_seconds",
+                            "method",
+                            ctx.method().name(),
+                            "route",
+                            route,
+                            "status",
+                            String.valueOf(ctx.statusCode())));
                 }
                 MDC.remove("traceId");
             });

@@ -13,6 +13,9 @@ public final class MetricsRoutes implements HttpServer.Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        routes.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape()));
     }
 }

@@ -1,7 +1,6 @@
 package io.orgsync.http;
 
 import io.javalin.config.RoutesConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,12 +12,14 @@ import java.io.UncheckedIOException;
 public final class OpenApiRoutes implements HttpServer.Routes {
     /** RFC 9512's media type for YAML. */
     public static final String CONTENT_TYPE = "application/yaml";
+
     private final byte[] document;
 
     public OpenApiRoutes() {
         try (InputStream in = OpenApiRoutes.class.getResourceAsStream("/openapi.yaml")) {
             if (in == null) {
-                throw new IllegalStateException("openapi.yaml is missing from the classpath: build the jar with mvn package");
+                throw new IllegalStateException(
+                        "openapi.yaml is missing from the classpath: build the jar with mvn package");
             }
             this.document = in.readAllBytes();
         } catch (IOException e) {
@@ -28,6 +29,8 @@ public final class OpenApiRoutes implements HttpServer.Routes {
 
     @Override
     public void register(RoutesConfig routes) {
-        routes.get("/openapi.yaml", ctx -> ctx.contentType(CONTENT_TYPE + "; charset=utf-8").result(document));
+        routes.get(
+                "/openapi.yaml",
+                ctx -> ctx.contentType(CONTENT_TYPE + "; charset=utf-8").result(document));
     }
 }

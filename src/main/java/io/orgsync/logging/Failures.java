@@ -1,7 +1,6 @@
 package io.orgsync.logging;
 
 import io.orgsync.error.Causes;
-
 import java.sql.SQLException;
 
 /**
@@ -12,8 +11,7 @@ import java.sql.SQLException;
  * exceptions keep their message, which we wrote (and which never quotes a driver's).
  */
 public final class Failures {
-    private Failures() {
-    }
+    private Failures() {}
 
     public static String describe(Throwable e) {
         String message = e.getMessage();
@@ -34,12 +32,17 @@ public final class Failures {
     /** "database error (SQL state 42S02, vendor code 1146)", with what the state's class means when it is a common one. */
     public static String database(SQLException e) {
         String state = e.getSQLState() == null ? "unknown" : e.getSQLState();
-        String what = state.startsWith("08") ? "database connection failed"
-                : state.startsWith("23") ? "database constraint violated"
-                : state.startsWith("40") ? "database transaction rolled back"
-                : state.startsWith("42") ? "database statement refused (missing table or column, or no privilege)"
-                : state.startsWith("22") ? "value does not fit its database column"
-                : "database error";
+        String what = state.startsWith("08")
+                ? "database connection failed"
+                : state.startsWith("23")
+                        ? "database constraint violated"
+                        : state.startsWith("40")
+                                ? "database transaction rolled back"
+                                : state.startsWith("42")
+                                        ? "database statement refused (missing table or column, or no privilege)"
+                                        : state.startsWith("22")
+                                                ? "value does not fit its database column"
+                                                : "database error";
         return what + " (SQL state " + state + ", vendor code " + e.getErrorCode() + ")";
     }
 

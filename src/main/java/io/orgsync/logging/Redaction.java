@@ -12,19 +12,22 @@ import java.util.regex.Pattern;
  * query. Our own log calls never print such text (see {@link Failures}); this catches the rest.
  */
 public final class Redaction {
-    private record Rule(Pattern pattern, String replacement) {
-    }
+    private record Rule(Pattern pattern, String replacement) {}
 
     private static final List<Rule> RULES = List.of(
             // H2: the statement runs from "SQL statement:" to the "[errorcode-version]" trailer (or the end)
             new Rule(Pattern.compile("(?s);?\\s*SQL statement:.*?(\\[\\d+-\\d+]|\\z)"), " [statement not logged] $1"),
-            new Rule(Pattern.compile("(?s)(check the manual that corresponds to your \\S+ server version for the right syntax to use) near '.*?' at line"),
+            new Rule(
+                    Pattern.compile(
+                            "(?s)(check the manual that corresponds to your \\S+ server version for the right syntax to use) near '.*?' at line"),
                     "$1 near [statement not logged] at line"),
-            new Rule(Pattern.compile("(?s)Duplicate entry '.*?' for key"), "Duplicate entry [value not logged] for key"),
-            new Rule(Pattern.compile("(?i)\\b(access_token|key|corpsecret|secret|password|pwd)=[^&\\s\"',;)]+"), "$1=***"));
+            new Rule(
+                    Pattern.compile("(?s)Duplicate entry '.*?' for key"), "Duplicate entry [value not logged] for key"),
+            new Rule(
+                    Pattern.compile("(?i)\\b(access_token|key|corpsecret|secret|password|pwd)=[^&\\s\"',;)]+"),
+                    "$1=***"));
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     /** {@code text} with statements, duplicate values and URL credentials replaced by a placeholder. */
     public static String redact(String text) {

@@ -18,8 +18,8 @@ import java.util.TreeSet;
  * parent chain that loops (never written by a sync, but the data is not ours to trust) is cut.
  */
 public final class DepartmentTree {
-    private static final Comparator<StoredDepartment> SIBLINGS = Comparator.comparingLong(StoredDepartment::order)
-            .thenComparingLong(StoredDepartment::id);
+    private static final Comparator<StoredDepartment> SIBLINGS =
+            Comparator.comparingLong(StoredDepartment::order).thenComparingLong(StoredDepartment::id);
     private final Map<Long, StoredDepartment> byId;
     private final Map<Long, String> paths = new HashMap<>();
     private final Map<Long, List<StoredDepartment>> children = new HashMap<>();
@@ -64,7 +64,7 @@ public final class DepartmentTree {
     private void walk(StoredDepartment d, String parentPath, Set<Long> seen) {
         // iterative depth-first walk: a tree may be deep, and the stack is not ours to spend
         List<Object[]> stack = new ArrayList<>();
-        stack.add(new Object[]{d, parentPath});
+        stack.add(new Object[] {d, parentPath});
         while (!stack.isEmpty()) {
             Object[] top = stack.remove(stack.size() - 1);
             StoredDepartment current = (StoredDepartment) top[0];
@@ -76,7 +76,7 @@ public final class DepartmentTree {
             ordered.add(current);
             List<StoredDepartment> kids = children.getOrDefault(current.id(), List.of());
             for (int i = kids.size() - 1; i >= 0; i--) {
-                stack.add(new Object[]{kids.get(i), path});
+                stack.add(new Object[] {kids.get(i), path});
             }
         }
     }

@@ -8,7 +8,6 @@ import io.orgsync.error.RefusedException;
 import io.orgsync.read.Answer;
 import io.orgsync.read.ReadAnswers;
 import io.orgsync.read.ReadRoutes;
-
 import java.util.regex.Pattern;
 
 /** {@code GET /api/v1/members/by-mobile/{mobile}}: answered from the stored copy, through the node's read cache. */
@@ -17,6 +16,7 @@ public final class LookupRoutes implements io.orgsync.http.HttpServer.Routes {
     private final ReadAnswers answers;
     /** Registered once: a registry look-up per request costs more than the increment. */
     private final Counter found;
+
     private final Counter notFound;
     private final Counter invalid;
 
@@ -54,7 +54,9 @@ public final class LookupRoutes implements io.orgsync.http.HttpServer.Routes {
 
     public static RefusedException invalidMobile(String given) {
         String shown = given == null ? "" : given.length() > 40 ? given.substring(0, 40) + "..." : given;
-        return new RefusedException(Refusal.INVALID_MOBILE, "'" + shown.replaceAll("\\p{Cntrl}", "?")
-                + "' is not a mobile number: use 11 mainland digits (with or without +86) or +<country code><number>");
+        return new RefusedException(
+                Refusal.INVALID_MOBILE,
+                "'" + shown.replaceAll("\\p{Cntrl}", "?")
+                        + "' is not a mobile number: use 11 mainland digits (with or without +86) or +<country code><number>");
     }
 }

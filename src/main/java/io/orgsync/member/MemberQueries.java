@@ -2,8 +2,6 @@ package io.orgsync.member;
 
 import io.orgsync.store.Snapshot;
 import io.orgsync.store.Sql;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -14,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * Reads members by mobile or userid: one indexed statement per read, which also returns the
@@ -32,7 +31,9 @@ public final class MemberQueries {
             + "m.main_department, m.updated_at, m.departed, md.department_id, v.version FROM member m "
             + "LEFT JOIN member_department md ON md.corp_id = m.corp_id AND md.userid = m.userid "
             + "LEFT JOIN org_version v ON v.corp_id = m.corp_id ";
-    private static final Comparator<Row> ORDER = Comparator.comparing(Row::corpId).thenComparing(Row::userid)
+
+    private static final Comparator<Row> ORDER = Comparator.comparing(Row::corpId)
+            .thenComparing(Row::userid)
             .thenComparing(r -> r.departmentId == null ? Long.MIN_VALUE : r.departmentId);
     private final DataSource ds;
     private final TreeCache trees;
@@ -47,8 +48,7 @@ public final class MemberQueries {
     }
 
     /** A member, and whether they have left the enterprise (departed members are kept, marked). */
-    public record Found(Member member, boolean departed) {
-    }
+    public record Found(Member member, boolean departed) {}
 
     /** Current (not departed) members with this normalised mobile, optionally in one enterprise. */
     public List<Member> byMobile(String mobile, String corpId) throws SQLException {
@@ -70,8 +70,14 @@ public final class MemberQueries {
 
     /** Members not departed, per enterprise (for a resolve budget and the demo's summary). */
     public int activeCount(String corpId) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT COUNT(*) FROM member WHERE corp_id = ? AND departed = FALSE",
-                rs -> rs.getInt(1), corpId).orElse(0));
+        return Sql.withConnection(
+                ds,
+                c -> Sql.one(
+                                c,
+                                "SELECT COUNT(*) FROM member WHERE corp_id = ? AND departed = FALSE",
+                                rs -> rs.getInt(1),
+                                corpId)
+                        .orElse(0));
     }
 
     /** The enterprise's department tree as the connection's transaction sees it. */
@@ -113,21 +119,45 @@ public final class MemberQueries {
         });
     }
 
-    private record Row(String corpId, String userid, String name, String mobile, String email, String position, int status,
-                       long mainDepartment, long updatedAt, boolean departed, Long departmentId, long version) {
+    private record Row(
+            String corpId,
+            String userid,
+            String name,
+            String mobile,
+            String email,
+            String position,
+            int status,
+            long mainDepartment,
+            long updatedAt,
+            boolean departed,
+            Long departmentId,
+            long version) {
         static Row of(java.sql.ResultSet rs) throws SQLException {
             long id = rs.getLong(11);
-            Long departmentId = rs.wasNull() ? null : id; // right after its getLong: wasNull tells of the last column read
+            Long departmentId =
+                    rs.wasNull() ? null : id; // right after its getLong: wasNull tells of the last column read
             // no version row yet (nothing written since the table came): version 0, as the version watch counts it
-            return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                    rs.getInt(7), rs.getLong(8), rs.getLong(9), rs.getBoolean(10), departmentId, rs.getLong(12));
+            return new Row(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getInt(7),
+                    rs.getLong(8),
+                    rs.getLong(9),
+                    rs.getBoolean(10),
+                    departmentId,
+                    rs.getLong(12));
         }
     }
 
     private static List<Found> collect(List<Row> rows, Map<String, DepartmentTree> trees) {
         rows.sort(ORDER);
         Map<String, List<Row>> byMember = new LinkedHashMap<>();
-        rows.forEach(r -> byMember.computeIfAbsent(r.corpId + "\n" + r.userid, k -> new ArrayList<>()).add(r));
+        rows.forEach(r -> byMember.computeIfAbsent(r.corpId + "\n" + r.userid, k -> new ArrayList<>())
+                .add(r));
         List<Found> out = new ArrayList<>();
         for (List<Row> group : byMember.values()) {
             Row first = group.get(0);
@@ -137,8 +167,18 @@ public final class MemberQueries {
                     departments.add(r.departmentId);
                 }
             }
-            out.add(new Found(new Member(first.corpId, first.userid, first.name, first.mobile, first.email, first.position, first.status,
-                    first.mainDepartment, trees.get(first.corpId).refs(departments), Instant.ofEpochMilli(first.updatedAt).toString()),
+            out.add(new Found(
+                    new Member(
+                            first.corpId,
+                            first.userid,
+                            first.name,
+                            first.mobile,
+                            first.email,
+                            first.position,
+                            first.status,
+                            first.mainDepartment,
+                            trees.get(first.corpId).refs(departments),
+                            Instant.ofEpochMilli(first.updatedAt).toString()),
                     first.departed));
         }
         return out;

@@ -1,7 +1,6 @@
 package io.orgsync.member;
 
 import io.orgsync.store.Sql;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -20,37 +19,73 @@ import java.util.Set;
 public final class MemberStore {
     private static final int BATCH = 1000;
 
-    private MemberStore() {
-    }
+    private MemberStore() {}
 
     /** Every member of the enterprise, departed ones included, with their departments. */
     public static Map<String, StoredMember> loadForSync(Connection c, String corpId) throws SQLException {
         Map<String, Set<Long>> memberships = new HashMap<>();
-        Sql.query(c, "SELECT userid, department_id FROM member_department WHERE corp_id = ?", rs -> {
-            memberships.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getLong(2));
-            return null;
-        }, corpId);
+        Sql.query(
+                c,
+                "SELECT userid, department_id FROM member_department WHERE corp_id = ?",
+                rs -> {
+                    memberships
+                            .computeIfAbsent(rs.getString(1), k -> new HashSet<>())
+                            .add(rs.getLong(2));
+                    return null;
+                },
+                corpId);
         Map<String, StoredMember> out = new HashMap<>();
-        Sql.query(c, "SELECT userid, name, mobile, mobile_source, email, position, status, main_department, departed "
-                + "FROM member WHERE corp_id = ?", rs -> {
-            String userid = rs.getString("userid");
-            out.put(userid, new StoredMember(userid, rs.getString("name"), rs.getString("mobile"), rs.getString("mobile_source"),
-                    rs.getString("email"), rs.getString("position"), rs.getInt("status"), rs.getLong("main_department"),
-                    rs.getBoolean("departed"), memberships.getOrDefault(userid, Set.of())));
-            return null;
-        }, corpId);
+        Sql.query(
+                c,
+                "SELECT userid, name, mobile, mobile_source, email, position, status, main_department, departed "
+                        + "FROM member WHERE corp_id = ?",
+                rs -> {
+                    String userid = rs.getString("userid");
+                    out.put(
+                            userid,
+                            new StoredMember(
+                                    userid,
+                                    rs.getString("name"),
+                                    rs.getString("mobile"),
+                                    rs.getString("mobile_source"),
+                                    rs.getString("email"),
+                                    rs.getString("position"),
+                                    rs.getInt("status"),
+                                    rs.getLong("main_department"),
+                                    rs.getBoolean("departed"),
+                                    memberships.getOrDefault(userid, Set.of())));
+                    return null;
+                },
+                corpId);
         return out;
     }
 
     /** One member with its departments, locked for the caller's transaction. */
-    public static java.util.Optional<StoredMember> findForUpdate(Connection c, String corpId, String userid) throws SQLException {
-        Set<Long> departments = new HashSet<>(Sql.query(c, "SELECT department_id FROM member_department WHERE corp_id = ? AND userid = ?",
-                rs -> rs.getLong(1), corpId, userid));
-        return Sql.one(c, "SELECT userid, name, mobile, mobile_source, email, position, status, main_department, departed "
-                + "FROM member WHERE corp_id = ? AND userid = ? FOR UPDATE", rs -> new StoredMember(rs.getString("userid"),
-                rs.getString("name"), rs.getString("mobile"), rs.getString("mobile_source"), rs.getString("email"),
-                rs.getString("position"), rs.getInt("status"), rs.getLong("main_department"), rs.getBoolean("departed"), departments),
-                corpId, userid);
+    public static java.util.Optional<StoredMember> findForUpdate(Connection c, String corpId, String userid)
+            throws SQLException {
+        Set<Long> departments = new HashSet<>(Sql.query(
+                c,
+                "SELECT department_id FROM member_department WHERE corp_id = ? AND userid = ?",
+                rs -> rs.getLong(1),
+                corpId,
+                userid));
+        return Sql.one(
+                c,
+                "SELECT userid, name, mobile, mobile_source, email, position, status, main_department, departed "
+                        + "FROM member WHERE corp_id = ? AND userid = ? FOR UPDATE",
+                rs -> new StoredMember(
+                        rs.getString("userid"),
+                        rs.getString("name"),
+                        rs.getString("mobile"),
+                        rs.getString("mobile_source"),
+                        rs.getString("email"),
+                        rs.getString("position"),
+                        rs.getInt("status"),
+                        rs.getLong("main_department"),
+                        rs.getBoolean("departed"),
+                        departments),
+                corpId,
+                userid);
     }
 
     /** Records that a resolve wrote the member while {@code runId} was the enterprise's current run. */
@@ -60,39 +95,61 @@ public final class MemberStore {
 
     /** The members a resolve wrote while {@code runId}, or a later run, was the enterprise's current one. */
     public static Set<String> resolvedSince(Connection c, String corpId, long runId) throws SQLException {
-        return new HashSet<>(Sql.query(c, "SELECT userid FROM member WHERE corp_id = ? AND resolved_in_run >= ?",
-                rs -> rs.getString(1), corpId, runId));
+        return new HashSet<>(Sql.query(
+                c,
+                "SELECT userid FROM member WHERE corp_id = ? AND resolved_in_run >= ?",
+                rs -> rs.getString(1),
+                corpId,
+                runId));
     }
 
     public static Map<Long, StoredDepartment> departments(Connection c, String corpId) throws SQLException {
         Map<Long, StoredDepartment> out = new HashMap<>();
-        Sql.query(c, "SELECT id, name, parent_id, sort_order FROM department WHERE corp_id = ?", rs -> {
-            out.put(rs.getLong(1), new StoredDepartment(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
-            return null;
-        }, corpId);
+        Sql.query(
+                c,
+                "SELECT id, name, parent_id, sort_order FROM department WHERE corp_id = ?",
+                rs -> {
+                    out.put(
+                            rs.getLong(1),
+                            new StoredDepartment(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                    return null;
+                },
+                corpId);
         return out;
     }
 
-    public static void insertMembers(Connection c, String corpId, Collection<StoredMember> members, long now) throws SQLException {
-        batch(c, "INSERT INTO member (name, mobile, mobile_source, email, position, status, main_department, departed, updated_at, corp_id, userid) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", members, (ps, m) -> bindMember(ps, corpId, m, now));
+    public static void insertMembers(Connection c, String corpId, Collection<StoredMember> members, long now)
+            throws SQLException {
+        batch(
+                c,
+                "INSERT INTO member (name, mobile, mobile_source, email, position, status, main_department, departed, updated_at, corp_id, userid) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                members,
+                (ps, m) -> bindMember(ps, corpId, m, now));
         insertMemberships(c, corpId, members);
     }
 
     /** Rewrites the members' rows and their memberships. */
-    public static void updateMembers(Connection c, String corpId, Collection<StoredMember> members, long now) throws SQLException {
+    public static void updateMembers(Connection c, String corpId, Collection<StoredMember> members, long now)
+            throws SQLException {
         updateMemberRows(c, corpId, members, now);
         replaceMemberships(c, corpId, members);
     }
 
     /** Rewrites the members' rows only: a sync calls it for the many changes that leave departments alone. */
-    public static void updateMemberRows(Connection c, String corpId, Collection<StoredMember> members, long now) throws SQLException {
-        batch(c, "UPDATE member SET name = ?, mobile = ?, mobile_source = ?, email = ?, position = ?, status = ?, main_department = ?, "
-                + "departed = ?, updated_at = ? WHERE corp_id = ? AND userid = ?", members, (ps, m) -> bindMember(ps, corpId, m, now));
+    public static void updateMemberRows(Connection c, String corpId, Collection<StoredMember> members, long now)
+            throws SQLException {
+        batch(
+                c,
+                "UPDATE member SET name = ?, mobile = ?, mobile_source = ?, email = ?, position = ?, status = ?, main_department = ?, "
+                        + "departed = ?, updated_at = ? WHERE corp_id = ? AND userid = ?",
+                members,
+                (ps, m) -> bindMember(ps, corpId, m, now));
     }
 
     /** Makes the members' memberships their {@code departments()}. */
-    public static void replaceMemberships(Connection c, String corpId, Collection<StoredMember> members) throws SQLException {
+    public static void replaceMemberships(Connection c, String corpId, Collection<StoredMember> members)
+            throws SQLException {
         batch(c, "DELETE FROM member_department WHERE corp_id = ? AND userid = ?", members, (ps, m) -> {
             ps.setString(1, corpId);
             ps.setString(2, m.userid());
@@ -100,21 +157,35 @@ public final class MemberStore {
         insertMemberships(c, corpId, members);
     }
 
-    public static void upsertDepartments(Connection c, String corpId, Collection<StoredDepartment> inserts,
-                                         Collection<StoredDepartment> updates, Collection<Long> deletes) throws SQLException {
-        batch(c, "INSERT INTO department (name, parent_id, sort_order, corp_id, id) VALUES (?, ?, ?, ?, ?)", inserts, (ps, d) -> bindDepartment(ps, corpId, d));
-        batch(c, "UPDATE department SET name = ?, parent_id = ?, sort_order = ? WHERE corp_id = ? AND id = ?", updates, (ps, d) -> bindDepartment(ps, corpId, d));
+    public static void upsertDepartments(
+            Connection c,
+            String corpId,
+            Collection<StoredDepartment> inserts,
+            Collection<StoredDepartment> updates,
+            Collection<Long> deletes)
+            throws SQLException {
+        batch(
+                c,
+                "INSERT INTO department (name, parent_id, sort_order, corp_id, id) VALUES (?, ?, ?, ?, ?)",
+                inserts,
+                (ps, d) -> bindDepartment(ps, corpId, d));
+        batch(
+                c,
+                "UPDATE department SET name = ?, parent_id = ?, sort_order = ? WHERE corp_id = ? AND id = ?",
+                updates,
+                (ps, d) -> bindDepartment(ps, corpId, d));
         batch(c, "DELETE FROM department WHERE corp_id = ? AND id = ?", deletes, (ps, id) -> {
             ps.setString(1, corpId);
             ps.setLong(2, id);
         });
     }
 
-    private static void insertMemberships(Connection c, String corpId, Collection<StoredMember> members) throws SQLException {
+    private static void insertMemberships(Connection c, String corpId, Collection<StoredMember> members)
+            throws SQLException {
         List<Object[]> rows = new ArrayList<>();
         for (StoredMember m : members) {
             for (long d : m.departments()) {
-                rows.add(new Object[]{m.userid(), d});
+                rows.add(new Object[] {m.userid(), d});
             }
         }
         batch(c, "INSERT INTO member_department (corp_id, userid, department_id) VALUES (?, ?, ?)", rows, (ps, r) -> {

@@ -13,8 +13,7 @@ public final class Mobile {
     private static final Pattern INTERNATIONAL = Pattern.compile("\\+[1-9]\\d{5,14}");
     private static final Pattern SEPARATORS = Pattern.compile("[\\s-]");
 
-    private Mobile() {
-    }
+    private Mobile() {}
 
     public static Optional<String> normalise(String raw) {
         if (raw == null || raw.length() > 40) {

@@ -1,5 +1,4 @@
 package io.orgsync.member;
 
 /** A department row. */
-public record StoredDepartment(long id, String name, long parentId, long order) {
-}
+public record StoredDepartment(long id, String name, long parentId, long order) {}

@@ -15,7 +15,6 @@ public interface TreeCache {
             return null;
         }
 
-        public void keep(String corpId, long version, DepartmentTree tree) {
-        }
+        public void keep(String corpId, long version, DepartmentTree tree) {}
     };
 }

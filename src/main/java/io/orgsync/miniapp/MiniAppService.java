@@ -6,8 +6,6 @@ import io.orgsync.error.RefusedException;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
-
-import javax.sql.DataSource;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /** Registered mini-program apps (the SQL of {@code miniapp}) and a client for each. */
 public final class MiniAppService {
@@ -42,6 +41,7 @@ public final class MiniAppService {
     private final URI wechatBaseUrl;
     /** Clients by app id and secret fingerprint: a changed secret or mode makes a new one. */
     private final Map<String, MiniProgramClient> clients = new ConcurrentHashMap<>();
+
     private final List<Consumer<String>> removals = new CopyOnWriteArrayList<>();
 
     public MiniAppService(DataSource ds, SecretCipher cipher, Clock clock, UpstreamClient upstream, Config config) {
@@ -74,23 +74,53 @@ public final class MiniAppService {
                 throw invalid("a new app needs its secret");
             }
             app = new MiniApp(appId, name == null ? appId : name, secret, !"classic".equals(tokenMode), now, now);
-            Sql.withConnection(ds, c -> Sql.update(c, "INSERT INTO miniapp (app_id, name, secret, token_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    appId, app.name(), cipher.seal(secret), app.stableToken() ? "stable" : "classic", now, now));
+            Sql.withConnection(
+                    ds,
+                    c -> Sql.update(
+                            c,
+                            "INSERT INTO miniapp (app_id, name, secret, token_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                            appId,
+                            app.name(),
+                            cipher.seal(secret),
+                            app.stableToken() ? "stable" : "classic",
+                            now,
+                            now));
         } else {
             MiniApp c0 = current.get();
-            app = new MiniApp(appId, name == null ? c0.name() : name, secret == null ? c0.secret() : secret,
-                    tokenMode == null ? c0.stableToken() : tokenMode.equals("stable"), c0.createdAt(), now);
-            Sql.withConnection(ds, c -> Sql.update(c, "UPDATE miniapp SET name = ?, secret = ?, token_mode = ?, updated_at = ? WHERE app_id = ?",
-                    app.name(), cipher.seal(app.secret()), app.stableToken() ? "stable" : "classic", now, appId));
+            app = new MiniApp(
+                    appId,
+                    name == null ? c0.name() : name,
+                    secret == null ? c0.secret() : secret,
+                    tokenMode == null ? c0.stableToken() : tokenMode.equals("stable"),
+                    c0.createdAt(),
+                    now);
+            Sql.withConnection(
+                    ds,
+                    c -> Sql.update(
+                            c,
+                            "UPDATE miniapp SET name = ?, secret = ?, token_mode = ?, updated_at = ? WHERE app_id = ?",
+                            app.name(),
+                            cipher.seal(app.secret()),
+                            app.stableToken() ? "stable" : "classic",
+                            now,
+                            appId));
         }
         return app;
     }
 
     /** Every registered app, by app id, without opening a secret: one sealed under another key does not hide the rest. */
     public List<MiniAppSummary> list() throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.query(c, "SELECT app_id, name, token_mode, created_at, updated_at FROM miniapp ORDER BY app_id",
-                rs -> new MiniAppSummary(rs.getString("app_id"), rs.getString("name"), "stable".equals(rs.getString("token_mode")),
-                        rs.getLong("created_at"), rs.getLong("updated_at"))));
+        return Sql.withConnection(
+                ds,
+                c -> Sql.query(
+                        c,
+                        "SELECT app_id, name, token_mode, created_at, updated_at FROM miniapp ORDER BY app_id",
+                        rs -> new MiniAppSummary(
+                                rs.getString("app_id"),
+                                rs.getString("name"),
+                                "stable".equals(rs.getString("token_mode")),
+                                rs.getLong("created_at"),
+                                rs.getLong("updated_at"))));
     }
 
     /**
@@ -99,11 +129,14 @@ public final class MiniAppService {
      */
     public void delete(String appId) throws SQLException {
         if (appId == null || !APP_ID.matcher(appId).matches()) {
-            throw new RefusedException(Refusal.INVALID_REQUEST, "appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
+            throw new RefusedException(
+                    Refusal.INVALID_REQUEST, "appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
         }
         int removed = Sql.withConnection(ds, c -> Sql.update(c, "DELETE FROM miniapp WHERE app_id = ?", appId));
         if (removed == 0) {
-            throw new RefusedException(Refusal.UNKNOWN_APP, "no mini-program app " + appId + "; GET /admin/api/miniapps lists the registered ones");
+            throw new RefusedException(
+                    Refusal.UNKNOWN_APP,
+                    "no mini-program app " + appId + "; GET /admin/api/miniapps lists the registered ones");
         }
         clients.keySet().removeIf(key -> key.startsWith(appId + " "));
         removals.forEach(listener -> listener.accept(appId));
@@ -115,16 +148,25 @@ public final class MiniAppService {
     }
 
     public Optional<MiniApp> find(String appId) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT app_id, name, secret, token_mode, created_at, updated_at FROM miniapp WHERE app_id = ?",
-                this::row, appId));
+        return Sql.withConnection(
+                ds,
+                c -> Sql.one(
+                        c,
+                        "SELECT app_id, name, secret, token_mode, created_at, updated_at FROM miniapp WHERE app_id = ?",
+                        this::row,
+                        appId));
     }
 
     /** The client of a registered app; refused as {@link Refusal#UNKNOWN_APP} for one not registered. */
     public MiniProgramClient client(String appId) throws SQLException {
-        MiniApp app = find(appId).orElseThrow(() -> new RefusedException(Refusal.UNKNOWN_APP,
-                "no mini-program app " + appId + "; register it with PUT /admin/api/miniapps/" + appId));
-        String key = appId + " " + app.stableToken() + " " + Integer.toHexString(app.secret().hashCode());
-        return clients.computeIfAbsent(key, k -> new MiniProgramClient(upstream, wechatBaseUrl, appId, app.secret(), app.stableToken()));
+        MiniApp app = find(appId)
+                .orElseThrow(() -> new RefusedException(
+                        Refusal.UNKNOWN_APP,
+                        "no mini-program app " + appId + "; register it with PUT /admin/api/miniapps/" + appId));
+        String key = appId + " " + app.stableToken() + " "
+                + Integer.toHexString(app.secret().hashCode());
+        return clients.computeIfAbsent(
+                key, k -> new MiniProgramClient(upstream, wechatBaseUrl, appId, app.secret(), app.stableToken()));
     }
 
     private static RefusedException invalid(String message) {
@@ -133,7 +175,12 @@ public final class MiniAppService {
 
     private MiniApp row(ResultSet rs) throws SQLException {
         String appId = rs.getString("app_id");
-        return new MiniApp(appId, rs.getString("name"), cipher.open(rs.getString("secret"), appId),
-                "stable".equals(rs.getString("token_mode")), rs.getLong("created_at"), rs.getLong("updated_at"));
+        return new MiniApp(
+                appId,
+                rs.getString("name"),
+                cipher.open(rs.getString("secret"), appId),
+                "stable".equals(rs.getString("token_mode")),
+                rs.getLong("created_at"),
+                rs.getLong("updated_at"));
     }
 }

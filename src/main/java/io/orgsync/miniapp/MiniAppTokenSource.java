@@ -6,7 +6,6 @@ import io.orgsync.token.TokenSource;
 import io.orgsync.upstream.Family;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.upstream.UpstreamRequest;
-
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
@@ -40,9 +39,17 @@ final class MiniAppTokenSource implements TokenSource {
 
     @Override
     public Fetched fetch() throws TokenFetchException {
-        return client.fetchToken(stable ? stableToken(false)
-                : UpstreamRequest.get(Family.WECHAT, baseUrl, "/cgi-bin/token", null, appId,
-                Map.of("grant_type", "client_credential", "appid", appId, "secret", secret), Set.of()));
+        return client.fetchToken(
+                stable
+                        ? stableToken(false)
+                        : UpstreamRequest.get(
+                                Family.WECHAT,
+                                baseUrl,
+                                "/cgi-bin/token",
+                                null,
+                                appId,
+                                Map.of("grant_type", "client_credential", "appid", appId, "secret", secret),
+                                Set.of()));
     }
 
     @Override
@@ -64,7 +71,21 @@ final class MiniAppTokenSource implements TokenSource {
     }
 
     private UpstreamRequest stableToken(boolean forceRefresh) {
-        return UpstreamRequest.post(Family.WECHAT, baseUrl, "/cgi-bin/stable_token", null, appId,
-                Map.of("grant_type", "client_credential", "appid", appId, "secret", secret, "force_refresh", forceRefresh), Set.of());
+        return UpstreamRequest.post(
+                Family.WECHAT,
+                baseUrl,
+                "/cgi-bin/stable_token",
+                null,
+                appId,
+                Map.of(
+                        "grant_type",
+                        "client_credential",
+                        "appid",
+                        appId,
+                        "secret",
+                        secret,
+                        "force_refresh",
+                        forceRefresh),
+                Set.of());
     }
 }

@@ -6,7 +6,6 @@ import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.upstream.UpstreamException;
 import io.orgsync.upstream.UpstreamRequest;
 import io.orgsync.upstream.UpstreamResponse;
-
 import java.net.URI;
 import java.util.Set;
 
@@ -29,11 +28,16 @@ public final class MiniProgramClient {
      * an {@link UpstreamException} carrying the errcode (40129, 40169, 41030 mean bad input).
      */
     public WxaCode unlimitedCode(WxaCodeRequest request) {
-        UpstreamResponse r = client.call(UpstreamRequest.post(Family.WECHAT, baseUrl, "/wxa/getwxacodeunlimit", tokens, appId,
-                request.body(), Set.of()));
+        UpstreamResponse r = client.call(UpstreamRequest.post(
+                Family.WECHAT, baseUrl, "/wxa/getwxacodeunlimit", tokens, appId, request.body(), Set.of()));
         if (r.bytes() == null) {
-            throw new UpstreamException(UpstreamException.Kind.REFUSED, r.errcode(), "/wxa/getwxacodeunlimit",
-                    "/wxa/getwxacodeunlimit for " + appId + " answered JSON instead of an image", 0, null);
+            throw new UpstreamException(
+                    UpstreamException.Kind.REFUSED,
+                    r.errcode(),
+                    "/wxa/getwxacodeunlimit",
+                    "/wxa/getwxacodeunlimit for " + appId + " answered JSON instead of an image",
+                    0,
+                    null);
         }
         return new WxaCode(r.bytes(), r.contentType());
     }

@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The parameters of getwxacodeunlimit, already checked by the caller. */
-public record WxaCodeRequest(String scene, String page, Integer width, String envVersion, Boolean checkPath, Boolean hyaline) {
+public record WxaCodeRequest(
+        String scene, String page, Integer width, String envVersion, Boolean checkPath, Boolean hyaline) {
     Map<String, Object> body() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("scene", scene);

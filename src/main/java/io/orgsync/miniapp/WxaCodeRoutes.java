@@ -10,7 +10,6 @@ import io.orgsync.http.HttpServer;
 import io.orgsync.http.UpstreamErrors;
 import io.orgsync.token.TokenUnavailableException;
 import io.orgsync.upstream.UpstreamException;
-
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -29,10 +28,10 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
     private static final List<String> ENV_VERSIONS = List.of("release", "trial", "develop");
     /** Errcodes that mean the caller's parameters were refused: 400, not 502. */
     private static final Set<Integer> BAD_INPUT = Set.of(40129, 40169, 41030, 40097);
+
     private static final Duration TTL = Duration.ofMinutes(10);
 
-    private record Cached(byte[] bytes, String contentType, String etag) {
-    }
+    private record Cached(byte[] bytes, String contentType, String etag) {}
 
     private final MiniAppService apps;
     private final Cache<WxaKey, Cached> cache = CacheBuilder.newBuilder()
@@ -41,13 +40,13 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
             .expireAfterWrite(TTL)
             .build();
 
-    private record WxaKey(String appId, WxaCodeRequest request) {
-    }
+    private record WxaKey(String appId, WxaCodeRequest request) {}
 
     public WxaCodeRoutes(MiniAppService apps) {
         this.apps = apps;
         // a deleted app's codes are no longer served from here, cached or not
-        apps.onDelete(appId -> cache.asMap().keySet().removeIf(key -> key.appId().equals(appId)));
+        apps.onDelete(
+                appId -> cache.asMap().keySet().removeIf(key -> key.appId().equals(appId)));
     }
 
     @Override
@@ -69,8 +68,9 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
                 code = apps.client(appId).unlimitedCode(request);
             } catch (UpstreamException e) {
                 if (BAD_INPUT.contains(e.errcode())) {
-                    throw invalid("the mini-program API refused these parameters (errcode " + e.errcode()
-                            + "): check scene, page (must be a published page unless checkPath=false), width and envVersion");
+                    throw invalid(
+                            "the mini-program API refused these parameters (errcode " + e.errcode()
+                                    + "): check scene, page (must be a published page unless checkPath=false), width and envVersion");
                 }
                 throw UpstreamErrors.toRefusal(e);
             } catch (TokenUnavailableException e) {
@@ -100,7 +100,8 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
             throw invalid("scene must be 1 to 32 characters of 0-9 A-Z a-z and !#$&'()*+,/:;=?@-._~");
         }
         String page = ctx.queryParam("page");
-        if (page != null && (page.isEmpty() || page.length() > 128 || !PAGE.matcher(page).matches())) {
+        if (page != null
+                && (page.isEmpty() || page.length() > 128 || !PAGE.matcher(page).matches())) {
             throw invalid("page must be a page path like pages/index/index: no leading '/', no query string");
         }
         Integer width = null;
@@ -155,6 +156,7 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
     }
 
     private static String etag(byte[] bytes) throws Exception {
-        return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16) + "\"";
+        return "\""
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16) + "\"";
     }
 }

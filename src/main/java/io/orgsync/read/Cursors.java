@@ -4,7 +4,6 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -20,6 +19,7 @@ import java.util.Base64;
 public final class Cursors {
     /** A userid is at most 64 characters: its base64 plus the MAC stay well below this. */
     static final int MAX_LENGTH = 200;
+
     private static final int MAC_BYTES = 16;
     private static final Base64.Encoder ENCODE = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODE = Base64.getUrlDecoder();
@@ -37,7 +37,9 @@ public final class Cursors {
             return new Cursors(key);
         }
         // a key of its own, derived: the cursor MAC never uses the secrets' encryption key as it is
-        return new Cursors(Hashing.sha256().hashString("orgsync read cursors\n" + secretKey, StandardCharsets.UTF_8).asBytes());
+        return new Cursors(Hashing.sha256()
+                .hashString("orgsync read cursors\n" + secretKey, StandardCharsets.UTF_8)
+                .asBytes());
     }
 
     /** The cursor that continues {@code scope} (the route and its parameters) after {@code lastKey}. */
@@ -61,20 +63,28 @@ public final class Cursors {
         String lastKey = new String(key, StandardCharsets.UTF_8);
         // the whole text is compared, not the decoded bytes: base64 ignores the low bits of a last
         // character, and a cursor that differs from the one issued in any character is not that one
-        if (!MessageDigest.isEqual(cursor.getBytes(StandardCharsets.UTF_8), issue(scope, lastKey).getBytes(StandardCharsets.UTF_8))) {
+        if (!MessageDigest.isEqual(
+                cursor.getBytes(StandardCharsets.UTF_8), issue(scope, lastKey).getBytes(StandardCharsets.UTF_8))) {
             throw refused();
         }
         return lastKey;
     }
 
     private byte[] sign(String scope, byte[] key) {
-        byte[] full = mac.newHasher().putString(scope, StandardCharsets.UTF_8).putByte((byte) 0).putBytes(key).hash().asBytes();
+        byte[] full = mac.newHasher()
+                .putString(scope, StandardCharsets.UTF_8)
+                .putByte((byte) 0)
+                .putBytes(key)
+                .hash()
+                .asBytes();
         return Arrays.copyOf(full, MAC_BYTES);
     }
 
     private static RefusedException refused() {
-        return new RefusedException(Refusal.INVALID_REQUEST, "cursor is not one this API issued for this query "
-                + "(edited, cut, or from other parameters): pass nextCursor exactly as received with the same parameters, "
-                + "or leave cursor out to start from the first page");
+        return new RefusedException(
+                Refusal.INVALID_REQUEST,
+                "cursor is not one this API issued for this query "
+                        + "(edited, cut, or from other parameters): pass nextCursor exactly as received with the same parameters, "
+                        + "or leave cursor out to start from the first page");
     }
 }

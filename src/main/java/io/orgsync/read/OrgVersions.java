@@ -1,7 +1,6 @@
 package io.orgsync.read;
 
 import io.orgsync.store.Sql;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -40,7 +39,8 @@ public final class OrgVersions {
             Sql.update(c, "INSERT INTO org_version (corp_id, version) VALUES (?, 1)", corpId);
         }
         return Sql.one(c, "SELECT version FROM org_version WHERE corp_id = ?", rs -> rs.getLong(1), corpId)
-                .orElseThrow(() -> new SQLException("org_version row of the enterprise vanished inside its own transaction"));
+                .orElseThrow(() ->
+                        new SQLException("org_version row of the enterprise vanished inside its own transaction"));
     }
 
     /** After the commit of a write that {@link #bump}ed to {@code version}. */
@@ -64,10 +64,13 @@ public final class OrgVersions {
      */
     public static Map<String, Long> all(Connection c) throws SQLException {
         Map<String, Long> out = new HashMap<>();
-        Sql.query(c, "SELECT e.corp_id, v.version FROM enterprise e LEFT JOIN org_version v ON v.corp_id = e.corp_id", rs -> {
-            out.put(rs.getString(1), rs.getLong(2));
-            return null;
-        });
+        Sql.query(
+                c,
+                "SELECT e.corp_id, v.version FROM enterprise e LEFT JOIN org_version v ON v.corp_id = e.corp_id",
+                rs -> {
+                    out.put(rs.getString(1), rs.getLong(2));
+                    return null;
+                });
         return out;
     }
 }

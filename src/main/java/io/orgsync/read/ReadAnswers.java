@@ -7,14 +7,13 @@ import io.orgsync.http.Json;
 import io.orgsync.member.Member;
 import io.orgsync.member.MemberQueries;
 import io.orgsync.store.Sql;
-
-import javax.sql.DataSource;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * The answers of the read routes (lookup by mobile included), built from the stored copy
@@ -37,8 +36,7 @@ public final class ReadAnswers {
     }
 
     /** A list request's paging: where to continue (the cursor as given, or null) and how many. */
-    public record Paging(String cursor, int limit) {
-    }
+    public record Paging(String cursor, int limit) {}
 
     /** {@code corpId} null: across every enterprise. */
     public Answer byMobile(String mobile, String corpId) throws SQLException {
@@ -63,8 +61,10 @@ public final class ReadAnswers {
     }
 
     private static Answer mobileNotFound(String mobile, String corpId) {
-        return notFound("not_found", "no member has mobile " + mobile + (corpId == null ? "" : " in " + corpId)
-                + "; POST /api/v1/members/resolve asks WeCom");
+        return notFound(
+                "not_found",
+                "no member has mobile " + mobile + (corpId == null ? "" : " in " + corpId)
+                        + "; POST /api/v1/members/resolve asks WeCom");
     }
 
     public Answer member(String corpId, String userid, boolean includeDeparted) throws SQLException {
@@ -72,8 +72,12 @@ public final class ReadAnswers {
         return cache.get(corpId, "member", flag(includeDeparted) + userid, () -> {
             Optional<MemberQueries.Found> found = members.member(corpId, userid);
             if (found.isEmpty() || (found.get().departed() && !includeDeparted)) {
-                return notFound("not_found", "no member " + userid + " in " + corpId
-                        + (found.isPresent() ? " (one has left: add includeDeparted=true to see departed members)" : ""));
+                return notFound(
+                        "not_found",
+                        "no member " + userid + " in " + corpId
+                                + (found.isPresent()
+                                        ? " (one has left: add includeDeparted=true to see departed members)"
+                                        : ""));
             }
             return ok(found.get().member());
         });
@@ -85,25 +89,36 @@ public final class ReadAnswers {
         String scope = "members\n" + corpId + "\n" + folded + "\n" + flag(includeDeparted);
         String after = paging.cursor == null ? null : cursors.open(scope, paging.cursor);
         requireCorp(corpId);
-        return cache.get(corpId, "search", flag(includeDeparted) + paging.limit + "\n" + folded + "\n" + (after == null ? "" : after),
+        return cache.get(
+                corpId,
+                "search",
+                flag(includeDeparted) + paging.limit + "\n" + folded + "\n" + (after == null ? "" : after),
                 () -> list(lists.search(corpId, folded, includeDeparted, after, paging.limit), scope));
     }
 
     public Answer departments(String corpId, boolean includeDeparted) throws SQLException {
         requireCorp(corpId);
-        return cache.get(corpId, "departments", flag(includeDeparted), () -> ok(lists.departments(corpId, includeDeparted)));
+        return cache.get(
+                corpId, "departments", flag(includeDeparted), () -> ok(lists.departments(corpId, includeDeparted)));
     }
 
-    public Answer departmentMembers(String corpId, long department, boolean recursive, boolean includeDeparted, Paging paging)
+    public Answer departmentMembers(
+            String corpId, long department, boolean recursive, boolean includeDeparted, Paging paging)
             throws SQLException {
         String scope = "department\n" + corpId + "\n" + department + "\n" + flag(recursive) + flag(includeDeparted);
         String after = paging.cursor == null ? null : cursors.open(scope, paging.cursor);
         requireCorp(corpId);
-        return cache.get(corpId, "department", department + "\n" + flag(recursive) + flag(includeDeparted) + paging.limit + "\n"
-                + (after == null ? "" : after), () -> lists.departmentMembers(corpId, department, recursive, includeDeparted, after, paging.limit)
-                .map(page -> list(page, scope))
-                .orElseGet(() -> notFound("not_found", "no department " + department + " in " + corpId
-                        + ": GET /api/v1/corps/" + corpId + "/departments lists them")));
+        return cache.get(
+                corpId,
+                "department",
+                department + "\n" + flag(recursive) + flag(includeDeparted) + paging.limit + "\n"
+                        + (after == null ? "" : after),
+                () -> lists.departmentMembers(corpId, department, recursive, includeDeparted, after, paging.limit)
+                        .map(page -> list(page, scope))
+                        .orElseGet(() -> notFound(
+                                "not_found",
+                                "no department " + department + " in " + corpId + ": GET /api/v1/corps/" + corpId
+                                        + "/departments lists them")));
     }
 
     /**
@@ -113,18 +128,28 @@ public final class ReadAnswers {
     private void requireCorp(String corpId) throws SQLException {
         Boolean known = cache.knows(corpId);
         if (known == null) {
-            known = Sql.withConnection(ds, c -> Sql.one(c, "SELECT 1 FROM enterprise WHERE corp_id = ?", rs -> 1, corpId).isPresent());
+            known = Sql.withConnection(
+                    ds,
+                    c -> Sql.one(c, "SELECT 1 FROM enterprise WHERE corp_id = ?", rs -> 1, corpId)
+                            .isPresent());
         }
         if (!known) {
-            throw new RefusedException(Refusal.UNKNOWN_CORP, "no enterprise " + corpId
-                    + " is registered: check the corpId (as WeCom shows it; GET /admin/api/enterprises lists them)");
+            throw new RefusedException(
+                    Refusal.UNKNOWN_CORP,
+                    "no enterprise " + corpId
+                            + " is registered: check the corpId (as WeCom shows it; GET /admin/api/enterprises lists them)");
         }
     }
 
     private Answer list(ReadQueries.Page page, String scope) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items());
-        body.put("nextCursor", page.more() ? cursors.issue(scope, page.items().get(page.items().size() - 1).userid()) : null);
+        body.put(
+                "nextCursor",
+                page.more()
+                        ? cursors.issue(
+                                scope, page.items().get(page.items().size() - 1).userid())
+                        : null);
         return ok(body);
     }
 

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.member.DepartmentTree;
 import io.orgsync.member.TreeCache;
-
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -45,6 +44,7 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
     static final int ENTRY_OVERHEAD = 224;
     /** When the answer cache is off, department trees still get a little memory: they are checked against every read's version. */
     private static final long TREES_ONLY_BYTES = 4L << 20;
+
     private static final String CROSS = "";
 
     /** What an answer depends on: one enterprise at one version (or all, at one generation), and the request. */
@@ -66,6 +66,7 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
     /** Enterprises changed on this node, by when: a poll that began before must not undo what they say. */
     private final Map<String, Long> localChanges = new ConcurrentHashMap<>();
+
     private final Set<String> toSweep = ConcurrentHashMap.newKeySet();
     private final Map<Key, CompletableFuture<Answer>> loading = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
@@ -88,18 +89,28 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
                 .recordStats()
                 .build();
         FunctionCounter.builder("orgsync_lookup_cache_hits", hits, LongAdder::sum)
-                .description("read answers served from the node's cache").register(metrics);
+                .description("read answers served from the node's cache")
+                .register(metrics);
         FunctionCounter.builder("orgsync_lookup_cache_misses", misses, LongAdder::sum)
-                .description("read answers built from the database (cache off, missing, or bypassed)").register(metrics);
-        FunctionCounter.builder("orgsync_lookup_cache_evictions", cache, c -> c.stats().evictionCount())
-                .description("entries evicted to stay within ORGSYNC_LOOKUP_CACHE_MB").register(metrics);
+                .description("read answers built from the database (cache off, missing, or bypassed)")
+                .register(metrics);
+        FunctionCounter.builder(
+                        "orgsync_lookup_cache_evictions", cache, c -> c.stats().evictionCount())
+                .description("entries evicted to stay within ORGSYNC_LOOKUP_CACHE_MB")
+                .register(metrics);
         FunctionCounter.builder("orgsync_lookup_cache_invalidations", swept, LongAdder::sum)
-                .description("entries removed because their enterprise changed").register(metrics);
+                .description("entries removed because their enterprise changed")
+                .register(metrics);
         Gauge.builder("orgsync_lookup_cache_size", cache, Cache::estimatedSize)
-                .description("entries in the cache (answers and department trees)").register(metrics);
+                .description("entries in the cache (answers and department trees)")
+                .register(metrics);
         Gauge.builder("orgsync_lookup_cache_weight_bytes", this, ReadCache::weightedBytes)
-                .description("estimated memory the entries take").baseUnit("bytes").register(metrics);
-        Gauge.builder("orgsync_lookup_cache_max_bytes", this, c -> c.maxBytes).baseUnit("bytes").register(metrics);
+                .description("estimated memory the entries take")
+                .baseUnit("bytes")
+                .register(metrics);
+        Gauge.builder("orgsync_lookup_cache_max_bytes", this, c -> c.maxBytes)
+                .baseUnit("bytes")
+                .register(metrics);
     }
 
     private static long weight(Object v) {
@@ -214,7 +225,9 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
             }
         }
         for (String corpId : Set.copyOf(versions.keySet())) {
-            if (!current.containsKey(corpId) && !changedLocallySince(corpId, startedNanos) && versions.remove(corpId) != null) {
+            if (!current.containsKey(corpId)
+                    && !changedLocallySince(corpId, startedNanos)
+                    && versions.remove(corpId) != null) {
                 generation.incrementAndGet();
                 toSweep.add(corpId);
             }
@@ -259,7 +272,8 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
         cache.asMap().keySet().removeIf(k -> {
             long served = versions.getOrDefault(k.corpId, Long.MAX_VALUE);
             // a tree may be newer than the version served (read at a later snapshot): only older ones go
-            boolean stale = k.corpId.equals(CROSS) ? k.version != current
+            boolean stale = k.corpId.equals(CROSS)
+                    ? k.version != current
                     : corps.contains(k.corpId) && (k.kind.equals("tree") ? k.version < served : k.version != served);
             if (stale) {
                 swept.increment();

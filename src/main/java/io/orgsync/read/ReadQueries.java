@@ -7,8 +7,6 @@ import io.orgsync.member.StoredDepartment;
 import io.orgsync.member.TreeCache;
 import io.orgsync.store.Snapshot;
 import io.orgsync.store.Sql;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * The list reads of the read API: members by name or userid prefix, a department's members, the
@@ -39,12 +38,10 @@ final class ReadQueries {
     }
 
     /** A page of members in userid order; {@code more}: another page follows. */
-    record Page(List<Member> items, boolean more) {
-    }
+    record Page(List<Member> items, boolean more) {}
 
     /** A department as the tree route shows it. */
-    record DepartmentView(long id, String name, long parentId, long order, String path, int memberCount) {
-    }
+    record DepartmentView(long id, String name, long parentId, long order, String path, int memberCount) {}
 
     /** Members whose lower-cased name or userid starts with {@code folded} (every member when empty). */
     Page search(String corpId, String folded, boolean includeDeparted, String after, int limit) throws SQLException {
@@ -60,8 +57,9 @@ final class ReadQueries {
     }
 
     /** The department's members (with its sub-departments' when {@code recursive}); empty when there is no such department. */
-    Optional<Page> departmentMembers(String corpId, long department, boolean recursive, boolean includeDeparted, String after,
-                                     int limit) throws SQLException {
+    Optional<Page> departmentMembers(
+            String corpId, long department, boolean recursive, boolean includeDeparted, String after, int limit)
+            throws SQLException {
         return Snapshot.read(ds, c -> {
             DepartmentTree tree = tree(c, corpId, version(c, corpId));
             if (tree.department(department).isEmpty()) {
@@ -71,14 +69,17 @@ final class ReadQueries {
             StringBuilder sql;
             if (!recursive) {
                 // on the (corp_id, department_id, userid) index: the page is one range, already in order
-                sql = new StringBuilder("SELECT " + COLUMNS + " FROM member_department md JOIN member m "
-                        + "ON m.corp_id = md.corp_id AND m.userid = md.userid WHERE md.corp_id = ? AND md.department_id = ?");
+                sql = new StringBuilder(
+                        "SELECT " + COLUMNS + " FROM member_department md JOIN member m "
+                                + "ON m.corp_id = md.corp_id AND m.userid = md.userid WHERE md.corp_id = ? AND md.department_id = ?");
                 args.add(department);
                 return Optional.of(pageIn(c, tree, corpId, sql, args, "md.userid", includeDeparted, after, limit));
             }
             Set<Long> ids = tree.subtree(department);
-            sql = new StringBuilder("SELECT " + COLUMNS + " FROM member m WHERE m.corp_id = ? AND EXISTS (SELECT 1 FROM member_department md "
-                    + "WHERE md.corp_id = m.corp_id AND md.userid = m.userid AND md.department_id IN (" + marks(ids.size()) + "))");
+            sql = new StringBuilder("SELECT " + COLUMNS
+                    + " FROM member m WHERE m.corp_id = ? AND EXISTS (SELECT 1 FROM member_department md "
+                    + "WHERE md.corp_id = m.corp_id AND md.userid = m.userid AND md.department_id IN ("
+                    + marks(ids.size()) + "))");
             args.addAll(ids);
             return Optional.of(pageIn(c, tree, corpId, sql, args, "m.userid", includeDeparted, after, limit));
         });
@@ -89,27 +90,59 @@ final class ReadQueries {
         return Snapshot.read(ds, c -> {
             DepartmentTree tree = tree(c, corpId, version(c, corpId));
             Map<Long, Integer> counts = new HashMap<>();
-            Sql.query(c, "SELECT md.department_id, COUNT(*) FROM member_department md JOIN member m "
-                    + "ON m.corp_id = md.corp_id AND m.userid = md.userid WHERE md.corp_id = ?"
-                    + (includeDeparted ? "" : " AND m.departed = FALSE") + " GROUP BY md.department_id", rs -> {
-                counts.put(rs.getLong(1), rs.getInt(2));
-                return null;
-            }, corpId);
+            Sql.query(
+                    c,
+                    "SELECT md.department_id, COUNT(*) FROM member_department md JOIN member m "
+                            + "ON m.corp_id = md.corp_id AND m.userid = md.userid WHERE md.corp_id = ?"
+                            + (includeDeparted ? "" : " AND m.departed = FALSE") + " GROUP BY md.department_id",
+                    rs -> {
+                        counts.put(rs.getLong(1), rs.getInt(2));
+                        return null;
+                    },
+                    corpId);
             List<DepartmentView> out = new ArrayList<>(tree.size());
             for (StoredDepartment d : tree.inOrder()) {
-                out.add(new DepartmentView(d.id(), d.name(), d.parentId(), d.order(), tree.path(d.id()), counts.getOrDefault(d.id(), 0)));
+                out.add(new DepartmentView(
+                        d.id(), d.name(), d.parentId(), d.order(), tree.path(d.id()), counts.getOrDefault(d.id(), 0)));
             }
             return out;
         });
     }
 
-    private Page page(String corpId, StringBuilder sql, List<Object> args, String keyColumn, boolean includeDeparted, String after,
-                      int limit) throws SQLException {
-        return Snapshot.read(ds, c -> pageIn(c, tree(c, corpId, version(c, corpId)), corpId, sql, args, keyColumn, includeDeparted, after, limit));
+    private Page page(
+            String corpId,
+            StringBuilder sql,
+            List<Object> args,
+            String keyColumn,
+            boolean includeDeparted,
+            String after,
+            int limit)
+            throws SQLException {
+        return Snapshot.read(
+                ds,
+                c -> pageIn(
+                        c,
+                        tree(c, corpId, version(c, corpId)),
+                        corpId,
+                        sql,
+                        args,
+                        keyColumn,
+                        includeDeparted,
+                        after,
+                        limit));
     }
 
-    private static Page pageIn(Connection c, DepartmentTree tree, String corpId, StringBuilder sql, List<Object> args, String keyColumn,
-                               boolean includeDeparted, String after, int limit) throws SQLException {
+    private static Page pageIn(
+            Connection c,
+            DepartmentTree tree,
+            String corpId,
+            StringBuilder sql,
+            List<Object> args,
+            String keyColumn,
+            boolean includeDeparted,
+            String after,
+            int limit)
+            throws SQLException {
         if (!includeDeparted) {
             sql.append(" AND m.departed = FALSE");
         }
@@ -124,27 +157,48 @@ final class ReadQueries {
         if (more) {
             rows = rows.subList(0, limit);
         }
-        Map<String, List<Long>> memberships = memberships(c, corpId, rows.stream().map(r -> (String) r[1]).toList());
+        Map<String, List<Long>> memberships =
+                memberships(c, corpId, rows.stream().map(r -> (String) r[1]).toList());
         List<Member> items = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
-            items.add(new Member((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5], (Integer) r[6],
-                    (Long) r[7], tree.refs(memberships.getOrDefault((String) r[1], List.of())), Instant.ofEpochMilli((Long) r[8]).toString()));
+            items.add(new Member(
+                    (String) r[0],
+                    (String) r[1],
+                    (String) r[2],
+                    (String) r[3],
+                    (String) r[4],
+                    (String) r[5],
+                    (Integer) r[6],
+                    (Long) r[7],
+                    tree.refs(memberships.getOrDefault((String) r[1], List.of())),
+                    Instant.ofEpochMilli((Long) r[8]).toString()));
         }
         return new Page(items, more);
     }
 
     private static Object[] row(ResultSet rs) throws SQLException {
-        return new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                rs.getInt(7), rs.getLong(8), rs.getLong(9)};
+        return new Object[] {
+            rs.getString(1),
+            rs.getString(2),
+            rs.getString(3),
+            rs.getString(4),
+            rs.getString(5),
+            rs.getString(6),
+            rs.getInt(7),
+            rs.getLong(8),
+            rs.getLong(9)
+        };
     }
 
-    private static Map<String, List<Long>> memberships(Connection c, String corpId, Collection<String> userids) throws SQLException {
+    private static Map<String, List<Long>> memberships(Connection c, String corpId, Collection<String> userids)
+            throws SQLException {
         Map<String, List<Long>> out = new HashMap<>();
         if (userids.isEmpty()) {
             return out;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT userid, department_id FROM member_department WHERE corp_id = ? AND userid IN ("
-                + marks(userids.size()) + ")")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT userid, department_id FROM member_department WHERE corp_id = ? AND userid IN ("
+                        + marks(userids.size()) + ")")) {
             ps.setString(1, corpId);
             int i = 2;
             for (String u : userids) {
@@ -161,7 +215,8 @@ final class ReadQueries {
 
     /** The first statement of a snapshot: it fixes what every later one sees. */
     private static long version(Connection c, String corpId) throws SQLException {
-        return Sql.one(c, "SELECT version FROM org_version WHERE corp_id = ?", rs -> rs.getLong(1), corpId).orElse(0L);
+        return Sql.one(c, "SELECT version FROM org_version WHERE corp_id = ?", rs -> rs.getLong(1), corpId)
+                .orElse(0L);
     }
 
     private DepartmentTree tree(Connection c, String corpId, long version) throws SQLException {

@@ -6,7 +6,6 @@ import io.javalin.http.Context;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.http.HttpServer;
-
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +33,8 @@ public final class ReadRoutes implements HttpServer.Routes {
             String corpId = corpId(ctx);
             String userid = ctx.pathParam("userid");
             if (!USERID.matcher(userid).matches()) {
-                throw invalid("userid must be 1 to 64 letters, digits or _ . @ - (the member's account as WeCom shows it)");
+                throw invalid(
+                        "userid must be 1 to 64 letters, digits or _ . @ - (the member's account as WeCom shows it)");
             }
             write(ctx, answers.member(corpId, userid, flag(ctx, "includeDeparted")));
         });
@@ -43,18 +43,21 @@ public final class ReadRoutes implements HttpServer.Routes {
             String q = ctx.queryParam("q");
             q = q == null ? "" : q.strip();
             if (q.length() > MAX_QUERY || q.codePoints().anyMatch(Character::isISOControl)) {
-                throw invalid("q must be at most " + MAX_QUERY + " characters without control characters: the start of a name or userid");
+                throw invalid("q must be at most " + MAX_QUERY
+                        + " characters without control characters: the start of a name or userid");
             }
             boolean includeDeparted = flag(ctx, "includeDeparted");
             write(ctx, answers.search(corpId, q, includeDeparted, paging(ctx)));
         });
-        routes.get("/api/v1/corps/{corpId}/departments", ctx -> write(ctx, answers.departments(corpId(ctx), flag(ctx, "includeDeparted"))));
+        routes.get(
+                "/api/v1/corps/{corpId}/departments",
+                ctx -> write(ctx, answers.departments(corpId(ctx), flag(ctx, "includeDeparted"))));
         routes.get("/api/v1/corps/{corpId}/departments/{id}/members", ctx -> {
             String corpId = corpId(ctx);
             String id = ctx.pathParam("id");
             if (!DEPARTMENT.matcher(id).matches() || Long.parseLong(id) > MAX_DEPARTMENT) {
-                throw invalid("department id must be a whole number from 1 to " + MAX_DEPARTMENT + " (GET /api/v1/corps/" + corpId
-                        + "/departments lists them)");
+                throw invalid("department id must be a whole number from 1 to " + MAX_DEPARTMENT
+                        + " (GET /api/v1/corps/" + corpId + "/departments lists them)");
             }
             boolean recursive = flag(ctx, "recursive");
             boolean includeDeparted = flag(ctx, "includeDeparted");
@@ -89,13 +92,15 @@ public final class ReadRoutes implements HttpServer.Routes {
         int n = DEFAULT_LIMIT;
         if (limit != null) {
             if (!limit.matches("[0-9]{1,4}") || Integer.parseInt(limit) < 1 || Integer.parseInt(limit) > MAX_LIMIT) {
-                throw invalid("limit must be a whole number from 1 to " + MAX_LIMIT + " (default " + DEFAULT_LIMIT + ")");
+                throw invalid(
+                        "limit must be a whole number from 1 to " + MAX_LIMIT + " (default " + DEFAULT_LIMIT + ")");
             }
             n = Integer.parseInt(limit);
         }
         String cursor = ctx.queryParam("cursor");
         if (cursor != null && (cursor.isEmpty() || cursor.length() > Cursors.MAX_LENGTH)) {
-            throw invalid("cursor must be the nextCursor of the previous page, as received; leave it out for the first page");
+            throw invalid(
+                    "cursor must be the nextCursor of the previous page, as received; leave it out for the first page");
         }
         return new ReadAnswers.Paging(cursor, n);
     }

@@ -2,15 +2,14 @@ package io.orgsync.read;
 
 import io.orgsync.logging.Failures;
 import io.orgsync.store.Sql;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads every enterprise's org version every {@code ORGSYNC_CACHE_STALENESS_MS} and hands them
@@ -57,7 +56,8 @@ public final class VersionWatch implements AutoCloseable {
             if (!failing) {
                 failing = true;
                 // the cache bypasses itself once the versions are too old; reads go to the database meanwhile
-                log.warn("Cannot read the org versions ({}): read answers come from the database until they can be read",
+                log.warn(
+                        "Cannot read the org versions ({}): read answers come from the database until they can be read",
                         Failures.describe(e));
             }
         } catch (Throwable t) {

@@ -2,7 +2,6 @@ package io.orgsync.resolve;
 
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
-
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +23,7 @@ final class ResolveBudget {
      * number give it back) before it is refused, with a short time to retry after.
      */
     static final Duration MAX_WAIT = Duration.ofSeconds(3);
+
     private static final long POLL_MILLIS = 100;
     private static final long HELD_RETRY_AFTER_SECONDS = 2;
 
@@ -35,7 +35,14 @@ final class ResolveBudget {
     private final Duration lease;
     private final Consumer<String> outcomes;
 
-    ResolveBudget(ResolveStore store, Alerts alerts, Clock clock, double ratio, String instanceId, Duration lease, Consumer<String> outcomes) {
+    ResolveBudget(
+            ResolveStore store,
+            Alerts alerts,
+            Clock clock,
+            double ratio,
+            String instanceId,
+            Duration lease,
+            Consumer<String> outcomes) {
         this.store = store;
         this.alerts = alerts;
         this.clock = clock;
@@ -99,8 +106,10 @@ final class ResolveBudget {
             }
             if (System.nanoTime() >= deadline) {
                 outcomes.accept("budget_held");
-                throw new BudgetExhaustedException("the rest of today's resolve budget of " + corpId + " (" + budget
-                        + " unknown numbers, " + r.failures() + " used) is held by " + r.held() + " resolves in flight; retry in a few seconds",
+                throw new BudgetExhaustedException(
+                        "the rest of today's resolve budget of " + corpId + " (" + budget + " unknown numbers, "
+                                + r.failures() + " used) is held by " + r.held()
+                                + " resolves in flight; retry in a few seconds",
                         HELD_RETRY_AFTER_SECONDS);
             }
             Thread.sleep(POLL_MILLIS);
@@ -109,11 +118,18 @@ final class ResolveBudget {
 
     private BudgetExhaustedException spent(String corpId, int budget, long now) {
         outcomes.accept("budget_exhausted");
-        alerts.raise(new Alert("resolve_budget", corpId, "Real-time resolves of " + corpId + " used today's budget of " + budget
-                + " 'not found' answers (ORGSYNC_RESOLVE_BUDGET_RATIO " + ratio + " of its members); further resolves are "
-                + "refused until midnight China time so that WeCom does not block getuserid for the day. Check the caller sending unknown numbers."));
-        return new BudgetExhaustedException("today's resolve budget of " + corpId
-                + " is spent (" + budget + " unknown numbers); lookups still work, resolves resume at midnight China time", secondsToMidnight(now));
+        alerts.raise(
+                new Alert(
+                        "resolve_budget",
+                        corpId,
+                        "Real-time resolves of " + corpId + " used today's budget of " + budget
+                                + " 'not found' answers (ORGSYNC_RESOLVE_BUDGET_RATIO " + ratio
+                                + " of its members); further resolves are "
+                                + "refused until midnight China time so that WeCom does not block getuserid for the day. Check the caller sending unknown numbers."));
+        return new BudgetExhaustedException(
+                "today's resolve budget of " + corpId + " is spent (" + budget
+                        + " unknown numbers); lookups still work, resolves resume at midnight China time",
+                secondsToMidnight(now));
     }
 
     private static String day(long now) {
@@ -121,7 +137,10 @@ final class ResolveBudget {
     }
 
     private static long secondsToMidnight(long now) {
-        Instant midnight = LocalDate.ofInstant(Instant.ofEpochMilli(now), CHINA).plusDays(1).atStartOfDay(CHINA).toInstant();
+        Instant midnight = LocalDate.ofInstant(Instant.ofEpochMilli(now), CHINA)
+                .plusDays(1)
+                .atStartOfDay(CHINA)
+                .toInstant();
         return Math.max(1, (midnight.toEpochMilli() - now) / 1000);
     }
 }

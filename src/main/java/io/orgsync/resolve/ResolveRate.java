@@ -3,7 +3,6 @@ package io.orgsync.resolve;
 import io.github.bucket4j.Bucket;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +28,11 @@ final class ResolveRate {
         Bucket bucket = buckets.computeIfAbsent(corpId, k -> newBucket());
         if (!bucket.asBlocking().tryConsume(1, MAX_WAIT)) {
             long waitNanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
-            throw new RefusedException(Refusal.RATE_LIMITED, "too many resolves for " + corpId + " right now (ORGSYNC_RESOLVE_RATE "
-                    + perSecond + " a second); retry after Retry-After seconds", Math.max(1, (long) Math.ceil(waitNanos / 1e9)));
+            throw new RefusedException(
+                    Refusal.RATE_LIMITED,
+                    "too many resolves for " + corpId + " right now (ORGSYNC_RESOLVE_RATE " + perSecond
+                            + " a second); retry after Retry-After seconds",
+                    Math.max(1, (long) Math.ceil(waitNanos / 1e9)));
         }
     }
 
@@ -39,6 +41,8 @@ final class ResolveRate {
         // second, 0.01 a second is 1 per 100 s, 2.5 a second is 3 per 1.2 s
         long capacity = Math.max(1, (long) Math.ceil(perSecond));
         Duration period = Duration.ofNanos((long) (capacity / perSecond * 1e9));
-        return Bucket.builder().addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, period)).build();
+        return Bucket.builder()
+                .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, period))
+                .build();
     }
 }

@@ -2,12 +2,11 @@ package io.orgsync.resolve;
 
 import io.orgsync.store.Dialect;
 import io.orgsync.store.Sql;
-
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import javax.sql.DataSource;
 
 /** Pruning of the resolve guards' rows: "not found" memories and daily budget rows long past. */
 public final class ResolveRetention {
@@ -28,7 +27,10 @@ public final class ResolveRetention {
 
     /** Deletes budget rows of the days (China time, as they are counted) before the one of {@code cutoff}. */
     public int pruneBudgetsBefore(long cutoff) throws SQLException {
-        return inBatches("resolve_budget", "day_key < ?", LocalDate.ofInstant(Instant.ofEpochMilli(cutoff), CHINA).toString());
+        return inBatches(
+                "resolve_budget",
+                "day_key < ?",
+                LocalDate.ofInstant(Instant.ofEpochMilli(cutoff), CHINA).toString());
     }
 
     /** Short transactions on a big table: a batch at a time until one comes back short. */

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.ContentTooLargeResponse;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.http.HttpServer;
@@ -15,7 +15,6 @@ import io.orgsync.member.LookupRoutes;
 import io.orgsync.member.Mobile;
 import io.orgsync.token.TokenUnavailableException;
 import io.orgsync.upstream.UpstreamException;
-
 import java.io.IOException;
 
 /** {@code POST /api/v1/members/resolve}. */
@@ -25,9 +24,11 @@ public final class ResolveRoutes implements HttpServer.Routes {
      * otherwise be read leniently and resolve a number the caller may not have meant (each
      * resolve costs WeCom budget).
      */
-    private static final ObjectReader STRICT = Json.MAPPER.reader()
+    private static final ObjectReader STRICT = Json.MAPPER
+            .reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     private final ResolveService service;
 
     public ResolveRoutes(ResolveService service) {
@@ -47,9 +48,13 @@ public final class ResolveRoutes implements HttpServer.Routes {
             try {
                 body = STRICT.readTree(bytes);
             } catch (IOException e) {
-                throw invalid("the body must be one JSON object like {\"corpId\": \"ww...\", \"mobile\": \"13800000000\"}");
+                throw invalid(
+                        "the body must be one JSON object like {\"corpId\": \"ww...\", \"mobile\": \"13800000000\"}");
             }
-            if (body == null || !body.isObject() || !body.path("corpId").isTextual() || !body.path("mobile").isTextual()) {
+            if (body == null
+                    || !body.isObject()
+                    || !body.path("corpId").isTextual()
+                    || !body.path("mobile").isTextual()) {
                 throw invalid("the body must be a JSON object with text fields corpId and mobile");
             }
             String corpId = body.get("corpId").asText();
@@ -57,7 +62,8 @@ public final class ResolveRoutes implements HttpServer.Routes {
                 throw invalid("corpId must be 1 to 64 letters, digits or _ . -");
             }
             String mobile = Mobile.normalise(body.get("mobile").asText())
-                    .orElseThrow(() -> LookupRoutes.invalidMobile(body.get("mobile").asText()));
+                    .orElseThrow(
+                            () -> LookupRoutes.invalidMobile(body.get("mobile").asText()));
             try {
                 ctx.json(service.resolve(corpId, mobile));
             } catch (UpstreamException e) {

@@ -3,11 +3,11 @@ package io.orgsync.resolve;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alerts;
 import io.orgsync.config.Settings;
-import io.orgsync.error.Refusal;
-import io.orgsync.error.RefusedException;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.enterprise.UnknownEnterpriseException;
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import io.orgsync.member.Member;
 import io.orgsync.member.MemberQueries;
 import io.orgsync.member.MemberStore;
@@ -17,8 +17,6 @@ import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
 import io.orgsync.wecom.WecomMember;
-
-import javax.sql.DataSource;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -31,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /**
  * Real-time resolve of a mobile through WeCom (getuserid, then user/get), guarded so that it
@@ -49,16 +48,23 @@ public final class ResolveService {
      * {@code ratePerEnterprise}: resolves a second per enterprise on this node;
      * {@code reservationLease}: how long a budget unit outlives a node that died holding it.
      */
-    public record Config(URI wecomBaseUrl, double budgetRatio, double ratePerEnterprise, String instanceId, Duration reservationLease) {
+    public record Config(
+            URI wecomBaseUrl,
+            double budgetRatio,
+            double ratePerEnterprise,
+            String instanceId,
+            Duration reservationLease) {
         public Config {
             java.util.Objects.requireNonNull(wecomBaseUrl, "wecomBaseUrl");
             java.util.Objects.requireNonNull(instanceId, "instanceId");
             if (!(budgetRatio >= 0 && budgetRatio < 0.2)) {
-                throw new IllegalArgumentException("budgetRatio must be at least 0 and below 0.2, where WeCom blocks getuserid for the day: "
-                        + budgetRatio);
+                throw new IllegalArgumentException(
+                        "budgetRatio must be at least 0 and below 0.2, where WeCom blocks getuserid for the day: "
+                                + budgetRatio);
             }
             if (!(ratePerEnterprise >= 0 && Double.isFinite(ratePerEnterprise))) {
-                throw new IllegalArgumentException("ratePerEnterprise must be a finite number of at least 0: " + ratePerEnterprise);
+                throw new IllegalArgumentException(
+                        "ratePerEnterprise must be a finite number of at least 0: " + ratePerEnterprise);
             }
             if (reservationLease == null || reservationLease.isNegative() || reservationLease.isZero()) {
                 throw new IllegalArgumentException("reservationLease must be positive: " + reservationLease);
@@ -66,7 +72,8 @@ public final class ResolveService {
         }
 
         public static Config from(Settings s) {
-            return new Config(s.wecomBaseUrl(), s.resolveBudgetRatio(), s.resolveRate(), s.instanceId(), reservationLease(s));
+            return new Config(
+                    s.wecomBaseUrl(), s.resolveBudgetRatio(), s.resolveRate(), s.instanceId(), reservationLease(s));
         }
 
         /**
@@ -75,7 +82,10 @@ public final class ResolveService {
          * token waits), so that a slow call never loses its unit to another resolve.
          */
         private static Duration reservationLease(Settings s) {
-            return s.upstreamTimeout().multipliedBy(14).plus(s.tokenWait().multipliedBy(2)).plusMinutes(1);
+            return s.upstreamTimeout()
+                    .multipliedBy(14)
+                    .plus(s.tokenWait().multipliedBy(2))
+                    .plusMinutes(1);
         }
     }
 
@@ -92,8 +102,16 @@ public final class ResolveService {
     private final OrgVersions versions;
     private final Map<String, CompletableFuture<Member>> inflight = new ConcurrentHashMap<>();
 
-    public ResolveService(DataSource ds, EnterpriseService enterprises, MemberQueries queries, UpstreamClient upstream,
-                          Alerts alerts, MeterRegistry metrics, Clock clock, Config config, OrgVersions versions) {
+    public ResolveService(
+            DataSource ds,
+            EnterpriseService enterprises,
+            MemberQueries queries,
+            UpstreamClient upstream,
+            Alerts alerts,
+            MeterRegistry metrics,
+            Clock clock,
+            Config config,
+            OrgVersions versions) {
         this.ds = ds;
         this.versions = versions;
         this.store = new ResolveStore(ds);
@@ -103,7 +121,13 @@ public final class ResolveService {
         this.wecomBaseUrl = config.wecomBaseUrl();
         this.metrics = metrics;
         this.clock = clock;
-        this.budgets = new ResolveBudget(store, alerts, clock, config.budgetRatio(), config.instanceId(), config.reservationLease(),
+        this.budgets = new ResolveBudget(
+                store,
+                alerts,
+                clock,
+                config.budgetRatio(),
+                config.instanceId(),
+                config.reservationLease(),
                 this::count);
         this.rate = new ResolveRate(config.ratePerEnterprise());
         // at zero from the start: the "budget spent" alert rule's increase() misses a first step from "absent" to 1
@@ -186,13 +210,23 @@ public final class ResolveService {
     private void save(String corpId, WecomMember m, String mobile) throws SQLException {
         Set<Long> departments = new HashSet<>();
         m.departments().forEach(d -> departments.add((long) d));
-        StoredMember row = new StoredMember(m.userid(), m.name(), mobile, "resolve", m.email(), m.position(), m.status(),
-                m.mainDepartment(), false, departments);
+        StoredMember row = new StoredMember(
+                m.userid(),
+                m.name(),
+                mobile,
+                "resolve",
+                m.email(),
+                m.position(),
+                m.status(),
+                m.mainDepartment(),
+                false,
+                departments);
         long version = Sql.inTransaction(ds, c -> {
             // first the enterprise lock, as a sync's apply takes it: the apply never writes back a row it
             // read before this write, and it knows from the stamp that this member was learned during its run
-            long run = ResolveStore.lockEnterprise(c, corpId).orElseThrow(() -> new UnknownEnterpriseException(corpId,
-                    "enterprise " + corpId + " was removed while its resolve ran; nothing was stored"));
+            long run = ResolveStore.lockEnterprise(c, corpId)
+                    .orElseThrow(() -> new UnknownEnterpriseException(
+                            corpId, "enterprise " + corpId + " was removed while its resolve ran; nothing was stored"));
             if (MemberStore.findForUpdate(c, corpId, m.userid()).isPresent()) {
                 MemberStore.updateMembers(c, corpId, List.of(row), clock.millis());
             } else {
@@ -217,11 +251,16 @@ public final class ResolveService {
     }
 
     private static RefusedException notFound(String corpId, String mobile, boolean remembered) {
-        return new RefusedException(Refusal.NOT_FOUND, "WeCom has no member of " + corpId + " with mobile " + mobile
-                + (remembered ? " (answered earlier today; not asked again until tomorrow)" : "; this answer is remembered for a day"));
+        return new RefusedException(
+                Refusal.NOT_FOUND,
+                "WeCom has no member of " + corpId + " with mobile " + mobile
+                        + (remembered
+                                ? " (answered earlier today; not asked again until tomorrow)"
+                                : "; this answer is remembered for a day"));
     }
 
     private void count(String outcome) {
-        metrics.counter("orgsync_lookups_total", "kind", "resolve", "outcome", outcome).increment();
+        metrics.counter("orgsync_lookups_total", "kind", "resolve", "outcome", outcome)
+                .increment();
     }
 }

@@ -3,14 +3,13 @@ package io.orgsync.schedule;
 import io.orgsync.logging.Failures;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import java.util.Properties;
 import org.quartz.JobDataMap;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.jobs.ee.mail.SendMailJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Properties;
 
 /**
  * quartz-jobs' SendMailJob, told the SMTP port (the stock job always uses 25); its job data
@@ -29,8 +28,12 @@ public class AlertMailJob extends SendMailJob {
         } catch (JobExecutionException e) {
             JobDataMap data = context.getMergedJobDataMap();
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            log.warn("Alert e-mail '{}' to {} could not be sent through {}:{}: {}", data.getString(PROP_SUBJECT),
-                    data.getString(PROP_RECIPIENT), data.getString(PROP_SMTP_HOST), port,
+            log.warn(
+                    "Alert e-mail '{}' to {} could not be sent through {}:{}: {}",
+                    data.getString(PROP_SUBJECT),
+                    data.getString(PROP_RECIPIENT),
+                    data.getString(PROP_SMTP_HOST),
+                    port,
                     Failures.describe(cause));
             throw e;
         }

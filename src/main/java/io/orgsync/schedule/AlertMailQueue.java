@@ -1,14 +1,13 @@
 package io.orgsync.schedule;
 
 import io.orgsync.alert.MailSink;
+import java.util.UUID;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.TriggerBuilder;
 import org.quartz.jobs.ee.mail.SendMailJob;
-
-import java.util.UUID;
 
 /**
  * Alert e-mails as durable one-shot jobs ({@link AlertMailJob}): a mail survives this node
@@ -40,6 +39,7 @@ final class AlertMailQueue implements MailSink.MailQueue {
                 .usingJobData(SendMailJob.PROP_SUBJECT, subject)
                 .usingJobData(SendMailJob.PROP_MESSAGE, body)
                 .build();
-        scheduler.scheduleJob(mail, TriggerBuilder.newTrigger().forJob(mail).startNow().build());
+        scheduler.scheduleJob(
+                mail, TriggerBuilder.newTrigger().forJob(mail).startNow().build());
     }
 }

@@ -6,8 +6,7 @@ package io.orgsync.schedule;
  * (and call WeCom) in the same second. Any other seconds field is kept as written.
  */
 final class CronSpread {
-    private CronSpread() {
-    }
+    private CronSpread() {}
 
     static String spread(String cron, String corpId) {
         String[] fields = cron.trim().split("\\s+");

@@ -4,6 +4,10 @@ import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseJobs;
 import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.logging.Failures;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TimeZone;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
@@ -17,11 +21,6 @@ import org.quartz.impl.matchers.GroupMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.TimeZone;
-
 /**
  * The sync job of each enterprise: one durable job (recovery requested, so that a survivor re-runs
  * the job of a node that died mid-sync) with a cron trigger, kept in step with the enterprise.
@@ -29,6 +28,7 @@ import java.util.TimeZone;
 final class EnterpriseJobScheduler implements EnterpriseJobs {
     /** Enterprises are Chinese companies: their cron expressions mean Beijing time. */
     static final TimeZone CRON_ZONE = TimeZone.getTimeZone("Asia/Shanghai");
+
     private static final Logger log = LoggerFactory.getLogger(EnterpriseJobScheduler.class);
     private final Scheduler scheduler;
 
@@ -74,8 +74,14 @@ final class EnterpriseJobScheduler implements EnterpriseJobs {
         TriggerKey triggerKey = JobKeys.syncTrigger(corpId);
         try {
             if (!scheduler.checkExists(job)) {
-                scheduler.addJob(JobBuilder.newJob(SyncJob.class).withIdentity(job).storeDurably().requestRecovery()
-                        .withDescription("sync of " + corpId).build(), false);
+                scheduler.addJob(
+                        JobBuilder.newJob(SyncJob.class)
+                                .withIdentity(job)
+                                .storeDurably()
+                                .requestRecovery()
+                                .withDescription("sync of " + corpId)
+                                .build(),
+                        false);
             }
             Trigger existing = scheduler.getTrigger(triggerKey);
             if (!enabled) {
@@ -84,14 +90,18 @@ final class EnterpriseJobScheduler implements EnterpriseJobs {
                 }
                 return;
             }
-            CronTrigger trigger = TriggerBuilder.newTrigger().withIdentity(triggerKey).forJob(job)
+            CronTrigger trigger = TriggerBuilder.newTrigger()
+                    .withIdentity(triggerKey)
+                    .forJob(job)
                     .withSchedule(CronScheduleBuilder.cronSchedule(CronSpread.spread(cronExpression, corpId))
-                            .inTimeZone(CRON_ZONE).withMisfireHandlingInstructionFireAndProceed())
+                            .inTimeZone(CRON_ZONE)
+                            .withMisfireHandlingInstructionFireAndProceed())
                     .usingJobData("cron", cronExpression)
                     .build();
             if (existing == null) {
                 scheduler.scheduleJob(trigger);
-            } else if (!(existing instanceof CronTrigger cron) || !cronExpression.equals(cron.getJobDataMap().getString("cron"))) {
+            } else if (!(existing instanceof CronTrigger cron)
+                    || !cronExpression.equals(cron.getJobDataMap().getString("cron"))) {
                 boolean paused = scheduler.getTriggerState(triggerKey) == Trigger.TriggerState.PAUSED;
                 scheduler.rescheduleJob(triggerKey, trigger);
                 if (paused) {
@@ -99,7 +109,8 @@ final class EnterpriseJobScheduler implements EnterpriseJobs {
                 }
             }
         } catch (SchedulerException ex) {
-            throw new IllegalStateException("could not schedule the sync of " + corpId + ": " + Failures.describe(ex), ex);
+            throw new IllegalStateException(
+                    "could not schedule the sync of " + corpId + ": " + Failures.describe(ex), ex);
         }
     }
 }

@@ -1,16 +1,15 @@
 package io.orgsync.schedule;
 
-import org.quartz.JobExecutionContext;
-import org.quartz.Scheduler;
-import org.quartz.SchedulerException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.quartz.JobExecutionContext;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A planned stop of a node that executes jobs: it stops taking jobs, lets running syncs finish
@@ -39,8 +38,12 @@ final class Handover {
         long deadline = System.nanoTime() + grace.toNanos();
         Map<String, JobExecutionContext> running = runningSyncs();
         if (!running.isEmpty()) {
-            log.info("Stopping: waiting up to {} s (ORGSYNC_SHUTDOWN_GRACE_SECONDS) for the running syncs of {}",
-                    grace.toSeconds(), running.values().stream().map(c -> c.getJobDetail().getKey().getName()).toList());
+            log.info(
+                    "Stopping: waiting up to {} s (ORGSYNC_SHUTDOWN_GRACE_SECONDS) for the running syncs of {}",
+                    grace.toSeconds(),
+                    running.values().stream()
+                            .map(c -> c.getJobDetail().getKey().getName())
+                            .toList());
         }
         while (!running.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -53,7 +56,8 @@ final class Handover {
                     JobExecutionContext context = e.getValue();
                     OneShots.fire(scheduler, context.getJobDetail().getKey(), "handover-");
                     scheduler.interrupt(context.getFireInstanceId());
-                    log.info("Stopping: the sync of {} is still running after the grace; handing it over to another node",
+                    log.info(
+                            "Stopping: the sync of {} is still running after the grace; handing it over to another node",
                             context.getJobDetail().getKey().getName());
                 }
             }

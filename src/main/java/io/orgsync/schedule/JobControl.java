@@ -1,11 +1,10 @@
 package io.orgsync.schedule;
 
 import io.orgsync.enterprise.EnterpriseListing;
-import org.quartz.SchedulerException;
-
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
+import org.quartz.SchedulerException;
 
 /**
  * The admin's handle on the environment's sync jobs. They live in Quartz's shared tables, so a

@@ -17,8 +17,7 @@ public final class JobKeys {
     static final JobKey MAINTENANCE_JOB = JobKey.jobKey("prune", MAINTENANCE_GROUP);
     static final TriggerKey MAINTENANCE_TRIGGER = TriggerKey.triggerKey("hourly", MAINTENANCE_GROUP);
 
-    private JobKeys() {
-    }
+    private JobKeys() {}
 
     static JobKey sync(String corpId) {
         return JobKey.jobKey(corpId, SYNC_GROUP);

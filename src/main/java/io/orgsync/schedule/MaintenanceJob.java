@@ -31,12 +31,16 @@ public final class MaintenanceJob implements Job {
             task.run();
         } catch (Exception e) {
             // the next hour tries again; a failing prune must not make Quartz refire in a loop
-            log.warn("Maintenance failed, trying again at its next hour: {}", e.getClass().getSimpleName() + ": " + safe(e));
+            log.warn(
+                    "Maintenance failed, trying again at its next hour: {}",
+                    e.getClass().getSimpleName() + ": " + safe(e));
         }
     }
 
     /** SQL exceptions' messages can quote statements: only their SQL state goes to the log. */
     private static String safe(Exception e) {
-        return e instanceof java.sql.SQLException sql ? "SQL state " + sql.getSQLState() : String.valueOf(e.getMessage());
+        return e instanceof java.sql.SQLException sql
+                ? "SQL state " + sql.getSQLState()
+                : String.valueOf(e.getMessage());
     }
 }

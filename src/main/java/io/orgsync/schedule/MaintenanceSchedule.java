@@ -1,5 +1,8 @@
 package io.orgsync.schedule;
 
+import static io.orgsync.schedule.JobKeys.MAINTENANCE_JOB;
+import static io.orgsync.schedule.JobKeys.MAINTENANCE_TRIGGER;
+
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.ObjectAlreadyExistsException;
@@ -8,13 +11,11 @@ import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 
-import static io.orgsync.schedule.JobKeys.MAINTENANCE_JOB;
-import static io.orgsync.schedule.JobKeys.MAINTENANCE_TRIGGER;
-
 /** The maintenance job ({@link MaintenanceJob}) in the shared tables, with its hourly trigger. */
 final class MaintenanceSchedule {
     /** Hourly, off the full hour that many enterprise crons use. */
     private static final String CRON = "0 47 * * * ?";
+
     private final Scheduler scheduler;
 
     MaintenanceSchedule(Scheduler scheduler) {
@@ -28,13 +29,21 @@ final class MaintenanceSchedule {
      */
     void ensure() throws SchedulerException {
         if (!scheduler.checkExists(MAINTENANCE_JOB)) {
-            scheduler.addJob(JobBuilder.newJob(MaintenanceJob.class).withIdentity(MAINTENANCE_JOB).storeDurably()
-                    .withDescription("prunes runs and resolve memories past ORGSYNC_RUN_RETENTION_DAYS").build(), true);
+            scheduler.addJob(
+                    JobBuilder.newJob(MaintenanceJob.class)
+                            .withIdentity(MAINTENANCE_JOB)
+                            .storeDurably()
+                            .withDescription("prunes runs and resolve memories past ORGSYNC_RUN_RETENTION_DAYS")
+                            .build(),
+                    true);
         }
         if (!scheduler.checkExists(MAINTENANCE_TRIGGER)) {
             try {
-                scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(MAINTENANCE_TRIGGER).forJob(MAINTENANCE_JOB)
-                        .withSchedule(CronScheduleBuilder.cronSchedule(CRON).inTimeZone(EnterpriseJobScheduler.CRON_ZONE)
+                scheduler.scheduleJob(TriggerBuilder.newTrigger()
+                        .withIdentity(MAINTENANCE_TRIGGER)
+                        .forJob(MAINTENANCE_JOB)
+                        .withSchedule(CronScheduleBuilder.cronSchedule(CRON)
+                                .inTimeZone(EnterpriseJobScheduler.CRON_ZONE)
                                 .withMisfireHandlingInstructionFireAndProceed())
                         .build());
             } catch (ObjectAlreadyExistsException e) {

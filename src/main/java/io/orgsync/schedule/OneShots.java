@@ -1,22 +1,23 @@
 package io.orgsync.schedule;
 
+import java.util.UUID;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 
-import java.util.UUID;
-
 /** One-shot triggers in {@link JobKeys#MANUAL_GROUP}: admin "trigger now", hand-overs, maintenance on demand. */
 final class OneShots {
-    private OneShots() {
-    }
+    private OneShots() {}
 
     /** Fires the job once, now, on whichever node that executes jobs takes it. */
     static void fire(Scheduler scheduler, JobKey job, String prefix) throws SchedulerException {
-        Trigger once = TriggerBuilder.newTrigger().withIdentity(prefix + UUID.randomUUID(), JobKeys.MANUAL_GROUP)
-                .forJob(job).startNow().build();
+        Trigger once = TriggerBuilder.newTrigger()
+                .withIdentity(prefix + UUID.randomUUID(), JobKeys.MANUAL_GROUP)
+                .forJob(job)
+                .startNow()
+                .build();
         scheduler.scheduleJob(once);
         // a trigger stored while its group counts as paused is stored PAUSED and would never fire
         if (scheduler.getTriggerState(once.getKey()) == Trigger.TriggerState.PAUSED) {

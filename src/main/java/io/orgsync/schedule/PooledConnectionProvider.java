@@ -1,10 +1,9 @@
 package io.orgsync.schedule;
 
 import io.orgsync.store.Database;
-import org.quartz.utils.ConnectionProvider;
-
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.quartz.utils.ConnectionProvider;
 
 /** Hands Quartz a HikariCP pool of its own, so that sync work can never starve its check-ins. */
 final class PooledConnectionProvider implements ConnectionProvider {

@@ -1,20 +1,19 @@
 package io.orgsync.schedule;
 
+import static io.orgsync.schedule.JobConflictException.Conflict;
+
 import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.sync.RunStore;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import org.quartz.CronTrigger;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.impl.matchers.GroupMatcher;
-
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-
-import static io.orgsync.schedule.JobConflictException.Conflict;
 
 /** {@link JobControl} on the shared Quartz tables; RUNNING is read from the run rows, which every node sees. */
 final class QuartzJobControl implements JobControl {
@@ -38,8 +37,12 @@ final class QuartzJobControl implements JobControl {
         // a disabled enterprise has no schedule to resume: answering 200 with PAUSED again would
         // leave the operator guessing
         if (scheduler.getTrigger(JobKeys.syncTrigger(corpId)) == null) {
-            throw new JobConflictException(corpId, Conflict.DISABLED, "the enterprise " + corpId + " is disabled, so its job has "
-                    + "no schedule to resume; enable it with PUT /admin/api/enterprises/" + corpId + " {\"enabled\": true}");
+            throw new JobConflictException(
+                    corpId,
+                    Conflict.DISABLED,
+                    "the enterprise " + corpId + " is disabled, so its job has "
+                            + "no schedule to resume; enable it with PUT /admin/api/enterprises/" + corpId
+                            + " {\"enabled\": true}");
         }
         scheduler.resumeJob(key);
         return view(corpId);
@@ -55,17 +58,23 @@ final class QuartzJobControl implements JobControl {
     public JobView trigger(String corpId, boolean force) throws SchedulerException, SQLException {
         JobKey key = existing(corpId);
         if (runs.running(corpId)) {
-            throw new JobConflictException(corpId, Conflict.RUNNING, "the job of " + corpId + " is running; wait for the run to finish");
+            throw new JobConflictException(
+                    corpId, Conflict.RUNNING, "the job of " + corpId + " is running; wait for the run to finish");
         }
         // a trigger sent a moment ago may not have started yet (another node picks it up within
         // idleWaitTime): a second one would only queue a run right behind the first
         if (OneShots.pending(scheduler, key)) {
-            throw new JobConflictException(corpId, Conflict.JUST_TRIGGERED,
+            throw new JobConflictException(
+                    corpId,
+                    Conflict.JUST_TRIGGERED,
                     "the job of " + corpId + " was triggered and is about to run; wait for the run to finish");
         }
         if (!force && "PAUSED".equals(state(corpId))) {
-            throw new JobConflictException(corpId, Conflict.PAUSED,
-                    "the job of " + corpId + " is paused; resume it, or trigger with ?force=true to run it once anyway");
+            throw new JobConflictException(
+                    corpId,
+                    Conflict.PAUSED,
+                    "the job of " + corpId
+                            + " is paused; resume it, or trigger with ?force=true to run it once anyway");
         }
         OneShots.fire(scheduler, key, "trigger-");
         return view(corpId);
@@ -98,9 +107,16 @@ final class QuartzJobControl implements JobControl {
     @Override
     public JobView view(String corpId) throws SchedulerException, SQLException {
         CronTrigger cron = (CronTrigger) scheduler.getTrigger(JobKeys.syncTrigger(corpId));
-        return new JobView(corpId, state(corpId), cron == null ? null : cron.getJobDataMap().getString("cron"),
-                cron == null || cron.getNextFireTime() == null ? null : cron.getNextFireTime().getTime(),
-                cron == null || cron.getPreviousFireTime() == null ? null : cron.getPreviousFireTime().getTime(),
+        return new JobView(
+                corpId,
+                state(corpId),
+                cron == null ? null : cron.getJobDataMap().getString("cron"),
+                cron == null || cron.getNextFireTime() == null
+                        ? null
+                        : cron.getNextFireTime().getTime(),
+                cron == null || cron.getPreviousFireTime() == null
+                        ? null
+                        : cron.getPreviousFireTime().getTime(),
                 runs.last(corpId).orElse(null));
     }
 

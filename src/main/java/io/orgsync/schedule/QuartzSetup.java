@@ -2,14 +2,6 @@ package io.orgsync.schedule;
 
 import io.orgsync.logging.Failures;
 import io.orgsync.store.Database;
-import org.quartz.Scheduler;
-import org.quartz.SchedulerException;
-import org.quartz.impl.SchedulerRepository;
-import org.quartz.impl.StdSchedulerFactory;
-import org.quartz.utils.DBConnectionManager;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,6 +9,13 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.UUID;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.impl.SchedulerRepository;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.utils.DBConnectionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's Quartz scheduler, built from quartz.properties (a file in the working directory wins
@@ -33,11 +32,12 @@ final class QuartzSetup {
     }
 
     static QuartzSetup create(SchedulerConfig config) throws SchedulerException {
-        String dataSourceName = "orgsync-" + config.instanceId() + "-" + UUID.randomUUID().toString().substring(0, 6);
+        String dataSourceName = "orgsync-" + config.instanceId() + "-"
+                + UUID.randomUUID().toString().substring(0, 6);
         // its own pool: threadCount + 3 connections, never shared with sync transactions (Quartz #957)
         int poolSize = (config.executes() ? config.threads() : 1) + 3;
-        Database quartzDb = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), false,
-                "quartz-" + config.instanceId(), poolSize);
+        Database quartzDb = Database.open(
+                config.dbUrl(), config.dbUser(), config.dbPassword(), false, "quartz-" + config.instanceId(), poolSize);
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new PooledConnectionProvider(quartzDb));
 
         Properties p = baseProperties();
@@ -60,7 +60,8 @@ final class QuartzSetup {
     private static Properties baseProperties() {
         Properties p = new Properties();
         Path local = Path.of("quartz.properties");
-        try (InputStream in = Files.exists(local) ? Files.newInputStream(local)
+        try (InputStream in = Files.exists(local)
+                ? Files.newInputStream(local)
                 : QuartzSetup.class.getClassLoader().getResourceAsStream("quartz.properties")) {
             if (in == null) {
                 throw new IllegalStateException("quartz.properties is missing from the jar");

@@ -4,11 +4,10 @@ import io.orgsync.alert.MailSink;
 import io.orgsync.enterprise.EnterpriseJobs;
 import io.orgsync.sync.RunStore;
 import io.orgsync.sync.SyncRunner;
+import java.sql.SQLException;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.sql.SQLException;
 
 /** The scheduler of a writing node: the package's parts, each with its one job, on one Quartz scheduler. */
 final class QuartzSyncScheduler implements SyncScheduler {
@@ -47,7 +46,8 @@ final class QuartzSyncScheduler implements SyncScheduler {
     }
 
     @Override
-    public void start(SyncRunner runner, MaintenanceJob.Task task, Enterprises enterprises) throws SchedulerException, SQLException {
+    public void start(SyncRunner runner, MaintenanceJob.Task task, Enterprises enterprises)
+            throws SchedulerException, SQLException {
         enterpriseJobs.reconcile(enterprises.listings());
         maintenance.ensure();
         quartz.scheduler.setJobFactory(new NodeJobFactory(runner, task));

@@ -7,7 +7,6 @@ import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.sync.SyncRunner;
-
 import java.util.Collection;
 import java.util.List;
 
@@ -19,7 +18,8 @@ import java.util.List;
 final class ReadOnlyScheduler implements SyncScheduler, JobControl, EnterpriseJobs, MailSink.MailQueue {
 
     private static RefusedException refused() {
-        return new RefusedException(Refusal.READ_ONLY, "this read-only node has no scheduler; ask a writing node for jobs");
+        return new RefusedException(
+                Refusal.READ_ONLY, "this read-only node has no scheduler; ask a writing node for jobs");
     }
 
     @Override
@@ -39,16 +39,13 @@ final class ReadOnlyScheduler implements SyncScheduler, JobControl, EnterpriseJo
 
     /** Nothing to reconcile or fire: the enterprises are not even read. */
     @Override
-    public void start(SyncRunner runner, MaintenanceJob.Task maintenance, Enterprises enterprises) {
-    }
+    public void start(SyncRunner runner, MaintenanceJob.Task maintenance, Enterprises enterprises) {}
 
     @Override
-    public void stopTakingJobs() {
-    }
+    public void stopTakingJobs() {}
 
     @Override
-    public void resumeTakingJobs() {
-    }
+    public void resumeTakingJobs() {}
 
     @Override
     public boolean started() {
@@ -66,8 +63,7 @@ final class ReadOnlyScheduler implements SyncScheduler, JobControl, EnterpriseJo
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public List<JobView> jobs(Collection<EnterpriseListing> enterprises) {

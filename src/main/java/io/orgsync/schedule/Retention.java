@@ -2,11 +2,10 @@ package io.orgsync.schedule;
 
 import io.orgsync.resolve.ResolveRetention;
 import io.orgsync.sync.RunStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The maintenance job's work: rows older than ORGSYNC_RUN_RETENTION_DAYS go. */
 public final class Retention implements MaintenanceJob.Task {
@@ -29,7 +28,11 @@ public final class Retention implements MaintenanceJob.Task {
         int runRows = runs.pruneFinishedBefore(cutoff);
         int misses = resolves.pruneMissesExpiredBefore(cutoff);
         int budgets = resolves.pruneBudgetsBefore(cutoff);
-        log.info("Maintenance: pruned {} runs, {} expired not-found memories and {} budget rows older than {} days",
-                runRows, misses, budgets, keep.toDays());
+        log.info(
+                "Maintenance: pruned {} runs, {} expired not-found memories and {} budget rows older than {} days",
+                runRows,
+                misses,
+                budgets,
+                keep.toDays());
     }
 }

@@ -11,8 +11,16 @@ import java.time.Duration;
  * @param threads  how many syncs this node runs at once (ORGSYNC_SYNC_THREADS)
  * @param smtp     the mail server for alert e-mails, null when no alert goes by e-mail
  */
-public record SchedulerConfig(String schedulerName, String instanceId, int threads, boolean executes,
-                              String dbUrl, String dbUser, String dbPassword, Duration shutdownGrace, Smtp smtp) {
+public record SchedulerConfig(
+        String schedulerName,
+        String instanceId,
+        int threads,
+        boolean executes,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        Duration shutdownGrace,
+        Smtp smtp) {
 
     /** The mail server for e-mail alerts. */
     public record Smtp(String host, int port, String from) {
@@ -28,7 +36,8 @@ public record SchedulerConfig(String schedulerName, String instanceId, int threa
         require(instanceId != null && !instanceId.isBlank(), "the instance id (ORGSYNC_INSTANCE_ID) is empty");
         require(threads >= 1, "the sync threads (ORGSYNC_SYNC_THREADS) must be at least 1, not " + threads);
         require(dbUrl != null && !dbUrl.isBlank(), "the database URL (ORGSYNC_DB_URL) is empty");
-        require(shutdownGrace != null && !shutdownGrace.isNegative(),
+        require(
+                shutdownGrace != null && !shutdownGrace.isNegative(),
                 "the shutdown grace (ORGSYNC_SHUTDOWN_GRACE_SECONDS) must be 0 or more seconds");
     }
 
@@ -41,7 +50,7 @@ public record SchedulerConfig(String schedulerName, String instanceId, int threa
     /** The password never shows. */
     @Override
     public String toString() {
-        return "SchedulerConfig[" + schedulerName + ", " + instanceId + ", threads=" + threads + ", executes=" + executes
-                + ", shutdownGrace=" + shutdownGrace + ", smtp=" + smtp + "]";
+        return "SchedulerConfig[" + schedulerName + ", " + instanceId + ", threads=" + threads + ", executes="
+                + executes + ", shutdownGrace=" + shutdownGrace + ", smtp=" + smtp + "]";
     }
 }

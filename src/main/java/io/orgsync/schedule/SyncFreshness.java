@@ -5,11 +5,6 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.orgsync.logging.Failures;
 import io.orgsync.store.Sql;
-import org.quartz.CronExpression;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.quartz.CronExpression;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When each enabled enterprise of this environment last synced successfully, and how long its
@@ -40,6 +39,7 @@ public final class SyncFreshness implements AutoCloseable {
             + "ORDER BY r.id DESC LIMIT 1) FROM enterprise e WHERE e.env = ? AND e.enabled = TRUE";
     /** How far ahead a schedule is read for its longest gap: a weekday schedule's weekend included. */
     private static final int FIRES_READ = 400;
+
     private static final Duration HORIZON = Duration.ofDays(35);
 
     private final DataSource ds;
@@ -54,15 +54,15 @@ public final class SyncFreshness implements AutoCloseable {
         return t;
     });
 
-    record Row(String corpId, String cron, long createdAt, Long lastSuccessAt) {
-    }
+    record Row(String corpId, String cron, long createdAt, Long lastSuccessAt) {}
 
     public SyncFreshness(DataSource ds, String env, java.time.Clock clock, MeterRegistry metrics, Duration every) {
         this.ds = ds;
         this.env = env;
         this.clock = clock;
         this.lastSuccess = MultiGauge.builder("orgsync_sync_last_success_timestamp_seconds")
-                .description("Unix time of the enterprise's last successful sync (its registration until it has one); enabled enterprises")
+                .description(
+                        "Unix time of the enterprise's last successful sync (its registration until it has one); enabled enterprises")
                 .register(metrics);
         this.period = MultiGauge.builder("orgsync_sync_period_seconds")
                 .description("Longest gap between two runs of the enterprise's cron; absent when it does not repeat")
@@ -75,11 +75,17 @@ public final class SyncFreshness implements AutoCloseable {
     public void refresh() {
         List<Row> rows;
         try {
-            rows = Sql.withConnection(ds, c -> Sql.query(c, ROWS, rs -> {
-                long finished = rs.getLong(4);
-                Long lastSuccess = rs.wasNull() ? null : finished;
-                return new Row(rs.getString(1), rs.getString(2), rs.getLong(3), lastSuccess);
-            }, env));
+            rows = Sql.withConnection(
+                    ds,
+                    c -> Sql.query(
+                            c,
+                            ROWS,
+                            rs -> {
+                                long finished = rs.getLong(4);
+                                Long lastSuccess = rs.wasNull() ? null : finished;
+                                return new Row(rs.getString(1), rs.getString(2), rs.getLong(3), lastSuccess);
+                            },
+                            env));
         } catch (Exception e) {
             // the gauges keep their last values: a database outage has an alert of its own
             log.warn("Sync freshness not refreshed: {}", Failures.describe(e));

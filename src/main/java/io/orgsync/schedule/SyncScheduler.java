@@ -5,10 +5,9 @@ import io.orgsync.enterprise.EnterpriseJobs;
 import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.sync.RunStore;
 import io.orgsync.sync.SyncRunner;
-import org.quartz.SchedulerException;
-
 import java.sql.SQLException;
 import java.util.Collection;
+import org.quartz.SchedulerException;
 
 /**
  * A node's scheduler, the face of this package: the enterprises' sync jobs, the maintenance job
@@ -45,7 +44,8 @@ public interface SyncScheduler extends AutoCloseable {
      * job there), then starts firing, unless this node executes no jobs or is fenced: then it
      * starts when the fence lifts.
      */
-    void start(SyncRunner runner, MaintenanceJob.Task maintenance, Enterprises enterprises) throws SchedulerException, SQLException;
+    void start(SyncRunner runner, MaintenanceJob.Task maintenance, Enterprises enterprises)
+            throws SchedulerException, SQLException;
 
     /** Fencing: takes no new jobs while staying in the cluster (check-ins and recovery go on). */
     void stopTakingJobs() throws SchedulerException;

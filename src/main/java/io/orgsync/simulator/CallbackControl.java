@@ -2,7 +2,6 @@ package io.orgsync.simulator;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.Map;
 
 /**
@@ -32,8 +31,16 @@ final class CallbackControl {
         r.get("/__sim/corps/{corpId}/callback", ctx -> {
             SimCorp corp = CorpsControl.existing(sim, ctx);
             CallbackPoster poster = sim.callbacks.get(corp.corpId);
-            ControlJson.reply(ctx, 200, Map.of("corpId", corp.corpId, "callback", poster != null,
-                    "generated", poster == null ? 0 : poster.generated()));
+            ControlJson.reply(
+                    ctx,
+                    200,
+                    Map.of(
+                            "corpId",
+                            corp.corpId,
+                            "callback",
+                            poster != null,
+                            "generated",
+                            poster == null ? 0 : poster.generated()));
         });
         r.get("/__sim/corps/{corpId}/callback/deliveries", ctx -> {
             SimCorp corp = CorpsControl.existing(sim, ctx);
@@ -44,8 +51,11 @@ final class CallbackControl {
 
     private void register(Context ctx) {
         SimCorp corp = CorpsControl.existing(sim, ctx);
-        CallbackPoster.Registration body = ControlJson.read(ctx, CallbackPoster.Registration.class,
-                field -> "unknown field '" + field + "'; known: " + ControlJson.fieldNames(CallbackPoster.Registration.class));
+        CallbackPoster.Registration body = ControlJson.read(
+                ctx,
+                CallbackPoster.Registration.class,
+                field -> "unknown field '" + field + "'; known: "
+                        + ControlJson.fieldNames(CallbackPoster.Registration.class));
         CallbackPoster poster = new CallbackPoster(corp, body, sim.clock);
         CallbackPoster old = sim.callbacks.put(corp.corpId, poster);
         if (old != null) {

@@ -29,8 +29,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CallbackPoster implements AutoCloseable {
     /** {@code PUT /__sim/corps/{corpId}/callback}. */
-    record Registration(String url, String token, String aesKey, String style, Double duplicateRate, Double reorderRate,
-                        Double dropRate, Long seed) {
+    record Registration(
+            String url,
+            String token,
+            String aesKey,
+            String style,
+            Double duplicateRate,
+            Double reorderRate,
+            Double dropRate,
+            Long seed) {
         Registration {
             Fields.required("url", url);
             if (!url.startsWith("http://") && !url.startsWith("https://")) {
@@ -61,16 +68,17 @@ final class CallbackPoster implements AutoCloseable {
     private final EventSealer sealer;
     private final SimClock clock;
     private final Random random;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService sender;
     private final List<Map<String, Object>> deliveries = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     /** Only touched on the sender thread. */
     private Pending held;
+
     private ScheduledFuture<?> heldFlush;
 
-    private record Pending(long seq, Map<String, String> fields, String xml) {
-    }
+    private record Pending(long seq, Map<String, String> fields, String xml) {}
 
     CallbackPoster(SimCorp corp, Registration registration, SimClock clock) {
         this.corp = corp;
@@ -88,7 +96,8 @@ final class CallbackPoster implements AutoCloseable {
     /** Called by the corp, in change order, with each change's snapshots. */
     void changed(Org before, Org after, Map<String, String> renamed) {
         long createTime = clock.millis() / 1000;
-        for (Map<String, String> fields : OrgChanges.between(before, after, renamed, registration.style().equals("full"), corp.mobileVisible)) {
+        for (Map<String, String> fields :
+                OrgChanges.between(before, after, renamed, registration.style().equals("full"), corp.mobileVisible)) {
             Map<String, String> all = new LinkedHashMap<>();
             all.put("ToUserName", corp.corpId);
             all.put("FromUserName", "sys");
@@ -142,8 +151,12 @@ final class CallbackPoster implements AutoCloseable {
         while (attempt < 3 && status != 200) {
             attempt++;
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                        .header("Content-Type", "text/xml").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(5))
+                                .header("Content-Type", "text/xml")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 status = r.statusCode();
                 answer = r.body().length() > 300 ? r.body().substring(0, 300) : r.body();
@@ -188,7 +201,9 @@ final class CallbackPoster implements AutoCloseable {
             if (k.equals("CreateTime")) {
                 out.append(v);
             } else {
-                out.append("<![CDATA[").append(v.replace("]]>", "]]]]><![CDATA[>")).append("]]>");
+                out.append("<![CDATA[")
+                        .append(v.replace("]]>", "]]]]><![CDATA[>"))
+                        .append("]]>");
             }
             out.append("</").append(k).append('>');
         });

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -40,8 +39,7 @@ final class ControlJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private ControlJson() {
-    }
+    private ControlJson() {}
 
     /** The body bound to {@code type}; fields the record does not have are ignored. */
     static <T extends Record> T read(Context ctx, Class<T> type) {

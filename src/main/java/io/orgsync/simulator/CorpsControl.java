@@ -2,7 +2,6 @@ package io.orgsync.simulator;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,8 +9,16 @@ import java.util.Map;
 /** {@code /__sim/corps}: simulated enterprises made from a seed, their secret reset, their export. */
 final class CorpsControl {
     /** {@code POST /__sim/corps}; what is left out gets the defaults below. */
-    record NewCorp(String corpId, String secret, Integer departments, Integer members, Long seed, Boolean mobileVisible,
-                   Integer memberLimit, String contactSecret, String name) {
+    record NewCorp(
+            String corpId,
+            String secret,
+            Integer departments,
+            Integer members,
+            Long seed,
+            Boolean mobileVisible,
+            Integer memberLimit,
+            String contactSecret,
+            String name) {
         NewCorp {
             Fields.required("corpId", corpId);
             Fields.required("secret", secret);
@@ -51,7 +58,8 @@ final class CorpsControl {
     static SimCorp existing(Simulator sim, Context ctx) {
         SimCorp corp = sim.corps.get(ctx.pathParam("corpId"));
         if (corp == null) {
-            throw ControlException.notFound("no enterprise " + ctx.pathParam("corpId") + "; create it with POST /__sim/corps");
+            throw ControlException.notFound(
+                    "no enterprise " + ctx.pathParam("corpId") + "; create it with POST /__sim/corps");
         }
         return corp;
     }
@@ -59,7 +67,8 @@ final class CorpsControl {
     private void create(Context ctx) {
         NewCorp body = ControlJson.read(ctx, NewCorp.class);
         Org org = OrgGenerator.generate(body.name(), body.seed(), body.departments(), body.members());
-        SimCorp corp = new SimCorp(body.corpId(), body.secret(), body.contactSecret(), body.mobileVisible(), body.memberLimit(), org);
+        SimCorp corp = new SimCorp(
+                body.corpId(), body.secret(), body.contactSecret(), body.mobileVisible(), body.memberLimit(), org);
         if (sim.corps.putIfAbsent(corp.corpId, corp) != null) {
             throw ControlException.conflict("enterprise " + corp.corpId + " already exists");
         }
@@ -74,8 +83,8 @@ final class CorpsControl {
 
     private void changeSecret(Context ctx) {
         SimCorp corp = existing(sim, ctx);
-        SecretChange body = ControlJson.read(ctx, SecretChange.class,
-                field -> "unknown field '" + field + "': only the secret can be changed");
+        SecretChange body = ControlJson.read(
+                ctx, SecretChange.class, field -> "unknown field '" + field + "': only the secret can be changed");
         // as a reset in WeCom's admin console: the old secret stops working, tokens already issued live on
         corp.secret = body.secret();
         ControlJson.reply(ctx, 200, Map.of("corpId", corp.corpId));

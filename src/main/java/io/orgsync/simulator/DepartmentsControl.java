@@ -3,7 +3,6 @@ package io.orgsync.simulator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -11,7 +10,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /** {@code /__sim/corps/{corpId}/departments}: departments added, renamed, moved and removed. */
 final class DepartmentsControl {
     /** {@code POST}: without an id the department gets one above the highest; the parent defaults to the root. */
-    record NewDepartment(Integer id, String name, @JsonProperty("name_en") String nameEn, Integer parentid, Integer order) {
+    record NewDepartment(
+            Integer id,
+            String name,
+            @JsonProperty("name_en") String nameEn,
+            Integer parentid,
+            Integer order) {
         NewDepartment {
             Fields.zeroOrMore("id", id, null);
             Fields.required("name", name);
@@ -21,7 +25,8 @@ final class DepartmentsControl {
         }
 
         SimDepartment in(Org org) {
-            return new SimDepartment(id == null ? org.nextDepartmentId() : id, name, nameEn, parentid, order, List.of());
+            return new SimDepartment(
+                    id == null ? org.nextDepartmentId() : id, name, nameEn, parentid, order, List.of());
         }
     }
 

@@ -59,8 +59,7 @@ final class Errcodes {
             Map.entry(45029, "resp data too big"),
             Map.entry(40164, "invalid ip, not in whitelist"));
 
-    private Errcodes() {
-    }
+    private Errcodes() {}
 
     static String text(int code) {
         return TEXT.getOrDefault(code, "error " + code);
@@ -68,14 +67,16 @@ final class Errcodes {
 
     /** WeCom's wording: the text, then a hint id, the caller's IP and the error-code help page. */
     static String wecomMessage(int code, String detail, String ip) {
-        String hint = Long.toHexString(System.nanoTime()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1);
+        String hint = Long.toHexString(System.nanoTime()) + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1);
         return (detail == null ? text(code) : detail) + ", hint: [" + hint + "], from ip: " + ip
                 + ", more info at https://open.work.weixin.qq.com/devtool/query?e=" + code;
     }
 
     /** WeChat's wording: the text then a request id. */
     static String wechatMessage(int code, String detail) {
-        String rid = Long.toHexString(System.nanoTime()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1);
+        String rid = Long.toHexString(System.nanoTime()) + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt() >>> 1);
         if (code == INVALID_CREDENTIAL && detail == null) {
             detail = "invalid credential, access_token is invalid or not latest";
         }

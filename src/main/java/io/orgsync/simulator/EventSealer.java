@@ -1,8 +1,5 @@
 package io.orgsync.simulator;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +9,9 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * WeCom's side of the callback encryption (its WXBizMsgCrypt): seals a message for a receiver and
@@ -42,7 +42,9 @@ public final class EventSealer {
         String[] parts = {token, timestamp, nonce, encrypted};
         Arrays.sort(parts);
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(String.join("", parts).getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1")
+                            .digest(String.join("", parts).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -83,8 +85,10 @@ public final class EventSealer {
             byte[] plain = cipher.doFinal(Base64.getDecoder().decode(encrypted));
             int end = plain.length - (plain[plain.length - 1] & 0xff);
             int length = ByteBuffer.wrap(plain, 16, 4).getInt();
-            return new String[]{new String(plain, 20, length, StandardCharsets.UTF_8),
-                    new String(plain, 20 + length, end - 20 - length, StandardCharsets.UTF_8)};
+            return new String[] {
+                new String(plain, 20, length, StandardCharsets.UTF_8),
+                new String(plain, 20 + length, end - 20 - length, StandardCharsets.UTF_8)
+            };
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot open", e);
         }

@@ -26,8 +26,16 @@ final class Faults {
         private long seen;
         private long applied;
 
-        Fault(int id, String path, String corpId, Integer errcode, Integer httpStatus, long latencyMs,
-              boolean dropConnection, double rate, Long count) {
+        Fault(
+                int id,
+                String path,
+                String corpId,
+                Integer errcode,
+                Integer httpStatus,
+                long latencyMs,
+                boolean dropConnection,
+                double rate,
+                Long count) {
             this.id = id;
             this.path = path;
             this.corpId = corpId;
@@ -77,8 +85,16 @@ final class Faults {
      * A fault as asked for ({@code POST /__sim/faults}): {@code corpId} or {@code appId} names the
      * subject, matched alike; a blank path or subject matches all; a latency below 0 counts as none.
      */
-    record Spec(String path, String corpId, String appId, Integer errcode, Integer httpStatus, Integer latencyMs,
-                Boolean dropConnection, Double rate, Long count) {
+    record Spec(
+            String path,
+            String corpId,
+            String appId,
+            Integer errcode,
+            Integer httpStatus,
+            Integer latencyMs,
+            Boolean dropConnection,
+            Double rate,
+            Long count) {
         Spec {
             path = blankAsNull(path);
             if (path != null && !path.startsWith("/")) {
@@ -111,8 +127,16 @@ final class Faults {
     private final AtomicInteger ids = new AtomicInteger();
 
     Fault add(Spec spec) {
-        Fault fault = new Fault(ids.incrementAndGet(), spec.path(), spec.subject(), spec.errcode(), spec.httpStatus(),
-                spec.latencyMs(), spec.dropConnection(), spec.rate(), spec.count());
+        Fault fault = new Fault(
+                ids.incrementAndGet(),
+                spec.path(),
+                spec.subject(),
+                spec.errcode(),
+                spec.httpStatus(),
+                spec.latencyMs(),
+                spec.dropConnection(),
+                spec.rate(),
+                spec.count());
         faults.add(fault);
         return fault;
     }

@@ -2,7 +2,6 @@ package io.orgsync.simulator;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.Map;
 
 /** {@code /__sim/faults}: faults injected into upstream calls, listed with how often each applied, and cleared. */

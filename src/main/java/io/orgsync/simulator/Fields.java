@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 final class Fields {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
 
-    private Fields() {
-    }
+    private Fields() {}
 
     static String required(String name, String value) {
         if (value == null || value.isBlank()) {

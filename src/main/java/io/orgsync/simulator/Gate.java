@@ -3,19 +3,21 @@ package io.orgsync.simulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
  * What every upstream call goes through before its handler, in the order the real services
  * apply it: statistics, injected faults, IP bans, the access token, call limits, concurrency.
  */
 final class Gate {
-    enum Family { WECOM, WECHAT }
+    enum Family {
+        WECOM,
+        WECHAT
+    }
 
     /** One upstream API. {@code emptyList} names the list field that error bodies still carry. */
     record Api(String path, Family family, boolean needsToken, boolean departmentCall, String emptyList) {
@@ -71,9 +73,11 @@ final class Gate {
             sim.stats.error(errcode);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("errcode", errcode);
-            body.put("errmsg", api.family == Family.WECOM
-                    ? Errcodes.wecomMessage(errcode, detail, ctx.ip())
-                    : Errcodes.wechatMessage(errcode, detail));
+            body.put(
+                    "errmsg",
+                    api.family == Family.WECOM
+                            ? Errcodes.wecomMessage(errcode, detail, ctx.ip())
+                            : Errcodes.wechatMessage(errcode, detail));
             if (api.emptyList != null) {
                 body.put(api.emptyList, java.util.List.of());
             }
@@ -162,7 +166,10 @@ final class Gate {
         }
         if (fault.dropConnection) {
             ServletContextRequest.getServletContextRequest(call.ctx.req())
-                    .getConnectionMetaData().getConnection().getEndPoint().close();
+                    .getConnectionMetaData()
+                    .getConnection()
+                    .getEndPoint()
+                    .close();
             return true;
         }
         if (fault.errcode != null) {
@@ -171,7 +178,9 @@ final class Gate {
         }
         if (fault.httpStatus != null) {
             sim.stats.error(-fault.httpStatus);
-            call.ctx.status(fault.httpStatus).contentType("text/html")
+            call.ctx
+                    .status(fault.httpStatus)
+                    .contentType("text/html")
                     .result("<html><body><h1>" + fault.httpStatus + "</h1>injected by the simulator</body></html>");
             return true;
         }
@@ -179,25 +188,34 @@ final class Gate {
     }
 
     private boolean checkToken(Call call, String ip) {
-        TokenBook.Lookup lookup = sim.tokens.check(call.ctx.queryParam("access_token"), call.api.family == Family.WECHAT, call.now);
+        TokenBook.Lookup lookup =
+                sim.tokens.check(call.ctx.queryParam("access_token"), call.api.family == Family.WECHAT, call.now);
         switch (lookup.check()) {
             case VALID -> {
                 call.token = lookup.token();
                 if (call.corp() == null && call.app() == null) {
-                    invalidToken(call, ip, call.api.family == Family.WECOM ? Errcodes.INVALID_TOKEN : Errcodes.INVALID_CREDENTIAL);
+                    invalidToken(
+                            call,
+                            ip,
+                            call.api.family == Family.WECOM ? Errcodes.INVALID_TOKEN : Errcodes.INVALID_CREDENTIAL);
                     return false;
                 }
                 return true;
             }
             case MISSING -> call.error(Errcodes.TOKEN_MISSING);
             case EXPIRED -> invalidToken(call, ip, Errcodes.TOKEN_EXPIRED);
-            default -> invalidToken(call, ip, call.api.family == Family.WECOM ? Errcodes.INVALID_TOKEN : Errcodes.INVALID_CREDENTIAL);
+            default ->
+                invalidToken(
+                        call,
+                        ip,
+                        call.api.family == Family.WECOM ? Errcodes.INVALID_TOKEN : Errcodes.INVALID_CREDENTIAL);
         }
         return false;
     }
 
     private void invalidToken(Call call, String ip, int errcode) {
-        if (sim.counters.countReaches("invalid-token " + ip, call.now, HOUR, sim.limits().invalidTokenPerHour())) {
+        if (sim.counters.countReaches(
+                "invalid-token " + ip, call.now, HOUR, sim.limits().invalidTokenPerHour())) {
             sim.counters.block("ban:" + ip, call.now + HOUR);
         }
         call.error(errcode);
@@ -223,7 +241,8 @@ final class Gate {
      * the {@code badSecretPerHour}-th wrong secret is answered 40001, every call after it 45009.
      */
     void wrongSecret(String ip, long now) {
-        if (sim.counters.countReaches("bad-secret " + ip, now, HOUR, sim.limits().badSecretPerHour())) {
+        if (sim.counters.countReaches(
+                "bad-secret " + ip, now, HOUR, sim.limits().badSecretPerHour())) {
             sim.counters.block("ban:" + ip, now + HOUR);
         }
     }

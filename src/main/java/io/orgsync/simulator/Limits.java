@@ -40,8 +40,8 @@ record Limits(
         boolean wecomSameTokenWithinValidity,
         boolean stableHandsBackInvalidated) {
 
-    static final Limits DEFAULTS = new Limits(0, 10_000, 150_000, 20_000, 600_000, 200, 0.2, 5_000, 2_000, 10_000,
-            100, 1_000, 7_200, false, false);
+    static final Limits DEFAULTS = new Limits(
+            0, 10_000, 150_000, 20_000, 600_000, 200, 0.2, 5_000, 2_000, 10_000, 100, 1_000, 7_200, false, false);
 
     Limits {
         count("deptCallsPerSecond", deptCallsPerSecond);

@@ -20,7 +20,9 @@ final class LimitsControl {
 
     private void change(Context ctx) {
         ObjectNode changes = ControlJson.object(ctx);
-        Limits changed = sim.changeLimits(current -> ControlJson.merge(current, changes,
+        Limits changed = sim.changeLimits(current -> ControlJson.merge(
+                current,
+                changes,
                 field -> "unknown limit '" + field + "'; known: " + ControlJson.fieldNames(Limits.class)));
         ControlJson.reply(ctx, 200, changed);
     }

@@ -1,14 +1,13 @@
 package io.orgsync.simulator;
 
+import static java.util.Objects.requireNonNullElse;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-
-import static java.util.Objects.requireNonNullElse;
 
 /** {@code /__sim/corps/{corpId}/members}: members added, changed and removed, as in WeCom's admin console. */
 final class MembersControl {
@@ -17,11 +16,24 @@ final class MembersControl {
      * gets the defaults; for a change, it stays, except that new departments reset the orders and
      * leader flags that are not given with them.
      */
-    record MemberFields(String userid, String name, String mobile, List<Integer> department, List<Integer> order,
-                        @JsonProperty("is_leader_in_dept") List<Integer> leaderIn, String position, String gender,
-                        String email, @JsonProperty("biz_mail") String bizMail, String avatar, String telephone,
-                        String alias, Integer status, @JsonProperty("main_department") Integer mainDepartment,
-                        String address, Boolean outsideAppRange) {
+    record MemberFields(
+            String userid,
+            String name,
+            String mobile,
+            List<Integer> department,
+            List<Integer> order,
+            @JsonProperty("is_leader_in_dept") List<Integer> leaderIn,
+            String position,
+            String gender,
+            String email,
+            @JsonProperty("biz_mail") String bizMail,
+            String avatar,
+            String telephone,
+            String alias,
+            Integer status,
+            @JsonProperty("main_department") Integer mainDepartment,
+            String address,
+            Boolean outsideAppRange) {
         MemberFields {
             Fields.zeroOrMore("status", status, null);
             Fields.zeroOrMore("main_department", mainDepartment, null);
@@ -34,15 +46,34 @@ final class MembersControl {
         SimMember newMember() {
             String id = Fields.id("userid", Fields.required("userid", userid));
             List<Integer> depts = requireNonNullElse(department, List.of(1));
-            SimMember blank = new SimMember(id, id, depts, zeros(depts.size()), zeros(depts.size()), "", "", "1", "", "",
-                    "", "", "", 1, depts.isEmpty() ? 1 : depts.get(0), "", false);
+            SimMember blank = new SimMember(
+                    id,
+                    id,
+                    depts,
+                    zeros(depts.size()),
+                    zeros(depts.size()),
+                    "",
+                    "",
+                    "1",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    1,
+                    depts.isEmpty() ? 1 : depts.get(0),
+                    "",
+                    false);
             return over(blank);
         }
 
         SimMember over(SimMember base) {
             List<Integer> depts = requireNonNullElse(department, base.departments());
             boolean moved = department != null;
-            return new SimMember(base.userid(), requireNonNullElse(name, base.name()), depts,
+            return new SimMember(
+                    base.userid(),
+                    requireNonNullElse(name, base.name()),
+                    depts,
                     order != null ? order : moved ? zeros(depts.size()) : base.orders(),
                     leaderIn != null ? leaderIn : moved ? zeros(depts.size()) : base.leaderIn(),
                     requireNonNullElse(position, base.position()),
@@ -78,7 +109,8 @@ final class MembersControl {
 
     private void create(Context ctx) {
         SimCorp corp = CorpsControl.existing(sim, ctx);
-        SimMember member = ControlJson.read(ctx, MemberFields.class, MemberFields::unknown).newMember();
+        SimMember member =
+                ControlJson.read(ctx, MemberFields.class, MemberFields::unknown).newMember();
         corp.change(org -> {
             if (org.member(member.userid()) != null) {
                 throw ControlException.conflict("member " + member.userid() + " already exists");

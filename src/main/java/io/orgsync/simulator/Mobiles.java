@@ -7,8 +7,7 @@ final class Mobiles {
     private static final Pattern MAINLAND = Pattern.compile("1[3-9]\\d{9}");
     private static final Pattern INTERNATIONAL = Pattern.compile("\\+\\d{6,15}");
 
-    private Mobiles() {
-    }
+    private Mobiles() {}
 
     /** The canonical form, or null when it is not a mobile number at all. */
     static String normalise(String raw) {

@@ -14,11 +14,11 @@ import java.util.stream.Collectors;
  * update carrying only what changed; otherwise only the ids, and no event for a rename of a department.
  */
 final class OrgChanges {
-    private OrgChanges() {
-    }
+    private OrgChanges() {}
 
     /** The events, each as its fields after the common ones; {@code renamed}: old userid to new, for this change. */
-    static List<Map<String, String>> between(Org before, Org after, Map<String, String> renamed, boolean full, boolean mobileVisible) {
+    static List<Map<String, String>> between(
+            Org before, Org after, Map<String, String> renamed, boolean full, boolean mobileVisible) {
         List<Map<String, String>> out = new ArrayList<>();
         for (SimDepartment d : after.departments()) {
             SimDepartment old = before.department(d.id());
@@ -52,7 +52,8 @@ final class OrgChanges {
                 out.add(e);
             }
         }
-        Map<String, String> renamedBack = renamed.entrySet().stream().collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey));
+        Map<String, String> renamedBack =
+                renamed.entrySet().stream().collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey));
         for (SimMember m : after.members()) {
             String oldId = renamedBack.getOrDefault(m.userid(), m.userid());
             SimMember old = before.member(oldId);

@@ -10,8 +10,7 @@ import java.util.Map;
  * hide included, so tests can compare what a client stored against it.
  */
 final class OrgExport {
-    private OrgExport() {
-    }
+    private OrgExport() {}
 
     static Map<String, Object> of(SimCorp corp) {
         Org org = corp.org();

@@ -13,23 +13,51 @@ import java.util.Set;
  * international.
  */
 final class OrgGenerator {
-    private static final String[] UNITS = {"研发", "产品", "市场", "销售", "财务", "人力资源", "法务", "运营", "客服",
-            "采购", "行政", "质量", "测试", "设计", "数据", "安全", "基础架构", "供应链", "品牌", "海外"};
-    private static final String[] UNITS_EN = {"R&D", "Product", "Marketing", "Sales", "Finance", "HR", "Legal",
-            "Operations", "Support", "Purchasing", "Admin", "Quality", "Testing", "Design", "Data", "Security",
-            "Infrastructure", "Supply", "Brand", "Overseas"};
-    private static final String[] SURNAMES = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"};
-    private static final String[] SURNAMES_PINYIN = {"wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu",
-            "zhou", "xu", "sun", "ma", "zhu", "hu", "guo"};
-    private static final String[] GIVEN = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "霞"};
-    private static final String[] GIVEN_PINYIN = {"wei", "fang", "na", "min", "jing", "li", "qiang", "lei", "jun", "yang",
-            "yong", "yan", "jie", "juan", "tao", "ming", "chao", "xia"};
+    private static final String[] UNITS = {
+        "研发", "产品", "市场", "销售", "财务", "人力资源", "法务", "运营", "客服", "采购", "行政", "质量", "测试", "设计", "数据", "安全", "基础架构", "供应链",
+        "品牌", "海外"
+    };
+    private static final String[] UNITS_EN = {
+        "R&D",
+        "Product",
+        "Marketing",
+        "Sales",
+        "Finance",
+        "HR",
+        "Legal",
+        "Operations",
+        "Support",
+        "Purchasing",
+        "Admin",
+        "Quality",
+        "Testing",
+        "Design",
+        "Data",
+        "Security",
+        "Infrastructure",
+        "Supply",
+        "Brand",
+        "Overseas"
+    };
+    private static final String[] SURNAMES = {
+        "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"
+    };
+    private static final String[] SURNAMES_PINYIN = {
+        "wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu", "hu",
+        "guo"
+    };
+    private static final String[] GIVEN = {
+        "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "霞"
+    };
+    private static final String[] GIVEN_PINYIN = {
+        "wei", "fang", "na", "min", "jing", "li", "qiang", "lei", "jun", "yang", "yong", "yan", "jie", "juan", "tao",
+        "ming", "chao", "xia"
+    };
     private static final String[] POSITIONS = {"工程师", "高级工程师", "经理", "总监", "专员", "助理", "设计师", "分析师", "顾问", ""};
     private static final String[] COUNTRY_CODES = {"+852", "+853", "+886", "+1", "+44", "+65", "+81"};
     private static final int MAX_DEPTH = 7;
 
-    private OrgGenerator() {
-    }
+    private OrgGenerator() {}
 
     static Org generate(String corpName, long seed, int departmentCount, int memberCount) {
         if (departmentCount < 1 || departmentCount > 100_000) {
@@ -53,8 +81,13 @@ final class OrgGenerator {
             } while (depth[parent] >= MAX_DEPTH);
             depth[id] = depth[parent] + 1;
             int unit = random.nextInt(UNITS.length);
-            departments.add(new SimDepartment(id, UNITS[unit] + "部" + id, UNITS_EN[unit] + " " + id, parent,
-                    random.nextInt(100_000_000), List.of()));
+            departments.add(new SimDepartment(
+                    id,
+                    UNITS[unit] + "部" + id,
+                    UNITS_EN[unit] + " " + id,
+                    parent,
+                    random.nextInt(100_000_000),
+                    List.of()));
         }
 
         List<SimMember> members = new ArrayList<>();
@@ -86,13 +119,27 @@ final class OrgGenerator {
             do {
                 mobile = random.nextInt(100) < 88
                         ? "1" + (3 + random.nextInt(7)) + digits(random, 9)
-                        : COUNTRY_CODES[random.nextInt(COUNTRY_CODES.length)] + " " + (1 + random.nextInt(9)) + digits(random, 7 + random.nextInt(3));
+                        : COUNTRY_CODES[random.nextInt(COUNTRY_CODES.length)] + " " + (1 + random.nextInt(9))
+                                + digits(random, 7 + random.nextInt(3));
             } while (!mobiles.add(Mobiles.normalise(mobile)));
-            members.add(new SimMember(userid, SURNAMES[s] + GIVEN[g], depts, orders, leader,
-                    POSITIONS[random.nextInt(POSITIONS.length)], mobile, random.nextBoolean() ? "1" : "2",
-                    userid + "@corp.example.com", userid + "@biz.example.com",
-                    "https://wework.qpic.cn/avatar/" + userid + "/0", "010-" + digits(random, 8), "",
-                    status, depts.get(0), "", false));
+            members.add(new SimMember(
+                    userid,
+                    SURNAMES[s] + GIVEN[g],
+                    depts,
+                    orders,
+                    leader,
+                    POSITIONS[random.nextInt(POSITIONS.length)],
+                    mobile,
+                    random.nextBoolean() ? "1" : "2",
+                    userid + "@corp.example.com",
+                    userid + "@biz.example.com",
+                    "https://wework.qpic.cn/avatar/" + userid + "/0",
+                    "010-" + digits(random, 8),
+                    "",
+                    status,
+                    depts.get(0),
+                    "",
+                    false));
         }
         return new Org(departments, members);
     }

@@ -2,7 +2,6 @@ package io.orgsync.simulator;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.Map;
 
 /** {@code POST /__sim/corps/{corpId}/members/{userid}/rename {"userid"}}: a member's userid changed, as WeCom allows once. */
@@ -27,18 +26,36 @@ final class RenameControl {
         SimCorp corp = CorpsControl.existing(sim, ctx);
         String from = ctx.pathParam("userid");
         String to = ControlJson.read(ctx, Rename.class).userid();
-        Org changed = corp.change(org -> {
-            SimMember m = org.member(from);
-            if (m == null) {
-                throw ControlException.notFound("no member " + from);
-            }
-            if (org.member(to) != null) {
-                throw ControlException.conflict("member " + to + " already exists");
-            }
-            return org.withoutMember(m.userid()).withMember(new SimMember(to, m.name(), m.departments(), m.orders(), m.leaderIn(),
-                    m.position(), m.mobile(), m.gender(), m.email(), m.bizMail(), m.avatar(), m.telephone(), m.alias(), m.status(),
-                    m.mainDepartment(), m.address(), m.outsideAppRange()));
-        }, Map.of(from, to));
+        Org changed = corp.change(
+                org -> {
+                    SimMember m = org.member(from);
+                    if (m == null) {
+                        throw ControlException.notFound("no member " + from);
+                    }
+                    if (org.member(to) != null) {
+                        throw ControlException.conflict("member " + to + " already exists");
+                    }
+                    return org.withoutMember(m.userid())
+                            .withMember(new SimMember(
+                                    to,
+                                    m.name(),
+                                    m.departments(),
+                                    m.orders(),
+                                    m.leaderIn(),
+                                    m.position(),
+                                    m.mobile(),
+                                    m.gender(),
+                                    m.email(),
+                                    m.bizMail(),
+                                    m.avatar(),
+                                    m.telephone(),
+                                    m.alias(),
+                                    m.status(),
+                                    m.mainDepartment(),
+                                    m.address(),
+                                    m.outsideAppRange()));
+                },
+                Map.of(from, to));
         ControlJson.reply(ctx, 200, OrgExport.member(changed.member(to)));
     }
 }

@@ -1,7 +1,6 @@
 package io.orgsync.simulator;
 
 import io.javalin.config.RoutesConfig;
-
 import java.util.Map;
 
 /** {@code POST /__sim/reset}: the simulator as just started, without enterprises, apps, faults or tokens. */

@@ -14,6 +14,7 @@ final class SimCorp {
     final boolean mobileVisible;
     /** The licensed member count; the getuserid failure rule is a share of it. */
     final int memberLimit;
+
     private volatile Org org;
     /** Told of every change, in order, while a callback URL is registered (CallbackControl). */
     volatile Changes changes;

@@ -67,7 +67,23 @@ record SimMember(
             ords.add(0);
             leader.add(0);
         }
-        return new SimMember(userid, name, depts, ords, leader, position, mobile, gender, email, bizMail, avatar,
-                telephone, alias, status, mainDepartment, address, outsideAppRange);
+        return new SimMember(
+                userid,
+                name,
+                depts,
+                ords,
+                leader,
+                position,
+                mobile,
+                gender,
+                email,
+                bizMail,
+                avatar,
+                telephone,
+                alias,
+                status,
+                mainDepartment,
+                address,
+                outsideAppRange);
     }
 }

@@ -2,12 +2,18 @@ package io.orgsync.simulator;
 
 /** One issued access token. Expiry can be shortened (classic rotation) or the token revoked. */
 final class SimToken {
-    enum Kind { WECOM_APP, WECOM_CONTACT, CLASSIC, STABLE }
+    enum Kind {
+        WECOM_APP,
+        WECOM_CONTACT,
+        CLASSIC,
+        STABLE
+    }
 
     final String value;
     final Kind kind;
     /** corpId or appId. */
     final String subject;
+
     final long issuedAt;
     private volatile long expiresAt;
     private volatile boolean revoked;

@@ -2,12 +2,11 @@ package io.orgsync.simulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The upstream simulator: WeCom's server API, the mini-program API and the group-robot webhook

@@ -30,12 +30,12 @@ public final class SimulatorCommand {
             POST /__sim/faults, GET /__sim/stats (see the README).
             """;
 
-    private SimulatorCommand() {
-    }
+    private SimulatorCommand() {}
 
     public static int run(Map<String, String> options) throws Exception {
         for (String key : options.keySet()) {
-            if (!java.util.List.of("port", "host", "corps", "departments", "members", "seed", "mobile-visible", "app").contains(key)) {
+            if (!java.util.List.of("port", "host", "corps", "departments", "members", "seed", "mobile-visible", "app")
+                    .contains(key)) {
                 throw new IllegalArgumentException("unknown option --" + key);
             }
         }
@@ -53,8 +53,10 @@ public final class SimulatorCommand {
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 1; i <= corps; i++) {
             String id = "ww-sim-" + i;
-            String body = String.format("{\"corpId\":\"%s\",\"secret\":\"secret-%s\",\"contactSecret\":\"contact-%s\","
-                    + "\"departments\":%d,\"members\":%d,\"seed\":%d,\"mobileVisible\":%s}", id, id, id, departments, members, seed + i, visible);
+            String body = String.format(
+                    "{\"corpId\":\"%s\",\"secret\":\"secret-%s\",\"contactSecret\":\"contact-%s\","
+                            + "\"departments\":%d,\"members\":%d,\"seed\":%d,\"mobileVisible\":%s}",
+                    id, id, id, departments, members, seed + i, visible);
             post(http, sim, "/__sim/corps", body);
         }
         if (options.containsKey("app")) {
@@ -64,15 +66,19 @@ public final class SimulatorCommand {
             }
             post(http, sim, "/__sim/apps", String.format("{\"appId\":\"%s\",\"secret\":\"%s\"}", parts[0], parts[1]));
         }
-        System.out.println("Simulator listening on " + sim.baseUrl() + (corps > 0 ? " with " + corps + " enterprises" : ""));
+        System.out.println(
+                "Simulator listening on " + sim.baseUrl() + (corps > 0 ? " with " + corps + " enterprises" : ""));
         System.out.println("Point ORGSYNC_WECOM_BASE_URL and ORGSYNC_WECHAT_BASE_URL at it. Ctrl-C stops it.");
         new CountDownLatch(1).await();
         return 0;
     }
 
     private static void post(HttpClient http, Simulator sim, String path, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
             throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());

@@ -84,7 +84,9 @@ final class Stats {
     Runnable start(String path, String subject, boolean departmentCall, long nowMillis) {
         String who = subject == null ? "-" : subject;
         total.increment();
-        calls.computeIfAbsent(path, k -> new ConcurrentHashMap<>()).computeIfAbsent(who, k -> new LongAdder()).increment();
+        calls.computeIfAbsent(path, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(who, k -> new LongAdder())
+                .increment();
         long second = Math.floorDiv(nowMillis, 1000);
         perSecond.computeIfAbsent(who, k -> new SecondPeak()).hit(second);
         overall.enter();

@@ -18,14 +18,20 @@ final class TokenBook {
     static final long OVERLAP_MILLIS = 300_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    enum Check { VALID, MISSING, UNKNOWN, REVOKED, EXPIRED }
-
-    record Lookup(Check check, SimToken token) {
+    enum Check {
+        VALID,
+        MISSING,
+        UNKNOWN,
+        REVOKED,
+        EXPIRED
     }
+
+    record Lookup(Check check, SimToken token) {}
 
     private final Map<String, SimToken> byValue = new ConcurrentHashMap<>();
     /** Newest token per key ("corpId", "corpId/contact", "appId/classic", "appId/stable"). */
     private final Map<String, SimToken> newest = new ConcurrentHashMap<>();
+
     private final Map<String, LongAdder> issued = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> fetches = new ConcurrentHashMap<>();
     private final Map<String, ForceRefreshes> forceRefreshes = new ConcurrentHashMap<>();
@@ -72,8 +78,13 @@ final class TokenBook {
      * {@code handBackInvalidated}, a token invalidated before its expiry is handed out again
      * until a forced refresh replaces it.
      */
-    synchronized SimToken stable(String appId, long now, long ttlMillis, boolean forceRefresh, LocalDate today,
-                                 boolean handBackInvalidated) {
+    synchronized SimToken stable(
+            String appId,
+            long now,
+            long ttlMillis,
+            boolean forceRefresh,
+            LocalDate today,
+            boolean handBackInvalidated) {
         SimToken current = newest.get(key(SimToken.Kind.STABLE, appId));
         if (forceRefresh) {
             ForceRefreshes quota = forceRefreshes.computeIfAbsent(appId, k -> new ForceRefreshes());
@@ -188,6 +199,7 @@ final class TokenBook {
     }
 
     private void countFetch(SimToken token) {
-        fetches.computeIfAbsent(key(token.kind, token.subject), k -> new LongAdder()).increment();
+        fetches.computeIfAbsent(key(token.kind, token.subject), k -> new LongAdder())
+                .increment();
     }
 }

@@ -2,7 +2,6 @@ package io.orgsync.simulator;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.Map;
 
 /** {@code POST /__sim/tokens/invalidate}: every live token of an enterprise or app stops working, as when another holder refreshes. */

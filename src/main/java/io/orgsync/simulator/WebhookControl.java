@@ -11,6 +11,8 @@ final class WebhookControl {
     }
 
     void routes(RoutesConfig r) {
-        r.get("/__sim/webhook/{key}/messages", ctx -> ControlJson.reply(ctx, 200, sim.webhooks.of(ctx.pathParam("key"))));
+        r.get(
+                "/__sim/webhook/{key}/messages",
+                ctx -> ControlJson.reply(ctx, 200, sim.webhooks.of(ctx.pathParam("key"))));
     }
 }

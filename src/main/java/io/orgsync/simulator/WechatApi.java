@@ -3,7 +3,6 @@ package io.orgsync.simulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.awt.Color;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,13 +11,18 @@ import java.util.regex.Pattern;
 
 /** The mini-program server API of docs/upstream.md, and WeCom's group-robot webhook. */
 final class WechatApi {
-    private static final Gate.Api CLASSIC_TOKEN = new Gate.Api("/cgi-bin/token", Gate.Family.WECHAT, false, false, null);
-    private static final Gate.Api STABLE_TOKEN = new Gate.Api("/cgi-bin/stable_token", Gate.Family.WECHAT, false, false, null);
-    private static final Gate.Api WXACODE = new Gate.Api("/wxa/getwxacodeunlimit", Gate.Family.WECHAT, true, false, null);
-    private static final Gate.Api WEBHOOK = new Gate.Api("/cgi-bin/webhook/send", Gate.Family.WECOM, false, false, null);
+    private static final Gate.Api CLASSIC_TOKEN =
+            new Gate.Api("/cgi-bin/token", Gate.Family.WECHAT, false, false, null);
+    private static final Gate.Api STABLE_TOKEN =
+            new Gate.Api("/cgi-bin/stable_token", Gate.Family.WECHAT, false, false, null);
+    private static final Gate.Api WXACODE =
+            new Gate.Api("/wxa/getwxacodeunlimit", Gate.Family.WECHAT, true, false, null);
+    private static final Gate.Api WEBHOOK =
+            new Gate.Api("/cgi-bin/webhook/send", Gate.Family.WECOM, false, false, null);
     private static final Pattern SCENE = Pattern.compile("[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~]+");
     private static final List<String> ENV_VERSIONS = List.of("release", "trial", "develop");
-    private static final List<String> MSG_TYPES = List.of("text", "markdown", "markdown_v2", "image", "news", "file", "voice", "template_card");
+    private static final List<String> MSG_TYPES =
+            List.of("text", "markdown", "markdown_v2", "image", "news", "file", "voice", "template_card");
 
     private final Simulator sim;
     private final Gate gate;
@@ -32,7 +36,9 @@ final class WechatApi {
     }
 
     void routes(RoutesConfig routes) {
-        routes.get(CLASSIC_TOKEN.path(), gate.tokenCall(CLASSIC_TOKEN, ctx -> ctx.queryParam("appid"), this::classicToken));
+        routes.get(
+                CLASSIC_TOKEN.path(),
+                gate.tokenCall(CLASSIC_TOKEN, ctx -> ctx.queryParam("appid"), this::classicToken));
         routes.post(STABLE_TOKEN.path(), gate.tokenCall(STABLE_TOKEN, this::appIdOfBody, this::stableToken));
         routes.post(WXACODE.path(), gate.call(WXACODE, this::wxacode));
         routes.post(WEBHOOK.path(), gate.tokenCall(WEBHOOK, ctx -> "webhook:" + ctx.queryParam("key"), this::webhook));
@@ -40,17 +46,24 @@ final class WechatApi {
 
     private String appIdOfBody(Context ctx) {
         Map<String, Object> body = parse(ctx);
-        return body == null || body.get("appid") == null ? null : body.get("appid").toString();
+        return body == null || body.get("appid") == null
+                ? null
+                : body.get("appid").toString();
     }
 
     private void classicToken(Gate.Call call) {
         Context ctx = call.ctx;
-        SimApp app = authenticate(call, ctx.queryParam("grant_type"), ctx.queryParam("appid"), ctx.queryParam("secret"));
+        SimApp app =
+                authenticate(call, ctx.queryParam("grant_type"), ctx.queryParam("appid"), ctx.queryParam("secret"));
         if (app == null) {
             return;
         }
-        if (!sim.counters.tryCount("classic-day " + app.appId() + " " + sim.clock.chinaDay(), call.now, Long.MAX_VALUE,
-                sim.limits().classicTokensPerDay(), 0)) {
+        if (!sim.counters.tryCount(
+                "classic-day " + app.appId() + " " + sim.clock.chinaDay(),
+                call.now,
+                Long.MAX_VALUE,
+                sim.limits().classicTokensPerDay(),
+                0)) {
             call.error(Errcodes.FREQ_LIMIT, "reach max api daily quota limit");
             return;
         }
@@ -64,16 +77,23 @@ final class WechatApi {
             call.error(Errcodes.NOT_JSON);
             return;
         }
-        SimApp app = authenticate(call, text(body.get("grant_type")), text(body.get("appid")), text(body.get("secret")));
+        SimApp app =
+                authenticate(call, text(body.get("grant_type")), text(body.get("appid")), text(body.get("secret")));
         if (app == null) {
             return;
         }
-        if (!sim.counters.tryCount("stable-minute " + app.appId(), call.now, 60_000, sim.limits().stableTokensPerMinute(), 60_000)) {
+        if (!sim.counters.tryCount(
+                "stable-minute " + app.appId(), call.now, 60_000, sim.limits().stableTokensPerMinute(), 60_000)) {
             call.error(Errcodes.FREQ_LIMIT);
             return;
         }
         boolean force = Boolean.TRUE.equals(body.get("force_refresh"));
-        SimToken token = sim.tokens.stable(app.appId(), call.now, sim.limits().tokenTtlMillis(), force, sim.clock.chinaDay(),
+        SimToken token = sim.tokens.stable(
+                app.appId(),
+                call.now,
+                sim.limits().tokenTtlMillis(),
+                force,
+                sim.clock.chinaDay(),
                 sim.limits().stableHandsBackInvalidated());
         if (token == null) {
             call.error(Errcodes.FREQ_LIMIT, "force_refresh allowed 20 times a day and 30 seconds apart");
@@ -118,7 +138,8 @@ final class WechatApi {
 
     private void wxacode(Gate.Call call) throws java.io.IOException {
         SimApp app = call.app();
-        if (!sim.counters.tryCount("wxacode-minute " + app.appId(), call.now, 60_000, sim.limits().wxacodePerMinute(), 60_000)) {
+        if (!sim.counters.tryCount(
+                "wxacode-minute " + app.appId(), call.now, 60_000, sim.limits().wxacodePerMinute(), 60_000)) {
             call.error(Errcodes.FREQ_LIMIT);
             return;
         }
@@ -141,7 +162,9 @@ final class WechatApi {
             page = SimApp.HOME_PAGE;
         }
         boolean checkPath = !Boolean.FALSE.equals(body.get("check_path"));
-        if (page.startsWith("/") || page.contains("?") || (checkPath && !app.pages().contains(page))) {
+        if (page.startsWith("/")
+                || page.contains("?")
+                || (checkPath && !app.pages().contains(page))) {
             call.error(Errcodes.INVALID_PAGE);
             return;
         }
@@ -213,7 +236,9 @@ final class WechatApi {
     private static int channel(Object v) {
         int n;
         try {
-            n = v instanceof Number num ? num.intValue() : v == null ? 0 : Integer.parseInt(v.toString().trim());
+            n = v instanceof Number num
+                    ? num.intValue()
+                    : v == null ? 0 : Integer.parseInt(v.toString().trim());
         } catch (NumberFormatException e) {
             n = 0;
         }

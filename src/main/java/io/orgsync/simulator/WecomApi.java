@@ -3,7 +3,6 @@ package io.orgsync.simulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -15,7 +14,8 @@ import java.util.Map;
 final class WecomApi {
     private static final Gate.Api GETTOKEN = new Gate.Api("/cgi-bin/gettoken", Gate.Family.WECOM, false, false, null);
     private static final Gate.Api DEPARTMENT_LIST = Gate.Api.wecom("/cgi-bin/department/list", true, "department");
-    private static final Gate.Api DEPARTMENT_SIMPLELIST = Gate.Api.wecom("/cgi-bin/department/simplelist", true, "department_id");
+    private static final Gate.Api DEPARTMENT_SIMPLELIST =
+            Gate.Api.wecom("/cgi-bin/department/simplelist", true, "department_id");
     private static final Gate.Api DEPARTMENT_GET = Gate.Api.wecom("/cgi-bin/department/get", true, null);
     private static final Gate.Api USER_SIMPLELIST = Gate.Api.wecom("/cgi-bin/user/simplelist", true, "userlist");
     private static final Gate.Api USER_LIST = Gate.Api.wecom("/cgi-bin/user/list", true, "userlist");
@@ -72,7 +72,12 @@ final class WecomApi {
             call.error(Errcodes.INVALID_CREDENTIAL, "invalid secret");
             return;
         }
-        SimToken token = sim.tokens.wecom(kind, corpId, call.now, sim.limits().tokenTtlMillis(), sim.limits().wecomSameTokenWithinValidity());
+        SimToken token = sim.tokens.wecom(
+                kind,
+                corpId,
+                call.now,
+                sim.limits().tokenTtlMillis(),
+                sim.limits().wecomSameTokenWithinValidity());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", token.value);
         body.put("expires_in", token.secondsLeft(call.now));
@@ -113,7 +118,9 @@ final class WecomApi {
         departments(call, "department_id", WecomShapes::simpleDepartment);
     }
 
-    private void departments(Gate.Call call, String field, java.util.function.Function<SimDepartment, Map<String, Object>> shape) throws Exception {
+    private void departments(
+            Gate.Call call, String field, java.util.function.Function<SimDepartment, Map<String, Object>> shape)
+            throws Exception {
         Integer id = departmentParam(call, "id", false);
         if (id != null && id == ANSWERED) {
             return;
@@ -203,7 +210,8 @@ final class WecomApi {
         Object cursor = body.get("cursor");
         if (cursor != null && !cursor.toString().isEmpty()) {
             try {
-                offset = Integer.parseInt(new String(Base64.getUrlDecoder().decode(cursor.toString()), StandardCharsets.UTF_8));
+                offset = Integer.parseInt(
+                        new String(Base64.getUrlDecoder().decode(cursor.toString()), StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 call.error(Errcodes.INVALID_PARAMETER, "invalid cursor");
                 return;
@@ -218,7 +226,9 @@ final class WecomApi {
         int end = (int) Math.min(rows.size(), offset + limit);
         List<Map<String, Object>> page = offset >= rows.size() ? List.of() : rows.subList(offset, end);
         String next = end < rows.size()
-                ? Base64.getUrlEncoder().withoutPadding().encodeToString(String.valueOf(end).getBytes(StandardCharsets.UTF_8))
+                ? Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(String.valueOf(end).getBytes(StandardCharsets.UTF_8))
                 : "";
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("next_cursor", next);
@@ -229,8 +239,10 @@ final class WecomApi {
     private void getuserid(Gate.Call call) {
         SimCorp corp = call.corp();
         if (corp.getuseridBlocked(sim.clock.chinaDay(), sim.limits().getuseridFailureRatio())) {
-            call.error(Errcodes.FREQ_LIMIT, "api freq out of limit: getuserid failures passed "
-                    + Math.round(sim.limits().getuseridFailureRatio() * 100) + "% of the member limit today");
+            call.error(
+                    Errcodes.FREQ_LIMIT,
+                    "api freq out of limit: getuserid failures passed "
+                            + Math.round(sim.limits().getuseridFailureRatio() * 100) + "% of the member limit today");
             return;
         }
         Map<String, Object> body = jsonBody(call);

@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Departments and members as WeCom's answers show them (docs/upstream.md). */
 final class WecomShapes {
-    private WecomShapes() {
-    }
+    private WecomShapes() {}
 
     /** As department/list and department/get show it. */
     static Map<String, Object> department(SimDepartment d) {
@@ -63,7 +62,10 @@ final class WecomShapes {
         out.put("main_department", m.mainDepartment());
         out.put("extattr", Map.of("attrs", List.of()));
         out.put("status", m.status());
-        out.put("qr_code", "https://open.work.weixin.qq.com/wwopen/userQRCode?vcode=" + Integer.toHexString(m.userid().hashCode()));
+        out.put(
+                "qr_code",
+                "https://open.work.weixin.qq.com/wwopen/userQRCode?vcode="
+                        + Integer.toHexString(m.userid().hashCode()));
         out.put("external_position", "");
         return out;
     }

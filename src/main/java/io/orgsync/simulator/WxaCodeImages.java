@@ -1,6 +1,5 @@
 package io.orgsync.simulator;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -11,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 /**
  * Draws a stand-in mini-program code: a JPEG whose grid of cells spells the SHA-256 of scene,
@@ -58,7 +58,7 @@ final class WxaCodeImages {
                 }
             }
             // the three corner marks of a code
-            for (int[] corner : new int[][]{{0, 0}, {cells - 3, 0}, {0, cells - 3}}) {
+            for (int[] corner : new int[][] {{0, 0}, {cells - 3, 0}, {0, cells - 3}}) {
                 g.fillRect(cell * (1 + corner[0]), cell * (1 + corner[1]), cell * 3, cell * 3);
             }
         } finally {

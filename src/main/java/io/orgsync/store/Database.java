@@ -3,11 +3,10 @@ package io.orgsync.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.orgsync.config.Settings;
-import org.flywaydb.core.api.output.MigrateResult;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The application's connection pool and schema. What SQL differs in between the databases is
@@ -28,7 +27,8 @@ public final class Database implements AutoCloseable {
         return open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.readOnly(), name, maxPoolSize);
     }
 
-    public static Database open(String url, String user, String password, boolean readOnly, String name, int maxPoolSize) {
+    public static Database open(
+            String url, String user, String password, boolean readOnly, String name, int maxPoolSize) {
         boolean h2 = url.startsWith("jdbc:h2:");
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
@@ -55,8 +55,10 @@ public final class Database implements AutoCloseable {
         } catch (DatabaseUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new DatabaseUnavailableException("Cannot connect to " + Settings.redactUrl(url)
-                    + ": " + rootMessage(e) + ". Check ORGSYNC_DB_URL, ORGSYNC_DB_USER and ORGSYNC_DB_PASSWORD.", e);
+            throw new DatabaseUnavailableException(
+                    "Cannot connect to " + Settings.redactUrl(url) + ": " + rootMessage(e)
+                            + ". Check ORGSYNC_DB_URL, ORGSYNC_DB_USER and ORGSYNC_DB_PASSWORD.",
+                    e);
         }
     }
 
@@ -64,7 +66,8 @@ public final class Database implements AutoCloseable {
         String lower = url.toLowerCase();
         StringBuilder out = new StringBuilder(url);
         if (!lower.contains(";mode=")) {
-            // behaves like the cluster's MySQL where standard SQL leaves room; orgsync's own SQL does not rely on it (Dialect)
+            // behaves like the cluster's MySQL where standard SQL leaves room; orgsync's own SQL does not rely on it
+            // (Dialect)
             out.append(";MODE=MySQL");
         }
         if (!lower.contains(";db_close_on_exit=")) {

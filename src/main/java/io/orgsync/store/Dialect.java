@@ -1,9 +1,9 @@
 package io.orgsync.store;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * What the SQL of the supported databases differs in, so that the feature stores write only SQL
@@ -45,7 +45,8 @@ public interface Dialect {
                 return of(c);
             }
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("Cannot tell which database ORGSYNC_DB_URL names: no connection answered", e);
+            throw new DatabaseUnavailableException(
+                    "Cannot tell which database ORGSYNC_DB_URL names: no connection answered", e);
         }
     }
 
@@ -55,8 +56,9 @@ public interface Dialect {
         return switch (product) {
             case "H2" -> H2Dialect.INSTANCE;
             case "MySQL", "MariaDB" -> MySqlDialect.INSTANCE;
-            default -> throw new DatabaseUnavailableException("orgsync runs on MySQL, MariaDB or H2, not on " + product
-                    + ". Check ORGSYNC_DB_URL.", null);
+            default ->
+                throw new DatabaseUnavailableException(
+                        "orgsync runs on MySQL, MariaDB or H2, not on " + product + ". Check ORGSYNC_DB_URL.", null);
         };
     }
 }

@@ -21,8 +21,7 @@ final class H2Dialect implements Dialect {
     /** The attempt after a lost race finds the row; one more covers a winner that rolled back and a new race for the key. */
     private static final int ATTEMPTS = 3;
 
-    private H2Dialect() {
-    }
+    private H2Dialect() {}
 
     @Override
     public String name() {
@@ -35,9 +34,11 @@ final class H2Dialect implements Dialect {
         List<String> columns = row.columns();
         String match = row.key().stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
         String assignments = row.updated().stream()
-                .map(col -> col + " = " + (row.onConflict(col) == Upsert.OnConflict.ADD ? "t." + col + " + s." + col : "s." + col))
+                .map(col -> col + " = "
+                        + (row.onConflict(col) == Upsert.OnConflict.ADD ? "t." + col + " + s." + col : "s." + col))
                 .collect(Collectors.joining(", "));
-        String sql = "MERGE INTO " + row.table() + " t USING (VALUES (" + String.join(", ", Collections.nCopies(columns.size(), "?"))
+        String sql = "MERGE INTO " + row.table() + " t USING (VALUES ("
+                + String.join(", ", Collections.nCopies(columns.size(), "?"))
                 + ")) s (" + String.join(", ", columns) + ") ON " + match
                 + (assignments.isEmpty() ? "" : " WHEN MATCHED THEN UPDATE SET " + assignments)
                 + " WHEN NOT MATCHED THEN INSERT (" + String.join(", ", columns) + ") VALUES ("
@@ -57,7 +58,8 @@ final class H2Dialect implements Dialect {
     @Override
     public void insertIfAbsent(Connection c, Upsert row, Object... values) throws SQLException {
         if (!row.updated().isEmpty()) {
-            throw new IllegalArgumentException("an insert-if-absent of " + row.table() + " updates nothing, not " + row.updated());
+            throw new IllegalArgumentException(
+                    "an insert-if-absent of " + row.table() + " updates nothing, not " + row.updated());
         }
         upsert(c, row, values);
     }

@@ -21,8 +21,7 @@ final class MySqlDialect implements Dialect {
     /** The options every table of the schema is created with: transactions, row locks, 4-byte UTF-8, exact comparison. */
     private static final String TABLE_OPTIONS = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
 
-    private MySqlDialect() {
-    }
+    private MySqlDialect() {}
 
     @Override
     public String name() {
@@ -36,7 +35,10 @@ final class MySqlDialect implements Dialect {
         List<Object> args = new ArrayList<>(Arrays.asList(values));
         List<String> assignments = new ArrayList<>();
         for (String column : updated) {
-            assignments.add(row.onConflict(column) == Upsert.OnConflict.ADD ? column + " = " + column + " + ?" : column + " = ?");
+            assignments.add(
+                    row.onConflict(column) == Upsert.OnConflict.ADD
+                            ? column + " = " + column + " + ?"
+                            : column + " = ?");
             args.add(values[row.columns().indexOf(column)]);
         }
         if (assignments.isEmpty()) {
@@ -49,7 +51,8 @@ final class MySqlDialect implements Dialect {
     @Override
     public void insertIfAbsent(Connection c, Upsert row, Object... values) throws SQLException {
         if (!row.updated().isEmpty()) {
-            throw new IllegalArgumentException("an insert-if-absent of " + row.table() + " updates nothing, not " + row.updated());
+            throw new IllegalArgumentException(
+                    "an insert-if-absent of " + row.table() + " updates nothing, not " + row.updated());
         }
         upsert(c, row, values);
     }

@@ -1,5 +1,9 @@
 package io.orgsync.store;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.MigrationInfo;
@@ -9,11 +13,6 @@ import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The schema: one set of Flyway files in {@code sql/}, with placeholders for the little that DDL
@@ -35,8 +34,7 @@ final class Schema {
             "H2", Map.of("1", 982086676, "2", 869960588, "3", -495632956, "6", -1697403582, "9", 831018227),
             "MySQL", Map.of("1", -2113642819, "2", -274050, "3", 1097949641, "6", -339984282, "9", -1862502935));
 
-    private Schema() {
-    }
+    private Schema() {}
 
     static MigrateResult migrate(DataSource ds, Dialect dialect) {
         Flyway flyway = configure(ds, dialect).load();
@@ -45,14 +43,20 @@ final class Schema {
             return flyway.migrate();
         }
         // validated as migrate does (pending and future versions are no error), less the accepted old checksums
-        ValidateResult check = configure(ds, dialect).ignoreMigrationPatterns("*:pending", "*:future").load().validateWithResult();
-        boolean onlyOldCopies = check.invalidMigrations != null && !check.invalidMigrations.isEmpty()
+        ValidateResult check = configure(ds, dialect)
+                .ignoreMigrationPatterns("*:pending", "*:future")
+                .load()
+                .validateWithResult();
+        boolean onlyOldCopies = check.invalidMigrations != null
+                && !check.invalidMigrations.isEmpty()
                 && check.invalidMigrations.stream().allMatch(m -> acceptable(m, oldCopies));
         if (!check.validationSuccessful && !onlyOldCopies) {
             return flyway.migrate(); // fails with Flyway's own account of what is wrong
         }
-        log.info("Schema history: versions {} were applied from the per-dialect copies that sql/ replaced; same tables, "
-                + "their checksums accepted", oldCopies);
+        log.info(
+                "Schema history: versions {} were applied from the per-dialect copies that sql/ replaced; same tables, "
+                        + "their checksums accepted",
+                oldCopies);
         return configure(ds, dialect).validateOnMigrate(false).load().migrate();
     }
 
@@ -61,13 +65,15 @@ final class Schema {
         Map<String, Integer> old = OLD_COPIES.getOrDefault(dialect.name(), Map.of());
         return Arrays.stream(applied)
                 .filter(m -> m.isVersioned() && m.getResolvedChecksum() != null && !m.isChecksumMatching())
-                .filter(m -> m.getAppliedChecksum() != null && m.getAppliedChecksum().equals(old.get(m.getVersion().getVersion())))
+                .filter(m -> m.getAppliedChecksum() != null
+                        && m.getAppliedChecksum().equals(old.get(m.getVersion().getVersion())))
                 .map(m -> m.getVersion().getVersion())
                 .toList();
     }
 
     private static boolean acceptable(ValidateOutput invalid, List<String> oldCopies) {
-        return invalid.errorDetails != null && invalid.errorDetails.errorCode == CoreErrorCode.CHECKSUM_MISMATCH
+        return invalid.errorDetails != null
+                && invalid.errorDetails.errorCode == CoreErrorCode.CHECKSUM_MISMATCH
                 && oldCopies.contains(invalid.version);
     }
 

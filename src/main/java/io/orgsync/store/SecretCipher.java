@@ -1,13 +1,13 @@
 package io.orgsync.store;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals the upstream secrets kept in the database. With ORGSYNC_SECRET_KEY set they are stored
@@ -67,11 +67,13 @@ public final class SecretCipher {
             return stored.substring(PLAIN.length());
         }
         if (!stored.startsWith(ENCRYPTED)) {
-            throw new SecretUnreadableException("the stored secret of " + owner + " has an unknown format; PUT the secret again");
+            throw new SecretUnreadableException(
+                    "the stored secret of " + owner + " has an unknown format; PUT the secret again");
         }
         if (key == null) {
-            throw new SecretUnreadableException("the stored secret of " + owner + " is encrypted but ORGSYNC_SECRET_KEY is not set; "
-                    + "set the key it was sealed with, or PUT the secret again");
+            throw new SecretUnreadableException(
+                    "the stored secret of " + owner + " is encrypted but ORGSYNC_SECRET_KEY is not set; "
+                            + "set the key it was sealed with, or PUT the secret again");
         }
         try {
             byte[] all = Base64.getDecoder().decode(stored.substring(ENCRYPTED.length()));
@@ -79,8 +81,9 @@ public final class SecretCipher {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, 12));
             return new String(cipher.doFinal(all, 12, all.length - 12), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new SecretUnreadableException("the stored secret of " + owner + " cannot be decrypted with this ORGSYNC_SECRET_KEY; "
-                    + "set the key it was sealed with, or PUT the secret again");
+            throw new SecretUnreadableException(
+                    "the stored secret of " + owner + " cannot be decrypted with this ORGSYNC_SECRET_KEY; "
+                            + "set the key it was sealed with, or PUT the secret again");
         }
     }
 }

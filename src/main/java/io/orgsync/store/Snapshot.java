@@ -1,8 +1,8 @@
 package io.orgsync.store;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 
 /**
  * Reads that need more than one statement and must still see one committed state of the
@@ -11,8 +11,7 @@ import java.sql.SQLException;
  * server defaults to. The pool puts the connection's isolation back when it is returned.
  */
 public final class Snapshot {
-    private Snapshot() {
-    }
+    private Snapshot() {}
 
     public static <T> T read(DataSource ds, Sql.Work<T> work) throws SQLException {
         try (Connection c = ds.getConnection()) {

@@ -10,8 +10,7 @@ import java.util.Optional;
 
 /** The few JDBC shapes every table class needs, so that each of them stays plain SQL. */
 public final class Sql {
-    private Sql() {
-    }
+    private Sql() {}
 
     public interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
@@ -45,7 +44,8 @@ public final class Sql {
         }
     }
 
-    public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+    public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... args)
+            throws SQLException {
         List<T> rows = query(c, sql, mapper, args);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }

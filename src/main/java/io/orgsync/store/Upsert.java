@@ -75,7 +75,10 @@ public final class Upsert {
 
     /** The columns an existing row changes in, in binding order. */
     public List<String> updated() {
-        return others.entrySet().stream().filter(e -> e.getValue() != OnConflict.KEEP).map(Map.Entry::getKey).toList();
+        return others.entrySet().stream()
+                .filter(e -> e.getValue() != OnConflict.KEEP)
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     void checkBinds(Object[] values) {

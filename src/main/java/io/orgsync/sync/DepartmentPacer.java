@@ -2,7 +2,6 @@ package io.orgsync.sync;
 
 import com.google.common.util.concurrent.RateLimiter;
 import io.orgsync.time.Waiter;
-
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +40,7 @@ final class DepartmentPacer {
     private final RateLimiter grid;
     /** End times of the last {@code ends.length} calls, call n's at n % length, once {@code returned}. */
     private final long[] ends;
+
     private final boolean[] returned;
     private final long windowNanos;
     private final long slotNanos;

@@ -1,7 +1,6 @@
 package io.orgsync.sync;
 
 import io.orgsync.upstream.AttemptGate;
-
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 

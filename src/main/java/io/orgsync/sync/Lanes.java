@@ -1,9 +1,5 @@
 package io.orgsync.sync;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One run's calls, one per item, with up to {@code lanes} of them in flight (ORGSYNC_DEPT_CONCURRENCY).
@@ -36,8 +35,7 @@ final class Lanes {
         R apply(T item) throws SyncFailure;
     }
 
-    private Lanes() {
-    }
+    private Lanes() {}
 
     /**
      * @param done told, on the caller's thread, how many items are done each time one more is
@@ -73,8 +71,9 @@ final class Lanes {
                     }
                     try {
                         Work<T, R> work = lane.get();
-                        for (int item = next.getAndIncrement(); item < n && !Thread.currentThread().isInterrupted();
-                             item = next.getAndIncrement()) {
+                        for (int item = next.getAndIncrement();
+                                item < n && !Thread.currentThread().isInterrupted();
+                                item = next.getAndIncrement()) {
                             results.set(item, work.apply(items.get(item)));
                             finished.add(item);
                         }
@@ -111,7 +110,10 @@ final class Lanes {
             while (true) {
                 try {
                     if (!pool.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                        log.warn("A call of {} is still running {} s after its run stopped it", threadName, STOP_WAIT_SECONDS);
+                        log.warn(
+                                "A call of {} is still running {} s after its run stopped it",
+                                threadName,
+                                STOP_WAIT_SECONDS);
                     }
                     return;
                 } catch (InterruptedException e) {

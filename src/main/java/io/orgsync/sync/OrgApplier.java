@@ -8,10 +8,6 @@ import io.orgsync.read.OrgVersions;
 import io.orgsync.store.Sql;
 import io.orgsync.wecom.WecomDepartment;
 import io.orgsync.wecom.WecomMember;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -20,6 +16,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brings the stored org to a fetched one in a single transaction, so that readers see the old
@@ -40,13 +39,16 @@ final class OrgApplier {
         this.versions = versions;
     }
 
-    SyncCounts apply(String corpId, long runId, FetchedOrg fetched, double maxRemovalRatio, long now) throws SQLException, SyncFailure {
+    SyncCounts apply(String corpId, long runId, FetchedOrg fetched, double maxRemovalRatio, long now)
+            throws SQLException, SyncFailure {
         long[] written = {0};
         try {
             SyncCounts counts = Sql.inTransaction(ds, c -> {
                 if (!RunStore.isCurrent(c, corpId, runId)) {
-                    throw new Abort(new SyncFailure(SyncFailure.Reason.SUPERSEDED,
-                            "superseded: a newer run of this enterprise started while this one was fetching; nothing was applied"));
+                    throw new Abort(
+                            new SyncFailure(
+                                    SyncFailure.Reason.SUPERSEDED,
+                                    "superseded: a newer run of this enterprise started while this one was fetching; nothing was applied"));
                 }
                 boolean mobilesShown = fetched.mobilesShown();
                 rememberMobilesShown(c, corpId, mobilesShown);
@@ -82,17 +84,34 @@ final class OrgApplier {
                     }
                     active++;
                     boolean inVanished = !fetched.vanished().isEmpty()
-                            && old.departments().stream().anyMatch(d -> fetched.vanished().contains(d.intValue()));
-                    if (!fetched.members().containsKey(old.userid()) && !inVanished && !learned.contains(old.userid())) {
-                        departures.add(new StoredMember(old.userid(), old.name(), old.mobile(), old.mobileSource(), old.email(),
-                                old.position(), old.status(), old.mainDepartment(), true, old.departments()));
+                            && old.departments().stream()
+                                    .anyMatch(d -> fetched.vanished().contains(d.intValue()));
+                    if (!fetched.members().containsKey(old.userid())
+                            && !inVanished
+                            && !learned.contains(old.userid())) {
+                        departures.add(new StoredMember(
+                                old.userid(),
+                                old.name(),
+                                old.mobile(),
+                                old.mobileSource(),
+                                old.email(),
+                                old.position(),
+                                old.status(),
+                                old.mainDepartment(),
+                                true,
+                                old.departments()));
                     }
                 }
                 if (active > 0 && departures.size() > maxRemovalRatio * active) {
-                    throw new Abort(new SyncFailure(SyncFailure.Reason.REFUSED, String.format(
-                            "refused: this sync would remove %d of %d members (%.0f%%), above ORGSYNC_MAX_REMOVAL_RATIO %.0f%%. "
-                                    + "Check the app's visible range in WeCom; if the removal is real, raise the ratio for one run.",
-                            departures.size(), active, 100.0 * departures.size() / active, 100 * maxRemovalRatio)));
+                    throw new Abort(new SyncFailure(
+                            SyncFailure.Reason.REFUSED,
+                            String.format(
+                                    "refused: this sync would remove %d of %d members (%.0f%%), above ORGSYNC_MAX_REMOVAL_RATIO %.0f%%. "
+                                            + "Check the app's visible range in WeCom; if the removal is real, raise the ratio for one run.",
+                                    departures.size(),
+                                    active,
+                                    100.0 * departures.size() / active,
+                                    100 * maxRemovalRatio)));
                 }
                 updates.addAll(departures);
                 // in primary-key order: InnoDB appends to its pages instead of splitting them at random
@@ -109,9 +128,17 @@ final class OrgApplier {
                 }
                 List<String> examples = new ArrayList<>();
                 inserts.stream().limit(3).forEach(m -> examples.add("added " + m.userid()));
-                updates.stream().filter(m -> !m.departed()).limit(3).forEach(m -> examples.add("updated " + m.userid()));
+                updates.stream()
+                        .filter(m -> !m.departed())
+                        .limit(3)
+                        .forEach(m -> examples.add("updated " + m.userid()));
                 departures.stream().limit(3).forEach(m -> examples.add("departed " + m.userid()));
-                return new SyncCounts(inserts.size(), updates.size() - departures.size(), departures.size(), departmentsChanged, examples);
+                return new SyncCounts(
+                        inserts.size(),
+                        updates.size() - departures.size(),
+                        departures.size(),
+                        departmentsChanged,
+                        examples);
             });
             if (written[0] > 0) {
                 versions.committed(corpId, written[0]);
@@ -138,7 +165,8 @@ final class OrgApplier {
                 updates.add(now);
             }
         }
-        List<Long> deletes = before.keySet().stream().filter(id -> !seen.contains(id)).toList();
+        List<Long> deletes =
+                before.keySet().stream().filter(id -> !seen.contains(id)).toList();
         MemberStore.upsertDepartments(c, corpId, inserts, updates, deletes);
         return inserts.size() + updates.size() + deletes.size();
     }
@@ -157,8 +185,17 @@ final class OrgApplier {
         }
         Set<Long> departments = new HashSet<>();
         m.departments().forEach(d -> departments.add((long) d));
-        return new StoredMember(m.userid(), m.name(), mobile, source, m.email(), m.position(), m.status(), m.mainDepartment(),
-                false, departments);
+        return new StoredMember(
+                m.userid(),
+                m.name(),
+                mobile,
+                source,
+                m.email(),
+                m.position(),
+                m.status(),
+                m.mainDepartment(),
+                false,
+                departments);
     }
 
     /**
@@ -167,16 +204,23 @@ final class OrgApplier {
      * a newer app: stored mobiles are kept then, and the operator told.
      */
     private static void rememberMobilesShown(Connection c, String corpId, boolean shown) throws SQLException {
-        int before = Sql.one(c, "SELECT mobiles_visible FROM enterprise WHERE corp_id = ?", rs -> {
-            boolean v = rs.getBoolean(1);
-            return rs.wasNull() ? -1 : v ? 1 : 0;
-        }, corpId).orElse(-1);
+        int before = Sql.one(
+                        c,
+                        "SELECT mobiles_visible FROM enterprise WHERE corp_id = ?",
+                        rs -> {
+                            boolean v = rs.getBoolean(1);
+                            return rs.wasNull() ? -1 : v ? 1 : 0;
+                        },
+                        corpId)
+                .orElse(-1);
         if (before != (shown ? 1 : 0)) {
             Sql.update(c, "UPDATE enterprise SET mobiles_visible = ? WHERE corp_id = ?", shown, corpId);
         }
         if (before == 1 && !shown) {
-            log.warn("The app of {} no longer shows mobiles (is its secret now a newer app's?); stored mobiles are kept, "
-                    + "and numbers removed in WeCom stay until it shows them again", corpId);
+            log.warn(
+                    "The app of {} no longer shows mobiles (is its secret now a newer app's?); stored mobiles are kept, "
+                            + "and numbers removed in WeCom stay until it shows them again",
+                    corpId);
         }
     }
 

@@ -5,7 +5,6 @@ import io.orgsync.upstream.UpstreamException;
 import io.orgsync.wecom.WecomClient;
 import io.orgsync.wecom.WecomDepartment;
 import io.orgsync.wecom.WecomMember;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,15 +43,21 @@ final class OrgFetcher {
      *                   must not share a second with this run's first ones
      * @param claim      checked as the calls go: a run that lost it stops calling the upstream
      */
-    FetchedOrg fetch(WecomClient client, long deadline, long quietUntil, RunClaim claim, SyncProgress progress) throws SyncFailure {
+    FetchedOrg fetch(WecomClient client, long deadline, long quietUntil, RunClaim claim, SyncProgress progress)
+            throws SyncFailure {
         waitQuiet(quietUntil, deadline, claim);
         FetchGate gate = new FetchGate(new DepartmentPacer(departmentRate, waiter), deadline, claim, clock);
         WecomClient tree = client.withDepartmentGate(gate.lane());
         List<WecomDepartment> departments = call(deadline, claim, tree::departments);
-        List<Optional<List<WecomMember>>> lists = Lanes.run(departments, departmentConcurrency, "sync-" + client.corpId(), () -> {
-            WecomClient lane = client.withDepartmentGate(gate.lane());
-            return d -> call(deadline, claim, () -> lane.directMembers(d.id()));
-        }, done -> progress.departmentsFetched(client.corpId(), done, departments.size()));
+        List<Optional<List<WecomMember>>> lists = Lanes.run(
+                departments,
+                departmentConcurrency,
+                "sync-" + client.corpId(),
+                () -> {
+                    WecomClient lane = client.withDepartmentGate(gate.lane());
+                    return d -> call(deadline, claim, () -> lane.directMembers(d.id()));
+                },
+                done -> progress.departmentsFetched(client.corpId(), done, departments.size()));
         Map<String, WecomMember> members = new LinkedHashMap<>();
         Set<Integer> vanished = new HashSet<>();
         for (int i = 0; i < departments.size(); i++) {
@@ -68,7 +73,9 @@ final class OrgFetcher {
     }
 
     static SyncFailure pastDeadline() {
-        return new SyncFailure(SyncFailure.Reason.DEADLINE, "the run passed its deadline before fetching everything; nothing was applied");
+        return new SyncFailure(
+                SyncFailure.Reason.DEADLINE,
+                "the run passed its deadline before fetching everything; nothing was applied");
     }
 
     /**
@@ -97,10 +104,13 @@ final class OrgFetcher {
             // a limit without a length is waited out for a second, never retried at the department rate
             long waitMillis = Math.max(1000, failure.retryAfterSeconds() * 1000);
             if (clock.millis() + waitMillis >= deadline) {
-                Instant retryAfter = clock.instant().plusMillis(waitMillis + 999).truncatedTo(ChronoUnit.SECONDS);
+                Instant retryAfter =
+                        clock.instant().plusMillis(waitMillis + 999).truncatedTo(ChronoUnit.SECONDS);
                 String what = failure.getMessage().endsWith(".") ? failure.getMessage() : failure.getMessage() + ".";
-                throw new SyncFailure(SyncFailure.Reason.DEADLINE, what + " The block outlasts this run's deadline, "
-                        + "so the run stops now; nothing was applied. Retry after " + retryAfter + ".");
+                throw new SyncFailure(
+                        SyncFailure.Reason.DEADLINE,
+                        what + " The block outlasts this run's deadline, "
+                                + "so the run stops now; nothing was applied. Retry after " + retryAfter + ".");
             }
             waitOut(waitMillis, claim, "waiting out an upstream block");
         }

@@ -3,13 +3,12 @@ package io.orgsync.sync;
 import com.google.common.base.Stopwatch;
 import io.orgsync.store.Sql;
 import io.orgsync.time.Waiter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A fetching run's hold on its enterprise. The claim can pass to a newer run while this one still
@@ -23,6 +22,7 @@ import java.time.Duration;
 final class RunClaim {
     /** Half a second: a run stops within a second of losing its claim even with a call in flight. */
     static final Duration INTERVAL = Duration.ofMillis(500);
+
     private static final Logger log = LoggerFactory.getLogger(RunClaim.class);
 
     private final DataSource ds;
@@ -32,6 +32,7 @@ final class RunClaim {
     private final Clock clock;
     /** Time since the last check; the run took the claim just before it was made. */
     private final Stopwatch sinceCheck;
+
     private boolean checkFailing;
 
     RunClaim(DataSource ds, RunStore runs, String corpId, long runId, Clock clock, Waiter waiter) {
@@ -55,8 +56,11 @@ final class RunClaim {
         } catch (SQLException e) {
             // the apply re-checks the claim in its transaction: a database blip must not end a long fetch
             if (!checkFailing) {
-                log.warn("Run {} of {} could not check its claim (SQL state {}); fetching on, checking again shortly",
-                        runId, corpId, e.getSQLState());
+                log.warn(
+                        "Run {} of {} could not check its claim (SQL state {}); fetching on, checking again shortly",
+                        runId,
+                        corpId,
+                        e.getSQLState());
             }
             checkFailing = true;
             return;
@@ -70,13 +74,17 @@ final class RunClaim {
     private SyncFailure lost() {
         boolean deleted;
         try {
-            deleted = Sql.withConnection(ds, c -> Sql.one(c, "SELECT 1 FROM enterprise WHERE corp_id = ?", rs -> 1, corpId)).isEmpty();
+            deleted = Sql.withConnection(
+                            ds, c -> Sql.one(c, "SELECT 1 FROM enterprise WHERE corp_id = ?", rs -> 1, corpId))
+                    .isEmpty();
         } catch (SQLException e) {
             deleted = false;
         }
-        return new SyncFailure(SyncFailure.Reason.SUPERSEDED, deleted
-                ? "stopped: the enterprise was deleted while this run was fetching; it stopped calling WeCom and applied nothing"
-                : "superseded: another run of this enterprise took over its claim while this one was fetching; "
-                + "it stopped calling WeCom and applied nothing");
+        return new SyncFailure(
+                SyncFailure.Reason.SUPERSEDED,
+                deleted
+                        ? "stopped: the enterprise was deleted while this run was fetching; it stopped calling WeCom and applied nothing"
+                        : "superseded: another run of this enterprise took over its claim while this one was fetching; "
+                                + "it stopped calling WeCom and applied nothing");
     }
 }

@@ -2,8 +2,6 @@ package io.orgsync.sync;
 
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.store.Sql;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /** The SQL of {@code sync_run}, and the enterprise's current-run claim that fences zombie runs. */
 public final class RunStore {
@@ -23,10 +22,13 @@ public final class RunStore {
      * its node records progress every few seconds (and the fetch about once a second).
      */
     public static final Duration STALLED = Duration.ofMinutes(2);
-    private static final String COLUMNS = "id, corp_id, instance_id, status, started_at, finished_at, departments, members_added, "
-            + "members_updated, members_removed, upstream_calls, error, drift";
-    private static final String RUNNING_ROWS = "SELECT r.id, r.corp_id, r.instance_id, r.started_at, COALESCE(r.progress_at, r.started_at), "
-            + "n.last_seen FROM sync_run r LEFT JOIN cluster_node n ON n.instance_id = r.instance_id WHERE ";
+
+    private static final String COLUMNS =
+            "id, corp_id, instance_id, status, started_at, finished_at, departments, members_added, "
+                    + "members_updated, members_removed, upstream_calls, error, drift";
+    private static final String RUNNING_ROWS =
+            "SELECT r.id, r.corp_id, r.instance_id, r.started_at, COALESCE(r.progress_at, r.started_at), "
+                    + "n.last_seen FROM sync_run r LEFT JOIN cluster_node n ON n.instance_id = r.instance_id WHERE ";
     private static final int PRUNE_BATCH = 1000;
     private final DataSource ds;
     private final Clock clock;
@@ -44,7 +46,9 @@ public final class RunStore {
     record RunningRow(long id, String corpId, String instanceId, long startedAt, long progressAt, Long nodeLastSeen) {
         /** Whether the run really goes on: its node is alive and it progressed lately. */
         boolean alive(long now) {
-            return nodeLastSeen != null && nodeLastSeen >= now - NodeRegistry.ALIVE_WINDOW.toMillis() && progressAt >= now - STALLED.toMillis();
+            return nodeLastSeen != null
+                    && nodeLastSeen >= now - NodeRegistry.ALIVE_WINDOW.toMillis()
+                    && progressAt >= now - STALLED.toMillis();
         }
     }
 
@@ -55,14 +59,26 @@ public final class RunStore {
      */
     long start(String corpId, String instanceId, long now) throws SQLException {
         return Sql.inTransaction(ds, c -> {
-            Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> rs.getLong(1), corpId);
+            Sql.one(
+                    c,
+                    "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
+                    rs -> rs.getLong(1),
+                    corpId);
             // The enterprise row's lock serialises starts of one enterprise. Abandoned runs are found with a
             // plain read and updated by primary key: a locking range read on sync_run (UPDATE ... WHERE corp_id)
             // would take next-key locks on the index gap that other enterprises' INSERTs below need, and two
             // enterprises starting at once would deadlock (seen with 60 enterprises due at the same second).
-            for (long stale : Sql.query(c, "SELECT id FROM sync_run WHERE corp_id = ? AND status = 'RUNNING'", rs -> rs.getLong(1), corpId)) {
-                Sql.update(c, "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
-                        now, "abandoned: its node stopped before finishing; a later run took over", stale);
+            for (long stale : Sql.query(
+                    c,
+                    "SELECT id FROM sync_run WHERE corp_id = ? AND status = 'RUNNING'",
+                    rs -> rs.getLong(1),
+                    corpId)) {
+                Sql.update(
+                        c,
+                        "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
+                        now,
+                        "abandoned: its node stopped before finishing; a later run took over",
+                        stale);
             }
             long id;
             try (PreparedStatement ps = c.prepareStatement(
@@ -83,12 +99,24 @@ public final class RunStore {
     }
 
     /** Ends a run; a run already marked ABANDONED by a newer one stays so. */
-    void finish(long id, RunStatus status, long now, int departments, SyncCounts counts, int upstreamCalls, String error) throws SQLException {
-        Sql.withConnection(ds, c -> Sql.update(c,
-                "UPDATE sync_run SET status = ?, finished_at = ?, departments = ?, members_added = ?, members_updated = ?, "
-                        + "members_removed = ?, upstream_calls = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
-                status.name(), now, departments, counts.added(), counts.updated(), counts.removed(), upstreamCalls,
-                error == null ? null : error.length() > 1000 ? error.substring(0, 1000) : error, id));
+    void finish(
+            long id, RunStatus status, long now, int departments, SyncCounts counts, int upstreamCalls, String error)
+            throws SQLException {
+        Sql.withConnection(
+                ds,
+                c -> Sql.update(
+                        c,
+                        "UPDATE sync_run SET status = ?, finished_at = ?, departments = ?, members_added = ?, members_updated = ?, "
+                                + "members_removed = ?, upstream_calls = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
+                        status.name(),
+                        now,
+                        departments,
+                        counts.added(),
+                        counts.updated(),
+                        counts.removed(),
+                        upstreamCalls,
+                        error == null ? null : error.length() > 1000 ? error.substring(0, 1000) : error,
+                        id));
     }
 
     /** Records how many members and departments the run corrected that events had not. */
@@ -98,9 +126,20 @@ public final class RunStore {
 
     /** Newest first; {@code corpId} may be null for all enterprises. */
     public List<Run> list(String corpId, int limit) throws SQLException {
-        return Sql.withConnection(ds, c -> corpId == null
-                ? Sql.query(c, "SELECT " + COLUMNS + " FROM sync_run ORDER BY id DESC LIMIT ?", RunStore::row, limit)
-                : Sql.query(c, "SELECT " + COLUMNS + " FROM sync_run WHERE corp_id = ? ORDER BY id DESC LIMIT ?", RunStore::row, corpId, limit));
+        return Sql.withConnection(
+                ds,
+                c -> corpId == null
+                        ? Sql.query(
+                                c,
+                                "SELECT " + COLUMNS + " FROM sync_run ORDER BY id DESC LIMIT ?",
+                                RunStore::row,
+                                limit)
+                        : Sql.query(
+                                c,
+                                "SELECT " + COLUMNS + " FROM sync_run WHERE corp_id = ? ORDER BY id DESC LIMIT ?",
+                                RunStore::row,
+                                corpId,
+                                limit));
     }
 
     public Optional<Run> last(String corpId) throws SQLException {
@@ -108,7 +147,8 @@ public final class RunStore {
     }
 
     public Optional<Run> find(long id) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM sync_run WHERE id = ?", RunStore::row, id));
+        return Sql.withConnection(
+                ds, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM sync_run WHERE id = ?", RunStore::row, id));
     }
 
     /**
@@ -118,8 +158,15 @@ public final class RunStore {
      */
     public boolean running(String corpId) throws SQLException {
         long now = clock.millis();
-        return Sql.withConnection(ds, c -> Sql.query(c, RUNNING_ROWS + "r.corp_id = ? AND r.status = 'RUNNING'", RunStore::runningRow, corpId))
-                .stream().anyMatch(r -> r.alive(now));
+        return Sql.withConnection(
+                        ds,
+                        c -> Sql.query(
+                                c,
+                                RUNNING_ROWS + "r.corp_id = ? AND r.status = 'RUNNING'",
+                                RunStore::runningRow,
+                                corpId))
+                .stream()
+                .anyMatch(r -> r.alive(now));
     }
 
     /** Every row marked RUNNING in the database (all environments: a dead node's runs are everyone's business). */
@@ -134,8 +181,13 @@ public final class RunStore {
         }
         List<Object> args = new ArrayList<>(List.of(now, instanceId));
         args.addAll(corpIds);
-        Sql.withConnection(ds, c -> Sql.update(c, "UPDATE sync_run SET progress_at = ? WHERE instance_id = ? AND status = 'RUNNING' AND corp_id IN ("
-                + String.join(", ", java.util.Collections.nCopies(corpIds.size(), "?")) + ")", args.toArray()));
+        Sql.withConnection(
+                ds,
+                c -> Sql.update(
+                        c,
+                        "UPDATE sync_run SET progress_at = ? WHERE instance_id = ? AND status = 'RUNNING' AND corp_id IN ("
+                                + String.join(", ", java.util.Collections.nCopies(corpIds.size(), "?")) + ")",
+                        args.toArray()));
     }
 
     /**
@@ -146,10 +198,18 @@ public final class RunStore {
     boolean abandon(long runId, String corpId, long now, String why) throws SQLException {
         return Sql.inTransaction(ds, c -> {
             Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, corpId);
-            int ended = Sql.update(c, "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
-                    now, why, runId);
+            int ended = Sql.update(
+                    c,
+                    "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
+                    now,
+                    why,
+                    runId);
             if (ended > 0) {
-                Sql.update(c, "UPDATE enterprise SET current_run_id = NULL WHERE corp_id = ? AND current_run_id = ?", corpId, runId);
+                Sql.update(
+                        c,
+                        "UPDATE enterprise SET current_run_id = NULL WHERE corp_id = ? AND current_run_id = ?",
+                        corpId,
+                        runId);
             }
             return ended > 0;
         });
@@ -161,8 +221,16 @@ public final class RunStore {
      * Read backwards on (corp_id, finished_at): one or two index entries, however many runs are kept.
      */
     long previousFinishedAt(String corpId, long runId) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT finished_at FROM sync_run WHERE corp_id = ? AND finished_at IS NOT NULL "
-                + "AND id < ? ORDER BY finished_at DESC LIMIT 1", rs -> rs.getLong(1), corpId, runId)).orElse(0L);
+        return Sql.withConnection(
+                        ds,
+                        c -> Sql.one(
+                                c,
+                                "SELECT finished_at FROM sync_run WHERE corp_id = ? AND finished_at IS NOT NULL "
+                                        + "AND id < ? ORDER BY finished_at DESC LIMIT 1",
+                                rs -> rs.getLong(1),
+                                corpId,
+                                runId))
+                .orElse(0L);
     }
 
     /**
@@ -172,14 +240,25 @@ public final class RunStore {
     public int pruneFinishedBefore(long cutoff) throws SQLException {
         int total = 0;
         while (true) {
-            List<Long> ids = Sql.withConnection(ds, c -> Sql.query(c, "SELECT id FROM sync_run WHERE finished_at < ? AND id NOT IN "
-                    + "(SELECT current_run_id FROM enterprise WHERE current_run_id IS NOT NULL) ORDER BY finished_at LIMIT " + PRUNE_BATCH,
-                    rs -> rs.getLong(1), cutoff));
+            List<Long> ids = Sql.withConnection(
+                    ds,
+                    c -> Sql.query(
+                            c,
+                            "SELECT id FROM sync_run WHERE finished_at < ? AND id NOT IN "
+                                    + "(SELECT current_run_id FROM enterprise WHERE current_run_id IS NOT NULL) ORDER BY finished_at LIMIT "
+                                    + PRUNE_BATCH,
+                            rs -> rs.getLong(1),
+                            cutoff));
             if (ids.isEmpty()) {
                 return total;
             }
-            total += Sql.withConnection(ds, c -> Sql.update(c, "DELETE FROM sync_run WHERE id IN ("
-                    + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")", ids.toArray()));
+            total += Sql.withConnection(
+                    ds,
+                    c -> Sql.update(
+                            c,
+                            "DELETE FROM sync_run WHERE id IN ("
+                                    + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")",
+                            ids.toArray()));
             if (ids.size() < PRUNE_BATCH) {
                 return total;
             }
@@ -194,26 +273,52 @@ public final class RunStore {
     public boolean checkIn(String corpId, long runId, long now) throws SQLException {
         return Sql.withConnection(ds, c -> {
             Sql.update(c, "UPDATE sync_run SET progress_at = ? WHERE id = ? AND status = 'RUNNING'", now, runId);
-            return Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ?",
-                    rs -> Sql.nullableLong(rs, "current_run_id"), corpId).map(id -> id != null && id == runId).orElse(false);
+            return Sql.one(
+                            c,
+                            "SELECT current_run_id FROM enterprise WHERE corp_id = ?",
+                            rs -> Sql.nullableLong(rs, "current_run_id"),
+                            corpId)
+                    .map(id -> id != null && id == runId)
+                    .orElse(false);
         });
     }
 
     /** Whether {@code runId} is still the enterprise's current run; call inside the applying transaction. */
     static boolean isCurrent(Connection c, String corpId, long runId) throws SQLException {
-        return Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
-                rs -> Sql.nullableLong(rs, "current_run_id"), corpId).map(id -> id != null && id == runId).orElse(false);
+        return Sql.one(
+                        c,
+                        "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
+                        rs -> Sql.nullableLong(rs, "current_run_id"),
+                        corpId)
+                .map(id -> id != null && id == runId)
+                .orElse(false);
     }
 
     private static RunningRow runningRow(ResultSet rs) throws SQLException {
         long lastSeen = rs.getLong(6);
-        return new RunningRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.wasNull() ? null : lastSeen);
+        return new RunningRow(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.wasNull() ? null : lastSeen);
     }
 
     private static Run row(ResultSet rs) throws SQLException {
-        return new Run(rs.getLong("id"), rs.getString("corp_id"), rs.getString("instance_id"), RunStatus.valueOf(rs.getString("status")),
-                rs.getLong("started_at"), Sql.nullableLong(rs, "finished_at"), rs.getInt("departments"), rs.getInt("members_added"),
-                rs.getInt("members_updated"), rs.getInt("members_removed"), rs.getInt("upstream_calls"), rs.getString("error"),
+        return new Run(
+                rs.getLong("id"),
+                rs.getString("corp_id"),
+                rs.getString("instance_id"),
+                RunStatus.valueOf(rs.getString("status")),
+                rs.getLong("started_at"),
+                Sql.nullableLong(rs, "finished_at"),
+                rs.getInt("departments"),
+                rs.getInt("members_added"),
+                rs.getInt("members_updated"),
+                rs.getInt("members_removed"),
+                rs.getInt("upstream_calls"),
+                rs.getString("error"),
                 Sql.nullableInt(rs, "drift"));
     }
 }

@@ -1,9 +1,6 @@
 package io.orgsync.sync;
 
 import io.orgsync.cluster.NodeRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -11,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the RUNNING rows honest, on every writing node, once per heartbeat. It records that this
@@ -56,7 +55,9 @@ public final class RunWatch implements AutoCloseable {
         try {
             beat();
         } catch (Exception e) {
-            log.warn("Run watch failed: {}", e instanceof java.sql.SQLException sql ? "SQL state " + sql.getSQLState() : e.getMessage());
+            log.warn(
+                    "Run watch failed: {}",
+                    e instanceof java.sql.SQLException sql ? "SQL state " + sql.getSQLState() : e.getMessage());
         }
     }
 
@@ -73,13 +74,19 @@ public final class RunWatch implements AutoCloseable {
             String why = null;
             if (r.instanceId().equals(instanceId)) {
                 if (!active.contains(r.corpId()) && r.startedAt() < snapshotAt) {
-                    why = "abandoned: its node " + instanceId + " no longer runs it (the end could not be recorded, or the node restarted)";
+                    why = "abandoned: its node " + instanceId
+                            + " no longer runs it (the end could not be recorded, or the node restarted)";
                 }
             } else if (r.nodeLastSeen() == null || r.nodeLastSeen() < now - NodeRegistry.ALIVE_WINDOW.toMillis()) {
                 why = "abandoned: its node " + r.instanceId() + " stopped"
-                        + (r.nodeLastSeen() == null ? "" : " (no heartbeat for " + Duration.ofMillis(now - r.nodeLastSeen()).toSeconds() + " s)");
+                        + (r.nodeLastSeen() == null
+                                ? ""
+                                : " (no heartbeat for "
+                                        + Duration.ofMillis(now - r.nodeLastSeen())
+                                                .toSeconds() + " s)");
             } else if (r.progressAt() < now - RunStore.STALLED.toMillis()) {
-                why = "abandoned: no progress for " + Duration.ofMillis(now - r.progressAt()).toSeconds() + " s";
+                why = "abandoned: no progress for "
+                        + Duration.ofMillis(now - r.progressAt()).toSeconds() + " s";
             }
             if (why != null && runs.abandon(r.id(), r.corpId(), now, why)) {
                 log.warn("Run {} of {} on {} ended ABANDONED: {}", r.id(), r.corpId(), r.instanceId(), why);

@@ -7,22 +7,21 @@ import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
-import io.orgsync.read.OrgVersions;
 import io.orgsync.logging.Failures;
+import io.orgsync.read.OrgVersions;
 import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.time.Waiter;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
-import javax.sql.DataSource;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One sync of one enterprise: claim the run, fetch everything, apply it all at once, record
@@ -39,10 +38,21 @@ public final class SyncRunner {
      *
      * @param departmentConcurrency department calls of one run in flight at once (1: strictly serial)
      */
-    public record Options(String instanceId, URI wecomBaseUrl, double departmentRate, int departmentConcurrency, double maxRemovalRatio,
-                          Duration deadline) {
+    public record Options(
+            String instanceId,
+            URI wecomBaseUrl,
+            double departmentRate,
+            int departmentConcurrency,
+            double maxRemovalRatio,
+            Duration deadline) {
         public static Options from(io.orgsync.config.Settings s) {
-            return new Options(s.instanceId(), s.wecomBaseUrl(), s.deptRate(), s.deptConcurrency(), s.maxRemovalRatio(), s.syncDeadline());
+            return new Options(
+                    s.instanceId(),
+                    s.wecomBaseUrl(),
+                    s.deptRate(),
+                    s.deptConcurrency(),
+                    s.maxRemovalRatio(),
+                    s.syncDeadline());
         }
     }
 
@@ -61,8 +71,16 @@ public final class SyncRunner {
     /** Enterprises this node is running now; an enterprise counts from before its run row exists until after its end is recorded. */
     private final ConcurrentHashMultiset<String> active = ConcurrentHashMultiset.create();
 
-    public SyncRunner(DataSource ds, EnterpriseService enterprises, UpstreamClient upstream, Alerts alerts, MeterRegistry metrics,
-                      Clock clock, Waiter waiter, Options options, OrgVersions versions) {
+    public SyncRunner(
+            DataSource ds,
+            EnterpriseService enterprises,
+            UpstreamClient upstream,
+            Alerts alerts,
+            MeterRegistry metrics,
+            Clock clock,
+            Waiter waiter,
+            Options options,
+            OrgVersions versions) {
         this(ds, enterprises, upstream, alerts, metrics, clock, waiter, options, versions, EventFeed.NONE);
     }
 
@@ -70,8 +88,17 @@ public final class SyncRunner {
      * {@code versions}: bumped with every apply that changes the org (the read caches follow);
      * {@code events}: which enterprises receive contact-change events, whose runs then record their drift.
      */
-    public SyncRunner(DataSource ds, EnterpriseService enterprises, UpstreamClient upstream, Alerts alerts, MeterRegistry metrics,
-                      Clock clock, Waiter waiter, Options options, OrgVersions versions, EventFeed events) {
+    public SyncRunner(
+            DataSource ds,
+            EnterpriseService enterprises,
+            UpstreamClient upstream,
+            Alerts alerts,
+            MeterRegistry metrics,
+            Clock clock,
+            Waiter waiter,
+            Options options,
+            OrgVersions versions,
+            EventFeed events) {
         this.events = events;
         this.ds = ds;
         this.runs = new RunStore(ds, clock);
@@ -116,7 +143,8 @@ public final class SyncRunner {
         }
     }
 
-    private Run run(String corpId, Enterprise enterprise, SecretUnreadableException unusable, SyncProgress progress) throws Exception {
+    private Run run(String corpId, Enterprise enterprise, SecretUnreadableException unusable, SyncProgress progress)
+            throws Exception {
         long started = clock.millis();
         long runId = runs.start(corpId, options.instanceId(), started);
         MDC.put("traceId", "sync-" + corpId + "-" + runId);
@@ -136,14 +164,21 @@ public final class SyncRunner {
             // of one run and the start of the next must not add up to more than the rate in one second
             long quietUntil = runs.previousFinishedAt(corpId, runId) + 1000;
             RunClaim claim = new RunClaim(ds, runs, corpId, runId, clock, waiter);
-            FetchedOrg fetched = fetcher.fetch(client, started + options.deadline().toMillis(), quietUntil, claim, progress);
+            FetchedOrg fetched =
+                    fetcher.fetch(client, started + options.deadline().toMillis(), quietUntil, claim, progress);
             departments = fetched.departments().size();
             calls = fetched.upstreamCalls();
             counts = applier.apply(corpId, runId, fetched, options.maxRemovalRatio(), clock.millis());
             status = RunStatus.SUCCEEDED;
             recordDrift(corpId, runId, counts);
-            log.info("Sync of {} succeeded: {} departments, {} members fetched, +{} ~{} -{}", corpId, departments,
-                    fetched.members().size(), counts.added(), counts.updated(), counts.removed());
+            log.info(
+                    "Sync of {} succeeded: {} departments, {} members fetched, +{} ~{} -{}",
+                    corpId,
+                    departments,
+                    fetched.members().size(),
+                    counts.added(),
+                    counts.updated(),
+                    counts.removed());
         } catch (SyncFailure e) {
             status = switch (e.reason) {
                 case REFUSED -> RunStatus.REFUSED;
@@ -158,7 +193,11 @@ public final class SyncRunner {
             // a driver's message can quote the statement and the member's values: the run row, the
             // alert and the log get the SQL state and what it means, never the driver's text
             error = databaseError(e);
-            log.warn("Sync of {} stopped by the database: SQL state {}, vendor code {}", corpId, e.getSQLState(), e.getErrorCode());
+            log.warn(
+                    "Sync of {} stopped by the database: SQL state {}, vendor code {}",
+                    corpId,
+                    e.getSQLState(),
+                    e.getErrorCode());
         } catch (Exception e) {
             // an exception may wrap a driver's (Quartz's do, quoting it): never its text, which can carry SQL
             error = Failures.describe(e);
@@ -170,7 +209,8 @@ public final class SyncRunner {
             }
             runs.finish(runId, status, clock.millis(), departments, counts, calls, error);
             sample.stop(metrics.timer("orgsync_sync_duration_seconds", "corp", corpId));
-            metrics.counter("orgsync_sync_runs_total", "corp", corpId, "outcome", status.name()).increment();
+            metrics.counter("orgsync_sync_runs_total", "corp", corpId, "outcome", status.name())
+                    .increment();
             MDC.remove("traceId");
         }
         if (status == RunStatus.ABANDONED) {
@@ -178,14 +218,29 @@ public final class SyncRunner {
         }
         if (status == RunStatus.FAILED || status == RunStatus.REFUSED) {
             log.warn("Sync of {} {}: {}", corpId, status, error);
-            alerts.raise(new Alert(status == RunStatus.REFUSED ? "sync_refused" : "sync_failed", corpId,
+            alerts.raise(new Alert(
+                    status == RunStatus.REFUSED ? "sync_refused" : "sync_failed",
+                    corpId,
                     "The sync of " + (enterprise == null ? corpId : enterprise.name()) + " (" + corpId + ") "
                             + (status == RunStatus.REFUSED ? "was refused" : "failed")
                             + " in run " + runId + ": " + error + " The stored org is unchanged."));
         }
         // the row can be gone with its enterprise (deleted, re-created and deleted again): answer what this run knows
-        return runs.find(runId).orElse(new Run(runId, corpId, options.instanceId(), status, started, clock.millis(), departments,
-                counts.added(), counts.updated(), counts.removed(), calls, error, null));
+        return runs.find(runId)
+                .orElse(new Run(
+                        runId,
+                        corpId,
+                        options.instanceId(),
+                        status,
+                        started,
+                        clock.millis(),
+                        departments,
+                        counts.added(),
+                        counts.updated(),
+                        counts.removed(),
+                        calls,
+                        error,
+                        null));
     }
 
     /**
@@ -200,18 +255,25 @@ public final class SyncRunner {
         runs.recordDrift(runId, drift);
         metrics.summary("orgsync_sync_drift", "corp", corpId).record(drift);
         if (drift > 0) {
-            log.warn("Sync of {} corrected {} members and departments that contact-change events had not brought "
-                    + "({} departments; e.g. {}): lost callbacks, or changes made through the API", corpId, drift,
-                    counts.departmentsChanged(), String.join(", ", counts.examples()));
+            log.warn(
+                    "Sync of {} corrected {} members and departments that contact-change events had not brought "
+                            + "({} departments; e.g. {}): lost callbacks, or changes made through the API",
+                    corpId,
+                    drift,
+                    counts.departmentsChanged(),
+                    String.join(", ", counts.examples()));
         }
     }
 
     private static String databaseError(SQLException e) {
         String state = e.getSQLState() == null ? "unknown" : e.getSQLState();
-        String what = state.startsWith("22") ? "a value from WeCom does not fit its database column"
-                : state.startsWith("08") ? "the database connection failed"
-                : state.startsWith("40") ? "the database rolled the transaction back (deadlock or serialisation failure)"
-                : "the database refused the changes";
+        String what = state.startsWith("22")
+                ? "a value from WeCom does not fit its database column"
+                : state.startsWith("08")
+                        ? "the database connection failed"
+                        : state.startsWith("40")
+                                ? "the database rolled the transaction back (deadlock or serialisation failure)"
+                                : "the database refused the changes";
         return what + " (SQL state " + state + "); nothing was applied";
     }
 }

@@ -1,7 +1,6 @@
 package io.orgsync.time;
 
 import com.google.common.base.Ticker;
-
 import java.time.Duration;
 
 /**

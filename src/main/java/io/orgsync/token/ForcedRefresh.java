@@ -3,15 +3,14 @@ package io.orgsync.token;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The budget of forced refreshes. WeChat may hand back a stable token it has just rejected; only
@@ -37,7 +36,14 @@ final class ForcedRefresh {
     private final Alerts alerts;
     private final MeterRegistry metrics;
 
-    ForcedRefresh(TokenStore store, String owner, Clock clock, LocalTokens local, HoldRules holds, Alerts alerts, MeterRegistry metrics) {
+    ForcedRefresh(
+            TokenStore store,
+            String owner,
+            Clock clock,
+            LocalTokens local,
+            HoldRules holds,
+            Alerts alerts,
+            MeterRegistry metrics) {
         this.store = store;
         this.owner = owner;
         this.clock = clock;
@@ -56,11 +62,16 @@ final class ForcedRefresh {
             throws TokenFetchException, HeldException, SQLException {
         TokenKey key = source.key();
         if (!source.forceRefreshable()) {
-            throw new TokenFetchException("the upstream hands back the access token it has just rejected for " + key.subject()
-                    + "; retry later", 0, false, null);
+            throw new TokenFetchException(
+                    "the upstream hands back the access token it has just rejected for " + key.subject()
+                            + "; retry later",
+                    0,
+                    false,
+                    null);
         }
         long now = clock.millis();
-        int day = (int) LocalDate.ofInstant(Instant.ofEpochMilli(now), WECHAT_DAY).toEpochDay();
+        int day =
+                (int) LocalDate.ofInstant(Instant.ofEpochMilli(now), WECHAT_DAY).toEpochDay();
         int today = row.forcesOn(day);
         String stuck = "WeChat keeps handing back the access token of " + key.subject() + " that it rejects";
         long allowedAt;
@@ -68,14 +79,24 @@ final class ForcedRefresh {
             allowedAt = row.forceAt() + FORCE_SPACING_MILLIS;
             stuck += ", and a forced refresh was sent less than " + FORCE_SPACING_MILLIS / 1000 + " s ago";
         } else if (today >= FORCES_PER_DAY) {
-            allowedAt = LocalDate.ofEpochDay(day + 1L).atStartOfDay(WECHAT_DAY).toInstant().toEpochMilli();
-            stuck += ", and orgsync has used today's " + FORCES_PER_DAY + " forced refreshes for this app (WeChat allows 20 a day; "
-                    + "the rest are left for people)";
+            allowedAt = LocalDate.ofEpochDay(day + 1L)
+                    .atStartOfDay(WECHAT_DAY)
+                    .toInstant()
+                    .toEpochMilli();
+            stuck += ", and orgsync has used today's " + FORCES_PER_DAY
+                    + " forced refreshes for this app (WeChat allows 20 a day; " + "the rest are left for people)";
         } else {
             store.recordForce(key.id(), owner, now, day, today + 1);
-            metrics.counter("orgsync_token_forced_refreshes_total", "kind", key.kind().name()).increment();
-            log.info("The platform handed back the rejected token of {}; forcing a refresh ({} of {} today)", key.subject(),
-                    today + 1, FORCES_PER_DAY);
+            metrics.counter(
+                            "orgsync_token_forced_refreshes_total",
+                            "kind",
+                            key.kind().name())
+                    .increment();
+            log.info(
+                    "The platform handed back the rejected token of {}; forcing a refresh ({} of {} today)",
+                    key.subject(),
+                    today + 1,
+                    FORCES_PER_DAY);
             TokenSource.Fetched forced = holds.fetchOrHold(source, row, source::forceRefresh);
             if (!forced.value().equals(handedBack)) {
                 return forced;
@@ -83,7 +104,9 @@ final class ForcedRefresh {
             allowedAt = now + FORCE_SPACING_MILLIS;
             stuck += ", even after a forced refresh";
         }
-        String at = Instant.ofEpochMilli(allowedAt + 999).truncatedTo(ChronoUnit.SECONDS).toString();
+        String at = Instant.ofEpochMilli(allowedAt + 999)
+                .truncatedTo(ChronoUnit.SECONDS)
+                .toString();
         String reason = stuck + ". The next forced refresh is allowed at " + at + "; retry after that.";
         Hold hold = new Hold(Hold.Kind.REJECTED, allowedAt, 40001, reason);
         local.hold(key.id(), hold);
@@ -91,7 +114,8 @@ final class ForcedRefresh {
         if (!store.dropRejected(key.id(), owner, TokenKey.fingerprint(handedBack), hold)) {
             log.warn("Could not record the hold on the token of {}: this node's lease ran out", key.subject());
         }
-        alerts.raise(new Alert("token_stuck", key.subject(), reason + " Until then calls that need this token fail with 503."));
+        alerts.raise(new Alert(
+                "token_stuck", key.subject(), reason + " Until then calls that need this token fail with 503."));
         throw new HeldException(hold);
     }
 }

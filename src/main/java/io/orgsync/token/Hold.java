@@ -29,8 +29,9 @@ record Hold(Kind kind, long until, int errcode, String reason) {
         String when = Instant.ofEpochMilli(until + 999).truncatedTo(ChronoUnit.SECONDS) + " (in " + seconds + " s)";
         String sentence = reason.endsWith(".") ? reason : reason + ".";
         String message = switch (kind) {
-            case CONFIG -> sentence + " The token is not asked for again before " + when
-                    + ", so that repeated refusals do not get this server's IP banned.";
+            case CONFIG ->
+                sentence + " The token is not asked for again before " + when
+                        + ", so that repeated refusals do not get this server's IP banned.";
             case BLOCKED -> sentence + " The token is not asked for again before " + when + ".";
             case REJECTED -> reason;
         };

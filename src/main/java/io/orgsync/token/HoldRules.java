@@ -3,11 +3,10 @@ package io.orgsync.token;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.sql.SQLException;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When no node of the cluster may ask the upstream for a key's token: a refusal the upstream
@@ -62,27 +61,37 @@ final class HoldRules {
         TokenKey key = source.key();
         try {
             TokenSource.Fetched fetched = fetch.fetch();
-            metrics.counter("orgsync_token_fetches_total", "kind", key.kind().name(), "outcome", "ok").increment();
+            metrics.counter("orgsync_token_fetches_total", "kind", key.kind().name(), "outcome", "ok")
+                    .increment();
             return fetched;
         } catch (TokenFetchException e) {
-            metrics.counter("orgsync_token_fetches_total", "kind", key.kind().name(), "outcome", "error").increment();
+            metrics.counter("orgsync_token_fetches_total", "kind", key.kind().name(), "outcome", "error")
+                    .increment();
             long now = clock.millis();
             if (e.permanent()) {
                 int failures = row.failCount() + 1;
                 long holdMillis = Math.min(LONGEST_HOLD_MILLIS, FIRST_HOLD_MILLIS << Math.min(failures - 1, 6));
                 Hold hold = new Hold(Hold.Kind.CONFIG, now + holdMillis, e.errcode(), e.getMessage());
                 put(key, hold, failures);
-                log.warn("The upstream refused the token of {} with errcode {} ({} time(s) in a row); no node asks again for {} s",
-                        key.subject(), e.errcode(), failures, holdMillis / 1000);
+                log.warn(
+                        "The upstream refused the token of {} with errcode {} ({} time(s) in a row); no node asks again for {} s",
+                        key.subject(),
+                        e.errcode(),
+                        failures,
+                        holdMillis / 1000);
                 if (failures == 1) {
                     // once per streak for the whole cluster: only the lease holder gets here
-                    alerts.raise(new Alert("upstream_config", key.subject(), e.getMessage() + " orgsync asks again in a minute, "
-                            + "then less and less often (at most once an hour) until the setting is fixed."));
+                    alerts.raise(new Alert(
+                            "upstream_config",
+                            key.subject(),
+                            e.getMessage() + " orgsync asks again in a minute, "
+                                    + "then less and less often (at most once an hour) until the setting is fixed."));
                 }
                 throw new HeldException(hold);
             }
             if (e.retryAfterSeconds() > 0) {
-                Hold hold = new Hold(Hold.Kind.BLOCKED, now + e.retryAfterSeconds() * 1000, e.errcode(), e.getMessage());
+                Hold hold =
+                        new Hold(Hold.Kind.BLOCKED, now + e.retryAfterSeconds() * 1000, e.errcode(), e.getMessage());
                 put(key, hold, row.failCount());
                 throw new HeldException(hold);
             }

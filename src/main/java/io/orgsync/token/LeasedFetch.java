@@ -4,9 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.time.Waiter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How one node gets a key's token from the row or the upstream, one fetch at a time cluster-wide:
@@ -51,8 +50,17 @@ final class LeasedFetch implements AutoCloseable {
         return t;
     });
 
-    LeasedFetch(TokenStore store, String owner, Clock clock, Waiter waiter, Duration wait, Duration refreshAhead, Duration lease,
-                LocalTokens local, Alerts alerts, MeterRegistry metrics) {
+    LeasedFetch(
+            TokenStore store,
+            String owner,
+            Clock clock,
+            Waiter waiter,
+            Duration wait,
+            Duration refreshAhead,
+            Duration lease,
+            LocalTokens local,
+            Alerts alerts,
+            MeterRegistry metrics) {
         this.store = store;
         this.owner = owner;
         this.clock = clock;
@@ -86,8 +94,8 @@ final class LeasedFetch implements AutoCloseable {
             if (store.tryLease(id, owner, now, now + lease.toMillis())) {
                 long every = Math.max(10, lease.toMillis() / 3);
                 long renewUntil = now + MAX_RENEWALS * lease.toMillis();
-                ScheduledFuture<?> renewal = leaseRenewals.scheduleAtFixedRate(() -> renewLease(source.key(), renewUntil), every, every,
-                        TimeUnit.MILLISECONDS);
+                ScheduledFuture<?> renewal = leaseRenewals.scheduleAtFixedRate(
+                        () -> renewLease(source.key(), renewUntil), every, every, TimeUnit.MILLISECONDS);
                 try {
                     // re-check: between our read and the lease another node may have stored a new token or a hold
                     now = clock.millis();
@@ -104,8 +112,12 @@ final class LeasedFetch implements AutoCloseable {
                 }
             }
             if (clock.millis() > giveUp) {
-                throw new TokenFetchException("another node has been fetching the token of " + source.key().subject()
-                        + " for too long", 0, false, null);
+                throw new TokenFetchException(
+                        "another node has been fetching the token of "
+                                + source.key().subject() + " for too long",
+                        0,
+                        false,
+                        null);
             }
             waiter.sleep(POLL);
         }
@@ -120,7 +132,8 @@ final class LeasedFetch implements AutoCloseable {
     }
 
     /** Fetches, stores and returns a new token; the lease is ours. */
-    private Token fetchHoldingLease(TokenSource source, TokenStore.Row row, String stale, boolean rejected) throws Exception {
+    private Token fetchHoldingLease(TokenSource source, TokenStore.Row row, String stale, boolean rejected)
+            throws Exception {
         TokenKey key = source.key();
         Token stored = row.token();
         if (rejected && stored != null && Objects.equals(stored.value(), stale)) {
@@ -135,7 +148,8 @@ final class LeasedFetch implements AutoCloseable {
         }
         Token fresh = tokenOf(key, fetched, row.version());
         if (!store.store(key.id(), owner, fresh, clock.millis())) {
-            log.warn("Token for {} fetched after this node's lease ran out; using it without storing it", key.subject());
+            log.warn(
+                    "Token for {} fetched after this node's lease ran out; using it without storing it", key.subject());
         }
         local.endHold(key.id());
         return local.adopt(key.id(), fresh);
@@ -145,16 +159,22 @@ final class LeasedFetch implements AutoCloseable {
         long now = clock.millis();
         long ttl = fetched.expiresInSeconds() * 1000;
         long ahead = key.kind() == TokenKey.Kind.MINIAPP_STABLE
-                ? Math.min(refreshAhead.toMillis(), STABLE_AHEAD_CAP_MILLIS) : refreshAhead.toMillis();
+                ? Math.min(refreshAhead.toMillis(), STABLE_AHEAD_CAP_MILLIS)
+                : refreshAhead.toMillis();
         // never closer together than half a lifetime, or a short-lived token would be fetched in a loop
         long refreshAt = now + Math.max(ttl - ahead, ttl / 2);
-        log.info("Fetched a new access token for {} ({}), valid {} s", key.subject(), key.kind(), fetched.expiresInSeconds());
+        log.info(
+                "Fetched a new access token for {} ({}), valid {} s",
+                key.subject(),
+                key.kind(),
+                fetched.expiresInSeconds());
         return new Token(fetched.value(), now + ttl, refreshAt, previousVersion + 1);
     }
 
     private void renewLease(TokenKey key, long renewUntil) {
         if (clock.millis() > renewUntil) {
-            // the calls' own time-outs end any real fetch long before this: a stuck thread must not hold the key for ever
+            // the calls' own time-outs end any real fetch long before this: a stuck thread must not hold the key for
+            // ever
             return;
         }
         try {
@@ -164,19 +184,30 @@ final class LeasedFetch implements AutoCloseable {
         } catch (SQLException e) {
             log.warn("Could not renew the token lease of {}: SQL state {}", key.subject(), e.getSQLState());
         } catch (RuntimeException e) {
-            log.warn("Could not renew the token lease of {}: {}", key.subject(), e.getClass().getSimpleName());
+            log.warn(
+                    "Could not renew the token lease of {}: {}",
+                    key.subject(),
+                    e.getClass().getSimpleName());
         }
     }
 
     private void alertIfEarly(TokenKey key, Token rejected, long now) {
         long left = rejected.expiresAt() - now;
         if (left > EARLY_REJECTION_MILLIS) {
-            metrics.counter("orgsync_token_invalidated_early_total", "kind", key.kind().name()).increment();
-            alerts.raise(new Alert("token_invalidated", key.subject(), "The upstream rejected the access token of "
-                    + key.subject() + " " + (left / 60_000) + " minutes before it was due to expire. Another server, "
-                    + "environment or tool holding the same secret has most likely fetched a new token, which invalidates "
-                    + "ours. Let orgsync be the only holder of this secret (other systems should get tokens from it), "
-                    + "or give them a secret of their own."));
+            metrics.counter(
+                            "orgsync_token_invalidated_early_total",
+                            "kind",
+                            key.kind().name())
+                    .increment();
+            alerts.raise(new Alert(
+                    "token_invalidated",
+                    key.subject(),
+                    "The upstream rejected the access token of "
+                            + key.subject() + " " + (left / 60_000)
+                            + " minutes before it was due to expire. Another server, "
+                            + "environment or tool holding the same secret has most likely fetched a new token, which invalidates "
+                            + "ours. Let orgsync be the only holder of this secret (other systems should get tokens from it), "
+                            + "or give them a secret of their own."));
         }
     }
 

@@ -15,7 +15,8 @@ public class TokenFetchException extends Exception {
         this(message, errcode, permanent, 0, cause);
     }
 
-    public TokenFetchException(String message, int errcode, boolean permanent, long retryAfterSeconds, Throwable cause) {
+    public TokenFetchException(
+            String message, int errcode, boolean permanent, long retryAfterSeconds, Throwable cause) {
         super(message, cause);
         this.errcode = errcode;
         this.permanent = permanent;

@@ -2,13 +2,9 @@ package io.orgsync.token;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alerts;
-import io.orgsync.logging.Failures;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.orgsync.config.Settings;
+import io.orgsync.logging.Failures;
 import io.orgsync.time.Waiter;
-
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
 
 /**
  * The cluster-wide token holder. Every node keeps a local copy of each token and the database
@@ -63,7 +60,8 @@ public final class TokenHolder implements AutoCloseable {
     public record Config(String instanceId, Duration tokenWait, Duration refreshAhead, Duration lease) {
         public Config {
             if (lease.toMillis() < 30) {
-                throw new IllegalArgumentException("the token lease must be at least 30 ms, not " + lease.toMillis() + " ms");
+                throw new IllegalArgumentException(
+                        "the token lease must be at least 30 ms, not " + lease.toMillis() + " ms");
             }
             if (tokenWait.isNegative() || refreshAhead.isNegative()) {
                 throw new IllegalArgumentException("token wait and refresh-ahead must not be negative");
@@ -72,7 +70,11 @@ public final class TokenHolder implements AutoCloseable {
 
         /** The lease outlives one upstream call with its retries (ORGSYNC_UPSTREAM_TIMEOUT_MS x 4 + 5 s). */
         public static Config from(Settings s) {
-            return new Config(s.instanceId(), s.tokenWait(), s.tokenRefreshAhead(), s.upstreamTimeout().multipliedBy(4).plusSeconds(5));
+            return new Config(
+                    s.instanceId(),
+                    s.tokenWait(),
+                    s.tokenRefreshAhead(),
+                    s.upstreamTimeout().multipliedBy(4).plusSeconds(5));
         }
 
         public Config withLease(Duration lease) {
@@ -86,8 +88,17 @@ public final class TokenHolder implements AutoCloseable {
         this.wait = config.tokenWait();
         this.metrics = metrics;
         String owner = config.instanceId() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        this.fetch = new LeasedFetch(new TokenStore(ds), owner, clock, waiter, config.tokenWait(), config.refreshAhead(), config.lease(),
-                local, alerts, metrics);
+        this.fetch = new LeasedFetch(
+                new TokenStore(ds),
+                owner,
+                clock,
+                waiter,
+                config.tokenWait(),
+                config.refreshAhead(),
+                config.lease(),
+                local,
+                alerts,
+                metrics);
         // at zero from the start: an alert rule's increase() misses a counter's first step from "absent" to 1
         for (TokenKey.Kind kind : TokenKey.Kind.values()) {
             metrics.counter("orgsync_token_invalidated_early_total", "kind", kind.name());
@@ -136,9 +147,16 @@ public final class TokenHolder implements AutoCloseable {
             try {
                 token = future.get(Math.max(1, deadline - clock.millis()), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                metrics.counter("orgsync_token_wait_timeouts_total", "kind", source.key().kind().name()).increment();
-                throw new TokenUnavailableException("No access token for " + source.key().subject() + " within "
-                        + wait.toMillis() + " ms: the upstream token service is slow or unreachable. Retry later.", 0, null);
+                metrics.counter(
+                                "orgsync_token_wait_timeouts_total",
+                                "kind",
+                                source.key().kind().name())
+                        .increment();
+                throw new TokenUnavailableException(
+                        "No access token for " + source.key().subject() + " within " + wait.toMillis()
+                                + " ms: the upstream token service is slow or unreachable. Retry later.",
+                        0,
+                        null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TokenUnavailableException("Interrupted while waiting for an access token", 0, e);
@@ -153,8 +171,11 @@ public final class TokenHolder implements AutoCloseable {
             }
             inflight.remove(id, future);
         }
-        throw new TokenUnavailableException("The upstream keeps handing out the token it rejects for "
-                + source.key().subject() + ". Retry later.", 0, null);
+        throw new TokenUnavailableException(
+                "The upstream keeps handing out the token it rejects for "
+                        + source.key().subject() + ". Retry later.",
+                0,
+                null);
     }
 
     private CompletableFuture<Token> start(TokenSource source, String stale, boolean rejected) {
@@ -173,7 +194,13 @@ public final class TokenHolder implements AutoCloseable {
     }
 
     private TokenUnavailableException refusedLocally(TokenKey key, Hold hold) {
-        metrics.counter("orgsync_token_held_total", "kind", key.kind().name(), "hold", hold.kind().name()).increment();
+        metrics.counter(
+                        "orgsync_token_held_total",
+                        "kind",
+                        key.kind().name(),
+                        "hold",
+                        hold.kind().name())
+                .increment();
         return hold.unavailable(clock.millis());
     }
 
@@ -185,9 +212,14 @@ public final class TokenHolder implements AutoCloseable {
             return new TokenUnavailableException(e.getMessage(), e.errcode(), e.retryAfterSeconds(), e);
         }
         if (cause instanceof SQLException) {
-            return new TokenUnavailableException("The token store of " + key.subject() + " is unreachable: the database is down or overloaded. Retry later.", 0, cause);
+            return new TokenUnavailableException(
+                    "The token store of " + key.subject()
+                            + " is unreachable: the database is down or overloaded. Retry later.",
+                    0,
+                    cause);
         }
-        return new TokenUnavailableException("Could not get an access token for " + key.subject() + ": " + Failures.describe(cause), 0, cause);
+        return new TokenUnavailableException(
+                "Could not get an access token for " + key.subject() + ": " + Failures.describe(cause), 0, cause);
     }
 
     @Override

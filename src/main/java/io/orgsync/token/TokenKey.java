@@ -12,14 +12,20 @@ import java.util.HexFormat;
  * of their own, while the secret itself is never stored or logged.
  */
 public record TokenKey(String id, String subject, Kind kind) {
-    public enum Kind { WECOM, MINIAPP_STABLE, MINIAPP_CLASSIC }
+    public enum Kind {
+        WECOM,
+        MINIAPP_STABLE,
+        MINIAPP_CLASSIC
+    }
 
     public static TokenKey wecom(String corpId, String secret) {
         return new TokenKey("wecom:" + corpId + ":" + fingerprint(secret), corpId, Kind.WECOM);
     }
 
     public static TokenKey miniApp(String appId, boolean stable) {
-        return new TokenKey("miniapp:" + appId + (stable ? ":stable" : ":classic"), appId,
+        return new TokenKey(
+                "miniapp:" + appId + (stable ? ":stable" : ":classic"),
+                appId,
                 stable ? Kind.MINIAPP_STABLE : Kind.MINIAPP_CLASSIC);
     }
 

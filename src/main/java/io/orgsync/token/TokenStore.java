@@ -3,11 +3,10 @@ package io.orgsync.token;
 import io.orgsync.store.Dialect;
 import io.orgsync.store.Sql;
 import io.orgsync.store.Upsert;
-
-import javax.sql.DataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * The SQL of {@code upstream_token}: one row per key, its token, its fetch lease, the hold that
@@ -15,8 +14,19 @@ import java.util.Optional;
  * {@link #tryLease} is made only while holding the lease, so a node that lost it changes nothing.
  */
 final class TokenStore {
-    record Row(String value, Long expiresAt, Long refreshAt, long version, String leaseOwner, Long leaseUntil,
-               Hold hold, int failCount, String rejectedHash, Long forceAt, Integer forceDay, int forceCount) {
+    record Row(
+            String value,
+            Long expiresAt,
+            Long refreshAt,
+            long version,
+            String leaseOwner,
+            Long leaseUntil,
+            Hold hold,
+            int failCount,
+            String rejectedHash,
+            Long forceAt,
+            Integer forceDay,
+            int forceCount) {
         Token token() {
             return value == null ? null : new Token(value, expiresAt, refreshAt, version);
         }
@@ -32,14 +42,17 @@ final class TokenStore {
 
         @Override
         public String toString() {
-            return "Row[version=" + version + ", leaseOwner=" + leaseOwner + ", hold=" + hold + ", failCount=" + failCount + "]";
+            return "Row[version=" + version + ", leaseOwner=" + leaseOwner + ", hold=" + hold + ", failCount="
+                    + failCount + "]";
         }
     }
 
-    private static final String COLUMNS = "access_token, expires_at, refresh_at, version, lease_owner, lease_until, hold_until, "
-            + "hold_kind, hold_errcode, hold_reason, fail_count, rejected_hash, force_at, force_day, force_count";
+    private static final String COLUMNS =
+            "access_token, expires_at, refresh_at, version, lease_owner, lease_until, hold_until, "
+                    + "hold_kind, hold_errcode, hold_reason, fail_count, rejected_hash, force_at, force_day, force_count";
 
-    private static final Upsert NEW_ROW = Upsert.into("upstream_token", "token_key").keep("version");
+    private static final Upsert NEW_ROW =
+            Upsert.into("upstream_token", "token_key").keep("version");
 
     private final DataSource ds;
     private final Dialect dialect;
@@ -50,8 +63,10 @@ final class TokenStore {
     }
 
     Optional<Row> find(String key) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM upstream_token WHERE token_key = ?",
-                TokenStore::row, key));
+        return Sql.withConnection(
+                ds,
+                c -> Sql.one(
+                        c, "SELECT " + COLUMNS + " FROM upstream_token WHERE token_key = ?", TokenStore::row, key));
     }
 
     /** Creates the key's row if it is missing; a no-op otherwise (also when two nodes race). */
@@ -61,15 +76,29 @@ final class TokenStore {
 
     /** Takes the fetch lease unless another holder has a live one. */
     boolean tryLease(String key, String owner, long now, long until) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.update(c,
-                "UPDATE upstream_token SET lease_owner = ?, lease_until = ? WHERE token_key = ? AND (lease_owner IS NULL OR lease_until < ?)",
-                owner, until, key, now)) == 1;
+        return Sql.withConnection(
+                        ds,
+                        c -> Sql.update(
+                                c,
+                                "UPDATE upstream_token SET lease_owner = ?, lease_until = ? WHERE token_key = ? AND (lease_owner IS NULL OR lease_until < ?)",
+                                owner,
+                                until,
+                                key,
+                                now))
+                == 1;
     }
 
     /** Moves the end of a lease this holder still has; false when it was lost. */
     boolean extendLease(String key, String owner, long until) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.update(c,
-                "UPDATE upstream_token SET lease_until = ? WHERE token_key = ? AND lease_owner = ?", until, key, owner)) == 1;
+        return Sql.withConnection(
+                        ds,
+                        c -> Sql.update(
+                                c,
+                                "UPDATE upstream_token SET lease_until = ? WHERE token_key = ? AND lease_owner = ?",
+                                until,
+                                key,
+                                owner))
+                == 1;
     }
 
     /**
@@ -77,20 +106,40 @@ final class TokenStore {
      * A token that worked ends any hold and failure streak.
      */
     boolean store(String key, String owner, Token token, long now) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.update(c,
-                "UPDATE upstream_token SET access_token = ?, expires_at = ?, refresh_at = ?, fetched_at = ?, fetched_by = ?, "
-                        + "version = version + 1, lease_owner = NULL, lease_until = NULL, hold_until = NULL, hold_kind = NULL, "
-                        + "hold_errcode = NULL, hold_reason = NULL, fail_count = 0, rejected_hash = NULL "
-                        + "WHERE token_key = ? AND lease_owner = ?",
-                token.value(), token.expiresAt(), token.refreshAt(), now, owner, key, owner)) == 1;
+        return Sql.withConnection(
+                        ds,
+                        c -> Sql.update(
+                                c,
+                                "UPDATE upstream_token SET access_token = ?, expires_at = ?, refresh_at = ?, fetched_at = ?, fetched_by = ?, "
+                                        + "version = version + 1, lease_owner = NULL, lease_until = NULL, hold_until = NULL, hold_kind = NULL, "
+                                        + "hold_errcode = NULL, hold_reason = NULL, fail_count = 0, rejected_hash = NULL "
+                                        + "WHERE token_key = ? AND lease_owner = ?",
+                                token.value(),
+                                token.expiresAt(),
+                                token.refreshAt(),
+                                now,
+                                owner,
+                                key,
+                                owner))
+                == 1;
     }
 
     /** Records a hold (and the failure streak behind it) and gives the lease back. */
     boolean hold(String key, String owner, Hold hold, int failCount) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.update(c,
-                "UPDATE upstream_token SET hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, fail_count = ?, "
-                        + "lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
-                hold.until(), hold.kind().name(), hold.errcode(), fit(hold.reason()), failCount, key, owner)) == 1;
+        return Sql.withConnection(
+                        ds,
+                        c -> Sql.update(
+                                c,
+                                "UPDATE upstream_token SET hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, fail_count = ?, "
+                                        + "lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
+                                hold.until(),
+                                hold.kind().name(),
+                                hold.errcode(),
+                                fit(hold.reason()),
+                                failCount,
+                                key,
+                                owner))
+                == 1;
     }
 
     /**
@@ -98,23 +147,46 @@ final class TokenStore {
      * that no node hands it to a caller again), its fingerprint kept, and the key held.
      */
     boolean dropRejected(String key, String owner, String rejectedHash, Hold hold) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.update(c,
-                "UPDATE upstream_token SET access_token = NULL, expires_at = NULL, refresh_at = NULL, version = version + 1, "
-                        + "rejected_hash = ?, hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, "
-                        + "lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
-                rejectedHash, hold.until(), hold.kind().name(), hold.errcode(), fit(hold.reason()), key, owner)) == 1;
+        return Sql.withConnection(
+                        ds,
+                        c -> Sql.update(
+                                c,
+                                "UPDATE upstream_token SET access_token = NULL, expires_at = NULL, refresh_at = NULL, version = version + 1, "
+                                        + "rejected_hash = ?, hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, "
+                                        + "lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
+                                rejectedHash,
+                                hold.until(),
+                                hold.kind().name(),
+                                hold.errcode(),
+                                fit(hold.reason()),
+                                key,
+                                owner))
+                == 1;
     }
 
     /** Counts a forced refresh before it is sent, so that a crash in between still counts it. */
     boolean recordForce(String key, String owner, long at, int day, int countThatDay) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.update(c,
-                "UPDATE upstream_token SET force_at = ?, force_day = ?, force_count = ? WHERE token_key = ? AND lease_owner = ?",
-                at, day, countThatDay, key, owner)) == 1;
+        return Sql.withConnection(
+                        ds,
+                        c -> Sql.update(
+                                c,
+                                "UPDATE upstream_token SET force_at = ?, force_day = ?, force_count = ? WHERE token_key = ? AND lease_owner = ?",
+                                at,
+                                day,
+                                countThatDay,
+                                key,
+                                owner))
+                == 1;
     }
 
     void release(String key, String owner) throws SQLException {
-        Sql.withConnection(ds, c -> Sql.update(c,
-                "UPDATE upstream_token SET lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?", key, owner));
+        Sql.withConnection(
+                ds,
+                c -> Sql.update(
+                        c,
+                        "UPDATE upstream_token SET lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
+                        key,
+                        owner));
     }
 
     /** hold_reason is a VARCHAR(1000). */
@@ -127,12 +199,22 @@ final class TokenStore {
         Hold hold = null;
         if (holdUntil != null) {
             int errcode = rs.getInt("hold_errcode");
-            hold = new Hold(Hold.Kind.valueOf(rs.getString("hold_kind")), holdUntil, errcode, rs.getString("hold_reason"));
+            hold = new Hold(
+                    Hold.Kind.valueOf(rs.getString("hold_kind")), holdUntil, errcode, rs.getString("hold_reason"));
         }
         Long forceDay = Sql.nullableLong(rs, "force_day");
-        return new Row(rs.getString("access_token"), Sql.nullableLong(rs, "expires_at"), Sql.nullableLong(rs, "refresh_at"),
-                rs.getLong("version"), rs.getString("lease_owner"), Sql.nullableLong(rs, "lease_until"), hold,
-                rs.getInt("fail_count"), rs.getString("rejected_hash"), Sql.nullableLong(rs, "force_at"),
-                forceDay == null ? null : forceDay.intValue(), rs.getInt("force_count"));
+        return new Row(
+                rs.getString("access_token"),
+                Sql.nullableLong(rs, "expires_at"),
+                Sql.nullableLong(rs, "refresh_at"),
+                rs.getLong("version"),
+                rs.getString("lease_owner"),
+                Sql.nullableLong(rs, "lease_until"),
+                hold,
+                rs.getInt("fail_count"),
+                rs.getString("rejected_hash"),
+                Sql.nullableLong(rs, "force_at"),
+                forceDay == null ? null : forceDay.intValue(),
+                rs.getInt("force_count"));
     }
 }

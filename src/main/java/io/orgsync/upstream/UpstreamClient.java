@@ -13,7 +13,6 @@ import io.orgsync.token.TokenHolder;
 import io.orgsync.token.TokenSource;
 import io.orgsync.token.TokenUnavailableException;
 import io.orgsync.upstream.UpstreamHttp.Attempt;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +61,8 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    public UpstreamClient(TokenHolder tokens, Alerts alerts, MeterRegistry metrics, Clock clock, Waiter waiter, Config config) {
+    public UpstreamClient(
+            TokenHolder tokens, Alerts alerts, MeterRegistry metrics, Clock clock, Waiter waiter, Config config) {
         this.tokens = tokens;
         this.alerts = alerts;
         this.clock = clock;
@@ -81,16 +81,23 @@ public final class UpstreamClient implements AutoCloseable {
         int retries = 0;
         while (true) {
             Attempt attempt = send(request, token);
-            Outcome outcome = attempt.errcode() == null ? Outcome.BUSY : Outcome.of(request.family(), attempt.errcode(), token != null);
-            if (outcome == Outcome.OK || (attempt.errcode() != null && request.answers().contains(attempt.errcode()))) {
+            Outcome outcome = attempt.errcode() == null
+                    ? Outcome.BUSY
+                    : Outcome.of(request.family(), attempt.errcode(), token != null);
+            if (outcome == Outcome.OK
+                    || (attempt.errcode() != null && request.answers().contains(attempt.errcode()))) {
                 return attempt.response();
             }
             int code = attempt.errcode() == null ? 0 : attempt.errcode();
             switch (outcome) {
                 case TOKEN_REJECTED -> {
                     if (tokenReplaced) {
-                        throw failure(UpstreamException.Kind.UNAVAILABLE, code, request,
-                                "the upstream rejected a freshly fetched token too", null);
+                        throw failure(
+                                UpstreamException.Kind.UNAVAILABLE,
+                                code,
+                                request,
+                                "the upstream rejected a freshly fetched token too",
+                                null);
                     }
                     tokenReplaced = true;
                     try {
@@ -101,16 +108,26 @@ public final class UpstreamClient implements AutoCloseable {
                 }
                 case BUSY, CONCURRENCY -> {
                     if (retries++ >= MAX_RETRIES) {
-                        throw failure(UpstreamException.Kind.UNAVAILABLE, code, request,
-                                attempt.problem() + " after " + MAX_RETRIES + " retries", attempt.cause());
+                        throw failure(
+                                UpstreamException.Kind.UNAVAILABLE,
+                                code,
+                                request,
+                                attempt.problem() + " after " + MAX_RETRIES + " retries",
+                                attempt.cause());
                     }
                     backoff(retries, outcome == Outcome.CONCURRENCY);
                 }
                 case BLOCKED -> {
                     blockedUntil.put(blockKey(request), clock.millis() + BLOCK_MILLIS);
-                    throw new UpstreamException(UpstreamException.Kind.RATE_LIMITED, code, request.api(),
-                            request.api() + " is blocked for " + request.subject() + " by the upstream (45009, call limit reached); "
-                                    + "not calling it again for " + BLOCK_MILLIS / 1000 + " s", BLOCK_MILLIS / 1000, null);
+                    throw new UpstreamException(
+                            UpstreamException.Kind.RATE_LIMITED,
+                            code,
+                            request.api(),
+                            request.api() + " is blocked for " + request.subject()
+                                    + " by the upstream (45009, call limit reached); " + "not calling it again for "
+                                    + BLOCK_MILLIS / 1000 + " s",
+                            BLOCK_MILLIS / 1000,
+                            null);
                 }
                 case CONFIGURATION -> {
                     String fix = ConfigurationFixes.describe(request.family(), code, request.subject(), request.api());
@@ -129,19 +146,35 @@ public final class UpstreamClient implements AutoCloseable {
      * block's length for a 45009.
      */
     public TokenSource.Fetched fetchToken(UpstreamRequest request) throws TokenFetchException {
-        UpstreamRequest asked = new UpstreamRequest(request.family(), request.baseUrl(), request.api(), request.post(), request.query(),
-                request.jsonBody(), request.tokenSource(), request.subject(), Outcome.CONFIG);
+        UpstreamRequest asked = new UpstreamRequest(
+                request.family(),
+                request.baseUrl(),
+                request.api(),
+                request.post(),
+                request.query(),
+                request.jsonBody(),
+                request.tokenSource(),
+                request.subject(),
+                Outcome.CONFIG);
         try {
             UpstreamResponse r = call(asked);
             if (r.errcode() != 0) {
-                throw new TokenFetchException(ConfigurationFixes.describe(request.family(), r.errcode(), request.subject(), request.api()),
-                        r.errcode(), true, null);
+                throw new TokenFetchException(
+                        ConfigurationFixes.describe(request.family(), r.errcode(), request.subject(), request.api()),
+                        r.errcode(),
+                        true,
+                        null);
             }
             JsonNode json = r.json();
-            return new TokenSource.Fetched(json.path("access_token").asText(), json.path("expires_in").asLong(7200));
+            return new TokenSource.Fetched(
+                    json.path("access_token").asText(), json.path("expires_in").asLong(7200));
         } catch (UpstreamException e) {
-            throw new TokenFetchException(e.getMessage(), e.errcode(), e.kind() == UpstreamException.Kind.CONFIGURATION,
-                    e.retryAfterSeconds(), e);
+            throw new TokenFetchException(
+                    e.getMessage(),
+                    e.errcode(),
+                    e.kind() == UpstreamException.Kind.CONFIGURATION,
+                    e.retryAfterSeconds(),
+                    e);
         }
     }
 
@@ -150,10 +183,16 @@ public final class UpstreamClient implements AutoCloseable {
             return tokens.token(request.tokenSource());
         } catch (TokenUnavailableException e) {
             // the holder knows how long a block or hold lasts: the caller (a sync, a 429) is told
-            String text = e.getMessage().contains(request.api()) ? e.getMessage()
+            String text = e.getMessage().contains(request.api())
+                    ? e.getMessage()
                     : request.api() + " for " + request.subject() + ": " + e.getMessage();
-            throw new UpstreamException(e.errcode() == 45009 ? UpstreamException.Kind.RATE_LIMITED : UpstreamException.Kind.UNAVAILABLE,
-                    e.errcode(), request.api(), text, e.retryAfterSeconds(), e);
+            throw new UpstreamException(
+                    e.errcode() == 45009 ? UpstreamException.Kind.RATE_LIMITED : UpstreamException.Kind.UNAVAILABLE,
+                    e.errcode(),
+                    request.api(),
+                    text,
+                    e.retryAfterSeconds(),
+                    e);
         }
     }
 
@@ -162,8 +201,13 @@ public final class UpstreamClient implements AutoCloseable {
         long now = clock.millis();
         if (until != null && now < until) {
             long seconds = Math.max(1, (until - now + 999) / 1000);
-            throw new UpstreamException(UpstreamException.Kind.RATE_LIMITED, 45009, request.api(),
-                    request.api() + " is blocked for " + request.subject() + " (45009) for another " + seconds + " s", seconds, null);
+            throw new UpstreamException(
+                    UpstreamException.Kind.RATE_LIMITED,
+                    45009,
+                    request.api(),
+                    request.api() + " is blocked for " + request.subject() + " (45009) for another " + seconds + " s",
+                    seconds,
+                    null);
         }
     }
 
@@ -188,8 +232,13 @@ public final class UpstreamClient implements AutoCloseable {
     /** One exchange, after this node's permit: each attempt is a call the upstream counts. */
     private Attempt exchange(UpstreamRequest request, Token token) {
         if (!nodeRate.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new UpstreamException(UpstreamException.Kind.RATE_LIMITED, 0, request.api(),
-                    "this node's upstream call rate (ORGSYNC_NODE_RATE) is exhausted for longer than the call time-out", 1, null);
+            throw new UpstreamException(
+                    UpstreamException.Kind.RATE_LIMITED,
+                    0,
+                    request.api(),
+                    "this node's upstream call rate (ORGSYNC_NODE_RATE) is exhausted for longer than the call time-out",
+                    1,
+                    null);
         }
         return http.exchange(request, token);
     }
@@ -201,12 +250,16 @@ public final class UpstreamClient implements AutoCloseable {
             waiter.sleep(Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base / 2 + 1)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, 0, "", "interrupted while backing off", 0, e);
+            throw new UpstreamException(
+                    UpstreamException.Kind.UNAVAILABLE, 0, "", "interrupted while backing off", 0, e);
         }
     }
 
-    private static UpstreamException failure(UpstreamException.Kind kind, int errcode, UpstreamRequest request, String message, Throwable cause) {
-        String text = message.contains(request.api()) ? message : request.api() + " for " + request.subject() + ": " + message;
+    private static UpstreamException failure(
+            UpstreamException.Kind kind, int errcode, UpstreamRequest request, String message, Throwable cause) {
+        String text = message.contains(request.api())
+                ? message
+                : request.api() + " for " + request.subject() + ": " + message;
         return new UpstreamException(kind, errcode, request.api(), text, 0, cause);
     }
 

@@ -21,7 +21,8 @@ public final class UpstreamException extends RuntimeException {
     private final String api;
     private final long retryAfterSeconds;
 
-    public UpstreamException(Kind kind, int errcode, String api, String message, long retryAfterSeconds, Throwable cause) {
+    public UpstreamException(
+            Kind kind, int errcode, String api, String message, long retryAfterSeconds, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.errcode = errcode;

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orgsync.token.Token;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -21,11 +25,6 @@ import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Duration;
-
 /**
  * One HTTP exchange with the upstream, for {@link UpstreamClient}: the request with its token,
  * the answer parsed (JSON with its errcode, or an image), a failure described as something worth
@@ -36,8 +35,7 @@ final class UpstreamHttp implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The outcome of one exchange: a parsed answer ({@code errcode} set), or a problem worth retrying. */
-    record Attempt(Integer errcode, UpstreamResponse response, String problem, Exception cause) {
-    }
+    record Attempt(Integer errcode, UpstreamResponse response, String problem, Exception cause) {}
 
     private final CloseableHttpClient http;
     private final MeterRegistry metrics;
@@ -50,11 +48,15 @@ final class UpstreamHttp implements AutoCloseable {
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.ofMilliseconds(Math.min(5_000, timeout.toMillis())))
-                                .setSocketTimeout(t).build())
+                                .setSocketTimeout(t)
+                                .build())
                         .setMaxConnTotal(256)
                         .setMaxConnPerRoute(128)
                         .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(t).setConnectionRequestTimeout(t).build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(t)
+                        .setConnectionRequestTimeout(t)
+                        .build())
                 // retries are the client's: it knows which calls and errors are safe to repeat
                 .disableAutomaticRetries()
                 .disableCookieManagement()
@@ -83,8 +85,11 @@ final class UpstreamHttp implements AutoCloseable {
                     return new Attempt(null, null, "an unreadable answer from " + request.api(), e);
                 }
                 int errcode = json.path("errcode").asInt(0);
-                return new Attempt(errcode, new UpstreamResponse(errcode, json, null, type),
-                        request.api() + " answered errcode " + errcode, null);
+                return new Attempt(
+                        errcode,
+                        new UpstreamResponse(errcode, json, null, type),
+                        request.api() + " answered errcode " + errcode,
+                        null);
             });
             codeTag = attempt.errcode == null ? "http" : String.valueOf(attempt.errcode);
             if (attempt.errcode != null && attempt.errcode != 0) {
@@ -92,11 +97,21 @@ final class UpstreamHttp implements AutoCloseable {
             }
             return attempt;
         } catch (IOException e) {
-            log.warn("{} for {} failed: {}", request.api(), request.subject(), e.getClass().getSimpleName());
-            return new Attempt(null, null, "network error calling " + request.api() + " (" + e.getClass().getSimpleName() + ")", e);
+            log.warn(
+                    "{} for {} failed: {}",
+                    request.api(),
+                    request.subject(),
+                    e.getClass().getSimpleName());
+            return new Attempt(
+                    null,
+                    null,
+                    "network error calling " + request.api() + " ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         } finally {
             sample.stop(metrics.timer("orgsync_upstream_call_seconds", "api", request.api()));
-            metrics.counter("orgsync_upstream_calls_total", "api", request.api(), "errcode", codeTag).increment();
+            metrics.counter("orgsync_upstream_calls_total", "api", request.api(), "errcode", codeTag)
+                    .increment();
         }
     }
 
@@ -118,7 +133,9 @@ final class UpstreamHttp implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot encode the body of " + request.api(), e);
         }
-        return ClassicRequestBuilder.post(uri).setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON)).build();
+        return ClassicRequestBuilder.post(uri)
+                .setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON))
+                .build();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.orgsync.upstream;
 
 import io.orgsync.token.TokenSource;
-
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,16 +13,33 @@ import java.util.Set;
  * {@code tokenSource} is null only for the token calls themselves. {@code gate}, when not null,
  * is called around each attempt (see {@link AttemptGate}).
  */
-public record UpstreamRequest(Family family, URI baseUrl, String api, boolean post, Map<String, String> query,
-                              Object jsonBody, TokenSource tokenSource, String subject, Set<Integer> answers, AttemptGate gate) {
+public record UpstreamRequest(
+        Family family,
+        URI baseUrl,
+        String api,
+        boolean post,
+        Map<String, String> query,
+        Object jsonBody,
+        TokenSource tokenSource,
+        String subject,
+        Set<Integer> answers,
+        AttemptGate gate) {
 
     public UpstreamRequest {
         query = Map.copyOf(query);
         answers = Set.copyOf(answers);
     }
 
-    public UpstreamRequest(Family family, URI baseUrl, String api, boolean post, Map<String, String> query,
-                           Object jsonBody, TokenSource tokenSource, String subject, Set<Integer> answers) {
+    public UpstreamRequest(
+            Family family,
+            URI baseUrl,
+            String api,
+            boolean post,
+            Map<String, String> query,
+            Object jsonBody,
+            TokenSource tokenSource,
+            String subject,
+            Set<Integer> answers) {
         this(family, baseUrl, api, post, query, jsonBody, tokenSource, subject, answers, null);
     }
 
@@ -32,13 +48,25 @@ public record UpstreamRequest(Family family, URI baseUrl, String api, boolean po
         return new UpstreamRequest(family, baseUrl, api, post, query, jsonBody, tokenSource, subject, answers, gate);
     }
 
-    public static UpstreamRequest get(Family family, URI baseUrl, String api, TokenSource tokens, String subject,
-                                      Map<String, String> query, Set<Integer> answers) {
+    public static UpstreamRequest get(
+            Family family,
+            URI baseUrl,
+            String api,
+            TokenSource tokens,
+            String subject,
+            Map<String, String> query,
+            Set<Integer> answers) {
         return new UpstreamRequest(family, baseUrl, api, false, query, null, tokens, subject, answers);
     }
 
-    public static UpstreamRequest post(Family family, URI baseUrl, String api, TokenSource tokens, String subject,
-                                       Object body, Set<Integer> answers) {
+    public static UpstreamRequest post(
+            Family family,
+            URI baseUrl,
+            String api,
+            TokenSource tokens,
+            String subject,
+            Object body,
+            Set<Integer> answers) {
         return new UpstreamRequest(family, baseUrl, api, true, Map.of(), body, tokens, subject, answers);
     }
 

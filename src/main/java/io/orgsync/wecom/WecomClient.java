@@ -7,7 +7,6 @@ import io.orgsync.upstream.Family;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.upstream.UpstreamRequest;
 import io.orgsync.upstream.UpstreamResponse;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +18,7 @@ import java.util.Set;
 public final class WecomClient {
     /** Answers that mean "no such thing", not a failure. */
     private static final Set<Integer> NO_SUCH_MEMBER = Set.of(46004, 50002, 60111);
+
     private static final Set<Integer> NO_SUCH_MOBILE = Set.of(46004, 60103);
     private static final int DEPARTMENT_VANISHED = 60123;
 
@@ -33,7 +33,8 @@ public final class WecomClient {
         this(client, baseUrl, corpId, new WecomTokenSource(client, baseUrl, corpId, secret), null);
     }
 
-    private WecomClient(UpstreamClient client, URI baseUrl, String corpId, TokenSource tokens, AttemptGate departmentGate) {
+    private WecomClient(
+            UpstreamClient client, URI baseUrl, String corpId, TokenSource tokens, AttemptGate departmentGate) {
         this.client = client;
         this.baseUrl = baseUrl;
         this.corpId = corpId;
@@ -60,17 +61,25 @@ public final class WecomClient {
 
     /** The whole department tree. */
     public List<WecomDepartment> departments() {
-        JsonNode json = departmentCall("/cgi-bin/department/list", Map.of(), Set.of()).json();
+        JsonNode json =
+                departmentCall("/cgi-bin/department/list", Map.of(), Set.of()).json();
         List<WecomDepartment> out = new ArrayList<>();
         for (JsonNode d : json.path("department")) {
-            out.add(new WecomDepartment(d.path("id").asInt(), d.path("name").asText(), d.path("parentid").asInt(), d.path("order").asLong()));
+            out.add(new WecomDepartment(
+                    d.path("id").asInt(),
+                    d.path("name").asText(),
+                    d.path("parentid").asInt(),
+                    d.path("order").asLong()));
         }
         return out;
     }
 
     /** The department's direct members; empty when the department vanished meanwhile (60123). */
     public Optional<List<WecomMember>> directMembers(int departmentId) {
-        UpstreamResponse r = departmentCall("/cgi-bin/user/list", Map.of("department_id", String.valueOf(departmentId)), Set.of(DEPARTMENT_VANISHED));
+        UpstreamResponse r = departmentCall(
+                "/cgi-bin/user/list",
+                Map.of("department_id", String.valueOf(departmentId)),
+                Set.of(DEPARTMENT_VANISHED));
         if (!r.ok()) {
             return Optional.empty();
         }
@@ -89,18 +98,29 @@ public final class WecomClient {
 
     /** One department; empty when WeCom has no such department (60123), or not yet. */
     public Optional<WecomDepartment> department(int id) {
-        UpstreamResponse r = get("/cgi-bin/department/get", Map.of("id", String.valueOf(id)), Set.of(DEPARTMENT_VANISHED));
+        UpstreamResponse r =
+                get("/cgi-bin/department/get", Map.of("id", String.valueOf(id)), Set.of(DEPARTMENT_VANISHED));
         if (!r.ok()) {
             return Optional.empty();
         }
         JsonNode d = r.json().path("department");
-        return Optional.of(new WecomDepartment(d.path("id").asInt(), d.path("name").asText(), d.path("parentid").asInt(), d.path("order").asLong()));
+        return Optional.of(new WecomDepartment(
+                d.path("id").asInt(),
+                d.path("name").asText(),
+                d.path("parentid").asInt(),
+                d.path("order").asLong()));
     }
 
     /** The userid that owns a mobile; empty for a definite "no" (46004, 60103). */
     public Optional<String> userIdByMobile(String mobile) {
-        UpstreamResponse r = client.call(UpstreamRequest.post(Family.WECOM, baseUrl, "/cgi-bin/user/getuserid", tokens, corpId,
-                Map.of("mobile", mobile), NO_SUCH_MOBILE));
+        UpstreamResponse r = client.call(UpstreamRequest.post(
+                Family.WECOM,
+                baseUrl,
+                "/cgi-bin/user/getuserid",
+                tokens,
+                corpId,
+                Map.of("mobile", mobile),
+                NO_SUCH_MOBILE));
         return r.ok() ? Optional.of(r.json().path("userid").asText()) : Optional.empty();
     }
 
@@ -116,8 +136,14 @@ public final class WecomClient {
     private static WecomMember member(JsonNode m) {
         List<Integer> departments = new ArrayList<>();
         m.path("department").forEach(d -> departments.add(d.asInt()));
-        return new WecomMember(m.path("userid").asText(), m.path("name").asText(), m.path("mobile").asText(""),
-                m.path("email").asText(""), m.path("position").asText(""), m.path("status").asInt(1),
-                m.path("main_department").asInt(departments.isEmpty() ? 0 : departments.get(0)), departments);
+        return new WecomMember(
+                m.path("userid").asText(),
+                m.path("name").asText(),
+                m.path("mobile").asText(""),
+                m.path("email").asText(""),
+                m.path("position").asText(""),
+                m.path("status").asInt(1),
+                m.path("main_department").asInt(departments.isEmpty() ? 0 : departments.get(0)),
+                departments);
     }
 }

@@ -6,7 +6,6 @@ import io.orgsync.token.TokenSource;
 import io.orgsync.upstream.Family;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.upstream.UpstreamRequest;
-
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +33,13 @@ final class WecomTokenSource implements TokenSource {
 
     @Override
     public Fetched fetch() throws TokenFetchException {
-        return client.fetchToken(UpstreamRequest.get(Family.WECOM, baseUrl, "/cgi-bin/gettoken", null, corpId,
-                Map.of("corpid", corpId, "corpsecret", secret), Set.of()));
+        return client.fetchToken(UpstreamRequest.get(
+                Family.WECOM,
+                baseUrl,
+                "/cgi-bin/gettoken",
+                null,
+                corpId,
+                Map.of("corpid", corpId, "corpsecret", secret),
+                Set.of()));
     }
 }

@@ -1,5 +1,10 @@
 package io.orgsync.admin;
 
+import static io.orgsync.testing.Waiting.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.store.SecretCipher;
@@ -9,19 +14,13 @@ import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.Map;
-
-import static io.orgsync.testing.Waiting.seconds;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An enterprise whose stored secret was sealed under another ORGSYNC_SECRET_KEY (a node started
@@ -33,7 +32,8 @@ class BrokenSecretApiTest {
     private static final String TOKEN = "admin-token-0123456789abcdef";
     private static final String KEY = "the-node-key-0123456789";
     private static final String NEVER = "0 0 3 1 1 ? 2099";
-    private static final String FIX = "cannot be decrypted with this ORGSYNC_SECRET_KEY; set the key it was sealed with, or PUT the secret again";
+    private static final String FIX =
+            "cannot be decrypted with this ORGSYNC_SECRET_KEY; set the key it was sealed with, or PUT the secret again";
 
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
@@ -48,19 +48,27 @@ class BrokenSecretApiTest {
         sim.createCorp(broken, brokenSecret, 3, 20, true);
         sim.createCorp(fine, "secret-" + fine + "-4e5f6a7b", 3, 20, true);
         String robot = "broken-" + dialect;
-        try (Node node = TestNode.node("keyed-" + dialect, url, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).with("ORGSYNC_SECRET_KEY", KEY)
-                .with("ORGSYNC_DEPT_RATE", 1000).alertsTo(sim.baseUrl(), robot).start()) {
+        try (Node node = TestNode.node("keyed-" + dialect, url, sim)
+                .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                .with("ORGSYNC_SECRET_KEY", KEY)
+                .with("ORGSYNC_DEPT_RATE", 1000)
+                .alertsTo(sim.baseUrl(), robot)
+                .start()) {
             AdminClient admin = new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
-            ok(admin.put("/admin/api/enterprises/" + broken, Map.of("name", "Broken Co", "secret", brokenSecret, "cron", NEVER)));
-            ok(admin.put("/admin/api/enterprises/" + fine, Map.of("name", "Fine Co", "secret", "secret-" + fine + "-4e5f6a7b", "cron", NEVER)));
+            ok(admin.put(
+                    "/admin/api/enterprises/" + broken,
+                    Map.of("name", "Broken Co", "secret", brokenSecret, "cron", NEVER)));
+            ok(admin.put(
+                    "/admin/api/enterprises/" + fine,
+                    Map.of("name", "Fine Co", "secret", "secret-" + fine + "-4e5f6a7b", "cron", NEVER)));
             // what a node started with another key writes
             sealUnder(url, broken, "another-key-fedcba9876543210", brokenSecret);
 
             Reply listed = admin.get("/admin/api/enterprises");
             Reply jobs = admin.get("/admin/api/jobs");
             Reply trigger = admin.post("/admin/api/jobs/" + broken + "/trigger");
-            System.out.println(dialect + ": GET /admin/api/enterprises -> " + listed.status() + ", GET /admin/api/jobs -> " + jobs.status()
-                    + ", POST trigger -> " + trigger.status());
+            System.out.println(dialect + ": GET /admin/api/enterprises -> " + listed.status()
+                    + ", GET /admin/api/jobs -> " + jobs.status() + ", POST trigger -> " + trigger.status());
             assertEquals(200, listed.status(), listed.toString());
             assertTrue(problem(listed.json(), broken).contains(FIX), listed.toString());
             assertTrue(byCorp(listed.json(), fine).path("problem").isNull(), listed.toString());
@@ -90,7 +98,8 @@ class BrokenSecretApiTest {
             Reply disabled = admin.put("/admin/api/enterprises/" + broken, Map.of("enabled", false));
             assertEquals(200, disabled.status(), disabled.toString());
             assertTrue(disabled.json().path("problem").asText().contains(FIX), disabled.toString());
-            Reply mended = admin.put("/admin/api/enterprises/" + broken, Map.of("secret", brokenSecret, "enabled", true));
+            Reply mended =
+                    admin.put("/admin/api/enterprises/" + broken, Map.of("secret", brokenSecret, "enabled", true));
             assertEquals(200, mended.status(), mended.toString());
             assertTrue(mended.json().path("problem").isNull(), mended.toString());
             ok(admin.post("/admin/api/jobs/" + broken + "/trigger"));
@@ -101,7 +110,7 @@ class BrokenSecretApiTest {
 
     private static void sealUnder(String url, String corpId, String otherKey, String secret) throws Exception {
         try (Connection c = DriverManager.getConnection(url, TestDatabases.user(url), TestDatabases.password(url));
-             PreparedStatement ps = c.prepareStatement("UPDATE enterprise SET secret = ? WHERE corp_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("UPDATE enterprise SET secret = ? WHERE corp_id = ?")) {
             ps.setString(1, new SecretCipher(otherKey).seal(secret));
             ps.setString(2, corpId);
             assertEquals(1, ps.executeUpdate());

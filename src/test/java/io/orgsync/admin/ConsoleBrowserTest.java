@@ -1,12 +1,22 @@
 package io.orgsync.admin;
 
-import io.orgsync.testing.TestNode;
+import static io.orgsync.testing.Waiting.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
+import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,17 +33,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static io.orgsync.testing.Waiting.seconds;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The operator console in headless Chromium, through Debian's chromium and chromedriver (Selenium
@@ -59,14 +58,22 @@ class ConsoleBrowserTest {
         requireBrowser();
         String dbUrl = TestDatabases.mariadb("console");
         sim = new SimulatorControl();
-        runner = TestNode.node("node-a", dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).start();
-        console = TestNode.node("node-b", dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).with("ORGSYNC_SCHEDULER_ENABLED", "false").start();
+        runner = TestNode.node("node-a", dbUrl, sim)
+                .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                .start();
+        console = TestNode.node("node-b", dbUrl, sim)
+                .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                .with("ORGSYNC_SCHEDULER_ENABLED", "false")
+                .start();
         api = new AdminClient("http://127.0.0.1:" + console.http.port(), TOKEN, AdminClient.newLog());
         String[][] corps = {{"ww-acme", "Acme Trading"}, {"ww-globex", "Globex Shanghai"}};
         for (String[] c : corps) {
             String secret = "secret-" + c[0] + "-0123456789";
             sim.createCorp(c[0], secret, 4, 40, true);
-            assertEquals(200, api.put("/admin/api/enterprises/" + c[0], Map.of("name", c[1], "secret", secret, "cron", NEVER)).status());
+            assertEquals(
+                    200,
+                    api.put("/admin/api/enterprises/" + c[0], Map.of("name", c[1], "secret", secret, "cron", NEVER))
+                            .status());
         }
         // one earlier run of Globex, so that the screenshot has a last run to show
         assertEquals(200, api.post("/admin/api/jobs/ww-globex/trigger").status());
@@ -79,9 +86,17 @@ class ConsoleBrowserTest {
         profile = Files.createTempDirectory("orgsync-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1440,1000", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1440,1000",
+                "--user-data-dir=" + profile);
         browser = new ChromeDriver(options);
     }
 
@@ -102,7 +117,7 @@ class ConsoleBrowserTest {
         if (browser != null) {
             browser.quit();
         }
-        for (Node n : new Node[]{console, runner}) {
+        for (Node n : new Node[] {console, runner}) {
             if (n != null) {
                 n.close();
             }
@@ -112,13 +127,17 @@ class ConsoleBrowserTest {
         }
         if (profile != null) {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
 
     private static <T> T waitFor(String what, Duration limit, ExpectedCondition<T> condition) {
-        return new WebDriverWait(browser, limit).withMessage(what).ignoring(StaleElementReferenceException.class).until(condition);
+        return new WebDriverWait(browser, limit)
+                .withMessage(what)
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     private static <T> T waitFor(String what, ExpectedCondition<T> condition) {
@@ -130,7 +149,10 @@ class ConsoleBrowserTest {
     }
 
     private static String jobState(String corpId) {
-        return browser.findElement(jobRow(corpId)).findElement(By.cssSelector("[data-testid=state]")).getText().trim();
+        return browser.findElement(jobRow(corpId))
+                .findElement(By.cssSelector("[data-testid=state]"))
+                .getText()
+                .trim();
     }
 
     private static void click(By by) {
@@ -152,28 +174,41 @@ class ConsoleBrowserTest {
         // a wrong token is refused and cleared
         browser.findElement(By.id("token")).sendKeys("not-the-admin-token-at-all");
         click(By.id("sign-in"));
-        waitFor("the 401 message", d -> d.findElement(By.id("sign-in-message")).getText().contains("401"));
+        waitFor(
+                "the 401 message",
+                d -> d.findElement(By.id("sign-in-message")).getText().contains("401"));
         assertFalse(browser.findElement(By.id("console")).isDisplayed());
 
         browser.findElement(By.id("token")).sendKeys(TOKEN);
         click(By.id("sign-in"));
         waitFor("the console", d -> d.findElement(By.id("console")).isDisplayed());
-        waitFor("both jobs NORMAL", d -> jobState("ww-acme").equals("NORMAL") && jobState("ww-globex").equals("NORMAL"));
+        waitFor(
+                "both jobs NORMAL",
+                d -> jobState("ww-acme").equals("NORMAL")
+                        && jobState("ww-globex").equals("NORMAL"));
         assertEquals("node-b", browser.findElement(By.id("node")).getText());
 
         // pause Acme
-        browser.findElement(jobRow("ww-acme")).findElement(By.cssSelector("[data-action=pause]")).click();
+        browser.findElement(jobRow("ww-acme"))
+                .findElement(By.cssSelector("[data-action=pause]"))
+                .click();
         waitFor("Acme PAUSED", d -> jobState("ww-acme").equals("PAUSED"));
         assertEquals("PAUSED", browser.findElement(jobRow("ww-acme")).getAttribute("data-state"));
         assertEquals("PAUSED", job("ww-acme").path("state").asText(), "the API agrees");
 
         // open its history: no runs yet
-        browser.findElement(jobRow("ww-acme")).findElement(By.cssSelector("[data-action=history]")).click();
-        waitFor("the empty history of Acme", d -> d.findElement(By.id("history-empty")).getText().contains("No runs yet"));
+        browser.findElement(jobRow("ww-acme"))
+                .findElement(By.cssSelector("[data-action=history]"))
+                .click();
+        waitFor(
+                "the empty history of Acme",
+                d -> d.findElement(By.id("history-empty")).getText().contains("No runs yet"));
         assertEquals("ww-acme", browser.findElement(By.id("history-corp")).getAttribute("value"));
 
         // trigger the paused job: the in-page dialog asks, "yes" forces one run
-        browser.findElement(jobRow("ww-acme")).findElement(By.cssSelector("[data-action=trigger]")).click();
+        browser.findElement(jobRow("ww-acme"))
+                .findElement(By.cssSelector("[data-action=trigger]"))
+                .click();
         waitFor("the confirmation dialog", d -> d.findElement(By.id("confirm")).isDisplayed());
         assertTrue(browser.findElement(By.id("confirm-text")).getText().contains("paused"));
         click(By.id("confirm-yes"));
@@ -183,20 +218,31 @@ class ConsoleBrowserTest {
             List<WebElement> rows = d.findElements(By.cssSelector("#history tr[data-run-id]"));
             return rows.size() == 1 && "SUCCEEDED".equals(rows.get(0).getAttribute("data-status")) ? rows.get(0) : null;
         });
-        assertEquals("node-a", run.findElement(By.cssSelector("[data-testid=instance]")).getText(), "run by the scheduling node");
-        assertEquals("40", run.findElement(By.cssSelector("[data-testid=added]")).getText());
+        assertEquals(
+                "node-a",
+                run.findElement(By.cssSelector("[data-testid=instance]")).getText(),
+                "run by the scheduling node");
+        assertEquals(
+                "40", run.findElement(By.cssSelector("[data-testid=added]")).getText());
         assertEquals("PAUSED", jobState("ww-acme"), "a forced run leaves the job paused");
         JsonNode runs = api.get("/admin/api/runs?corpId=ww-acme").json();
         assertEquals(1, runs.size());
         assertEquals(runs.get(0).path("id").asText(), run.getAttribute("data-run-id"));
 
         // the other enterprise's history, chosen from the select
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("history-corp"))).selectByValue("ww-globex");
-        waitFor("Globex's run", d -> d.findElements(By.cssSelector("#history tr[data-run-id]")).size() == 1
-                && d.findElement(By.id("history-title")).getText().startsWith("1 run"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("history-corp")))
+                .selectByValue("ww-globex");
+        waitFor(
+                "Globex's run",
+                d -> d.findElements(By.cssSelector("#history tr[data-run-id]")).size() == 1
+                        && d.findElement(By.id("history-title")).getText().startsWith("1 run"));
 
         // the cluster: both nodes, alive, none fenced
-        waitFor("two nodes in the cluster table", d -> d.findElements(By.cssSelector("#cluster tr[data-instance]")).size() == 2);
+        waitFor(
+                "two nodes in the cluster table",
+                d -> d.findElements(By.cssSelector("#cluster tr[data-instance]"))
+                                .size()
+                        == 2);
         for (String id : List.of("node-a", "node-b")) {
             WebElement node = browser.findElement(By.cssSelector("#cluster tr[data-instance='" + id + "']"));
             assertEquals("true", node.getAttribute("data-alive"));
@@ -204,9 +250,13 @@ class ConsoleBrowserTest {
         }
 
         // back to Acme's history for the picture (Acme still paused), and take the screenshot
-        browser.findElement(jobRow("ww-acme")).findElement(By.cssSelector("[data-action=history]")).click();
-        waitFor("Acme's run again", d -> d.findElements(By.cssSelector("#history tr[data-run-id]")).size() == 1
-                && "ww-acme".equals(d.findElement(By.id("history-corp")).getAttribute("value")));
+        browser.findElement(jobRow("ww-acme"))
+                .findElement(By.cssSelector("[data-action=history]"))
+                .click();
+        waitFor(
+                "Acme's run again",
+                d -> d.findElements(By.cssSelector("#history tr[data-run-id]")).size() == 1
+                        && "ww-acme".equals(d.findElement(By.id("history-corp")).getAttribute("value")));
         screenshot();
     }
 

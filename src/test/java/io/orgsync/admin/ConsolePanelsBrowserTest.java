@@ -1,5 +1,10 @@
 package io.orgsync.admin;
 
+import static io.orgsync.testing.Waiting.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
@@ -8,6 +13,10 @@ import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,16 +25,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static io.orgsync.testing.Waiting.seconds;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The console's operations panels in headless Chromium, against a MariaDB cluster of a scheduling
@@ -47,6 +46,7 @@ class ConsolePanelsBrowserTest {
     static WebDriver browser;
     /** Ids of CORP's runs, oldest first, and their statuses. */
     static final List<String> RUN_IDS = new ArrayList<>();
+
     static final List<String> RUN_STATUSES = new ArrayList<>();
 
     @BeforeAll
@@ -54,12 +54,27 @@ class ConsolePanelsBrowserTest {
         HeadlessChromium.require();
         String dbUrl = TestDatabases.mariadb("console_panels");
         sim = new SimulatorControl();
-        runner = TestNode.node("node-a", dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).start();
-        console = TestNode.node("node-b", dbUrl, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).with("ORGSYNC_SCHEDULER_ENABLED", "false").start();
+        runner = TestNode.node("node-a", dbUrl, sim)
+                .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                .start();
+        console = TestNode.node("node-b", dbUrl, sim)
+                .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                .with("ORGSYNC_SCHEDULER_ENABLED", "false")
+                .start();
         api = new AdminClient("http://127.0.0.1:" + console.http.port(), TOKEN, AdminClient.newLog());
         sim.createCorp(CORP, "secret-" + CORP + "-0123456789", 4, 40, true);
-        assertEquals(200, api.put("/admin/api/enterprises/" + CORP, Map.of("name", "Initech", "secret", "secret-" + CORP + "-0123456789",
-                "cron", TestNode.NEVER)).status());
+        assertEquals(
+                200,
+                api.put(
+                                "/admin/api/enterprises/" + CORP,
+                                Map.of(
+                                        "name",
+                                        "Initech",
+                                        "secret",
+                                        "secret-" + CORP + "-0123456789",
+                                        "cron",
+                                        TestNode.NEVER))
+                        .status());
         // five runs: quick, slow (each department call held 300 ms), quick, failed (WeCom busy throughout), slow
         run(null);
         run(Map.of("path", "/cgi-bin/user/list", "corpId", CORP, "latencyMs", 300, "count", 4));
@@ -69,8 +84,12 @@ class ConsolePanelsBrowserTest {
         assertEquals(List.of("SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "FAILED", "SUCCEEDED"), RUN_STATUSES);
         // an enterprise whose secret WeCom refuses: a failed run and its alerts
         sim.createCorp(BROKEN, "the-right-secret-0123456789", 2, 10, true);
-        assertEquals(200, api.put("/admin/api/enterprises/" + BROKEN, Map.of("name", "Hooli", "secret", "a-wrong-secret-0123456789",
-                "cron", TestNode.NEVER)).status());
+        assertEquals(
+                200,
+                api.put(
+                                "/admin/api/enterprises/" + BROKEN,
+                                Map.of("name", "Hooli", "secret", "a-wrong-secret-0123456789", "cron", TestNode.NEVER))
+                        .status());
         assertEquals(200, api.post("/admin/api/jobs/" + BROKEN + "/trigger").status());
         Waiting.until(seconds(60), "the failed run of " + BROKEN, () -> {
             JsonNode runs = api.get("/admin/api/runs?corpId=" + BROKEN).json();
@@ -91,7 +110,10 @@ class ConsolePanelsBrowserTest {
         assertEquals(200, api.post("/admin/api/jobs/" + CORP + "/trigger").status());
         JsonNode newest = Waiting.await(seconds(90), "run #" + (before + 1) + " of " + CORP, () -> {
             JsonNode runs = api.get("/admin/api/runs?corpId=" + CORP).json();
-            return runs.size() == before + 1 && !runs.get(0).path("status").asText().equals("RUNNING") ? runs.get(0) : null;
+            return runs.size() == before + 1
+                            && !runs.get(0).path("status").asText().equals("RUNNING")
+                    ? runs.get(0)
+                    : null;
         });
         sim.clearFaults();
         RUN_IDS.add(newest.path("id").asText());
@@ -103,7 +125,7 @@ class ConsolePanelsBrowserTest {
         if (chromium != null) {
             chromium.close();
         }
-        for (Node n : new Node[]{console, runner}) {
+        for (Node n : new Node[] {console, runner}) {
             if (n != null) {
                 n.close();
             }
@@ -142,7 +164,10 @@ class ConsolePanelsBrowserTest {
             ids.add(bar.getAttribute("data-run-id"));
             statuses.add(bar.getAttribute("data-status"));
             heights.add(Integer.parseInt(bar.getAttribute("height")));
-            assertTrue(bar.findElement(By.tagName("title")).getAttribute("textContent").startsWith(bar.getAttribute("data-status") + " · "),
+            assertTrue(
+                    bar.findElement(By.tagName("title"))
+                            .getAttribute("textContent")
+                            .startsWith(bar.getAttribute("data-status") + " · "),
                     "a tooltip that says the outcome first");
         }
         assertEquals(RUN_IDS, ids, "the enterprise's runs, oldest first");
@@ -150,9 +175,13 @@ class ConsolePanelsBrowserTest {
         assertTrue(bars.get(3).getAttribute("class").contains("run-FAILED"), "the failed run in its own colour");
         assertFalse(bars.get(0).getAttribute("class").contains("run-FAILED"));
         // the slow runs (1.2 s of held department calls) stand out against the quick ones
-        assertTrue(heights.get(1) > heights.get(0) && heights.get(1) > heights.get(2), "slow run 2 is taller: " + heights);
-        assertTrue(heights.get(4) > heights.get(0) && heights.get(4) > heights.get(2), "slow run 5 is taller: " + heights);
-        String summary = jobRow(CORP).findElement(By.cssSelector("[data-testid=run-summary]")).getText();
+        assertTrue(
+                heights.get(1) > heights.get(0) && heights.get(1) > heights.get(2), "slow run 2 is taller: " + heights);
+        assertTrue(
+                heights.get(4) > heights.get(0) && heights.get(4) > heights.get(2), "slow run 5 is taller: " + heights);
+        String summary = jobRow(CORP)
+                .findElement(By.cssSelector("[data-testid=run-summary]"))
+                .getText();
         assertTrue(summary.startsWith("5 runs · 1 failed or refused · longest "), summary);
         WebElement broken = jobRow(BROKEN).findElement(By.cssSelector("svg[data-testid=run-chart]"));
         assertEquals(1, bars(broken).size());
@@ -161,67 +190,112 @@ class ConsolePanelsBrowserTest {
         // the history draws the same runs larger, with its scale
         jobRow(CORP).findElement(By.cssSelector("[data-action=history]")).click();
         WebElement big = chromium.waitFor("the history chart", d -> {
-            List<WebElement> charts = d.findElements(By.cssSelector("#history-chart svg[data-testid=history-run-chart]"));
-            return charts.size() == 1 && bars(charts.get(0)).size() == 5 && charts.get(0).isDisplayed() ? charts.get(0) : null;
+            List<WebElement> charts =
+                    d.findElements(By.cssSelector("#history-chart svg[data-testid=history-run-chart]"));
+            return charts.size() == 1
+                            && bars(charts.get(0)).size() == 5
+                            && charts.get(0).isDisplayed()
+                    ? charts.get(0)
+                    : null;
         });
-        assertEquals(RUN_IDS, bars(big).stream().map(b -> b.getAttribute("data-run-id")).toList());
+        assertEquals(
+                RUN_IDS,
+                bars(big).stream().map(b -> b.getAttribute("data-run-id")).toList());
         byte[] runsPicture = browser.findElement(By.id("jobs-section")).getScreenshotAs(OutputType.BYTES);
 
         // alerts: the refused secret's, with what was delivered where
         WebElement alert = chromium.waitFor("the sync_failed alert of " + BROKEN, d -> {
             for (WebElement row : d.findElements(By.cssSelector("#alerts tr[data-type=sync_failed]"))) {
-                if (row.findElement(By.cssSelector("[data-testid=subject]")).getText().equals(BROKEN)) {
+                if (row.findElement(By.cssSelector("[data-testid=subject]"))
+                        .getText()
+                        .equals(BROKEN)) {
                     return row;
                 }
             }
             return null;
         });
-        assertTrue(alert.findElement(By.cssSelector("[data-testid=message]")).getText().contains(BROKEN));
-        assertTrue(Integer.parseInt(alert.findElement(By.cssSelector("[data-testid=count]")).getText()) >= 1);
-        assertTrue(alert.findElement(By.cssSelector("[data-testid=delivered]")).getText().contains("webhook: not configured"),
+        assertTrue(alert.findElement(By.cssSelector("[data-testid=message]"))
+                .getText()
+                .contains(BROKEN));
+        assertTrue(Integer.parseInt(
+                        alert.findElement(By.cssSelector("[data-testid=count]")).getText())
+                >= 1);
+        assertTrue(
+                alert.findElement(By.cssSelector("[data-testid=delivered]"))
+                        .getText()
+                        .contains("webhook: not configured"),
                 alert.getText());
-        assertEquals(api.get("/admin/api/alerts?limit=50").json().size(), browser.findElements(By.cssSelector("#alerts tbody tr")).size(),
+        assertEquals(
+                api.get("/admin/api/alerts?limit=50").json().size(),
+                browser.findElements(By.cssSelector("#alerts tbody tr")).size(),
                 "every alert the API lists");
 
         // mini-programs: none yet; two added through the form (one classic), the secret never shown back
-        chromium.waitFor("the empty mini-program note", d -> d.findElement(By.id("miniapps-empty")).isDisplayed());
+        chromium.waitFor(
+                "the empty mini-program note",
+                d -> d.findElement(By.id("miniapps-empty")).isDisplayed());
         addApp("wx-shop", "Shop", APP_SECRET, "classic");
         addApp("wx-coupons", "Coupons", APP_SECRET + "-c", "stable");
         assertEquals("classic", appCell("wx-shop", "token-mode"));
         assertEquals("stable", appCell("wx-coupons", "token-mode"));
-        assertEquals(List.of("wx-coupons", "wx-shop"), api.get("/admin/api/miniapps").json().findValuesAsText("appId"));
+        assertEquals(
+                List.of("wx-coupons", "wx-shop"),
+                api.get("/admin/api/miniapps").json().findValuesAsText("appId"));
         assertFalse(browser.getPageSource().contains(APP_SECRET), "the secret is not in the page");
         assertEquals("", browser.findElement(By.id("app-secret")).getAttribute("value"));
-        assertEquals(200, api.get("/api/v1/miniapps/wx-shop/wxacode?scene=a%3D1").status(), "the typed secret works");
+        assertEquals(
+                200, api.get("/api/v1/miniapps/wx-shop/wxacode?scene=a%3D1").status(), "the typed secret works");
 
         // edit: a new name and the stable token; the secret left empty is kept
         appRow("wx-shop").findElement(By.cssSelector("[data-action=edit]")).click();
-        chromium.waitFor("the edit form", d -> d.findElement(By.id("app-form-title")).getText().equals("Edit wx-shop"));
+        chromium.waitFor(
+                "the edit form",
+                d -> d.findElement(By.id("app-form-title")).getText().equals("Edit wx-shop"));
         assertEquals("true", browser.findElement(By.id("app-appId")).getAttribute("readonly"));
-        assertEquals("classic", new Select(browser.findElement(By.id("app-tokenMode"))).getFirstSelectedOption().getAttribute("value"));
+        assertEquals(
+                "classic",
+                new Select(browser.findElement(By.id("app-tokenMode")))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"));
         chromium.type(By.id("app-name"), "Shop Deluxe");
         new Select(browser.findElement(By.id("app-tokenMode"))).selectByValue("stable");
         chromium.click(By.id("app-save"));
-        chromium.waitFor("the saved name", d -> appCell("wx-shop", "name").equals("Shop Deluxe") && appCell("wx-shop", "token-mode").equals("stable"));
+        chromium.waitFor(
+                "the saved name",
+                d -> appCell("wx-shop", "name").equals("Shop Deluxe")
+                        && appCell("wx-shop", "token-mode").equals("stable"));
         assertTrue(browser.findElement(By.id("app-message")).getText().contains("Saved wx-shop"));
-        assertEquals(200, api.get("/api/v1/miniapps/wx-shop/wxacode?scene=b%3D2").status(), "the kept secret works");
+        assertEquals(
+                200, api.get("/api/v1/miniapps/wx-shop/wxacode?scene=b%3D2").status(), "the kept secret works");
 
         // delete asks first; "no" keeps it, "yes" removes it
         appRow("wx-coupons").findElement(By.cssSelector("[data-action=delete]")).click();
-        chromium.waitFor("the confirmation", d -> d.findElement(By.id("confirm")).isDisplayed());
+        chromium.waitFor(
+                "the confirmation", d -> d.findElement(By.id("confirm")).isDisplayed());
         chromium.click(By.id("confirm-no"));
         assertEquals(2, api.get("/admin/api/miniapps").json().size());
         appRow("wx-coupons").findElement(By.cssSelector("[data-action=delete]")).click();
-        chromium.waitFor("the confirmation", d -> d.findElement(By.id("confirm")).isDisplayed());
+        chromium.waitFor(
+                "the confirmation", d -> d.findElement(By.id("confirm")).isDisplayed());
         assertTrue(browser.findElement(By.id("confirm-text")).getText().contains("wx-coupons"));
         chromium.click(By.id("confirm-yes"));
-        chromium.waitFor("wx-coupons gone", d -> d.findElements(By.cssSelector("#miniapps tr[data-app='wx-coupons']")).isEmpty());
+        chromium.waitFor(
+                "wx-coupons gone",
+                d -> d.findElements(By.cssSelector("#miniapps tr[data-app='wx-coupons']"))
+                        .isEmpty());
         assertEquals(List.of("wx-shop"), api.get("/admin/api/miniapps").json().findValuesAsText("appId"));
-        assertEquals(404, api.get("/api/v1/miniapps/wx-coupons/wxacode?scene=a%3D1").status());
+        assertEquals(
+                404, api.get("/api/v1/miniapps/wx-coupons/wxacode?scene=a%3D1").status());
 
         // the spots the callback settings and the events panel will take are there, empty
-        assertEquals(1, browser.findElements(By.cssSelector("#enterprise-form [data-slot=callback]")).size());
-        assertEquals(1, browser.findElements(By.cssSelector("section[data-slot=events]")).size());
+        assertEquals(
+                1,
+                browser.findElements(By.cssSelector("#enterprise-form [data-slot=callback]"))
+                        .size());
+        assertEquals(
+                1,
+                browser.findElements(By.cssSelector("section[data-slot=events]"))
+                        .size());
 
         HeadlessChromium.keep("console-runs.png", runsPicture);
         byte[] page = chromium.pageScreenshot(1440);
@@ -235,7 +309,12 @@ class ConsolePanelsBrowserTest {
 
     private static String appCell(String appId, String testid) {
         List<WebElement> rows = browser.findElements(By.cssSelector("#miniapps tr[data-app='" + appId + "']"));
-        return rows.isEmpty() ? "" : rows.get(0).findElement(By.cssSelector("[data-testid=" + testid + "]")).getText().trim();
+        return rows.isEmpty()
+                ? ""
+                : rows.get(0)
+                        .findElement(By.cssSelector("[data-testid=" + testid + "]"))
+                        .getText()
+                        .trim();
     }
 
     private static void addApp(String appId, String name, String secret, String mode) {
@@ -245,7 +324,11 @@ class ConsolePanelsBrowserTest {
         chromium.type(By.id("app-secret"), secret);
         new Select(browser.findElement(By.id("app-tokenMode"))).selectByValue(mode);
         chromium.click(By.id("app-save"));
-        chromium.waitFor(appId + " in the table", Duration.ofSeconds(20), d -> appCell(appId, "name").equals(name));
-        assertTrue(browser.findElement(By.id("app-message")).getText().contains("Created " + appId), "the form says so");
+        chromium.waitFor(
+                appId + " in the table",
+                Duration.ofSeconds(20),
+                d -> appCell(appId, "name").equals(name));
+        assertTrue(
+                browser.findElement(By.id("app-message")).getText().contains("Created " + appId), "the form says so");
     }
 }

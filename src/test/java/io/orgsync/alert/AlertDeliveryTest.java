@@ -1,6 +1,10 @@
 package io.orgsync.alert;
 
-import io.orgsync.testing.TestNode;
+import static io.orgsync.testing.Waiting.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
@@ -9,16 +13,11 @@ import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
+import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,11 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.orgsync.testing.Waiting.seconds;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Alerts as an operator receives them: at the simulator's group robot, at most once per key per
@@ -44,8 +43,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AlertDeliveryTest {
     static final String TOKEN = "alerts-admin-token-0123456789";
     static final String NEVER = "0 0 3 1 1 ? 2099";
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private final List<Node> nodes = new ArrayList<>();
 
     @AfterEach
@@ -81,18 +82,25 @@ class AlertDeliveryTest {
     /** A sample's value from the node's /metrics, 0 when absent. */
     private static double metric(Node node, String name, String label) {
         String text = admin(node).get("/metrics").body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} ([0-9.Ee+-]+)$").matcher(text);
+        Matcher m = Pattern.compile(
+                        "(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} ([0-9.Ee+-]+)$")
+                .matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test
     void theSameAlertReachesTheRobotOncePerTenMinutes() throws Exception {
         MutableClock clock = new MutableClock();
-        Node node = start(TestNode.node("robot-node", TestDatabases.h2("alerts_robot"), sim)
-                .with("ORGSYNC_SCHEDULER_ENABLED", "false").with("ORGSYNC_ALERT_WEBHOOK", robot("once")), clock);
+        Node node = start(
+                TestNode.node("robot-node", TestDatabases.h2("alerts_robot"), sim)
+                        .with("ORGSYNC_SCHEDULER_ENABLED", "false")
+                        .with("ORGSYNC_ALERT_WEBHOOK", robot("once")),
+                clock);
 
         assertTrue(node.alerts.raise(new Alert("sync_failed", "ww-one", "first failure")));
-        assertFalse(node.alerts.raise(new Alert("sync_failed", "ww-one", "second failure, same key")), "same key within the window");
+        assertFalse(
+                node.alerts.raise(new Alert("sync_failed", "ww-one", "second failure, same key")),
+                "same key within the window");
         clock.advance(Duration.ofMinutes(9));
         assertFalse(node.alerts.raise(new Alert("sync_failed", "ww-one", "third failure, 9 minutes on")));
         // another subject, another type: other keys, delivered
@@ -104,15 +112,19 @@ class AlertDeliveryTest {
             return t.size() >= 3 ? t : null;
         });
         assertEquals(3, texts.size(), "messages: " + texts);
-        assertTrue(texts.get(0).startsWith("[orgsync test/robot-node] sync_failed") && texts.get(0).contains("ww-one")
-                && texts.get(0).contains("first failure"), texts.get(0));
+        assertTrue(
+                texts.get(0).startsWith("[orgsync test/robot-node] sync_failed")
+                        && texts.get(0).contains("ww-one")
+                        && texts.get(0).contains("first failure"),
+                texts.get(0));
         assertTrue(texts.get(1).contains("ww-two"));
         assertTrue(texts.get(2).contains("sync_refused"));
 
         // past the window the same key goes out again
         clock.advance(Duration.ofMinutes(1).plusSeconds(1));
         assertTrue(node.alerts.raise(new Alert("sync_failed", "ww-one", "still failing, 10 minutes on")));
-        Waiting.until(seconds(20), "the fourth message", () -> robotTexts("once").size() == 4);
+        Waiting.until(
+                seconds(20), "the fourth message", () -> robotTexts("once").size() == 4);
         assertTrue(robotTexts("once").get(3).contains("still failing, 10 minutes on"));
         assertEquals(2, metric(node, "orgsync_alerts_suppressed_total", "type=\"sync_failed\""), 0.0);
         assertEquals(3, metric(node, "orgsync_alerts_total", "type=\"sync_failed\""), 0.0);
@@ -136,10 +148,15 @@ class AlertDeliveryTest {
             }
             webhook = "http://127.0.0.1:" + closedPort + "/cgi-bin/webhook/send?key=nowhere";
         }
-        Node node = start(TestNode.node("robot-" + how, TestDatabases.h2("alerts_" + how), sim)
-                .with("ORGSYNC_ALERT_WEBHOOK", webhook), new MutableClock());
+        Node node = start(
+                TestNode.node("robot-" + how, TestDatabases.h2("alerts_" + how), sim)
+                        .with("ORGSYNC_ALERT_WEBHOOK", webhook),
+                new MutableClock());
         AdminClient admin = admin(node);
-        assertEquals(200, admin.put("/admin/api/enterprises/" + corp, Map.of("secret", secret, "cron", NEVER)).status());
+        assertEquals(
+                200,
+                admin.put("/admin/api/enterprises/" + corp, Map.of("secret", secret, "cron", NEVER))
+                        .status());
         assertEquals("SUCCEEDED", triggerAndWait(admin, corp, 1).path("status").asText());
 
         // every live token of the enterprise stops working: the next sync fetches a new one,
@@ -148,7 +165,9 @@ class AlertDeliveryTest {
         JsonNode run = triggerAndWait(admin, corp, 2);
         assertEquals("SUCCEEDED", run.path("status").asText(), "the sync with a broken robot: " + run);
         assertEquals(1, metric(node, "orgsync_alerts_total", "type=\"token_invalidated\""), 0.0);
-        Waiting.until(seconds(30), "the failed delivery to be counted",
+        Waiting.until(
+                seconds(30),
+                "the failed delivery to be counted",
                 () -> metric(node, "orgsync_alert_delivery_failures_total", "sink=\"webhook\"") >= 1);
         assertEquals(List.of(), robotTexts("broken"));
         assertEquals(200, admin.get("/health").status(), "the node is fine");
@@ -179,18 +198,23 @@ class AlertDeliveryTest {
             Node mailer = start(mailEnv, new MutableClock());
             Node raiser = start(apiEnv, new MutableClock());
             // pause-all stops syncs, not alert e-mails
-            assertEquals(200, admin(raiser).post("/admin/api/scheduler/pause-all").status());
+            assertEquals(
+                    200, admin(raiser).post("/admin/api/scheduler/pause-all").status());
 
             // raised on the node that runs no jobs: the mail job waits in the database until
             // the node with a running scheduler sends it
-            assertTrue(raiser.alerts.raise(new Alert("sync_failed", "ww-mail", "The sync of ww-mail failed: 60011 no privilege.")));
+            assertTrue(raiser.alerts.raise(
+                    new Alert("sync_failed", "ww-mail", "The sync of ww-mail failed: 60011 no privilege.")));
             MimeMessage[] mails = mails(smtp, 2);
             assertEquals(2, mails.length);
             MimeMessage mail = mails[0];
             assertEquals("[orgsync] sync_failed: ww-mail", mail.getSubject());
             assertEquals("orgsync@example.com", mail.getFrom()[0].toString());
-            assertEquals(List.of("ops@example.com", "oncall@example.com"),
-                    Arrays.stream(mail.getRecipients(Message.RecipientType.TO)).map(Address::toString).toList());
+            assertEquals(
+                    List.of("ops@example.com", "oncall@example.com"),
+                    Arrays.stream(mail.getRecipients(Message.RecipientType.TO))
+                            .map(Address::toString)
+                            .toList());
             String body = String.valueOf(mail.getContent());
             assertTrue(body.contains("[orgsync test/raiser] sync_failed") && body.contains("60011 no privilege"), body);
 
@@ -203,7 +227,8 @@ class AlertDeliveryTest {
 
             // sent mail jobs do not pile up in the job store
             Waiting.until(seconds(20), "no alert-mail job left in Quartz's tables", () -> mailJobsLeft(dbUrl) == 0);
-            assertEquals(200, admin(raiser).post("/admin/api/scheduler/resume-all").status());
+            assertEquals(
+                    200, admin(raiser).post("/admin/api/scheduler/resume-all").status());
         } finally {
             smtp.stop();
         }
@@ -218,8 +243,10 @@ class AlertDeliveryTest {
     }
 
     private static int mailJobsLeft(String dbUrl) throws Exception {
-        try (Connection c = DriverManager.getConnection(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl));
-             ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM QRTZ_JOB_DETAILS WHERE JOB_GROUP = 'orgsync-alert-mail'")) {
+        try (Connection c =
+                        DriverManager.getConnection(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl));
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT COUNT(*) FROM QRTZ_JOB_DETAILS WHERE JOB_GROUP = 'orgsync-alert-mail'")) {
             rs.next();
             return rs.getInt(1);
         }

@@ -1,5 +1,12 @@
 package io.orgsync.alert;
 
+import static io.orgsync.testing.Waiting.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
@@ -10,10 +17,6 @@ import io.orgsync.testing.TcpProxy;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -28,13 +31,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static io.orgsync.testing.Waiting.seconds;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * "The same alert at most once per 10 minutes across the whole cluster" (docs/guarantees.md): nodes on one
@@ -45,8 +44,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClusterAlertsTest {
     static final String TOKEN = "cluster-alerts-admin-token-0123";
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     @AfterEach
@@ -62,7 +63,9 @@ class ClusterAlertsTest {
     }
 
     private Node start(TestNode env, MutableClock clock) throws Exception {
-        return track(env.with("ORGSYNC_ADMIN_TOKEN", TOKEN).with("ORGSYNC_SCHEDULER_ENABLED", "false").start(clock));
+        return track(env.with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                .with("ORGSYNC_SCHEDULER_ENABLED", "false")
+                .start(clock));
     }
 
     private static AdminClient admin(Node node) {
@@ -106,7 +109,8 @@ class ClusterAlertsTest {
     private static JsonNode delivered(Node node, Alert alert) {
         JsonNode list = admin(node).get("/admin/api/alerts?limit=100").json();
         for (JsonNode a : list) {
-            if (a.path("type").asText().equals(alert.type()) && a.path("subject").asText().equals(alert.subject())) {
+            if (a.path("type").asText().equals(alert.type())
+                    && a.path("subject").asText().equals(alert.subject())) {
                 return a.path("delivered").path("webhook").asText().equals("pending") ? null : a;
             }
         }
@@ -127,11 +131,18 @@ class ClusterAlertsTest {
         List<Boolean> first = raiseAtOnce(nodes, 4, alert);
         long senders = sent(first);
         // every node that decided to send has posted by the time its message is in: wait for all of them
-        Waiting.until(seconds(30), senders + " robot message(s)", () -> sim.webhookMessages(robot).size() >= senders);
-        assertEquals(1, sim.webhookMessages(robot).size(), "robot messages for one alert raised 12 times on 3 nodes at once");
+        Waiting.until(
+                seconds(30),
+                senders + " robot message(s)",
+                () -> sim.webhookMessages(robot).size() >= senders);
+        assertEquals(
+                1,
+                sim.webhookMessages(robot).size(),
+                "robot messages for one alert raised 12 times on 3 nodes at once");
         assertEquals(1, senders, "raise() results: " + first);
 
-        JsonNode record = Waiting.await(seconds(30), "the webhook result in /admin/api/alerts", () -> delivered(nodes.get(2), alert));
+        JsonNode record = Waiting.await(
+                seconds(30), "the webhook result in /admin/api/alerts", () -> delivered(nodes.get(2), alert));
         assertEquals(12, record.path("count").asLong(), "every raising is counted: " + record);
         assertEquals("ok", record.path("delivered").path("webhook").asText(), record.toString());
         assertEquals("not configured", record.path("delivered").path("email").asText(), record.toString());
@@ -142,7 +153,10 @@ class ClusterAlertsTest {
         // ten minutes on, the next raisings anywhere go out once more, and the count goes on
         clock.advance(Alerts.WINDOW.plusSeconds(1));
         List<Boolean> second = raiseAtOnce(nodes, 2, alert);
-        Waiting.until(seconds(30), "the second robot message", () -> sim.webhookMessages(robot).size() >= 1 + sent(second));
+        Waiting.until(
+                seconds(30),
+                "the second robot message",
+                () -> sim.webhookMessages(robot).size() >= 1 + sent(second));
         assertEquals(2, sim.webhookMessages(robot).size(), "robot messages after the window");
         assertEquals(1, sent(second), "raise() results: " + second);
         JsonNode again = Waiting.await(seconds(30), "the second webhook result", () -> {
@@ -158,7 +172,10 @@ class ClusterAlertsTest {
     void theListIsNewestFirstAndShowsAFailedDelivery() throws Exception {
         MutableClock clock = new MutableClock();
         String robot = robotKey("list");
-        Node node = start(TestNode.node("alerts-list", TestDatabases.h2("alerts_list"), sim).alertsTo(sim.baseUrl(), robot), clock);
+        Node node = start(
+                TestNode.node("alerts-list", TestDatabases.h2("alerts_list"), sim)
+                        .alertsTo(sim.baseUrl(), robot),
+                clock);
         Alert older = new Alert("resolve_budget", "ww-list-1", "Budget used up.");
         Alert newer = new Alert("node_fenced", "alerts-list", "Fenced.");
         assertTrue(node.alerts.raise(older));
@@ -167,7 +184,8 @@ class ClusterAlertsTest {
         clock.advance(Duration.ofSeconds(1));
         assertTrue(node.alerts.raise(newer));
         JsonNode failed = Waiting.await(seconds(30), "the failed delivery", () -> delivered(node, newer));
-        assertEquals("failed: HTTP 500", failed.path("delivered").path("webhook").asText(), failed.toString());
+        assertEquals(
+                "failed: HTTP 500", failed.path("delivered").path("webhook").asText(), failed.toString());
 
         JsonNode list = admin(node).get("/admin/api/alerts?limit=10").json();
         assertEquals(2, list.size(), list.toString());
@@ -181,7 +199,9 @@ class ClusterAlertsTest {
     @Test
     void concurrentRaisingsOnTheEmbeddedDatabaseSendOnce() throws Exception {
         String robot = robotKey("h2");
-        Node node = start(TestNode.node("alerts-h2", TestDatabases.h2("alerts_h2"), sim).alertsTo(sim.baseUrl(), robot), new MutableClock());
+        Node node = start(
+                TestNode.node("alerts-h2", TestDatabases.h2("alerts_h2"), sim).alertsTo(sim.baseUrl(), robot),
+                new MutableClock());
         Alert alert = new Alert("upstream_config", "ww-h2", "40001: the secret is wrong.");
         List<Boolean> results = raiseAtOnce(List.of(node), 8, alert);
         assertEquals(1, sent(results), "raise() results: " + results);
@@ -206,14 +226,24 @@ class ClusterAlertsTest {
         track(() -> admin("DROP USER IF EXISTS '" + user + "'@'%'"));
         String robot = robotKey("readonly");
         try (LogCapture log = LogCapture.start()) {
-            Node reader = start(TestNode.node("alerts-reader", db, sim).alertsTo(sim.baseUrl(), robot)
-                    .with("ORGSYNC_DB_USER", user).with("ORGSYNC_DB_PASSWORD", password).with("ORGSYNC_READ_ONLY", "true"), new MutableClock());
+            Node reader = start(
+                    TestNode.node("alerts-reader", db, sim)
+                            .alertsTo(sim.baseUrl(), robot)
+                            .with("ORGSYNC_DB_USER", user)
+                            .with("ORGSYNC_DB_PASSWORD", password)
+                            .with("ORGSYNC_READ_ONLY", "true"),
+                    new MutableClock());
             Alert alert = new Alert("token_invalidated", "ww-readonly", "Raised on the read-only node.");
             assertTrue(reader.alerts.raise(alert), "the first raising is sent");
             assertFalse(reader.alerts.raise(alert), "the second is suppressed by the node itself");
-            Waiting.until(seconds(30), "the read-only node's robot message", () -> sim.webhookMessages(robot).size() >= 1);
+            Waiting.until(
+                    seconds(30),
+                    "the read-only node's robot message",
+                    () -> sim.webhookMessages(robot).size() >= 1);
             assertEquals(1, sim.webhookMessages(robot).size());
-            assertTrue(log.contains("ALERT token_invalidated [ww-readonly]: Raised on the read-only node."), "the alert is logged");
+            assertTrue(
+                    log.contains("ALERT token_invalidated [ww-readonly]: Raised on the read-only node."),
+                    "the alert is logged");
 
             // the account cannot write the table, but reads it
             JsonNode list = admin(reader).get("/admin/api/alerts").json();
@@ -240,7 +270,10 @@ class ClusterAlertsTest {
             assertFalse(node.alerts.raise(during), "a repeat is suppressed by the node itself");
             Alert other = new Alert("sync_failed", "ww-other", "Another key in the outage.");
             assertTrue(node.alerts.raise(other));
-            Waiting.until(seconds(30), "three robot messages", () -> sim.webhookMessages(robot).size() >= 3);
+            Waiting.until(
+                    seconds(30),
+                    "three robot messages",
+                    () -> sim.webhookMessages(robot).size() >= 3);
             assertEquals(3, sim.webhookMessages(robot).size());
             assertTrue(log.contains("is de-duplicated by this node alone"), "the fallback is logged");
         }
@@ -249,17 +282,23 @@ class ClusterAlertsTest {
         // past the node's wait before it asks the database again (30 s), well inside the 10-minute window
         clock.advance(Duration.ofMinutes(1));
         Alert after = new Alert("sync_failed", "ww-after", "After the outage.");
-        Waiting.until(seconds(30), "the node's database back", () -> admin(node).get("/health").status() == 200);
+        Waiting.until(
+                seconds(30),
+                "the node's database back",
+                () -> admin(node).get("/health").status() == 200);
         assertTrue(node.alerts.raise(after));
         JsonNode record = Waiting.await(seconds(30), "the alert table used again", () -> delivered(node, after));
         assertEquals(1, record.path("count").asLong());
-        assertNull(delivered(node, new Alert("sync_failed", "ww-during", "")), "raised while the table was unreachable: not recorded");
+        assertNull(
+                delivered(node, new Alert("sync_failed", "ww-during", "")),
+                "raised while the table was unreachable: not recorded");
         assertNotNull(delivered(node, before));
     }
 
     private static void admin(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(TestDatabases.MYSQL_SERVER, TestDatabases.MYSQL_USER, TestDatabases.MYSQL_PASSWORD);
-             Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        TestDatabases.MYSQL_SERVER, TestDatabases.MYSQL_USER, TestDatabases.MYSQL_PASSWORD);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

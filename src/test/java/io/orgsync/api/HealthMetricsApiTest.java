@@ -1,25 +1,24 @@
 package io.orgsync.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.orgsync.sync.RunStatus;
-import io.orgsync.testing.ApiNode;
-import io.orgsync.testing.SimulatorControl;
-import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import static io.orgsync.testing.ApiAssertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.sync.RunStatus;
+import io.orgsync.testing.ApiNode;
+import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.TestDatabases;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** {@code /health} and {@code /metrics} over real HTTP, and the trace id every answer carries. */
 class HealthMetricsApiTest {
@@ -67,10 +66,17 @@ class HealthMetricsApiTest {
         JsonNode member = sim.export(CORP).path("members").get(0);
         String mobile = member.path("mobile").asText().replaceAll("[\\s-]", "");
         Map<String, Double> before = lookups();
-        assertEquals(404, node.get("/api/v1/members/by-mobile/" + mobile.replace("+", "%2B")).status(), "hidden until resolved");
+        assertEquals(
+                404,
+                node.get("/api/v1/members/by-mobile/" + mobile.replace("+", "%2B"))
+                        .status(),
+                "hidden until resolved");
         assertEquals(200, node.resolve(CORP, mobile).status());
         for (int i = 0; i < 3; i++) {
-            assertEquals(200, node.get("/api/v1/members/by-mobile/" + mobile.replace("+", "%2B")).status());
+            assertEquals(
+                    200,
+                    node.get("/api/v1/members/by-mobile/" + mobile.replace("+", "%2B"))
+                            .status());
         }
         assertEquals(404, node.get("/api/v1/members/by-mobile/19999999999").status());
         assertEquals(400, node.get("/api/v1/members/by-mobile/not-a-number").status());
@@ -98,7 +104,9 @@ class HealthMetricsApiTest {
         assertEquals("caller-trace-42", given.header("X-Request-Id"));
         ApiNode.Response bad = node.get("/api/v1/members/by-mobile/x", "X-Request-Id", "bad id with spaces");
         String replaced = bad.header("X-Request-Id");
-        assertTrue(replaced != null && replaced.matches("[A-Za-z0-9._-]{1,64}"), "a fresh id for an unusable one: " + replaced);
+        assertTrue(
+                replaced != null && replaced.matches("[A-Za-z0-9._-]{1,64}"),
+                "a fresh id for an unusable one: " + replaced);
         assertNotEquals("bad id with spaces", replaced);
         assertError(node.get("/no/such/route"), 404, "not_found", SECRET);
     }

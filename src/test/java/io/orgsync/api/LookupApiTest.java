@@ -1,17 +1,16 @@
 package io.orgsync.api;
 
+import static io.orgsync.testing.ApiAssertions.assertClean;
+import static io.orgsync.testing.ApiAssertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,11 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static io.orgsync.testing.ApiAssertions.assertClean;
-import static io.orgsync.testing.ApiAssertions.assertError;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code GET /api/v1/members/by-mobile/{mobile}} over real HTTP, after a real sync from the
@@ -40,8 +39,17 @@ class LookupApiTest {
     private static final String OTHER = "ww-lookup-other";
     private static final String OTHER_SECRET = "lookup-other-secret-0123456789";
     private static final String LOOKUP = "/api/v1/members/by-mobile/";
-    private static final Set<String> MEMBER_FIELDS = Set.of("corpId", "userid", "name", "mobile", "email", "position", "status",
-            "mainDepartment", "departments", "updatedAt");
+    private static final Set<String> MEMBER_FIELDS = Set.of(
+            "corpId",
+            "userid",
+            "name",
+            "mobile",
+            "email",
+            "position",
+            "status",
+            "mainDepartment",
+            "departments",
+            "updatedAt");
     private static SimulatorControl sim;
     private static JsonNode truth;
     private static String twinMobile;
@@ -55,7 +63,9 @@ class LookupApiTest {
         truth = sim.export(CORP);
         // the same number in two enterprises, as when one person works for both
         twinMobile = mainland(truth).get(1).path("mobile").asText();
-        sim.post("/__sim/corps/" + OTHER + "/members", Map.of("userid", "twin", "name", "双胞胎", "mobile", twinMobile, "department", List.of(1)));
+        sim.post(
+                "/__sim/corps/" + OTHER + "/members",
+                Map.of("userid", "twin", "name", "双胞胎", "mobile", twinMobile, "department", List.of(1)));
     }
 
     @AfterAll
@@ -105,16 +115,24 @@ class LookupApiTest {
         assertTrue(m.path("status").isInt());
         assertEquals(expected.path("status").asInt(), m.path("status").asInt());
         assertTrue(m.path("mainDepartment").isIntegralNumber());
-        assertEquals(expected.path("main_department").asLong(), m.path("mainDepartment").asLong());
+        assertEquals(
+                expected.path("main_department").asLong(),
+                m.path("mainDepartment").asLong());
 
         Map<Long, String> departmentNames = new HashMap<>();
-        truth.path("departments").forEach(d -> departmentNames.put(d.path("id").asLong(), d.path("name").asText()));
+        truth.path("departments")
+                .forEach(d -> departmentNames.put(
+                        d.path("id").asLong(), d.path("name").asText()));
         Set<Long> ids = new TreeSet<>();
         for (JsonNode d : m.path("departments")) {
             assertEquals(Set.of("id", "name", "path"), names(d));
             assertTrue(d.path("id").isIntegralNumber());
-            assertEquals(departmentNames.get(d.path("id").asLong()), d.path("name").asText(), "department name");
-            assertEquals(OrgTruth.path(truth, d.path("id").asLong()), d.path("path").asText(), "department path, root first");
+            assertEquals(
+                    departmentNames.get(d.path("id").asLong()), d.path("name").asText(), "department name");
+            assertEquals(
+                    OrgTruth.path(truth, d.path("id").asLong()),
+                    d.path("path").asText(),
+                    "department path, root first");
             ids.add(d.path("id").asLong());
         }
         Set<Long> expectedIds = new TreeSet<>();
@@ -125,7 +143,9 @@ class LookupApiTest {
         String updatedAt = m.path("updatedAt").asText();
         assertTrue(updatedAt.endsWith("Z"), "UTC: " + updatedAt);
         Instant t = Instant.parse(updatedAt);
-        assertTrue(!t.isAfter(before.plusSeconds(1)) && t.isAfter(before.minusSeconds(600)), "the time of the sync: " + updatedAt);
+        assertTrue(
+                !t.isAfter(before.plusSeconds(1)) && t.isAfter(before.minusSeconds(600)),
+                "the time of the sync: " + updatedAt);
     }
 
     @ParameterizedTest
@@ -135,22 +155,36 @@ class LookupApiTest {
         JsonNode expected = mainland(truth).get(0);
         String m = expected.path("mobile").asText();
         String dashed = m.substring(0, 3) + "-" + m.substring(3, 7) + "-" + m.substring(7);
-        List<String> forms = List.of(m, "+86" + m, "0086" + m, "+86 " + dashed, "0086 " + m.substring(0, 3) + " " + m.substring(3, 7) + " " + m.substring(7),
-                dashed, " " + m + " ", "+86-" + m);
+        List<String> forms = List.of(
+                m,
+                "+86" + m,
+                "0086" + m,
+                "+86 " + dashed,
+                "0086 " + m.substring(0, 3) + " " + m.substring(3, 7) + " " + m.substring(7),
+                dashed,
+                " " + m + " ",
+                "+86-" + m);
         for (String form : forms) {
             ApiNode.Response r = node.get(LOOKUP + path(form));
             assertEquals(200, r.status(), () -> form + ": " + r);
             assertEquals(m, r.json().path("mobile").asText(), form);
-            assertEquals(expected.path("userid").asText(), r.json().path("members").get(0).path("userid").asText(), form);
+            assertEquals(
+                    expected.path("userid").asText(),
+                    r.json().path("members").get(0).path("userid").asText(),
+                    form);
         }
 
         JsonNode international = international(truth);
         String stored = international.path("mobile").asText().replaceAll("[\\s-]", "");
-        for (String form : List.of(stored, "00" + stored.substring(1), international.path("mobile").asText())) {
+        for (String form : List.of(
+                stored, "00" + stored.substring(1), international.path("mobile").asText())) {
             ApiNode.Response r = node.get(LOOKUP + path(form));
             assertEquals(200, r.status(), () -> form + ": " + r);
             assertEquals(stored, r.json().path("mobile").asText(), form);
-            assertEquals(international.path("userid").asText(), r.json().path("members").get(0).path("userid").asText(), form);
+            assertEquals(
+                    international.path("userid").asText(),
+                    r.json().path("members").get(0).path("userid").asText(),
+                    form);
         }
     }
 
@@ -203,7 +237,10 @@ class LookupApiTest {
         String mobile = leaving.path("mobile").asText();
         assertEquals(200, node.get(LOOKUP + mobile).status());
 
-        sim.send("DELETE", "/__sim/corps/" + corp + "/members/" + leaving.path("userid").asText(), null);
+        sim.send(
+                "DELETE",
+                "/__sim/corps/" + corp + "/members/" + leaving.path("userid").asText(),
+                null);
         assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status());
         assertError(node.get(LOOKUP + mobile), 404, "not_found", secret);
     }
@@ -211,7 +248,8 @@ class LookupApiTest {
     @Test
     void withAnApiTokenSetEveryApiRouteNeedsTheBearer() throws Exception {
         String token = "api-token-0123456789abcdef";
-        try (ApiNode node = ApiNode.start("lookup-token", TestDatabases.h2("lookup_token"), sim, Map.of("ORGSYNC_API_TOKEN", token))) {
+        try (ApiNode node = ApiNode.start(
+                "lookup-token", TestDatabases.h2("lookup_token"), sim, Map.of("ORGSYNC_API_TOKEN", token))) {
             node.enterprise(OTHER, OTHER_SECRET);
             assertEquals(RunStatus.SUCCEEDED, node.sync(OTHER).status());
             sim.resetStats();

@@ -1,5 +1,12 @@
 package io.orgsync.api;
 
+import static io.orgsync.testing.ApiAssertions.assertClean;
+import static io.orgsync.testing.ApiAssertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
@@ -7,12 +14,6 @@ import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.Scrape;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,13 +26,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
-import static io.orgsync.testing.ApiAssertions.assertClean;
-import static io.orgsync.testing.ApiAssertions.assertError;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The read API of SPEC over real HTTP, after a real sync from the simulator, on H2 and MariaDB:
@@ -46,8 +45,17 @@ class ReadApiTest {
     private static final String SECRET = "read-secret-0123456789";
     private static final String OTHER = "ww-read-other";
     private static final String OTHER_SECRET = "read-other-secret-0123456789";
-    private static final Set<String> MEMBER_FIELDS = Set.of("corpId", "userid", "name", "mobile", "email", "position", "status",
-            "mainDepartment", "departments", "updatedAt");
+    private static final Set<String> MEMBER_FIELDS = Set.of(
+            "corpId",
+            "userid",
+            "name",
+            "mobile",
+            "email",
+            "position",
+            "status",
+            "mainDepartment",
+            "departments",
+            "updatedAt");
     private static SimulatorControl sim;
     private static JsonNode truth;
     private static final String LEAVER = "leaver01";
@@ -59,8 +67,17 @@ class ReadApiTest {
         sim.createCorp(CORP, SECRET, 12, 150, true);
         sim.createCorp(OTHER, OTHER_SECRET, 2, 5, true);
         // a Latin name to search case-insensitively (the generated ones are Chinese)
-        sim.post("/__sim/corps/" + CORP + "/members", Map.of("userid", "AliceSmith", "name", "Alice Smith", "mobile", "13912345678",
-                "department", List.of(2, 3)));
+        sim.post(
+                "/__sim/corps/" + CORP + "/members",
+                Map.of(
+                        "userid",
+                        "AliceSmith",
+                        "name",
+                        "Alice Smith",
+                        "mobile",
+                        "13912345678",
+                        "department",
+                        List.of(2, 3)));
     }
 
     @AfterAll
@@ -78,8 +95,9 @@ class ReadApiTest {
             node.enterprise(CORP, SECRET);
             node.enterprise(OTHER, OTHER_SECRET);
             assertEquals(RunStatus.SUCCEEDED, node.sync(OTHER).status());
-            sim.post("/__sim/corps/" + CORP + "/members", Map.of("userid", LEAVER, "name", "离职者", "mobile", "13912340000",
-                    "department", List.of(2)));
+            sim.post(
+                    "/__sim/corps/" + CORP + "/members",
+                    Map.of("userid", LEAVER, "name", "离职者", "mobile", "13912340000", "department", List.of(2)));
             assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
             sim.send("DELETE", "/__sim/corps/" + CORP + "/members/" + LEAVER, null);
             assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
@@ -93,7 +111,8 @@ class ReadApiTest {
     void aMemberByUseridHasTheSpecShapeWithPathsAndDepartedOnlyOnRequest(String dialect) throws Exception {
         ApiNode node = node(dialect);
         JsonNode expected = multiDepartment(truth);
-        ApiNode.Response r = node.get(members(CORP) + "/" + expected.path("userid").asText());
+        ApiNode.Response r =
+                node.get(members(CORP) + "/" + expected.path("userid").asText());
         assertEquals(200, r.status(), r::toString);
         assertClean(r, SECRET);
         assertMember(expected, r.json());
@@ -113,7 +132,12 @@ class ReadApiTest {
     void membersByPrefixOfNameOrUseridIgnoreCaseAndPageToTheEnd(String dialect) throws Exception {
         ApiNode node = node(dialect);
         String surname = truth.path("members").get(0).path("name").asText().substring(0, 1);
-        String useridStart = truth.path("members").get(1).path("userid").asText().substring(0, 3).toUpperCase(Locale.ROOT);
+        String useridStart = truth.path("members")
+                .get(1)
+                .path("userid")
+                .asText()
+                .substring(0, 3)
+                .toUpperCase(Locale.ROOT);
         for (String q : List.of(surname, useridStart, "aLiCe", "alicesm", "")) {
             List<String> expected = new ArrayList<>();
             String folded = q.toLowerCase(Locale.ROOT);
@@ -130,11 +154,21 @@ class ReadApiTest {
                 assertMember(byUserid(truth, m.path("userid").asText()), m);
             }
         }
-        assertEquals(List.of("AliceSmith"), userids(pageAll(node, members(CORP) + "?q=alice+s", 100)), "a space in the prefix");
-        assertTrue(userids(pageAll(node, members(CORP) + "?q=", 1000)).size() == truth.path("members").size(), "no q: everyone");
-        List<String> withLeaver = userids(pageAll(node, members(CORP) + "?q=" + enc(LEAVER) + "&includeDeparted=true", 100));
+        assertEquals(
+                List.of("AliceSmith"),
+                userids(pageAll(node, members(CORP) + "?q=alice+s", 100)),
+                "a space in the prefix");
+        assertTrue(
+                userids(pageAll(node, members(CORP) + "?q=", 1000)).size()
+                        == truth.path("members").size(),
+                "no q: everyone");
+        List<String> withLeaver =
+                userids(pageAll(node, members(CORP) + "?q=" + enc(LEAVER) + "&includeDeparted=true", 100));
         assertTrue(withLeaver.contains(LEAVER), "departed members on request: " + withLeaver);
-        assertTrue(!userids(pageAll(node, members(CORP) + "?q=" + enc(LEAVER), 100)).contains(LEAVER), "and only then");
+        assertTrue(
+                !userids(pageAll(node, members(CORP) + "?q=" + enc(LEAVER), 100))
+                        .contains(LEAVER),
+                "and only then");
 
         JsonNode first = node.get(members(CORP)).json();
         assertEquals(Set.of("items", "nextCursor"), names(first));
@@ -167,11 +201,13 @@ class ReadApiTest {
             assertEquals(t.path("order").asLong(), d.path("order").asLong());
             assertEquals(OrgTruth.path(truth, id), d.path("path").asText());
             assertEquals((int) counts.getOrDefault(id, 0), d.path("memberCount").asInt(), "members directly in " + id);
-            assertTrue(id == 1 || seen.contains(d.path("parentId").asLong()), "a parent comes before its children: " + id);
+            assertTrue(
+                    id == 1 || seen.contains(d.path("parentId").asLong()), "a parent comes before its children: " + id);
             seen.add(id);
         }
         int withDeparted = 0;
-        for (JsonNode d : node.get("/api/v1/corps/" + CORP + "/departments?includeDeparted=true").json()) {
+        for (JsonNode d : node.get("/api/v1/corps/" + CORP + "/departments?includeDeparted=true")
+                .json()) {
             withDeparted += d.path("memberCount").asInt();
         }
         int without = 0;
@@ -219,10 +255,13 @@ class ReadApiTest {
         String cursor = node.get(search + "&limit=2").json().path("nextCursor").asText();
         assertNotNull(cursor);
         String dept = "/api/v1/corps/" + CORP + "/departments/1/members?recursive=true";
-        String deptCursor = node.get(dept + "&limit=2").json().path("nextCursor").asText();
+        String deptCursor =
+                node.get(dept + "&limit=2").json().path("nextCursor").asText();
         char last = cursor.charAt(cursor.length() - 1);
         String edited = cursor.substring(0, cursor.length() - 1) + (last == 'A' ? 'B' : 'A');
-        String forged = enc(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("zzzz".getBytes(StandardCharsets.UTF_8))
+        String forged = enc(java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString("zzzz".getBytes(StandardCharsets.UTF_8))
                 + cursor.substring(cursor.indexOf('.')));
 
         double misses = Scrape.value(node, "orgsync_lookup_cache_misses_total");
@@ -250,7 +289,8 @@ class ReadApiTest {
         refused.put(search + "x&cursor=" + enc(cursor), "invalid_request");
         refused.put(search + "&includeDeparted=true&cursor=" + enc(cursor), "invalid_request");
         refused.put(members(CORP) + "?cursor=" + enc(deptCursor), "invalid_request");
-        refused.put(dept.replace("recursive=true", "recursive=false") + "&cursor=" + enc(deptCursor), "invalid_request");
+        refused.put(
+                dept.replace("recursive=true", "recursive=false") + "&cursor=" + enc(deptCursor), "invalid_request");
         refused.put("/api/v1/corps/" + CORP + "/departments/0/members", "invalid_request");
         refused.put("/api/v1/corps/" + CORP + "/departments/-3/members", "invalid_request");
         refused.put("/api/v1/corps/" + CORP + "/departments/4294967296/members", "invalid_request");
@@ -265,13 +305,22 @@ class ReadApiTest {
             String message = r.json().path("error").path("message").asText();
             assertTrue(message.length() > 20, () -> e.getKey() + " says what to fix: " + message);
         }
-        assertEquals(misses, Scrape.value(node, "orgsync_lookup_cache_misses_total"), "no refusal built an answer from the database");
+        assertEquals(
+                misses,
+                Scrape.value(node, "orgsync_lookup_cache_misses_total"),
+                "no refusal built an answer from the database");
         assertEquals(calls, sim.stats().path("totalCalls").asLong(), "nor called the upstream");
 
         // the untouched cursor works, and gives the page after the first
         ApiNode.Response next = node.get(search + "&limit=2&cursor=" + enc(cursor));
         assertEquals(200, next.status(), next::toString);
-        assertNotEquals(node.get(search + "&limit=2").json().path("items").get(0).path("userid").asText(),
+        assertNotEquals(
+                node.get(search + "&limit=2")
+                        .json()
+                        .path("items")
+                        .get(0)
+                        .path("userid")
+                        .asText(),
                 next.json().path("items").get(0).path("userid").asText());
     }
 
@@ -304,7 +353,8 @@ class ReadApiTest {
             assertEquals(Set.of("id", "name", "path"), names(d));
             long id = d.path("id").asLong();
             ids.add(id);
-            assertEquals(department(truth, id).path("name").asText(), d.path("name").asText());
+            assertEquals(
+                    department(truth, id).path("name").asText(), d.path("name").asText());
             assertEquals(OrgTruth.path(truth, id), d.path("path").asText());
         }
         Set<Long> expectedIds = new TreeSet<>();
@@ -318,7 +368,8 @@ class ReadApiTest {
         String cursor = null;
         String sep = path.contains("?") ? "&" : "?";
         for (int pages = 0; pages < 10_000; pages++) {
-            ApiNode.Response r = node.get(path + sep + "limit=" + limit + (cursor == null ? "" : "&cursor=" + enc(cursor)));
+            ApiNode.Response r =
+                    node.get(path + sep + "limit=" + limit + (cursor == null ? "" : "&cursor=" + enc(cursor)));
             assertEquals(200, r.status(), () -> path + ": " + r);
             JsonNode body = r.json();
             assertTrue(body.path("items").size() <= limit);
@@ -396,7 +447,8 @@ class ReadApiTest {
         while (grew) {
             grew = false;
             for (JsonNode d : export.path("departments")) {
-                if (out.contains(d.path("parentid").asLong()) && out.add(d.path("id").asLong())) {
+                if (out.contains(d.path("parentid").asLong())
+                        && out.add(d.path("id").asLong())) {
                     grew = true;
                 }
             }

@@ -1,26 +1,25 @@
 package io.orgsync.api;
 
+import static io.orgsync.testing.ApiAssertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
-
-import static io.orgsync.testing.ApiAssertions.assertError;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A read-only node (ORGSYNC_READ_ONLY=true) on the database another node synced: on MariaDB it
@@ -52,8 +51,9 @@ class ReadOnlyNodeTest {
     void dropTheAccount() throws Exception {
         if (accountCreated) {
             accountCreated = false;
-            try (Connection c = DriverManager.getConnection(TestDatabases.MYSQL_SERVER, TestDatabases.MYSQL_USER, TestDatabases.MYSQL_PASSWORD);
-                 Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(
+                            TestDatabases.MYSQL_SERVER, TestDatabases.MYSQL_USER, TestDatabases.MYSQL_PASSWORD);
+                    Statement s = c.createStatement()) {
                 s.execute("DROP USER IF EXISTS '" + RO_USER + "'@'%'");
             }
         }
@@ -73,7 +73,8 @@ class ReadOnlyNodeTest {
             }
             try (ApiNode reader = ApiNode.start("reader-" + dialect, url, sim, settings)) {
                 sim.resetStats();
-                String mobile = truth.path("members").get(0).path("mobile").asText().replaceAll("[\\s-]", "");
+                String mobile =
+                        truth.path("members").get(0).path("mobile").asText().replaceAll("[\\s-]", "");
                 String path = "/api/v1/members/by-mobile/" + mobile.replace("+", "%2B");
                 ApiNode.Response mine = reader.get(path);
                 assertEquals(200, mine.status(), mine::toString);
@@ -83,19 +84,25 @@ class ReadOnlyNodeTest {
                 assertError(reader.resolve(CORP, "19999999999"), 503, "read_only", SECRET);
                 assertError(reader.resolve(CORP, mobile), 503, "read_only", SECRET);
                 assertError(reader.resolve("ww-nobody", "not a number"), 503, "read_only", SECRET);
-                assertError(reader.postJson("/admin/api/jobs/" + CORP + "/trigger", Map.of()), 503, "read_only", SECRET);
+                assertError(
+                        reader.postJson("/admin/api/jobs/" + CORP + "/trigger", Map.of()), 503, "read_only", SECRET);
                 assertEquals(0, sim.stats().path("totalCalls").asLong(), "refused before any upstream call");
 
                 // a code needs the shared token row, which a SELECT-only account cannot write
                 sim.createApp("wx-ro-" + dialect, SECRET);
                 writer.app("wx-ro-" + dialect, SECRET, "stable");
-                assertError(reader.get("/api/v1/miniapps/wx-ro-" + dialect + "/wxacode?scene=a"), 503, "read_only", SECRET);
-                assertEquals(200, writer.get("/api/v1/miniapps/wx-ro-" + dialect + "/wxacode?scene=a").status());
+                assertError(
+                        reader.get("/api/v1/miniapps/wx-ro-" + dialect + "/wxacode?scene=a"), 503, "read_only", SECRET);
+                assertEquals(
+                        200,
+                        writer.get("/api/v1/miniapps/wx-ro-" + dialect + "/wxacode?scene=a")
+                                .status());
 
                 ApiNode.Response health = reader.get("/health");
                 assertEquals(200, health.status(), health::toString);
                 assertEquals("UP", health.json().path("status").asText());
-                assertFalse(health.json().path("scheduler").path("enabled").asBoolean(), "a read-only node runs no jobs");
+                assertFalse(
+                        health.json().path("scheduler").path("enabled").asBoolean(), "a read-only node runs no jobs");
                 assertFalse(health.json().path("scheduler").path("started").asBoolean());
             }
         }
@@ -104,8 +111,9 @@ class ReadOnlyNodeTest {
     /** A MariaDB account that may only SELECT in the test database, as a read-only node's should. */
     private Map<String, String> selectOnlyAccount(String url) throws Exception {
         String database = url.substring(url.lastIndexOf('/') + 1);
-        try (Connection c = DriverManager.getConnection(TestDatabases.MYSQL_SERVER, TestDatabases.MYSQL_USER, TestDatabases.MYSQL_PASSWORD);
-             Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        TestDatabases.MYSQL_SERVER, TestDatabases.MYSQL_USER, TestDatabases.MYSQL_PASSWORD);
+                Statement s = c.createStatement()) {
             s.execute("DROP USER IF EXISTS '" + RO_USER + "'@'%'");
             s.execute("CREATE USER '" + RO_USER + "'@'%' IDENTIFIED BY '" + RO_PASSWORD + "'");
             s.execute("GRANT SELECT ON " + database + ".* TO '" + RO_USER + "'@'%'");

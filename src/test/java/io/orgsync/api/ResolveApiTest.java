@@ -1,17 +1,15 @@
 package io.orgsync.api;
 
+import static io.orgsync.testing.ApiAssertions.assertClean;
+import static io.orgsync.testing.ApiAssertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,11 +20,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static io.orgsync.testing.ApiAssertions.assertClean;
-import static io.orgsync.testing.ApiAssertions.assertError;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code POST /api/v1/members/resolve} over real HTTP against the simulator, on H2 and MariaDB:
@@ -67,7 +66,11 @@ class ResolveApiTest {
     private static ApiNode node(String dialect) throws Exception {
         ApiNode node = nodes.get(dialect);
         if (node == null) {
-            node = ApiNode.start("resolve-" + dialect, TestDatabases.url(dialect, "resolve_api"), sim, Map.of("ORGSYNC_RESOLVE_RATE", "1000"));
+            node = ApiNode.start(
+                    "resolve-" + dialect,
+                    TestDatabases.url(dialect, "resolve_api"),
+                    sim,
+                    Map.of("ORGSYNC_RESOLVE_RATE", "1000"));
             nodes.put(dialect, node);
             node.enterprise(HIDDEN, SECRET);
             assertEquals(RunStatus.SUCCEEDED, node.sync(HIDDEN).status());
@@ -79,7 +82,8 @@ class ResolveApiTest {
     private static JsonNode member(int i) {
         List<JsonNode> out = new ArrayList<>();
         truth.path("members").forEach(m -> {
-            if (m.path("mobile").asText().matches("1[3-9]\\d{9}") && m.path("status").asInt() == 1) {
+            if (m.path("mobile").asText().matches("1[3-9]\\d{9}")
+                    && m.path("status").asInt() == 1) {
                 out.add(m);
             }
         });
@@ -95,11 +99,23 @@ class ResolveApiTest {
         assertError(node.get(LOOKUP + mobile), 404, "not_found", SECRET);
 
         sim.resetStats();
-        ApiNode.Response r = node.resolve(HIDDEN, "+86 " + mobile.substring(0, 3) + "-" + mobile.substring(3, 7) + "-" + mobile.substring(7));
+        ApiNode.Response r = node.resolve(
+                HIDDEN, "+86 " + mobile.substring(0, 3) + "-" + mobile.substring(3, 7) + "-" + mobile.substring(7));
         assertEquals(200, r.status(), r::toString);
         assertClean(r, SECRET);
         JsonNode m = r.json();
-        assertEquals(Set.of("corpId", "userid", "name", "mobile", "email", "position", "status", "mainDepartment", "departments", "updatedAt"),
+        assertEquals(
+                Set.of(
+                        "corpId",
+                        "userid",
+                        "name",
+                        "mobile",
+                        "email",
+                        "position",
+                        "status",
+                        "mainDepartment",
+                        "departments",
+                        "updatedAt"),
                 fieldNames(m));
         assertEquals(HIDDEN, m.path("corpId").asText());
         assertEquals(expected.path("userid").asText(), m.path("userid").asText());
@@ -110,7 +126,9 @@ class ResolveApiTest {
 
         ApiNode.Response found = node.get(LOOKUP + mobile);
         assertEquals(200, found.status(), found::toString);
-        assertEquals(expected.path("userid").asText(), found.json().path("members").get(0).path("userid").asText());
+        assertEquals(
+                expected.path("userid").asText(),
+                found.json().path("members").get(0).path("userid").asText());
 
         ApiNode.Response again = node.resolve(HIDDEN, mobile);
         assertEquals(200, again.status(), again::toString);
@@ -120,7 +138,8 @@ class ResolveApiTest {
         assertEquals(RunStatus.SUCCEEDED, node.sync(HIDDEN).status());
         ApiNode.Response afterSync = node.get(LOOKUP + mobile);
         assertEquals(200, afterSync.status(), afterSync::toString);
-        assertEquals(mobile, afterSync.json().path("members").get(0).path("mobile").asText());
+        assertEquals(
+                mobile, afterSync.json().path("members").get(0).path("mobile").asText());
     }
 
     @ParameterizedTest
@@ -154,7 +173,9 @@ class ResolveApiTest {
             List<ApiNode.Response> foundAnswers = concurrently(pool, 50, () -> node.resolve(HIDDEN, found));
             for (ApiNode.Response r : foundAnswers) {
                 assertEquals(200, r.status(), r::toString);
-                assertEquals(member(1).path("userid").asText(), r.json().path("userid").asText());
+                assertEquals(
+                        member(1).path("userid").asText(),
+                        r.json().path("userid").asText());
             }
             assertEquals(1, sim.calls(GETUSERID, HIDDEN), "one getuserid for 50 callers");
             assertEquals(1, sim.calls(USER_GET, HIDDEN));
@@ -174,7 +195,10 @@ class ResolveApiTest {
         String corp = "ww-resolve-budget";
         sim.createCorp(corp, SECRET, 2, 30, false);
         // 30 members at 0.1: three "not found" answers a day
-        try (ApiNode node = ApiNode.start("resolve-budget", TestDatabases.h2("resolve_budget"), sim,
+        try (ApiNode node = ApiNode.start(
+                "resolve-budget",
+                TestDatabases.h2("resolve_budget"),
+                sim,
                 Map.of("ORGSYNC_RESOLVE_RATE", "1000", "ORGSYNC_RESOLVE_BUDGET_RATIO", "0.1"))) {
             node.enterprise(corp, SECRET);
             assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status());
@@ -199,7 +223,8 @@ class ResolveApiTest {
 
             JsonNode alerts = node.alerts(sim, 1);
             assertEquals(1, alerts.size(), "one alert, however many refusals: " + alerts);
-            String text = alerts.get(0).path("message").path("text").path("content").asText();
+            String text =
+                    alerts.get(0).path("message").path("text").path("content").asText();
             assertTrue(text.contains("resolve_budget") && text.contains(corp), text);
             assertTrue(!text.contains(SECRET));
         }
@@ -207,8 +232,8 @@ class ResolveApiTest {
 
     @Test
     void anUnknownEnterpriseAndTheRateLimitAreRefusedWithoutCalls() throws Exception {
-        try (ApiNode node = ApiNode.start("resolve-rate", TestDatabases.h2("resolve_rate"), sim,
-                Map.of("ORGSYNC_RESOLVE_RATE", "0.01"))) {
+        try (ApiNode node = ApiNode.start(
+                "resolve-rate", TestDatabases.h2("resolve_rate"), sim, Map.of("ORGSYNC_RESOLVE_RATE", "0.01"))) {
             node.enterprise(HIDDEN, SECRET);
             assertEquals(RunStatus.SUCCEEDED, node.sync(HIDDEN).status());
             sim.resetStats();
@@ -216,8 +241,10 @@ class ResolveApiTest {
             assertEquals(0, sim.stats().path("totalCalls").asLong());
 
             // one resolve per 100 s: the first goes out, the second is refused at once
-            assertEquals(200, node.resolve(HIDDEN, member(2).path("mobile").asText()).status());
-            ApiNode.Response limited = node.resolve(HIDDEN, member(3).path("mobile").asText());
+            assertEquals(
+                    200, node.resolve(HIDDEN, member(2).path("mobile").asText()).status());
+            ApiNode.Response limited =
+                    node.resolve(HIDDEN, member(3).path("mobile").asText());
             assertError(limited, 429, "rate_limited", SECRET);
             assertTrue(Long.parseLong(limited.header("Retry-After")) >= 1);
             assertEquals(1, sim.calls(GETUSERID, HIDDEN));
@@ -228,11 +255,14 @@ class ResolveApiTest {
     void upstreamErrorsOfAResolveMapToTheErrorModel() throws Exception {
         String corp = "ww-resolve-errors";
         sim.createCorp(corp, SECRET, 2, 10, false);
-        try (ApiNode node = ApiNode.start("resolve-errors", TestDatabases.h2("resolve_errors"), sim, Map.of("ORGSYNC_RESOLVE_RATE", "1000"))) {
+        try (ApiNode node = ApiNode.start(
+                "resolve-errors", TestDatabases.h2("resolve_errors"), sim, Map.of("ORGSYNC_RESOLVE_RATE", "1000"))) {
             node.enterprise(corp, SECRET);
             assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status());
             List<String> mobiles = new ArrayList<>();
-            sim.export(corp).path("members").forEach(m -> mobiles.add(m.path("mobile").asText()));
+            sim.export(corp)
+                    .path("members")
+                    .forEach(m -> mobiles.add(m.path("mobile").asText()));
 
             sim.fault(Map.of("path", GETUSERID, "errcode", 60020, "count", 1));
             assertError(node.resolve(corp, mobiles.get(0)), 502, "upstream_error", SECRET);

@@ -1,15 +1,15 @@
 package io.orgsync.api;
 
+import static io.orgsync.testing.ApiAssertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -25,10 +25,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static io.orgsync.testing.ApiAssertions.assertError;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The resolve budget is reserved atomically, cluster-wide, before getuserid is called: two nodes
@@ -41,8 +40,10 @@ class ResolveBudgetClusterTest {
     private static final String GETUSERID = "/cgi-bin/user/getuserid";
     /** The codes WeCom counts as getuserid failures, and user/get's "no such member" (docs/upstream.md). */
     private static final List<String> NOT_FOUND_CODES = List.of("46004", "60103", "60111");
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private final List<ApiNode> nodes = new ArrayList<>();
     private ExecutorService pool;
 
@@ -55,7 +56,8 @@ class ResolveBudgetClusterTest {
     }
 
     private ApiNode node(String name, String url, MutableClock clock) throws Exception {
-        ApiNode node = ApiNode.start(name, url, sim, Map.of("ORGSYNC_RESOLVE_RATE", "1000", "ORGSYNC_RESOLVE_BUDGET_RATIO", "0.1"), clock);
+        ApiNode node = ApiNode.start(
+                name, url, sim, Map.of("ORGSYNC_RESOLVE_RATE", "1000", "ORGSYNC_RESOLVE_BUDGET_RATIO", "0.1"), clock);
         nodes.add(node);
         return node;
     }
@@ -95,9 +97,18 @@ class ResolveBudgetClusterTest {
         }
         long failures = upstreamFailures();
         long notFound = answered.stream().filter(r -> r.status() == 404).count();
-        long exhausted = answered.stream().filter(r -> "budget_exhausted".equals(r.code())).count();
-        System.out.printf("resolve budget %d: %d callers on 2 nodes, %d getuserid calls, %d upstream failures, %d not_found, "
-                        + "%d budget_exhausted, %d other%n", budget, callers, sim.calls(GETUSERID, corp), failures, notFound, exhausted,
+        long exhausted = answered.stream()
+                .filter(r -> "budget_exhausted".equals(r.code()))
+                .count();
+        System.out.printf(
+                "resolve budget %d: %d callers on 2 nodes, %d getuserid calls, %d upstream failures, %d not_found, "
+                        + "%d budget_exhausted, %d other%n",
+                budget,
+                callers,
+                sim.calls(GETUSERID, corp),
+                failures,
+                notFound,
+                exhausted,
                 callers - notFound - exhausted);
         assertTrue(failures <= budget, "WeCom saw " + failures + " 'not found' failures against a budget of " + budget);
         for (ApiNode.Response r : answered) {
@@ -159,13 +170,18 @@ class ResolveBudgetClusterTest {
         // an upstream error is not a "not found": its reservation is given back too
         sim.fault(Map.of("path", GETUSERID, "errcode", 60020, "count", 2 * budget));
         for (int i = 0; i < 2 * budget; i++) {
-            assertError((i % 2 == 0 ? a : b).resolve(corp, "1960000" + String.format("%04d", i)), 502, "upstream_error", SECRET);
+            assertError(
+                    (i % 2 == 0 ? a : b).resolve(corp, "1960000" + String.format("%04d", i)),
+                    502,
+                    "upstream_error",
+                    SECRET);
         }
         sim.clearFaults();
         // the whole budget is still there for unknown numbers
         sim.resetStats();
         for (int i = 0; i < budget; i++) {
-            assertError((i % 2 == 0 ? a : b).resolve(corp, "1950000" + String.format("%04d", i)), 404, "not_found", SECRET);
+            assertError(
+                    (i % 2 == 0 ? a : b).resolve(corp, "1950000" + String.format("%04d", i)), 404, "not_found", SECRET);
         }
         assertError(a.resolve(corp, "19500009999"), 429, "budget_exhausted", SECRET);
         assertEquals(budget, upstreamFailures());
@@ -184,10 +200,11 @@ class ResolveBudgetClusterTest {
 
         // a second node took the whole budget and died before its getuserid calls returned:
         // its reservations stay behind, as its process left them
-        String day = LocalDate.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneId.of("Asia/Shanghai")).toString();
+        String day = LocalDate.ofInstant(Instant.ofEpochMilli(clock.millis()), ZoneId.of("Asia/Shanghai"))
+                .toString();
         try (Connection c = DriverManager.getConnection(url, TestDatabases.user(url), TestDatabases.password(url));
-             PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO resolve_reservation (corp_id, day_key, instance_id, expires_at) VALUES (?, ?, 'dead-node', ?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO resolve_reservation (corp_id, day_key, instance_id, expires_at) VALUES (?, ?, 'dead-node', ?)")) {
             for (int i = 0; i < budget; i++) {
                 ps.setString(1, corp);
                 ps.setString(2, day);
@@ -208,7 +225,8 @@ class ResolveBudgetClusterTest {
 
     private static int reservations(String url, String corp) throws Exception {
         try (Connection c = DriverManager.getConnection(url, TestDatabases.user(url), TestDatabases.password(url));
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM resolve_reservation WHERE corp_id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT COUNT(*) FROM resolve_reservation WHERE corp_id = ?")) {
             ps.setString(1, corp);
             try (var rs = ps.executeQuery()) {
                 rs.next();
@@ -220,6 +238,8 @@ class ResolveBudgetClusterTest {
     /** getuserid failures WeCom counted: its "not found" errcodes, from the simulator's statistics. */
     private static long upstreamFailures() {
         JsonNode errors = sim.stats().path("errors");
-        return NOT_FOUND_CODES.stream().mapToLong(code -> errors.path(code).asLong(0)).sum();
+        return NOT_FOUND_CODES.stream()
+                .mapToLong(code -> errors.path(code).asLong(0))
+                .sum();
     }
 }

@@ -1,14 +1,13 @@
 package io.orgsync.api;
 
+import static io.orgsync.testing.ApiAssertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +16,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static io.orgsync.testing.ApiAssertions.assertError;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The resolve rate over the real HTTP server at its default of 5 per second: what a client
@@ -30,8 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ResolveBurstTest {
     private static final String SECRET = "burst-secret-0123456789";
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private static ApiNode node;
 
     @BeforeAll
@@ -97,7 +98,9 @@ class ResolveBurstTest {
                 limited++;
             }
         }
-        System.out.printf("resolve flood: %d callers at once, %d served, %d rate_limited in %.2f s%n", callers, served, limited, seconds);
+        System.out.printf(
+                "resolve flood: %d callers at once, %d served, %d rate_limited in %.2f s%n",
+                callers, served, limited, seconds);
         assertEquals(callers, served + limited);
         assertTrue(served >= 5, "at least the burst is served: " + served);
         // a full bucket of 5 plus 5 a second for as long as the flood lasted, and nothing more

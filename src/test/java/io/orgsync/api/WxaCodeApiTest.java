@@ -1,18 +1,17 @@
 package io.orgsync.api;
 
+import static io.orgsync.testing.ApiAssertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -28,13 +27,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.orgsync.testing.ApiAssertions.assertError;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code GET /api/v1/miniapps/{appId}/wxacode} over real HTTP against the simulator: the image
@@ -82,7 +81,9 @@ class WxaCodeApiTest {
     @Test
     void theImageIsTheUpstreamsByteForByte() throws Exception {
         String appId = app("bytes", "stable");
-        ApiNode.Response r = node.get(path(appId, "scene=id%3D42&page=pages/index/index&width=280&envVersion=trial&checkPath=true&isHyaline=false"));
+        ApiNode.Response r = node.get(path(
+                appId,
+                "scene=id%3D42&page=pages/index/index&width=280&envVersion=trial&checkPath=true&isHyaline=false"));
         assertEquals(200, r.status(), r::toString);
         assertEquals("image/jpeg", r.header("Content-Type"));
         Map<String, Object> same = new LinkedHashMap<>();
@@ -132,8 +133,12 @@ class WxaCodeApiTest {
         assertEquals(0, notModified.body().length);
         assertEquals(etag, notModified.header("ETag"));
 
-        assertEquals(304, node.get(p, "If-None-Match", "W/" + etag).status(), "a weak tag, as a compressing proxy sends it");
-        assertEquals(304, node.get(p, "If-None-Match", "\"0000000000000000\", " + etag).status(), "a list of tags");
+        assertEquals(
+                304, node.get(p, "If-None-Match", "W/" + etag).status(), "a weak tag, as a compressing proxy sends it");
+        assertEquals(
+                304,
+                node.get(p, "If-None-Match", "\"0000000000000000\", " + etag).status(),
+                "a list of tags");
         assertEquals(304, node.get(p, "If-None-Match", "*").status());
 
         ApiNode.Response stale = node.get(p, "If-None-Match", "\"0000000000000000\"");
@@ -185,7 +190,9 @@ class WxaCodeApiTest {
         }
         assertEquals(1, invalidated.get());
         JsonNode stats = sim.stats();
-        assertEquals(threads * perThread, sim.calls(CODE_API, appId) - stats.path("errors").path("40001").asLong(),
+        assertEquals(
+                threads * perThread,
+                sim.calls(CODE_API, appId) - stats.path("errors").path("40001").asLong(),
                 "every code fetched once, plus the calls the dead token failed: " + stats);
         assertTrue(stats.path("errors").path("40001").asLong() >= 1, "the invalidation hit live traffic: " + stats);
         String key = appId + "/" + tokenMode;
@@ -248,14 +255,18 @@ class WxaCodeApiTest {
         long calls = sim.calls("/cgi-bin/stable_token", appId);
         assertEquals(1, calls);
         assertError(node.get(path(appId, "scene=b")), 502, "upstream_error", SECRET, wrong);
-        assertEquals(calls, sim.calls("/cgi-bin/stable_token", appId), "a wrong secret is not tried again at once (IP ban)");
+        assertEquals(
+                calls, sim.calls("/cgi-bin/stable_token", appId), "a wrong secret is not tried again at once (IP ban)");
     }
 
     @Test
     void pagesTheAppHasNotPublished() throws Exception {
         String appId = app("pages", "stable");
         assertError(node.get(path(appId, "scene=a&page=pages/draft/draft")), 400, "invalid_request", SECRET);
-        assertEquals(200, node.get(path(appId, "scene=a&page=pages/draft/draft&checkPath=false")).status(),
+        assertEquals(
+                200,
+                node.get(path(appId, "scene=a&page=pages/draft/draft&checkPath=false"))
+                        .status(),
                 "checkPath=false allows a page not yet published");
     }
 
@@ -270,12 +281,19 @@ class WxaCodeApiTest {
     /** The simulator's image for these parameters, fetched directly with the app's (shared) stable token. */
     private static byte[] direct(String appId, Map<String, Object> body) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        Map<String, Object> tokenRequest = Map.of("grant_type", "client_credential", "appid", appId, "secret", SECRET, "force_refresh", false);
-        HttpResponse<byte[]> t = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/cgi-bin/stable_token"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(tokenRequest))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        Map<String, Object> tokenRequest =
+                Map.of("grant_type", "client_credential", "appid", appId, "secret", SECRET, "force_refresh", false);
+        HttpResponse<byte[]> t = http.send(
+                HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/cgi-bin/stable_token"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(tokenRequest)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         String token = JSON.readTree(t.body()).path("access_token").asText();
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + CODE_API + "?access_token=" + token))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = http.send(
+                HttpRequest.newBuilder(URI.create(sim.baseUrl() + CODE_API + "?access_token=" + token))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertEquals("image/jpeg", r.headers().firstValue("Content-Type").orElse(""), () -> new String(r.body()));
         return r.body();
     }

@@ -1,5 +1,8 @@
 package io.orgsync.callback;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
@@ -7,19 +10,15 @@ import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every kind of org change made in the simulator reaches the stored copy through its callback
@@ -29,8 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CallbackChangesTest {
     private static final String SECRET = "callback-changes-secret-01";
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private ApiNode node;
 
     @AfterEach
@@ -45,7 +46,10 @@ class CallbackChangesTest {
     void eachChangeEndsEqualToTheExport(String style) throws Exception {
         String corp = "ww-cb-" + style;
         sim.createCorp(corp, SECRET, 12, 80, true);
-        node = ApiNode.start("cb-" + style, TestDatabases.mariadb("callback_changes"), sim,
+        node = ApiNode.start(
+                "cb-" + style,
+                TestDatabases.mariadb("callback_changes"),
+                sim,
                 Map.of("ORGSYNC_ADMIN_TOKEN", CallbackFixture.ADMIN_TOKEN));
         node.enterprise(corp, SECRET);
         Run first = node.sync(corp);
@@ -59,10 +63,15 @@ class CallbackChangesTest {
         int leaf = leaf(export, -1);
         String base = "/__sim/corps/" + corp;
         sim.post(base + "/departments", Map.of("id", 7000, "name", "回调部门", "parentid", 1));
-        sim.post(base + "/members", Map.of("userid", "cbnew01", "name", "新人", "department", List.of(7000, 1), "mobile", "13900007001"));
+        sim.post(
+                base + "/members",
+                Map.of("userid", "cbnew01", "name", "新人", "department", List.of(7000, 1), "mobile", "13900007001"));
         sim.send("PATCH", base + "/members/" + userids.get(0), Map.of("name", "改了名"));
         sim.send("PATCH", base + "/members/" + userids.get(1), Map.of("mobile", "+86 139-0000-7002"));
-        sim.send("PATCH", base + "/members/" + userids.get(2), Map.of("department", List.of(7000), "main_department", 7000));
+        sim.send(
+                "PATCH",
+                base + "/members/" + userids.get(2),
+                Map.of("department", List.of(7000), "main_department", 7000));
         sim.send("PATCH", base + "/members/" + userids.get(3), Map.of("status", 2));
         sim.send("DELETE", base + "/members/" + userids.get(4), null);
         sim.post(base + "/members/" + userids.get(5) + "/rename", Map.of("userid", "renamed05"));
@@ -72,7 +81,9 @@ class CallbackChangesTest {
         sim.send("DELETE", base + "/departments/" + doomed, null);
 
         // counted as made, not as delivered: the simulator posts them in the background
-        int events = sim.send("GET", "/__sim/corps/" + corp + "/callback", null).path("generated").asInt();
+        int events = sim.send("GET", "/__sim/corps/" + corp + "/callback", null)
+                .path("generated")
+                .asInt();
         CallbackFixture.settle(sim, node, corp, events);
         List<String> differences = CallbackFixture.differences(sim, node, corp);
         if (style.equals("full")) {
@@ -82,7 +93,9 @@ class CallbackChangesTest {
             assertEquals(1, differences.size(), OrgTruth.describe(differences));
             assertTrue(differences.get(0).startsWith("department 1:"), differences.get(0));
         }
-        assertTrue(node.node.members.byMobile("13900007001", corp).stream().anyMatch(m -> m.userid().equals("cbnew01")),
+        assertTrue(
+                node.node.members.byMobile("13900007001", corp).stream()
+                        .anyMatch(m -> m.userid().equals("cbnew01")),
                 "the new member answers a lookup");
         assertTrue(node.node.events.recent(corp, 1000).stream().noneMatch(e -> e.status() == EventStatus.FAILED));
 

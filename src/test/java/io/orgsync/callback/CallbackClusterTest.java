@@ -1,15 +1,14 @@
 package io.orgsync.callback;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,9 +19,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two writing nodes on one MariaDB receive one enterprise's events at once (as behind a load
@@ -31,8 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CallbackClusterTest {
     private static final String SECRET = "callback-cluster-secret-01";
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private ApiNode a;
     private ApiNode b;
 
@@ -70,15 +71,21 @@ class CallbackClusterTest {
             ApiNode.Response r = post(to, wecom, corp, now, "n" + i, rename(corp, userid, now, "第" + i + "版"));
             assertEquals(200, r.status(), r.toString());
         }
-        Waiting.until(Duration.ofSeconds(60), "all applied", () -> a.node.events.recent(corp, 1000).stream()
-                .allMatch(e -> e.status() == EventStatus.APPLIED));
-        List<StoredEvent> events = a.node.events.recent(corp, 1000).stream().sorted(Comparator.comparingLong(StoredEvent::id)).toList();
+        Waiting.until(
+                Duration.ofSeconds(60),
+                "all applied",
+                () -> a.node.events.recent(corp, 1000).stream().allMatch(e -> e.status() == EventStatus.APPLIED));
+        List<StoredEvent> events = a.node.events.recent(corp, 1000).stream()
+                .sorted(Comparator.comparingLong(StoredEvent::id))
+                .toList();
         assertEquals(n, events.size());
         for (int i = 1; i < n; i++) {
             assertTrue(events.get(i).appliedAt() >= events.get(i - 1).appliedAt(), "applied in arrival order at " + i);
         }
         assertTrue(events.stream().allMatch(e -> e.attempts() == 1), "each applied by one attempt of one node");
-        assertEquals("第" + (n - 1) + "版", a.node.members.byUserid(corp, userid).get(0).name());
+        assertEquals(
+                "第" + (n - 1) + "版",
+                a.node.members.byUserid(corp, userid).get(0).name());
     }
 
     @Test
@@ -90,35 +97,49 @@ class CallbackClusterTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (Connection c = a.node.db.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE")) {
                 ps.setString(1, corp);
                 ps.executeQuery().close();
             }
             // the endpoint does not need the lock: the event is stored and answered at once
-            Future<ApiNode.Response> answer = pool.submit(() -> post(b, wecom, corp, now, "locked1", rename(corp, userid, now, "锁后")));
+            Future<ApiNode.Response> answer =
+                    pool.submit(() -> post(b, wecom, corp, now, "locked1", rename(corp, userid, now, "锁后")));
             assertEquals(200, answer.get().status());
             Thread.sleep(2000);
-            assertEquals(EventStatus.PENDING, a.node.events.recent(corp, 1).get(0).status(), "not applied inside the locked transaction");
+            assertEquals(
+                    EventStatus.PENDING,
+                    a.node.events.recent(corp, 1).get(0).status(),
+                    "not applied inside the locked transaction");
             c.commit();
         } finally {
             pool.shutdownNow();
         }
-        Waiting.until(Duration.ofSeconds(30), "applied after the lock", () -> a.node.events.recent(corp, 1).get(0).status() == EventStatus.APPLIED);
+        Waiting.until(
+                Duration.ofSeconds(30),
+                "applied after the lock",
+                () -> a.node.events.recent(corp, 1).get(0).status() == EventStatus.APPLIED);
         assertEquals("锁后", a.node.members.byUserid(corp, userid).get(0).name());
     }
 
     private static String rename(String corp, String userid, long createTime, String name) {
-        return "<xml><ToUserName><![CDATA[" + corp + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>"
-                + createTime + "</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>"
-                + "<ChangeType><![CDATA[update_user]]></ChangeType><UserID><![CDATA[" + userid + "]]></UserID><Name><![CDATA["
+        return "<xml><ToUserName><![CDATA[" + corp
+                + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>"
+                + createTime
+                + "</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>"
+                + "<ChangeType><![CDATA[update_user]]></ChangeType><UserID><![CDATA[" + userid
+                + "]]></UserID><Name><![CDATA["
                 + name + "]]></Name></xml>";
     }
 
-    private static ApiNode.Response post(ApiNode to, EventSealer wecom, String corp, long timestamp, String nonce, String xml)
-            throws Exception {
+    private static ApiNode.Response post(
+            ApiNode to, EventSealer wecom, String corp, long timestamp, String nonce, String xml) throws Exception {
         String encrypted = wecom.seal(xml);
-        String body = "<xml><ToUserName><![CDATA[" + corp + "]]></ToUserName><Encrypt><![CDATA[" + encrypted + "]]></Encrypt></xml>";
-        return to.post("/callbacks/wecom/" + corp + "?msg_signature=" + wecom.sign(String.valueOf(timestamp), nonce, encrypted)
-                + "&timestamp=" + timestamp + "&nonce=" + nonce, body.getBytes(StandardCharsets.UTF_8));
+        String body = "<xml><ToUserName><![CDATA[" + corp + "]]></ToUserName><Encrypt><![CDATA[" + encrypted
+                + "]]></Encrypt></xml>";
+        return to.post(
+                "/callbacks/wecom/" + corp + "?msg_signature=" + wecom.sign(String.valueOf(timestamp), nonce, encrypted)
+                        + "&timestamp=" + timestamp + "&nonce=" + nonce,
+                body.getBytes(StandardCharsets.UTF_8));
     }
 }

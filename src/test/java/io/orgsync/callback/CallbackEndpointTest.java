@@ -1,20 +1,19 @@
 package io.orgsync.callback;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The callback URL over real HTTP: WeCom's verification GET with Tencent's published sample, an
@@ -24,11 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CallbackEndpointTest {
     /** Tencent's sample enterprise (UPSTREAM.md section 4). */
     private static final String CORP = "wx5823bf96d3bd56c7";
+
     private static final String SECRET = "callback-endpoint-secret-01";
-    private static final String ECHO = "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
-    private static final String EVENT = "<xml><ToUserName><![CDATA[" + CORP + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>"
-            + "<CreateTime>%d</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>"
-            + "<ChangeType><![CDATA[delete_user]]></ChangeType><UserID><![CDATA[nobody%d]]></UserID></xml>";
+    private static final String ECHO =
+            "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
+    private static final String EVENT =
+            "<xml><ToUserName><![CDATA[" + CORP + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>"
+                    + "<CreateTime>%d</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>"
+                    + "<ChangeType><![CDATA[delete_user]]></ChangeType><UserID><![CDATA[nobody%d]]></UserID></xml>";
     private static final SimulatorControl sim = new SimulatorControl();
     private static ApiNode node;
     private static ApiNode readOnly;
@@ -39,8 +41,15 @@ class CallbackEndpointTest {
     static void start() throws Exception {
         String db = TestDatabases.mariadb("callback_endpoint");
         sim.createCorp(CORP, SECRET, 2, 5, true);
-        node = ApiNode.start("cb-endpoint", db, sim, Map.of("ORGSYNC_ADMIN_TOKEN", CallbackFixture.ADMIN_TOKEN,
-                "ORGSYNC_CALLBACK_BASE_URL", "https://orgsync.example.com/"));
+        node = ApiNode.start(
+                "cb-endpoint",
+                db,
+                sim,
+                Map.of(
+                        "ORGSYNC_ADMIN_TOKEN",
+                        CallbackFixture.ADMIN_TOKEN,
+                        "ORGSYNC_CALLBACK_BASE_URL",
+                        "https://orgsync.example.com/"));
         node.enterprise(CORP, SECRET);
         node.enterprise("ww-no-callbacks", SECRET);
         readOnly = ApiNode.start("cb-reader", db, sim, Map.of("ORGSYNC_READ_ONLY", "true"));
@@ -57,33 +66,44 @@ class CallbackEndpointTest {
     void settingsAreValidatedWriteOnlyAndTheListingShowsTheUrl() {
         AdminClient admin = CallbackFixture.admin(node);
         String path = "/admin/api/enterprises/" + CORP + "/callback";
-        AdminClient.Reply longToken = admin.put(path, Map.of("token", "a".repeat(33), "aesKey", CallbackFixture.AES_KEY));
+        AdminClient.Reply longToken =
+                admin.put(path, Map.of("token", "a".repeat(33), "aesKey", CallbackFixture.AES_KEY));
         assertEquals(400, longToken.status(), longToken.toString());
         assertTrue(longToken.errorMessage().contains("token"), longToken.toString());
-        AdminClient.Reply shortKey = admin.put(path, Map.of("token", CallbackFixture.TOKEN, "aesKey", CallbackFixture.AES_KEY.substring(1)));
+        AdminClient.Reply shortKey =
+                admin.put(path, Map.of("token", CallbackFixture.TOKEN, "aesKey", CallbackFixture.AES_KEY.substring(1)));
         assertEquals(400, shortKey.status(), shortKey.toString());
         AdminClient.Reply badAlphabet = admin.put(path, Map.of("token", "QDG6e-", "aesKey", CallbackFixture.AES_KEY));
         assertEquals(400, badAlphabet.status(), badAlphabet.toString());
-        AdminClient.Reply unknown = admin.put("/admin/api/enterprises/ww-nobody/callback",
+        AdminClient.Reply unknown = admin.put(
+                "/admin/api/enterprises/ww-nobody/callback",
                 Map.of("token", CallbackFixture.TOKEN, "aesKey", CallbackFixture.AES_KEY));
         assertEquals(404, unknown.status(), unknown.toString());
-        AdminClient.Reply ok = admin.put(path, Map.of("token", CallbackFixture.TOKEN, "aesKey", CallbackFixture.AES_KEY));
+        AdminClient.Reply ok =
+                admin.put(path, Map.of("token", CallbackFixture.TOKEN, "aesKey", CallbackFixture.AES_KEY));
         assertEquals(200, ok.status(), ok.toString());
         AdminClient.Reply listing = admin.get("/admin/api/enterprises");
-        assertTrue(listing.body().contains("\"callbackUrl\":\"https://orgsync.example.com/callbacks/wecom/" + CORP + "\""), listing.body());
-        assertFalse(listing.body().contains(CallbackFixture.AES_KEY) || listing.body().contains(CallbackFixture.TOKEN), listing.body());
+        assertTrue(
+                listing.body().contains("\"callbackUrl\":\"https://orgsync.example.com/callbacks/wecom/" + CORP + "\""),
+                listing.body());
+        assertFalse(
+                listing.body().contains(CallbackFixture.AES_KEY)
+                        || listing.body().contains(CallbackFixture.TOKEN),
+                listing.body());
         assertFalse(ok.body().contains(CallbackFixture.AES_KEY), ok.body());
     }
 
     @Test
     void verificationAnswersTencentsSampleEchoAlone() throws Exception {
         configure();
-        ApiNode.Response r = node.get("/callbacks/wecom/" + CORP + "?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3"
-                + "&timestamp=1409659589&nonce=263014780&echostr=" + enc(ECHO));
+        ApiNode.Response r =
+                node.get("/callbacks/wecom/" + CORP + "?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3"
+                        + "&timestamp=1409659589&nonce=263014780&echostr=" + enc(ECHO));
         assertEquals(200, r.status(), r.toString());
         assertEquals("1616140317555161061", r.text());
-        ApiNode.Response forged = node.get("/callbacks/wecom/" + CORP + "?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd4"
-                + "&timestamp=1409659589&nonce=263014780&echostr=" + enc(ECHO));
+        ApiNode.Response forged =
+                node.get("/callbacks/wecom/" + CORP + "?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd4"
+                        + "&timestamp=1409659589&nonce=263014780&echostr=" + enc(ECHO));
         assertEquals(400, forged.status(), forged.toString());
     }
 
@@ -99,22 +119,47 @@ class CallbackEndpointTest {
         assertEquals(before + 1, stored());
 
         assertRefused(400, good.send(), "a replay of the same request");
-        assertRefused(400, post(wecom, now, "2222" + (sequence++), event(now)).withSignature("0".repeat(40)).send(), "a forged signature");
+        assertRefused(
+                400,
+                post(wecom, now, "2222" + (sequence++), event(now))
+                        .withSignature("0".repeat(40))
+                        .send(),
+                "a forged signature");
         EventSealer otherCorp = new EventSealer(CallbackFixture.TOKEN, CallbackFixture.AES_KEY, "ww-another-corp");
-        assertRefused(400, post(otherCorp, now, "3333" + (sequence++), event(now)).send(), "a payload sealed for another corp");
-        assertRefused(400, post(wecom, now - 600, "4444" + (sequence++), event(now - 600)).send(), "a timestamp 10 minutes old");
-        assertRefused(400, post(wecom, now, "5555" + (sequence++), "<xml><Broken>").send(), "a malformed event inside");
-        assertRefused(400, new Post(CORP, "x".repeat(40), now, "6666", "<xml><Encrypt>" + "A".repeat(100_000) + "</Encrypt></xml>").send(),
+        assertRefused(
+                400,
+                post(otherCorp, now, "3333" + (sequence++), event(now)).send(),
+                "a payload sealed for another corp");
+        assertRefused(
+                400,
+                post(wecom, now - 600, "4444" + (sequence++), event(now - 600)).send(),
+                "a timestamp 10 minutes old");
+        assertRefused(
+                400, post(wecom, now, "5555" + (sequence++), "<xml><Broken>").send(), "a malformed event inside");
+        assertRefused(
+                400,
+                new Post(CORP, "x".repeat(40), now, "6666", "<xml><Encrypt>" + "A".repeat(100_000) + "</Encrypt></xml>")
+                        .send(),
                 "a 100 KB body");
-        assertRefused(400, new Post(CORP, "x".repeat(40), now, "7777", "<!DOCTYPE xml [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-                + "<xml><Encrypt>&e;</Encrypt></xml>").send(), "an external entity");
+        assertRefused(
+                400,
+                new Post(
+                                CORP,
+                                "x".repeat(40),
+                                now,
+                                "7777",
+                                "<!DOCTYPE xml [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                                        + "<xml><Encrypt>&e;</Encrypt></xml>")
+                        .send(),
+                "an external entity");
         assertRefused(400, new Post(CORP, "x".repeat(40), now, "8888", "not xml at all").send(), "not XML");
         ApiNode.Response noCallbacks = new Post("ww-no-callbacks", "x".repeat(40), now, "9999", "<xml/>").send();
         assertRefused(404, noCallbacks, "an enterprise without callbacks");
         assertEquals("unknown_corp", noCallbacks.code());
         assertEquals(before + 1, stored(), "nothing stored for any refused request");
 
-        ApiNode.Response reader = readOnly.post("/callbacks/wecom/" + CORP + "?msg_signature=x&timestamp=1&nonce=1", "<xml/>".getBytes());
+        ApiNode.Response reader =
+                readOnly.post("/callbacks/wecom/" + CORP + "?msg_signature=x&timestamp=1&nonce=1", "<xml/>".getBytes());
         assertEquals(503, reader.status(), reader.toString());
         assertEquals("read_only", reader.code());
     }
@@ -138,7 +183,11 @@ class CallbackEndpointTest {
 
     private static Post post(EventSealer sealer, long timestamp, String nonce, String xml) {
         String encrypted = sealer.seal(xml);
-        return new Post(CORP, wecom.sign(String.valueOf(timestamp), nonce, encrypted), timestamp, nonce,
+        return new Post(
+                CORP,
+                wecom.sign(String.valueOf(timestamp), nonce, encrypted),
+                timestamp,
+                nonce,
                 "<xml><ToUserName><![CDATA[" + CORP + "]]></ToUserName><Encrypt><![CDATA[" + encrypted + "]]></Encrypt>"
                         + "<AgentID><![CDATA[]]></AgentID></xml>");
     }
@@ -149,7 +198,9 @@ class CallbackEndpointTest {
         }
 
         ApiNode.Response send() throws Exception {
-            return node.post("/callbacks/wecom/" + corpId + "?msg_signature=" + signature + "&timestamp=" + timestamp + "&nonce=" + nonce,
+            return node.post(
+                    "/callbacks/wecom/" + corpId + "?msg_signature=" + signature + "&timestamp=" + timestamp + "&nonce="
+                            + nonce,
                     body.getBytes(StandardCharsets.UTF_8));
         }
     }

@@ -1,5 +1,8 @@
 package io.orgsync.callback;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
@@ -7,17 +10,13 @@ import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Repeated, reordered and lost deliveries: each delivered event is applied once (repeats end
@@ -26,8 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CallbackFaultsTest {
     private static final String SECRET = "callback-faults-secret-01";
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private ApiNode node;
 
     @AfterEach
@@ -41,14 +42,22 @@ class CallbackFaultsTest {
     void duplicatesApplyOnceAndTheReconcileCountsTheDrops() throws Exception {
         String corp = "ww-cb-faults";
         sim.createCorp(corp, SECRET, 6, 60, true);
-        node = ApiNode.start("cb-faults", TestDatabases.mariadb("callback_faults"), sim,
+        node = ApiNode.start(
+                "cb-faults",
+                TestDatabases.mariadb("callback_faults"),
+                sim,
                 Map.of("ORGSYNC_ADMIN_TOKEN", CallbackFixture.ADMIN_TOKEN));
         node.enterprise(corp, SECRET);
         assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status());
-        CallbackFixture.connect(sim, node, corp, Map.of("style", "full", "duplicateRate", 0.3, "reorderRate", 0.3, "dropRate", 0.2,
-                "seed", 42));
+        CallbackFixture.connect(
+                sim,
+                node,
+                corp,
+                Map.of("style", "full", "duplicateRate", 0.3, "reorderRate", 0.3, "dropRate", 0.2, "seed", 42));
         List<String> userids = new ArrayList<>();
-        sim.export(corp).path("members").forEach(m -> userids.add(m.path("userid").asText()));
+        sim.export(corp)
+                .path("members")
+                .forEach(m -> userids.add(m.path("userid").asText()));
         // one change per member: every event has a subject of its own, so a loss is one member to correct
         int changes = 40;
         for (int i = 0; i < changes; i++) {
@@ -57,24 +66,37 @@ class CallbackFaultsTest {
         JsonNode deliveries = CallbackFixture.settle(sim, node, corp, changes);
         long dropped = count(deliveries, "dropped");
         long repeated = count(deliveries, "duplicate");
-        assertTrue(dropped > 0 && repeated > 0 && count(deliveries, "reordered") > 0, "the seed injects every fault: " + deliveries);
+        assertTrue(
+                dropped > 0 && repeated > 0 && count(deliveries, "reordered") > 0,
+                "the seed injects every fault: " + deliveries);
 
         List<StoredEvent> events = node.node.events.recent(corp, 1000);
         assertEquals(changes - dropped + repeated, events.size(), "every delivery stored");
-        assertEquals(changes - dropped, events.stream().filter(e -> e.status() == EventStatus.APPLIED).count(), "each event applied once");
-        assertEquals(repeated, events.stream().filter(e -> e.status() == EventStatus.SKIPPED).count(), "repeats skipped");
-        assertEquals(dropped, CallbackFixture.differences(sim, node, corp).size(), "the lost changes are all that differ");
+        assertEquals(
+                changes - dropped,
+                events.stream().filter(e -> e.status() == EventStatus.APPLIED).count(),
+                "each event applied once");
+        assertEquals(
+                repeated,
+                events.stream().filter(e -> e.status() == EventStatus.SKIPPED).count(),
+                "repeats skipped");
+        assertEquals(
+                dropped, CallbackFixture.differences(sim, node, corp).size(), "the lost changes are all that differ");
 
         Run reconcile = node.sync(corp);
         assertEquals(RunStatus.SUCCEEDED, reconcile.status(), reconcile.error());
         assertEquals((int) dropped, reconcile.drift(), "drift counts the lost events");
         List<String> differences = CallbackFixture.differences(sim, node, corp);
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
-        JsonNode runs = CallbackFixture.admin(node).get("/admin/api/runs?corpId=" + corp + "&limit=1").json();
+        JsonNode runs = CallbackFixture.admin(node)
+                .get("/admin/api/runs?corpId=" + corp + "&limit=1")
+                .json();
         assertEquals(dropped, runs.get(0).path("drift").asLong(), runs.toString());
     }
 
     private static long count(JsonNode deliveries, String kind) {
-        return StreamSupport.stream(deliveries.spliterator(), false).filter(d -> kind.equals(d.path("delivery").asText())).count();
+        return StreamSupport.stream(deliveries.spliterator(), false)
+                .filter(d -> kind.equals(d.path("delivery").asText()))
+                .count();
     }
 }

@@ -1,18 +1,17 @@
 package io.orgsync.callback;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.Waiting;
-
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Callbacks turned on for one enterprise on both sides: in orgsync through the admin API, in the simulator towards a node. */
 final class CallbackFixture {
@@ -20,8 +19,7 @@ final class CallbackFixture {
     static final String TOKEN = "QDG6eK";
     static final String AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
-    private CallbackFixture() {
-    }
+    private CallbackFixture() {}
 
     static AdminClient admin(ApiNode node) {
         return new AdminClient(node.base.toString(), ADMIN_TOKEN, AdminClient.newLog());
@@ -29,7 +27,8 @@ final class CallbackFixture {
 
     /** Turns callbacks on in orgsync and has the simulator post every change of {@code corpId} to {@code receiver}. */
     static void connect(SimulatorControl sim, ApiNode receiver, String corpId, Map<String, Object> faults) {
-        AdminClient.Reply put = admin(receiver).put("/admin/api/enterprises/" + corpId + "/callback", Map.of("token", TOKEN, "aesKey", AES_KEY));
+        AdminClient.Reply put = admin(receiver)
+                .put("/admin/api/enterprises/" + corpId + "/callback", Map.of("token", TOKEN, "aesKey", AES_KEY));
         assertEquals(200, put.status(), put.toString());
         Map<String, Object> registration = new java.util.HashMap<>(faults);
         registration.put("url", receiver.base + "/callbacks/wecom/" + corpId);
@@ -50,11 +49,14 @@ final class CallbackFixture {
         JsonNode delivered = Waiting.await(Duration.ofSeconds(60), events + " deliveries", () -> {
             JsonNode d = deliveries(sim, corpId);
             long distinct = java.util.stream.StreamSupport.stream(d.spliterator(), false)
-                    .filter(x -> !"duplicate".equals(x.path("delivery").asText())).count();
+                    .filter(x -> !"duplicate".equals(x.path("delivery").asText()))
+                    .count();
             return distinct >= events ? d : null;
         });
-        Waiting.until(Duration.ofSeconds(90), "no PENDING events", () -> node.node.events.recent(corpId, 1000).stream()
-                .noneMatch(e -> e.status() == EventStatus.PENDING));
+        Waiting.until(
+                Duration.ofSeconds(90),
+                "no PENDING events",
+                () -> node.node.events.recent(corpId, 1000).stream().noneMatch(e -> e.status() == EventStatus.PENDING));
         return delivered;
     }
 

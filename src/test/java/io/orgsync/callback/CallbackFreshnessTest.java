@@ -1,21 +1,20 @@
 package io.orgsync.callback;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What callbacks are for, end to end over real servers: a change made in the simulator, posted
@@ -27,8 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class CallbackFreshnessTest {
     private static final String SECRET = "callback-fresh-secret-01";
     private static final Duration BOUND = Duration.ofSeconds(20);
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private ApiNode a;
     private ApiNode b;
 
@@ -66,7 +67,9 @@ class CallbackFreshnessTest {
         assertEquals(404, lookup(b, corp, newcomer));
 
         String base = "/__sim/corps/" + corp;
-        sim.post(base + "/members", Map.of("userid", "fresh01", "name", "新来的", "department", List.of(1), "mobile", newcomer));
+        sim.post(
+                base + "/members",
+                Map.of("userid", "fresh01", "name", "新来的", "department", List.of(1), "mobile", newcomer));
         sim.send("PATCH", base + "/members/" + moving, Map.of("mobile", moved));
         sim.send("DELETE", base + "/members/" + leaving, null);
 
@@ -74,8 +77,14 @@ class CallbackFreshnessTest {
         awaitStatus(corp, moved, 200, "the changed mobile");
         awaitStatus(corp, oldMobile, 404, "the mobile given up");
         awaitStatus(corp, leavingMobile, 404, "the departed member's mobile");
-        assertEquals("fresh01", b.get("/api/v1/members/by-mobile/" + newcomer + "?corpId=" + corp).json()
-                .path("members").get(0).path("userid").asText());
+        assertEquals(
+                "fresh01",
+                b.get("/api/v1/members/by-mobile/" + newcomer + "?corpId=" + corp)
+                        .json()
+                        .path("members")
+                        .get(0)
+                        .path("userid")
+                        .asText());
         assertEquals(1, a.node.runs.list(corp, 10).size(), "answered without another sync");
     }
 
@@ -84,6 +93,7 @@ class CallbackFreshnessTest {
     }
 
     private static int lookup(ApiNode node, String corp, String mobile) throws Exception {
-        return node.get("/api/v1/members/by-mobile/" + mobile + "?corpId=" + corp).status();
+        return node.get("/api/v1/members/by-mobile/" + mobile + "?corpId=" + corp)
+                .status();
     }
 }

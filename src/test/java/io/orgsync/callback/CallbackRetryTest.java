@@ -1,22 +1,21 @@
 package io.orgsync.callback;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An ids-style event for a member user/get does not show yet (60111) is retried with backoff and
@@ -25,8 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CallbackRetryTest {
     private static final String SECRET = "callback-retry-secret-01";
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private ApiNode node;
 
     @AfterEach
@@ -47,38 +48,64 @@ class CallbackRetryTest {
         EventSealer wecom = new EventSealer(CallbackFixture.TOKEN, CallbackFixture.AES_KEY, corp);
         long now = System.currentTimeMillis() / 1000;
 
-        assertEquals(200, post(wecom, corp, now, "late1", created(corp, "latecomer", now)).status());
-        Waiting.until(Duration.ofSeconds(20), "a first failed read", () -> node.node.events.recent(corp, 1).get(0).attempts() >= 1);
-        assertEquals(EventStatus.PENDING, node.node.events.recent(corp, 1).get(0).status());
-        // the member becomes readable only now (no callback registered in the simulator: the event above is the only one)
-        sim.post("/__sim/corps/" + corp + "/members", Map.of("userid", "latecomer", "name", "迟到的人", "department", List.of(1),
-                "mobile", "13900008001"));
-        Waiting.until(Duration.ofSeconds(30), "applied on a retry", () -> node.node.events.recent(corp, 1).get(0).status() == EventStatus.APPLIED);
-        assertEquals("迟到的人", node.node.members.byMobile("13900008001", corp).get(0).name());
+        assertEquals(
+                200,
+                post(wecom, corp, now, "late1", created(corp, "latecomer", now)).status());
+        Waiting.until(
+                Duration.ofSeconds(20),
+                "a first failed read",
+                () -> node.node.events.recent(corp, 1).get(0).attempts() >= 1);
+        assertEquals(
+                EventStatus.PENDING, node.node.events.recent(corp, 1).get(0).status());
+        // the member becomes readable only now (no callback registered in the simulator: the event above is the only
+        // one)
+        sim.post(
+                "/__sim/corps/" + corp + "/members",
+                Map.of("userid", "latecomer", "name", "迟到的人", "department", List.of(1), "mobile", "13900008001"));
+        Waiting.until(
+                Duration.ofSeconds(30),
+                "applied on a retry",
+                () -> node.node.events.recent(corp, 1).get(0).status() == EventStatus.APPLIED);
+        assertEquals(
+                "迟到的人", node.node.members.byMobile("13900008001", corp).get(0).name());
 
-        assertEquals(200, post(wecom, corp, now, "ghost1", created(corp, "ghost", now)).status());
+        assertEquals(
+                200,
+                post(wecom, corp, now, "ghost1", created(corp, "ghost", now)).status());
         StoredEvent failed = Waiting.await(Duration.ofSeconds(90), "the ghost's event FAILED", () -> {
             StoredEvent e = node.node.events.recent(corp, 1).get(0);
             return e.status() == EventStatus.FAILED ? e : null;
         });
         assertEquals(EventApplier.MAX_ATTEMPTS, failed.attempts());
         assertTrue(failed.error().contains("ghost"), failed.error());
-        Waiting.until(Duration.ofSeconds(20), "an events_failing alert", () -> node.node.alerts.recent(10).stream()
-                .anyMatch(a -> a.type().equals("events_failing")));
-        assertTrue(io.orgsync.testing.OrgTruth.departed(node.node.db.dataSource(), corp).isEmpty(), "nobody marked departed");
+        Waiting.until(
+                Duration.ofSeconds(20),
+                "an events_failing alert",
+                () -> node.node.alerts.recent(10).stream()
+                        .anyMatch(a -> a.type().equals("events_failing")));
+        assertTrue(
+                io.orgsync.testing.OrgTruth.departed(node.node.db.dataSource(), corp)
+                        .isEmpty(),
+                "nobody marked departed");
     }
 
     private static String created(String corp, String userid, long createTime) {
-        return "<xml><ToUserName><![CDATA[" + corp + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>"
-                + createTime + "</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>"
+        return "<xml><ToUserName><![CDATA[" + corp
+                + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>"
+                + createTime
+                + "</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>"
                 + "<ChangeType><![CDATA[create_user]]></ChangeType><UserID><![CDATA[" + userid + "]]></UserID>"
                 + "<Department><![CDATA[1]]></Department></xml>";
     }
 
-    private ApiNode.Response post(EventSealer wecom, String corp, long timestamp, String nonce, String xml) throws Exception {
+    private ApiNode.Response post(EventSealer wecom, String corp, long timestamp, String nonce, String xml)
+            throws Exception {
         String encrypted = wecom.seal(xml);
-        String body = "<xml><ToUserName><![CDATA[" + corp + "]]></ToUserName><Encrypt><![CDATA[" + encrypted + "]]></Encrypt></xml>";
-        return node.post("/callbacks/wecom/" + corp + "?msg_signature=" + wecom.sign(String.valueOf(timestamp), nonce, encrypted)
-                + "&timestamp=" + timestamp + "&nonce=" + nonce, body.getBytes(StandardCharsets.UTF_8));
+        String body = "<xml><ToUserName><![CDATA[" + corp + "]]></ToUserName><Encrypt><![CDATA[" + encrypted
+                + "]]></Encrypt></xml>";
+        return node.post(
+                "/callbacks/wecom/" + corp + "?msg_signature=" + wecom.sign(String.valueOf(timestamp), nonce, encrypted)
+                        + "&timestamp=" + timestamp + "&nonce=" + nonce,
+                body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,8 +1,8 @@
 package io.orgsync.cluster;
 
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.List;
+import javax.sql.DataSource;
 
 /** Opens the package's {@link ClusterStore} to the store compatibility tests, which live in {@code io.orgsync.store}. */
 public final class ClusterStoreAccess {

@@ -1,25 +1,24 @@
 package io.orgsync.cluster;
 
-import io.orgsync.testing.TestNode;
+import static io.orgsync.testing.Waiting.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
+import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.orgsync.testing.Waiting.seconds;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Stale-build fencing on a MariaDB cluster: two scheduler nodes of one environment report
@@ -46,7 +45,8 @@ class FencingTest {
         }
     }
 
-    private Node start(String instanceId, String version, String dbUrl, MutableClock clock, String env) throws Exception {
+    private Node start(String instanceId, String version, String dbUrl, MutableClock clock, String env)
+            throws Exception {
         Node node = TestNode.node(instanceId, dbUrl, sim)
                 .with("ORGSYNC_BUILD_VERSION", version)
                 .with("ORGSYNC_ENV", env)
@@ -63,7 +63,10 @@ class FencingTest {
 
     private static Map<String, JsonNode> cluster(Node via) {
         Map<String, JsonNode> out = new HashMap<>();
-        admin(via).get("/admin/api/cluster").json().forEach(n -> out.put(n.path("instanceId").asText(), n));
+        admin(via)
+                .get("/admin/api/cluster")
+                .json()
+                .forEach(n -> out.put(n.path("instanceId").asText(), n));
         return out;
     }
 
@@ -84,8 +87,13 @@ class FencingTest {
         Node old = start("node-old", "1.4.2", dbUrl, oldClock, "test");
         assertFalse(old.nodeRegistry.fenced());
         assertFalse(old.scheduler.inStandby());
-        assertEquals(200, admin(old).put("/admin/api/enterprises/" + CORP,
-                Map.of("name", "Fence Co", "secret", SECRET, "cron", NEVER)).status());
+        assertEquals(
+                200,
+                admin(old)
+                        .put(
+                                "/admin/api/enterprises/" + CORP,
+                                Map.of("name", "Fence Co", "secret", SECRET, "cron", NEVER))
+                        .status());
 
         // 1.5.0 arrives; at its next heartbeat (the ticker beats every 5 s) 1.4.2 stops taking jobs
         Node newer = start("node-new", "1.5.0", dbUrl, new MutableClock(), "test");
@@ -96,7 +104,8 @@ class FencingTest {
         assertTrue(old.nodeRegistry.fenced(), "1.4.2 is fenced once it sees 1.5.0");
         assertTrue(old.scheduler.inStandby(), "its scheduler is in standby");
         assertFalse(newer.nodeRegistry.fenced());
-        assertEquals(200, admin(newer).post("/admin/api/jobs/" + CORP + "/trigger").status());
+        assertEquals(
+                200, admin(newer).post("/admin/api/jobs/" + CORP + "/trigger").status());
 
         // 1.4.0 starts while 1.5.0 is alive: fenced before its scheduler could fire anything
         Node older = start("node-older", "1.4.0", dbUrl, oldClock, "test");
@@ -124,7 +133,10 @@ class FencingTest {
             return texts.stream().filter(t -> t.contains("node_fenced")).count() >= 2 ? texts : null;
         });
         assertEquals(2, alerts.size(), "alerts: " + alerts);
-        String oldAlert = alerts.stream().filter(t -> t.contains("Node node-old ")).findFirst().orElseThrow(() -> new AssertionError(alerts));
+        String oldAlert = alerts.stream()
+                .filter(t -> t.contains("Node node-old "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(alerts));
         assertTrue(oldAlert.contains("1.4.2") && oldAlert.contains("1.5.0") && oldAlert.contains("node-new"), oldAlert);
 
         // The due sync is not taken by a fenced node. A started Quartz scheduler looks for due
@@ -154,7 +166,12 @@ class FencingTest {
         assertFalse(view.get("node-new").path("alive").asBoolean(), "cluster view: " + view);
         assertFalse(view.get("node-old").path("fenced").asBoolean());
         assertTrue(view.get("node-older").path("fenced").asBoolean());
-        assertTrue(admin(old).get("/health").json().path("scheduler").path("started").asBoolean());
+        assertTrue(admin(old)
+                .get("/health")
+                .json()
+                .path("scheduler")
+                .path("started")
+                .asBoolean());
 
         // a newer build in another environment, or the same build, fences nothing
         Node otherEnv = start("node-staging", "9.0.0", dbUrl, new MutableClock(), "staging");

@@ -1,14 +1,13 @@
 package io.orgsync.config;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-import java.util.Properties;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
 
 /** Settings are read and validated in one place; every bad value is named with its fix. */
 class SettingsTest {
@@ -32,26 +31,41 @@ class SettingsTest {
     void departmentConcurrencyIsOneToSixteen() {
         assertEquals(4, load(Map.of("ORGSYNC_DEPT_CONCURRENCY", "4")).deptConcurrency());
         assertEquals(16, load(Map.of("ORGSYNC_DEPT_CONCURRENCY", "16")).deptConcurrency());
-        for (String bad : new String[]{"0", "17", "two"}) {
-            ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("ORGSYNC_DEPT_CONCURRENCY", bad)));
-            assertTrue(e.getMessage().contains("ORGSYNC_DEPT_CONCURRENCY") && e.getMessage().contains("from 1 to 16"), e.getMessage());
+        for (String bad : new String[] {"0", "17", "two"}) {
+            ConfigException e =
+                    assertThrows(ConfigException.class, () -> load(Map.of("ORGSYNC_DEPT_CONCURRENCY", bad)));
+            assertTrue(
+                    e.getMessage().contains("ORGSYNC_DEPT_CONCURRENCY")
+                            && e.getMessage().contains("from 1 to 16"),
+                    e.getMessage());
         }
     }
 
     @Test
     void everyInvalidValueIsReportedWithItsVariable() {
-        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(
-                "ORGSYNC_HTTP_PORT", "eighty",
-                "ORGSYNC_ENV", "Prod Env",
-                "ORGSYNC_DEPT_RATE", "-1",
-                "ORGSYNC_SCHEDULER_ENABLED", "yes",
-                "ORGSYNC_RESOLVE_BUDGET_RATIO", "0.25",
-                "ORGSYNC_DB_URL", "postgres://x",
-                "ORGSYNC_ALERT_EMAIL", "ops@example.com,not-an-address",
-                "ORGSYNC_LOG_FORMAT", "xml")));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> load(Map.of(
+                        "ORGSYNC_HTTP_PORT", "eighty",
+                        "ORGSYNC_ENV", "Prod Env",
+                        "ORGSYNC_DEPT_RATE", "-1",
+                        "ORGSYNC_SCHEDULER_ENABLED", "yes",
+                        "ORGSYNC_RESOLVE_BUDGET_RATIO", "0.25",
+                        "ORGSYNC_DB_URL", "postgres://x",
+                        "ORGSYNC_ALERT_EMAIL", "ops@example.com,not-an-address",
+                        "ORGSYNC_LOG_FORMAT", "xml")));
         String text = e.getMessage();
-        for (String variable : new String[]{"ORGSYNC_HTTP_PORT", "ORGSYNC_ENV", "ORGSYNC_DEPT_RATE", "ORGSYNC_SCHEDULER_ENABLED",
-                "ORGSYNC_RESOLVE_BUDGET_RATIO", "ORGSYNC_DB_URL", "ORGSYNC_ALERT_EMAIL", "ORGSYNC_SMTP_HOST", "ORGSYNC_LOG_FORMAT"}) {
+        for (String variable : new String[] {
+            "ORGSYNC_HTTP_PORT",
+            "ORGSYNC_ENV",
+            "ORGSYNC_DEPT_RATE",
+            "ORGSYNC_SCHEDULER_ENABLED",
+            "ORGSYNC_RESOLVE_BUDGET_RATIO",
+            "ORGSYNC_DB_URL",
+            "ORGSYNC_ALERT_EMAIL",
+            "ORGSYNC_SMTP_HOST",
+            "ORGSYNC_LOG_FORMAT"
+        }) {
             assertTrue(text.contains(variable), variable + " missing from: " + text);
         }
         assertEquals(9, e.problems().size(), text);
@@ -72,9 +86,12 @@ class SettingsTest {
         Settings s = load(Map.of());
         assertEquals(java.time.Duration.ofSeconds(30), s.shutdownGrace());
         assertEquals(java.time.Duration.ofDays(90), s.runRetention());
-        assertEquals(java.time.Duration.ZERO, load(Map.of("ORGSYNC_SHUTDOWN_GRACE_SECONDS", "0")).shutdownGrace());
-        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(
-                "ORGSYNC_SHUTDOWN_GRACE_SECONDS", "-5", "ORGSYNC_RUN_RETENTION_DAYS", "0")));
+        assertEquals(
+                java.time.Duration.ZERO,
+                load(Map.of("ORGSYNC_SHUTDOWN_GRACE_SECONDS", "0")).shutdownGrace());
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> load(Map.of("ORGSYNC_SHUTDOWN_GRACE_SECONDS", "-5", "ORGSYNC_RUN_RETENTION_DAYS", "0")));
         assertTrue(e.getMessage().contains("ORGSYNC_SHUTDOWN_GRACE_SECONDS"), e.getMessage());
         assertTrue(e.getMessage().contains("ORGSYNC_RUN_RETENTION_DAYS"), e.getMessage());
     }
@@ -85,8 +102,9 @@ class SettingsTest {
         assertEquals(64, s.lookupCacheMb());
         assertEquals(java.time.Duration.ofMillis(250), s.cacheStaleness());
         assertEquals(0, load(Map.of("ORGSYNC_LOOKUP_CACHE_MB", "0")).lookupCacheMb(), "0 turns the cache off");
-        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(
-                "ORGSYNC_LOOKUP_CACHE_MB", "-1", "ORGSYNC_CACHE_STALENESS_MS", "0")));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> load(Map.of("ORGSYNC_LOOKUP_CACHE_MB", "-1", "ORGSYNC_CACHE_STALENESS_MS", "0")));
         assertTrue(e.getMessage().contains("ORGSYNC_LOOKUP_CACHE_MB"), e.getMessage());
         assertTrue(e.getMessage().contains("ORGSYNC_CACHE_STALENESS_MS"), e.getMessage());
     }
@@ -100,9 +118,17 @@ class SettingsTest {
 
     @Test
     void secretsNeverAppearInTheDescriptionOrTheErrors() {
-        Settings s = load(Map.of("ORGSYNC_DB_URL", "jdbc:mysql://db:3306/orgsync?user=x&password=hunter2-db",
-                "ORGSYNC_DB_PASSWORD", "hunter2-password", "ORGSYNC_ADMIN_TOKEN", "hunter2-admin-token",
-                "ORGSYNC_SECRET_KEY", "hunter2-secret-key-0123", "ORGSYNC_ALERT_WEBHOOK", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=hunter2"));
+        Settings s = load(Map.of(
+                "ORGSYNC_DB_URL",
+                "jdbc:mysql://db:3306/orgsync?user=x&password=hunter2-db",
+                "ORGSYNC_DB_PASSWORD",
+                "hunter2-password",
+                "ORGSYNC_ADMIN_TOKEN",
+                "hunter2-admin-token",
+                "ORGSYNC_SECRET_KEY",
+                "hunter2-secret-key-0123",
+                "ORGSYNC_ALERT_WEBHOOK",
+                "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=hunter2"));
         assertFalse(s.toString().contains("hunter2"), s.toString());
         ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("ORGSYNC_ADMIN_TOKEN", "hunter2")));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
@@ -126,7 +152,10 @@ class SettingsTest {
             assertTrue(e.getMessage().contains(expected), e.getMessage());
             assertFalse(e.getMessage().contains(key), e.getMessage());
         });
-        assertEquals("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key,
-                load(Map.of("ORGSYNC_ALERT_WEBHOOK", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key)).alertWebhook().toString());
+        assertEquals(
+                "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key,
+                load(Map.of("ORGSYNC_ALERT_WEBHOOK", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key))
+                        .alertWebhook()
+                        .toString());
     }
 }

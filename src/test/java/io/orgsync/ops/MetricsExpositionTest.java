@@ -1,5 +1,10 @@
 package io.orgsync.ops;
 
+import static io.orgsync.testing.Waiting.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
@@ -8,10 +13,6 @@ import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,11 +29,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.orgsync.testing.Waiting.seconds;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code /metrics} of a real node that has synced an enterprise from the simulator: promtool
@@ -58,7 +57,9 @@ class MetricsExpositionTest {
             "orgsync_sync_drift_sum");
     /** Series Prometheus makes itself for every target. */
     static final Set<String> PROMETHEUS_OWN = Set.of("up");
-    static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)})? (\\S+)", Pattern.MULTILINE);
+
+    static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)})? (\\S+)", Pattern.MULTILINE);
 
     static SimulatorControl sim;
     static Node node;
@@ -68,7 +69,9 @@ class MetricsExpositionTest {
     @BeforeAll
     static void syncOnce() throws Exception {
         sim = new SimulatorControl();
-        node = TestNode.node("expo", TestDatabases.h2("metrics_exposition"), sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).start();
+        node = TestNode.node("expo", TestDatabases.h2("metrics_exposition"), sim)
+                .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                .start();
         admin = new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
         // daily, twelve hours from now in the cron's zone: it does not fire while the test runs
         int hour = ZonedDateTime.now(ZoneId.of("Asia/Shanghai")).plusHours(12).getHour();
@@ -87,25 +90,53 @@ class MetricsExpositionTest {
         });
         // and one that cannot sync: a secret WeCom refuses (a failed run, its alert, a hold on the token row)
         sim.createCorp("ww-expo-bad", "the-right-secret-0123456789", 2, 5, true);
-        assertEquals(200, admin.put("/admin/api/enterprises/ww-expo-bad", Map.of("name", "Bad Co",
-                "secret", "a-wrong-secret-0123456789", "cron", TestNode.NEVER)).status());
+        assertEquals(
+                200,
+                admin.put(
+                                "/admin/api/enterprises/ww-expo-bad",
+                                Map.of("name", "Bad Co", "secret", "a-wrong-secret-0123456789", "cron", TestNode.NEVER))
+                        .status());
         assertEquals(200, admin.post("/admin/api/jobs/ww-expo-bad/trigger").status());
         Waiting.until(seconds(60), "the failed sync of ww-expo-bad", () -> {
             JsonNode runs = admin.get("/admin/api/runs?corpId=ww-expo-bad").json();
             return runs.size() == 1 && runs.get(0).path("status").asText().equals("FAILED");
         });
         sim.createApp("wx-expo-app", "app-secret-expo-0123456789");
-        assertEquals(200, admin.put("/admin/api/miniapps/wx-expo-app", Map.of("name", "Expo", "secret", "app-secret-expo-0123456789")).status());
-        assertEquals(200, get("/api/v1/miniapps/wx-expo-app/wxacode?scene=a%3D1").statusCode());
-        String mobile = sim.export("ww-expo").path("members").get(0).path("mobile").asText().replaceAll("[\\s-]", "").replace("+", "%2B");
+        assertEquals(
+                200,
+                admin.put(
+                                "/admin/api/miniapps/wx-expo-app",
+                                Map.of("name", "Expo", "secret", "app-secret-expo-0123456789"))
+                        .status());
+        assertEquals(
+                200, get("/api/v1/miniapps/wx-expo-app/wxacode?scene=a%3D1").statusCode());
+        String mobile = sim.export("ww-expo")
+                .path("members")
+                .get(0)
+                .path("mobile")
+                .asText()
+                .replaceAll("[\\s-]", "")
+                .replace("+", "%2B");
         assertEquals(200, get("/api/v1/members/by-mobile/" + mobile).statusCode());
         // as the node's own refresh does within a minute
         node.freshness.refresh();
     }
 
     static void put(String corpId, String cron, boolean enabled) {
-        assertEquals(200, admin.put("/admin/api/enterprises/" + corpId, Map.of("name", "Co " + corpId,
-                "secret", "secret-" + corpId + "-0123456789", "cron", cron, "enabled", enabled)).status());
+        assertEquals(
+                200,
+                admin.put(
+                                "/admin/api/enterprises/" + corpId,
+                                Map.of(
+                                        "name",
+                                        "Co " + corpId,
+                                        "secret",
+                                        "secret-" + corpId + "-0123456789",
+                                        "cron",
+                                        cron,
+                                        "enabled",
+                                        enabled))
+                        .status());
     }
 
     @AfterAll
@@ -119,13 +150,19 @@ class MetricsExpositionTest {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http.port() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     static String scrape(Node n) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + n.http.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.http.port() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertEquals(200, r.statusCode());
         return r.body();
     }
@@ -168,10 +205,14 @@ class MetricsExpositionTest {
     @Test
     void everyMetricTheRulesAndTheDashboardUseIsExposed() throws Exception {
         Map<String, Set<String>> usedBy = new TreeMap<>();
-        MonitoringFiles.ruleExpressions().forEach((alert, expr) ->
-                MonitoringFiles.metricNames(expr).forEach(name -> usedBy.computeIfAbsent(name, k -> new TreeSet<>()).add("rule " + alert)));
+        MonitoringFiles.ruleExpressions()
+                .forEach((alert, expr) -> MonitoringFiles.metricNames(expr)
+                        .forEach(name -> usedBy.computeIfAbsent(name, k -> new TreeSet<>())
+                                .add("rule " + alert)));
         for (String query : MonitoringFiles.dashboardExpressions()) {
-            MonitoringFiles.metricNames(query).forEach(name -> usedBy.computeIfAbsent(name, k -> new TreeSet<>()).add("dashboard"));
+            MonitoringFiles.metricNames(query)
+                    .forEach(name ->
+                            usedBy.computeIfAbsent(name, k -> new TreeSet<>()).add("dashboard"));
         }
         assertTrue(usedBy.size() > 20, "metric names found: " + usedBy.keySet());
         Set<String> exposed = sampleNames(scrape(node));
@@ -194,9 +235,15 @@ class MetricsExpositionTest {
         String text = scrape(node);
         Map<String, Double> last = values(text, "orgsync_sync_last_success_timestamp_seconds", "corp");
         Map<String, Double> period = values(text, "orgsync_sync_period_seconds", "corp");
-        assertEquals(Set.of("ww-expo", "ww-expo-new", "ww-expo-once", "ww-expo-bad"), last.keySet(), "enabled enterprises only: " + last);
+        assertEquals(
+                Set.of("ww-expo", "ww-expo-new", "ww-expo-once", "ww-expo-bad"),
+                last.keySet(),
+                "enabled enterprises only: " + last);
         JsonNode run = admin.get("/admin/api/runs?corpId=ww-expo").json().get(0);
-        assertEquals(Instant.parse(run.path("finishedAt").asText()).toEpochMilli() / 1000.0, last.get("ww-expo"), 0.001,
+        assertEquals(
+                Instant.parse(run.path("finishedAt").asText()).toEpochMilli() / 1000.0,
+                last.get("ww-expo"),
+                0.001,
                 "the run's end: " + run);
         JsonNode created = null;
         for (JsonNode e : admin.get("/admin/api/enterprises").json()) {
@@ -204,9 +251,15 @@ class MetricsExpositionTest {
                 created = e;
             }
         }
-        assertEquals(Instant.parse(created.path("createdAt").asText()).toEpochMilli() / 1000.0, last.get("ww-expo-new"), 0.001,
+        assertEquals(
+                Instant.parse(created.path("createdAt").asText()).toEpochMilli() / 1000.0,
+                last.get("ww-expo-new"),
+                0.001,
                 "never synced: since its registration");
-        assertEquals(Map.of("ww-expo", 86400.0, "ww-expo-new", 86400.0), period, "daily crons; the one-shot cron has no period");
+        assertEquals(
+                Map.of("ww-expo", 86400.0, "ww-expo-new", 86400.0),
+                period,
+                "daily crons; the one-shot cron has no period");
 
         // another successful run moves the gauge on; deleting the enterprise drops it
         assertEquals(200, admin.post("/admin/api/jobs/ww-expo/trigger").status());
@@ -218,19 +271,36 @@ class MetricsExpositionTest {
         node.freshness.refresh();
         String after = scrape(node);
         JsonNode second = admin.get("/admin/api/runs?corpId=ww-expo").json().get(0);
-        assertEquals(Instant.parse(second.path("finishedAt").asText()).toEpochMilli() / 1000.0,
-                values(after, "orgsync_sync_last_success_timestamp_seconds", "corp").get("ww-expo"), 0.001);
-        assertFalse(values(after, "orgsync_sync_period_seconds", "corp").containsKey("ww-expo-new"), "a deleted enterprise's period");
+        assertEquals(
+                Instant.parse(second.path("finishedAt").asText()).toEpochMilli() / 1000.0,
+                values(after, "orgsync_sync_last_success_timestamp_seconds", "corp")
+                        .get("ww-expo"),
+                0.001);
+        assertFalse(
+                values(after, "orgsync_sync_period_seconds", "corp").containsKey("ww-expo-new"),
+                "a deleted enterprise's period");
     }
 
     @Test
     void theDatabaseGaugeFollowsTheHealthCheck() throws Exception {
-        try (Node lonely = TestNode.on(TestDatabases.h2("metrics_db_up"), sim.baseUrl()).with("ORGSYNC_INSTANCE_ID", "lonely").start()) {
+        try (Node lonely = TestNode.on(TestDatabases.h2("metrics_db_up"), sim.baseUrl())
+                .with("ORGSYNC_INSTANCE_ID", "lonely")
+                .start()) {
             assertEquals(Map.of("", 1.0), dbUp(lonely));
             lonely.db.close();
-            Waiting.until(seconds(30), "orgsync_db_up 0 after the database went away", () -> dbUp(lonely).equals(Map.of("", 0.0)));
-            assertEquals(503, HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + lonely.http.port() + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+            Waiting.until(
+                    seconds(30),
+                    "orgsync_db_up 0 after the database went away",
+                    () -> dbUp(lonely).equals(Map.of("", 0.0)));
+            assertEquals(
+                    503,
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create("http://127.0.0.1:" + lonely.http.port() + "/health"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode());
         }
     }
 

@@ -3,7 +3,6 @@ package io.orgsync.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,22 +29,39 @@ final class MonitoringFiles {
     private static final Pattern STRING = Pattern.compile("\"(?:\\\\.|[^\"\\\\])*\"|'(?:\\\\.|[^'\\\\])*'");
     private static final Pattern MATCHERS = Pattern.compile("\\{[^{}]*}");
     private static final Pattern RANGE = Pattern.compile("\\[[^\\]]*]");
-    private static final Pattern LABEL_LIST = Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern LABEL_LIST =
+            Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
     /** Grafana's label_values(metric, label): only the first argument is a metric. */
-    private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\(\\s*([^,()]*?)\\s*(?:,\\s*[A-Za-z_][A-Za-z0-9_]*)?\\s*\\)");
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_:][A-Za-z0-9_:]*");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "by", "without", "on", "ignoring", "group_left",
-            "group_right", "offset", "bool", "inf", "nan", "atan2");
+    private static final Pattern LABEL_VALUES =
+            Pattern.compile("label_values\\(\\s*([^,()]*?)\\s*(?:,\\s*[A-Za-z_][A-Za-z0-9_]*)?\\s*\\)");
 
-    private MonitoringFiles() {
-    }
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_:][A-Za-z0-9_:]*");
+    private static final Set<String> KEYWORDS = Set.of(
+            "and",
+            "or",
+            "unless",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "offset",
+            "bool",
+            "inf",
+            "nan",
+            "atan2");
+
+    private MonitoringFiles() {}
 
     /** Alert name (or recording rule name) to its expression. */
     static Map<String, String> ruleExpressions() throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
         for (JsonNode group : YAML.readTree(RULES.toFile()).path("groups")) {
             for (JsonNode rule : group.path("rules")) {
-                String name = rule.has("alert") ? rule.path("alert").asText() : rule.path("record").asText();
+                String name = rule.has("alert")
+                        ? rule.path("alert").asText()
+                        : rule.path("record").asText();
                 out.put(name, rule.path("expr").asText());
             }
         }
@@ -92,7 +108,10 @@ final class MonitoringFiles {
 
     /** Dashboard queries with Grafana's variables replaced, so that promtool can parse them. */
     static String asPromQl(String dashboardQuery) {
-        return dashboardQuery.replace("$__rate_interval", "5m").replace("$__interval", "1m").replace("$job", "orgsync")
+        return dashboardQuery
+                .replace("$__rate_interval", "5m")
+                .replace("$__interval", "1m")
+                .replace("$job", "orgsync")
                 .replace("$corp", ".*");
     }
 
@@ -108,7 +127,8 @@ final class MonitoringFiles {
             String word = m.group();
             int before = m.start() - 1;
             // 15m, 1e3, $job: parts of numbers, durations and variables
-            if (before >= 0 && (Character.isDigit(s.charAt(before)) || s.charAt(before) == '.' || s.charAt(before) == '$')) {
+            if (before >= 0
+                    && (Character.isDigit(s.charAt(before)) || s.charAt(before) == '.' || s.charAt(before) == '$')) {
                 continue;
             }
             int after = m.end();

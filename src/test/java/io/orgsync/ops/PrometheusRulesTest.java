@@ -1,21 +1,20 @@
 package io.orgsync.ops;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.testing.Promtool;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The alert rules and the dashboard's queries through Prometheus' own tools: promtool parses
@@ -32,7 +31,11 @@ class PrometheusRulesTest {
     void theRulesParse() throws Exception {
         Promtool.Result r = Promtool.run(null, "check", "rules", MonitoringFiles.RULES.toString());
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.output().contains("SUCCESS: " + MonitoringFiles.ruleExpressions().size() + " rules found"), r::toString);
+        assertTrue(
+                r.output()
+                        .contains(
+                                "SUCCESS: " + MonitoringFiles.ruleExpressions().size() + " rules found"),
+                r::toString);
     }
 
     @Test
@@ -45,7 +48,9 @@ class PrometheusRulesTest {
     @Test
     void everyAlertIsTestedFiringAndSaysWhatToDo() throws Exception {
         Set<String> firedInTests = new TreeSet<>();
-        for (JsonNode test : MonitoringFiles.YAML.readTree(MonitoringFiles.RULE_TESTS.toFile()).path("tests")) {
+        for (JsonNode test : MonitoringFiles.YAML
+                .readTree(MonitoringFiles.RULE_TESTS.toFile())
+                .path("tests")) {
             for (JsonNode check : test.path("alert_rule_test")) {
                 if (check.path("exp_alerts").size() > 0) {
                     firedInTests.add(check.path("alertname").asText());
@@ -58,7 +63,8 @@ class PrometheusRulesTest {
             if (!firedInTests.contains(name)) {
                 problems.add(name + ": no unit test in which it fires");
             }
-            if (!Set.of("critical", "warning").contains(rule.path("labels").path("severity").asText())) {
+            if (!Set.of("critical", "warning")
+                    .contains(rule.path("labels").path("severity").asText())) {
                 problems.add(name + ": severity must be critical or warning");
             }
             for (String annotation : List.of("summary", "description")) {
@@ -68,9 +74,17 @@ class PrometheusRulesTest {
             }
         }
         assertEquals(List.of(), problems);
-        Set<String> required = Set.of("OrgsyncNodeDown", "OrgsyncDatabaseDown", "OrgsyncNodeFenced", "OrgsyncSyncFailed",
-                "OrgsyncSyncRefused", "OrgsyncSyncStale", "OrgsyncTokenInvalidatedEarly", "OrgsyncResolveBudgetSpent",
-                "OrgsyncEventsFailing", "OrgsyncEventsLagging");
+        Set<String> required = Set.of(
+                "OrgsyncNodeDown",
+                "OrgsyncDatabaseDown",
+                "OrgsyncNodeFenced",
+                "OrgsyncSyncFailed",
+                "OrgsyncSyncRefused",
+                "OrgsyncSyncStale",
+                "OrgsyncTokenInvalidatedEarly",
+                "OrgsyncResolveBudgetSpent",
+                "OrgsyncEventsFailing",
+                "OrgsyncEventsLagging");
         assertTrue(MonitoringFiles.ruleExpressions().keySet().containsAll(required), () -> "missing: " + required);
     }
 
@@ -85,8 +99,12 @@ class PrometheusRulesTest {
                 // a Grafana function: its argument is the selector to parse
                 q = q.substring("label_values(".length(), q.lastIndexOf(','));
             }
-            rules.append("      - record: dashboard_query_").append(n++).append('\n')
-                    .append("        expr: ").append(MonitoringFiles.JSON.writeValueAsString(MonitoringFiles.asPromQl(q))).append('\n');
+            rules.append("      - record: dashboard_query_")
+                    .append(n++)
+                    .append('\n')
+                    .append("        expr: ")
+                    .append(MonitoringFiles.JSON.writeValueAsString(MonitoringFiles.asPromQl(q)))
+                    .append('\n');
         }
         Path file = dir.resolve("dashboard-queries.yml");
         Files.writeString(file, rules);

@@ -1,5 +1,9 @@
 package io.orgsync.read;
 
+import static io.orgsync.testing.ApiAssertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.member.Mobile;
 import io.orgsync.sync.RunStatus;
@@ -7,17 +11,12 @@ import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.Scrape;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.cluster.ClusterDb;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static io.orgsync.testing.ApiAssertions.assertError;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The read cache across a cluster on MariaDB: writer nodes A and B and a read-only node R (its
@@ -41,13 +40,22 @@ class CacheInvalidationTest {
         db = ClusterDb.create("read_invalidate");
         a = ApiNode.start("inv-a", db.url, sim, Map.of());
         b = ApiNode.start("inv-b", db.url, sim, Map.of());
-        r = ApiNode.start("inv-r", db.url, sim, Map.of("ORGSYNC_READ_ONLY", "true", "ORGSYNC_DB_USER", db.readOnlyUser,
-                "ORGSYNC_DB_PASSWORD", db.readOnlyPassword));
+        r = ApiNode.start(
+                "inv-r",
+                db.url,
+                sim,
+                Map.of(
+                        "ORGSYNC_READ_ONLY",
+                        "true",
+                        "ORGSYNC_DB_USER",
+                        db.readOnlyUser,
+                        "ORGSYNC_DB_PASSWORD",
+                        db.readOnlyPassword));
     }
 
     @AfterAll
     static void stop() {
-        for (ApiNode n : new ApiNode[]{r, b, a}) {
+        for (ApiNode n : new ApiNode[] {r, b, a}) {
             if (n != null) {
                 n.close();
             }
@@ -78,8 +86,11 @@ class CacheInvalidationTest {
         assertEquals("改名一号", firstName(a.get(byMobile)), "the applying node, at once");
         assertEquals("改名一号", a.get(byUserid).json().path("name").asText(), "the applying node, at once");
         for (ApiNode n : List.of(b, r)) {
-            long lag = awaitNanos(() -> "改名一号".equals(firstName(n.get(byMobile))) && "改名一号".equals(n.get(byUserid).json().path("name").asText()));
-            System.out.printf("%s served the sync's change %.0f ms after its commit%n", n.webhookKey, (System.nanoTime() - committed) / 1e6);
+            long lag = awaitNanos(() -> "改名一号".equals(firstName(n.get(byMobile)))
+                    && "改名一号".equals(n.get(byUserid).json().path("name").asText()));
+            System.out.printf(
+                    "%s served the sync's change %.0f ms after its commit%n",
+                    n.webhookKey, (System.nanoTime() - committed) / 1e6);
             assertTrue(lag >= 0, n.webhookKey + " serves the change within " + BOUND);
         }
         // and from the cache again, now with the new data
@@ -91,7 +102,9 @@ class CacheInvalidationTest {
     void aResolveIsVisibleAtOnceOnTheNodeThatMadeItThoughItsNotFoundWasCached() throws Exception {
         String corp = corp("ww-inv-resolve", 2, 10);
         String mobile = "13911112222";
-        sim.post("/__sim/corps/" + corp + "/members", Map.of("userid", "newcomer", "name", "新人", "mobile", mobile, "department", List.of(1)));
+        sim.post(
+                "/__sim/corps/" + corp + "/members",
+                Map.of("userid", "newcomer", "name", "新人", "mobile", mobile, "department", List.of(1)));
         String lookup = "/api/v1/members/by-mobile/" + mobile;
         String inCorp = lookup + "?corpId=" + corp;
         for (ApiNode n : List.of(a, b, r)) {
@@ -102,10 +115,18 @@ class CacheInvalidationTest {
 
         ApiNode.Response resolved = a.resolve(corp, mobile);
         assertEquals(200, resolved.status(), resolved::toString);
-        assertEquals("newcomer", a.get(lookup).json().path("members").get(0).path("userid").asText(), "at once, across enterprises");
-        assertEquals("newcomer", a.get(inCorp).json().path("members").get(0).path("userid").asText(), "at once, in the enterprise");
+        assertEquals(
+                "newcomer",
+                a.get(lookup).json().path("members").get(0).path("userid").asText(),
+                "at once, across enterprises");
+        assertEquals(
+                "newcomer",
+                a.get(inCorp).json().path("members").get(0).path("userid").asText(),
+                "at once, in the enterprise");
         for (ApiNode n : List.of(b, r)) {
-            assertTrue(awaitNanos(() -> n.get(lookup).status() == 200 && n.get(inCorp).status() == 200) >= 0);
+            assertTrue(awaitNanos(
+                            () -> n.get(lookup).status() == 200 && n.get(inCorp).status() == 200)
+                    >= 0);
         }
     }
 
@@ -163,7 +184,12 @@ class CacheInvalidationTest {
         a.enterprise(corpId, SECRET);
         assertEquals(RunStatus.SUCCEEDED, a.sync(corpId).status());
         for (ApiNode n : List.of(b, r)) {
-            assertTrue(awaitNanos(() -> n.get("/api/v1/corps/" + corpId + "/departments").status() == 200) >= 0, "every node knows " + corpId);
+            assertTrue(
+                    awaitNanos(() -> n.get("/api/v1/corps/" + corpId + "/departments")
+                                            .status()
+                                    == 200)
+                            >= 0,
+                    "every node knows " + corpId);
         }
         return corpId;
     }
@@ -176,14 +202,23 @@ class CacheInvalidationTest {
         ApiNode.Response first = n.get(path);
         ApiNode.Response second = n.get(path);
         assertEquals(first.text(), second.text());
-        assertEquals(hits + 2, Scrape.value(n, "orgsync_lookup_cache_hits_total"), () -> n.webhookKey + " serves " + path + " from its cache");
-        assertEquals(misses, Scrape.value(n, "orgsync_lookup_cache_misses_total"), () -> n.webhookKey + " reads nothing for " + path);
+        assertEquals(
+                hits + 2,
+                Scrape.value(n, "orgsync_lookup_cache_hits_total"),
+                () -> n.webhookKey + " serves " + path + " from its cache");
+        assertEquals(
+                misses,
+                Scrape.value(n, "orgsync_lookup_cache_misses_total"),
+                () -> n.webhookKey + " reads nothing for " + path);
     }
 
-    private static void assertGone(ApiNode n, String byMobile, String byUserid, String list, String userid) throws Exception {
+    private static void assertGone(ApiNode n, String byMobile, String byUserid, String list, String userid)
+            throws Exception {
         assertError(n.get(byMobile), 404, "not_found", SECRET);
         assertError(n.get(byUserid), 404, "not_found", SECRET);
-        assertTrue(!n.get(list).text().contains("\"" + userid + "\""), n.webhookKey + ": not among the department's members");
+        assertTrue(
+                !n.get(list).text().contains("\"" + userid + "\""),
+                n.webhookKey + ": not among the department's members");
     }
 
     private interface Check {
@@ -208,7 +243,9 @@ class CacheInvalidationTest {
 
     private static JsonNode mainland(JsonNode export) {
         for (JsonNode m : export.path("members")) {
-            if (Mobile.normalise(m.path("mobile").asText()).filter(x -> x.matches("1[3-9]\\d{9}")).isPresent()
+            if (Mobile.normalise(m.path("mobile").asText())
+                            .filter(x -> x.matches("1[3-9]\\d{9}"))
+                            .isPresent()
                     && m.path("mobile").asText().matches("\\d{11}")) {
                 return m;
             }

@@ -1,5 +1,8 @@
 package io.orgsync.read;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.member.Mobile;
 import io.orgsync.sync.Run;
@@ -8,16 +11,12 @@ import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.Scrape;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The read cache stays within ORGSYNC_LOOKUP_CACHE_MB: 100,000 members synced into MariaDB, every
@@ -42,7 +41,10 @@ class CacheMemoryBoundTest {
                 mobiles.add(Mobile.normalise(m.path("mobile").asText()).orElseThrow());
                 userids.add(m.path("userid").asText());
             }
-            try (ApiNode node = ApiNode.start("cache-bound", TestDatabases.mariadb("read_bound"), sim,
+            try (ApiNode node = ApiNode.start(
+                    "cache-bound",
+                    TestDatabases.mariadb("read_bound"),
+                    sim,
                     Map.of("ORGSYNC_LOOKUP_CACHE_MB", String.valueOf(MEGABYTES)))) {
                 node.enterprise(CORP, SECRET);
                 Run run = node.sync(CORP);
@@ -66,7 +68,12 @@ class CacheMemoryBoundTest {
                                 assertEquals(200, a.status());
                                 bodies.addAndGet(a.body().length);
                                 if (i % 5 == 0) {
-                                    assertEquals(200, node.node.reads.member(CORP, userids.get(i), false).status());
+                                    assertEquals(
+                                            200,
+                                            node.node
+                                                    .reads
+                                                    .member(CORP, userids.get(i), false)
+                                                    .status());
                                 }
                                 if (i % 1000 < threadCount) {
                                     peak.accumulateAndGet(cache.weightedBytes(), Math::max);
@@ -86,18 +93,29 @@ class CacheMemoryBoundTest {
                 long entries = cache.entries();
                 long weight = cache.weightedBytes();
                 peak.accumulateAndGet(weight, Math::max);
-                System.out.printf("%d lookup answers (%d MB of JSON) through the %d MB cache: %d entries, %.1f MB estimated, peak %.1f MB, "
-                                + "%.0f evictions%n", MEMBERS, bodies.get() >> 20, MEGABYTES, entries, weight / 1048576.0, peak.get() / 1048576.0,
+                System.out.printf(
+                        "%d lookup answers (%d MB of JSON) through the %d MB cache: %d entries, %.1f MB estimated, peak %.1f MB, "
+                                + "%.0f evictions%n",
+                        MEMBERS,
+                        bodies.get() >> 20,
+                        MEGABYTES,
+                        entries,
+                        weight / 1048576.0,
+                        peak.get() / 1048576.0,
                         Scrape.value(node, "orgsync_lookup_cache_evictions_total"));
                 assertTrue(bodies.get() > 4 * bound, "the answers were far more than the cache holds");
                 assertTrue(peak.get() <= bound, "within the bound while it filled: " + peak.get());
                 assertTrue(weight <= bound && weight > bound / 2, "within the bound, and used: " + weight);
                 assertTrue(entries < MEMBERS, "not every answer is kept: " + entries);
-                assertTrue(Scrape.value(node, "orgsync_lookup_cache_evictions_total") > 0, "answers were evicted to stay within it");
+                assertTrue(
+                        Scrape.value(node, "orgsync_lookup_cache_evictions_total") > 0,
+                        "answers were evicted to stay within it");
                 assertTrue(Scrape.value(node, "orgsync_lookup_cache_weight_bytes") <= bound);
                 assertEquals(entries, (long) Scrape.value(node, "orgsync_lookup_cache_size"));
                 // evicted answers are read again, not lost
-                assertEquals(200, node.get("/api/v1/members/by-mobile/" + mobiles.get(0)).status());
+                assertEquals(
+                        200,
+                        node.get("/api/v1/members/by-mobile/" + mobiles.get(0)).status());
             }
         }
     }

@@ -1,5 +1,8 @@
 package io.orgsync.read;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.member.Mobile;
 import io.orgsync.sync.Run;
@@ -8,8 +11,6 @@ import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.cluster.ClusterDb;
-import org.junit.jupiter.api.Test;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,9 +25,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Readers never see a half-applied sync, through the cache or around it. An enterprise of
@@ -45,10 +44,12 @@ class ConsistentReadsDuringApplyTest {
     private static final int DEPARTMENTS = 200;
 
     /** One request and the two answers it may get, reduced to what the org decides. */
-    record Probe(String path, String before, String after) {
-    }
+    record Probe(String path, String before, String after) {}
 
-    enum Seen { OLD, NEW }
+    enum Seen {
+        OLD,
+        NEW
+    }
 
     @Test
     void everyAnswerDuringA50000MemberApplyIsWhollyOldOrWhollyNew() throws Exception {
@@ -58,7 +59,7 @@ class ConsistentReadsDuringApplyTest {
             createCorp(sim, 1);
             JsonNode before = sim.export(CORP);
             try (ApiNode a = ApiNode.start("nomix-a", db.url, sim, Map.of("ORGSYNC_MAX_REMOVAL_RATIO", "1"));
-                 ApiNode b = ApiNode.start("nomix-b", db.url, sim, Map.of())) {
+                    ApiNode b = ApiNode.start("nomix-b", db.url, sim, Map.of())) {
                 a.enterprise(CORP, SECRET);
                 long l0 = System.nanoTime();
                 Run first = a.sync(CORP);
@@ -71,7 +72,10 @@ class ConsistentReadsDuringApplyTest {
                 List<Probe> probes = probes(before, after);
                 for (ApiNode n : List.of(a, b)) {
                     for (Probe p : probes) {
-                        assertEquals(p.before, reduce(p.path, n.get(p.path)), () -> n.webhookKey + " before the change: " + p.path);
+                        assertEquals(
+                                p.before,
+                                reduce(p.path, n.get(p.path)),
+                                () -> n.webhookKey + " before the change: " + p.path);
                     }
                 }
 
@@ -100,15 +104,26 @@ class ConsistentReadsDuringApplyTest {
                 for (Thread t : readers) {
                     t.join(30_000);
                 }
-                System.out.printf("sync of the replaced org took %.1f s; readers saw %d old and %d new answers, %d mixed%n",
-                        (applied - t0) / 1e9, seen.get(Seen.OLD).get(), seen.get(Seen.NEW).get(), mixed.size());
+                System.out.printf(
+                        "sync of the replaced org took %.1f s; readers saw %d old and %d new answers, %d mixed%n",
+                        (applied - t0) / 1e9,
+                        seen.get(Seen.OLD).get(),
+                        seen.get(Seen.NEW).get(),
+                        mixed.size());
                 assertTrue(failures.isEmpty(), () -> "readers failed: " + failures);
-                assertTrue(mixed.isEmpty(), () -> mixed.size() + " answers were neither the old org nor the new one, e.g. "
-                        + mixed.stream().limit(3).toList());
-                assertTrue(seen.get(Seen.OLD).get() > 0 && seen.get(Seen.NEW).get() > 0, "the readers saw the change happen: " + seen);
+                assertTrue(
+                        mixed.isEmpty(),
+                        () -> mixed.size() + " answers were neither the old org nor the new one, e.g. "
+                                + mixed.stream().limit(3).toList());
+                assertTrue(
+                        seen.get(Seen.OLD).get() > 0 && seen.get(Seen.NEW).get() > 0,
+                        "the readers saw the change happen: " + seen);
                 for (ApiNode n : List.of(a, b)) {
                     for (Probe p : probes) {
-                        assertEquals(p.after, reduce(p.path, n.get(p.path)), () -> n.webhookKey + " after the change: " + p.path);
+                        assertEquals(
+                                p.after,
+                                reduce(p.path, n.get(p.path)),
+                                () -> n.webhookKey + " after the change: " + p.path);
                     }
                 }
             } finally {
@@ -117,8 +132,13 @@ class ConsistentReadsDuringApplyTest {
         }
     }
 
-    private static void read(ApiNode node, List<Probe> probes, AtomicBoolean stop, Map<Seen, AtomicLong> seen,
-                             ConcurrentLinkedQueue<String> mixed, ConcurrentLinkedQueue<Throwable> failures) {
+    private static void read(
+            ApiNode node,
+            List<Probe> probes,
+            AtomicBoolean stop,
+            Map<Seen, AtomicLong> seen,
+            ConcurrentLinkedQueue<String> mixed,
+            ConcurrentLinkedQueue<Throwable> failures) {
         Set<String> newSeen = new HashSet<>();
         try {
             while (!stop.get()) {
@@ -135,7 +155,8 @@ class ConsistentReadsDuringApplyTest {
                         seen.get(Seen.NEW).incrementAndGet();
                         newSeen.add(p.path);
                     } else {
-                        mixed.add(node.webhookKey + " " + p.path + " -> " + (got.length() > 300 ? got.substring(0, 300) + "..." : got));
+                        mixed.add(node.webhookKey + " " + p.path + " -> "
+                                + (got.length() > 300 ? got.substring(0, 300) + "..." : got));
                     }
                 }
             }
@@ -156,8 +177,21 @@ class ConsistentReadsDuringApplyTest {
     }
 
     private static void createCorp(SimulatorControl sim, long seed) {
-        sim.post("/__sim/corps", Map.of("corpId", CORP, "secret", SECRET, "departments", DEPARTMENTS, "members", MEMBERS,
-                "mobileVisible", true, "seed", seed));
+        sim.post(
+                "/__sim/corps",
+                Map.of(
+                        "corpId",
+                        CORP,
+                        "secret",
+                        SECRET,
+                        "departments",
+                        DEPARTMENTS,
+                        "members",
+                        MEMBERS,
+                        "mobileVisible",
+                        true,
+                        "seed",
+                        seed));
     }
 
     private static int overlap(JsonNode before, JsonNode after) {
@@ -176,7 +210,10 @@ class ConsistentReadsDuringApplyTest {
             String mobile = Mobile.normalise(m.path("mobile").asText()).orElseThrow();
             String userid = m.path("userid").asText();
             if (!now.byUserid.containsKey(userid) && !now.byMobile.containsKey(mobile) && picked++ < 8) {
-                out.add(new Probe("/api/v1/members/by-mobile/" + URLEncoder.encode(mobile, StandardCharsets.UTF_8), old.member(userid), "404"));
+                out.add(new Probe(
+                        "/api/v1/members/by-mobile/" + URLEncoder.encode(mobile, StandardCharsets.UTF_8),
+                        old.member(userid),
+                        "404"));
                 out.add(new Probe("/api/v1/corps/" + CORP + "/members/" + userid, old.member(userid), "404"));
             }
         }
@@ -187,8 +224,12 @@ class ConsistentReadsDuringApplyTest {
                 out.add(new Probe("/api/v1/corps/" + CORP + "/members/" + userid, "404", now.member(userid)));
             }
         }
-        out.add(new Probe("/api/v1/corps/" + CORP + "/departments/2/members?limit=50", old.page(2, 50), now.page(2, 50)));
-        out.add(new Probe("/api/v1/corps/" + CORP + "/departments/1/members?recursive=true&limit=100", old.page(-1, 100), now.page(-1, 100)));
+        out.add(new Probe(
+                "/api/v1/corps/" + CORP + "/departments/2/members?limit=50", old.page(2, 50), now.page(2, 50)));
+        out.add(new Probe(
+                "/api/v1/corps/" + CORP + "/departments/1/members?recursive=true&limit=100",
+                old.page(-1, 100),
+                now.page(-1, 100)));
         out.add(new Probe("/api/v1/corps/" + CORP + "/departments", old.tree(), now.tree()));
         for (Probe p : out) {
             assertTrue(!p.before.equals(p.after), "the two orgs differ in " + p.path);
@@ -203,11 +244,14 @@ class ConsistentReadsDuringApplyTest {
         }
         JsonNode body = r.json();
         if (path.contains("/by-mobile/")) {
-            return body.path("members").size() == 1 ? member(body.path("members").get(0)) : "members: " + body.path("members").size();
+            return body.path("members").size() == 1
+                    ? member(body.path("members").get(0))
+                    : "members: " + body.path("members").size();
         }
         if (path.endsWith("/departments")) {
             List<String> out = new ArrayList<>();
-            body.forEach(d -> out.add(d.path("id").asLong() + " " + d.path("name").asText() + " " + d.path("parentId").asLong() + " "
+            body.forEach(d -> out.add(d.path("id").asLong() + " "
+                    + d.path("name").asText() + " " + d.path("parentId").asLong() + " "
                     + d.path("path").asText() + " " + d.path("memberCount").asInt()));
             return String.join("\n", new java.util.TreeSet<>(out));
         }
@@ -220,9 +264,19 @@ class ConsistentReadsDuringApplyTest {
     }
 
     private static String member(JsonNode m) {
-        StringBuilder sb = new StringBuilder(m.path("userid").asText()).append(' ').append(m.path("name").asText()).append(' ')
-                .append(m.path("mobile").asText()).append(' ').append(m.path("status").asInt());
-        m.path("departments").forEach(d -> sb.append(" [").append(d.path("id").asLong()).append(' ').append(d.path("path").asText()).append(']'));
+        StringBuilder sb = new StringBuilder(m.path("userid").asText())
+                .append(' ')
+                .append(m.path("name").asText())
+                .append(' ')
+                .append(m.path("mobile").asText())
+                .append(' ')
+                .append(m.path("status").asInt());
+        m.path("departments")
+                .forEach(d -> sb.append(" [")
+                        .append(d.path("id").asLong())
+                        .append(' ')
+                        .append(d.path("path").asText())
+                        .append(']'));
         return sb.toString();
     }
 
@@ -247,11 +301,23 @@ class ConsistentReadsDuringApplyTest {
 
         String member(String userid) {
             JsonNode m = byUserid.get(userid);
-            StringBuilder sb = new StringBuilder(userid).append(' ').append(m.path("name").asText()).append(' ')
-                    .append(Mobile.normalise(m.path("mobile").asText()).orElseThrow()).append(' ').append(m.path("status").asInt());
+            StringBuilder sb = new StringBuilder(userid)
+                    .append(' ')
+                    .append(m.path("name").asText())
+                    .append(' ')
+                    .append(Mobile.normalise(m.path("mobile").asText()).orElseThrow())
+                    .append(' ')
+                    .append(m.path("status").asInt());
             List<Long> ids = new ArrayList<>();
             m.path("department").forEach(d -> ids.add(d.asLong()));
-            ids.stream().sorted().distinct().forEach(id -> sb.append(" [").append(id).append(' ').append(path(id)).append(']'));
+            ids.stream()
+                    .sorted()
+                    .distinct()
+                    .forEach(id -> sb.append(" [")
+                            .append(id)
+                            .append(' ')
+                            .append(path(id))
+                            .append(']'));
             return sb.toString();
         }
 
@@ -259,7 +325,9 @@ class ConsistentReadsDuringApplyTest {
         String page(long department, int limit) {
             return byUserid.values().stream()
                     .filter(m -> department < 0 || contains(m.path("department"), department))
-                    .limit(limit).map(m -> member(m.path("userid").asText())).collect(Collectors.joining("\n"));
+                    .limit(limit)
+                    .map(m -> member(m.path("userid").asText()))
+                    .collect(Collectors.joining("\n"));
         }
 
         String tree() {
@@ -270,8 +338,11 @@ class ConsistentReadsDuringApplyTest {
                 in.forEach(d -> counts.merge(d, 1, Integer::sum));
             });
             List<String> out = new ArrayList<>();
-            export.path("departments").forEach(d -> out.add(d.path("id").asLong() + " " + d.path("name").asText() + " "
-                    + d.path("parentid").asLong() + " " + path(d.path("id").asLong()) + " " + counts.getOrDefault(d.path("id").asLong(), 0)));
+            export.path("departments")
+                    .forEach(d -> out.add(d.path("id").asLong() + " "
+                            + d.path("name").asText() + " " + d.path("parentid").asLong() + " "
+                            + path(d.path("id").asLong()) + " "
+                            + counts.getOrDefault(d.path("id").asLong(), 0)));
             return String.join("\n", new java.util.TreeSet<>(out));
         }
 

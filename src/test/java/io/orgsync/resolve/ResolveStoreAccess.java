@@ -1,8 +1,8 @@
 package io.orgsync.resolve;
 
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.OptionalLong;
+import javax.sql.DataSource;
 
 /** Opens the package's {@link ResolveStore} to the store compatibility tests, which live in {@code io.orgsync.store}. */
 public final class ResolveStoreAccess {
@@ -13,7 +13,8 @@ public final class ResolveStoreAccess {
     }
 
     /** The reservation's id when one was granted, empty when the budget is spent or held. */
-    public OptionalLong reserve(String corpId, String day, int budget, String instanceId, long now, long expiresAt) throws SQLException {
+    public OptionalLong reserve(String corpId, String day, int budget, String instanceId, long now, long expiresAt)
+            throws SQLException {
         return store.reserve(corpId, day, budget, instanceId, now, expiresAt).id();
     }
 
@@ -21,7 +22,8 @@ public final class ResolveStoreAccess {
         store.release(reservationId);
     }
 
-    public void settleNotFound(long reservationId, String corpId, String day, String mobile, long missExpiresAt) throws SQLException {
+    public void settleNotFound(long reservationId, String corpId, String day, String mobile, long missExpiresAt)
+            throws SQLException {
         store.settleNotFound(reservationId, corpId, day, mobile, missExpiresAt);
     }
 

@@ -1,5 +1,10 @@
 package io.orgsync.schedule;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
@@ -7,26 +12,20 @@ import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
-import io.orgsync.testing.Waiting;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import io.orgsync.testing.Waiting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Quartz clusters on MariaDB, several nodes in one JVM, each with its own pools: two started
@@ -94,15 +93,20 @@ class ClusterSchedulingTest {
             split.merge(r.instanceId(), 1, Integer::sum);
             if (i > 0) {
                 Run before = runs.get(i - 1);
-                assertTrue(r.startedAt() >= before.finishedAt(), "run " + r.id() + " on " + r.instanceId() + " started at " + r.startedAt()
-                        + " before run " + before.id() + " on " + before.instanceId() + " finished at " + before.finishedAt());
+                assertTrue(
+                        r.startedAt() >= before.finishedAt(),
+                        "run " + r.id() + " on " + r.instanceId() + " started at " + r.startedAt() + " before run "
+                                + before.id() + " on " + before.instanceId() + " finished at " + before.finishedAt());
             }
         }
         System.out.println("Runs per node out of 20: " + split);
         assertEquals(2, split.size(), "both nodes took runs: " + split);
 
         JsonNode stats = sim.stats();
-        assertEquals(1, stats.path("peakDeptConcurrency").path("ww-cluster").asInt(), "department calls overlapped: " + stats);
+        assertEquals(
+                1,
+                stats.path("peakDeptConcurrency").path("ww-cluster").asInt(),
+                "department calls overlapped: " + stats);
         int peak = stats.path("peakDeptCallsPerSecond").path("ww-cluster").asInt();
         assertTrue(peak <= RATE, peak + " department calls in one second, rate " + RATE);
         assertEquals(0, stats.path("errors").path("45009").asInt(0), "45009 answered: " + stats.path("errors"));
@@ -115,11 +119,26 @@ class ClusterSchedulingTest {
         alpha.enterprises.put("ww-env-a", new EnterpriseChange("A", SECRET, TestNode.NEVER, true, null));
         beta.enterprises.put("ww-env-b", new EnterpriseChange("B", SECRET, TestNode.NEVER, true, null));
 
-        assertEquals("ww-env-a", assertThrows(UnknownJobException.class, () -> beta.scheduler.jobs().trigger("ww-env-a", false)).corpId(),
+        assertEquals(
+                "ww-env-a",
+                assertThrows(
+                                UnknownJobException.class,
+                                () -> beta.scheduler.jobs().trigger("ww-env-a", false))
+                        .corpId(),
                 "beta has no job for alpha's enterprise");
-        assertEquals(Refusal.UNKNOWN_CORP, assertThrows(UnknownJobException.class, () -> alpha.scheduler.jobs().pause("ww-env-b")).reason());
-        assertEquals(Refusal.CONFLICT, assertThrows(RefusedException.class,
-                () -> beta.enterprises.put("ww-env-a", new EnterpriseChange("taken", null, null, null, null))).reason());
+        assertEquals(
+                Refusal.UNKNOWN_CORP,
+                assertThrows(
+                                UnknownJobException.class,
+                                () -> alpha.scheduler.jobs().pause("ww-env-b"))
+                        .reason());
+        assertEquals(
+                Refusal.CONFLICT,
+                assertThrows(
+                                RefusedException.class,
+                                () -> beta.enterprises.put(
+                                        "ww-env-a", new EnterpriseChange("taken", null, null, null, null)))
+                        .reason());
         // a restarted beta node reconciles its jobs against its own enterprises: alpha's job survives
         nodes.remove(beta);
         beta.close();
@@ -130,9 +149,13 @@ class ClusterSchedulingTest {
             runAndWait(alpha, "ww-env-a", i + 1);
             runAndWait(beta2, "ww-env-b", i + 1);
         }
-        assertTrue(alpha.runs.list("ww-env-a", 10).stream().allMatch(r -> r.instanceId().equals("alpha-1")),
+        assertTrue(
+                alpha.runs.list("ww-env-a", 10).stream()
+                        .allMatch(r -> r.instanceId().equals("alpha-1")),
                 "alpha's enterprise ran only on alpha's scheduler");
-        assertTrue(beta2.runs.list("ww-env-b", 10).stream().allMatch(r -> r.instanceId().startsWith("beta-")),
+        assertTrue(
+                beta2.runs.list("ww-env-b", 10).stream()
+                        .allMatch(r -> r.instanceId().startsWith("beta-")),
                 "beta's enterprise ran only on beta's scheduler");
     }
 
@@ -144,12 +167,18 @@ class ClusterSchedulingTest {
         api.enterprises.put("ww-api-only", new EnterpriseChange("API only", SECRET, TestNode.NEVER, true, null));
 
         assertEquals("PAUSED", api.scheduler.jobs().pause("ww-api-only").state());
-        assertEquals("PAUSED", worker.scheduler.jobs().view("ww-api-only").state(), "the pause is in the shared tables");
-        assertEquals(JobConflictException.Conflict.PAUSED,
-                assertThrows(JobConflictException.class, () -> api.scheduler.jobs().trigger("ww-api-only", false)).conflict());
+        assertEquals(
+                "PAUSED", worker.scheduler.jobs().view("ww-api-only").state(), "the pause is in the shared tables");
+        assertEquals(
+                JobConflictException.Conflict.PAUSED,
+                assertThrows(
+                                JobConflictException.class,
+                                () -> api.scheduler.jobs().trigger("ww-api-only", false))
+                        .conflict());
         api.scheduler.jobs().trigger("ww-api-only", true);
         Run forced = awaitRuns(api, "ww-api-only", 1);
-        assertEquals("PAUSED", worker.scheduler.jobs().view("ww-api-only").state(), "a forced run leaves the job paused");
+        assertEquals(
+                "PAUSED", worker.scheduler.jobs().view("ww-api-only").state(), "a forced run leaves the job paused");
 
         assertEquals("NORMAL", api.scheduler.jobs().resume("ww-api-only").state());
         api.scheduler.jobs().trigger("ww-api-only", false);
@@ -168,8 +197,12 @@ class ClusterSchedulingTest {
 
         api.scheduler.jobs().pauseAll();
         assertEquals("PAUSED", worker.scheduler.jobs().view("ww-all-paused").state());
-        assertEquals(JobConflictException.Conflict.PAUSED,
-                assertThrows(JobConflictException.class, () -> api.scheduler.jobs().trigger("ww-all-paused", false)).conflict());
+        assertEquals(
+                JobConflictException.Conflict.PAUSED,
+                assertThrows(
+                                JobConflictException.class,
+                                () -> api.scheduler.jobs().trigger("ww-all-paused", false))
+                        .conflict());
         api.scheduler.jobs().trigger("ww-all-paused", true);
         Run forced = awaitRuns(api, "ww-all-paused", 1);
         assertEquals(RunStatus.SUCCEEDED, forced.status(), forced.error());
@@ -180,8 +213,13 @@ class ClusterSchedulingTest {
     }
 
     private Node node(String env, String instanceId, boolean executes) throws Exception {
-        Node node = TestNode.on(db, sim.baseUrl()).with("ORGSYNC_ENV", env).with("ORGSYNC_INSTANCE_ID", instanceId)
-                .with("ORGSYNC_SCHEDULER_ENABLED", executes).with("ORGSYNC_DEPT_RATE", RATE).with("ORGSYNC_SYNC_THREADS", 2).start();
+        Node node = TestNode.on(db, sim.baseUrl())
+                .with("ORGSYNC_ENV", env)
+                .with("ORGSYNC_INSTANCE_ID", instanceId)
+                .with("ORGSYNC_SCHEDULER_ENABLED", executes)
+                .with("ORGSYNC_DEPT_RATE", RATE)
+                .with("ORGSYNC_SYNC_THREADS", 2)
+                .start();
         nodes.add(node);
         return node;
     }

@@ -1,16 +1,14 @@
 package io.orgsync.schedule;
 
+import static io.orgsync.testing.Waiting.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,10 +20,10 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static io.orgsync.testing.Waiting.seconds;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The maintenance job prunes run rows, expired "not found" memories and budget rows older than
@@ -44,13 +42,16 @@ class MaintenanceTest {
     @ValueSource(strings = {"h2", "mariadb"})
     void rowsPastTheRetentionArePrunedAndRecentOnesKept(String dialect) throws Exception {
         String url = TestDatabases.url(dialect, "maintenance");
-        try (Node node = TestNode.node("maint-" + dialect, url, sim).with("ORGSYNC_RUN_RETENTION_DAYS", 30).start()) {
+        try (Node node = TestNode.node("maint-" + dialect, url, sim)
+                .with("ORGSYNC_RUN_RETENTION_DAYS", 30)
+                .start()) {
             node.enterprises.put("ww-prune", new EnterpriseChange("Prune", "s", TestNode.NEVER, true, null));
             Fixture f = Fixture.insert(url, "ww-prune");
             assertEquals(f.all(), counts(url), "the fixture");
 
             node.scheduler.triggerMaintenance();
-            Waiting.until(seconds(30), "the old rows to be pruned", () -> counts(url).equals(f.kept()));
+            Waiting.until(
+                    seconds(30), "the old rows to be pruned", () -> counts(url).equals(f.kept()));
             System.out.println(dialect + ": before " + f.all() + ", after " + counts(url));
             assertEquals(f.keptRunIds(), runIds(url), "recent runs and the enterprise's current run stay");
         }
@@ -59,8 +60,11 @@ class MaintenanceTest {
     @Test
     void aNodeWithTheSchedulerDisabledNeverRunsIt() throws Exception {
         String url = TestDatabases.mariadb("maintenance_off");
-        try (Node api = TestNode.node("maint-api", url, sim).with("ORGSYNC_SCHEDULER_ENABLED", false).with("ORGSYNC_RUN_RETENTION_DAYS", 30)
-                .with("ORGSYNC_ENV", "maint").start()) {
+        try (Node api = TestNode.node("maint-api", url, sim)
+                .with("ORGSYNC_SCHEDULER_ENABLED", false)
+                .with("ORGSYNC_RUN_RETENTION_DAYS", 30)
+                .with("ORGSYNC_ENV", "maint")
+                .start()) {
             api.enterprises.put("ww-prune-off", new EnterpriseChange("Prune", "s", TestNode.NEVER, true, null));
             Fixture f = Fixture.insert(url, "ww-prune-off");
             api.scheduler.triggerMaintenance();
@@ -69,9 +73,16 @@ class MaintenanceTest {
             assertEquals(f.all(), counts(url), "pruned although no node executes jobs");
             assertEquals(1, pendingMaintenanceTriggers(url), "the one-shot trigger is still waiting");
 
-            try (Node worker = TestNode.node("maint-worker", url, sim).with("ORGSYNC_RUN_RETENTION_DAYS", 30).with("ORGSYNC_ENV", "maint").start()) {
-                Waiting.until(seconds(30), "the executing node to run the waiting maintenance", () -> counts(url).equals(f.kept()));
-                System.out.println("scheduler disabled: " + f.all() + " stayed; with an executing node: " + counts(url));
+            try (Node worker = TestNode.node("maint-worker", url, sim)
+                    .with("ORGSYNC_RUN_RETENTION_DAYS", 30)
+                    .with("ORGSYNC_ENV", "maint")
+                    .start()) {
+                Waiting.until(
+                        seconds(30),
+                        "the executing node to run the waiting maintenance",
+                        () -> counts(url).equals(f.kept()));
+                System.out.println(
+                        "scheduler disabled: " + f.all() + " stayed; with an executing node: " + counts(url));
             }
         }
     }
@@ -82,35 +93,53 @@ class MaintenanceTest {
             long now = System.currentTimeMillis();
             java.util.List<Long> kept = new java.util.ArrayList<>();
             try (Connection c = connect(url)) {
-                for (long age : new long[]{400, 45, 31}) {
+                for (long age : new long[] {400, 45, 31}) {
                     run(c, corp, now - age * DAY);
                 }
-                for (long age : new long[]{29, 1}) {
+                for (long age : new long[] {29, 1}) {
                     kept.add(run(c, corp, now - age * DAY));
                 }
                 // the enterprise's current run is its last one shown in /jobs: kept however old
                 long current = run(c, corp, now - 60 * DAY);
                 kept.add(0, current);
                 update(c, "UPDATE enterprise SET current_run_id = ? WHERE corp_id = ?", current, corp);
-                for (long age : new long[]{90, 31}) {
-                    update(c, "INSERT INTO resolve_miss (corp_id, mobile, expires_at) VALUES (?, ?, ?)", corp, "1380000" + age, now - age * DAY);
+                for (long age : new long[] {90, 31}) {
+                    update(
+                            c,
+                            "INSERT INTO resolve_miss (corp_id, mobile, expires_at) VALUES (?, ?, ?)",
+                            corp,
+                            "1380000" + age,
+                            now - age * DAY);
                 }
-                for (long age : new long[]{29, -1}) {
-                    update(c, "INSERT INTO resolve_miss (corp_id, mobile, expires_at) VALUES (?, ?, ?)", corp, "1390000" + (age + 10), now - age * DAY);
+                for (long age : new long[] {29, -1}) {
+                    update(
+                            c,
+                            "INSERT INTO resolve_miss (corp_id, mobile, expires_at) VALUES (?, ?, ?)",
+                            corp,
+                            "1390000" + (age + 10),
+                            now - age * DAY);
                 }
-                for (long age : new long[]{200, 32, 29, 0}) {
-                    update(c, "INSERT INTO resolve_budget (corp_id, day_key, failures) VALUES (?, ?, 1)", corp,
-                            LocalDate.ofInstant(Instant.ofEpochMilli(now - age * DAY), CHINA).toString());
+                for (long age : new long[] {200, 32, 29, 0}) {
+                    update(
+                            c,
+                            "INSERT INTO resolve_budget (corp_id, day_key, failures) VALUES (?, ?, 1)",
+                            corp,
+                            LocalDate.ofInstant(Instant.ofEpochMilli(now - age * DAY), CHINA)
+                                    .toString());
                 }
             }
             kept.sort(null);
-            return new Fixture(Map.of("sync_run", 6, "resolve_miss", 4, "resolve_budget", 4),
-                    Map.of("sync_run", 3, "resolve_miss", 2, "resolve_budget", 2), kept);
+            return new Fixture(
+                    Map.of("sync_run", 6, "resolve_miss", 4, "resolve_budget", 4),
+                    Map.of("sync_run", 3, "resolve_miss", 2, "resolve_budget", 2),
+                    kept);
         }
 
         private static long run(Connection c, String corp, long finishedAt) throws Exception {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sync_run (corp_id, instance_id, status, started_at, finished_at) "
-                    + "VALUES (?, 'old-node', 'SUCCEEDED', ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO sync_run (corp_id, instance_id, status, started_at, finished_at) "
+                            + "VALUES (?, 'old-node', 'SUCCEEDED', ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, corp);
                 ps.setLong(2, finishedAt - 10_000);
                 ps.setLong(3, finishedAt);
@@ -138,8 +167,9 @@ class MaintenanceTest {
 
     private static Map<String, Integer> counts(String url) throws Exception {
         Map<String, Integer> out = new TreeMap<>();
-        try (Connection c = connect(url); Statement s = c.createStatement()) {
-            for (String table : new String[]{"sync_run", "resolve_miss", "resolve_budget"}) {
+        try (Connection c = connect(url);
+                Statement s = c.createStatement()) {
+            for (String table : new String[] {"sync_run", "resolve_miss", "resolve_budget"}) {
                 try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     rs.next();
                     out.put(table, rs.getInt(1));
@@ -151,7 +181,9 @@ class MaintenanceTest {
 
     private static java.util.List<Long> runIds(String url) throws Exception {
         java.util.List<Long> out = new java.util.ArrayList<>();
-        try (Connection c = connect(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM sync_run ORDER BY id")) {
+        try (Connection c = connect(url);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id FROM sync_run ORDER BY id")) {
             while (rs.next()) {
                 out.add(rs.getLong(1));
             }
@@ -160,8 +192,9 @@ class MaintenanceTest {
     }
 
     private static int pendingMaintenanceTriggers(String url) throws Exception {
-        try (Connection c = connect(url); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE JOB_GROUP = ? AND TRIGGER_GROUP = ? AND TRIGGER_STATE = 'WAITING'")) {
+        try (Connection c = connect(url);
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE JOB_GROUP = ? AND TRIGGER_GROUP = ? AND TRIGGER_STATE = 'WAITING'")) {
             ps.setString(1, JobKeys.MAINTENANCE_GROUP);
             ps.setString(2, JobKeys.MANUAL_GROUP);
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,10 @@
 package io.orgsync.schedule;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orgsync.Node;
@@ -13,10 +18,6 @@ import io.orgsync.sync.SyncProgress;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,11 +28,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * ORGSYNC_READ_ONLY=true with a MariaDB account granted SELECT only: the node starts (no
@@ -57,7 +56,9 @@ class ReadOnlyNodeTest {
         String url = TestDatabases.mariadb("sched_readonly");
         SimulatorControl sim = track(new SimulatorControl());
         sim.createCorp(CORP, SECRET, 5, 30, true);
-        Node writer = track(TestNode.on(url, sim.baseUrl()).with("ORGSYNC_INSTANCE_ID", "writer").start());
+        Node writer = track(TestNode.on(url, sim.baseUrl())
+                .with("ORGSYNC_INSTANCE_ID", "writer")
+                .start());
         writer.enterprises.put(CORP, new EnterpriseChange("Read only", SECRET, TestNode.NEVER, true, null));
         Run run = writer.runner.run(CORP, SyncProgress.NONE);
         assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
@@ -71,39 +72,68 @@ class ReadOnlyNodeTest {
         admin("GRANT SELECT ON " + database + ".* TO '" + USER + "'@'%'");
         track(() -> admin("DROP USER IF EXISTS '" + USER + "'@'%'"));
 
-        Node reader = track(TestNode.on(url, sim.baseUrl()).with("ORGSYNC_DB_USER", USER).with("ORGSYNC_DB_PASSWORD", PASSWORD)
-                .with("ORGSYNC_READ_ONLY", true).with("ORGSYNC_SCHEDULER_ENABLED", true).with("ORGSYNC_INSTANCE_ID", "reader").start());
+        Node reader = track(TestNode.on(url, sim.baseUrl())
+                .with("ORGSYNC_DB_USER", USER)
+                .with("ORGSYNC_DB_PASSWORD", PASSWORD)
+                .with("ORGSYNC_READ_ONLY", true)
+                .with("ORGSYNC_SCHEDULER_ENABLED", true)
+                .with("ORGSYNC_INSTANCE_ID", "reader")
+                .start());
 
         // read-only implies no scheduler: one that fires nothing and refuses every job operation
         assertFalse(reader.scheduler.started(), "read-only implies no scheduler");
         assertTrue(reader.scheduler.inStandby());
-        for (Executable operation : List.<Executable>of(() -> reader.scheduler.jobs().trigger(CORP, true),
-                () -> reader.scheduler.jobs().pause(CORP), () -> reader.scheduler.jobs().view(CORP),
-                () -> reader.scheduler.jobs().pauseAll(), () -> reader.scheduler.triggerMaintenance(),
+        for (Executable operation : List.<Executable>of(
+                () -> reader.scheduler.jobs().trigger(CORP, true),
+                () -> reader.scheduler.jobs().pause(CORP),
+                () -> reader.scheduler.jobs().view(CORP),
+                () -> reader.scheduler.jobs().pauseAll(),
+                () -> reader.scheduler.triggerMaintenance(),
                 () -> reader.scheduler.enterpriseJobs().remove(CORP))) {
             RefusedException refused = assertThrows(RefusedException.class, operation);
             assertEquals(Refusal.READ_ONLY, refused.reason());
             assertEquals("this read-only node has no scheduler; ask a writing node for jobs", refused.getMessage());
         }
         assertEquals("NORMAL", writer.scheduler.jobs().view(CORP).state(), "the job is the writing node's to control");
-        assertEquals(migrations, count(url, "SELECT COUNT(*) FROM orgsync_schema_history"), "no migration from a read-only node");
-        assertEquals(someone.path("userid").asText(), reader.members.byMobile(mobile, CORP).get(0).userid());
+        assertEquals(
+                migrations,
+                count(url, "SELECT COUNT(*) FROM orgsync_schema_history"),
+                "no migration from a read-only node");
+        assertEquals(
+                someone.path("userid").asText(),
+                reader.members.byMobile(mobile, CORP).get(0).userid());
 
         HttpClient http = HttpClient.newHttpClient();
         URI base = URI.create("http://127.0.0.1:" + reader.http.port());
-        HttpResponse<String> lookup = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/members/by-mobile/" + mobile)).build(),
+        HttpResponse<String> lookup = http.send(
+                HttpRequest.newBuilder(base.resolve("/api/v1/members/by-mobile/" + mobile))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, lookup.statusCode(), lookup.body());
         JsonNode body = new ObjectMapper().readTree(lookup.body());
-        assertEquals(someone.path("userid").asText(), body.path("members").get(0).path("userid").asText());
-        HttpResponse<String> resolve = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/members/resolve"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"corpId\":\"" + CORP + "\",\"mobile\":\"13900000001\"}")).build(),
+        assertEquals(
+                someone.path("userid").asText(),
+                body.path("members").get(0).path("userid").asText());
+        HttpResponse<String> resolve = http.send(
+                HttpRequest.newBuilder(base.resolve("/api/v1/members/resolve"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"corpId\":\"" + CORP + "\",\"mobile\":\"13900000001\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(503, resolve.statusCode(), resolve.body());
-        assertEquals("read_only", new ObjectMapper().readTree(resolve.body()).path("error").path("code").asText());
+        assertEquals(
+                "read_only",
+                new ObjectMapper()
+                        .readTree(resolve.body())
+                        .path("error")
+                        .path("code")
+                        .asText());
         // and the account itself cannot write, whatever the code tried
-        assertThrows(SQLException.class, () -> reader.enterprises.put("ww-other", new EnterpriseChange("x", SECRET, TestNode.NEVER, true, null)));
+        assertThrows(
+                SQLException.class,
+                () -> reader.enterprises.put(
+                        "ww-other", new EnterpriseChange("x", SECRET, TestNode.NEVER, true, null)));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
@@ -112,16 +142,17 @@ class ReadOnlyNodeTest {
     }
 
     private static void admin(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(TestDatabases.MYSQL_SERVER, TestDatabases.MYSQL_USER, TestDatabases.MYSQL_PASSWORD);
-             Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        TestDatabases.MYSQL_SERVER, TestDatabases.MYSQL_USER, TestDatabases.MYSQL_PASSWORD);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     private static int count(String url, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, TestDatabases.MYSQL_USER, TestDatabases.MYSQL_PASSWORD);
-             Statement s = c.createStatement();
-             var rs = s.executeQuery(sql)) {
+                Statement s = c.createStatement();
+                var rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
         }

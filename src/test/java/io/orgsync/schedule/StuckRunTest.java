@@ -1,5 +1,9 @@
 package io.orgsync.schedule;
 
+import static io.orgsync.testing.Waiting.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
@@ -8,19 +12,14 @@ import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Map;
-
-import static io.orgsync.testing.Waiting.seconds;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * RUNNING rows that no run stands behind any more, on a MariaDB cluster of two nodes ("sched"
@@ -45,11 +44,17 @@ class StuckRunTest {
     static void start() throws Exception {
         url = TestDatabases.mariadb("stuck_runs");
         sim = new SimulatorControl();
-        sched = TestNode.node("sched", url, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).with("ORGSYNC_DEPT_RATE", 1000).start();
-        api = TestNode.node("api", url, sim).with("ORGSYNC_ADMIN_TOKEN", TOKEN).with("ORGSYNC_SCHEDULER_ENABLED", false).start();
+        sched = TestNode.node("sched", url, sim)
+                .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                .with("ORGSYNC_DEPT_RATE", 1000)
+                .start();
+        api = TestNode.node("api", url, sim)
+                .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                .with("ORGSYNC_SCHEDULER_ENABLED", false)
+                .start();
         viaSched = new AdminClient("http://127.0.0.1:" + sched.http.port(), TOKEN, AdminClient.newLog());
         viaApi = new AdminClient("http://127.0.0.1:" + api.http.port(), TOKEN, AdminClient.newLog());
-        for (String corp : new String[]{"ww-stuck-dead", "ww-stuck-orphan", "ww-stuck-stalled", "ww-stuck-live"}) {
+        for (String corp : new String[] {"ww-stuck-dead", "ww-stuck-orphan", "ww-stuck-stalled", "ww-stuck-live"}) {
             sim.createCorp(corp, SECRET, 10, 40, true);
             Reply put = viaApi.put("/admin/api/enterprises/" + corp, Map.of("secret", SECRET, "cron", NEVER));
             assertEquals(200, put.status(), put.toString());
@@ -58,7 +63,7 @@ class StuckRunTest {
 
     @AfterAll
     static void stop() {
-        for (Node n : new Node[]{api, sched}) {
+        for (Node n : new Node[] {api, sched}) {
             if (n != null) {
                 n.close();
             }
@@ -81,7 +86,9 @@ class StuckRunTest {
         assertEquals(200, forced.status(), forced.toString());
         Waiting.until(seconds(30), "the dead node's row to end ABANDONED", () -> "ABANDONED".equals(status(stuck)));
         JsonNode rerun = Waiting.await(seconds(30), "the forced run to finish", () -> {
-            JsonNode last = viaApi.get("/admin/api/runs?corpId=ww-stuck-dead&limit=1").json().path(0);
+            JsonNode last = viaApi.get("/admin/api/runs?corpId=ww-stuck-dead&limit=1")
+                    .json()
+                    .path(0);
             return last.path("id").asLong() > stuck && !last.path("finishedAt").isNull() ? last : null;
         });
         assertEquals("SUCCEEDED", rerun.path("status").asText(), rerun.toString());
@@ -95,7 +102,8 @@ class StuckRunTest {
         long stuck = insertRunning("ww-stuck-orphan", "sched", now - 1_000, null);
 
         Waiting.until(seconds(30), "the orphaned row to end ABANDONED", () -> "ABANDONED".equals(status(stuck)));
-        System.out.println("orphaned row " + stuck + " ended after " + (System.currentTimeMillis() - now) + " ms: " + error(stuck));
+        System.out.println("orphaned row " + stuck + " ended after " + (System.currentTimeMillis() - now) + " ms: "
+                + error(stuck));
         assertTrue(error(stuck).contains("no longer runs it"), error(stuck));
         Reply trigger = viaApi.post("/admin/api/jobs/ww-stuck-orphan/trigger");
         assertEquals(200, trigger.status(), trigger.toString());
@@ -121,10 +129,15 @@ class StuckRunTest {
         // about 8 s of fetching: longer than a heartbeat, so the watch sees it more than once
         sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", "ww-stuck-live", "latencyMs", 800));
         try {
-            assertEquals(200, viaApi.post("/admin/api/jobs/ww-stuck-live/trigger").status());
+            assertEquals(
+                    200, viaApi.post("/admin/api/jobs/ww-stuck-live/trigger").status());
             long id = Waiting.await(seconds(30), "the live run to start", () -> {
-                JsonNode last = viaApi.get("/admin/api/runs?corpId=ww-stuck-live&limit=1").json().path(0);
-                return "RUNNING".equals(last.path("status").asText()) ? last.path("id").asLong() : null;
+                JsonNode last = viaApi.get("/admin/api/runs?corpId=ww-stuck-live&limit=1")
+                        .json()
+                        .path(0);
+                return "RUNNING".equals(last.path("status").asText())
+                        ? last.path("id").asLong()
+                        : null;
             });
             long started = System.currentTimeMillis();
             int conflicts = 0;
@@ -137,7 +150,8 @@ class StuckRunTest {
                 }
                 Thread.sleep(500);
             }
-            System.out.println("live run " + id + ": " + conflicts + " forced triggers refused over " + (System.currentTimeMillis() - started) + " ms");
+            System.out.println("live run " + id + ": " + conflicts + " forced triggers refused over "
+                    + (System.currentTimeMillis() - started) + " ms");
             assertEquals("SUCCEEDED", status(id), error(id));
             assertTrue(conflicts >= 5, "the run was over too soon to tell: " + conflicts);
         } finally {
@@ -160,8 +174,10 @@ class StuckRunTest {
 
     /** A cluster_node row (of another environment: it must not fence the test's nodes). */
     private static void node(String instanceId, long lastSeen) throws Exception {
-        try (Connection c = db(); PreparedStatement ps = c.prepareStatement("INSERT INTO cluster_node (instance_id, env, version, "
-                + "scheduler_enabled, read_only, fenced, started_at, last_seen) VALUES (?, 'elsewhere', '0.0.1', TRUE, FALSE, FALSE, ?, ?)")) {
+        try (Connection c = db();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO cluster_node (instance_id, env, version, "
+                                + "scheduler_enabled, read_only, fenced, started_at, last_seen) VALUES (?, 'elsewhere', '0.0.1', TRUE, FALSE, FALSE, ?, ?)")) {
             ps.setString(1, instanceId);
             ps.setLong(2, lastSeen - 3_600_000);
             ps.setLong(3, lastSeen);
@@ -169,9 +185,13 @@ class StuckRunTest {
         }
     }
 
-    private static long insertRunning(String corpId, String instanceId, long startedAt, Long progressAt) throws Exception {
-        try (Connection c = db(); PreparedStatement ps = c.prepareStatement("INSERT INTO sync_run (corp_id, instance_id, status, started_at, "
-                + "progress_at) VALUES (?, ?, 'RUNNING', ?, ?)", java.sql.Statement.RETURN_GENERATED_KEYS)) {
+    private static long insertRunning(String corpId, String instanceId, long startedAt, Long progressAt)
+            throws Exception {
+        try (Connection c = db();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO sync_run (corp_id, instance_id, status, started_at, "
+                                + "progress_at) VALUES (?, ?, 'RUNNING', ?, ?)",
+                        java.sql.Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, corpId);
             ps.setString(2, instanceId);
             ps.setLong(3, startedAt);
@@ -180,7 +200,8 @@ class StuckRunTest {
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
                 long id = keys.getLong(1);
-                try (PreparedStatement claim = c.prepareStatement("UPDATE enterprise SET current_run_id = ? WHERE corp_id = ?")) {
+                try (PreparedStatement claim =
+                        c.prepareStatement("UPDATE enterprise SET current_run_id = ? WHERE corp_id = ?")) {
                     claim.setLong(1, id);
                     claim.setString(2, corpId);
                     claim.executeUpdate();
@@ -199,7 +220,8 @@ class StuckRunTest {
     }
 
     private static String column(long runId, String column) throws Exception {
-        try (Connection c = db(); PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM sync_run WHERE id = ?")) {
+        try (Connection c = db();
+                PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM sync_run WHERE id = ?")) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;

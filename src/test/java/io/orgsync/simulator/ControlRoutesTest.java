@@ -1,18 +1,17 @@
 package io.orgsync.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
 import static io.orgsync.simulator.SimHttp.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Org changes through the control routes show up in the API answers at once (answers are cached
@@ -22,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ControlRoutesTest {
     @RegisterExtension
     static final SimHttp s = new SimHttp();
+
     static final String CORP = "wwctl";
     static final String P = "/__sim/corps/" + CORP;
     String token;
@@ -33,18 +33,24 @@ class ControlRoutesTest {
     }
 
     private JsonNode api(String pathAndQuery) {
-        return s.get(pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + "access_token=" + token).assertOk().json();
+        return s.get(pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + "access_token=" + token)
+                .assertOk()
+                .json();
     }
 
     private Set<String> userids(int dept) {
         Set<String> out = new HashSet<>();
-        api("/cgi-bin/user/list?department_id=" + dept).get("userlist").forEach(u -> out.add(u.get("userid").asText()));
+        api("/cgi-bin/user/list?department_id=" + dept)
+                .get("userlist")
+                .forEach(u -> out.add(u.get("userid").asText()));
         return out;
     }
 
     private Set<String> simpleUserids(int dept) {
         Set<String> out = new HashSet<>();
-        api("/cgi-bin/user/simplelist?department_id=" + dept).get("userlist").forEach(u -> out.add(u.get("userid").asText()));
+        api("/cgi-bin/user/simplelist?department_id=" + dept)
+                .get("userlist")
+                .forEach(u -> out.add(u.get("userid").asText()));
         return out;
     }
 
@@ -61,8 +67,19 @@ class ControlRoutesTest {
     void addMember() {
         assertFalse(userids(3).contains("newbie"));
         assertFalse(simpleUserids(3).contains("newbie"));
-        SimHttp.Resp r = s.post(P + "/members", map("userid", "newbie", "name", "新人", "mobile", "13912345678",
-                "department", List.of(3, 4), "status", 4));
+        SimHttp.Resp r = s.post(
+                P + "/members",
+                map(
+                        "userid",
+                        "newbie",
+                        "name",
+                        "新人",
+                        "mobile",
+                        "13912345678",
+                        "department",
+                        List.of(3, 4),
+                        "status",
+                        4));
         assertEquals(201, r.status(), r::text);
         assertTrue(userids(3).contains("newbie"));
         assertTrue(userids(4).contains("newbie"));
@@ -70,9 +87,17 @@ class ControlRoutesTest {
         JsonNode u = api("/cgi-bin/user/get?userid=newbie");
         assertEquals("新人", u.get("name").asText());
         assertEquals(4, u.get("status").asInt());
-        assertEquals("newbie", s.post("/cgi-bin/user/getuserid?access_token=" + token, map("mobile", "13912345678"))
-                .assertOk().json().get("userid").asText());
-        assertEquals(409, s.post(P + "/members", map("userid", "NEWBIE", "department", List.of(1))).status());
+        assertEquals(
+                "newbie",
+                s.post("/cgi-bin/user/getuserid?access_token=" + token, map("mobile", "13912345678"))
+                        .assertOk()
+                        .json()
+                        .get("userid")
+                        .asText());
+        assertEquals(
+                409,
+                s.post(P + "/members", map("userid", "NEWBIE", "department", List.of(1)))
+                        .status());
     }
 
     @Test
@@ -84,7 +109,8 @@ class ControlRoutesTest {
         int to = from == 2 ? 3 : 2;
         assertTrue(userids(from).contains(userid));
         api("/cgi-bin/user/get?userid=" + userid);
-        SimHttp.Resp r = s.patch(P + "/members/" + userid, map("department", List.of(to), "name", "改名", "mobile", "+852 61234567"));
+        SimHttp.Resp r = s.patch(
+                P + "/members/" + userid, map("department", List.of(to), "name", "改名", "mobile", "+852 61234567"));
         assertEquals(200, r.status(), r::text);
         assertFalse(userids(from).contains(userid));
         assertTrue(userids(to).contains(userid));
@@ -93,9 +119,15 @@ class ControlRoutesTest {
         assertEquals("+852 61234567", u.get("mobile").asText());
         assertEquals(List.of(to), List.of(u.get("department").get(0).asInt()));
         assertEquals(to, u.get("main_department").asInt());
-        s.post("/cgi-bin/user/getuserid?access_token=" + token, map("mobile", oldMobile)).assertWecomErr(46004);
-        assertEquals(userid, s.post("/cgi-bin/user/getuserid?access_token=" + token, map("mobile", "+85261234567"))
-                .assertOk().json().get("userid").asText());
+        s.post("/cgi-bin/user/getuserid?access_token=" + token, map("mobile", oldMobile))
+                .assertWecomErr(46004);
+        assertEquals(
+                userid,
+                s.post("/cgi-bin/user/getuserid?access_token=" + token, map("mobile", "+85261234567"))
+                        .assertOk()
+                        .json()
+                        .get("userid")
+                        .asText());
         // status change shows too
         s.patch(P + "/members/" + userid, map("status", 5));
         assertEquals(5, api("/cgi-bin/user/get?userid=" + userid).get("status").asInt());
@@ -110,9 +142,13 @@ class ControlRoutesTest {
         assertEquals(200, s.delete(P + "/members/" + userid).status());
         assertFalse(userids(dept).contains(userid));
         s.get("/cgi-bin/user/get?userid=" + userid + "&access_token=" + token).assertWecomErr(60111);
-        s.post("/cgi-bin/user/getuserid?access_token=" + token, map("mobile", m.get("mobile").asText())).assertWecomErr(46004);
+        s.post(
+                        "/cgi-bin/user/getuserid?access_token=" + token,
+                        map("mobile", m.get("mobile").asText()))
+                .assertWecomErr(46004);
         assertEquals(404, s.delete(P + "/members/" + userid).status());
-        assertTrue(s.export(CORP).get("members").findValuesAsText("userid").stream().noneMatch(userid::equals));
+        assertTrue(s.export(CORP).get("members").findValuesAsText("userid").stream()
+                .noneMatch(userid::equals));
     }
 
     @Test
@@ -124,16 +160,28 @@ class ControlRoutesTest {
         JsonNode list = api("/cgi-bin/department/list");
         assertEquals(before + 1, list.get("department").size());
         assertEquals(2, department(list, 100).get("parentid").asInt());
-        assertEquals(before + 1, api("/cgi-bin/department/simplelist").get("department_id").size());
-        assertEquals(0, api("/cgi-bin/user/list?department_id=100").get("userlist").size());
+        assertEquals(
+                before + 1,
+                api("/cgi-bin/department/simplelist").get("department_id").size());
+        assertEquals(
+                0, api("/cgi-bin/user/list?department_id=100").get("userlist").size());
 
         assertEquals(200, s.patch(P + "/departments/100", map("name", "改名部门")).status());
-        assertEquals("改名部门", api("/cgi-bin/department/get?id=100").get("department").get("name").asText());
-        assertEquals("改名部门", department(api("/cgi-bin/department/list"), 100).get("name").asText());
+        assertEquals(
+                "改名部门",
+                api("/cgi-bin/department/get?id=100")
+                        .get("department")
+                        .get("name")
+                        .asText());
+        assertEquals(
+                "改名部门",
+                department(api("/cgi-bin/department/list"), 100).get("name").asText());
 
         api("/cgi-bin/department/list?id=3");
         assertEquals(200, s.patch(P + "/departments/100", map("parentid", 3)).status());
-        assertEquals(3, department(api("/cgi-bin/department/list"), 100).get("parentid").asInt());
+        assertEquals(
+                3,
+                department(api("/cgi-bin/department/list"), 100).get("parentid").asInt());
         assertTrue(department(api("/cgi-bin/department/list?id=3"), 100) != null, "moved into 3's subtree");
 
         s.post(P + "/members", map("userid", "inhundred", "department", List.of(100)));
@@ -150,8 +198,12 @@ class ControlRoutesTest {
     void departmentChangesThatWouldBreakTheTreeAreRefused() {
         assertEquals(400, s.delete(P + "/departments/1").status());
         assertEquals(400, s.patch(P + "/departments/1", map("parentid", 2)).status());
-        assertEquals(409, s.post(P + "/departments", map("id", 2, "name", "dup")).status());
-        assertEquals(400, s.post(P + "/departments", map("name", "orphan", "parentid", 999)).status());
+        assertEquals(
+                409, s.post(P + "/departments", map("id", 2, "name", "dup")).status());
+        assertEquals(
+                400,
+                s.post(P + "/departments", map("name", "orphan", "parentid", 999))
+                        .status());
         assertEquals(404, s.patch(P + "/departments/999", map("name", "x")).status());
         assertEquals(400, s.patch(P + "/departments/abc", map("name", "x")).status());
         s.post(P + "/departments", map("id", 200, "name", "child", "parentid", 2));

@@ -1,23 +1,23 @@
 package io.orgsync.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Injected faults: errcodes, HTTP statuses, latency, dropped connections. */
 class FaultsTest {
     @RegisterExtension
     static final SimHttp s = new SimHttp();
+
     String a;
     String b;
 
@@ -100,10 +100,12 @@ class FaultsTest {
     void dropConnection() {
         // POST: the JDK client silently retries a GET once when a pooled connection closes
         s.fault("path", "/cgi-bin/user/getuserid", "dropConnection", true, "count", 1);
-        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class,
                 () -> s.post("/cgi-bin/user/getuserid?access_token=" + a, SimHttp.map("mobile", "13800000000")));
         assertTrue(e.getCause() instanceof IOException);
-        s.post("/cgi-bin/user/getuserid?access_token=" + a, SimHttp.map("mobile", "13800000000")).assertWecomErr(46004);
+        s.post("/cgi-bin/user/getuserid?access_token=" + a, SimHttp.map("mobile", "13800000000"))
+                .assertWecomErr(46004);
     }
 
     @Test
@@ -119,10 +121,17 @@ class FaultsTest {
     @Test
     void faultsOnTheMiniProgramApi() {
         s.app("wxfault", "sec");
-        String t = s.get("/cgi-bin/token?grant_type=client_credential&appid=wxfault&secret=sec").json().get("access_token").asText();
+        String t = s.get("/cgi-bin/token?grant_type=client_credential&appid=wxfault&secret=sec")
+                .json()
+                .get("access_token")
+                .asText();
         s.fault("appId", "wxfault", "errcode", -1, "count", 1);
-        s.post("/wxa/getwxacodeunlimit?access_token=" + t, SimHttp.map("scene", "a")).assertErr(-1);
-        assertEquals("image/jpeg", s.post("/wxa/getwxacodeunlimit?access_token=" + t, SimHttp.map("scene", "a")).contentType());
+        s.post("/wxa/getwxacodeunlimit?access_token=" + t, SimHttp.map("scene", "a"))
+                .assertErr(-1);
+        assertEquals(
+                "image/jpeg",
+                s.post("/wxa/getwxacodeunlimit?access_token=" + t, SimHttp.map("scene", "a"))
+                        .contentType());
     }
 
     @Test
@@ -139,8 +148,13 @@ class FaultsTest {
         SimHttp.Resp r = s.post("/__sim/faults", SimHttp.map("path", "/x", "bogus", 1));
         assertEquals(400, r.status());
         assertTrue(r.json().get("error").asText().contains("bogus"));
-        assertEquals(400, s.post("/__sim/faults", SimHttp.map("path", "/cgi-bin/user/list")).status());
-        assertEquals(400, s.post("/__sim/faults", SimHttp.map("errcode", -1, "rate", 1.5)).status());
+        assertEquals(
+                400,
+                s.post("/__sim/faults", SimHttp.map("path", "/cgi-bin/user/list"))
+                        .status());
+        assertEquals(
+                400,
+                s.post("/__sim/faults", SimHttp.map("errcode", -1, "rate", 1.5)).status());
         assertEquals(400, s.post("/__sim/faults", SimHttp.map("httpStatus", 99)).status());
         assertEquals(400, s.post("/__sim/faults", "nope").status());
     }

@@ -1,23 +1,23 @@
 package io.orgsync.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static io.orgsync.simulator.SimHttp.map;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-
-import static io.orgsync.simulator.SimHttp.map;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** user/getuserid: found, not found, malformed, and the daily failure rule. */
 class GetUserIdTest {
     @RegisterExtension
     static final SimHttp s = new SimHttp();
+
     static final String CORP = "wwgetid";
     String token;
     JsonNode truth;
@@ -47,10 +47,20 @@ class GetUserIdTest {
     void findsMainlandAndInternationalMobiles() {
         JsonNode mainland = memberWithMobile(false);
         String mobile = mainland.get("mobile").asText();
-        assertEquals(mainland.get("userid").asText(), getuserid(mobile).assertOk().json().get("userid").asText());
-        assertEquals(mainland.get("userid").asText(), getuserid("+86" + mobile).assertOk().json().get("userid").asText());
+        assertEquals(
+                mainland.get("userid").asText(),
+                getuserid(mobile).assertOk().json().get("userid").asText());
+        assertEquals(
+                mainland.get("userid").asText(),
+                getuserid("+86" + mobile).assertOk().json().get("userid").asText());
         JsonNode intl = memberWithMobile(true);
-        assertEquals(intl.get("userid").asText(), getuserid(intl.get("mobile").asText()).assertOk().json().get("userid").asText());
+        assertEquals(
+                intl.get("userid").asText(),
+                getuserid(intl.get("mobile").asText())
+                        .assertOk()
+                        .json()
+                        .get("userid")
+                        .asText());
     }
 
     @Test
@@ -91,13 +101,15 @@ class GetUserIdTest {
         s.corp("wwother", 2, 20, 4, true);
         String other = s.token("wwother");
         String mobile = s.export("wwother").get("members").get(0).get("mobile").asText();
-        s.post("/cgi-bin/user/getuserid?access_token=" + other, map("mobile", mobile)).assertOk();
+        s.post("/cgi-bin/user/getuserid?access_token=" + other, map("mobile", mobile))
+                .assertOk();
     }
 
     private long secondsToNextChinaDay() {
         Instant now = Instant.parse(s.get("/__sim/clock").json().get("now").asText());
         ZonedDateTime china = now.atZone(ZoneId.of("Asia/Shanghai"));
-        long seconds = Duration.between(china, china.toLocalDate().plusDays(1).atStartOfDay(china.getZone())).getSeconds();
+        long seconds = Duration.between(china, china.toLocalDate().plusDays(1).atStartOfDay(china.getZone()))
+                .getSeconds();
         assertTrue(seconds >= 0);
         return seconds;
     }

@@ -1,10 +1,9 @@
 package io.orgsync.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
@@ -12,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Call limits. Windows follow the simulator's clock, which tests move forward; a test that
@@ -23,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LimitsTest {
     @RegisterExtension
     static final SimHttp s = new SimHttp();
+
     static final String CORP = "wwlimits";
     String token;
 
@@ -46,8 +46,11 @@ class LimitsTest {
             s.advance(1); // a new second: the window is empty
             List<Integer> codes = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                codes.add(i % 2 == 0 ? deptList().errcode()
-                        : s.get("/cgi-bin/user/list?department_id=1&access_token=" + token).errcode());
+                codes.add(
+                        i % 2 == 0
+                                ? deptList().errcode()
+                                : s.get("/cgi-bin/user/list?department_id=1&access_token=" + token)
+                                        .errcode());
             }
             long ok = codes.stream().filter(c -> c == 0).count();
             assertTrue(codes.stream().allMatch(c -> c == 0 || c == 45009), codes::toString);
@@ -168,8 +171,13 @@ class LimitsTest {
         assertTrue(r.json().get("error").asText().contains("noSuchLimit"));
         assertEquals(10000, s.get("/__sim/limits").json().get("perMinute").asInt(), "nothing applied");
         assertEquals(400, s.put("/__sim/limits", SimHttp.map("perMinute", -1)).status());
-        assertEquals(400, s.put("/__sim/limits", SimHttp.map("getuseridFailureRatio", 2)).status());
-        assertEquals(400, s.send(HttpRequest.newBuilder(URI.create(s.base + "/__sim/limits"))
-                .PUT(HttpRequest.BodyPublishers.ofString("perMinute=3"))).status());
+        assertEquals(
+                400,
+                s.put("/__sim/limits", SimHttp.map("getuseridFailureRatio", 2)).status());
+        assertEquals(
+                400,
+                s.send(HttpRequest.newBuilder(URI.create(s.base + "/__sim/limits"))
+                                .PUT(HttpRequest.BodyPublishers.ofString("perMinute=3")))
+                        .status());
     }
 }

@@ -1,20 +1,21 @@
 package io.orgsync.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import static io.orgsync.simulator.SimHttp.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 /** Mini-program tokens: classic rotation with its 5-minute overlap, and the stable token. */
 class MiniProgramTokenTest {
     @RegisterExtension
     static final SimHttp s = new SimHttp();
+
     static final String APP = "wxapp1";
     static final String NOT_LATEST = "invalid credential, access_token is invalid or not latest";
 
@@ -31,7 +32,9 @@ class MiniProgramTokenTest {
     }
 
     private SimHttp.Resp stableResp(boolean force) {
-        return s.post("/cgi-bin/stable_token", map("grant_type", "client_credential", "appid", APP, "secret", "appsecret", "force_refresh", force));
+        return s.post(
+                "/cgi-bin/stable_token",
+                map("grant_type", "client_credential", "appid", APP, "secret", "appsecret", "force_refresh", force));
     }
 
     private JsonNode stable(boolean force) {
@@ -43,7 +46,8 @@ class MiniProgramTokenTest {
 
     /** Calls the code API with the token: errcode, or 0 for an image. */
     private int use(String token) {
-        SimHttp.Resp r = s.post("/wxa/getwxacodeunlimit?access_token=" + token, map("scene", "a=1", "check_path", false));
+        SimHttp.Resp r =
+                s.post("/wxa/getwxacodeunlimit?access_token=" + token, map("scene", "a=1", "check_path", false));
         if (r.contentType().startsWith("image/jpeg")) {
             return 0;
         }
@@ -83,11 +87,15 @@ class MiniProgramTokenTest {
 
     @Test
     void classicTokenErrors() {
-        s.get("/cgi-bin/token?grant_type=client_credential&appid=" + APP + "&secret=bad").assertErr(40125);
-        s.get("/cgi-bin/token?grant_type=client_credential&appid=nosuch&secret=appsecret").assertErr(40013);
-        s.get("/cgi-bin/token?grant_type=other&appid=" + APP + "&secret=appsecret").assertErr(40002);
+        s.get("/cgi-bin/token?grant_type=client_credential&appid=" + APP + "&secret=bad")
+                .assertErr(40125);
+        s.get("/cgi-bin/token?grant_type=client_credential&appid=nosuch&secret=appsecret")
+                .assertErr(40013);
+        s.get("/cgi-bin/token?grant_type=other&appid=" + APP + "&secret=appsecret")
+                .assertErr(40002);
         assertEquals(40001, use("garbage"));
-        SimHttp.Resp missing = s.post("/wxa/getwxacodeunlimit", map("scene", "a=1")).assertErr(41001);
+        SimHttp.Resp missing =
+                s.post("/wxa/getwxacodeunlimit", map("scene", "a=1")).assertErr(41001);
         assertTrue(missing.contentType().startsWith("application/json"));
     }
 
@@ -96,7 +104,8 @@ class MiniProgramTokenTest {
         s.limits("classicTokensPerDay", 2);
         classic();
         classic();
-        s.get("/cgi-bin/token?grant_type=client_credential&appid=" + APP + "&secret=appsecret").assertErr(45009);
+        s.get("/cgi-bin/token?grant_type=client_credential&appid=" + APP + "&secret=appsecret")
+                .assertErr(45009);
     }
 
     @Test
@@ -223,7 +232,9 @@ class MiniProgramTokenTest {
     @Test
     void stableTokenErrors() {
         s.post("/cgi-bin/stable_token", "nope").assertErr(47001);
-        s.post("/cgi-bin/stable_token", map("grant_type", "client_credential", "appid", APP, "secret", "x")).assertErr(40125);
-        s.post("/cgi-bin/stable_token", map("grant_type", "client_credential", "appid", APP)).assertErr(41004);
+        s.post("/cgi-bin/stable_token", map("grant_type", "client_credential", "appid", APP, "secret", "x"))
+                .assertErr(40125);
+        s.post("/cgi-bin/stable_token", map("grant_type", "client_credential", "appid", APP))
+                .assertErr(41004);
     }
 }

@@ -1,18 +1,17 @@
 package io.orgsync.simulator;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The generated enterprises, seen through the export: deterministic and varied. */
 class OrgGeneratorTest {
@@ -44,7 +43,8 @@ class OrgGeneratorTest {
         JsonNode a = org("wwgen1", 5);
         try (SimHttp other = new SimHttp()) {
             other.corp("wwgen1", 40, 500, 5, true, "name", "同一企业");
-            assertTrue(s.export("wwgen1").equals(other.export("wwgen1")), "same seed, same export in another simulator");
+            assertTrue(
+                    s.export("wwgen1").equals(other.export("wwgen1")), "same seed, same export in another simulator");
         }
         assertEquals(500, a.get("members").size());
     }
@@ -53,7 +53,8 @@ class OrgGeneratorTest {
     void treeIsSeveralLevelsDeep() {
         JsonNode e = org("wwdeep", 3);
         Map<Integer, Integer> parent = new HashMap<>();
-        e.get("departments").forEach(d -> parent.put(d.get("id").asInt(), d.get("parentid").asInt()));
+        e.get("departments")
+                .forEach(d -> parent.put(d.get("id").asInt(), d.get("parentid").asInt()));
         assertEquals(0, parent.get(1));
         int maxDepth = 0;
         for (int id : parent.keySet()) {

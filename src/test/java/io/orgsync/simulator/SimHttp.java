@@ -1,8 +1,10 @@
 package io.orgsync.simulator;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,13 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A tiny HTTP/JSON client for the simulator tests: a real {@link Simulator} on a free port,
@@ -35,12 +33,17 @@ final class SimHttp implements AutoCloseable, BeforeEachCallback, AfterAllCallba
 
     final Simulator sim;
     final String base;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** One answer: status, content type, raw bytes, and the JSON when the body is JSON. */
     record Resp(int status, String contentType, byte[] bytes, JsonNode json) {
         int errcode() {
-            return json == null || !json.has("errcode") ? Integer.MIN_VALUE : json.get("errcode").asInt();
+            return json == null || !json.has("errcode")
+                    ? Integer.MIN_VALUE
+                    : json.get("errcode").asInt();
         }
 
         String text() {
@@ -80,15 +83,21 @@ final class SimHttp implements AutoCloseable, BeforeEachCallback, AfterAllCallba
     }
 
     Resp post(String pathAndQuery, Object body) {
-        return send(HttpRequest.newBuilder(uri(pathAndQuery)).POST(publisher(body)).header("Content-Type", "application/json"));
+        return send(HttpRequest.newBuilder(uri(pathAndQuery))
+                .POST(publisher(body))
+                .header("Content-Type", "application/json"));
     }
 
     Resp put(String pathAndQuery, Object body) {
-        return send(HttpRequest.newBuilder(uri(pathAndQuery)).PUT(publisher(body)).header("Content-Type", "application/json"));
+        return send(HttpRequest.newBuilder(uri(pathAndQuery))
+                .PUT(publisher(body))
+                .header("Content-Type", "application/json"));
     }
 
     Resp patch(String pathAndQuery, Object body) {
-        return send(HttpRequest.newBuilder(uri(pathAndQuery)).method("PATCH", publisher(body)).header("Content-Type", "application/json"));
+        return send(HttpRequest.newBuilder(uri(pathAndQuery))
+                .method("PATCH", publisher(body))
+                .header("Content-Type", "application/json"));
     }
 
     Resp delete(String pathAndQuery) {
@@ -98,7 +107,8 @@ final class SimHttp implements AutoCloseable, BeforeEachCallback, AfterAllCallba
     /** Sends and returns the answer; an I/O failure is thrown as {@link UncheckedIOException}. */
     Resp send(HttpRequest.Builder request) {
         try {
-            HttpResponse<byte[]> r = http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r =
+                    http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
             String type = r.headers().firstValue("Content-Type").orElse("");
             JsonNode json = null;
             if (type.startsWith("application/json")) {
@@ -146,8 +156,19 @@ final class SimHttp implements AutoCloseable, BeforeEachCallback, AfterAllCallba
 
     /** Creates an enterprise; extra fields (contactSecret, memberLimit, ...) may be given. */
     JsonNode corp(String corpId, int departments, int members, long seed, boolean mobileVisible, Object... extra) {
-        Map<String, Object> body = map("corpId", corpId, "secret", "s-" + corpId, "departments", departments,
-                "members", members, "seed", seed, "mobileVisible", mobileVisible);
+        Map<String, Object> body = map(
+                "corpId",
+                corpId,
+                "secret",
+                "s-" + corpId,
+                "departments",
+                departments,
+                "members",
+                members,
+                "seed",
+                seed,
+                "mobileVisible",
+                mobileVisible);
         body.putAll(map(extra));
         Resp r = post("/__sim/corps", body);
         assertEquals(201, r.status(), r::text);
@@ -166,7 +187,8 @@ final class SimHttp implements AutoCloseable, BeforeEachCallback, AfterAllCallba
     }
 
     String token(String corpId, String secret) {
-        Resp r = get("/cgi-bin/gettoken?corpid=" + enc(corpId) + "&corpsecret=" + enc(secret)).assertOk();
+        Resp r = get("/cgi-bin/gettoken?corpid=" + enc(corpId) + "&corpsecret=" + enc(secret))
+                .assertOk();
         return r.json().get("access_token").asText();
     }
 

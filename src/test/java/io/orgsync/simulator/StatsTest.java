@@ -1,19 +1,18 @@
 package io.orgsync.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static io.orgsync.simulator.SimHttp.map;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import static io.orgsync.simulator.SimHttp.map;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /__sim/stats and POST /__sim/stats/reset. */
 class StatsTest {
@@ -58,8 +57,11 @@ class StatsTest {
         for (int attempt = 0; attempt < 20 && peak < 4; attempt++) {
             s.post("/__sim/stats/reset", "{}");
             for (int i = 0; i < 4; i++) {
-                s.get("/cgi-bin/user/get?userid=" + userid + "&access_token=" + a).assertOk();
-                s.get((i % 2 == 0 ? "/cgi-bin/department/simplelist?" : "/cgi-bin/user/simplelist?department_id=1&") + "access_token=" + a).assertOk();
+                s.get("/cgi-bin/user/get?userid=" + userid + "&access_token=" + a)
+                        .assertOk();
+                s.get((i % 2 == 0 ? "/cgi-bin/department/simplelist?" : "/cgi-bin/user/simplelist?department_id=1&")
+                                + "access_token=" + a)
+                        .assertOk();
             }
             peak = s.stats().at("/peakDeptCallsPerSecond/wwsa").asInt();
             assertTrue(peak >= 1 && peak <= 4, "peak " + peak);
@@ -79,7 +81,9 @@ class StatsTest {
             }
             JsonNode st = s.stats();
             sliding = st.at("/peakDeptCallsPerSlidingSecond/wwsa").asInt();
-            assertTrue(sliding >= st.at("/peakDeptCallsPerSecond/wwsa").asInt(), "a clock second is one of the windows: " + st);
+            assertTrue(
+                    sliding >= st.at("/peakDeptCallsPerSecond/wwsa").asInt(),
+                    "a clock second is one of the windows: " + st);
         }
         assertEquals(3, sliding);
         // more than a second apart: never in one window, wherever the seconds start
@@ -119,7 +123,8 @@ class StatsTest {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         List<CompletableFuture<Integer>> calls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            calls.add(CompletableFuture.supplyAsync(() -> s.get("/cgi-bin/department/list?access_token=" + a).errcode(), pool));
+            calls.add(CompletableFuture.supplyAsync(
+                    () -> s.get("/cgi-bin/department/list?access_token=" + a).errcode(), pool));
         }
         for (CompletableFuture<Integer> c : calls) {
             assertEquals(0, c.get());

@@ -1,11 +1,11 @@
 package io.orgsync.simulator;
 
+import static io.orgsync.simulator.SimHttp.map;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import static io.orgsync.simulator.SimHttp.map;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The WeCom group-robot webhook and its inbox. */
 class WebhookTest {
@@ -17,7 +17,8 @@ class WebhookTest {
         SimHttp.Resp r = s.post("/cgi-bin/webhook/send?key=K1", map("msgtype", "text", "text", map("content", "hi")));
         assertEquals(200, r.status());
         assertEquals(SimHttp.JSON.createObjectNode().put("errcode", 0).put("errmsg", "ok"), r.json());
-        s.post("/cgi-bin/webhook/send?key=K1", map("msgtype", "markdown", "markdown", map("content", "**2**"))).assertOk();
+        s.post("/cgi-bin/webhook/send?key=K1", map("msgtype", "markdown", "markdown", map("content", "**2**")))
+                .assertOk();
         JsonNode inbox = s.get("/__sim/webhook/K1/messages").json();
         assertEquals(2, inbox.size());
         assertEquals("text", inbox.get(0).at("/message/msgtype").asText());
@@ -28,9 +29,12 @@ class WebhookTest {
 
     @Test
     void badMessagesAreRefused() {
-        s.post("/cgi-bin/webhook/send?key=K2", map("msgtype", "telegram", "telegram", map())).assertWecomErr(40008);
-        s.post("/cgi-bin/webhook/send", map("msgtype", "text", "text", map("content", "hi"))).assertWecomErr(93000);
-        s.post("/cgi-bin/webhook/send?key=", map("msgtype", "text", "text", map("content", "hi"))).assertWecomErr(93000);
+        s.post("/cgi-bin/webhook/send?key=K2", map("msgtype", "telegram", "telegram", map()))
+                .assertWecomErr(40008);
+        s.post("/cgi-bin/webhook/send", map("msgtype", "text", "text", map("content", "hi")))
+                .assertWecomErr(93000);
+        s.post("/cgi-bin/webhook/send?key=", map("msgtype", "text", "text", map("content", "hi")))
+                .assertWecomErr(93000);
         s.post("/cgi-bin/webhook/send?key=K2", "not json").assertWecomErr(47001);
         assertEquals(0, s.get("/__sim/webhook/K2/messages").json().size());
     }

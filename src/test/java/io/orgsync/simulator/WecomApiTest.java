@@ -1,10 +1,11 @@
 package io.orgsync.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static io.orgsync.simulator.SimHttp.map;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,16 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static io.orgsync.simulator.SimHttp.map;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The WeCom directory reads, each checked against the simulator's export (the truth). */
 class WecomApiTest {
     @RegisterExtension
     static final SimHttp s = new SimHttp();
+
     static final String CORP = "wwapi";
     String token;
     JsonNode truth;
@@ -49,7 +49,8 @@ class WecomApiTest {
         while (grew) {
             grew = false;
             for (JsonNode d : truth.get("departments")) {
-                if (ids.contains(d.get("parentid").asInt()) && ids.add(d.get("id").asInt())) {
+                if (ids.contains(d.get("parentid").asInt())
+                        && ids.add(d.get("id").asInt())) {
                     grew = true;
                 }
             }
@@ -82,9 +83,16 @@ class WecomApiTest {
     void departmentListWithIdIsTheSubtree() {
         // a department with children, below the root
         int id = truth.get("departments").findValuesAsText("parentid").stream()
-                .mapToInt(Integer::parseInt).filter(p -> p > 1).findFirst().orElseThrow();
+                .mapToInt(Integer::parseInt)
+                .filter(p -> p > 1)
+                .findFirst()
+                .orElseThrow();
         Set<Integer> got = new TreeSet<>();
-        call("/cgi-bin/department/list?id=" + id).assertOk().json().get("department").forEach(d -> got.add(d.get("id").asInt()));
+        call("/cgi-bin/department/list?id=" + id)
+                .assertOk()
+                .json()
+                .get("department")
+                .forEach(d -> got.add(d.get("id").asInt()));
         assertEquals(subtreeIds(id), got);
         assertTrue(got.size() > 1);
         call("/cgi-bin/department/list?id=99999").assertWecomErr(60123);
@@ -101,10 +109,16 @@ class WecomApiTest {
             List<String> fields = new ArrayList<>();
             d.fieldNames().forEachRemaining(fields::add);
             assertEquals(List.of("id", "parentid", "order"), fields);
-            assertEquals(want.get(d.get("id").asInt()).get("parentid").asInt(), d.get("parentid").asInt());
+            assertEquals(
+                    want.get(d.get("id").asInt()).get("parentid").asInt(),
+                    d.get("parentid").asInt());
         }
         Set<Integer> sub = new TreeSet<>();
-        call("/cgi-bin/department/simplelist?id=1").assertOk().json().get("department_id").forEach(d -> sub.add(d.get("id").asInt()));
+        call("/cgi-bin/department/simplelist?id=1")
+                .assertOk()
+                .json()
+                .get("department_id")
+                .forEach(d -> sub.add(d.get("id").asInt()));
         assertEquals(want.keySet(), sub);
         call("/cgi-bin/department/simplelist?id=4242").assertWecomErr(60123);
     }
@@ -140,7 +154,10 @@ class WecomApiTest {
         for (JsonNode d : truth.get("departments")) {
             int id = d.get("id").asInt();
             Map<String, JsonNode> want = truthMembersOf(id);
-            JsonNode list = call("/cgi-bin/user/list?department_id=" + id).assertOk().json().get("userlist");
+            JsonNode list = call("/cgi-bin/user/list?department_id=" + id)
+                    .assertOk()
+                    .json()
+                    .get("userlist");
             assertEquals(want.size(), list.size(), "direct members of " + id);
             for (JsonNode u : list) {
                 JsonNode t = want.get(u.get("userid").asText());
@@ -152,9 +169,21 @@ class WecomApiTest {
                 assertEquals(t.get("order"), u.get("order"));
                 assertEquals(t.get("is_leader_in_dept"), u.get("is_leader_in_dept"));
                 assertEquals(u.get("department").size(), u.get("order").size());
-                assertEquals(u.get("department").size(), u.get("is_leader_in_dept").size());
-                assertEquals(t.get("main_department").asInt(), u.get("main_department").asInt());
-                for (String f : List.of("position", "gender", "email", "biz_mail", "avatar", "telephone", "alias", "direct_leader", "extattr")) {
+                assertEquals(
+                        u.get("department").size(), u.get("is_leader_in_dept").size());
+                assertEquals(
+                        t.get("main_department").asInt(),
+                        u.get("main_department").asInt());
+                for (String f : List.of(
+                        "position",
+                        "gender",
+                        "email",
+                        "biz_mail",
+                        "avatar",
+                        "telephone",
+                        "alias",
+                        "direct_leader",
+                        "extattr")) {
                     assertTrue(u.has(f), "user/list member lacks " + f);
                 }
                 assertTrue(List.of("0", "1", "2").contains(u.get("gender").asText()));
@@ -180,7 +209,10 @@ class WecomApiTest {
         assertTrue(multi != null, "the generator puts some members in several departments");
         for (JsonNode d : multi.get("department")) {
             boolean found = false;
-            for (JsonNode u : call("/cgi-bin/user/list?department_id=" + d.asInt()).assertOk().json().get("userlist")) {
+            for (JsonNode u : call("/cgi-bin/user/list?department_id=" + d.asInt())
+                    .assertOk()
+                    .json()
+                    .get("userlist")) {
                 found |= u.get("userid").asText().equals(multi.get("userid").asText());
             }
             assertTrue(found, multi.get("userid") + " missing from department " + d);
@@ -191,10 +223,15 @@ class WecomApiTest {
     void userSimplelist() {
         int id = truth.get("members").get(0).get("department").get(0).asInt();
         Map<String, JsonNode> want = truthMembersOf(id);
-        JsonNode list = call("/cgi-bin/user/simplelist?department_id=" + id).assertOk().json().get("userlist");
+        JsonNode list = call("/cgi-bin/user/simplelist?department_id=" + id)
+                .assertOk()
+                .json()
+                .get("userlist");
         assertEquals(want.keySet(), names(list));
         for (JsonNode u : list) {
-            assertEquals(want.get(u.get("userid").asText()).get("name").asText(), u.get("name").asText());
+            assertEquals(
+                    want.get(u.get("userid").asText()).get("name").asText(),
+                    u.get("name").asText());
             assertEquals(want.get(u.get("userid").asText()).get("department"), u.get("department"));
         }
         call("/cgi-bin/user/simplelist?department_id=31337").assertWecomErr(60123);
@@ -218,7 +255,9 @@ class WecomApiTest {
     void userGetIsCaseInsensitive() {
         JsonNode t = truth.get("members").get(7);
         String userid = t.get("userid").asText();
-        JsonNode u = call("/cgi-bin/user/get?userid=" + userid.toUpperCase()).assertOk().json();
+        JsonNode u = call("/cgi-bin/user/get?userid=" + userid.toUpperCase())
+                .assertOk()
+                .json();
         assertEquals(userid, u.get("userid").asText());
         assertEquals(t.get("name").asText(), u.get("name").asText());
         assertEquals(t.get("mobile").asText(), u.get("mobile").asText());
@@ -239,9 +278,14 @@ class WecomApiTest {
         int pages = 0;
         do {
             JsonNode page = s.post("/cgi-bin/user/list_id?access_token=" + contact, map("cursor", cursor, "limit", 50))
-                    .assertOk().json();
+                    .assertOk()
+                    .json();
             assertTrue(page.get("dept_user").size() <= 50);
-            page.get("dept_user").forEach(r -> assertTrue(got.add(r.get("userid").asText() + "@" + r.get("department").asInt()), "row twice: " + r));
+            page.get("dept_user")
+                    .forEach(r -> assertTrue(
+                            got.add(r.get("userid").asText() + "@"
+                                    + r.get("department").asInt()),
+                            "row twice: " + r));
             cursor = page.get("next_cursor").asText();
             pages++;
         } while (!cursor.isEmpty() && pages < 1000);
@@ -251,7 +295,8 @@ class WecomApiTest {
 
     @Test
     void userListIdNeedsTheContactSyncSecret() {
-        SimHttp.Resp r = s.post("/cgi-bin/user/list_id?access_token=" + token, map("limit", 10)).assertWecomErr(48002);
+        SimHttp.Resp r = s.post("/cgi-bin/user/list_id?access_token=" + token, map("limit", 10))
+                .assertWecomErr(48002);
         assertEquals(0, r.json().get("dept_user").size());
         String contact = s.token(CORP, "c-" + CORP);
         s.post("/cgi-bin/user/list_id?access_token=" + contact, map("limit", 0)).assertWecomErr(40058);
@@ -265,17 +310,26 @@ class WecomApiTest {
         JsonNode exported = s.export("wwhidden");
         JsonNode t = exported.get("members").get(3);
         assertFalse(t.get("mobile").asText().isEmpty(), "the export keeps the truth");
-        JsonNode u = s.get("/cgi-bin/user/get?userid=" + t.get("userid").asText() + "&access_token=" + hidden).assertOk().json();
+        JsonNode u = s.get("/cgi-bin/user/get?userid=" + t.get("userid").asText() + "&access_token=" + hidden)
+                .assertOk()
+                .json();
         assertHidden(u);
         assertEquals(t.get("name").asText(), u.get("name").asText());
         for (JsonNode d : exported.get("departments")) {
-            for (JsonNode m : s.get("/cgi-bin/user/list?department_id=" + d.get("id").asInt() + "&access_token=" + hidden)
-                    .assertOk().json().get("userlist")) {
+            for (JsonNode m : s.get(
+                            "/cgi-bin/user/list?department_id=" + d.get("id").asInt() + "&access_token=" + hidden)
+                    .assertOk()
+                    .json()
+                    .get("userlist")) {
                 assertHidden(m);
             }
         }
         // getuserid still finds the member by mobile
-        JsonNode found = s.post("/cgi-bin/user/getuserid?access_token=" + hidden, map("mobile", t.get("mobile").asText())).assertOk().json();
+        JsonNode found = s.post(
+                        "/cgi-bin/user/getuserid?access_token=" + hidden,
+                        map("mobile", t.get("mobile").asText()))
+                .assertOk()
+                .json();
         assertEquals(t.get("userid").asText(), found.get("userid").asText());
     }
 

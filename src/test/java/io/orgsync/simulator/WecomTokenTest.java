@@ -1,14 +1,14 @@
 package io.orgsync.simulator;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import static io.orgsync.simulator.SimHttp.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** WeCom gettoken and what happens to calls with a missing, wrong, expired or revoked token. */
 class WecomTokenTest {
@@ -22,7 +22,8 @@ class WecomTokenTest {
 
     @Test
     void gettokenAnswersTokenAndSevenTwoHundredSeconds() {
-        SimHttp.Resp r = s.get("/cgi-bin/gettoken?corpid=wwtok&corpsecret=s-wwtok").assertOk();
+        SimHttp.Resp r =
+                s.get("/cgi-bin/gettoken?corpid=wwtok&corpsecret=s-wwtok").assertOk();
         String token = r.json().get("access_token").asText();
         assertFalse(token.isEmpty());
         assertTrue(token.getBytes().length <= 512, "WeCom tokens are at most 512 bytes");
@@ -69,7 +70,10 @@ class WecomTokenTest {
         SimHttp.Resp r = s.get("/cgi-bin/user/list?department_id=1").assertWecomErr(41001);
         assertTrue(r.json().get("userlist").isArray());
         assertEquals(0, r.json().get("userlist").size(), "error bodies of user/list carry an empty userlist");
-        assertTrue(r.json().get("errmsg").asText().endsWith("more info at https://open.work.weixin.qq.com/devtool/query?e=41001"));
+        assertTrue(r.json()
+                .get("errmsg")
+                .asText()
+                .endsWith("more info at https://open.work.weixin.qq.com/devtool/query?e=41001"));
         assertTrue(r.json().get("errmsg").asText().contains("from ip: 127.0.0.1"));
     }
 
@@ -103,7 +107,8 @@ class WecomTokenTest {
     @Test
     void aSecretResetInTheConsoleRefusesTheOldSecretAndKeepsIssuedTokens() {
         String issued = s.token("wwtok");
-        assertEquals(200, s.patch("/__sim/corps/wwtok", map("secret", "s-wwtok-new")).status());
+        assertEquals(
+                200, s.patch("/__sim/corps/wwtok", map("secret", "s-wwtok-new")).status());
         s.get("/cgi-bin/gettoken?corpid=wwtok&corpsecret=s-wwtok").assertWecomErr(40001);
         s.get("/cgi-bin/department/list?access_token=" + issued).assertOk();
         s.get("/cgi-bin/gettoken?corpid=wwtok&corpsecret=s-wwtok-new").assertOk();
@@ -118,7 +123,8 @@ class WecomTokenTest {
         s.limits("wecomSameTokenWithinValidity", true);
         String b = s.token("wwtok");
         assertEquals(b, s.token("wwtok"));
-        SimHttp.Resp again = s.get("/cgi-bin/gettoken?corpid=wwtok&corpsecret=s-wwtok").assertOk();
+        SimHttp.Resp again =
+                s.get("/cgi-bin/gettoken?corpid=wwtok&corpsecret=s-wwtok").assertOk();
         assertTrue(again.json().get("expires_in").asInt() <= 7200);
     }
 

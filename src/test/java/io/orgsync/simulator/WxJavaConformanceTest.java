@@ -1,10 +1,24 @@
 package io.orgsync.simulator;
 
+import static io.orgsync.simulator.SimHttp.map;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import cn.binarywang.wx.miniapp.api.WxMaService;
 import cn.binarywang.wx.miniapp.api.impl.WxMaServiceImpl;
 import cn.binarywang.wx.miniapp.bean.WxMaCodeLineColor;
 import cn.binarywang.wx.miniapp.config.impl.WxMaDefaultConfigImpl;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import me.chanjar.weixin.common.error.WxErrorException;
 import me.chanjar.weixin.cp.api.WxCpService;
 import me.chanjar.weixin.cp.api.impl.WxCpServiceImpl;
@@ -16,21 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import javax.imageio.ImageIO;
-import java.io.ByteArrayInputStream;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static io.orgsync.simulator.SimHttp.map;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The WxJava SDK (weixin-java-cp and weixin-java-miniapp), pointed at the simulator, reads what
@@ -135,7 +134,9 @@ class WxJavaConformanceTest {
                 assertEquals(t.get("gender").asText(), u.getGender().getCode());
             }
             List<WxCpUser> simple = cp.getUserService().listSimpleByDepartment(id, false, 0);
-            assertEquals(want.keySet(), simple.stream().map(WxCpUser::getUserId).collect(java.util.stream.Collectors.toSet()));
+            assertEquals(
+                    want.keySet(),
+                    simple.stream().map(WxCpUser::getUserId).collect(java.util.stream.Collectors.toSet()));
             for (WxCpUser u : simple) {
                 assertEquals(want.get(u.getUserId()).get("name").asText(), u.getName());
                 assertEquals(longs(want.get(u.getUserId()).get("department")), Arrays.asList(u.getDepartIds()));
@@ -158,18 +159,23 @@ class WxJavaConformanceTest {
             assertEquals(t.get("status").asInt(), u.getStatus());
             assertEquals(longs(t.get("department")), Arrays.asList(u.getDepartIds()));
         }
-        WxErrorException notFound = assertThrows(WxErrorException.class, () -> cp.getUserService().getUserId("13000000000"));
+        WxErrorException notFound =
+                assertThrows(WxErrorException.class, () -> cp.getUserService().getUserId("13000000000"));
         assertEquals(46004, notFound.getError().getErrorCode());
-        WxErrorException noUser = assertThrows(WxErrorException.class, () -> cp.getUserService().getById("nobody"));
+        WxErrorException noUser =
+                assertThrows(WxErrorException.class, () -> cp.getUserService().getById("nobody"));
         assertEquals(60111, noUser.getError().getErrorCode());
     }
 
     @Test
     void sdkRecoversFromAnInvalidatedToken() throws WxErrorException {
         cp.getDepartmentService().list(null);
-        assertEquals(200, s.post("/__sim/tokens/invalidate", map("corpId", CORP)).status());
+        assertEquals(
+                200, s.post("/__sim/tokens/invalidate", map("corpId", CORP)).status());
         // WxJava drops the token on 40014, fetches a new one and retries
-        assertEquals(truth.get("departments").size(), cp.getDepartmentService().list(null).size());
+        assertEquals(
+                truth.get("departments").size(),
+                cp.getDepartmentService().list(null).size());
     }
 
     private static WxMaService miniapp(boolean stable) {
@@ -188,23 +194,40 @@ class WxJavaConformanceTest {
     void wxacodeBytesAreTheSimulatorsImage(boolean stable) throws Exception {
         WxMaService ma = miniapp(stable);
         WxMaCodeLineColor black = new WxMaCodeLineColor("0", "0", "0");
-        byte[] bytes = ma.getQrcodeService().createWxaCodeUnlimitBytes("order=77", "pages/index/index", true, "release",
-                430, false, black, false);
+        byte[] bytes = ma.getQrcodeService()
+                .createWxaCodeUnlimitBytes("order=77", "pages/index/index", true, "release", 430, false, black, false);
         assertNotNull(ImageIO.read(new ByteArrayInputStream(bytes)));
         // the same code fetched over plain HTTP with a token of the same kind
         String token = ma.getAccessToken();
-        SimHttp.Resp direct = s.post("/wxa/getwxacodeunlimit?access_token=" + token,
-                map("scene", "order=77", "page", "pages/index/index", "check_path", true, "env_version", "release", "width", 430));
+        SimHttp.Resp direct = s.post(
+                "/wxa/getwxacodeunlimit?access_token=" + token,
+                map(
+                        "scene",
+                        "order=77",
+                        "page",
+                        "pages/index/index",
+                        "check_path",
+                        true,
+                        "env_version",
+                        "release",
+                        "width",
+                        430));
         assertEquals("image/jpeg", direct.contentType());
         assertArrayEquals(direct.bytes(), bytes);
         String key = APP + (stable ? "/stable" : "/classic");
-        assertTrue(s.stats().at("/tokensIssued/" + key.replace("/", "~1")).asInt() >= 1, "the SDK used the " + key + " token");
+        assertTrue(
+                s.stats().at("/tokensIssued/" + key.replace("/", "~1")).asInt() >= 1,
+                "the SDK used the " + key + " token");
 
-        WxErrorException tooLong = assertThrows(WxErrorException.class, () -> ma.getQrcodeService()
-                .createWxaCodeUnlimitBytes("x".repeat(33), null, false, "release", 430, false, black, false));
+        WxErrorException tooLong = assertThrows(
+                WxErrorException.class,
+                () -> ma.getQrcodeService()
+                        .createWxaCodeUnlimitBytes("x".repeat(33), null, false, "release", 430, false, black, false));
         assertEquals(40169, tooLong.getError().getErrorCode());
-        WxErrorException badPage = assertThrows(WxErrorException.class, () -> ma.getQrcodeService()
-                .createWxaCodeUnlimitBytes("a", "pages/none/none", true, "release", 430, false, black, false));
+        WxErrorException badPage = assertThrows(
+                WxErrorException.class,
+                () -> ma.getQrcodeService()
+                        .createWxaCodeUnlimitBytes("a", "pages/none/none", true, "release", 430, false, black, false));
         assertEquals(41030, badPage.getError().getErrorCode());
     }
 
@@ -218,7 +241,8 @@ class WxJavaConformanceTest {
             s.advance(31); // force_refresh is refused within 30 s of the previous one
         }
         assertEquals(200, s.post("/__sim/tokens/invalidate", map("appId", APP)).status());
-        byte[] bytes = ma.getQrcodeService().createWxaCodeUnlimitBytes("a=1", null, false, "release", 430, false, black, false);
+        byte[] bytes = ma.getQrcodeService()
+                .createWxaCodeUnlimitBytes("a=1", null, false, "release", 430, false, black, false);
         assertNotNull(ImageIO.read(new ByteArrayInputStream(bytes)));
     }
 }

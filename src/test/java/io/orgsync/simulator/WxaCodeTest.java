@@ -1,16 +1,5 @@
 package io.orgsync.simulator;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.List;
-import java.util.Map;
-
 import static io.orgsync.simulator.SimHttp.map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,18 +7,33 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 /** POST /wxa/getwxacodeunlimit: images, and the JSON errors on HTTP 200. */
 class WxaCodeTest {
     @RegisterExtension
     static final SimHttp s = new SimHttp();
+
     String token;
 
     @BeforeEach
     void fresh() {
-        SimHttp.Resp app = s.post("/__sim/apps", map("appId", "wxcode", "secret", "sec",
-                "pages", List.of("pages/index/index", "pages/shop/item")));
+        SimHttp.Resp app = s.post(
+                "/__sim/apps",
+                map("appId", "wxcode", "secret", "sec", "pages", List.of("pages/index/index", "pages/shop/item")));
         assertEquals(201, app.status(), app::text);
-        token = s.get("/cgi-bin/token?grant_type=client_credential&appid=wxcode&secret=sec").json().get("access_token").asText();
+        token = s.get("/cgi-bin/token?grant_type=client_credential&appid=wxcode&secret=sec")
+                .json()
+                .get("access_token")
+                .asText();
     }
 
     private SimHttp.Resp code(Object body) {
@@ -58,7 +62,8 @@ class WxaCodeTest {
         Map<String, Object> a = map("scene", "u=1", "page", "pages/index/index", "env_version", "release");
         byte[] first = code(a).bytes();
         byte[] again = code(a).bytes();
-        byte[] other = code(map("scene", "u=2", "page", "pages/index/index", "env_version", "release")).bytes();
+        byte[] other = code(map("scene", "u=2", "page", "pages/index/index", "env_version", "release"))
+                .bytes();
         decode(code(a));
         assertArrayEquals(first, again);
         assertFalse(java.util.Arrays.equals(first, other));

@@ -1,7 +1,6 @@
 package io.orgsync.store;
 
 import io.orgsync.testing.TestDatabases;
-
 import java.util.List;
 
 /** The store compatibility tests on the embedded H2 database, as the application opens it (MySQL mode). */

@@ -1,7 +1,6 @@
 package io.orgsync.store;
 
 import io.orgsync.testing.TestDatabases;
-
 import java.util.List;
 
 /** The store compatibility tests on MariaDB (the MySQL dialect), with its table options and collations compared too. */
@@ -28,7 +27,8 @@ class MariaDbStoreTest extends StoreCompatibilityTest {
 
     @Override
     List<String> schemaFacts() {
-        return List.of("SELECT TABLE_NAME, ENGINE, TABLE_COLLATION FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE()",
+        return List.of(
+                "SELECT TABLE_NAME, ENGINE, TABLE_COLLATION FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE()",
                 "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = DATABASE()");
     }
 

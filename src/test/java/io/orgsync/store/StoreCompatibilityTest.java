@@ -1,5 +1,11 @@
 package io.orgsync.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.AlertStore;
 import io.orgsync.cluster.ClusterNode;
@@ -10,14 +16,6 @@ import io.orgsync.sync.RunStore;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.token.Token;
 import io.orgsync.token.TokenStoreAccess;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.output.MigrateResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,12 +33,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every statement that differs per database, run on each supported one (a subclass per
@@ -50,8 +49,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StoreCompatibilityTest {
-    private static final Upsert ROW = Upsert.into("compat_row", "k1", "k2").keep("kept").replace("replaced").add("added");
-    private static final Upsert ROW_IF_ABSENT = Upsert.into("compat_row", "k1", "k2").keep("kept", "replaced", "added");
+    private static final Upsert ROW = Upsert.into("compat_row", "k1", "k2")
+            .keep("kept")
+            .replace("replaced")
+            .add("added");
+    private static final Upsert ROW_IF_ABSENT =
+            Upsert.into("compat_row", "k1", "k2").keep("kept", "replaced", "added");
     private static final int RACERS = 8;
 
     private Database db;
@@ -78,7 +81,8 @@ abstract class StoreCompatibilityTest {
     void openDatabase() throws SQLException {
         db = open(url("store_compat"));
         db.migrate();
-        try (Connection c = db.connection(); Statement s = c.createStatement()) {
+        try (Connection c = db.connection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE compat_row (k1 VARCHAR(32) NOT NULL, k2 INT NOT NULL, kept VARCHAR(32) NULL, "
                     + "replaced BIGINT NULL, added INT NOT NULL, PRIMARY KEY (k1, k2))");
         }
@@ -119,8 +123,10 @@ abstract class StoreCompatibilityTest {
             db.dialect().insertIfAbsent(c, ROW_IF_ABSENT, "i", 1, "second", 20L, 2);
         });
         assertEquals("first 10 1", row("i", 1));
-        assertThrows(IllegalArgumentException.class, () -> Sql.run(db.dataSource(),
-                c -> db.dialect().insertIfAbsent(c, ROW, "i", 2, "x", 1L, 1)), "an insert-if-absent that would update is refused");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Sql.run(db.dataSource(), c -> db.dialect().insertIfAbsent(c, ROW, "i", 2, "x", 1L, 1)),
+                "an insert-if-absent that would update is refused");
         assertThrows(IllegalArgumentException.class, () -> Upsert.into("compat_row; DROP TABLE x", "k1"));
     }
 
@@ -149,7 +155,8 @@ abstract class StoreCompatibilityTest {
         }
         List<Integer> deleted = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            deleted.add(Sql.withConnection(db.dataSource(), c -> db.dialect().deleteAtMost(c, "compat_row", "k1 = ?", 10, "prune")));
+            deleted.add(Sql.withConnection(
+                    db.dataSource(), c -> db.dialect().deleteAtMost(c, "compat_row", "k1 = ?", 10, "prune")));
         }
         assertEquals(List.of(10, 10, 5, 0), deleted);
         assertEquals(5, count("SELECT COUNT(*) FROM compat_row WHERE k1 = 'stay'"));
@@ -166,7 +173,9 @@ abstract class StoreCompatibilityTest {
         assertFalse(tokens.tryLease("compat:token", "node-b", 2_000, 6_000), "a live lease is not taken");
         assertTrue(tokens.store("compat:token", "node-a", new Token("t-1", 90_000, 60_000, 0), 3_000));
         tokens.ensureRow("compat:token");
-        assertEquals("t-1 1 null", text("SELECT access_token, version, lease_owner FROM upstream_token WHERE token_key = 'compat:token'"),
+        assertEquals(
+                "t-1 1 null",
+                text("SELECT access_token, version, lease_owner FROM upstream_token WHERE token_key = 'compat:token'"),
                 "ensureRow leaves a stored token as it is");
         assertTrue(tokens.tryLease("compat:token", "node-b", 4_000, 8_000));
         assertFalse(tokens.tryLease("compat:token", "node-a", 7_000, 9_000));
@@ -191,10 +200,14 @@ abstract class StoreCompatibilityTest {
         assertTrue(third.isPresent(), "one failure, nothing held: one unit left");
         resolves.settleNotFound(third.getAsLong(), corp, day, "13800000001", 90_000);
         assertEquals(2, resolves.failures(corp, day), "the second failure adds to the first");
-        assertTrue(resolves.missRemembered(corp, "13800000001", 89_999), "the miss's expiry was replaced by the later one");
+        assertTrue(
+                resolves.missRemembered(corp, "13800000001", 89_999),
+                "the miss's expiry was replaced by the later one");
         assertFalse(resolves.missRemembered(corp, "13800000001", 90_000));
         assertFalse(resolves.reserve(corp, day, 2, "node-a", 3_000, 60_000).isPresent(), "the day's budget is spent");
-        assertTrue(resolves.reserve(corp, "2024-05-02", 2, "node-a", 3_000, 60_000).isPresent(), "the next day has its own");
+        assertTrue(
+                resolves.reserve(corp, "2024-05-02", 2, "node-a", 3_000, 60_000).isPresent(),
+                "the next day has its own");
         assertEquals(1, count("SELECT COUNT(*) FROM resolve_miss WHERE corp_id = 'ww-compat'"));
     }
 
@@ -203,8 +216,11 @@ abstract class StoreCompatibilityTest {
         ClusterStoreAccess cluster = new ClusterStoreAccess(db.dataSource());
         cluster.heartbeat(new ClusterNode("compat-node", "test", "1.0", true, false, false, 1_000, 1_000, true));
         cluster.heartbeat(new ClusterNode("compat-node", "prod", "1.1", false, true, true, 2_000, 5_000, true));
-        List<ClusterNode> nodes = cluster.all(4_000).stream().filter(n -> n.instanceId().equals("compat-node")).toList();
-        assertEquals(List.of(new ClusterNode("compat-node", "prod", "1.1", false, true, true, 2_000, 5_000, true)), nodes);
+        List<ClusterNode> nodes = cluster.all(4_000).stream()
+                .filter(n -> n.instanceId().equals("compat-node"))
+                .toList();
+        assertEquals(
+                List.of(new ClusterNode("compat-node", "prod", "1.1", false, true, true, 2_000, 5_000, true)), nodes);
     }
 
     @Test
@@ -213,7 +229,10 @@ abstract class StoreCompatibilityTest {
         Alert alert = new Alert("sync_failed", "ww-compat", "the sync failed");
         assertEquals(AlertStore.Claim.SEND, alerts.claim(alert, 1_000, 10_000, "node-a", "sent", "none"));
         assertEquals(AlertStore.Claim.SUPPRESSED, alerts.claim(alert, 5_000, 10_000, "node-b", "sent", "none"));
-        assertEquals(AlertStore.Claim.SEND, alerts.claim(alert, 11_000, 10_000, "node-b", "sent", "none"), "the window passed");
+        assertEquals(
+                AlertStore.Claim.SEND,
+                alerts.claim(alert, 11_000, 10_000, "node-b", "sent", "none"),
+                "the window passed");
 
         Alert racing = new Alert("sync_failed", "ww-racing", "the sync failed");
         AtomicInteger sent = new AtomicInteger();
@@ -223,36 +242,45 @@ abstract class StoreCompatibilityTest {
             }
         });
         assertEquals(1, sent.get());
-        assertEquals(RACERS + " 1", text("SELECT raised_count, COUNT(*) FROM alert WHERE env = 'compat' AND subject = 'ww-racing' "
-                + "GROUP BY raised_count"));
+        assertEquals(
+                RACERS + " 1",
+                text("SELECT raised_count, COUNT(*) FROM alert WHERE env = 'compat' AND subject = 'ww-racing' "
+                        + "GROUP BY raised_count"));
     }
 
     @Test
     void pruningDeletesOldRowsInBatchesAndKeepsTheCurrentRun() throws SQLException {
         long cutoff = 1_000_000;
         long current;
-        try (Connection c = db.connection(); Statement s = c.createStatement()) {
-            s.executeUpdate("INSERT INTO enterprise (corp_id, env, name, secret, cron, enabled, created_at, updated_at) "
-                    + "VALUES ('ww-prune', 'test', 'Prune', 'plain:x', '0 0 * * * ?', TRUE, 0, 0)");
+        try (Connection c = db.connection();
+                Statement s = c.createStatement()) {
+            s.executeUpdate(
+                    "INSERT INTO enterprise (corp_id, env, name, secret, cron, enabled, created_at, updated_at) "
+                            + "VALUES ('ww-prune', 'test', 'Prune', 'plain:x', '0 0 * * * ?', TRUE, 0, 0)");
             for (int i = 0; i < 6; i++) {
-                s.executeUpdate("INSERT INTO sync_run (corp_id, instance_id, status, started_at, finished_at) VALUES ('ww-prune', 'n', "
-                        + "'SUCCEEDED', " + (i * 1_000) + ", " + (i < 4 ? i * 1_000 + 500 : cutoff + i) + ")");
+                s.executeUpdate(
+                        "INSERT INTO sync_run (corp_id, instance_id, status, started_at, finished_at) VALUES ('ww-prune', 'n', "
+                                + "'SUCCEEDED', " + (i * 1_000) + ", " + (i < 4 ? i * 1_000 + 500 : cutoff + i) + ")");
             }
             current = count("SELECT MIN(id) FROM sync_run WHERE corp_id = 'ww-prune'");
             s.executeUpdate("UPDATE enterprise SET current_run_id = " + current + " WHERE corp_id = 'ww-prune'");
         }
         assertEquals(3, new RunStore(db.dataSource()).pruneFinishedBefore(cutoff));
         assertEquals(3, count("SELECT COUNT(*) FROM sync_run WHERE corp_id = 'ww-prune'"));
-        assertEquals(1, count("SELECT COUNT(*) FROM sync_run WHERE id = " + current), "the enterprise's current run stays");
+        assertEquals(
+                1, count("SELECT COUNT(*) FROM sync_run WHERE id = " + current), "the enterprise's current run stays");
 
         // more than one batch (1,000) of each, and rows to keep
-        batchInsert("INSERT INTO resolve_miss (corp_id, mobile, expires_at) VALUES ('ww-prune', ?, ?)", 2_300, 10,
+        batchInsert(
+                "INSERT INTO resolve_miss (corp_id, mobile, expires_at) VALUES ('ww-prune', ?, ?)",
+                2_300,
+                10,
                 (ps, i, old) -> {
                     ps.setString(1, "139" + String.format("%08d", i));
                     ps.setLong(2, old ? cutoff - 1 - i : cutoff + i);
                 });
-        batchInsert("INSERT INTO resolve_budget (corp_id, day_key, failures) VALUES (?, ?, 1)", 1_200, 3,
-                (ps, i, old) -> {
+        batchInsert(
+                "INSERT INTO resolve_budget (corp_id, day_key, failures) VALUES (?, ?, 1)", 1_200, 3, (ps, i, old) -> {
                     ps.setString(1, "ww-p" + i);
                     ps.setString(2, old ? "1969-12-31" : "2100-01-01");
                 });
@@ -277,7 +305,9 @@ abstract class StoreCompatibilityTest {
             }
             for (String version : recorded.keySet()) {
                 Integer accepted = Schema.OLD_COPIES.get(dialectName()).get(version);
-                assertEquals(accepted != null ? accepted : merged.get(version), recorded.get(version),
+                assertEquals(
+                        accepted != null ? accepted : merged.get(version),
+                        recorded.get(version),
                         "version " + version + ": the old copy's checksum is listed, or the file did not change");
             }
 
@@ -286,7 +316,9 @@ abstract class StoreCompatibilityTest {
             Map<String, Integer> after = new java.util.HashMap<>(checksums(old));
             after.keySet().retainAll(recorded.keySet());
             assertEquals(recorded, after, "the history is left as the old copy wrote it");
-            assertTrue(oldFlyway(old, null).validateWithResult().validationSuccessful, "an earlier build still starts on it");
+            assertTrue(
+                    oldFlyway(old, null).validateWithResult().validationSuccessful,
+                    "an earlier build still starts on it");
             assertSameSchema(fresh, snapshot(old));
         }
     }
@@ -369,7 +401,9 @@ abstract class StoreCompatibilityTest {
     }
 
     private String text(String sql) throws SQLException {
-        try (Connection c = db.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = db.connection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 List<String> values = new ArrayList<>();
@@ -387,7 +421,8 @@ abstract class StoreCompatibilityTest {
     }
 
     private void batchInsert(String sql, int old, int kept, Binder binder) throws SQLException {
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < old + kept; i++) {
                 binder.bind(ps, i, i < old);
                 ps.addBatch();
@@ -409,7 +444,10 @@ abstract class StoreCompatibilityTest {
     private List<String> freshSchema() throws SQLException {
         try (Database fresh = fresh()) {
             List<String> schema = snapshot(fresh);
-            assertTrue(schema.stream().anyMatch(l -> l.startsWith("index alert.alert_env_last") || l.startsWith("index ALERT.ALERT_ENV_LAST")),
+            assertTrue(
+                    schema.stream()
+                            .anyMatch(l -> l.startsWith("index alert.alert_env_last")
+                                    || l.startsWith("index ALERT.ALERT_ENV_LAST")),
                     "the snapshot sees indexes: " + schema);
             assertTrue(schema.size() > 200, "the snapshot sees the schema: " + schema.size() + " lines");
             return schema;
@@ -419,7 +457,10 @@ abstract class StoreCompatibilityTest {
     private static void assertSameSchema(List<String> fresh, List<String> migrated) {
         List<String> missing = fresh.stream().filter(l -> !migrated.contains(l)).toList();
         List<String> extra = migrated.stream().filter(l -> !fresh.contains(l)).toList();
-        assertEquals(List.of(), missing, "in a fresh schema only (and " + extra.size() + " lines only in the migrated one: " + extra + ")");
+        assertEquals(
+                List.of(),
+                missing,
+                "in a fresh schema only (and " + extra.size() + " lines only in the migrated one: " + extra + ")");
         assertEquals(fresh, migrated);
     }
 
@@ -432,7 +473,8 @@ abstract class StoreCompatibilityTest {
     /** Migrates as the builds before the merge did: this database's own copy, up to {@code target} (null: all). */
     /** Versions in sql/ after the old per-dialect copies ended (9): they never had two copies. */
     private static int laterThanTheOldCopy() {
-        try (var files = java.nio.file.Files.list(java.nio.file.Path.of(StoreCompatibilityTest.class.getResource("/sql").toURI()))) {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of(
+                StoreCompatibilityTest.class.getResource("/sql").toURI()))) {
             return (int) files.map(f -> f.getFileName().toString())
                     .filter(n -> n.matches("V\\d+__.*\\.sql") && Integer.parseInt(n.substring(1, n.indexOf("__"))) > 9)
                     .count();
@@ -456,9 +498,11 @@ abstract class StoreCompatibilityTest {
     }
 
     private Map<String, Integer> checksums(Database database) throws SQLException {
-        try (Connection c = database.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT " + flywayName("version") + ", " + flywayName("checksum") + " FROM "
-                     + flywayName("orgsync_schema_history") + " WHERE " + flywayName("checksum") + " IS NOT NULL")) {
+        try (Connection c = database.connection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + flywayName("version") + ", " + flywayName("checksum")
+                        + " FROM " + flywayName("orgsync_schema_history") + " WHERE " + flywayName("checksum")
+                        + " IS NOT NULL")) {
             Map<String, Integer> out = new TreeMap<>();
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getInt(2));
@@ -469,8 +513,8 @@ abstract class StoreCompatibilityTest {
 
     private void setChecksum(Database database, String version, int checksum) throws SQLException {
         try (Connection c = database.connection();
-             PreparedStatement ps = c.prepareStatement("UPDATE " + flywayName("orgsync_schema_history") + " SET "
-                     + flywayName("checksum") + " = ? WHERE " + flywayName("version") + " = ?")) {
+                PreparedStatement ps = c.prepareStatement("UPDATE " + flywayName("orgsync_schema_history") + " SET "
+                        + flywayName("checksum") + " = ? WHERE " + flywayName("version") + " = ?")) {
             ps.setInt(1, checksum);
             ps.setString(2, version);
             assertEquals(1, ps.executeUpdate());

@@ -1,18 +1,17 @@
 package io.orgsync.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.common.util.concurrent.RateLimiter;
 import io.orgsync.testing.TestWaiter;
 import io.orgsync.time.Waiter;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The pacer's rules, to the nanosecond: on a {@link TestWaiter} time moves only by the pacer's
@@ -60,8 +59,9 @@ class DepartmentPacerTest {
         for (int k = 1; k < n; k++) {
             long allowed = Math.max(end[k - 1], start[k - 1] + halfSlot);
             if (k >= rate) {
-                assertTrue(start[k] - end[k - rate] >= SECOND, "call " + k + " started less than a second after call " + (k - rate)
-                        + " returned");
+                assertTrue(
+                        start[k] - end[k - rate] >= SECOND,
+                        "call " + k + " started less than a second after call " + (k - rate) + " returned");
                 if (end[k - rate] + SECOND > allowed) {
                     windowBound++;
                 }
@@ -72,7 +72,9 @@ class DepartmentPacerTest {
         assertTrue(windowBound >= 10, "the window decided " + windowBound + " starts: the latencies must make it bind");
         // what the upstream sees: wherever a second starts, at most the rate of calls begin in it
         for (int k = rate; k < n; k++) {
-            assertTrue(start[k] - start[k - rate] >= SECOND, "calls " + (k - rate) + " to " + k + " started within one second");
+            assertTrue(
+                    start[k] - start[k - rate] >= SECOND,
+                    "calls " + (k - rate) + " to " + k + " started within one second");
         }
     }
 
@@ -108,7 +110,8 @@ class DepartmentPacerTest {
         pacer.ended(pacer.await(MAX_WAIT_MILLIS));
         // call 0 never returns: call 2 waits a window at a time, then gives up once the deadline is within a window
         assertEquals(DepartmentPacer.NO_START, pacer.await(3_500));
-        assertEquals(List.of(Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+        assertEquals(
+                List.of(Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)),
                 waiter.sleeps());
     }
 
@@ -144,7 +147,8 @@ class DepartmentPacerTest {
         assertTrue(total >= 19 * 20_000_000L - 1_000_000L, "20 calls at 50/s within " + total / 1_000_000 + " ms");
         for (int k = 1; k < 20; k++) {
             long gap = starts.get(k) - starts.get(k - 1);
-            assertTrue(gap >= 10_000_000L - 100_000L, "calls " + (k - 1) + " and " + k + " " + gap / 1000 + " µs apart");
+            assertTrue(
+                    gap >= 10_000_000L - 100_000L, "calls " + (k - 1) + " and " + k + " " + gap / 1000 + " µs apart");
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.orgsync.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.member.Mobile;
 import io.orgsync.testing.ApiNode;
@@ -8,11 +12,6 @@ import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -25,10 +24,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A resolve that stores a member while a sync of the same enterprise runs, on MariaDB. Between
@@ -42,8 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResolveDuringSyncTest {
     private static final String SECRET = "resolve-sync-secret-0123456789";
     private static final AtomicInteger CORPS = new AtomicInteger();
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private final MutableClock clock = new MutableClock();
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
     private String url;
@@ -78,8 +79,9 @@ class ResolveDuringSyncTest {
             }
             // every department is fetched; before the apply, a member joins (in an already fetched
             // department), another is renamed, and callers resolve both
-            sim.post("/__sim/corps/" + corp + "/members", Map.of("userid", "late-joiner", "name", "后来者",
-                    "department", List.of(1), "mobile", lateMobile));
+            sim.post(
+                    "/__sim/corps/" + corp + "/members",
+                    Map.of("userid", "late-joiner", "name", "后来者", "department", List.of(1), "mobile", lateMobile));
             sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + known, Map.of("name", "同步中改名"));
             try {
                 assertEquals(200, resolve(lateMobile).status());
@@ -90,16 +92,21 @@ class ResolveDuringSyncTest {
         });
 
         assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
-        assertEquals(0, run.membersRemoved(), "the member the resolve stored was departed by a run that fetched before it joined");
+        assertEquals(
+                0,
+                run.membersRemoved(),
+                "the member the resolve stored was departed by a run that fetched before it joined");
         assertEquals("late-joiner", lookup(lateMobile).path("userid").asText());
         JsonNode renamed = lookup(knownMobile);
         assertEquals(known, renamed.path("userid").asText());
-        assertEquals("同步中改名", renamed.path("name").asText(), "the run wrote back the name it fetched before the resolve");
+        assertEquals(
+                "同步中改名", renamed.path("name").asText(), "the run wrote back the name it fetched before the resolve");
 
         // the next run fetched after both: it agrees with the truth, learned mobiles included
         Run next = run(SyncProgress.NONE);
         assertEquals(RunStatus.SUCCEEDED, next.status(), next.error());
-        List<String> differences = OrgTruth.fromExport(sim.export(corp), Map.of("late-joiner", lateMobile, known, knownMobile))
+        List<String> differences = OrgTruth.fromExport(
+                        sim.export(corp), Map.of("late-joiner", lateMobile, known, knownMobile))
                 .diff(OrgTruth.fromDatabase(node.node.db.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
@@ -117,14 +124,19 @@ class ResolveDuringSyncTest {
         assertEquals(RunStatus.SUCCEEDED, outcome.run.status(), outcome.run.error());
         assertEquals(200, outcome.resolve.status(), outcome.resolve::toString);
         JsonNode stored = lookup(mobile);
-        assertEquals(userid, stored.path("userid").asText(), "the learned mobile was lost: the apply wrote back the row it read before the resolve");
+        assertEquals(
+                userid,
+                stored.path("userid").asText(),
+                "the learned mobile was lost: the apply wrote back the row it read before the resolve");
         assertEquals("新名字", stored.path("name").asText());
     }
 
     @Test
     void aMemberResolvedDuringTheApplyIsNoDuplicateKey() throws Exception {
         String mobile = "13912345671";
-        sim.post("/__sim/corps/" + corp + "/members", Map.of("userid", "new-joiner", "name", "新人", "department", List.of(1), "mobile", mobile));
+        sim.post(
+                "/__sim/corps/" + corp + "/members",
+                Map.of("userid", "new-joiner", "name", "新人", "department", List.of(1), "mobile", mobile));
         int department = renameADepartment();
 
         Outcome outcome = resolveWhileTheApplyWaits(department, mobile);
@@ -135,8 +147,7 @@ class ResolveDuringSyncTest {
         assertEquals("new-joiner", lookup(mobile).path("userid").asText());
     }
 
-    private record Outcome(Run run, ApiNode.Response resolve) {
-    }
+    private record Outcome(Run run, ApiNode.Response resolve) {}
 
     /**
      * Holds a lock on the department row the run's apply must rewrite, so that the apply waits
@@ -145,7 +156,8 @@ class ResolveDuringSyncTest {
     private Outcome resolveWhileTheApplyWaits(int department, String mobile) throws Exception {
         try (Connection holder = connection()) {
             holder.setAutoCommit(false);
-            try (PreparedStatement ps = holder.prepareStatement("SELECT name FROM department WHERE corp_id = ? AND id = ? FOR UPDATE")) {
+            try (PreparedStatement ps =
+                    holder.prepareStatement("SELECT name FROM department WHERE corp_id = ? AND id = ? FOR UPDATE")) {
                 ps.setString(1, corp);
                 ps.setLong(2, department);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -154,11 +166,17 @@ class ResolveDuringSyncTest {
             }
             clock.advance(Duration.ofSeconds(1));
             Future<Run> run = pool.submit(() -> node.node.runner.run(corp, SyncProgress.NONE));
-            Waiting.until(Duration.ofSeconds(60), "the apply waiting for the held department row", () -> lockWaits() >= 1 || run.isDone());
+            Waiting.until(
+                    Duration.ofSeconds(60),
+                    "the apply waiting for the held department row",
+                    () -> lockWaits() >= 1 || run.isDone());
             assertFalse(run.isDone(), "the run ended without waiting for the department row");
             Future<ApiNode.Response> resolve = pool.submit(() -> resolve(mobile));
             // before: the resolve writes under the waiting apply and returns; after: it waits for the apply
-            Waiting.until(Duration.ofSeconds(60), "the resolve done or waiting for the apply", () -> resolve.isDone() || lockWaits() >= 2);
+            Waiting.until(
+                    Duration.ofSeconds(60),
+                    "the resolve done or waiting for the apply",
+                    () -> resolve.isDone() || lockWaits() >= 2);
             holder.rollback();
             return new Outcome(run.get(60, TimeUnit.SECONDS), resolve.get(60, TimeUnit.SECONDS));
         }
@@ -167,8 +185,9 @@ class ResolveDuringSyncTest {
     /** Transactions of this test's database waiting for a row lock. */
     private int lockWaits() throws Exception {
         try (Connection c = connection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.INNODB_TRX t "
-                     + "JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.DB = DATABASE()")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT COUNT(*) FROM information_schema.INNODB_TRX t "
+                                + "JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.DB = DATABASE()")) {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -179,7 +198,10 @@ class ResolveDuringSyncTest {
     private int renameADepartment() {
         for (JsonNode d : sim.export(corp).path("departments")) {
             if (d.path("id").asInt() != 1) {
-                sim.send("PATCH", "/__sim/corps/" + corp + "/departments/" + d.path("id").asInt(), Map.of("name", "改名部门"));
+                sim.send(
+                        "PATCH",
+                        "/__sim/corps/" + corp + "/departments/" + d.path("id").asInt(),
+                        Map.of("name", "改名部门"));
                 return d.path("id").asInt();
             }
         }

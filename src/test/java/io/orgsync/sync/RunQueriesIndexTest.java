@@ -1,21 +1,20 @@
 package io.orgsync.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.store.Database;
 import io.orgsync.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.Callable;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The run queries behind /admin/api/jobs and every run's start read a handful of index entries,
@@ -27,6 +26,7 @@ class RunQueriesIndexTest {
     private static final int RUNS = 3000;
     /** A few index entries per query, whatever the number of runs. */
     private static final long BOUND = 20;
+
     private static Database db;
     private static RunStore runs;
 
@@ -38,11 +38,14 @@ class RunQueriesIndexTest {
         db.migrate();
         runs = new RunStore(db.dataSource());
         long now = System.currentTimeMillis();
-        try (Connection c = db.connection(); Statement s = c.createStatement();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO sync_run (corp_id, instance_id, status, started_at, finished_at) "
-                     + "VALUES (?, 'node-1', 'SUCCEEDED', ?, ?)")) {
-            s.executeUpdate("INSERT INTO enterprise (corp_id, env, name, secret, cron, enabled, created_at, updated_at) "
-                    + "VALUES ('" + CORP + "', 'test', 'Many runs', 'plain:x', '0 0 * * * ?', TRUE, 0, 0)");
+        try (Connection c = db.connection();
+                Statement s = c.createStatement();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO sync_run (corp_id, instance_id, status, started_at, finished_at) "
+                                + "VALUES (?, 'node-1', 'SUCCEEDED', ?, ?)")) {
+            s.executeUpdate(
+                    "INSERT INTO enterprise (corp_id, env, name, secret, cron, enabled, created_at, updated_at) "
+                            + "VALUES ('" + CORP + "', 'test', 'Many runs', 'plain:x', '0 0 * * * ?', TRUE, 0, 0)");
             c.setAutoCommit(false);
             for (int i = 0; i < RUNS + 1000; i++) {
                 // another enterprise's runs in between, as in a real table
@@ -71,9 +74,9 @@ class RunQueriesIndexTest {
         long next = maxId() + 1;
         long[] result = new long[1];
         long rows = rowsRead(() -> result[0] = runs.previousFinishedAt(CORP, next));
-        System.out.println("previousFinishedAt over " + RUNS + " runs: " + rows + " rows read; " + explain(
-                "SELECT finished_at FROM sync_run WHERE corp_id = '" + CORP + "' AND finished_at IS NOT NULL AND id < " + next
-                        + " ORDER BY finished_at DESC LIMIT 1"));
+        System.out.println("previousFinishedAt over " + RUNS + " runs: " + rows + " rows read; "
+                + explain("SELECT finished_at FROM sync_run WHERE corp_id = '" + CORP
+                        + "' AND finished_at IS NOT NULL AND id < " + next + " ORDER BY finished_at DESC LIMIT 1"));
         assertEquals(newestFinish(), result[0]);
         assertTrue(rows <= BOUND, rows + " rows read for the previous run's end");
     }
@@ -99,8 +102,9 @@ class RunQueriesIndexTest {
     }
 
     private static long handlerReads() throws SQLException {
-        try (Connection c = db.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Handler_read%'")) {
+        try (Connection c = db.connection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Handler_read%'")) {
             long sum = 0;
             while (rs.next()) {
                 sum += rs.getLong(2);
@@ -110,10 +114,12 @@ class RunQueriesIndexTest {
     }
 
     private static String explain(String sql) throws SQLException {
-        try (Connection c = db.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
+        try (Connection c = db.connection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
             rs.next();
-            return "EXPLAIN: type=" + rs.getString("type") + " key=" + rs.getString("key") + " rows=" + rs.getString("rows")
-                    + " extra=" + rs.getString("Extra");
+            return "EXPLAIN: type=" + rs.getString("type") + " key=" + rs.getString("key") + " rows="
+                    + rs.getString("rows") + " extra=" + rs.getString("Extra");
         }
     }
 
@@ -130,7 +136,9 @@ class RunQueriesIndexTest {
     }
 
     private static long scalar(String sql) throws SQLException {
-        try (Connection c = db.connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = db.connection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

@@ -1,5 +1,9 @@
 package io.orgsync.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
@@ -9,11 +13,6 @@ import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,10 +27,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A run that is no longer its enterprise's current one stops calling WeCom within a second, on
@@ -47,8 +46,10 @@ class SyncClaimTest {
     private static final String TOKEN = "claim-admin-token-0123456789";
     private static final String USER_LIST = "/cgi-bin/user/list";
     private static final AtomicInteger CORPS = new AtomicInteger();
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private Node nodeA;
     private Node nodeB;
@@ -83,15 +84,24 @@ class SyncClaimTest {
         Ended ended = old.end(takenAt);
         long afterTakeover = settledCalls() - atTakeover;
 
-        System.out.printf("[claim] superseded: %d member-list calls after the takeover, run ended %.2f s after it: %s%n",
+        System.out.printf(
+                "[claim] superseded: %d member-list calls after the takeover, run ended %.2f s after it: %s%n",
                 afterTakeover, ended.seconds(), ended);
-        assertTrue(afterTakeover <= RATE, afterTakeover + " member-list calls after the claim passed to run " + newer
-                + " (at most a second's worth, " + RATE + ")");
+        assertTrue(
+                afterTakeover <= RATE,
+                afterTakeover + " member-list calls after the claim passed to run " + newer
+                        + " (at most a second's worth, " + RATE + ")");
         assertTrue(ended.seconds() < 5, "the run ended " + ended.seconds() + " s after losing its claim");
         Run stopped = ended.run();
         assertEquals(RunStatus.ABANDONED, stopped.status(), stopped.error());
-        assertEquals(RunStatus.ABANDONED, nodeB.runner.runs().find(old.runId()).orElseThrow().status(), "the old run's row");
-        assertEquals(RunStatus.RUNNING, nodeB.runner.runs().find(newer).orElseThrow().status(), "the newer run is untouched");
+        assertEquals(
+                RunStatus.ABANDONED,
+                nodeB.runner.runs().find(old.runId()).orElseThrow().status(),
+                "the old run's row");
+        assertEquals(
+                RunStatus.RUNNING,
+                nodeB.runner.runs().find(newer).orElseThrow().status(),
+                "the newer run is untouched");
         assertEquals(0, rows("member"), "the superseded run applied nothing");
     }
 
@@ -107,7 +117,8 @@ class SyncClaimTest {
         Ended ended = old.end(deletedAt);
         long afterDelete = settledCalls() - atDelete;
 
-        System.out.printf("[claim] deleted: %d member-list calls after the delete, run ended %.2f s after it: %s%n",
+        System.out.printf(
+                "[claim] deleted: %d member-list calls after the delete, run ended %.2f s after it: %s%n",
                 afterDelete, ended.seconds(), ended);
         assertTrue(afterDelete <= 2 * RATE, afterDelete + " member-list calls after the enterprise was deleted");
         assertTrue(ended.seconds() < 5, "the run ended " + ended.seconds() + " s after the delete");
@@ -132,7 +143,8 @@ class SyncClaimTest {
         AdminClient admin = admin(nodeB);
 
         assertTrue(admin.delete("/admin/api/enterprises/" + corp).status() / 100 == 2);
-        AdminClient.Reply created = admin.put("/admin/api/enterprises/" + corp,
+        AdminClient.Reply created = admin.put(
+                "/admin/api/enterprises/" + corp,
                 Map.of("name", "Re-created", "secret", SECRET, "cron", TestNode.NEVER));
         assertTrue(created.status() / 100 == 2, created.toString());
         Future<Run> fresh = pool.submit(() -> nodeB.runner.run(corp, SyncProgress.NONE));
@@ -141,14 +153,16 @@ class SyncClaimTest {
         Run next = fresh.get(60, TimeUnit.SECONDS);
         JsonNode stats = sim.stats();
         int concurrency = stats.path("peakDeptConcurrency").path(corp).asInt();
-        System.out.printf("[claim] re-created: old run %s; new run %s; peak department calls in flight at once %d%n",
+        System.out.printf(
+                "[claim] re-created: old run %s; new run %s; peak department calls in flight at once %d%n",
                 ended, next.status(), concurrency);
         assertEquals(1, concurrency, "the two runs' department calls overlapped; " + stats);
         Run stopped = ended.run();
         assertEquals(RunStatus.ABANDONED, stopped.status(), stopped.error());
         assertEquals(RunStatus.SUCCEEDED, next.status(), next.error());
         sim.clearFaults();
-        List<String> differences = OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(nodeB.db.dataSource(), corp));
+        List<String> differences =
+                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(nodeB.db.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
 
@@ -157,8 +171,17 @@ class SyncClaimTest {
         CountDownLatch fetching = new CountDownLatch(3);
         Future<Run> run = pool.submit(() -> node.runner.run(corp, (c, done, total) -> fetching.countDown()));
         assertTrue(fetching.await(30, TimeUnit.SECONDS), "the run fetches");
-        return new SlowRun(run, Waiting.await(Duration.ofSeconds(10), "the run's row", () -> node.runner.runs().last(corp)
-                .filter(r -> r.status() == RunStatus.RUNNING).map(Run::id).orElse(null)));
+        return new SlowRun(
+                run,
+                Waiting.await(
+                        Duration.ofSeconds(10),
+                        "the run's row",
+                        () -> node.runner
+                                .runs()
+                                .last(corp)
+                                .filter(r -> r.status() == RunStatus.RUNNING)
+                                .map(Run::id)
+                                .orElse(null)));
     }
 
     private record SlowRun(Future<Run> run, long runId) {
@@ -208,7 +231,7 @@ class SyncClaimTest {
 
     private int rows(String table) throws Exception {
         try (Connection c = nodeA.db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE corp_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE corp_id = ?")) {
             ps.setString(1, corp);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -222,7 +245,11 @@ class SyncClaimTest {
     }
 
     private static Node node(String name, String db) throws Exception {
-        return TestNode.on(db, sim.baseUrl()).with("ORGSYNC_INSTANCE_ID", name).with("ORGSYNC_DEPT_RATE", RATE)
-                .with("ORGSYNC_ADMIN_TOKEN", TOKEN).alertsTo(sim.baseUrl(), name + "-alerts").start();
+        return TestNode.on(db, sim.baseUrl())
+                .with("ORGSYNC_INSTANCE_ID", name)
+                .with("ORGSYNC_DEPT_RATE", RATE)
+                .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                .alertsTo(sim.baseUrl(), name + "-alerts")
+                .start();
     }
 }

@@ -1,5 +1,8 @@
 package io.orgsync.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
@@ -8,15 +11,11 @@ import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * ORGSYNC_DEPT_CONCURRENCY over the simulator with a slow user/list: serial calls are capped by
@@ -28,8 +27,10 @@ class SyncConcurrencyTest {
     private static final int DEPARTMENTS = 40;
     private static final int LATENCY_MS = 150;
     private static final String SECRET = "concurrency-secret-0123456789";
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private Node node;
 
     @AfterEach
@@ -50,16 +51,28 @@ class SyncConcurrencyTest {
 
         Timed serial = sync(corp, "sync_concurrency_serial", 1);
         assertEquals(1, serial.stats.path("peakDeptConcurrency").path(corp).asInt(), "default: strictly serial");
-        assertTrue(serial.millis >= DEPARTMENTS * LATENCY_MS, "serial calls add up their latencies: " + serial.millis + " ms");
+        assertTrue(
+                serial.millis >= DEPARTMENTS * LATENCY_MS,
+                "serial calls add up their latencies: " + serial.millis + " ms");
 
         Timed four = sync(corp, "sync_concurrency_four", 4);
         int concurrency = four.stats.path("peakDeptConcurrency").path(corp).asInt();
-        System.out.printf("[concurrency] %d departments at %d/s, %d ms each: serial %d ms, 4 in flight %d ms (peak %d in flight, "
-                        + "%d in any 1000 ms)%n", DEPARTMENTS, RATE, LATENCY_MS, serial.millis, four.millis, concurrency,
+        System.out.printf(
+                "[concurrency] %d departments at %d/s, %d ms each: serial %d ms, 4 in flight %d ms (peak %d in flight, "
+                        + "%d in any 1000 ms)%n",
+                DEPARTMENTS,
+                RATE,
+                LATENCY_MS,
+                serial.millis,
+                four.millis,
+                concurrency,
                 four.stats.path("peakDeptCallsPerSlidingSecond").path(corp).asInt());
         assertTrue(concurrency > 1 && concurrency <= 4, "peak department calls in flight: " + concurrency);
-        assertTrue(four.millis < serial.millis, "4 in flight took " + four.millis + " ms, serial " + serial.millis + " ms");
-        List<String> differences = OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+        assertTrue(
+                four.millis < serial.millis,
+                "4 in flight took " + four.millis + " ms, serial " + serial.millis + " ms");
+        List<String> differences =
+                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
 
@@ -71,8 +84,10 @@ class SyncConcurrencyTest {
         // the tenth member list is refused for good (not a retryable errcode); the first fault that matches applies
         sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", corp, "errcode", 40003, "rate", 0.1, "count", 1));
         sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", corp, "latencyMs", LATENCY_MS));
-        node = TestNode.on(TestDatabases.h2("sync_concurrency_fail"), sim.baseUrl()).with("ORGSYNC_DEPT_RATE", RATE)
-                .with("ORGSYNC_DEPT_CONCURRENCY", 4).start();
+        node = TestNode.on(TestDatabases.h2("sync_concurrency_fail"), sim.baseUrl())
+                .with("ORGSYNC_DEPT_RATE", RATE)
+                .with("ORGSYNC_DEPT_CONCURRENCY", 4)
+                .start();
         node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         sim.resetStats();
 
@@ -90,8 +105,10 @@ class SyncConcurrencyTest {
     private Timed sync(String corp, String db, int concurrency) throws Exception {
         closeNode();
         sim.limits(Map.of("deptCallsPerSecond", RATE));
-        node = TestNode.on(TestDatabases.h2(db), sim.baseUrl()).with("ORGSYNC_DEPT_RATE", RATE)
-                .with("ORGSYNC_DEPT_CONCURRENCY", concurrency).start();
+        node = TestNode.on(TestDatabases.h2(db), sim.baseUrl())
+                .with("ORGSYNC_DEPT_RATE", RATE)
+                .with("ORGSYNC_DEPT_CONCURRENCY", concurrency)
+                .start();
         node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         sim.resetStats();
         long start = System.nanoTime();
@@ -99,15 +116,24 @@ class SyncConcurrencyTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
         JsonNode stats = sim.stats();
-        assertEquals(DEPARTMENTS, stats.path("calls").path("/cgi-bin/user/list").path(corp).asInt(), "each department once");
+        assertEquals(
+                DEPARTMENTS,
+                stats.path("calls").path("/cgi-bin/user/list").path(corp).asInt(),
+                "each department once");
         int sliding = stats.path("peakDeptCallsPerSlidingSecond").path(corp).asInt(-1);
         int clockSecond = stats.path("peakDeptCallsPerSecond").path(corp).asInt(-1);
-        assertTrue(sliding > 0 && sliding <= RATE, concurrency + " in flight: " + sliding + " department calls within 1000 ms; " + stats);
-        assertTrue(clockSecond <= RATE, concurrency + " in flight: " + clockSecond + " department calls in a clock second");
-        assertEquals(0, stats.path("errors").path("45009").asInt(0), "the simulator answered 45009: " + stats.path("errors"));
+        assertTrue(
+                sliding > 0 && sliding <= RATE,
+                concurrency + " in flight: " + sliding + " department calls within 1000 ms; " + stats);
+        assertTrue(
+                clockSecond <= RATE,
+                concurrency + " in flight: " + clockSecond + " department calls in a clock second");
+        assertEquals(
+                0,
+                stats.path("errors").path("45009").asInt(0),
+                "the simulator answered 45009: " + stats.path("errors"));
         return new Timed(millis, stats);
     }
 
-    private record Timed(long millis, JsonNode stats) {
-    }
+    private record Timed(long millis, JsonNode stats) {}
 }

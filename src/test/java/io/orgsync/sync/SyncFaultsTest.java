@@ -1,20 +1,18 @@
 package io.orgsync.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
-import io.orgsync.testing.Waiting;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.OrgDump;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
+import io.orgsync.testing.Waiting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,10 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Faults injected by the simulator in the middle of a run (after the third department): the run
@@ -38,10 +37,12 @@ class SyncFaultsTest {
     private static final String USER_LIST = "/cgi-bin/user/list";
     private static final AtomicInteger CORPS = new AtomicInteger();
     private static final Map<String, String> DATABASES = new HashMap<>();
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
     /** Moved a second ahead before each run, instead of waiting out the quiet second between runs. */
     private final MutableClock clock = new MutableClock();
+
     private Node node;
 
     /** A fault and how the run must end under it. */
@@ -57,10 +58,20 @@ class SyncFaultsTest {
                 new Fault("system busy twice, retried", Map.of("errcode", -1, "count", 2), RunStatus.SUCCEEDED),
                 new Fault("system busy past the retries", Map.of("errcode", -1, "count", 4), RunStatus.FAILED),
                 new Fault("token rejected once, replaced", Map.of("errcode", 40014, "count", 1), RunStatus.SUCCEEDED),
-                new Fault("token rejected again after replacing", Map.of("errcode", 40014, "count", 2), RunStatus.FAILED),
-                new Fault("call limit reached, block outlasts the deadline", Map.of("errcode", 45009, "count", 1), RunStatus.FAILED),
-                new Fault("connection dropped once, retried", Map.of("dropConnection", true, "count", 1), RunStatus.SUCCEEDED),
-                new Fault("connection dropped past the retries", Map.of("dropConnection", true, "count", 4), RunStatus.FAILED),
+                new Fault(
+                        "token rejected again after replacing", Map.of("errcode", 40014, "count", 2), RunStatus.FAILED),
+                new Fault(
+                        "call limit reached, block outlasts the deadline",
+                        Map.of("errcode", 45009, "count", 1),
+                        RunStatus.FAILED),
+                new Fault(
+                        "connection dropped once, retried",
+                        Map.of("dropConnection", true, "count", 1),
+                        RunStatus.SUCCEEDED),
+                new Fault(
+                        "connection dropped past the retries",
+                        Map.of("dropConnection", true, "count", 4),
+                        RunStatus.FAILED),
                 new Fault("slow upstream past the run deadline", Map.of("latencyMs", 2500), RunStatus.FAILED));
         List<Arguments> out = new ArrayList<>();
         for (String dialect : List.of("h2", "mariadb")) {
@@ -130,22 +141,30 @@ class SyncFaultsTest {
         List<String> userids = syncedThenChanged(corp);
         // a position longer than the column: the departments and new members are written first,
         // then this update fails, so the transaction has something to undo
-        sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + userids.get(20), Map.of("position", "很长的职位".repeat(60)));
+        sim.send(
+                "PATCH",
+                "/__sim/corps/" + corp + "/members/" + userids.get(20),
+                Map.of("position", "很长的职位".repeat(60)));
         OrgDump before = OrgDump.of(node.db.dataSource(), corp);
 
         Run run = run(corp);
 
         assertEquals(RunStatus.FAILED, run.status());
         assertEquals(before, OrgDump.of(node.db.dataSource(), corp), "a failed apply left rows changed");
-        assertFalse(run.error().toUpperCase().contains("UPDATE MEMBER") || run.error().toUpperCase().contains("INSERT INTO"),
+        assertFalse(
+                run.error().toUpperCase().contains("UPDATE MEMBER")
+                        || run.error().toUpperCase().contains("INSERT INTO"),
                 "no SQL in the run's error (it shows in the admin API and the alert): " + run.error());
         String alert = awaitAlert(sim, robot, corp);
         assertFalse(alert.toUpperCase().contains("UPDATE MEMBER"), "no SQL in the alert: " + alert);
     }
 
     private Node startNode(String db, String robot) throws Exception {
-        return TestNode.on(db, sim.baseUrl()).with("ORGSYNC_DEPT_RATE", 200).with("ORGSYNC_SYNC_DEADLINE_SECONDS", 10)
-                .alertsTo(sim.baseUrl(), robot).start(clock);
+        return TestNode.on(db, sim.baseUrl())
+                .with("ORGSYNC_DEPT_RATE", 200)
+                .with("ORGSYNC_SYNC_DEADLINE_SECONDS", 10)
+                .alertsTo(sim.baseUrl(), robot)
+                .start(clock);
     }
 
     private Run run(String corp) throws Exception {
@@ -162,19 +181,24 @@ class SyncFaultsTest {
         assertStoredEqualsExport(corp);
 
         List<String> userids = new ArrayList<>();
-        sim.export(corp).path("members").forEach(m -> userids.add(m.path("userid").asText()));
+        sim.export(corp)
+                .path("members")
+                .forEach(m -> userids.add(m.path("userid").asText()));
         String base = "/__sim/corps/" + corp;
         for (int i = 0; i < 10; i++) {
             sim.send("PATCH", base + "/members/" + userids.get(i), Map.of("name", "新名字" + i));
         }
         sim.send("DELETE", base + "/members/" + userids.get(10), null);
-        sim.post(base + "/members", Map.of("userid", "newcomer", "name", "新人", "department", List.of(2), "mobile", "13900000009"));
+        sim.post(
+                base + "/members",
+                Map.of("userid", "newcomer", "name", "新人", "department", List.of(2), "mobile", "13900000009"));
         sim.send("PATCH", base + "/departments/2", Map.of("name", "新部门名"));
         return userids;
     }
 
     private void assertStoredEqualsExport(String corp) throws Exception {
-        List<String> differences = OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+        List<String> differences =
+                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
 

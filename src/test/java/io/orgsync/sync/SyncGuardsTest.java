@@ -1,5 +1,9 @@
 package io.orgsync.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
@@ -11,11 +15,6 @@ import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -25,10 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The sync's guards: a removal above ORGSYNC_MAX_REMOVAL_RATIO is refused, changes nothing and is
@@ -40,8 +39,10 @@ class SyncGuardsTest {
     private static final String SECRET = "guards-secret-0123456789";
     private static final AtomicInteger CORPS = new AtomicInteger();
     private static final Map<String, String> DATABASES = new HashMap<>();
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private final MutableClock clock = new MutableClock();
     private Node node;
 
@@ -94,14 +95,19 @@ class SyncGuardsTest {
 
         JsonNode export = sim.export(corp);
         String resolvedUser = userids.get(3);
-        String resolvedMobile = Mobile.normalise(memberOf(export, resolvedUser).path("mobile").asText()).orElseThrow();
+        String resolvedMobile = Mobile.normalise(
+                        memberOf(export, resolvedUser).path("mobile").asText())
+                .orElseThrow();
         Member resolved = node.resolver.resolve(corp, resolvedMobile);
         assertEquals(resolvedUser, resolved.userid());
         // a mobile an older sync stored, back when the app still saw mobiles
         String olderUser = userids.get(7);
-        String olderMobile = Mobile.normalise(memberOf(export, olderUser).path("mobile").asText()).orElseThrow();
+        String olderMobile = Mobile.normalise(
+                        memberOf(export, olderUser).path("mobile").asText())
+                .orElseThrow();
         try (Connection c = node.db.connection();
-             PreparedStatement ps = c.prepareStatement("UPDATE member SET mobile = ?, mobile_source = 'sync' WHERE corp_id = ? AND userid = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE member SET mobile = ?, mobile_source = 'sync' WHERE corp_id = ? AND userid = ?")) {
             ps.setString(1, olderMobile);
             ps.setString(2, corp);
             ps.setString(3, olderUser);
@@ -109,16 +115,27 @@ class SyncGuardsTest {
         }
         // both members change upstream, so the sync rewrites their rows
         sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + resolvedUser, Map.of("name", "改了名"));
-        sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + olderUser, Map.of("position", "新职位", "department", List.of(1)));
+        sim.send(
+                "PATCH",
+                "/__sim/corps/" + corp + "/members/" + olderUser,
+                Map.of("position", "新职位", "department", List.of(1)));
 
         Run run = run(corp);
 
         assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
         assertTrue(run.membersUpdated() >= 2, "both rows rewritten: " + run.membersUpdated());
         assertStoredEqualsExport(corp, Map.of(resolvedUser, resolvedMobile, olderUser, olderMobile));
-        assertEquals(List.of(resolvedUser), node.members.byMobile(resolvedMobile, corp).stream().map(Member::userid).toList());
+        assertEquals(
+                List.of(resolvedUser),
+                node.members.byMobile(resolvedMobile, corp).stream()
+                        .map(Member::userid)
+                        .toList());
         assertEquals("改了名", node.members.byMobile(resolvedMobile, corp).get(0).name());
-        assertEquals(List.of(olderUser), node.members.byMobile(olderMobile, corp).stream().map(Member::userid).toList());
+        assertEquals(
+                List.of(olderUser),
+                node.members.byMobile(olderMobile, corp).stream()
+                        .map(Member::userid)
+                        .toList());
         assertEquals(2, mobilesStored(corp));
     }
 
@@ -132,9 +149,21 @@ class SyncGuardsTest {
         // department 900 right below the root: three members only in it, one also elsewhere
         sim.post(base + "/departments", Map.of("id", 900, "name", "将被撤销", "parentid", 1));
         for (int i = 1; i <= 3; i++) {
-            sim.post(base + "/members", Map.of("userid", "only900-" + i, "name", "只在900", "department", List.of(900), "mobile", "1390000090" + i));
+            sim.post(
+                    base + "/members",
+                    Map.of(
+                            "userid",
+                            "only900-" + i,
+                            "name",
+                            "只在900",
+                            "department",
+                            List.of(900),
+                            "mobile",
+                            "1390000090" + i));
         }
-        sim.post(base + "/members", Map.of("userid", "also900", "name", "也在900", "department", List.of(900, 2), "mobile", "13900000910"));
+        sim.post(
+                base + "/members",
+                Map.of("userid", "also900", "name", "也在900", "department", List.of(900, 2), "mobile", "13900000910"));
         node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         assertEquals(RunStatus.SUCCEEDED, run(corp).status());
         OrgDump before = OrgDump.of(node.db.dataSource(), corp);
@@ -150,7 +179,10 @@ class SyncGuardsTest {
         });
 
         assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
-        assertEquals(1, sim.stats().path("errors").path("60123").asInt(), "user/list of the vanished department answered 60123");
+        assertEquals(
+                1,
+                sim.stats().path("errors").path("60123").asInt(),
+                "user/list of the vanished department answered 60123");
         assertEquals(0, run.membersRemoved(), "members of a vanished department are unknown, not gone");
         assertEquals(Set.of(), OrgTruth.departed(node.db.dataSource(), corp));
         OrgTruth stored = OrgTruth.fromDatabase(node.db.dataSource(), corp);
@@ -159,7 +191,9 @@ class SyncGuardsTest {
         }
         assertEquals(Set.of(2L), stored.members.get("also900").departments(), "seen through its other department");
         assertTrue(stored.departments.containsKey(900L), "the department stays until a run sees the tree without it");
-        assertEquals(before.departments().size(), OrgDump.of(node.db.dataSource(), corp).departments().size());
+        assertEquals(
+                before.departments().size(),
+                OrgDump.of(node.db.dataSource(), corp).departments().size());
 
         Run after = run(corp);
         assertEquals(RunStatus.SUCCEEDED, after.status(), after.error());
@@ -211,8 +245,11 @@ class SyncGuardsTest {
 
     private Node node(String dialect, String robot, String removalRatio) throws Exception {
         String db = DATABASES.computeIfAbsent(dialect, d -> TestDatabases.url(d, "sync_guards"));
-        return TestNode.on(db, sim.baseUrl()).with("ORGSYNC_DEPT_RATE", 200).with("ORGSYNC_MAX_REMOVAL_RATIO", removalRatio)
-                .alertsTo(sim.baseUrl(), robot).start(clock);
+        return TestNode.on(db, sim.baseUrl())
+                .with("ORGSYNC_DEPT_RATE", 200)
+                .with("ORGSYNC_MAX_REMOVAL_RATIO", removalRatio)
+                .alertsTo(sim.baseUrl(), robot)
+                .start(clock);
     }
 
     private List<String> synced(String corp, int departments, int members, boolean mobileVisible) throws Exception {
@@ -222,7 +259,9 @@ class SyncGuardsTest {
         assertEquals(RunStatus.SUCCEEDED, first.status(), first.error());
         assertStoredEqualsExport(corp, Map.of());
         List<String> userids = new ArrayList<>();
-        sim.export(corp).path("members").forEach(m -> userids.add(m.path("userid").asText()));
+        sim.export(corp)
+                .path("members")
+                .forEach(m -> userids.add(m.path("userid").asText()));
         return userids;
     }
 
@@ -233,12 +272,15 @@ class SyncGuardsTest {
     }
 
     private void assertStoredEqualsExport(String corp, Map<String, String> learnedMobiles) throws Exception {
-        List<String> differences = OrgTruth.fromExport(sim.export(corp), learnedMobiles).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+        List<String> differences = OrgTruth.fromExport(sim.export(corp), learnedMobiles)
+                .diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
 
     private int mobilesStored(String corp) throws Exception {
-        return (int) OrgTruth.fromDatabase(node.db.dataSource(), corp).members.values().stream().filter(p -> p.mobile() != null).count();
+        return (int) OrgTruth.fromDatabase(node.db.dataSource(), corp).members.values().stream()
+                .filter(p -> p.mobile() != null)
+                .count();
     }
 
     private static JsonNode memberOf(JsonNode export, String userid) {

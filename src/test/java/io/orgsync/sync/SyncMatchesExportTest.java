@@ -1,5 +1,8 @@
 package io.orgsync.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
@@ -10,11 +13,6 @@ import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * After a sync the database equals the simulator's export (departments, members, memberships,
@@ -35,10 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SyncMatchesExportTest {
     private static final String SECRET = "match-secret-0123456789";
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
     /** Moved a second ahead before each run, instead of waiting out the quiet second between runs. */
     private final MutableClock clock = new MutableClock();
+
     private Node node;
 
     @AfterEach
@@ -53,7 +54,8 @@ class SyncMatchesExportTest {
     void theStoredOrgEqualsTheExportAfterEveryKindOfChange(String dialect) throws Exception {
         String corp = "ww-match-" + dialect;
         sim.createCorp(corp, SECRET, 30, 400, true);
-        node = TestNode.on(TestDatabases.url(dialect, "sync_match"), sim.baseUrl()).start(clock);
+        node = TestNode.on(TestDatabases.url(dialect, "sync_match"), sim.baseUrl())
+                .start(clock);
         node.enterprises.put(corp, new EnterpriseChange("Match " + dialect, SECRET, TestNode.NEVER, true, null));
 
         Run first = run(corp);
@@ -71,9 +73,23 @@ class SyncMatchesExportTest {
 
         // members: one added in two departments with an international mobile, one moved, one renamed,
         // one with a new mobile, one disabled, two gone
-        sim.post(base + "/members", Map.of("userid", "newcomer01", "name", "新同事", "department", List.of(leaf, 1),
-                "mobile", "+852 6123 4567", "status", 1));
-        sim.send("PATCH", base + "/members/" + userids.get(0), Map.of("department", List.of(leaf), "main_department", leaf));
+        sim.post(
+                base + "/members",
+                Map.of(
+                        "userid",
+                        "newcomer01",
+                        "name",
+                        "新同事",
+                        "department",
+                        List.of(leaf, 1),
+                        "mobile",
+                        "+852 6123 4567",
+                        "status",
+                        1));
+        sim.send(
+                "PATCH",
+                base + "/members/" + userids.get(0),
+                Map.of("department", List.of(leaf), "main_department", leaf));
         sim.send("PATCH", base + "/members/" + userids.get(1), Map.of("name", "改名字"));
         sim.send("PATCH", base + "/members/" + userids.get(2), Map.of("mobile", "+86 139-0000-0002"));
         sim.send("PATCH", base + "/members/" + userids.get(3), Map.of("status", 2));
@@ -83,7 +99,9 @@ class SyncMatchesExportTest {
         // departments: one renamed, one new with a member, one leaf moved to the root, one leaf deleted
         sim.send("PATCH", base + "/departments/" + renamedDept, Map.of("name", "改名的部门"));
         sim.post(base + "/departments", Map.of("id", 5000, "name", "新部门", "parentid", renamedDept));
-        sim.post(base + "/members", Map.of("userid", "newcomer02", "name", "新部门的人", "department", List.of(5000), "mobile", "13900000005"));
+        sim.post(
+                base + "/members",
+                Map.of("userid", "newcomer02", "name", "新部门的人", "department", List.of(5000), "mobile", "13900000005"));
         sim.send("PATCH", base + "/departments/" + leaf, Map.of("parentid", 1));
         int deletedLeaf = otherLeaf(sim.export(corp), leaf);
         sim.send("DELETE", base + "/departments/" + deletedLeaf, null);
@@ -94,13 +112,16 @@ class SyncMatchesExportTest {
         assertEquals(2, second.membersRemoved());
         assertTrue(second.membersUpdated() >= 4, "moved, renamed, new mobile, disabled: " + second.membersUpdated());
         assertStoredEqualsExport(corp);
-        assertEquals(new TreeSet<>(Set.of(userids.get(4), userids.get(5))), OrgTruth.departed(node.db.dataSource(), corp),
+        assertEquals(
+                new TreeSet<>(Set.of(userids.get(4), userids.get(5))),
+                OrgTruth.departed(node.db.dataSource(), corp),
                 "members gone upstream stay as rows marked departed");
 
         // lookups see the new numbers and never a departed member
         assertEquals(List.of("newcomer01"), userids(node.members.byMobile("+85261234567", corp)));
         assertEquals(List.of(userids.get(2)), userids(node.members.byMobile("13900000002", corp)));
-        String leaverMobile = io.orgsync.member.Mobile.normalise(oldMobileOfLeaver).orElseThrow();
+        String leaverMobile =
+                io.orgsync.member.Mobile.normalise(oldMobileOfLeaver).orElseThrow();
         assertTrue(node.members.byMobile(leaverMobile, corp).isEmpty(), "a departed member is not found by mobile");
 
         // nothing changed upstream: nothing written, not even updated_at
@@ -111,7 +132,9 @@ class SyncMatchesExportTest {
         assertEquals(before, OrgDump.of(node.db.dataSource(), corp));
 
         // a departed member who comes back is current again
-        sim.post(base + "/members", Map.of("userid", userids.get(4), "name", "回来了", "department", List.of(1), "mobile", "13900000004"));
+        sim.post(
+                base + "/members",
+                Map.of("userid", userids.get(4), "name", "回来了", "department", List.of(1), "mobile", "13900000004"));
         Run third = run(corp);
         assertEquals(RunStatus.SUCCEEDED, third.status(), third.error());
         assertStoredEqualsExport(corp);
@@ -124,7 +147,8 @@ class SyncMatchesExportTest {
     }
 
     private void assertStoredEqualsExport(String corp) throws Exception {
-        List<String> differences = OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+        List<String> differences =
+                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
 

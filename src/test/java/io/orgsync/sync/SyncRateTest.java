@@ -1,26 +1,25 @@
 package io.orgsync.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Department calls of one enterprise never go above ORGSYNC_DEPT_RATE per second and are never
@@ -50,7 +49,9 @@ class SyncRateTest {
 
     @BeforeEach
     void startNode() throws Exception {
-        node = TestNode.on(TestDatabases.h2("sync_rate"), sim.baseUrl()).with("ORGSYNC_DEPT_RATE", RATE).start();
+        node = TestNode.on(TestDatabases.h2("sync_rate"), sim.baseUrl())
+                .with("ORGSYNC_DEPT_RATE", RATE)
+                .start();
         for (String corp : List.of("ww-rate-a", "ww-rate-b", "ww-rate-slow")) {
             node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         }
@@ -88,8 +89,17 @@ class SyncRateTest {
         }
         JsonNode stats = sim.stats();
         for (String corp : List.of("ww-rate-a", "ww-rate-b")) {
-            assertEquals(3, stats.path("calls").path("/cgi-bin/department/list").path(corp).asInt(), "one tree per run");
-            assertEquals(3 * 25, stats.path("calls").path("/cgi-bin/user/list").path(corp).asInt(), "each department once per run");
+            assertEquals(
+                    3,
+                    stats.path("calls")
+                            .path("/cgi-bin/department/list")
+                            .path(corp)
+                            .asInt(),
+                    "one tree per run");
+            assertEquals(
+                    3 * 25,
+                    stats.path("calls").path("/cgi-bin/user/list").path(corp).asInt(),
+                    "each department once per run");
             assertDepartmentCallsWithinRate(stats, corp);
         }
     }
@@ -109,8 +119,16 @@ class SyncRateTest {
 
     static void assertDepartmentCallsWithinRate(JsonNode stats, String corp) {
         int peak = stats.path("peakDeptCallsPerSecond").path(corp).asInt(-1);
-        assertTrue(peak > 0 && peak <= RATE, corp + ": " + peak + " department calls in one second, rate " + RATE + "; " + stats);
-        assertEquals(1, stats.path("peakDeptConcurrency").path(corp).asInt(), corp + ": department calls overlapped; " + stats);
-        assertEquals(0, stats.path("errors").path("45009").asInt(0), "the simulator answered 45009: " + stats.path("errors"));
+        assertTrue(
+                peak > 0 && peak <= RATE,
+                corp + ": " + peak + " department calls in one second, rate " + RATE + "; " + stats);
+        assertEquals(
+                1,
+                stats.path("peakDeptConcurrency").path(corp).asInt(),
+                corp + ": department calls overlapped; " + stats);
+        assertEquals(
+                0,
+                stats.path("errors").path("45009").asInt(0),
+                "the simulator answered 45009: " + stats.path("errors"));
     }
 }

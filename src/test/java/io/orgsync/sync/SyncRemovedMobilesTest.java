@@ -1,5 +1,8 @@
 package io.orgsync.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
@@ -10,11 +13,6 @@ import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,9 +21,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * For an app that shows mobiles (created before 2022-06-20), an empty mobile in user/list is a
@@ -38,8 +37,10 @@ class SyncRemovedMobilesTest {
     private static final String SECRET = "mobiles-secret-0123456789";
     private static final AtomicInteger CORPS = new AtomicInteger();
     private static final Map<String, String> DATABASES = new HashMap<>();
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private final MutableClock clock = new MutableClock();
     private Node node;
 
@@ -56,7 +57,8 @@ class SyncRemovedMobilesTest {
         String corp = "ww-mobiles-" + CORPS.incrementAndGet();
         String base = "/__sim/corps/" + corp;
         node = TestNode.on(DATABASES.computeIfAbsent(dialect, d -> TestDatabases.url(d, "sync_mobiles")), sim.baseUrl())
-                .with("ORGSYNC_DEPT_RATE", 200).start(clock);
+                .with("ORGSYNC_DEPT_RATE", 200)
+                .start(clock);
         sim.createCorp(corp, SECRET, 6, 40, true);
         node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         assertEquals(RunStatus.SUCCEEDED, run(corp).status());
@@ -67,7 +69,9 @@ class SyncRemovedMobilesTest {
         String newOwner = members.get(1).path("userid").asText();
         assertEquals(List.of(previousOwner), owners(number, corp), "stored by the first sync");
         // a member added after that sync, whose number a resolve learned
-        sim.post(base + "/members", Map.of("userid", "resolved-one", "name", "解析所得", "department", List.of(1), "mobile", "13900000077"));
+        sim.post(
+                base + "/members",
+                Map.of("userid", "resolved-one", "name", "解析所得", "department", List.of(1), "mobile", "13900000077"));
         assertEquals("resolved-one", node.resolver.resolve(corp, "13900000077").userid());
 
         // the number moves to another member; the resolved member's number is removed
@@ -79,8 +83,10 @@ class SyncRemovedMobilesTest {
 
         assertEquals(RunStatus.SUCCEEDED, second.status(), second.error());
         assertEquals(List.of(newOwner), owners(number, corp), "the number matches its new owner only");
-        assertEquals(List.of(), owners("13900000077", corp), "a number learned by a resolve and removed upstream is gone");
-        List<String> differences = OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+        assertEquals(
+                List.of(), owners("13900000077", corp), "a number learned by a resolve and removed upstream is gone");
+        List<String> differences =
+                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
         assertEquals(Boolean.TRUE, mobilesVisible(corp), "remembered: the app shows mobiles");
     }
@@ -90,14 +96,20 @@ class SyncRemovedMobilesTest {
     void anAppThatHidesMobilesIsRememberedSoAndKeepsLearnedOnes(String dialect) throws Exception {
         String corp = "ww-mobiles-" + CORPS.incrementAndGet();
         node = TestNode.on(DATABASES.computeIfAbsent(dialect, d -> TestDatabases.url(d, "sync_mobiles")), sim.baseUrl())
-                .with("ORGSYNC_DEPT_RATE", 200).start(clock);
+                .with("ORGSYNC_DEPT_RATE", 200)
+                .start(clock);
         sim.createCorp(corp, SECRET, 6, 40, false);
         node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         assertEquals(RunStatus.SUCCEEDED, run(corp).status());
         JsonNode member = sim.export(corp).path("members").get(2);
         String mobile = Mobile.normalise(member.path("mobile").asText()).orElseThrow();
-        assertEquals(member.path("userid").asText(), node.resolver.resolve(corp, mobile).userid());
-        sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + member.path("userid").asText(), Map.of("name", "改了名"));
+        assertEquals(
+                member.path("userid").asText(),
+                node.resolver.resolve(corp, mobile).userid());
+        sim.send(
+                "PATCH",
+                "/__sim/corps/" + corp + "/members/" + member.path("userid").asText(),
+                Map.of("name", "改了名"));
 
         Run second = run(corp);
 
@@ -117,7 +129,7 @@ class SyncRemovedMobilesTest {
 
     private Boolean mobilesVisible(String corp) throws Exception {
         try (Connection c = node.db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT mobiles_visible FROM enterprise WHERE corp_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT mobiles_visible FROM enterprise WHERE corp_id = ?")) {
             ps.setString(1, corp);
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next(), "no enterprise row for " + corp);

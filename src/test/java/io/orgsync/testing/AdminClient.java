@@ -2,7 +2,6 @@ package io.orgsync.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class AdminClient {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A response: status, raw body and the body parsed as JSON (null when it is not JSON). */
     public record Reply(int status, String body, JsonNode json) {
@@ -82,9 +82,11 @@ public final class AdminClient {
             HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
             if (body != null) {
                 b.header("Content-Type", "application/json");
-                publisher = HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body));
+                publisher = HttpRequest.BodyPublishers.ofString(
+                        body instanceof String s ? s : JSON.writeValueAsString(body));
             }
-            HttpResponse<String> r = HTTP.send(b.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    HTTP.send(b.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
             seen.add(method + " " + path + " -> " + r.statusCode() + " " + r.body());
             JsonNode json;
             try {

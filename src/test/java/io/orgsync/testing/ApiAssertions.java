@@ -1,22 +1,38 @@
 package io.orgsync.testing;
 
-import java.util.List;
-import java.util.Locale;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Locale;
+
 /** What every answer of the HTTP API must look like, whatever went wrong. */
 public final class ApiAssertions {
     /** Traces of internals that must never reach a caller: stack frames, exception names, our SQL. */
-    private static final List<String> LEAKS = List.of("exception", "\tat ", "at io.orgsync", "at java.", "at org.",
-            "jdbc:", "select m.", "left join", "where m.", "on duplicate key", "insert into", "resolve_miss", "member_department",
-            "sqlstate", "syntax error", "hikari", "javalin", "jetty", "<html");
+    private static final List<String> LEAKS = List.of(
+            "exception",
+            "\tat ",
+            "at io.orgsync",
+            "at java.",
+            "at org.",
+            "jdbc:",
+            "select m.",
+            "left join",
+            "where m.",
+            "on duplicate key",
+            "insert into",
+            "resolve_miss",
+            "member_department",
+            "sqlstate",
+            "syntax error",
+            "hikari",
+            "javalin",
+            "jetty",
+            "<html");
 
-    private ApiAssertions() {
-    }
+    private ApiAssertions() {}
 
     /**
      * An error answer of the documented model, {@code {"error":{"code","message"}}}, with this
@@ -25,7 +41,9 @@ public final class ApiAssertions {
     public static void assertError(ApiNode.Response r, int status, String code, String... secrets) {
         assertEquals(status, r.status(), () -> "status of " + r);
         assertClean(r, secrets);
-        assertTrue(r.header("Content-Type") != null && r.header("Content-Type").startsWith("application/json"), () -> "JSON: " + r.headers());
+        assertTrue(
+                r.header("Content-Type") != null && r.header("Content-Type").startsWith("application/json"),
+                () -> "JSON: " + r.headers());
         assertEquals(code, r.code(), () -> "error.code of " + r);
         String message = r.json().path("error").path("message").asText("");
         assertFalse(message.isBlank(), () -> "error.message of " + r);

@@ -6,7 +6,6 @@ import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.SyncProgress;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -34,7 +33,8 @@ public final class ApiNode implements AutoCloseable {
     public final Node node;
     public final URI base;
     public final String webhookKey;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ApiNode(Node node, String webhookKey) {
         this.node = node;
@@ -46,11 +46,13 @@ public final class ApiNode implements AutoCloseable {
      * Starts a node named {@code name} on {@code dbUrl}; {@code extra} adds or overrides settings
      * (ORGSYNC_READ_ONLY, ORGSYNC_API_TOKEN, ...). Alerts go to the simulator's robot under the key {@code name}.
      */
-    public static ApiNode start(String name, String dbUrl, SimulatorControl sim, Map<String, String> extra) throws Exception {
+    public static ApiNode start(String name, String dbUrl, SimulatorControl sim, Map<String, String> extra)
+            throws Exception {
         return start(name, dbUrl, sim, extra, Clock.systemUTC());
     }
 
-    public static ApiNode start(String name, String dbUrl, SimulatorControl sim, Map<String, String> extra, Clock clock) throws Exception {
+    public static ApiNode start(String name, String dbUrl, SimulatorControl sim, Map<String, String> extra, Clock clock)
+            throws Exception {
         TestNode settings = TestNode.node(name, dbUrl, sim)
                 .with("ORGSYNC_SCHEDULER_ENABLED", false)
                 .alertsTo(sim.baseUrl(), name)
@@ -109,8 +111,11 @@ public final class ApiNode implements AutoCloseable {
     }
 
     public Response post(String path, byte[] body, String... headers) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Content-Type", "application/json"), headers);
+        return send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .header("Content-Type", "application/json"),
+                headers);
     }
 
     public Response postJson(String path, Object body, String... headers) throws IOException, InterruptedException {
@@ -138,10 +143,17 @@ public final class ApiNode implements AutoCloseable {
         try (Socket s = new Socket("127.0.0.1", base.getPort())) {
             s.setSoTimeout((int) TIMEOUT.toMillis());
             OutputStream out = s.getOutputStream();
-            StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                    .append("Host: 127.0.0.1:").append(base.getPort()).append("\r\nConnection: close\r\n");
+            StringBuilder head = new StringBuilder(method)
+                    .append(' ')
+                    .append(target)
+                    .append(" HTTP/1.1\r\n")
+                    .append("Host: 127.0.0.1:")
+                    .append(base.getPort())
+                    .append("\r\nConnection: close\r\n");
             if (body != null) {
-                head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+                head.append("Content-Type: application/json\r\nContent-Length: ")
+                        .append(body.length)
+                        .append("\r\n");
             }
             head.append("\r\n");
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -182,7 +194,8 @@ public final class ApiNode implements AutoCloseable {
             while (lineEnd + 1 < in.length && !(in[lineEnd] == '\r' && in[lineEnd + 1] == '\n')) {
                 lineEnd++;
             }
-            int size = Integer.parseInt(new String(in, i, lineEnd - i, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+            int size = Integer.parseInt(
+                    new String(in, i, lineEnd - i, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
             if (size == 0) {
                 break;
             }

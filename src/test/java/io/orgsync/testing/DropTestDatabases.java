@@ -24,6 +24,7 @@ public final class DropTestDatabases implements AfterAllCallback {
     }
 
     static boolean keep() {
-        return Boolean.getBoolean("orgsync.test.keepDatabases") || "true".equals(System.getenv("ORGSYNC_TEST_KEEP_DATABASES"));
+        return Boolean.getBoolean("orgsync.test.keepDatabases")
+                || "true".equals(System.getenv("ORGSYNC_TEST_KEEP_DATABASES"));
     }
 }

@@ -1,5 +1,11 @@
 package io.orgsync.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -13,13 +19,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Debian's chromium driven headless through its chromedriver (Selenium Manager downloads
@@ -56,14 +55,25 @@ public final class HeadlessChromium implements AutoCloseable {
         Path profile = Files.createTempDirectory("orgsync-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=" + width + "," + height,
+                "--user-data-dir=" + profile);
         return new HeadlessChromium(new ChromeDriver(options), profile);
     }
 
     public <T> T waitFor(String what, Duration limit, ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, limit).withMessage(what).ignoring(StaleElementReferenceException.class).until(condition);
+        return new WebDriverWait(driver, limit)
+                .withMessage(what)
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     public <T> T waitFor(String what, ExpectedCondition<T> condition) {

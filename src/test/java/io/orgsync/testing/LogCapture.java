@@ -4,7 +4,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +28,7 @@ public final class LogCapture implements AutoCloseable {
 
     private final List<Line> lines = new CopyOnWriteArrayList<>();
 
-    private LogCapture() {
-    }
+    private LogCapture() {}
 
     /** Starts recording every log line of this JVM until {@link #close}. */
     public static LogCapture start() {
@@ -66,7 +64,8 @@ public final class LogCapture implements AutoCloseable {
             if (ACTIVE.isEmpty()) {
                 return;
             }
-            String rendered = encoder == null ? event.getFormattedMessage()
+            String rendered = encoder == null
+                    ? event.getFormattedMessage()
                     : new String(encoder.encode(event), StandardCharsets.UTF_8);
             StringBuilder written = new StringBuilder(String.valueOf(event.getFormattedMessage()));
             for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {

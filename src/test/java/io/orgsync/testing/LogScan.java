@@ -11,13 +11,21 @@ import java.util.regex.Pattern;
  * left in a URL's query; and any secret a test used or token the simulator issued.
  */
 public final class LogScan {
-    public static final List<String> SQL = List.of("SQL statement", "SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM",
-            "MERGE INTO", " WHERE ", "VALUES (", "Duplicate entry '");
+    public static final List<String> SQL = List.of(
+            "SQL statement",
+            "SELECT ",
+            "INSERT INTO",
+            "UPDATE ",
+            "DELETE FROM",
+            "MERGE INTO",
+            " WHERE ",
+            "VALUES (",
+            "Duplicate entry '");
     /** key=, access_token=... followed by something token-like (not the "***" of a redacted one, nor a placeholder). */
-    public static final Pattern URL_CREDENTIAL = Pattern.compile("(?i)\\b(key|access_token|corpsecret|secret)=(?!\\*\\*\\*)[A-Za-z0-9_-]{8,}");
+    public static final Pattern URL_CREDENTIAL =
+            Pattern.compile("(?i)\\b(key|access_token|corpsecret|secret)=(?!\\*\\*\\*)[A-Za-z0-9_-]{8,}");
 
-    private LogScan() {
-    }
+    private LogScan() {}
 
     /** What is wrong with {@code text}, empty when nothing is. */
     public static List<String> offences(String text, Collection<String> secrets) {
@@ -42,7 +50,8 @@ public final class LogScan {
     public static void check(String where, String text, Collection<String> secrets, List<String> offending) {
         List<String> why = offences(text, secrets);
         if (!why.isEmpty()) {
-            offending.add("  [" + String.join(", ", why) + "] " + where + ": " + text.strip().replace("\n", "\n      "));
+            offending.add("  [" + String.join(", ", why) + "] " + where + ": "
+                    + text.strip().replace("\n", "\n      "));
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.orgsync.testing;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +7,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * Every column of every {@code department}, {@code member} and {@code member_department} row of
@@ -18,9 +18,13 @@ public record OrgDump(List<String> departments, List<String> members, List<Strin
 
     public static OrgDump of(DataSource ds, String corpId) throws SQLException {
         try (Connection c = ds.getConnection()) {
-            return new OrgDump(rows(c, "SELECT * FROM department WHERE corp_id = ? ORDER BY id", corpId),
+            return new OrgDump(
+                    rows(c, "SELECT * FROM department WHERE corp_id = ? ORDER BY id", corpId),
                     rows(c, "SELECT * FROM member WHERE corp_id = ? ORDER BY userid", corpId),
-                    rows(c, "SELECT * FROM member_department WHERE corp_id = ? ORDER BY userid, department_id", corpId));
+                    rows(
+                            c,
+                            "SELECT * FROM member_department WHERE corp_id = ? ORDER BY userid, department_id",
+                            corpId));
         }
     }
 
@@ -37,7 +41,10 @@ public record OrgDump(List<String> departments, List<String> members, List<Strin
                 while (rs.next()) {
                     StringBuilder row = new StringBuilder();
                     for (int i = 1; i <= meta.getColumnCount(); i++) {
-                        row.append(i == 1 ? "" : "|").append(meta.getColumnLabel(i).toLowerCase()).append('=').append(rs.getString(i));
+                        row.append(i == 1 ? "" : "|")
+                                .append(meta.getColumnLabel(i).toLowerCase())
+                                .append('=')
+                                .append(rs.getString(i));
                     }
                     out.add(row.toString());
                 }

@@ -2,8 +2,6 @@ package io.orgsync.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.member.Mobile;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import javax.sql.DataSource;
 
 /**
  * An organisation reduced to what a sync must get right: departments (id, name, parent) and
@@ -22,11 +21,9 @@ import java.util.TreeSet;
  * export (the truth) or from the database (what orgsync stored), and compared with {@link #diff}.
  */
 public final class OrgTruth {
-    public record Department(long id, String name, long parentId) {
-    }
+    public record Department(long id, String name, long parentId) {}
 
-    public record Person(String userid, String name, int status, String mobile, Set<Long> departments) {
-    }
+    public record Person(String userid, String name, int status, String mobile, Set<Long> departments) {}
 
     public final Map<Long, Department> departments;
     public final Map<String, Person> members;
@@ -41,7 +38,9 @@ public final class OrgTruth {
         Map<Long, JsonNode> byId = new HashMap<>();
         export.path("departments").forEach(d -> byId.put(d.path("id").asLong(), d));
         List<String> names = new ArrayList<>();
-        for (JsonNode d = byId.get(id); d != null && names.size() <= byId.size(); d = byId.get(d.path("parentid").asLong())) {
+        for (JsonNode d = byId.get(id);
+                d != null && names.size() <= byId.size();
+                d = byId.get(d.path("parentid").asLong())) {
             names.add(0, d.path("name").asText());
         }
         return String.join("/", names);
@@ -55,7 +54,12 @@ public final class OrgTruth {
         boolean visible = export.path("mobileVisible").asBoolean(true);
         Map<Long, Department> departments = new TreeMap<>();
         for (JsonNode d : export.path("departments")) {
-            departments.put(d.path("id").asLong(), new Department(d.path("id").asLong(), d.path("name").asText(), d.path("parentid").asLong()));
+            departments.put(
+                    d.path("id").asLong(),
+                    new Department(
+                            d.path("id").asLong(),
+                            d.path("name").asText(),
+                            d.path("parentid").asLong()));
         }
         Map<String, Person> members = new TreeMap<>();
         for (JsonNode m : export.path("members")) {
@@ -65,11 +69,14 @@ public final class OrgTruth {
             String userid = m.path("userid").asText();
             Set<Long> depts = new TreeSet<>();
             m.path("department").forEach(d -> depts.add(d.asLong()));
-            String mobile = visible ? Mobile.normalise(m.path("mobile").asText("")).orElse(null) : null;
+            String mobile =
+                    visible ? Mobile.normalise(m.path("mobile").asText("")).orElse(null) : null;
             if (mobile == null) {
                 mobile = learned.get(userid);
             }
-            members.put(userid, new Person(userid, m.path("name").asText(), m.path("status").asInt(), mobile, depts));
+            members.put(
+                    userid,
+                    new Person(userid, m.path("name").asText(), m.path("status").asInt(), mobile, depts));
         }
         return new OrgTruth(departments, members);
     }
@@ -83,14 +90,32 @@ public final class OrgTruth {
         Map<Long, Department> departments = new TreeMap<>();
         Map<String, Person> members = new TreeMap<>();
         try (Connection c = ds.getConnection()) {
-            query(c, "SELECT id, name, parent_id FROM department WHERE corp_id = ?", corpId,
-                    rs -> departments.put(rs.getLong(1), new Department(rs.getLong(1), rs.getString(2), rs.getLong(3))));
+            query(
+                    c,
+                    "SELECT id, name, parent_id FROM department WHERE corp_id = ?",
+                    corpId,
+                    rs -> departments.put(
+                            rs.getLong(1), new Department(rs.getLong(1), rs.getString(2), rs.getLong(3))));
             Map<String, Set<Long>> memberships = new HashMap<>();
-            query(c, "SELECT userid, department_id FROM member_department WHERE corp_id = ?", corpId,
-                    rs -> memberships.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getLong(2)));
-            query(c, "SELECT userid, name, status, mobile FROM member WHERE corp_id = ? AND departed = FALSE", corpId,
-                    rs -> members.put(rs.getString(1), new Person(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            memberships.getOrDefault(rs.getString(1), new TreeSet<>()))));
+            query(
+                    c,
+                    "SELECT userid, department_id FROM member_department WHERE corp_id = ?",
+                    corpId,
+                    rs -> memberships
+                            .computeIfAbsent(rs.getString(1), k -> new TreeSet<>())
+                            .add(rs.getLong(2)));
+            query(
+                    c,
+                    "SELECT userid, name, status, mobile FROM member WHERE corp_id = ? AND departed = FALSE",
+                    corpId,
+                    rs -> members.put(
+                            rs.getString(1),
+                            new Person(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    rs.getInt(3),
+                                    rs.getString(4),
+                                    memberships.getOrDefault(rs.getString(1), new TreeSet<>()))));
         }
         return new OrgTruth(departments, members);
     }
@@ -99,7 +124,11 @@ public final class OrgTruth {
     public static Set<String> departed(DataSource ds, String corpId) throws SQLException {
         Set<String> out = new TreeSet<>();
         try (Connection c = ds.getConnection()) {
-            query(c, "SELECT userid FROM member WHERE corp_id = ? AND departed = TRUE", corpId, rs -> out.add(rs.getString(1)));
+            query(
+                    c,
+                    "SELECT userid FROM member WHERE corp_id = ? AND departed = TRUE",
+                    corpId,
+                    rs -> out.add(rs.getString(1)));
         }
         return out;
     }
@@ -113,7 +142,8 @@ public final class OrgTruth {
                 out.add("department " + d.id() + ": expected " + d + ", stored " + a);
             }
         }
-        actual.departments.keySet().stream().filter(id -> !departments.containsKey(id))
+        actual.departments.keySet().stream()
+                .filter(id -> !departments.containsKey(id))
                 .forEach(id -> out.add("department " + id + " stored but not upstream: " + actual.departments.get(id)));
         for (Person p : members.values()) {
             Person a = actual.members.get(p.userid());
@@ -121,14 +151,17 @@ public final class OrgTruth {
                 out.add("member " + p.userid() + ": expected " + p + ", stored " + a);
             }
         }
-        actual.members.keySet().stream().filter(id -> !members.containsKey(id))
-                .forEach(id -> out.add("member " + id + " stored as current but not upstream: " + actual.members.get(id)));
+        actual.members.keySet().stream()
+                .filter(id -> !members.containsKey(id))
+                .forEach(id ->
+                        out.add("member " + id + " stored as current but not upstream: " + actual.members.get(id)));
         return out;
     }
 
     /** The differences as one assertion message (the first 20 of them). */
     public static String describe(List<String> differences) {
-        return differences.size() + " difference(s):\n  " + String.join("\n  ", differences.subList(0, Math.min(20, differences.size())));
+        return differences.size() + " difference(s):\n  "
+                + String.join("\n  ", differences.subList(0, Math.min(20, differences.size())));
     }
 
     private interface Row {

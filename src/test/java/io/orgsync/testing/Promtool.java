@@ -1,7 +1,5 @@
 package io.orgsync.testing;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,13 +7,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Prometheus' promtool (Debian's prometheus package), run as a process. Without it a test is
  * skipped loudly, unless ORGSYNC_TEST_REQUIRE_PROMTOOL=true (as in CI), where it fails.
  */
 public final class Promtool {
-    public static final Path BINARY = Path.of(System.getenv().getOrDefault("ORGSYNC_TEST_PROMTOOL", "/usr/bin/promtool"));
+    public static final Path BINARY =
+            Path.of(System.getenv().getOrDefault("ORGSYNC_TEST_PROMTOOL", "/usr/bin/promtool"));
 
     /** Exit code and everything the command printed (stdout and stderr together). */
     public record Result(int exit, String output) {
@@ -25,8 +25,7 @@ public final class Promtool {
         }
     }
 
-    private Promtool() {
-    }
+    private Promtool() {}
 
     /** Skips the calling test (or fails it when required) when promtool is not installed. */
     public static void require() {

@@ -3,16 +3,15 @@ package io.orgsync.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orgsync.simulator.Simulator;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A simulator for one test class, set up and inspected over its real HTTP control routes. As a
@@ -29,8 +28,21 @@ public final class SimulatorControl implements AutoCloseable, AfterEachCallback,
     }
 
     public JsonNode createCorp(String corpId, String secret, int departments, int members, boolean mobileVisible) {
-        return post("/__sim/corps", Map.of("corpId", corpId, "secret", secret, "departments", departments,
-                "members", members, "mobileVisible", mobileVisible, "seed", corpId.hashCode()));
+        return post(
+                "/__sim/corps",
+                Map.of(
+                        "corpId",
+                        corpId,
+                        "secret",
+                        secret,
+                        "departments",
+                        departments,
+                        "members",
+                        members,
+                        "mobileVisible",
+                        mobileVisible,
+                        "seed",
+                        corpId.hashCode()));
     }
 
     public JsonNode createApp(String appId, String secret) {
@@ -96,8 +108,11 @@ public final class SimulatorControl implements AutoCloseable, AfterEachCallback,
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path))
                     .header("Content-Type", "application/json");
-            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            b.method(
+                    method,
+                    body == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
                 throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());

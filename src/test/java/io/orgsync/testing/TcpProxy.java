@@ -67,46 +67,51 @@ public final class TcpProxy implements AutoCloseable {
 
     private void accept(ServerSocket s) {
         server = s;
-        Thread t = new Thread(() -> {
-            while (!s.isClosed()) {
-                try {
-                    Socket client = s.accept();
-                    sockets.add(client);
-                    Socket upstream;
-                    try {
-                        upstream = new Socket(targetHost, targetPort);
-                    } catch (IOException e) {
-                        closeQuietly(client);
-                        continue;
+        Thread t = new Thread(
+                () -> {
+                    while (!s.isClosed()) {
+                        try {
+                            Socket client = s.accept();
+                            sockets.add(client);
+                            Socket upstream;
+                            try {
+                                upstream = new Socket(targetHost, targetPort);
+                            } catch (IOException e) {
+                                closeQuietly(client);
+                                continue;
+                            }
+                            sockets.add(upstream);
+                            pump(client, upstream);
+                            pump(upstream, client);
+                        } catch (IOException e) {
+                            // closed by cut(), or the target refused: the client sees its connection end
+                        }
                     }
-                    sockets.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
-                } catch (IOException e) {
-                    // closed by cut(), or the target refused: the client sees its connection end
-                }
-            }
-        }, "tcp-proxy-accept-" + port);
+                },
+                "tcp-proxy-accept-" + port);
         t.setDaemon(true);
         t.start();
     }
 
     private void pump(Socket from, Socket to) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // one side closed: close the other below
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, "tcp-proxy-pump");
+        Thread t = new Thread(
+                () -> {
+                    byte[] buffer = new byte[16 * 1024];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buffer)) >= 0) {
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // one side closed: close the other below
+                    } finally {
+                        closeQuietly(from);
+                        closeQuietly(to);
+                    }
+                },
+                "tcp-proxy-pump");
         t.setDaemon(true);
         t.start();
     }

@@ -1,7 +1,5 @@
 package io.orgsync.testing;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -9,6 +7,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Fresh databases for tests: an in-memory H2 one, or a new schema on the MariaDB/MySQL server at
@@ -16,17 +15,18 @@ import java.util.UUID;
  * skipped with a loud message, unless ORGSYNC_TEST_REQUIRE_MYSQL=true (as in CI), where it fails.
  */
 public final class TestDatabases {
-    public static final String MYSQL_SERVER = System.getenv().getOrDefault("ORGSYNC_TEST_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/");
+    public static final String MYSQL_SERVER =
+            System.getenv().getOrDefault("ORGSYNC_TEST_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/");
     public static final String MYSQL_USER = System.getenv().getOrDefault("ORGSYNC_TEST_MYSQL_USER", "root");
     public static final String MYSQL_PASSWORD = System.getenv().getOrDefault("ORGSYNC_TEST_MYSQL_PASSWORD", "");
 
-    private static final String CHECKOUT = Integer.toHexString(System.getProperty("user.dir").hashCode() & 0xfffff);
+    private static final String CHECKOUT =
+            Integer.toHexString(System.getProperty("user.dir").hashCode() & 0xfffff);
 
     /** Databases created since the running test class started; {@link DropTestDatabases} drops them after it. */
     private static final List<String> CREATED = new ArrayList<>();
 
-    private TestDatabases() {
-    }
+    private TestDatabases() {}
 
     public static String h2(String name) {
         return "jdbc:h2:mem:" + name + "-" + UUID.randomUUID().toString().substring(0, 8) + ";DB_CLOSE_DELAY=-1";
@@ -37,7 +37,7 @@ public final class TestDatabases {
         // the checkout's own suffix: two checkouts testing at once on one server must not drop each other's databases
         String db = "orgsync_t_" + name.toLowerCase().replaceAll("[^a-z0-9_]", "_") + "_" + CHECKOUT;
         try (Connection c = DriverManager.getConnection(MYSQL_SERVER, MYSQL_USER, MYSQL_PASSWORD);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
             s.execute("CREATE DATABASE " + db + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
             synchronized (CREATED) {
@@ -65,7 +65,7 @@ public final class TestDatabases {
             return;
         }
         try (Connection c = DriverManager.getConnection(MYSQL_SERVER, MYSQL_USER, MYSQL_PASSWORD);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             for (String db : dbs) {
                 s.execute("DROP DATABASE IF EXISTS " + db);
             }

@@ -2,7 +2,6 @@ package io.orgsync.testing;
 
 import io.orgsync.Node;
 import io.orgsync.config.Settings;
-
 import java.net.URI;
 import java.time.Clock;
 import java.util.HashMap;
@@ -45,8 +44,12 @@ public final class TestNode {
      * the default rates and deadline, two sync threads. For admin, alert and cluster tests.
      */
     public static TestNode node(String instanceId, String dbUrl, SimulatorControl sim) {
-        return on(dbUrl, sim.baseUrl()).with("ORGSYNC_INSTANCE_ID", instanceId).with("ORGSYNC_SCHEDULER_ENABLED", null)
-                .with("ORGSYNC_DEPT_RATE", null).with("ORGSYNC_NODE_RATE", null).with("ORGSYNC_SYNC_DEADLINE_SECONDS", null)
+        return on(dbUrl, sim.baseUrl())
+                .with("ORGSYNC_INSTANCE_ID", instanceId)
+                .with("ORGSYNC_SCHEDULER_ENABLED", null)
+                .with("ORGSYNC_DEPT_RATE", null)
+                .with("ORGSYNC_NODE_RATE", null)
+                .with("ORGSYNC_SYNC_DEADLINE_SECONDS", null)
                 .with("ORGSYNC_SYNC_THREADS", 2);
     }
 

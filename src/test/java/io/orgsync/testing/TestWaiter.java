@@ -1,7 +1,6 @@
 package io.orgsync.testing;
 
 import io.orgsync.time.Waiter;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,6 @@ import io.orgsync.store.Database;
 import io.orgsync.time.Waiter;
 import io.orgsync.token.TokenHolder;
 import io.orgsync.upstream.UpstreamClient;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,20 +30,41 @@ public final class UpstreamNode implements AutoCloseable {
     }
 
     /** @param tokenLease the token holder's fetch lease; null for the one it derives from the call time-out */
-    public UpstreamNode(String name, String dbUrl, Clock clock, URI webhook, Duration tokenWait, double nodeRate, Duration tokenLease) {
+    public UpstreamNode(
+            String name,
+            String dbUrl,
+            Clock clock,
+            URI webhook,
+            Duration tokenWait,
+            double nodeRate,
+            Duration tokenLease) {
         this(name, dbUrl, clock, Waiter.system(), webhook, tokenWait, nodeRate, tokenLease);
     }
 
     /** @param waiter what the token holder's polling and the client's backoff wait on (a {@link TestWaiter} skips them) */
-    public UpstreamNode(String name, String dbUrl, Clock clock, Waiter waiter, URI webhook, Duration tokenWait, double nodeRate,
-                        Duration tokenLease) {
+    public UpstreamNode(
+            String name,
+            String dbUrl,
+            Clock clock,
+            Waiter waiter,
+            URI webhook,
+            Duration tokenWait,
+            double nodeRate,
+            Duration tokenLease) {
         this.db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, name, 4);
         List<AlertSink> sinks = webhook == null ? List.of() : List.of(new WebhookSink(webhook));
         this.alerts = new Alerts(clock, metrics, sinks, "test/" + name);
-        TokenHolder.Config tokenConfig = new TokenHolder.Config(name, tokenWait, Duration.ofSeconds(900), Duration.ofSeconds(25));
-        this.tokens = new TokenHolder(db.dataSource(), clock, waiter, tokenLease == null ? tokenConfig : tokenConfig.withLease(tokenLease),
-                alerts, metrics);
-        this.client = new UpstreamClient(tokens, alerts, metrics, clock, waiter, new UpstreamClient.Config(nodeRate, Duration.ofSeconds(5)));
+        TokenHolder.Config tokenConfig =
+                new TokenHolder.Config(name, tokenWait, Duration.ofSeconds(900), Duration.ofSeconds(25));
+        this.tokens = new TokenHolder(
+                db.dataSource(),
+                clock,
+                waiter,
+                tokenLease == null ? tokenConfig : tokenConfig.withLease(tokenLease),
+                alerts,
+                metrics);
+        this.client = new UpstreamClient(
+                tokens, alerts, metrics, clock, waiter, new UpstreamClient.Config(nodeRate, Duration.ofSeconds(5)));
     }
 
     public double counter(String name, String... tags) {

@@ -10,8 +10,7 @@ import java.time.Duration;
 public final class Waiting {
     private static final Duration EVERY = Duration.ofMillis(100);
 
-    private Waiting() {
-    }
+    private Waiting() {}
 
     /** Polls until {@code condition} holds, or fails with {@code what} after {@code limit}. */
     public static void until(Duration limit, String what, CheckedSupplier<Boolean> condition) {
@@ -43,8 +42,10 @@ public final class Waiting {
                 last = e;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + limit.toSeconds() + " s for: " + what
-                        + (last == null ? "" : " (last error: " + last + ")"), last);
+                throw new AssertionError(
+                        "waited " + limit.toSeconds() + " s for: " + what
+                                + (last == null ? "" : " (last error: " + last + ")"),
+                        last);
             }
             sleep(every);
         }

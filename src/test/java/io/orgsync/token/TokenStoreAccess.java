@@ -1,7 +1,7 @@
 package io.orgsync.token;
 
-import javax.sql.DataSource;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 
 /** Opens the package's {@link TokenStore} to the store compatibility tests, which live in {@code io.orgsync.store}. */
 public final class TokenStoreAccess {

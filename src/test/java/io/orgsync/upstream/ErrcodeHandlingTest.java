@@ -1,5 +1,10 @@
 package io.orgsync.upstream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.miniapp.MiniProgramClient;
 import io.orgsync.miniapp.WxaCodeRequest;
 import io.orgsync.store.Database;
@@ -9,21 +14,15 @@ import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestWaiter;
 import io.orgsync.testing.UpstreamNode;
 import io.orgsync.wecom.WecomClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each errcode class of docs/upstream.md, injected by the simulator and checked in its statistics. */
 class ErrcodeHandlingTest {
@@ -35,6 +34,7 @@ class ErrcodeHandlingTest {
     private UpstreamNode node;
     /** The client's backoff sleeps on it: recorded exactly, and skipped. */
     private TestWaiter waiter;
+
     private WecomClient wecom;
     private String someUser;
     private String robotKey;
@@ -60,7 +60,8 @@ class ErrcodeHandlingTest {
         robotKey = "errcodes-" + System.nanoTime();
         waiter = new TestWaiter();
         URI robot = URI.create(sim.baseUrl() + "/cgi-bin/webhook/send?key=" + robotKey);
-        node = new UpstreamNode("errcodes", dbUrl, new MutableClock(), waiter, robot, Duration.ofSeconds(5), 10_000, null);
+        node = new UpstreamNode(
+                "errcodes", dbUrl, new MutableClock(), waiter, robot, Duration.ofSeconds(5), 10_000, null);
         wecom = new WecomClient(node.client, sim.baseUrl(), CORP, SECRET);
         someUser = sim.export(CORP).path("members").get(0).path("userid").asText();
         wecom.member(someUser); // token in place
@@ -95,7 +96,9 @@ class ErrcodeHandlingTest {
         assertEquals(baseMillis.length, sleeps.size(), "backoffs: " + sleeps);
         for (int i = 0; i < baseMillis.length; i++) {
             long ms = sleeps.get(i).toMillis();
-            assertTrue(ms >= baseMillis[i] && ms <= baseMillis[i] * 3 / 2, "backoff " + i + " took " + ms + " ms, base " + baseMillis[i]);
+            assertTrue(
+                    ms >= baseMillis[i] && ms <= baseMillis[i] * 3 / 2,
+                    "backoff " + i + " took " + ms + " ms, base " + baseMillis[i]);
         }
     }
 
@@ -145,7 +148,12 @@ class ErrcodeHandlingTest {
         assertEquals(1, sim.calls(USER_GET, CORP));
         assertTrue(e.getMessage().contains("trusted IPs"), e.getMessage());
         awaitWebhook(1);
-        String text = sim.webhookMessages(robotKey).get(0).path("message").path("text").path("content").asText();
+        String text = sim.webhookMessages(robotKey)
+                .get(0)
+                .path("message")
+                .path("text")
+                .path("content")
+                .asText();
         assertTrue(text.contains("60020") && text.contains("trusted IPs"), text);
         assertEquals(1.0, node.counter("orgsync_alerts_total", "type", "upstream_config"));
     }
@@ -158,7 +166,10 @@ class ErrcodeHandlingTest {
         for (int i = 0; i < 5; i++) {
             assertThrows(UpstreamException.class, wrong::departments);
         }
-        assertEquals(1, sim.calls("/cgi-bin/gettoken", CORP), "one gettoken with a wrong secret, not six: repeated ones ban the IP");
+        assertEquals(
+                1,
+                sim.calls("/cgi-bin/gettoken", CORP),
+                "one gettoken with a wrong secret, not six: repeated ones ban the IP");
         assertFalse(first.getMessage().contains("not-the-secret"), "no secret in messages");
     }
 
@@ -181,12 +192,17 @@ class ErrcodeHandlingTest {
 
     @Test
     void miniProgramErrorsComeBackAsJsonAndCarryTheErrcode() {
-        MiniProgramClient app = new MiniProgramClient(node.client, sim.baseUrl(), "wx-errcodes", "wx-secret-0123456789", true);
-        UpstreamException e = assertThrows(UpstreamException.class,
+        MiniProgramClient app =
+                new MiniProgramClient(node.client, sim.baseUrl(), "wx-errcodes", "wx-secret-0123456789", true);
+        UpstreamException e = assertThrows(
+                UpstreamException.class,
                 () -> app.unlimitedCode(new WxaCodeRequest("a", "pages/missing", null, null, null, null)));
         assertEquals(41030, e.errcode());
         assertEquals(UpstreamException.Kind.REFUSED, e.kind());
-        assertTrue(app.unlimitedCode(new WxaCodeRequest("a", null, null, null, null, null)).bytes().length > 0);
+        assertTrue(app.unlimitedCode(new WxaCodeRequest("a", null, null, null, null, null))
+                        .bytes()
+                        .length
+                > 0);
     }
 
     @Test
@@ -232,6 +248,9 @@ class ErrcodeHandlingTest {
         for (int i = 0; i < 100 && sim.webhookMessages(robotKey).size() < count; i++) {
             Thread.sleep(20);
         }
-        assertEquals(count, sim.webhookMessages(robotKey).size(), sim.webhookMessages(robotKey).toString());
+        assertEquals(
+                count,
+                sim.webhookMessages(robotKey).size(),
+                sim.webhookMessages(robotKey).toString());
     }
 }

@@ -1,5 +1,9 @@
 package io.orgsync.upstream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.miniapp.MiniProgramClient;
 import io.orgsync.miniapp.WxaCode;
 import io.orgsync.miniapp.WxaCodeRequest;
@@ -9,10 +13,6 @@ import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.UpstreamNode;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -24,10 +24,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * WeChat may hand back a stable token it has just rejected (stable_token without force_refresh
@@ -40,8 +39,10 @@ class StableTokenHandBackTest {
     private static final String APP_SECRET = "handback-app-secret-0123456789";
     private static final String STABLE_TOKEN = "/cgi-bin/stable_token";
     private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private final MutableClock clock = new MutableClock();
     private final List<UpstreamNode> nodes = new ArrayList<>();
     private final String robot = "handback-" + System.nanoTime();
@@ -55,8 +56,13 @@ class StableTokenHandBackTest {
     }
 
     private MiniProgramClient app(String name, String dbUrl) {
-        UpstreamNode node = new UpstreamNode(name, dbUrl, clock, URI.create(sim.baseUrl() + "/cgi-bin/webhook/send?key=" + robot),
-                Duration.ofSeconds(10), 10_000);
+        UpstreamNode node = new UpstreamNode(
+                name,
+                dbUrl,
+                clock,
+                URI.create(sim.baseUrl() + "/cgi-bin/webhook/send?key=" + robot),
+                Duration.ofSeconds(10),
+                10_000);
         nodes.add(node);
         return new MiniProgramClient(node.client, sim.baseUrl(), APP, APP_SECRET, true);
     }
@@ -95,11 +101,17 @@ class StableTokenHandBackTest {
     @Test
     void aHandedBackStableTokenCostsOneFetchAndARationedForcedRefresh() throws Exception {
         String dbUrl = TestDatabases.mariadb("stable_handback");
-        try (Database db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "migrate", 1)) {
+        try (Database db =
+                Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "migrate", 1)) {
             db.migrate();
         }
         // the daily count must not roll over mid-test: keep clear of midnight in China
-        long toMidnight = LocalDate.ofInstant(clock.instant(), CHINA).plusDays(1).atStartOfDay(CHINA).toInstant().toEpochMilli() - clock.millis();
+        long toMidnight = LocalDate.ofInstant(clock.instant(), CHINA)
+                        .plusDays(1)
+                        .atStartOfDay(CHINA)
+                        .toInstant()
+                        .toEpochMilli()
+                - clock.millis();
         if (toMidnight < 20 * 60_000) {
             advance(toMidnight / 1000 + 60);
         }
@@ -125,7 +137,10 @@ class StableTokenHandBackTest {
         for (MiniProgramClient app : List.of(a, b, a, b)) {
             UpstreamException e = assertThrows(UpstreamException.class, () -> code(app, "second"));
             assertEquals(UpstreamException.Kind.UNAVAILABLE, e.kind(), e.getMessage());
-            assertTrue(e.getMessage().contains("less than 30 s ago") && e.getMessage().contains("retry after"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("less than 30 s ago")
+                            && e.getMessage().contains("retry after"),
+                    e.getMessage());
         }
         assertEquals(1, sim.calls(STABLE_TOKEN, APP), "stable_token calls while a forced refresh is not allowed");
         assertEquals(0, forced());
@@ -139,7 +154,11 @@ class StableTokenHandBackTest {
             return null;
         });
         assertTrue(alert.contains(APP) && alert.contains("503"), alert);
-        assertEquals(1.0, nodes.stream().mapToDouble(n -> n.counter("orgsync_alerts_total", "type", "token_stuck")).sum());
+        assertEquals(
+                1.0,
+                nodes.stream()
+                        .mapToDouble(n -> n.counter("orgsync_alerts_total", "type", "token_stuck"))
+                        .sum());
 
         // 30 s later one fetch and one forced refresh, whichever node asks
         advance(31);

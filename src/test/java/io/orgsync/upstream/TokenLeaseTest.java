@@ -1,5 +1,8 @@
 package io.orgsync.upstream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.miniapp.MiniProgramClient;
 import io.orgsync.miniapp.WxaCode;
 import io.orgsync.miniapp.WxaCodeRequest;
@@ -9,10 +12,6 @@ import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.UpstreamNode;
 import io.orgsync.testing.Waiting;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A token fetch that outlasts the fetch lease (a slow upstream, retries, the node-rate wait)
@@ -38,8 +37,10 @@ class TokenLeaseTest {
      * under the 5 s call time-out). Renewed every 500 ms, it has a second to spare on a loaded machine.
      */
     private static final Duration LEASE = Duration.ofMillis(1_500);
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private final MutableClock clock = new MutableClock();
     private final List<UpstreamNode> nodes = new ArrayList<>();
 
@@ -63,9 +64,11 @@ class TokenLeaseTest {
     @Test
     void aClassicTokenFetchSlowerThanTheLeaseIsTheOnlyFetch() throws Exception {
         String dbUrl = TestDatabases.mariadb("token_lease");
-        try (Database db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "migrate", 1)) {
+        try (Database db =
+                Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "migrate", 1)) {
             db.migrate();
-            try (var c = db.connection(); var s = c.createStatement()) {
+            try (var c = db.connection();
+                    var s = c.createStatement()) {
                 s.execute("DELETE FROM upstream_token");
             }
         }
@@ -77,7 +80,10 @@ class TokenLeaseTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<WxaCode> first = pool.submit(() -> code(a, "node=a"));
-            Waiting.until(Duration.ofSeconds(10), "node a's token fetch reached the simulator", () -> sim.calls("/cgi-bin/token", APP) == 1);
+            Waiting.until(
+                    Duration.ofSeconds(10),
+                    "node a's token fetch reached the simulator",
+                    () -> sim.calls("/cgi-bin/token", APP) == 1);
             // node b asks once a's lease would have run out, while a's fetch still has seconds to go
             Thread.sleep(2 * LEASE.toMillis());
             Future<WxaCode> second = pool.submit(() -> code(b, "node=b"));

@@ -1,5 +1,10 @@
 package io.orgsync.upstream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.miniapp.MiniProgramClient;
 import io.orgsync.miniapp.WxaCode;
 import io.orgsync.miniapp.WxaCodeRequest;
@@ -10,12 +15,6 @@ import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.UpstreamNode;
 import io.orgsync.token.TokenUnavailableException;
 import io.orgsync.wecom.WecomClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,11 +28,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Recovery from a token another holder invalidated, and bounded waits when the upstream is slow or gone. */
 class TokenRecoveryTest {
@@ -67,10 +66,12 @@ class TokenRecoveryTest {
 
     private UpstreamNode node(String dialect, String name, Duration wait) {
         String url = TestDatabases.url(dialect, "token_recovery_" + name);
-        try (Database db = Database.open(url, TestDatabases.user(url), TestDatabases.password(url), false, "migrate", 2)) {
+        try (Database db =
+                Database.open(url, TestDatabases.user(url), TestDatabases.password(url), false, "migrate", 2)) {
             db.migrate();
         }
-        UpstreamNode node = new UpstreamNode(name, url, clock, URI.create(sim.baseUrl() + "/cgi-bin/webhook/send?key=" + name), wait, 10_000);
+        UpstreamNode node = new UpstreamNode(
+                name, url, clock, URI.create(sim.baseUrl() + "/cgi-bin/webhook/send?key=" + name), wait, 10_000);
         closeables.add(node);
         return node;
     }
@@ -84,8 +85,13 @@ class TokenRecoveryTest {
         assertEquals("image/jpeg", first.contentType());
 
         // another holder of the secret fetches a classic token: ours dies 5 minutes later
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sim.baseUrl()
-                + "/cgi-bin/token?grant_type=client_credential&appid=" + APP + "&secret=" + APP_SECRET)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create(sim.baseUrl() + "/cgi-bin/token?grant_type=client_credential&appid="
+                                                + APP + "&secret=" + APP_SECRET))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         clock.advance(Duration.ofSeconds(301));
         sim.advanceClock(301);
         sim.resetStats();
@@ -101,7 +107,14 @@ class TokenRecoveryTest {
             Thread.sleep(20);
         }
         assertEquals(1, sim.webhookMessages(key).size(), "one alert");
-        assertTrue(sim.webhookMessages(key).get(0).path("message").path("text").path("content").asText().contains("Another server"),
+        assertTrue(
+                sim.webhookMessages(key)
+                        .get(0)
+                        .path("message")
+                        .path("text")
+                        .path("content")
+                        .asText()
+                        .contains("Another server"),
                 sim.webhookMessages(key).toString());
     }
 

@@ -1,5 +1,8 @@
 package io.orgsync.upstream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
 import io.orgsync.store.Database;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
@@ -8,12 +11,6 @@ import io.orgsync.testing.UpstreamNode;
 import io.orgsync.token.Token;
 import io.orgsync.token.TokenHolder;
 import io.orgsync.wecom.WecomClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +19,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Several nodes, each with its own pool, share one token per secret through MariaDB. */
 class TokenSharingTest {
@@ -38,7 +37,8 @@ class TokenSharingTest {
     @BeforeAll
     static void startSimulatorAndDatabase() {
         dbUrl = TestDatabases.mariadb("token_sharing");
-        try (Database db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "migrate", 2)) {
+        try (Database db =
+                Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "migrate", 2)) {
             db.migrate();
         }
         sim = new SimulatorControl();
@@ -52,8 +52,10 @@ class TokenSharingTest {
 
     @BeforeEach
     void startNodes() throws Exception {
-        try (Database db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "wipe", 1);
-             var c = db.connection(); var s = c.createStatement()) {
+        try (Database db = Database.open(
+                        dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "wipe", 1);
+                var c = db.connection();
+                var s = c.createStatement()) {
             s.execute("DELETE FROM upstream_token");
         }
         for (int i = 1; i <= 3; i++) {
@@ -87,7 +89,8 @@ class TokenSharingTest {
             List<Future<Integer>> calls = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 WecomClient client = wecom(nodes.get(i % 3));
-                calls.add(pool.submit((Callable<Integer>) () -> client.departments().size()));
+                calls.add(pool.submit(
+                        (Callable<Integer>) () -> client.departments().size()));
             }
             for (Future<Integer> f : calls) {
                 assertEquals(5, f.get());
@@ -95,7 +98,8 @@ class TokenSharingTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(1, sim.tokensIssued(CORP), "300 calls on 3 nodes after an invalidation fetch exactly one new token");
+        assertEquals(
+                1, sim.tokensIssued(CORP), "300 calls on 3 nodes after an invalidation fetch exactly one new token");
     }
 
     @Test
@@ -156,7 +160,10 @@ class TokenSharingTest {
         for (UpstreamNode n : nodes) {
             assertEquals(5, wecom(n).departments().size());
         }
-        assertEquals(0, sim.stats().path("errors").size(), "no call failed: " + sim.stats().path("errors"));
+        assertEquals(
+                0,
+                sim.stats().path("errors").size(),
+                "no call failed: " + sim.stats().path("errors"));
         assertEquals(1, sim.tokensIssued(CORP));
     }
 }

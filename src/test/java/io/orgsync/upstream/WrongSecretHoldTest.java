@@ -1,5 +1,11 @@
 package io.orgsync.upstream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.store.Database;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
@@ -8,11 +14,6 @@ import io.orgsync.testing.UpstreamNode;
 import io.orgsync.testing.Waiting;
 import io.orgsync.token.TokenUnavailableException;
 import io.orgsync.wecom.WecomClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,12 +22,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The secret is reset in WeCom's console while the cluster's token is still valid but due for
@@ -39,8 +38,10 @@ class WrongSecretHoldTest {
     private static final String CORP = "ww-wrong-secret";
     private static final String SECRET = "wrong-secret-test-0123456789";
     private static final String GETTOKEN = "/cgi-bin/gettoken";
+
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
+
     private static String dbUrl;
     private final MutableClock clock = new MutableClock();
     private final List<UpstreamNode> nodes = new ArrayList<>();
@@ -49,7 +50,8 @@ class WrongSecretHoldTest {
     @BeforeAll
     static void database() {
         dbUrl = TestDatabases.mariadb("wrong_secret_hold");
-        try (Database db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "migrate", 2)) {
+        try (Database db =
+                Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "migrate", 2)) {
             db.migrate();
         }
         sim.createCorp(CORP, SECRET, 3, 20, true);
@@ -63,8 +65,13 @@ class WrongSecretHoldTest {
     }
 
     private UpstreamNode node(String name) {
-        UpstreamNode node = new UpstreamNode(name, dbUrl, clock, URI.create(sim.baseUrl() + "/cgi-bin/webhook/send?key=" + robot),
-                Duration.ofSeconds(5), 10_000);
+        UpstreamNode node = new UpstreamNode(
+                name,
+                dbUrl,
+                clock,
+                URI.create(sim.baseUrl() + "/cgi-bin/webhook/send?key=" + robot),
+                Duration.ofSeconds(5),
+                10_000);
         nodes.add(node);
         return node;
     }
@@ -83,7 +90,9 @@ class WrongSecretHoldTest {
     }
 
     private double alerts() {
-        return nodes.stream().mapToDouble(n -> n.counter("orgsync_alerts_total", "type", "upstream_config")).sum();
+        return nodes.stream()
+                .mapToDouble(n -> n.counter("orgsync_alerts_total", "type", "upstream_config"))
+                .sum();
     }
 
     /** {@code perNode} department calls on each node, 4 threads a node; returns the failures. */
@@ -113,8 +122,10 @@ class WrongSecretHoldTest {
 
     @Test
     void aSecretResetDuringRenewalIsAskedAtMostOncePerMinuteClusterWide() throws Exception {
-        try (Database db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "wipe", 1);
-             var c = db.connection(); var s = c.createStatement()) {
+        try (Database db = Database.open(
+                        dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, "wipe", 1);
+                var c = db.connection();
+                var s = c.createStatement()) {
             s.execute("DELETE FROM upstream_token");
         }
         UpstreamNode a = node("a");
@@ -134,8 +145,17 @@ class WrongSecretHoldTest {
         assertEquals(1, gettokens(), "bad gettoken calls in the first minute, cluster-wide");
         assertEquals(List.of(), failed, "callers keep using the valid token");
         assertEquals(1.0, alerts(), "one upstream_config alert for the cluster");
-        String text = Waiting.await(Duration.ofSeconds(10), "the alert at the robot", () -> sim.webhookMessages(robot).size() == 0 ? null
-                : sim.webhookMessages(robot).get(0).path("message").path("text").path("content").asText());
+        String text = Waiting.await(
+                Duration.ofSeconds(10),
+                "the alert at the robot",
+                () -> sim.webhookMessages(robot).size() == 0
+                        ? null
+                        : sim.webhookMessages(robot)
+                                .get(0)
+                                .path("message")
+                                .path("text")
+                                .path("content")
+                                .asText());
         assertTrue(text.contains("40001") && text.contains("PUT /admin/api/enterprises/" + CORP), text);
         assertFalse(text.contains(SECRET), "no secret in the alert");
 

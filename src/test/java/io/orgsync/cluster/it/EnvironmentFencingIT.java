@@ -1,5 +1,9 @@
 package io.orgsync.cluster.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.testing.Waiting;
 import io.orgsync.testing.cluster.Cluster;
@@ -9,19 +13,14 @@ import io.orgsync.testing.cluster.LookupProbe;
 import io.orgsync.testing.cluster.NodeSpec;
 import io.orgsync.testing.cluster.OrgsyncNode;
 import io.orgsync.testing.cluster.RunRow;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Environments and builds sharing one database. A node of another environment ("other", older
@@ -73,7 +72,9 @@ class EnvironmentFencingIT {
         // an enterprise belongs to the environment that created it
         HttpResult steal = a.put("/admin/api/enterprises/" + OTHER_CORP, Map.of("cron", Cluster.NEVER));
         assertEquals(409, steal.status(), steal.body());
-        assertEquals(List.of(OTHER_CORP), other.get("/admin/api/jobs").expectOk("jobs of other").findValuesAsText("corpId"));
+        assertEquals(
+                List.of(OTHER_CORP),
+                other.get("/admin/api/jobs").expectOk("jobs of other").findValuesAsText("corpId"));
         assertEquals(8, a.get("/admin/api/jobs").expectOk("jobs of it").size());
 
         cluster.syncOnce(a, "wwfen1", Duration.ofSeconds(60));
@@ -88,13 +89,22 @@ class EnvironmentFencingIT {
         }
         OrgsyncNode stale = cluster.node(NodeSpec.scheduler("fen-stale").version(OLD));
         stale.start().awaitHealthy(Cluster.START_TIMEOUT);
-        JsonNode staleView = Waiting.await(Duration.ofSeconds(20), "the cluster view to show fen-stale fenced",
-                () -> node(a.get("/admin/api/cluster").expectOk("cluster"), "fen-stale", n -> n.path("fenced").asBoolean()));
+        JsonNode staleView = Waiting.await(
+                Duration.ofSeconds(20),
+                "the cluster view to show fen-stale fenced",
+                () -> node(
+                        a.get("/admin/api/cluster").expectOk("cluster"),
+                        "fen-stale",
+                        n -> n.path("fenced").asBoolean()));
         assertEquals(OLD, staleView.path("version").asText());
         JsonNode otherView = node(a.get("/admin/api/cluster").expectOk("cluster"), "fen-other", n -> true);
         assertEquals("other", otherView.path("env").asText());
-        assertFalse(otherView.path("fenced").asBoolean(), "a node of another environment is not fenced by this one: " + otherView);
-        assertFalse(stale.health().json().path("scheduler").path("started").asBoolean(), "a fenced node's scheduler is in standby");
+        assertFalse(
+                otherView.path("fenced").asBoolean(),
+                "a node of another environment is not fenced by this one: " + otherView);
+        assertFalse(
+                stale.health().json().path("scheduler").path("started").asBoolean(),
+                "a fenced node's scheduler is in standby");
         assertTrue(stale.logContains("ALERT node_fenced"), "the fenced node alerts");
 
         // more rounds while the stale node is fenced, some sent through it: its admin API still works
@@ -105,35 +115,53 @@ class EnvironmentFencingIT {
             }
             cluster.triggerAccepted(other, OTHER_CORP, Duration.ofSeconds(60));
         }
-        Waiting.until(Duration.ofSeconds(120), "every queued run to finish",
-                () -> cluster.db.allRuns().size() >= 1 + 8 + 3 * 8 + 3 && cluster.db.allRuns().stream().allMatch(RunRow::finished));
+        Waiting.until(
+                Duration.ofSeconds(120),
+                "every queued run to finish",
+                () -> cluster.db.allRuns().size() >= 1 + 8 + 3 * 8 + 3
+                        && cluster.db.allRuns().stream().allMatch(RunRow::finished));
         cluster.sim.clearFaults();
         List<RunRow> whileFenced = cluster.db.allRuns();
-        assertTrue(node(a.get("/admin/api/cluster").expectOk("cluster"), "fen-stale", n -> true).path("fenced").asBoolean());
-        Cluster.report("EnvironmentFencingIT: runs per node while fen-stale was fenced " + ClusterDb.perNode(whileFenced));
+        assertTrue(node(a.get("/admin/api/cluster").expectOk("cluster"), "fen-stale", n -> true)
+                .path("fenced")
+                .asBoolean());
+        Cluster.report(
+                "EnvironmentFencingIT: runs per node while fen-stale was fenced " + ClusterDb.perNode(whileFenced));
         for (RunRow r : whileFenced) {
             assertEquals("SUCCEEDED", r.status(), r.toString());
             assertTrue(!r.instanceId().equals("fen-stale"), "the fenced node ran " + r);
             if (r.corpId().equals(OTHER_CORP)) {
                 assertEquals("fen-other", r.instanceId(), "only environment 'other' runs its enterprise: " + r);
             } else {
-                assertTrue(r.instanceId().equals("fen-a") || r.instanceId().equals("fen-b"), "another environment ran " + r);
+                assertTrue(
+                        r.instanceId().equals("fen-a") || r.instanceId().equals("fen-b"),
+                        "another environment ran " + r);
             }
         }
-        assertEquals(3, whileFenced.stream().filter(r -> r.corpId().equals(OTHER_CORP)).count());
+        assertEquals(
+                3,
+                whileFenced.stream().filter(r -> r.corpId().equals(OTHER_CORP)).count());
 
         // when the newer nodes go away, the stale node takes jobs again (fencing is live, not a broken node)
         a.stop();
         b.stop();
         long gone = System.currentTimeMillis();
-        Waiting.await(Duration.ofSeconds(40), "fen-stale to be unfenced after the newer nodes stopped",
-                () -> node(stale.get("/admin/api/cluster").expectOk("cluster"), "fen-stale", n -> !n.path("fenced").asBoolean()));
-        Cluster.report(String.format("EnvironmentFencingIT: fen-stale unfenced %.1f s after the newer nodes stopped",
+        Waiting.await(
+                Duration.ofSeconds(40),
+                "fen-stale to be unfenced after the newer nodes stopped",
+                () -> node(
+                        stale.get("/admin/api/cluster").expectOk("cluster"),
+                        "fen-stale",
+                        n -> !n.path("fenced").asBoolean()));
+        Cluster.report(String.format(
+                "EnvironmentFencingIT: fen-stale unfenced %.1f s after the newer nodes stopped",
                 (System.currentTimeMillis() - gone) / 1000.0));
         RunRow mine = cluster.syncOnce(stale, "wwfen2", Duration.ofSeconds(60));
         assertEquals("fen-stale", mine.instanceId());
         // the other environment's old node never took this environment's jobs
-        assertTrue(cluster.db.allRuns().stream().noneMatch(r -> r.instanceId().equals("fen-other") && !r.corpId().equals(OTHER_CORP)));
+        assertTrue(cluster.db.allRuns().stream()
+                .noneMatch(
+                        r -> r.instanceId().equals("fen-other") && !r.corpId().equals(OTHER_CORP)));
         Cluster.report("EnvironmentFencingIT: " + probe.summary());
         assertEquals(List.of(), probe.failures(), probe.summary());
     }

@@ -1,11 +1,19 @@
 package io.orgsync.cluster.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.testing.Waiting;
 import io.orgsync.testing.cluster.Cluster;
 import io.orgsync.testing.cluster.NodeSpec;
 import io.orgsync.testing.cluster.OrgsyncNode;
 import io.orgsync.testing.cluster.RunRow;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -13,15 +21,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SIGTERM of the node running a sync (a routine deploy), two {@code serve} processes on MariaDB
@@ -63,7 +62,8 @@ class GracefulShutdownIT {
     }
 
     private static NodeSpec spec(String name, String webhook) {
-        return NodeSpec.scheduler(name).set("ORGSYNC_SHUTDOWN_GRACE_SECONDS", String.valueOf(GRACE_SECONDS))
+        return NodeSpec.scheduler(name)
+                .set("ORGSYNC_SHUTDOWN_GRACE_SECONDS", String.valueOf(GRACE_SECONDS))
                 .set("ORGSYNC_ALERT_WEBHOOK", webhook);
     }
 
@@ -80,7 +80,8 @@ class GracefulShutdownIT {
         // about 15 s of fetching: 24 departments at 600 ms each, longer than the grace
         cluster.sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", SLOW, "latencyMs", 600));
         cluster.triggerAccepted(b, SLOW, Duration.ofSeconds(30));
-        RunRow doomed = cluster.awaitRun(SLOW, "the slow run to start", Duration.ofSeconds(30), r -> "RUNNING".equals(r.status()));
+        RunRow doomed = cluster.awaitRun(
+                SLOW, "the slow run to start", Duration.ofSeconds(30), r -> "RUNNING".equals(r.status()));
         OrgsyncNode victim = nodeOf(doomed);
         OrgsyncNode survivor = victim == a ? b : a;
         left = survivor;
@@ -88,35 +89,56 @@ class GracefulShutdownIT {
         long signalledAt = System.currentTimeMillis();
         victim.terminate();
 
-        RunRow handedOver = cluster.awaitRun(SLOW, "the stopping node's run to end", Duration.ofSeconds(60),
+        RunRow handedOver = cluster.awaitRun(
+                SLOW,
+                "the stopping node's run to end",
+                Duration.ofSeconds(60),
                 r -> r.id() == doomed.id() && r.finished());
         cluster.sim.clearFaults(); // the run elsewhere goes at full speed
         Integer exit = victim.awaitExit(Duration.ofSeconds(30));
         RunRow rerun;
         try {
-            rerun = cluster.awaitRun(SLOW, "a run of " + SLOW + " after the hand-over", Duration.ofSeconds(75),
+            rerun = cluster.awaitRun(
+                    SLOW,
+                    "a run of " + SLOW + " after the hand-over",
+                    Duration.ofSeconds(75),
                     r -> r.id() > doomed.id() && r.finished());
         } catch (AssertionError e) {
             rerun = null; // reported, then failed on below
         }
 
         Map<String, Integer> statuses = new TreeMap<>();
-        cluster.db.allRuns().stream().filter(r -> r.startedAt() >= signalledAt || r.id() == doomed.id())
+        cluster.db.allRuns().stream()
+                .filter(r -> r.startedAt() >= signalledAt || r.id() == doomed.id())
                 .forEach(r -> statuses.merge(r.status(), 1, Integer::sum));
         long failedAlerts = syncFailedAlerts();
-        Cluster.report(String.format("GracefulShutdownIT: SIGTERM of %s %.1f s into a 15 s sync (grace %d s): its run %s after %.1f s (%s); "
+        Cluster.report(String.format(
+                "GracefulShutdownIT: SIGTERM of %s %.1f s into a 15 s sync (grace %d s): its run %s after %.1f s (%s); "
                         + "%s started run %d %.1f s after that, %s; runs per status since the signal %s; sync_failed alerts %d; exit code %s",
-                victim.name(), (signalledAt - doomed.startedAt()) / 1000.0, GRACE_SECONDS, handedOver.status(),
-                (handedOver.finishedAt() - signalledAt) / 1000.0, handedOver.error(), rerun == null ? "no node" : rerun.instanceId(),
-                rerun == null ? 0 : rerun.id(), rerun == null ? 75.0 : (rerun.startedAt() - handedOver.finishedAt()) / 1000.0,
-                rerun == null ? "none within 75 s" : rerun.status(), statuses, failedAlerts, exit));
+                victim.name(),
+                (signalledAt - doomed.startedAt()) / 1000.0,
+                GRACE_SECONDS,
+                handedOver.status(),
+                (handedOver.finishedAt() - signalledAt) / 1000.0,
+                handedOver.error(),
+                rerun == null ? "no node" : rerun.instanceId(),
+                rerun == null ? 0 : rerun.id(),
+                rerun == null ? 75.0 : (rerun.startedAt() - handedOver.finishedAt()) / 1000.0,
+                rerun == null ? "none within 75 s" : rerun.status(),
+                statuses,
+                failedAlerts,
+                exit));
 
         assertEquals("ABANDONED", handedOver.status(), handedOver.toString());
         assertEquals("handed over: node stopping", handedOver.error());
-        assertTrue(handedOver.finishedAt() - signalledAt >= (GRACE_SECONDS - 1) * 1000L, "the grace was not given: " + handedOver);
+        assertTrue(
+                handedOver.finishedAt() - signalledAt >= (GRACE_SECONDS - 1) * 1000L,
+                "the grace was not given: " + handedOver);
         assertNotNull(rerun, "no node ran " + SLOW + " again within 75 s of the hand-over");
         assertEquals(survivor.name(), rerun.instanceId());
-        assertTrue(rerun.startedAt() - handedOver.finishedAt() < 60_000, "the enterprise ran again only after a minute: " + rerun);
+        assertTrue(
+                rerun.startedAt() - handedOver.finishedAt() < 60_000,
+                "the enterprise ran again only after a minute: " + rerun);
         assertEquals("SUCCEEDED", rerun.status(), rerun.toString());
         assertEquals(cluster.truth(SLOW).keySet(), cluster.db.members(SLOW).keySet());
         assertNotNull(exit, victim.name() + " still running 30 s after its run was handed over");
@@ -132,18 +154,29 @@ class GracefulShutdownIT {
         OrgsyncNode victim = left;
         assertNotNull(victim, "the first test did not get as far as a hand-over");
         cluster.triggerAccepted(victim, QUICK, Duration.ofSeconds(30));
-        RunRow run = cluster.awaitRun(QUICK, "the quick run to start", Duration.ofSeconds(30), r -> "RUNNING".equals(r.status()));
+        RunRow run = cluster.awaitRun(
+                QUICK, "the quick run to start", Duration.ofSeconds(30), r -> "RUNNING".equals(r.status()));
         assertEquals(victim.name(), run.instanceId());
         long signalledAt = System.currentTimeMillis();
         victim.terminate();
         Integer exit = victim.awaitExit(Duration.ofSeconds(30));
         cluster.sim.clearFaults();
-        RunRow ended = cluster.db.runs(QUICK).stream().filter(r -> r.id() == run.id()).findFirst().orElseThrow();
-        Cluster.report(String.format("GracefulShutdownIT: SIGTERM of %s during a %s-long sync: run %d %s after %.1f s, exit code %s",
-                victim.name(), "2.5 s", run.id(), ended.status(), ((ended.finishedAt() == null ? System.currentTimeMillis() : ended.finishedAt())
-                        - signalledAt) / 1000.0, exit));
+        RunRow ended = cluster.db.runs(QUICK).stream()
+                .filter(r -> r.id() == run.id())
+                .findFirst()
+                .orElseThrow();
+        Cluster.report(String.format(
+                "GracefulShutdownIT: SIGTERM of %s during a %s-long sync: run %d %s after %.1f s, exit code %s",
+                victim.name(),
+                "2.5 s",
+                run.id(),
+                ended.status(),
+                ((ended.finishedAt() == null ? System.currentTimeMillis() : ended.finishedAt()) - signalledAt) / 1000.0,
+                exit));
         assertEquals("SUCCEEDED", ended.status(), ended.toString());
-        assertTrue(ended.finishedAt() > signalledAt, "the run had ended before the signal: the test proves nothing " + ended);
+        assertTrue(
+                ended.finishedAt() > signalledAt,
+                "the run had ended before the signal: the test proves nothing " + ended);
         assertEquals(Integer.valueOf(0), exit, victim.name() + " exit code:\n" + victim.logTail(30));
         assertEquals(cluster.truth(QUICK).keySet(), cluster.db.members(QUICK).keySet());
     }
@@ -159,9 +192,14 @@ class GracefulShutdownIT {
             String log = java.nio.file.Files.readString(n.logFile()).substring((int) (long) LOG_START.get(n.name()));
             raised += log.lines().filter(l -> l.contains("ALERT sync_failed")).count();
         }
-        Cluster.report("GracefulShutdownIT: all runs per status " + statuses + "; sync_failed alerts delivered " + syncFailedAlerts()
-                + ", raised " + raised);
-        assertEquals(0, cluster.db.allRuns().stream().filter(r -> "FAILED".equals(r.status())).count(), statuses.toString());
+        Cluster.report("GracefulShutdownIT: all runs per status " + statuses + "; sync_failed alerts delivered "
+                + syncFailedAlerts() + ", raised " + raised);
+        assertEquals(
+                0,
+                cluster.db.allRuns().stream()
+                        .filter(r -> "FAILED".equals(r.status()))
+                        .count(),
+                statuses.toString());
         assertEquals(0, syncFailedAlerts());
         assertEquals(0, raised);
         // the quick sync ended within its grace: nothing was handed over, it ran once

@@ -1,11 +1,9 @@
 package io.orgsync.cluster.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.orgsync.testing.LogScan;
 import io.orgsync.testing.cluster.OrgsyncNode;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
 /**
  * The cluster tests' node logs (target/it-logs/*.log: real `serve` processes killed, restarted,
@@ -30,8 +29,11 @@ class LogHygieneIT {
     @Test
     void theClusterTestsNodeLogsCarryNoStatementOrSecret() throws Exception {
         List<Path> logs;
-        try (Stream<Path> files = Files.isDirectory(OrgsyncNode.LOG_DIR) ? Files.list(OrgsyncNode.LOG_DIR) : Stream.empty()) {
-            logs = files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();
+        try (Stream<Path> files =
+                Files.isDirectory(OrgsyncNode.LOG_DIR) ? Files.list(OrgsyncNode.LOG_DIR) : Stream.empty()) {
+            logs = files.filter(f -> f.getFileName().toString().endsWith(".log"))
+                    .sorted()
+                    .toList();
         }
         Assumptions.assumeFalse(logs.isEmpty(), "no cluster test logs in " + OrgsyncNode.LOG_DIR);
         List<String> secrets = List.of(OrgsyncNode.ADMIN_TOKEN, OrgsyncNode.SECRET_KEY);
@@ -49,7 +51,8 @@ class LogHygieneIT {
                 }
             }
         }
-        System.out.println("LogHygieneIT: " + lines + " lines in " + logs.size() + " node logs, " + offending.size() + " offending");
+        System.out.println("LogHygieneIT: " + lines + " lines in " + logs.size() + " node logs, " + offending.size()
+                + " offending");
         assertEquals(List.of(), offending, offending.size() + " offending line(s) in " + logs.size() + " node logs");
     }
 }

@@ -1,5 +1,9 @@
 package io.orgsync.cluster.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.testing.Waiting;
 import io.orgsync.testing.cluster.Cluster;
 import io.orgsync.testing.cluster.HttpResult;
@@ -7,6 +11,12 @@ import io.orgsync.testing.cluster.LookupProbe;
 import io.orgsync.testing.cluster.NodeSpec;
 import io.orgsync.testing.cluster.OrgsyncNode;
 import io.orgsync.testing.cluster.RunRow;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,17 +24,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * kill -9 of the node running a sync: another node runs the enterprise again within 30 s, the
@@ -45,7 +44,8 @@ class NodeKillIT {
     @BeforeAll
     static void startCluster() {
         cluster = Cluster.create("it_nodekill");
-        List<OrgsyncNode> nodes = cluster.start(NodeSpec.scheduler("kill-a"), NodeSpec.scheduler("kill-b"), NodeSpec.readOnly("kill-ro"));
+        List<OrgsyncNode> nodes =
+                cluster.start(NodeSpec.scheduler("kill-a"), NodeSpec.scheduler("kill-b"), NodeSpec.readOnly("kill-ro"));
         a = nodes.get(0);
         b = nodes.get(1);
         ro = nodes.get(2);
@@ -69,28 +69,44 @@ class NodeKillIT {
         // about 9 s of fetching: 12 departments at 700 ms each
         cluster.sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", SLOW, "latencyMs", 700));
         cluster.triggerAccepted(b, SLOW, Duration.ofSeconds(30));
-        RunRow doomed = cluster.awaitRun(SLOW, "the slow run to start", Duration.ofSeconds(30), r -> "RUNNING".equals(r.status()));
+        RunRow doomed = cluster.awaitRun(
+                SLOW, "the slow run to start", Duration.ofSeconds(30), r -> "RUNNING".equals(r.status()));
         OrgsyncNode victim = doomed.instanceId().equals(a.name()) ? a : b;
         OrgsyncNode survivor = victim == a ? b : a;
         Waiting.sleep(Duration.ofSeconds(2)); // well inside the fetch
-        assertEquals("RUNNING", cluster.db.runs(SLOW).stream().filter(r -> r.id() == doomed.id()).findFirst().orElseThrow().status());
+        assertEquals(
+                "RUNNING",
+                cluster.db.runs(SLOW).stream()
+                        .filter(r -> r.id() == doomed.id())
+                        .findFirst()
+                        .orElseThrow()
+                        .status());
 
         long killedAt = System.currentTimeMillis();
         victim.kill();
         assertTrue(!victim.alive(), victim.name() + " still alive after SIGKILL");
         cluster.sim.clearFaults(); // the run elsewhere goes at full speed
 
-        RunRow rerun = cluster.awaitRun(SLOW, "a run of " + SLOW + " on " + survivor.name() + " after the kill", Duration.ofSeconds(45),
+        RunRow rerun = cluster.awaitRun(
+                SLOW,
+                "a run of " + SLOW + " on " + survivor.name() + " after the kill",
+                Duration.ofSeconds(45),
                 r -> r.id() > doomed.id());
         long takeover = rerun.startedAt() - killedAt;
-        Cluster.report(String.format("NodeKillIT: killed %s at run %d; %s started run %d %.1f s later",
+        Cluster.report(String.format(
+                "NodeKillIT: killed %s at run %d; %s started run %d %.1f s later",
                 victim.name(), doomed.id(), rerun.instanceId(), rerun.id(), takeover / 1000.0));
         assertEquals(survivor.name(), rerun.instanceId());
-        assertTrue(takeover < 30_000, "the enterprise ran again only " + takeover + " ms after the kill (target < 30 s)");
+        assertTrue(
+                takeover < 30_000, "the enterprise ran again only " + takeover + " ms after the kill (target < 30 s)");
 
-        RunRow finished = cluster.awaitRun(SLOW, "the re-run to finish", Duration.ofSeconds(60), r -> r.id() == rerun.id() && r.finished());
+        RunRow finished = cluster.awaitRun(
+                SLOW, "the re-run to finish", Duration.ofSeconds(60), r -> r.id() == rerun.id() && r.finished());
         assertEquals("SUCCEEDED", finished.status(), finished.toString());
-        RunRow dead = cluster.db.runs(SLOW).stream().filter(r -> r.id() == doomed.id()).findFirst().orElseThrow();
+        RunRow dead = cluster.db.runs(SLOW).stream()
+                .filter(r -> r.id() == doomed.id())
+                .findFirst()
+                .orElseThrow();
         assertEquals("ABANDONED", dead.status(), dead.toString());
         assertEquals(victim.name(), dead.instanceId());
         // ended by the next run's start or, if the cluster noticed the dead node first, by the run watch
@@ -107,7 +123,8 @@ class NodeKillIT {
             }
             HttpResult r = ro.send("GET", "/api/v1/members/by-mobile/" + e.getValue() + "?corpId=" + SLOW, null, false);
             assertEquals(200, r.status(), r.body());
-            assertEquals(e.getKey(), r.json().path("members").path(0).path("userid").asText());
+            assertEquals(
+                    e.getKey(), r.json().path("members").path(0).path("userid").asText());
             asked++;
         }
         assertEquals(5, asked);
@@ -115,11 +132,17 @@ class NodeKillIT {
         // the killed node comes back under its own name and syncs again
         victim.start().awaitHealthy(Cluster.START_TIMEOUT);
         HttpResult cluster0 = a.get("/admin/api/cluster");
-        assertTrue(cluster0.expectOk("cluster view").findValuesAsText("instanceId").contains(victim.name()));
+        assertTrue(
+                cluster0.expectOk("cluster view").findValuesAsText("instanceId").contains(victim.name()));
         RunRow again = cluster.syncOnce(victim, SLOW, Duration.ofSeconds(60));
-        assertEquals(0, cluster.db.runs(SLOW).stream().filter(r -> "RUNNING".equals(r.status())).count());
+        assertEquals(
+                0,
+                cluster.db.runs(SLOW).stream()
+                        .filter(r -> "RUNNING".equals(r.status()))
+                        .count());
         assertEquals(truth, cluster.db.members(SLOW));
-        Cluster.report("NodeKillIT: after restart, run " + again.id() + " on " + again.instanceId() + " " + again.status());
+        Cluster.report(
+                "NodeKillIT: after restart, run " + again.id() + " on " + again.instanceId() + " " + again.status());
     }
 
     @Test
@@ -131,7 +154,8 @@ class NodeKillIT {
         HttpResult trigger = ro.trigger(PROBE);
         assertEquals(503, trigger.status(), trigger.body());
         // its account really is SELECT-only
-        try (Connection c = cluster.db.connectReadOnly(); Statement s = c.createStatement()) {
+        try (Connection c = cluster.db.connectReadOnly();
+                Statement s = c.createStatement()) {
             assertTrue(s.executeQuery("SELECT COUNT(*) FROM member").next());
             assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE member SET name = 'x' WHERE 1 = 0"));
         }

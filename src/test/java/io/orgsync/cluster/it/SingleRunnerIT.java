@@ -1,5 +1,8 @@
 package io.orgsync.cluster.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.orgsync.testing.Waiting;
 import io.orgsync.testing.cluster.Cluster;
 import io.orgsync.testing.cluster.ClusterDb;
@@ -8,20 +11,16 @@ import io.orgsync.testing.cluster.LookupProbe;
 import io.orgsync.testing.cluster.NodeSpec;
 import io.orgsync.testing.cluster.OrgsyncNode;
 import io.orgsync.testing.cluster.RunRow;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * One runner per enterprise, cluster-wide: 3 scheduler nodes, 5 enterprises, 100 triggers sent
@@ -39,7 +38,10 @@ class SingleRunnerIT {
     @BeforeAll
     static void startCluster() {
         cluster = Cluster.create("it_singlerunner");
-        List<OrgsyncNode> nodes = cluster.start(NodeSpec.scheduler("one-1"), NodeSpec.scheduler("one-2"), NodeSpec.scheduler("one-3"),
+        List<OrgsyncNode> nodes = cluster.start(
+                NodeSpec.scheduler("one-1"),
+                NodeSpec.scheduler("one-2"),
+                NodeSpec.scheduler("one-3"),
                 NodeSpec.readOnly("one-ro"));
         schedulers = nodes.subList(0, 3);
         ro = nodes.get(3);
@@ -82,7 +84,8 @@ class SingleRunnerIT {
                     assertEquals(409, r.status(), "trigger of " + corpId + " on " + via.name() + ": " + r.body());
                     assertEquals("conflict", r.errorCode());
                     conflicts++;
-                    assertTrue(System.currentTimeMillis() < deadline, "a trigger of " + corpId + " was refused for 60 s");
+                    assertTrue(
+                            System.currentTimeMillis() < deadline, "a trigger of " + corpId + " was refused for 60 s");
                     Waiting.sleep(Duration.ofMillis(100));
                 }
                 sent++;
@@ -103,13 +106,17 @@ class SingleRunnerIT {
         }
         // the guarantee: per enterprise, each run starts after the previous one finished
         for (String corpId : corps) {
-            List<RunRow> ofCorp = runs.stream().filter(r -> r.corpId().equals(corpId))
-                    .sorted(Comparator.comparingLong(RunRow::startedAt)).toList();
+            List<RunRow> ofCorp = runs.stream()
+                    .filter(r -> r.corpId().equals(corpId))
+                    .sorted(Comparator.comparingLong(RunRow::startedAt))
+                    .toList();
             assertEquals(ROUNDS, ofCorp.size(), corpId);
             for (int i = 1; i < ofCorp.size(); i++) {
                 RunRow prev = ofCorp.get(i - 1);
                 RunRow next = ofCorp.get(i);
-                assertTrue(next.startedAt() >= prev.finishedAt(), "overlapping runs of " + corpId + ": " + prev + " and " + next);
+                assertTrue(
+                        next.startedAt() >= prev.finishedAt(),
+                        "overlapping runs of " + corpId + ": " + prev + " and " + next);
             }
         }
         // different enterprises did run in parallel
@@ -117,9 +124,12 @@ class SingleRunnerIT {
 
         Map<String, Integer> spread = ClusterDb.perNode(runs);
         Map<String, Map<String, Integer>> byCorp = new TreeMap<>();
-        runs.forEach(r -> byCorp.computeIfAbsent(r.corpId(), k -> new TreeMap<>()).merge(r.instanceId(), 1, Integer::sum));
-        Cluster.report(String.format("SingleRunnerIT: %d triggers (%d answered 409 first) -> %d runs in %.1f s, no overlap per enterprise; "
-                + "%d pairs of runs of different enterprises overlapped", sent, conflicts, runs.size(), elapsed / 1000.0, parallel));
+        runs.forEach(
+                r -> byCorp.computeIfAbsent(r.corpId(), k -> new TreeMap<>()).merge(r.instanceId(), 1, Integer::sum));
+        Cluster.report(String.format(
+                "SingleRunnerIT: %d triggers (%d answered 409 first) -> %d runs in %.1f s, no overlap per enterprise; "
+                        + "%d pairs of runs of different enterprises overlapped",
+                sent, conflicts, runs.size(), elapsed / 1000.0, parallel));
         Cluster.report("SingleRunnerIT: runs per node " + spread);
         Cluster.report("SingleRunnerIT: runs per enterprise and node " + byCorp);
         Cluster.report("SingleRunnerIT: " + probe.summary());
@@ -134,7 +144,9 @@ class SingleRunnerIT {
             for (int j = i + 1; j < runs.size(); j++) {
                 RunRow x = runs.get(i);
                 RunRow y = runs.get(j);
-                if (!x.corpId().equals(y.corpId()) && x.startedAt() < y.finishedAt() && y.startedAt() < x.finishedAt()) {
+                if (!x.corpId().equals(y.corpId())
+                        && x.startedAt() < y.finishedAt()
+                        && y.startedAt() < x.finishedAt()) {
                     n++;
                 }
             }

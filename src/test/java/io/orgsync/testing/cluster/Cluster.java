@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.member.Mobile;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.Waiting;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +21,7 @@ import java.util.function.Predicate;
 public final class Cluster implements AutoCloseable {
     /** Far in the future: jobs fire only when a test triggers them. */
     public static final String NEVER = "0 0 3 1 1 ? 2099";
+
     public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     public final ClusterDb db;
@@ -84,7 +84,8 @@ public final class Cluster implements AutoCloseable {
                 return Boolean.TRUE;
             }
             if (r.status() != 409) {
-                throw new Waiting.GiveUp("trigger of " + corpId + " on " + via.name() + " answered " + r.status() + ": " + r.body());
+                throw new Waiting.GiveUp(
+                        "trigger of " + corpId + " on " + via.name() + " answered " + r.status() + ": " + r.body());
             }
             return null;
         });
@@ -92,7 +93,9 @@ public final class Cluster implements AutoCloseable {
 
     /** Waits for a run of {@code corpId} matching {@code which} and returns it. */
     public RunRow awaitRun(String corpId, String what, Duration timeout, Predicate<RunRow> which) {
-        return Waiting.await(timeout, what,
+        return Waiting.await(
+                timeout,
+                what,
                 () -> db.runs(corpId).stream().filter(which).reduce((a, b) -> b).orElse(null));
     }
 
@@ -119,8 +122,10 @@ public final class Cluster implements AutoCloseable {
 
     /** A member of the enterprise with a mobile, as stored: [userid, mobile]. */
     public String[] someMemberWithMobile(String corpId) {
-        return db.members(corpId).entrySet().stream().filter(e -> e.getValue() != null && e.getValue().matches("1\\d{10}"))
-                .findFirst().map(e -> new String[]{e.getKey(), e.getValue()})
+        return db.members(corpId).entrySet().stream()
+                .filter(e -> e.getValue() != null && e.getValue().matches("1\\d{10}"))
+                .findFirst()
+                .map(e -> new String[] {e.getKey(), e.getValue()})
                 .orElseThrow(() -> new AssertionError("no member of " + corpId + " with a mainland mobile"));
     }
 
@@ -136,8 +141,11 @@ public final class Cluster implements AutoCloseable {
         System.out.println(line);
         try {
             java.nio.file.Files.createDirectories(OrgsyncNode.LOG_DIR);
-            java.nio.file.Files.writeString(OrgsyncNode.LOG_DIR.resolve("summary.txt"), line + "\n",
-                    java.nio.charset.StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.Files.writeString(
+                    OrgsyncNode.LOG_DIR.resolve("summary.txt"),
+                    line + "\n",
+                    java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
         } catch (java.io.IOException e) {
             // the line went to the test output anyway
@@ -158,7 +166,10 @@ public final class Cluster implements AutoCloseable {
             }
         }
         // all at once: each kill waits for its process, and the processes are independent
-        CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(n::close)).toArray(CompletableFuture[]::new)).join();
+        CompletableFuture.allOf(nodes.stream()
+                        .map(n -> CompletableFuture.runAsync(n::close))
+                        .toArray(CompletableFuture[]::new))
+                .join();
         sim.close();
         db.dropReadOnlyAccount();
     }

@@ -2,7 +2,6 @@ package io.orgsync.testing.cluster;
 
 import io.orgsync.store.Database;
 import io.orgsync.testing.TestDatabases;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -40,7 +39,8 @@ public final class ClusterDb {
      * MariaDB server (seen: a main checkout and a branch) would otherwise drop each other's
      * databases half-way. The same checkout reuses its names run after run.
      */
-    static final String CHECKOUT = Integer.toHexString(java.nio.file.Path.of("").toAbsolutePath().normalize().toString().hashCode() & 0x7fffffff);
+    static final String CHECKOUT = Integer.toHexString(
+            java.nio.file.Path.of("").toAbsolutePath().normalize().toString().hashCode() & 0x7fffffff);
 
     /**
      * Creates database orgsync_t_{@code name}_&lt;checkout&gt; (skipping the test when MariaDB is
@@ -61,7 +61,8 @@ public final class ClusterDb {
     }
 
     private void createReadOnlyAccount() {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.execute("DROP USER IF EXISTS '" + readOnlyUser + "'@'%'");
             s.execute("CREATE USER '" + readOnlyUser + "'@'%' IDENTIFIED BY '" + readOnlyPassword + "'");
             s.execute("GRANT SELECT ON " + schema() + ".* TO '" + readOnlyUser + "'@'%'");
@@ -72,7 +73,8 @@ public final class ClusterDb {
 
     /** Drops the SELECT-only account (the database stays for inspection after a failure). */
     public void dropReadOnlyAccount() {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.execute("DROP USER IF EXISTS '" + readOnlyUser + "'@'%'");
         } catch (SQLException e) {
             // the server may be down after a failed restart test; nothing more to do
@@ -82,7 +84,8 @@ public final class ClusterDb {
     /** Drops the database and the SELECT-only account (the tests keep theirs for inspection; the benchmark drops its own). */
     public void drop() {
         dropReadOnlyAccount();
-        try (Connection c = DriverManager.getConnection(TestDatabases.MYSQL_SERVER, user, password); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(TestDatabases.MYSQL_SERVER, user, password);
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + schema());
         } catch (SQLException e) {
             System.err.println("could not drop " + schema() + ": " + e.getMessage());
@@ -101,7 +104,8 @@ public final class ClusterDb {
     public List<RunRow> runs(String corpId) {
         String sql = "SELECT id, corp_id, instance_id, status, started_at, finished_at, error FROM sync_run"
                 + (corpId == null ? "" : " WHERE corp_id = ?") + " ORDER BY id";
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             if (corpId != null) {
                 ps.setString(1, corpId);
             }
@@ -109,8 +113,14 @@ public final class ClusterDb {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long finished = rs.getLong(6);
-                    out.add(new RunRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                            rs.wasNull() ? null : finished, rs.getString(7)));
+                    out.add(new RunRow(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getLong(5),
+                            rs.wasNull() ? null : finished,
+                            rs.getString(7)));
                 }
             }
             return out;
@@ -125,8 +135,9 @@ public final class ClusterDb {
 
     /** userid → stored mobile (null when none) of the enterprise's members that have not departed. */
     public Map<String, String> members(String corpId) {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT userid, mobile FROM member WHERE corp_id = ? AND departed = FALSE")) {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT userid, mobile FROM member WHERE corp_id = ? AND departed = FALSE")) {
             ps.setString(1, corpId);
             Map<String, String> out = new TreeMap<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -150,8 +161,9 @@ public final class ClusterDb {
     /** One value of SHOW GLOBAL STATUS per name asked for. */
     public Map<String, Long> globalStatus(List<String> names) {
         Map<String, Long> out = new LinkedHashMap<>();
-        try (Connection c = connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS")) {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS")) {
             Map<String, String> all = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             while (rs.next()) {
                 all.put(rs.getString(1), rs.getString(2));

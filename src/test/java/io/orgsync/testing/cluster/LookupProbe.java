@@ -28,22 +28,28 @@ public final class LookupProbe implements AutoCloseable {
         this.node = node;
         this.mobile = mobile;
         this.expectedUserid = expectedUserid;
-        this.thread = new Thread(() -> {
-            while (running) {
-                long at = System.currentTimeMillis();
-                HttpResult r = node.send("GET", "/api/v1/members/by-mobile/" + mobile, null, false);
-                String userid = null;
-                if (r.status() == 200) {
-                    userid = r.json().path("members").path(0).path("userid").asText(null);
-                }
-                samples.add(new Sample(at, System.currentTimeMillis() - at, r.status(), userid));
-                try {
-                    Thread.sleep(everyMillis);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "lookup-probe-" + node.name());
+        this.thread = new Thread(
+                () -> {
+                    while (running) {
+                        long at = System.currentTimeMillis();
+                        HttpResult r = node.send("GET", "/api/v1/members/by-mobile/" + mobile, null, false);
+                        String userid = null;
+                        if (r.status() == 200) {
+                            userid = r.json()
+                                    .path("members")
+                                    .path(0)
+                                    .path("userid")
+                                    .asText(null);
+                        }
+                        samples.add(new Sample(at, System.currentTimeMillis() - at, r.status(), userid));
+                        try {
+                            Thread.sleep(everyMillis);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "lookup-probe-" + node.name());
         thread.setDaemon(true);
         thread.start();
     }
@@ -54,7 +60,9 @@ public final class LookupProbe implements AutoCloseable {
 
     /** Lookups that did not answer 200 with the expected member. */
     public List<Sample> failures() {
-        return samples.stream().filter(s -> !s.ok() || !expectedUserid.equals(s.userid())).toList();
+        return samples.stream()
+                .filter(s -> !s.ok() || !expectedUserid.equals(s.userid()))
+                .toList();
     }
 
     /** Failures outside [from, to] (epoch ms). */
@@ -63,15 +71,20 @@ public final class LookupProbe implements AutoCloseable {
     }
 
     public long successesAfter(long t) {
-        return samples.stream().filter(s -> s.at() > t && s.ok() && expectedUserid.equals(s.userid())).count();
+        return samples.stream()
+                .filter(s -> s.at() > t && s.ok() && expectedUserid.equals(s.userid()))
+                .count();
     }
 
     public String summary() {
         List<Sample> all = samples();
-        long ok = all.stream().filter(s -> s.ok() && expectedUserid.equals(s.userid())).count();
+        long ok = all.stream()
+                .filter(s -> s.ok() && expectedUserid.equals(s.userid()))
+                .count();
         long max = all.stream().mapToLong(Sample::millis).max().orElse(0);
-        return String.format("%s: %d lookups of %s, %d answered with %s, %d did not; slowest %d ms", node.name(), all.size(),
-                mobile, ok, expectedUserid, all.size() - ok, max);
+        return String.format(
+                "%s: %d lookups of %s, %d answered with %s, %d did not; slowest %d ms",
+                node.name(), all.size(), mobile, ok, expectedUserid, all.size() - ok, max);
     }
 
     @Override

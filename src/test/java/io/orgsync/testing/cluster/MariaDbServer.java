@@ -2,7 +2,6 @@ package io.orgsync.testing.cluster;
 
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +23,7 @@ public final class MariaDbServer {
     /** Each probe starts a process: four a second is often enough. */
     private static final Duration PROCESS_POLL = Duration.ofMillis(250);
 
-    private MariaDbServer() {
-    }
+    private MariaDbServer() {}
 
     /**
      * Whether this run may restart the server: {@code -Dorgsync.it.restartDatabase=true}, or CI=true
@@ -35,7 +33,8 @@ public final class MariaDbServer {
         String property = System.getProperty(PROPERTY);
         boolean wanted = property != null ? Boolean.parseBoolean(property) : "true".equals(System.getenv("CI"));
         if (!wanted) {
-            return "restarting the shared MariaDB server is opt-in outside CI: run with -D" + PROPERTY + "=true (CI=true turns it on)";
+            return "restarting the shared MariaDB server is opt-in outside CI: run with -D" + PROPERTY
+                    + "=true (CI=true turns it on)";
         }
         String server = TestDatabases.MYSQL_SERVER;
         if (!server.contains("//127.0.0.1:") && !server.contains("//localhost:")) {
@@ -62,8 +61,17 @@ public final class MariaDbServer {
 
     /** Starts mariadbd in the background and waits until it answers ping. */
     public static void start(Duration timeout) {
-        int rc = run(Duration.ofSeconds(30), List.of("start-stop-daemon", "--start", "--oknodo", "--background", "--exec",
-                MARIADBD.toString(), "--", "--user=mysql"));
+        int rc = run(
+                Duration.ofSeconds(30),
+                List.of(
+                        "start-stop-daemon",
+                        "--start",
+                        "--oknodo",
+                        "--background",
+                        "--exec",
+                        MARIADBD.toString(),
+                        "--",
+                        "--user=mysql"));
         if (rc != 0) {
             throw new IllegalStateException("start-stop-daemon --start mariadbd exited with " + rc);
         }
@@ -78,15 +86,20 @@ public final class MariaDbServer {
             }
             if (processRunning()) {
                 // still shutting down or starting: give it time before starting another
-                Waiting.await(Duration.ofSeconds(60), PROCESS_POLL, "mariadbd to answer or exit", () -> ping() || !processRunning());
+                Waiting.await(
+                        Duration.ofSeconds(60),
+                        PROCESS_POLL,
+                        "mariadbd to answer or exit",
+                        () -> ping() || !processRunning());
                 if (ping()) {
                     return;
                 }
             }
             start(Duration.ofSeconds(90));
         } catch (RuntimeException | AssertionError e) {
-            System.err.println("!!!!! MariaDB could not be started again: " + e + ". Start it with: "
-                    + "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql !!!!!");
+            System.err.println(
+                    "!!!!! MariaDB could not be started again: " + e + ". Start it with: "
+                            + "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql !!!!!");
         }
     }
 
@@ -95,8 +108,8 @@ public final class MariaDbServer {
     }
 
     private static List<String> admin(String command) {
-        List<String> args = new ArrayList<>(List.of("mysqladmin", "--host=127.0.0.1", "--user=" + TestDatabases.MYSQL_USER,
-                "--connect-timeout=3"));
+        List<String> args = new ArrayList<>(
+                List.of("mysqladmin", "--host=127.0.0.1", "--user=" + TestDatabases.MYSQL_USER, "--connect-timeout=3"));
         if (!TestDatabases.MYSQL_PASSWORD.isEmpty()) {
             args.add("--password=" + TestDatabases.MYSQL_PASSWORD);
         }
@@ -110,7 +123,8 @@ public final class MariaDbServer {
 
     /** The tool's absolute path (PATH, then the sbin folders a non-login PATH may lack), or its bare name. */
     private static String tool(String name) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+        List<String> dirs =
+                new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
         dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
         for (String dir : dirs) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
@@ -124,7 +138,10 @@ public final class MariaDbServer {
         try {
             List<String> resolved = new ArrayList<>(command);
             resolved.set(0, tool(command.get(0)));
-            Process p = new ProcessBuilder(resolved).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(resolved)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 return -1;

@@ -1,7 +1,6 @@
 package io.orgsync.testing.cluster;
 
 import io.orgsync.testing.Waiting;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -38,10 +37,12 @@ public final class OrgsyncNode implements AutoCloseable {
     public static final Path LOG_DIR = Path.of(System.getProperty("orgsync.it.logs", "target/it-logs"));
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "orgsync-it-kill-nodes"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "orgsync-it-kill-nodes"));
     }
 
     private final NodeSpec spec;
@@ -70,19 +71,31 @@ public final class OrgsyncNode implements AutoCloseable {
             throw new IllegalStateException(spec.name + " is already running");
         }
         if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: the cluster tests start the packaged jar; "
-                    + "run them with 'mvn verify' (or 'mvn package' first)");
+            throw new IllegalStateException(
+                    JAR.toAbsolutePath() + " is missing: the cluster tests start the packaged jar; "
+                            + "run them with 'mvn verify' (or 'mvn package' first)");
         }
         try {
             Files.createDirectories(LOG_DIR);
             Path work = LOG_DIR.resolve("work").resolve(spec.name);
             Files.createDirectories(work);
             writeQuartzProperties(work);
-            Files.writeString(log, "\n===== " + Instant.now() + " starting " + spec.name + " on port " + port + " =====\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + spec.heap, "-XX:+UseSerialGC",
-                    "-jar", JAR.toAbsolutePath().toString(), "serve"));
-            ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+            Files.writeString(
+                    log,
+                    "\n===== " + Instant.now() + " starting " + spec.name + " on port " + port + " =====\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            List<String> command = new ArrayList<>(List.of(
+                    javaBinary(),
+                    "-Xmx" + spec.heap,
+                    "-XX:+UseSerialGC",
+                    "-jar",
+                    JAR.toAbsolutePath().toString(),
+                    "serve"));
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.startsWith("ORGSYNC_")); // only what the spec says
@@ -121,7 +134,8 @@ public final class OrgsyncNode implements AutoCloseable {
         Waiting.await(timeout, Duration.ofMillis(200), spec.name + " to answer GET /health with 200", () -> {
             Process p = process;
             if (p == null || !p.isAlive()) {
-                throw new Waiting.GiveUp(spec.name + " exited with " + (p == null ? "?" : p.exitValue()) + " before it was healthy:\n" + logTail(40));
+                throw new Waiting.GiveUp(spec.name + " exited with " + (p == null ? "?" : p.exitValue())
+                        + " before it was healthy:\n" + logTail(40));
             }
             return health().status() == 200 ? Boolean.TRUE : null;
         });
@@ -222,7 +236,9 @@ public final class OrgsyncNode implements AutoCloseable {
 
     /** {@code PUT /admin/api/enterprises/{corpId}}; fails unless 200. */
     public void putEnterprise(String corpId, String secret, String cron) {
-        put("/admin/api/enterprises/" + corpId, Map.of("name", "IT " + corpId, "secret", secret, "cron", cron, "enabled", true))
+        put(
+                        "/admin/api/enterprises/" + corpId,
+                        Map.of("name", "IT " + corpId, "secret", secret, "cron", cron, "enabled", true))
                 .expectOk("PUT enterprise " + corpId + " on " + spec.name);
     }
 
@@ -234,7 +250,8 @@ public final class OrgsyncNode implements AutoCloseable {
     /** An HTTP call with the admin token (when {@code admin}); connection failures come back as status -1. */
     public HttpResult send(String method, String path, Object body, boolean admin) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(baseUrl().resolve(path)).timeout(Duration.ofSeconds(15));
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(baseUrl().resolve(path)).timeout(Duration.ofSeconds(15));
             if (admin) {
                 b.header("Authorization", "Bearer " + ADMIN_TOKEN);
             }
