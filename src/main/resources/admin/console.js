@@ -95,8 +95,23 @@
  *     [data-testid=type]  [data-testid=subject]  [data-testid=message]  [data-testid=last-at]
  *     [data-testid=first-at]  [data-testid=count]  [data-testid=delivered]
  *
- * Slots for panels to come: #ent-callback-slot (the enterprise's callback settings) and
- * #events-section (real-time events); a panel reads its route through one PANELS entry below.
+ * Callback settings (in the enterprise form while editing; PUT/DELETE /admin/api/enterprises/{corpId}/callback)
+ *   #ent-callback               the box (hidden for a new enterprise)
+ *   #cb-status                  badge "on" | "off" (from the listing's `callback`)
+ *   #cb-url                     read-only input with the listing's `callbackUrl`; #cb-copy copies it
+ *   #cb-url-missing             shown instead when callbackUrl is null (ORGSYNC_CALLBACK_BASE_URL unset)
+ *   #cb-token #cb-aesKey        write-only inputs, never pre-filled; #cb-save sends both
+ *   #cb-off                     DELETE (asks for confirmation)
+ *   #cb-message                 the server's message (a 400's text) or the outcome (classes error / ok)
+ *   #enterprises [data-testid=enabled] also carries a "callbacks" badge when they are on
+ *
+ * Events (GET /admin/api/events?corpId=&limit=50, newest first)
+ *   #events-corp                <select>: all enterprises or one
+ *   #events                     table; rows tr[data-event-id="<id>"] with data-status="<STATUS>"
+ *     [data-testid=change-type]  [data-testid=subject]  [data-testid=corp-id]  [data-testid=received]
+ *     [data-testid=applied]  [data-testid=status] (exact PENDING | APPLIED | SKIPPED | FAILED)
+ *     [data-testid=lag]  [data-testid=error]
+ *   #events-empty               note shown when there are none
  * ---------------------------------------------------------------------------------------------
  *
  * All server-provided text goes through textContent / attributes; nothing uses innerHTML.
@@ -111,6 +126,7 @@
   var SPARK_RUNS = 20;            // runs in a job row's chart
   var RECENT_RUNS_LIMIT = 1000;   // newest runs of all enterprises read for the job rows' charts
   var ALERTS_LIMIT = 50;
+  var EVENTS_LIMIT = 50;
 
   // ------------------------------------------------------------------ paths
   function computeBase() {
@@ -376,6 +392,8 @@
     appById: new Map(),
     editingApp: null,          // appId being edited, or null for a new app
     alerts: [],
+    events: [],
+    eventsCorp: '',            // '' = all enterprises
     lastOk: null,
     timer: null,
     inFlight: null,
@@ -474,7 +492,11 @@
     state.miniapps = [];
     state.appById = new Map();
     state.alerts = [];
-    ['#jobs tbody', '#history tbody', '#cluster tbody', '#enterprises tbody', '#miniapps tbody', '#alerts tbody'].forEach(function (s) {
+    state.events = [];
+    state.eventsCorp = '';
+    $('#events-corp').value = '';
+    $('#events-corp')._sig = null;
+    ['#jobs tbody', '#history tbody', '#cluster tbody', '#enterprises tbody', '#miniapps tbody', '#alerts tbody', '#events tbody'].forEach(function (s) {
       var tb = $(s);
       while (tb.firstChild) tb.removeChild(tb.firstChild);
     });
@@ -669,7 +691,9 @@
     { name: 'recent runs', path: function () { return '/runs?limit=' + RECENT_RUNS_LIMIT; }, apply: setRecentRuns, render: null },
     { name: 'mini-programs', path: function () { return '/miniapps'; }, apply: setMiniApps, render: renderMiniApps },
     { name: 'alerts', path: function () { return '/alerts?limit=' + ALERTS_LIMIT; }, apply: function (list) { state.alerts = list; },
-      render: renderAlerts }
+      render: renderAlerts },
+    { name: 'events', path: function () { return '/events?corpId=' + enc(state.eventsCorp) + '&limit=' + EVENTS_LIMIT; },
+      apply: function (list) { state.events = list; }, render: renderEvents }
   ];
 
   function setRecentRuns(list) {
@@ -1124,9 +1148,11 @@
     var cron = ent.cron ? String(ent.cron) : '';
     setCell(c.cron, cron, function () { return cron || h('span', { className: 'muted', text: '—' }); });
     // problem: what keeps it from syncing (a secret this node cannot open), with the fix as the tooltip
-    setCell(c.enabled, String(!!ent.enabled) + '|' + (ent.problem || ''), function () {
+    setCell(c.enabled, String(!!ent.enabled) + '|' + (ent.problem || '') + '|' + !!ent.callback, function () {
       var state = ent.enabled ? badge('enabled', 'badge-ok') : badge('disabled', 'badge-muted');
-      return ent.problem ? [state, ' ', badge('problem', 'badge-err', String(ent.problem))] : state;
+      return [state,
+        ent.callback ? [' ', badge('callbacks', 'badge-run-static', 'Contact-change callbacks are on')] : null,
+        ent.problem ? [' ', badge('problem', 'badge-err', String(ent.problem))] : null];
     });
     var agent = ent.agentId === null || ent.agentId === undefined ? '' : String(ent.agentId);
     setCell(c.agent, agent, function () { return agent || h('span', { className: 'muted', text: '—' }); });
@@ -1139,6 +1165,116 @@
     var n = state.enterprises.length;
     var disabled = state.enterprises.filter(function (e) { return !e.enabled; }).length;
     $('#enterprises-count').textContent = n + (n === 1 ? ' enterprise' : ' enterprises') + (disabled ? ' · ' + disabled + ' disabled' : '');
+    renderCallback();
+  }
+
+  // ------------------------------------------------------------------ callback settings
+  /** The box in the enterprise form: shown while an existing enterprise is edited; never touches typed keys. */
+  function renderCallback() {
+    var box = $('#ent-callback');
+    var ent = state.editing ? state.entByCorp.get(state.editing) : null;
+    box.hidden = !ent;
+    if (!ent) return;
+    var st = $('#cb-status');
+    st.textContent = ent.callback ? 'on' : 'off';
+    st.className = 'badge ' + (ent.callback ? 'badge-ok' : 'badge-muted');
+    var url = ent.callbackUrl ? String(ent.callbackUrl) : '';
+    if ($('#cb-url').value !== url) $('#cb-url').value = url;
+    $('#cb-url-row').hidden = !url;
+    $('#cb-url-missing').hidden = !!url;
+    $('#cb-off').disabled = !ent.callback;
+  }
+  function clearCallbackForm() {
+    $('#cb-token').value = '';
+    $('#cb-aesKey').value = '';
+    $('#cb-token').removeAttribute('aria-invalid');
+    $('#cb-aesKey').removeAttribute('aria-invalid');
+    setFormMessage($('#cb-message'), null);
+  }
+
+  function copyCallbackUrl() {
+    var input = $('#cb-url');
+    var url = input.value;
+    var msg = $('#cb-message');
+    if (!url) return Promise.resolve();
+    var fallback = function () {
+      input.focus();
+      input.select();
+      var ok = false;
+      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      setFormMessage(msg, ok ? 'Copied the callback URL.' : 'Selected: press Ctrl+C (⌘C) to copy it.', ok ? 'ok' : 'info');
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      return navigator.clipboard.writeText(url).then(function () {
+        setFormMessage(msg, 'Copied the callback URL.', 'ok');
+      }, fallback);
+    }
+    fallback();
+    return Promise.resolve();
+  }
+
+  function saveCallback() {
+    var corpId = state.editing;
+    if (!corpId) return Promise.resolve();
+    var tokenEl = $('#cb-token'), keyEl = $('#cb-aesKey'), msg = $('#cb-message');
+    tokenEl.removeAttribute('aria-invalid');
+    keyEl.removeAttribute('aria-invalid');
+    var token = tokenEl.value.trim(), aesKey = keyEl.value.trim();
+    if (!token || !aesKey) {
+      (token ? keyEl : tokenEl).setAttribute('aria-invalid', 'true');
+      setFormMessage(msg, 'Enter both the Token and the EncodingAESKey set in WeCom\'s admin page.', 'error');
+      (token ? keyEl : tokenEl).focus();
+      return Promise.resolve();
+    }
+    var gen = state.generation;
+    var btn = $('#cb-save');
+    btn.disabled = true;
+    setFormMessage(msg, 'Saving…', 'info');
+    return api('PUT', '/enterprises/' + enc(corpId) + '/callback', { token: token, aesKey: aesKey }).then(function (r) {
+      if (gen !== state.generation) return;
+      tokenEl.value = '';
+      keyEl.value = '';
+      mergeCallback(corpId, r);
+      setFormMessage(msg, 'Callbacks on for ' + corpId + '.' + (r && r.callbackUrl ? ' Paste the URL into WeCom\'s page.' : ''), 'ok');
+    }, function (e) {
+      if (gen !== state.generation || handleAuthError(e)) return;
+      setFormMessage(msg, errText(e), 'error');
+      if (e.status === 400) {
+        var target = /aes/i.test(String(e.message)) ? keyEl : /token/i.test(String(e.message)) ? tokenEl : null;
+        if (target) { target.setAttribute('aria-invalid', 'true'); target.focus({ preventScroll: true }); }
+      }
+    }).then(function () {
+      btn.disabled = false;
+      if (gen === state.generation) refreshNow();
+    });
+  }
+
+  function callbacksOff() {
+    var corpId = state.editing;
+    if (!corpId) return Promise.resolve();
+    var gen = state.generation;
+    var msg = $('#cb-message');
+    return confirmDialog('Turn callbacks off?', 'Stop accepting contact-change callbacks for ' + entLabel(corpId) +
+      '? Its Token and EncodingAESKey are forgotten; scheduled syncs go on.', 'Turn off', true).then(function (yes) {
+      if (!yes || gen !== state.generation) return;
+      return api('DELETE', '/enterprises/' + enc(corpId) + '/callback').then(function (r) {
+        if (gen !== state.generation) return;
+        mergeCallback(corpId, r);
+        setFormMessage(msg, 'Callbacks off for ' + corpId + '.', 'ok');
+      }, function (e) {
+        if (gen !== state.generation || handleAuthError(e)) return;
+        setFormMessage(msg, errText(e), 'error');
+      }).then(function () { if (gen === state.generation) refreshNow(); });
+    });
+  }
+  /** The PUT/DELETE answer carries the listing's callback fields: show them before the next refresh. */
+  function mergeCallback(corpId, r) {
+    var ent = state.entByCorp.get(corpId);
+    if (ent && r && typeof r === 'object') {
+      ent.callback = !!r.callback;
+      ent.callbackUrl = r.callbackUrl === undefined ? ent.callbackUrl : r.callbackUrl;
+    }
+    renderEnterprises();
   }
 
   // ------------------------------------------------------------------ enterprise form
@@ -1168,6 +1304,7 @@
     f.agentId.value = '';
     f.save.textContent = 'Create';
     clearInvalid(f);
+    clearCallbackForm();
     if (!keepMessage) setFormMessage(f.message, null);
     renderEnterprises();
   }
@@ -1189,6 +1326,7 @@
     f.agentId.value = ent.agentId === null || ent.agentId === undefined ? '' : String(ent.agentId);
     f.save.textContent = 'Save';
     clearInvalid(f);
+    clearCallbackForm();
     setFormMessage(f.message, null);
     renderEnterprises();
     if (f.form.scrollIntoView) f.form.scrollIntoView({ block: 'nearest' });
@@ -1535,6 +1673,70 @@
     $('#alerts-count').textContent = n ? n + (n === 1 ? ' alert' : ' alerts') + ' (most recently raised first, at most ' + ALERTS_LIMIT + ')' : '';
   }
 
+  // ------------------------------------------------------------------ rendering: events
+  var EVENT_BADGE = { PENDING: 'badge-warn', APPLIED: 'badge-ok', SKIPPED: 'badge-muted', FAILED: 'badge-err' };
+  function createEventRow() {
+    var tr = h('tr');
+    var c = {
+      type: h('td', { 'data-testid': 'change-type', className: 'mono nowrap' }),
+      subject: h('td', { 'data-testid': 'subject', className: 'mono' }),
+      corp: h('td', { 'data-testid': 'corp-id', className: 'mono' }),
+      received: h('td', { 'data-testid': 'received', className: 'nowrap' }),
+      applied: h('td', { 'data-testid': 'applied', className: 'nowrap' }),
+      status: h('td', { 'data-testid': 'status' }),
+      lag: h('td', { 'data-testid': 'lag', className: 'nowrap' }),
+      error: h('td', { 'data-testid': 'error', className: 'error-cell' })
+    };
+    tr._c = c;
+    tr.append(c.type, c.subject, c.corp, c.received, c.applied, c.status, c.lag, c.error);
+    return tr;
+  }
+  function updateEventRow(tr, ev) {
+    var c = tr._c;
+    var status = String(ev.status || '?');
+    tr.setAttribute('data-status', status);
+    var type = ev.changeType ? String(ev.changeType) : '';
+    setCell(c.type, type, function () { return type || h('span', { className: 'muted', text: '—' }); });
+    var subject = ev.subject ? String(ev.subject) : '';
+    setCell(c.subject, subject, function () { return subject || h('span', { className: 'muted', text: '—' }); });
+    var corp = ev.corpId ? String(ev.corpId) : '';
+    setCell(c.corp, corp, function () { return corp; });
+    setCell(c.received, timeSig(ev.receivedAt), function () { return timeNodes(ev.receivedAt); });
+    setCell(c.applied, timeSig(ev.appliedAt), function () { return timeNodes(ev.appliedAt, 'not yet'); });
+    var attempts = ev.attempts === null || ev.attempts === undefined ? '' : String(ev.attempts);
+    setCell(c.status, status + '|' + attempts, function () {
+      return badge(status, EVENT_BADGE[status] || 'badge-muted', attempts ? attempts + (attempts === '1' ? ' attempt' : ' attempts') : undefined);
+    });
+    var lag = ev.lagMs === null || ev.lagMs === undefined ? null : Number(ev.lagMs);
+    setCell(c.lag, String(lag), function () {
+      return lag === null ? h('span', { className: 'muted', text: '—' }) : h('span', { title: lag + ' ms after WeCom\'s CreateTime', text: duration(lag) });
+    });
+    var err = ev.error ? String(ev.error) : '';
+    setCell(c.error, err, function () { return err ? h('span', { title: err, text: truncate(err, 300) }) : ''; });
+  }
+  function renderEventsSelect() {
+    var sel = $('#events-corp');
+    var ids = allCorpIds();
+    var sig = ids.map(function (id) { return id + '\u0001' + entLabel(id); }).join('\u0002');
+    if (sel._sig !== sig) {
+      sel._sig = sig;
+      while (sel.options.length > 1) sel.remove(1);
+      ids.forEach(function (id) { sel.add(h('option', { value: id, text: entLabel(id) })); });
+    }
+    if (sel.value !== state.eventsCorp) sel.value = state.eventsCorp;
+  }
+  function renderEvents() {
+    renderEventsSelect();
+    var list = state.events.filter(function (ev) { return !state.eventsCorp || ev.corpId === state.eventsCorp; });
+    reconcile($('#events tbody'), list, function (ev) { return ev.id; }, 'data-event-id', createEventRow, updateEventRow);
+    $('#events-empty').hidden = list.length > 0;
+    var n = list.length;
+    var failed = list.filter(function (ev) { return ev.status === 'FAILED'; }).length;
+    var pending = list.filter(function (ev) { return ev.status === 'PENDING'; }).length;
+    $('#events-count').textContent = n ? n + (n === 1 ? ' event' : ' events') + ' (newest first, at most ' + EVENTS_LIMIT + ')' +
+      (pending ? ' · ' + pending + ' pending' : '') + (failed ? ' · ' + failed + ' failed' : '') : '';
+  }
+
   // ------------------------------------------------------------------ wiring
   function init() {
     $('#sign-in-form').addEventListener('submit', function (ev) {
@@ -1564,6 +1766,20 @@
       if (v) openHistory(v, false); else closeHistory();
     });
     $('#history-close').addEventListener('click', closeHistory);
+    $('#events-corp').addEventListener('change', function (ev) {
+      state.eventsCorp = ev.target.value || '';
+      renderEvents();
+      refreshNow();
+    });
+    $('#cb-copy').addEventListener('click', copyCallbackUrl);
+    $('#cb-save').addEventListener('click', saveCallback);
+    $('#cb-off').addEventListener('click', callbacksOff);
+    ['#cb-token', '#cb-aesKey'].forEach(function (sel) {
+      // Enter here saves the callback settings, not the enterprise form around them
+      $(sel).addEventListener('keydown', function (ev) {
+        if (ev.key === 'Enter') { ev.preventDefault(); saveCallback(); }
+      });
+    });
 
     $('#enterprise-form').addEventListener('submit', function (ev) {
       ev.preventDefault();

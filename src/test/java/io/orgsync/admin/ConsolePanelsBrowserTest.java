@@ -30,13 +30,17 @@ import org.openqa.selenium.support.ui.Select;
  * The console's operations panels in headless Chromium, against a MariaDB cluster of a scheduling
  * node and the API-only node the browser talks to: each enterprise's chart of recent runs (one
  * bar per run, height the duration, colour the outcome), mini-programs added, edited and deleted
- * through the page, and the recent alerts.
+ * through the page, the recent alerts, an enterprise's callback settings put through its form and
+ * the real-time events its callbacks bring.
  */
 class ConsolePanelsBrowserTest {
     static final String TOKEN = "console-panels-token-0123456789";
     static final String CORP = "ww-initech";
     static final String BROKEN = "ww-hooli";
     static final String APP_SECRET = "app-secret-shop-Qx7-0123456789";
+    static final String PUBLIC_BASE = "https://orgsync.example.test";
+    static final String CB_TOKEN = "QDG6eK";
+    static final String CB_AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
     static SimulatorControl sim;
     static Node runner;
@@ -60,6 +64,7 @@ class ConsolePanelsBrowserTest {
         console = TestNode.node("node-b", dbUrl, sim)
                 .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
                 .with("ORGSYNC_SCHEDULER_ENABLED", "false")
+                .with("ORGSYNC_CALLBACK_BASE_URL", PUBLIC_BASE)
                 .start();
         api = new AdminClient("http://127.0.0.1:" + console.http.port(), TOKEN, AdminClient.newLog());
         sim.createCorp(CORP, "secret-" + CORP + "-0123456789", 4, 40, true);
@@ -287,20 +292,139 @@ class ConsolePanelsBrowserTest {
         assertEquals(
                 404, api.get("/api/v1/miniapps/wx-coupons/wxacode?scene=a%3D1").status());
 
-        // the spots the callback settings and the events panel will take are there, empty
-        assertEquals(
-                1,
-                browser.findElements(By.cssSelector("#enterprise-form [data-slot=callback]"))
-                        .size());
-        assertEquals(
-                1,
-                browser.findElements(By.cssSelector("section[data-slot=events]"))
-                        .size());
+        // callbacks: hidden for a new enterprise; while editing, off, with the URL to paste into WeCom
+        assertFalse(browser.findElement(By.id("ent-callback")).isDisplayed(), "no callback box for a new enterprise");
+        entRow(CORP).findElement(By.cssSelector("[data-action=edit]")).click();
+        chromium.waitFor(
+                "the callback box", d -> d.findElement(By.id("ent-callback")).isDisplayed());
+        assertEquals("off", browser.findElement(By.id("cb-status")).getText());
+        String url = PUBLIC_BASE + "/callbacks/wecom/" + CORP;
+        assertEquals(url, browser.findElement(By.id("cb-url")).getAttribute("value"));
+        assertFalse(browser.findElement(By.id("cb-url-missing")).isDisplayed());
+        chromium.click(By.id("cb-copy"));
+        chromium.waitFor(
+                "the copy outcome",
+                d -> d.findElement(By.id("cb-message")).getText().contains("Cop"));
+        // a key WeCom would never generate: the API's 400 message, and nothing stored
+        chromium.type(By.id("cb-token"), CB_TOKEN);
+        chromium.type(By.id("cb-aesKey"), "too-short");
+        chromium.click(By.id("cb-save"));
+        chromium.waitFor(
+                "the 400 message",
+                d -> d.findElement(By.id("cb-message")).getText().contains("aesKey must be the 43 letters"));
+        assertTrue(
+                browser.findElement(By.id("cb-message")).getAttribute("class").contains("error"));
+        assertFalse(entListing(CORP).path("callback").asBoolean(), "nothing stored");
+        chromium.type(By.id("cb-aesKey"), CB_AES_KEY);
+        chromium.click(By.id("cb-save"));
+        chromium.waitFor(
+                "callbacks on",
+                d -> d.findElement(By.id("cb-status")).getText().equals("on")
+                        && d.findElement(By.id("cb-message")).getText().contains("Callbacks on for " + CORP));
+        assertEquals("", browser.findElement(By.id("cb-token")).getAttribute("value"), "write-only: cleared");
+        assertEquals("", browser.findElement(By.id("cb-aesKey")).getAttribute("value"));
+        assertFalse(browser.getPageSource().contains(CB_AES_KEY), "the key is not in the page");
+        JsonNode listed = entListing(CORP);
+        assertTrue(listed.path("callback").asBoolean(), listed.toString());
+        assertEquals(url, listed.path("callbackUrl").asText());
+        chromium.waitFor(
+                "the callbacks badge",
+                d -> entRow(CORP)
+                        .findElement(By.cssSelector("[data-testid=enabled]"))
+                        .getText()
+                        .contains("callbacks"));
 
+        // WeCom (the simulator) posts a member change to the console's node; the events panel lists it applied
+        sim.send(
+                "PUT",
+                "/__sim/corps/" + CORP + "/callback",
+                Map.of(
+                        "url",
+                        "http://127.0.0.1:" + console.http.port() + "/callbacks/wecom/" + CORP,
+                        "token",
+                        CB_TOKEN,
+                        "aesKey",
+                        CB_AES_KEY));
+        String userid = sim.export(CORP).path("members").get(0).path("userid").asText();
+        sim.send("PATCH", "/__sim/corps/" + CORP + "/members/" + userid, Map.of("name", "改了名"));
+        WebElement event = chromium.waitFor("the APPLIED event of " + userid, Duration.ofSeconds(60), d -> {
+            for (WebElement row : d.findElements(By.cssSelector("#events tbody tr[data-status=APPLIED]"))) {
+                if (row.findElement(By.cssSelector("[data-testid=subject]"))
+                        .getText()
+                        .equals("user:" + userid)) {
+                    return row;
+                }
+            }
+            return null;
+        });
+        JsonNode stored =
+                api.get("/admin/api/events?corpId=" + CORP + "&limit=50").json().get(0);
+        assertEquals(stored.path("id").asText(), event.getAttribute("data-event-id"), "the newest event first");
+        assertEquals(
+                stored.path("changeType").asText(),
+                event.findElement(By.cssSelector("[data-testid=change-type]")).getText());
+        assertEquals(
+                "APPLIED",
+                event.findElement(By.cssSelector("[data-testid=status]")).getText());
+        assertTrue(event.findElement(By.cssSelector("[data-testid=status] .badge"))
+                .getAttribute("class")
+                .contains("badge-ok"));
+        assertTrue(
+                event.findElement(By.cssSelector("[data-testid=lag]")).getText().endsWith(" s"),
+                event.findElement(By.cssSelector("[data-testid=lag]")).getText());
+        assertFalse(event.findElement(By.cssSelector("[data-testid=applied]"))
+                .getText()
+                .isBlank());
+        assertTrue(event.findElement(By.cssSelector("[data-testid=error]"))
+                .getText()
+                .isBlank());
+        // one enterprise chosen: the other's (none) are not listed, CORP's still are
+        new Select(browser.findElement(By.id("events-corp"))).selectByValue(BROKEN);
+        chromium.waitFor(
+                "no events of " + BROKEN,
+                d -> d.findElement(By.id("events-empty")).isDisplayed());
+        new Select(browser.findElement(By.id("events-corp"))).selectByValue(CORP);
+        chromium.waitFor(
+                "the events of " + CORP,
+                d -> !d.findElements(By.cssSelector("#events tbody tr[data-status=APPLIED]"))
+                        .isEmpty());
+        byte[] callbackPicture =
+                browser.findElement(By.id("enterprises-section")).getScreenshotAs(OutputType.BYTES);
+        byte[] eventsPicture = browser.findElement(By.id("events-section")).getScreenshotAs(OutputType.BYTES);
+
+        // turning callbacks off asks first
+        chromium.click(By.id("cb-off"));
+        chromium.waitFor(
+                "the confirmation", d -> d.findElement(By.id("confirm")).isDisplayed());
+        chromium.click(By.id("confirm-yes"));
+        chromium.waitFor(
+                "callbacks off",
+                d -> d.findElement(By.id("cb-status")).getText().equals("off"));
+        assertFalse(entListing(CORP).path("callback").asBoolean());
+        assertEquals(
+                url,
+                browser.findElement(By.id("cb-url")).getAttribute("value"),
+                "the URL stays, for turning them on again");
+
+        HeadlessChromium.keep("console-callback.png", callbackPicture);
+        HeadlessChromium.keep("console-events.png", eventsPicture);
         HeadlessChromium.keep("console-runs.png", runsPicture);
         byte[] page = chromium.pageScreenshot(1440);
         assertTrue(page.length > 10_000, "a real picture: " + page.length + " bytes");
         HeadlessChromium.keep("console-operations.png", page);
+    }
+
+    private static WebElement entRow(String corpId) {
+        return browser.findElement(By.cssSelector("#enterprises tr[data-enterprise='" + corpId + "']"));
+    }
+
+    private static JsonNode entListing(String corpId) {
+        for (JsonNode e : api.get("/admin/api/enterprises").json()) {
+            if (e.path("corpId").asText().equals(corpId)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no enterprise " + corpId);
     }
 
     private static WebElement appRow(String appId) {
