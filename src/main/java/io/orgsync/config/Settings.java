@@ -1,13 +1,11 @@
 package io.orgsync.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -87,7 +85,7 @@ public record Settings(
                     "'" + instanceId + "' is not valid: use up to 64 letters, digits or . _ : -");
         }
         if (instanceId == null) {
-            instanceId = generatedInstanceId();
+            instanceId = SettingChecks.generatedInstanceId();
         }
         boolean readOnly = s.bool("ORGSYNC_READ_ONLY", false);
         boolean schedulerEnabled = s.bool("ORGSYNC_SCHEDULER_ENABLED", true) && !readOnly;
@@ -111,7 +109,7 @@ public record Settings(
         if (!emails.isEmpty() && smtpHost == null) {
             s.problem("ORGSYNC_SMTP_HOST", "must be set when ORGSYNC_ALERT_EMAIL is set");
         }
-        URI webhook = webhook(s, "ORGSYNC_ALERT_WEBHOOK");
+        URI webhook = SettingChecks.webhook(s, "ORGSYNC_ALERT_WEBHOOK");
 
         Settings settings = new Settings(
                 dbUrl,
@@ -128,12 +126,12 @@ public record Settings(
                         "ORGSYNC_WECOM_BASE_URL",
                         URI.create("https://qyapi.weixin.qq.com"),
                         "an http(s) URL",
-                        Settings::httpUrl),
+                        SettingChecks::httpUrl),
                 s.parsed(
                         "ORGSYNC_WECHAT_BASE_URL",
                         URI.create("https://api.weixin.qq.com"),
                         "an http(s) URL",
-                        Settings::httpUrl),
+                        SettingChecks::httpUrl),
                 s.decimal("ORGSYNC_DEPT_RATE", 10, 0, 10_000),
                 s.integer("ORGSYNC_DEPT_CONCURRENCY", 1, 1, 16),
                 s.decimal("ORGSYNC_NODE_RATE", 100, 0, 100_000),
@@ -160,85 +158,11 @@ public record Settings(
                 s.string("ORGSYNC_BUILD_VERSION", null),
                 Duration.ofSeconds(s.integer("ORGSYNC_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
                 Duration.ofDays(s.integer("ORGSYNC_RUN_RETENTION_DAYS", 90, 1, 36_500)),
-                s.parsed("ORGSYNC_CALLBACK_BASE_URL", null, "an http(s) URL", Settings::httpUrl),
+                s.parsed("ORGSYNC_CALLBACK_BASE_URL", null, "an http(s) URL", SettingChecks::httpUrl),
                 s.integer("ORGSYNC_LOOKUP_CACHE_MB", 64, 0, 65_536),
                 Duration.ofMillis(s.integer("ORGSYNC_CACHE_STALENESS_MS", 250, 10, 60_000)));
         s.throwIfProblems();
         return settings;
-    }
-
-    private static URI httpUrl(String value) {
-        URI uri = URI.create(value);
-        String scheme = uri.getScheme();
-        if (uri.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
-            return null;
-        }
-        return uri;
-    }
-
-    /**
-     * The group robot's URL. Its key is the robot's password (whoever has it can post to the
-     * group), so a bad value is described by its host and path, never echoed.
-     */
-    private static URI webhook(SettingSource s, String variable) {
-        String value = s.raw(variable);
-        if (value == null) {
-            return null;
-        }
-        String example = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=<the robot's key>";
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            // the parser's message quotes the input: say where it failed instead
-            s.problem(
-                    variable,
-                    "is not a URL (character " + (e.getIndex() + 1) + " of " + value.length()
-                            + " is not allowed; look for spaces or quotes): expected " + example);
-            return null;
-        }
-        String scheme = uri.getScheme();
-        if (uri.getHost() == null || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
-            s.problem(
-                    variable,
-                    "is not an http(s) URL with a host" + (uri.getHost() == null ? "" : " (" + where(uri) + ")")
-                            + ": expected " + example);
-            return null;
-        }
-        boolean keyed = uri.getRawQuery() != null
-                && Arrays.stream(uri.getRawQuery().split("&"))
-                        .anyMatch(p -> p.startsWith("key=") && p.length() > "key=".length());
-        if (!keyed) {
-            s.problem(
-                    variable,
-                    "the URL (" + where(uri) + ") has no key parameter: copy the robot's whole webhook address"
-                            + " from its settings in the WeCom group, as in " + example);
-            return null;
-        }
-        return uri;
-    }
-
-    /** Host and path for a message; a long path segment may be a token (other robots put theirs there), so only its length shows. */
-    private static String where(URI uri) {
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        String shown = Arrays.stream(path.split("/", -1))
-                .map(seg -> seg.length() > 24 ? "<" + seg.length() + " characters>" : seg)
-                .collect(java.util.stream.Collectors.joining("/"));
-        return "host " + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort()) + ", path " + shown;
-    }
-
-    private static String generatedInstanceId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "node";
-        }
-        host = host.replaceAll("[^A-Za-z0-9._-]", "");
-        if (host.isEmpty() || host.length() > 40) {
-            host = "node";
-        }
-        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public boolean embeddedDatabase() {

@@ -2,8 +2,6 @@ package io.orgsync.read;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.member.DepartmentTree;
 import io.orgsync.member.TreeCache;
@@ -12,8 +10,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -68,7 +64,7 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
     private final Map<String, Long> localChanges = new ConcurrentHashMap<>();
 
     private final Set<String> toSweep = ConcurrentHashMap.newKeySet();
-    private final Map<Key, CompletableFuture<Answer>> loading = new ConcurrentHashMap<>();
+    private final SharedLoads<Key> loads = new SharedLoads<>();
     private final AtomicLong generation = new AtomicLong();
     private volatile long lastPollStartNanos;
     private volatile boolean polled;
@@ -88,29 +84,7 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
                 .executor(Runnable::run)
                 .recordStats()
                 .build();
-        FunctionCounter.builder("orgsync_lookup_cache_hits", hits, LongAdder::sum)
-                .description("read answers served from the node's cache")
-                .register(metrics);
-        FunctionCounter.builder("orgsync_lookup_cache_misses", misses, LongAdder::sum)
-                .description("read answers built from the database (cache off, missing, or bypassed)")
-                .register(metrics);
-        FunctionCounter.builder(
-                        "orgsync_lookup_cache_evictions", cache, c -> c.stats().evictionCount())
-                .description("entries evicted to stay within ORGSYNC_LOOKUP_CACHE_MB")
-                .register(metrics);
-        FunctionCounter.builder("orgsync_lookup_cache_invalidations", swept, LongAdder::sum)
-                .description("entries removed because their enterprise changed")
-                .register(metrics);
-        Gauge.builder("orgsync_lookup_cache_size", cache, Cache::estimatedSize)
-                .description("entries in the cache (answers and department trees)")
-                .register(metrics);
-        Gauge.builder("orgsync_lookup_cache_weight_bytes", this, ReadCache::weightedBytes)
-                .description("estimated memory the entries take")
-                .baseUnit("bytes")
-                .register(metrics);
-        Gauge.builder("orgsync_lookup_cache_max_bytes", this, c -> c.maxBytes)
-                .baseUnit("bytes")
-                .register(metrics);
+        ReadCacheMetrics.bind(metrics, this, cache, hits, misses, swept);
     }
 
     private static long weight(Object v) {
@@ -140,43 +114,7 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
             return a;
         }
         misses.increment();
-        // one load per key at a time, outside the cache's locks: a burst for one number after a
-        // change costs one query, and a slow query holds up no other key (Caffeine's own
-        // compute would hold a lock of its map for the whole query, and the load puts trees)
-        CompletableFuture<Answer> mine = new CompletableFuture<>();
-        CompletableFuture<Answer> shared = loading.putIfAbsent(key, mine);
-        if (shared != null) {
-            return join(shared);
-        }
-        try {
-            Answer answer = loader.load();
-            cache.put(key, answer);
-            mine.complete(answer);
-            return answer;
-        } catch (Throwable e) {
-            // whatever it was, the requests waiting for this load get it too instead of waiting forever
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            loading.remove(key, mine);
-        }
-    }
-
-    private static Answer join(CompletableFuture<Answer> future) throws SQLException {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
+        return loads.load(key, loader, answer -> cache.put(key, answer));
     }
 
     // ---- department trees (TreeCache): keyed by the version their rows were read at, never stale
