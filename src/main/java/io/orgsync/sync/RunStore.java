@@ -3,10 +3,8 @@ package io.orgsync.sync;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.store.Sql;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,15 +21,15 @@ public final class RunStore {
      */
     public static final Duration STALLED = Duration.ofMinutes(2);
 
-    private static final String COLUMNS =
-            "id, corp_id, instance_id, status, started_at, finished_at, departments, members_added, "
-                    + "members_updated, members_removed, upstream_calls, error, drift";
     private static final String RUNNING_ROWS =
             "SELECT r.id, r.corp_id, r.instance_id, r.started_at, COALESCE(r.progress_at, r.started_at), "
                     + "n.last_seen FROM sync_run r LEFT JOIN cluster_node n ON n.instance_id = r.instance_id WHERE ";
-    private static final int PRUNE_BATCH = 1000;
     private final DataSource ds;
     private final Clock clock;
+    // the enterprise's current-run claim and the admin lists are their own classes; this one keeps
+    // the statements of runs that go on (progress, liveness, end) and the API the rest of the code uses
+    private final CurrentRunClaim claims;
+    private final RunHistory history;
 
     public RunStore(DataSource ds) {
         this(ds, Clock.systemUTC());
@@ -40,6 +38,8 @@ public final class RunStore {
     public RunStore(DataSource ds, Clock clock) {
         this.ds = ds;
         this.clock = clock;
+        this.claims = new CurrentRunClaim(ds);
+        this.history = new RunHistory(ds);
     }
 
     /** A row marked RUNNING, with its last sign of progress and when its node last beat (null: no such node). */
@@ -53,49 +53,11 @@ public final class RunStore {
     }
 
     /**
-     * Records a new RUNNING run and makes it the enterprise's current one. Runs of the enterprise
-     * still marked RUNNING belonged to a node that died or stalled: they become ABANDONED, and
-     * should such a node wake up, its apply step finds it is no longer current and writes nothing.
+     * Records a new RUNNING run and makes it the enterprise's current one, abandoning the
+     * enterprise's runs still marked RUNNING (see {@link CurrentRunClaim#start}).
      */
     long start(String corpId, String instanceId, long now) throws SQLException {
-        return Sql.inTransaction(ds, c -> {
-            Sql.one(
-                    c,
-                    "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
-                    rs -> rs.getLong(1),
-                    corpId);
-            // The enterprise row's lock serialises starts of one enterprise. Abandoned runs are found with a
-            // plain read and updated by primary key: a locking range read on sync_run (UPDATE ... WHERE corp_id)
-            // would take next-key locks on the index gap that other enterprises' INSERTs below need, and two
-            // enterprises starting at once would deadlock (seen with 60 enterprises due at the same second).
-            for (long stale : Sql.query(
-                    c,
-                    "SELECT id FROM sync_run WHERE corp_id = ? AND status = 'RUNNING'",
-                    rs -> rs.getLong(1),
-                    corpId)) {
-                Sql.update(
-                        c,
-                        "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
-                        now,
-                        "abandoned: its node stopped before finishing; a later run took over",
-                        stale);
-            }
-            long id;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO sync_run (corp_id, instance_id, status, started_at) VALUES (?, ?, 'RUNNING', ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, corpId);
-                ps.setString(2, instanceId);
-                ps.setLong(3, now);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
-                }
-            }
-            Sql.update(c, "UPDATE enterprise SET current_run_id = ? WHERE corp_id = ?", id, corpId);
-            return id;
-        });
+        return claims.start(corpId, instanceId, now);
     }
 
     /** Ends a run; a run already marked ABANDONED by a newer one stays so. */
@@ -126,20 +88,7 @@ public final class RunStore {
 
     /** Newest first; {@code corpId} may be null for all enterprises. */
     public List<Run> list(String corpId, int limit) throws SQLException {
-        return Sql.withConnection(
-                ds,
-                c -> corpId == null
-                        ? Sql.query(
-                                c,
-                                "SELECT " + COLUMNS + " FROM sync_run ORDER BY id DESC LIMIT ?",
-                                RunStore::row,
-                                limit)
-                        : Sql.query(
-                                c,
-                                "SELECT " + COLUMNS + " FROM sync_run WHERE corp_id = ? ORDER BY id DESC LIMIT ?",
-                                RunStore::row,
-                                corpId,
-                                limit));
+        return history.list(corpId, limit);
     }
 
     public Optional<Run> last(String corpId) throws SQLException {
@@ -147,8 +96,7 @@ public final class RunStore {
     }
 
     public Optional<Run> find(long id) throws SQLException {
-        return Sql.withConnection(
-                ds, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM sync_run WHERE id = ?", RunStore::row, id));
+        return history.find(id);
     }
 
     /**
@@ -190,79 +138,19 @@ public final class RunStore {
                         args.toArray()));
     }
 
-    /**
-     * Ends a RUNNING run ABANDONED and takes back its claim on the enterprise, so that should it
-     * still be going somewhere it can apply nothing. The enterprise row is locked first, as in
-     * {@link #start}, and the run updated by primary key: no range locks that could deadlock a start.
-     */
+    /** Ends a RUNNING run ABANDONED and takes back its claim on the enterprise (see {@link CurrentRunClaim#abandon}). */
     boolean abandon(long runId, String corpId, long now, String why) throws SQLException {
-        return Sql.inTransaction(ds, c -> {
-            Sql.one(c, "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, corpId);
-            int ended = Sql.update(
-                    c,
-                    "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
-                    now,
-                    why,
-                    runId);
-            if (ended > 0) {
-                Sql.update(
-                        c,
-                        "UPDATE enterprise SET current_run_id = NULL WHERE corp_id = ? AND current_run_id = ?",
-                        corpId,
-                        runId);
-            }
-            return ended > 0;
-        });
+        return claims.abandon(runId, corpId, now, why);
     }
 
-    /**
-     * When the enterprise's run before {@code runId} ended (an abandoned one counts as ending
-     * when it was marked so); 0 when there was none. Every department call of that run came before.
-     * Read backwards on (corp_id, finished_at): one or two index entries, however many runs are kept.
-     */
+    /** When the enterprise's run before {@code runId} ended; 0 when there was none. */
     long previousFinishedAt(String corpId, long runId) throws SQLException {
-        return Sql.withConnection(
-                        ds,
-                        c -> Sql.one(
-                                c,
-                                "SELECT finished_at FROM sync_run WHERE corp_id = ? AND finished_at IS NOT NULL "
-                                        + "AND id < ? ORDER BY finished_at DESC LIMIT 1",
-                                rs -> rs.getLong(1),
-                                corpId,
-                                runId))
-                .orElse(0L);
+        return history.previousFinishedAt(corpId, runId);
     }
 
-    /**
-     * Deletes finished runs that ended before {@code cutoff}, in batches (short transactions on a
-     * big table), keeping each enterprise's current run so that its last run still shows.
-     */
+    /** Deletes finished runs that ended before {@code cutoff}, keeping each enterprise's current run. */
     public int pruneFinishedBefore(long cutoff) throws SQLException {
-        int total = 0;
-        while (true) {
-            List<Long> ids = Sql.withConnection(
-                    ds,
-                    c -> Sql.query(
-                            c,
-                            "SELECT id FROM sync_run WHERE finished_at < ? AND id NOT IN "
-                                    + "(SELECT current_run_id FROM enterprise WHERE current_run_id IS NOT NULL) ORDER BY finished_at LIMIT "
-                                    + PRUNE_BATCH,
-                            rs -> rs.getLong(1),
-                            cutoff));
-            if (ids.isEmpty()) {
-                return total;
-            }
-            total += Sql.withConnection(
-                    ds,
-                    c -> Sql.update(
-                            c,
-                            "DELETE FROM sync_run WHERE id IN ("
-                                    + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")",
-                            ids.toArray()));
-            if (ids.size() < PRUNE_BATCH) {
-                return total;
-            }
-        }
+        return history.pruneFinishedBefore(cutoff);
     }
 
     /**
@@ -285,13 +173,7 @@ public final class RunStore {
 
     /** Whether {@code runId} is still the enterprise's current run; call inside the applying transaction. */
     static boolean isCurrent(Connection c, String corpId, long runId) throws SQLException {
-        return Sql.one(
-                        c,
-                        "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
-                        rs -> Sql.nullableLong(rs, "current_run_id"),
-                        corpId)
-                .map(id -> id != null && id == runId)
-                .orElse(false);
+        return CurrentRunClaim.isCurrent(c, corpId, runId);
     }
 
     private static RunningRow runningRow(ResultSet rs) throws SQLException {
@@ -303,22 +185,5 @@ public final class RunStore {
                 rs.getLong(4),
                 rs.getLong(5),
                 rs.wasNull() ? null : lastSeen);
-    }
-
-    private static Run row(ResultSet rs) throws SQLException {
-        return new Run(
-                rs.getLong("id"),
-                rs.getString("corp_id"),
-                rs.getString("instance_id"),
-                RunStatus.valueOf(rs.getString("status")),
-                rs.getLong("started_at"),
-                Sql.nullableLong(rs, "finished_at"),
-                rs.getInt("departments"),
-                rs.getInt("members_added"),
-                rs.getInt("members_updated"),
-                rs.getInt("members_removed"),
-                rs.getInt("upstream_calls"),
-                rs.getString("error"),
-                Sql.nullableInt(rs, "drift"));
     }
 }

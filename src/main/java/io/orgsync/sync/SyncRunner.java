@@ -3,7 +3,6 @@ package io.orgsync.sync;
 import com.google.common.collect.ConcurrentHashMultiset;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
@@ -62,12 +61,12 @@ public final class SyncRunner {
     private final OrgFetcher fetcher;
     private final EnterpriseService enterprises;
     private final UpstreamClient upstream;
-    private final Alerts alerts;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final Waiter waiter;
     private final Options options;
-    private final EventFeed events;
+    /** The drift and the alert of a run's end: what the end of a run tells beyond its row. */
+    private final SyncOutcomes outcomes;
     /** Enterprises this node is running now; an enterprise counts from before its run row exists until after its end is recorded. */
     private final ConcurrentHashMultiset<String> active = ConcurrentHashMultiset.create();
 
@@ -99,14 +98,13 @@ public final class SyncRunner {
             Options options,
             OrgVersions versions,
             EventFeed events) {
-        this.events = events;
         this.ds = ds;
         this.runs = new RunStore(ds, clock);
+        this.outcomes = new SyncOutcomes(runs, alerts, metrics, events);
         this.applier = new OrgApplier(ds, versions);
         this.fetcher = new OrgFetcher(clock, waiter, options.departmentRate(), options.departmentConcurrency());
         this.enterprises = enterprises;
         this.upstream = upstream;
-        this.alerts = alerts;
         this.metrics = metrics;
         this.clock = clock;
         this.waiter = waiter;
@@ -170,7 +168,7 @@ public final class SyncRunner {
             calls = fetched.upstreamCalls();
             counts = applier.apply(corpId, runId, fetched, options.maxRemovalRatio(), clock.millis());
             status = RunStatus.SUCCEEDED;
-            recordDrift(corpId, runId, counts);
+            outcomes.recordDrift(corpId, runId, counts);
             log.info(
                     "Sync of {} succeeded: {} departments, {} members fetched, +{} ~{} -{}",
                     corpId,
@@ -192,7 +190,7 @@ public final class SyncRunner {
         } catch (SQLException e) {
             // a driver's message can quote the statement and the member's values: the run row, the
             // alert and the log get the SQL state and what it means, never the driver's text
-            error = databaseError(e);
+            error = DatabaseFailureText.describe(e);
             log.warn(
                     "Sync of {} stopped by the database: SQL state {}, vendor code {}",
                     corpId,
@@ -216,15 +214,7 @@ public final class SyncRunner {
         if (status == RunStatus.ABANDONED) {
             log.info("Sync of {} ended ABANDONED (run {}): {}", corpId, runId, error);
         }
-        if (status == RunStatus.FAILED || status == RunStatus.REFUSED) {
-            log.warn("Sync of {} {}: {}", corpId, status, error);
-            alerts.raise(new Alert(
-                    status == RunStatus.REFUSED ? "sync_refused" : "sync_failed",
-                    corpId,
-                    "The sync of " + (enterprise == null ? corpId : enterprise.name()) + " (" + corpId + ") "
-                            + (status == RunStatus.REFUSED ? "was refused" : "failed")
-                            + " in run " + runId + ": " + error + " The stored org is unchanged."));
-        }
+        outcomes.alertIfFailed(corpId, enterprise, runId, status, error);
         // the row can be gone with its enterprise (deleted, re-created and deleted again): answer what this run knows
         return runs.find(runId)
                 .orElse(new Run(
@@ -241,39 +231,5 @@ public final class SyncRunner {
                         calls,
                         error,
                         null));
-    }
-
-    /**
-     * For an enterprise that receives events, what this run corrected is what the events did not
-     * bring (lost, or not yet applied when the fetch read it): recorded as the run's drift.
-     */
-    private void recordDrift(String corpId, long runId, SyncCounts counts) throws SQLException {
-        if (!events.receivesEvents(corpId)) {
-            return;
-        }
-        int drift = counts.corrections();
-        runs.recordDrift(runId, drift);
-        metrics.summary("orgsync_sync_drift", "corp", corpId).record(drift);
-        if (drift > 0) {
-            log.warn(
-                    "Sync of {} corrected {} members and departments that contact-change events had not brought "
-                            + "({} departments; e.g. {}): lost callbacks, or changes made through the API",
-                    corpId,
-                    drift,
-                    counts.departmentsChanged(),
-                    String.join(", ", counts.examples()));
-        }
-    }
-
-    private static String databaseError(SQLException e) {
-        String state = e.getSQLState() == null ? "unknown" : e.getSQLState();
-        String what = state.startsWith("22")
-                ? "a value from WeCom does not fit its database column"
-                : state.startsWith("08")
-                        ? "the database connection failed"
-                        : state.startsWith("40")
-                                ? "the database rolled the transaction back (deadlock or serialisation failure)"
-                                : "the database refused the changes";
-        return what + " (SQL state " + state + "); nothing was applied";
     }
 }

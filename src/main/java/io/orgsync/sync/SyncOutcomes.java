@@ -1,0 +1,65 @@
+package io.orgsync.sync;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orgsync.alert.Alert;
+import io.orgsync.alert.Alerts;
+import io.orgsync.enterprise.Enterprise;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a run's end tells beyond its row: the drift an event-fed enterprise's run corrected, and
+ * the alert of a run that failed or was refused. Apart from {@link SyncRunner} so that the run
+ * itself reads as claim, fetch, apply, record.
+ */
+final class SyncOutcomes {
+    // logged as SyncRunner: operators' log filters and alerts on that logger name keep working
+    private static final Logger log = LoggerFactory.getLogger(SyncRunner.class);
+    private final RunStore runs;
+    private final Alerts alerts;
+    private final MeterRegistry metrics;
+    private final EventFeed events;
+
+    SyncOutcomes(RunStore runs, Alerts alerts, MeterRegistry metrics, EventFeed events) {
+        this.runs = runs;
+        this.alerts = alerts;
+        this.metrics = metrics;
+        this.events = events;
+    }
+
+    /**
+     * For an enterprise that receives events, what this run corrected is what the events did not
+     * bring (lost, or not yet applied when the fetch read it): recorded as the run's drift.
+     */
+    void recordDrift(String corpId, long runId, SyncCounts counts) throws SQLException {
+        if (!events.receivesEvents(corpId)) {
+            return;
+        }
+        int drift = counts.corrections();
+        runs.recordDrift(runId, drift);
+        metrics.summary("orgsync_sync_drift", "corp", corpId).record(drift);
+        if (drift > 0) {
+            log.warn(
+                    "Sync of {} corrected {} members and departments that contact-change events had not brought "
+                            + "({} departments; e.g. {}): lost callbacks, or changes made through the API",
+                    corpId,
+                    drift,
+                    counts.departmentsChanged(),
+                    String.join(", ", counts.examples()));
+        }
+    }
+
+    /** Logs and alerts a FAILED or REFUSED run; other outcomes need no one's attention. */
+    void alertIfFailed(String corpId, Enterprise enterprise, long runId, RunStatus status, String error) {
+        if (status == RunStatus.FAILED || status == RunStatus.REFUSED) {
+            log.warn("Sync of {} {}: {}", corpId, status, error);
+            alerts.raise(new Alert(
+                    status == RunStatus.REFUSED ? "sync_refused" : "sync_failed",
+                    corpId,
+                    "The sync of " + (enterprise == null ? corpId : enterprise.name()) + " (" + corpId + ") "
+                            + (status == RunStatus.REFUSED ? "was refused" : "failed")
+                            + " in run " + runId + ": " + error + " The stored org is unchanged."));
+        }
+    }
+}
