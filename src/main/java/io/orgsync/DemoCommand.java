@@ -16,17 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -47,13 +42,13 @@ final class DemoCommand {
             """;
     static final String ADMIN_TOKEN = "demo-admin-token-change-me";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<DemoCorp> CORPS = List.of(
+    static final List<DemoCorp> CORPS = List.of(
             new DemoCorp("wwdemo-alpha", "Alpha 科技", 30, 400, true),
             new DemoCorp("wwdemo-beta", "Beta 物流", 45, 500, true),
             new DemoCorp("wwdemo-gamma", "Gamma 零售 (app created after 2022-06-20)", 60, 600, false));
-    private static final String APP_ID = "wxdemoapp";
+    static final String APP_ID = "wxdemoapp";
 
-    private record DemoCorp(String corpId, String name, int departments, int members, boolean mobileVisible) {
+    record DemoCorp(String corpId, String name, int departments, int members, boolean mobileVisible) {
         String secret() {
             return "demo-secret-" + corpId;
         }
@@ -116,13 +111,13 @@ final class DemoCommand {
                             c.corpId, new EnterpriseChange(c.name, c.secret(), "0 0 * * * ?", true, 1000002L));
                 }
                 node.miniApps.put(APP_ID, "Demo mini-program", "demo-app-secret", "stable");
-                List<Run> runs = syncAll(node, out);
+                List<Run> runs = DemoReport.syncAll(node, out);
                 boolean ok = runs.stream().allMatch(r -> r.status() == RunStatus.SUCCEEDED);
-                summary(node, runs, out);
+                DemoReport.summary(node, runs, out);
                 String base = "http://127.0.0.1:" + node.http.port();
                 ok &= sampleLookups(http, sim, base, out);
                 ok &= DemoCallbacks.show(http, sim.baseUrl(), base, ADMIN_TOKEN, CORPS.get(0).corpId, out);
-                curlLines(sim, base, out);
+                DemoReport.curlLines(sim, base, out);
                 if (once) {
                     out.println(ok ? "demo --once: everything worked." : "demo --once: something failed (see above).");
                     return ok ? 0 : 1;
@@ -135,85 +130,6 @@ final class DemoCommand {
                 return 0;
             }
         }
-    }
-
-    /** One sync of each enterprise, in parallel, drawing a progress bar per enterprise. */
-    private static List<Run> syncAll(Node node, PrintStream out) throws Exception {
-        boolean tty = System.console() != null;
-        Map<String, int[]> progress = new ConcurrentHashMap<>();
-        CORPS.forEach(c -> progress.put(c.corpId, new int[] {0, c.departments}));
-        Object lock = new Object();
-        int[] printedQuarter = new int[CORPS.size()];
-        if (tty) {
-            CORPS.forEach(c -> out.println());
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(CORPS.size());
-        try {
-            List<Future<Run>> futures = new ArrayList<>();
-            for (DemoCorp c : CORPS) {
-                futures.add(pool.submit(() -> node.runner.run(c.corpId, (corpId, done, total) -> {
-                    synchronized (lock) {
-                        progress.put(corpId, new int[] {done, total});
-                        if (tty) {
-                            out.print("\033[" + CORPS.size() + "A");
-                            for (DemoCorp d : CORPS) {
-                                int[] p = progress.get(d.corpId);
-                                out.printf(
-                                        "\r\033[2K  %-14s %s %3d/%d departments%n",
-                                        d.corpId, bar(p[0], p[1]), p[0], p[1]);
-                            }
-                        } else {
-                            int i = CORPS.indexOf(CORPS.stream()
-                                    .filter(d -> d.corpId.equals(corpId))
-                                    .findFirst()
-                                    .orElseThrow());
-                            int quarter = done * 4 / Math.max(1, total);
-                            if (quarter > printedQuarter[i]) {
-                                printedQuarter[i] = quarter;
-                                out.printf("  %-14s %s %3d/%d departments%n", corpId, bar(done, total), done, total);
-                            }
-                        }
-                    }
-                })));
-            }
-            List<Run> runs = new ArrayList<>();
-            for (Future<Run> f : futures) {
-                runs.add(f.get());
-            }
-            return runs;
-        } finally {
-            pool.shutdown();
-        }
-    }
-
-    private static String bar(int done, int total) {
-        int width = 30;
-        int filled = total == 0 ? width : done * width / total;
-        return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
-    }
-
-    private static void summary(Node node, List<Run> runs, PrintStream out) throws Exception {
-        out.println();
-        out.printf(
-                "%-16s %-44s %11s %8s %15s %8s %-10s%n",
-                "enterprise", "name", "departments", "members", "upstream calls", "seconds", "status");
-        for (Run r : runs) {
-            DemoCorp c = CORPS.stream()
-                    .filter(d -> d.corpId.equals(r.corpId()))
-                    .findFirst()
-                    .orElseThrow();
-            double seconds = (r.finishedAt() - r.startedAt()) / 1000.0;
-            out.printf(
-                    "%-16s %-44s %11d %8d %15d %8.1f %-10s%n",
-                    r.corpId(),
-                    c.name,
-                    r.departments(),
-                    node.members.activeCount(r.corpId()),
-                    r.upstreamCalls(),
-                    seconds,
-                    r.status() + (r.error() == null ? "" : ": " + r.error()));
-        }
-        out.println();
     }
 
     /** Looks up a few real mobiles over HTTP, and resolves one the post-2022 app could not see. */
@@ -257,23 +173,6 @@ final class DemoCommand {
         ok &= code.statusCode() == 200;
         out.println();
         return ok;
-    }
-
-    private static void curlLines(Simulator sim, String base, PrintStream out) {
-        out.println("Try it:");
-        out.println("  curl " + base + "/api/v1/members/by-mobile/<mobile from a member>");
-        out.println("  curl -X POST " + base + "/api/v1/members/resolve -H 'Content-Type: application/json' \\");
-        out.println("       -d '{\"corpId\":\"wwdemo-gamma\",\"mobile\":\"<a mobile from " + sim.baseUrl()
-                + "/__sim/corps/wwdemo-gamma/export>\"}'");
-        out.println(
-                "  curl -o code.jpg '" + base + "/api/v1/miniapps/" + APP_ID + "/wxacode?scene=order%3D42&width=430'");
-        out.println("  curl -H 'Authorization: Bearer " + ADMIN_TOKEN + "' " + base + "/admin/api/jobs");
-        out.println("  curl -X POST -H 'Authorization: Bearer " + ADMIN_TOKEN + "' " + base
-                + "/admin/api/jobs/wwdemo-alpha/pause");
-        out.println("  curl -X POST -H 'Authorization: Bearer " + ADMIN_TOKEN + "' '" + base
-                + "/admin/api/jobs/wwdemo-alpha/trigger?force=true'");
-        out.println("  curl " + base + "/health    curl " + base + "/metrics");
-        out.println();
     }
 
     private static String brief(String body) {

@@ -1,49 +1,27 @@
 package io.orgsync;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.orgsync.admin.AdminRoutes;
-import io.orgsync.alert.AlertSink;
 import io.orgsync.alert.AlertStore;
 import io.orgsync.alert.Alerts;
-import io.orgsync.alert.MailSink;
-import io.orgsync.alert.WebhookSink;
-import io.orgsync.callback.AppliedHook;
 import io.orgsync.callback.CallbackAdminRoutes;
-import io.orgsync.callback.CallbackRoutes;
 import io.orgsync.callback.CallbackSettings;
 import io.orgsync.callback.EventApplier;
 import io.orgsync.callback.Events;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.EnterpriseService;
-import io.orgsync.http.AccessRules;
-import io.orgsync.http.HealthRoutes;
 import io.orgsync.http.HttpServer;
-import io.orgsync.http.MetricsRoutes;
-import io.orgsync.http.OpenApiRoutes;
 import io.orgsync.logging.Failures;
-import io.orgsync.member.LookupRoutes;
 import io.orgsync.member.MemberQueries;
-import io.orgsync.metrics.MetricCatalog;
 import io.orgsync.miniapp.MiniAppService;
-import io.orgsync.miniapp.WxaCodeRoutes;
 import io.orgsync.read.Cursors;
 import io.orgsync.read.OrgVersions;
 import io.orgsync.read.ReadAnswers;
 import io.orgsync.read.ReadCache;
-import io.orgsync.read.ReadRoutes;
 import io.orgsync.read.VersionWatch;
 import io.orgsync.resolve.ResolveRetention;
-import io.orgsync.resolve.ResolveRoutes;
 import io.orgsync.resolve.ResolveService;
 import io.orgsync.schedule.Retention;
-import io.orgsync.schedule.SchedulerConfig;
 import io.orgsync.schedule.SyncFreshness;
 import io.orgsync.schedule.SyncScheduler;
 import io.orgsync.store.Database;
@@ -118,31 +96,17 @@ public final class Node implements AutoCloseable {
         if (!settings.readOnly()) {
             db.migrate();
         }
-        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        MetricCatalog.install(metrics);
+        this.metrics = NodeParts.metricsRegistry();
         track(new DatabaseProbe(db, metrics, java.time.Duration.ofSeconds(5)));
-        new JvmMemoryMetrics().bindTo(metrics);
-        new JvmGcMetrics().bindTo(metrics);
-        new JvmThreadMetrics().bindTo(metrics);
-        new ProcessorMetrics().bindTo(metrics);
-        new UptimeMetrics().bindTo(metrics);
         this.runs = new RunStore(db.dataSource(), clock);
         this.scheduler = settings.readOnly()
                 ? SyncScheduler.readOnly()
-                : track(SyncScheduler.create(schedulerConfig(settings), runs));
-        List<AlertSink> sinks = new ArrayList<>();
-        if (settings.alertWebhook() != null) {
-            sinks.add(new WebhookSink(settings.alertWebhook()));
-        }
-        // mails wait in the scheduler's tables, which a read-only node does not write
-        if (!settings.alertEmails().isEmpty() && !settings.readOnly()) {
-            sinks.add(new MailSink(settings.alertEmails(), scheduler.mailQueue()));
-        }
+                : track(SyncScheduler.create(NodeParts.schedulerConfig(settings), runs));
         // the alert table makes "once per key and window" hold for the whole cluster; a read-only node only reads it
         this.alerts = track(new Alerts(
                 clock,
                 metrics,
-                sinks,
+                NodeParts.alertSinks(settings, scheduler),
                 Alerts.Config.from(settings),
                 new AlertStore(db.dataSource(), settings.env(), settings.readOnly())));
         this.tokens = track(new TokenHolder(
@@ -199,7 +163,7 @@ public final class Node implements AutoCloseable {
                                 metrics,
                                 clock,
                                 settings.instanceId(),
-                                versionBump(versions))
+                                NodeParts.versionBump(versions))
                         .start());
         CallbackAdminRoutes callbackAdmin = new CallbackAdminRoutes(callbacks, events);
         // the node registry first: a stale build is fenced before its scheduler could fire a single job
@@ -209,15 +173,7 @@ public final class Node implements AutoCloseable {
                         alerts,
                         metrics,
                         NodeRegistry.Config.from(settings, version),
-                        new NodeRegistry.Fence() {
-                            public void stopTakingJobs() throws Exception {
-                                scheduler.stopTakingJobs();
-                            }
-
-                            public void resumeTakingJobs() throws Exception {
-                                scheduler.resumeTakingJobs();
-                            }
-                        })
+                        NodeParts.fence(scheduler))
                 .start());
         this.runWatch = settings.readOnly()
                 ? null
@@ -232,38 +188,7 @@ public final class Node implements AutoCloseable {
                         db.dataSource(), settings.env(), clock, metrics, java.time.Duration.ofSeconds(60)));
         track(new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness()).start());
         this.reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
-        List<HttpServer.Routes> routes = List.of(
-                new AccessRules(settings.apiToken(), settings.readOnly()),
-                new LookupRoutes(reads, metrics),
-                new ReadRoutes(reads),
-                new ResolveRoutes(resolver),
-                new WxaCodeRoutes(miniApps),
-                new AdminRoutes(
-                        settings.adminToken(),
-                        enterprises,
-                        miniApps,
-                        scheduler.jobs(),
-                        runs,
-                        nodeRegistry,
-                        alerts,
-                        callbackAdmin::listingFields),
-                callbackAdmin,
-                new CallbackRoutes(
-                        callbacks,
-                        events,
-                        clock,
-                        settings.readOnly(),
-                        metrics,
-                        eventApplier == null ? () -> {} : eventApplier::wake),
-                new HealthRoutes(
-                        db,
-                        settings.schedulerEnabled(),
-                        scheduler::started,
-                        settings.instanceId(),
-                        settings.env(),
-                        version),
-                new MetricsRoutes(metrics),
-                new OpenApiRoutes());
+        List<HttpServer.Routes> routes = NodeRoutes.of(this, callbackAdmin, version);
         this.http = track(new HttpServer("0.0.0.0", settings.httpPort(), metrics, routes, true));
         log.info(
                 "orgsync {} serving on port {} (scheduler {})",
@@ -280,42 +205,7 @@ public final class Node implements AutoCloseable {
 
     /** The build version from the jar's manifest (ORGSYNC_BUILD_VERSION overrides it, also per node through Settings). */
     public static String version() {
-        String override = System.getProperty("orgsync.build.version", System.getenv("ORGSYNC_BUILD_VERSION"));
-        if (override != null && !override.isBlank()) {
-            return override.trim();
-        }
-        String v = Node.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
-    /** Applied events move the enterprise's version like any other write of its org. */
-    private static AppliedHook versionBump(OrgVersions versions) {
-        return new AppliedHook() {
-            @Override
-            public long applied(java.sql.Connection c, String corpId) throws java.sql.SQLException {
-                return OrgVersions.bump(c, corpId);
-            }
-
-            @Override
-            public void committed(String corpId, long version) {
-                versions.committed(corpId, version);
-            }
-        };
-    }
-
-    private static SchedulerConfig schedulerConfig(Settings settings) {
-        return new SchedulerConfig(
-                settings.schedulerName(),
-                settings.instanceId(),
-                settings.syncThreads(),
-                settings.schedulerEnabled(),
-                settings.dbUrl(),
-                settings.dbUser(),
-                settings.dbPassword(),
-                settings.shutdownGrace(),
-                settings.alertEmails().isEmpty()
-                        ? null
-                        : new SchedulerConfig.Smtp(settings.smtpHost(), settings.smtpPort(), settings.smtpFrom()));
+        return NodeParts.version();
     }
 
     private <T extends AutoCloseable> T track(T closeable) {

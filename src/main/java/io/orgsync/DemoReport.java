@@ -1,0 +1,117 @@
+package io.orgsync;
+
+import io.orgsync.simulator.Simulator;
+import io.orgsync.sync.Run;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What {@code orgsync demo} prints about its syncs: the progress bars while they run, the summary
+ * table after, and the curl lines to try. Apart from {@link DemoCommand}, which sets the demo up
+ * and checks its answers, because this is presentation only.
+ */
+final class DemoReport {
+    private DemoReport() {}
+
+    /** One sync of each enterprise, in parallel, drawing a progress bar per enterprise. */
+    static List<Run> syncAll(Node node, PrintStream out) throws Exception {
+        boolean tty = System.console() != null;
+        Map<String, int[]> progress = new ConcurrentHashMap<>();
+        DemoCommand.CORPS.forEach(c -> progress.put(c.corpId(), new int[] {0, c.departments()}));
+        Object lock = new Object();
+        int[] printedQuarter = new int[DemoCommand.CORPS.size()];
+        if (tty) {
+            DemoCommand.CORPS.forEach(c -> out.println());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(DemoCommand.CORPS.size());
+        try {
+            List<Future<Run>> futures = new ArrayList<>();
+            for (DemoCommand.DemoCorp c : DemoCommand.CORPS) {
+                futures.add(pool.submit(() -> node.runner.run(c.corpId(), (corpId, done, total) -> {
+                    synchronized (lock) {
+                        progress.put(corpId, new int[] {done, total});
+                        if (tty) {
+                            out.print("\033[" + DemoCommand.CORPS.size() + "A");
+                            for (DemoCommand.DemoCorp d : DemoCommand.CORPS) {
+                                int[] p = progress.get(d.corpId());
+                                out.printf(
+                                        "\r\033[2K  %-14s %s %3d/%d departments%n",
+                                        d.corpId(), bar(p[0], p[1]), p[0], p[1]);
+                            }
+                        } else {
+                            int i = DemoCommand.CORPS.indexOf(DemoCommand.CORPS.stream()
+                                    .filter(d -> d.corpId().equals(corpId))
+                                    .findFirst()
+                                    .orElseThrow());
+                            int quarter = done * 4 / Math.max(1, total);
+                            if (quarter > printedQuarter[i]) {
+                                printedQuarter[i] = quarter;
+                                out.printf("  %-14s %s %3d/%d departments%n", corpId, bar(done, total), done, total);
+                            }
+                        }
+                    }
+                })));
+            }
+            List<Run> runs = new ArrayList<>();
+            for (Future<Run> f : futures) {
+                runs.add(f.get());
+            }
+            return runs;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static String bar(int done, int total) {
+        int width = 30;
+        int filled = total == 0 ? width : done * width / total;
+        return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
+    }
+
+    static void summary(Node node, List<Run> runs, PrintStream out) throws Exception {
+        out.println();
+        out.printf(
+                "%-16s %-44s %11s %8s %15s %8s %-10s%n",
+                "enterprise", "name", "departments", "members", "upstream calls", "seconds", "status");
+        for (Run r : runs) {
+            DemoCommand.DemoCorp c = DemoCommand.CORPS.stream()
+                    .filter(d -> d.corpId().equals(r.corpId()))
+                    .findFirst()
+                    .orElseThrow();
+            double seconds = (r.finishedAt() - r.startedAt()) / 1000.0;
+            out.printf(
+                    "%-16s %-44s %11d %8d %15d %8.1f %-10s%n",
+                    r.corpId(),
+                    c.name(),
+                    r.departments(),
+                    node.members.activeCount(r.corpId()),
+                    r.upstreamCalls(),
+                    seconds,
+                    r.status() + (r.error() == null ? "" : ": " + r.error()));
+        }
+        out.println();
+    }
+
+    static void curlLines(Simulator sim, String base, PrintStream out) {
+        out.println("Try it:");
+        out.println("  curl " + base + "/api/v1/members/by-mobile/<mobile from a member>");
+        out.println("  curl -X POST " + base + "/api/v1/members/resolve -H 'Content-Type: application/json' \\");
+        out.println("       -d '{\"corpId\":\"wwdemo-gamma\",\"mobile\":\"<a mobile from " + sim.baseUrl()
+                + "/__sim/corps/wwdemo-gamma/export>\"}'");
+        out.println("  curl -o code.jpg '" + base + "/api/v1/miniapps/" + DemoCommand.APP_ID
+                + "/wxacode?scene=order%3D42&width=430'");
+        out.println("  curl -H 'Authorization: Bearer " + DemoCommand.ADMIN_TOKEN + "' " + base + "/admin/api/jobs");
+        out.println("  curl -X POST -H 'Authorization: Bearer " + DemoCommand.ADMIN_TOKEN + "' " + base
+                + "/admin/api/jobs/wwdemo-alpha/pause");
+        out.println("  curl -X POST -H 'Authorization: Bearer " + DemoCommand.ADMIN_TOKEN + "' '" + base
+                + "/admin/api/jobs/wwdemo-alpha/trigger?force=true'");
+        out.println("  curl " + base + "/health    curl " + base + "/metrics");
+        out.println();
+    }
+}
