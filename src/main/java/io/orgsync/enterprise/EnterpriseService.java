@@ -39,6 +39,7 @@ public final class EnterpriseService {
     private final Clock clock;
     private final String env;
     private final OrgVersions versions;
+    private final DataSource ds;
 
     public EnterpriseService(DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, Config config) {
         this(ds, cipher, jobs, clock, config, new OrgVersions());
@@ -48,6 +49,7 @@ public final class EnterpriseService {
     public EnterpriseService(
             DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, Config config, OrgVersions versions) {
         this.versions = versions;
+        this.ds = ds;
         this.store = new EnterpriseStore(ds, cipher);
         this.jobs = jobs;
         this.clock = clock;
@@ -82,6 +84,7 @@ public final class EnterpriseService {
                     now,
                     now);
             store.insert(saved);
+            OrgVersions.ensureRow(ds, corpId);
             versions.registered(corpId);
         } else {
             EnterpriseListing e = current.get();

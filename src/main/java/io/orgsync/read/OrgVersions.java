@@ -1,12 +1,15 @@
 package io.orgsync.read;
 
+import io.orgsync.store.Dialect;
 import io.orgsync.store.Sql;
+import io.orgsync.store.Upsert;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
 
 /**
  * The cluster-wide version of each enterprise's stored org ({@code org_version}), which is what
@@ -41,6 +44,18 @@ public final class OrgVersions {
         return Sql.one(c, "SELECT version FROM org_version WHERE corp_id = ?", rs -> rs.getLong(1), corpId)
                 .orElseThrow(() ->
                         new SQLException("org_version row of the enterprise vanished inside its own transaction"));
+    }
+
+    private static final Upsert NEW_ROW = Upsert.into("org_version", "corp_id").keep("version");
+
+    /**
+     * Creates the enterprise's version row, in a statement of its own, before a writing
+     * transaction. A first {@link #bump} inside two enterprises' transactions at once would each
+     * lock the index gap with its UPDATE and then wait for the other's INSERT into it: InnoDB
+     * resolves that as a deadlock and one apply fails. With the row present, a bump locks one row.
+     */
+    public static void ensureRow(DataSource ds, String corpId) throws SQLException {
+        Sql.run(ds, c -> Dialect.of(ds).insertIfAbsent(c, NEW_ROW, corpId, 0L));
     }
 
     /** After the commit of a write that {@link #bump}ed to {@code version}. */

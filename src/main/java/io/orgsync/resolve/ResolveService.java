@@ -221,6 +221,7 @@ public final class ResolveService {
                 m.mainDepartment(),
                 false,
                 departments);
+        OrgVersions.ensureRow(ds, corpId);
         long version = Sql.inTransaction(ds, c -> {
             // first the enterprise lock, as a sync's apply takes it: the apply never writes back a row it
             // read before this write, and it knows from the stamp that this member was learned during its run

@@ -43,6 +43,7 @@ final class OrgApplier {
             throws SQLException, SyncFailure {
         long[] written = {0};
         try {
+            OrgVersions.ensureRow(ds, corpId);
             SyncCounts counts = Sql.inTransaction(ds, c -> {
                 if (!RunStore.isCurrent(c, corpId, runId)) {
                     throw new Abort(
