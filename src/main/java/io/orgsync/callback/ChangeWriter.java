@@ -209,19 +209,7 @@ final class ChangeWriter {
             mobile = old.mobile();
             source = old.mobileSource();
         }
-        Set<Long> departments = new HashSet<>();
-        m.departments().forEach(d -> departments.add((long) d));
-        return new StoredMember(
-                m.userid(),
-                m.name(),
-                mobile,
-                source,
-                m.email(),
-                m.position(),
-                m.status(),
-                m.mainDepartment(),
-                false,
-                departments);
+        return StoredMember.fromWecom(m, mobile, source);
     }
 
     /** Whether the enterprise's app showed mobiles at its last complete sync (unknown counts as not: numbers are kept). */

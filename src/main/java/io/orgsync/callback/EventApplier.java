@@ -1,7 +1,6 @@
 package io.orgsync.callback;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
@@ -31,19 +30,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventApplier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventApplier.class);
-    /** Attempts before an event ends FAILED: 1+2+4+8+16 s of backoff, about half a minute. */
-    static final int MAX_ATTEMPTS = 6;
-
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration NONCE_KEPT = CallbackRoutes.WINDOW.multipliedBy(2);
 
     private final DataSource ds;
     private final EventStore store;
+    private final EventQueueLease queue;
     private final EnterpriseService enterprises;
     private final UpstreamClient upstream;
     private final URI wecomBaseUrl;
-    private final Alerts alerts;
+    private final EventRetryPolicy retry;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final String instanceId;
@@ -66,10 +63,11 @@ public final class EventApplier implements AutoCloseable {
             AppliedHook hook) {
         this.ds = ds;
         this.store = events.store();
+        this.queue = new EventQueueLease(ds);
         this.enterprises = enterprises;
         this.upstream = upstream;
         this.wecomBaseUrl = wecomBaseUrl;
-        this.alerts = alerts;
+        this.retry = new EventRetryPolicy(store, metrics, alerts, clock);
         this.metrics = metrics;
         this.clock = clock;
         this.instanceId = instanceId;
@@ -112,11 +110,11 @@ public final class EventApplier implements AutoCloseable {
             if (!running) {
                 return;
             }
-            if (store.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
+            if (queue.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
                 try {
                     drain(corpId);
                 } finally {
-                    store.release(corpId, instanceId);
+                    queue.release(corpId, instanceId);
                 }
             }
         }
@@ -132,7 +130,7 @@ public final class EventApplier implements AutoCloseable {
                 next.isPresent() && running;
                 next = store.next(corpId, clock.millis())) {
             long now = clock.millis();
-            if (!store.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
+            if (!queue.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
                 // the lease lapsed (a long wait behind a sync's lock) and another node took the queue: leave it to that
                 // node
                 return;
@@ -145,7 +143,7 @@ public final class EventApplier implements AutoCloseable {
                 }
                 apply(e, client);
             } catch (NotReadableYet | RuntimeException | SQLException failure) {
-                retryOrFail(e, failure);
+                retry.retryOrFail(e, failure);
                 if (!(failure instanceof NotReadableYet)) {
                     // an upstream or database failure concerns every event of the enterprise: next pass
                     return;
@@ -215,40 +213,6 @@ public final class EventApplier implements AutoCloseable {
                 client.department(id)
                         .orElseThrow(() -> new NotReadableYet(
                                 "department/get does not show department " + id + " (yet); retried later")));
-    }
-
-    private void retryOrFail(StoredEvent e, Exception failure) throws SQLException {
-        String why = failure instanceof NotReadableYet ? failure.getMessage() : Failures.describe(failure);
-        int attempt = e.attempts() + 1;
-        long now = clock.millis();
-        if (failure instanceof NotReadableYet && store.skipIfSuperseded(e, now)) {
-            // a later event of the same member or department (its deletion, most often) says what became of it
-            metrics.counter("orgsync_events_applied_total", "corp", e.corpId(), "outcome", "skipped")
-                    .increment();
-            return;
-        }
-        if (attempt < MAX_ATTEMPTS) {
-            store.retryLater(e.id(), now + (1000L << (attempt - 1)), why);
-            return;
-        }
-        if (store.fail(e.id(), now, why)) {
-            metrics.counter("orgsync_events_failed_total", "corp", e.corpId()).increment();
-            log.warn(
-                    "Event {} of {} ({} {}) FAILED after {} attempts: {}",
-                    e.id(),
-                    e.corpId(),
-                    e.changeType(),
-                    e.subject(),
-                    attempt,
-                    why);
-            alerts.raise(new Alert(
-                    "events_failing",
-                    e.corpId(),
-                    "A contact-change event of " + e.corpId() + " (" + e.changeType() + " "
-                            + e.subject() + ", event " + e.id() + ") could not be applied after " + attempt
-                            + " attempts: " + why
-                            + " The next periodic sync corrects the stored org."));
-        }
     }
 
     @Override

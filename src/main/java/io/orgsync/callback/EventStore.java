@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** The SQL of {@code callback_event}, {@code callback_nonce} and {@code callback_queue}. */
+/** The SQL of {@code callback_event} and {@code callback_nonce}; the queue lease is {@link EventQueueLease}. */
 final class EventStore {
     private static final String COLUMNS =
             "id, corp_id, change_type, subject, create_time, fingerprint, payload, received_at, status, "
@@ -74,44 +74,6 @@ final class EventStore {
                         "SELECT DISTINCT corp_id FROM callback_event WHERE status = 'PENDING' AND next_attempt_at <= ?",
                         rs -> rs.getString(1),
                         now));
-    }
-
-    /**
-     * Takes or renews the enterprise's queue for {@code owner} until {@code until}; false while
-     * another node holds it. UPDATE first, INSERT when there is no row yet (a duplicate: taken).
-     */
-    boolean claim(String corpId, String owner, long now, long until) throws SQLException {
-        return Sql.withConnection(ds, c -> {
-            if (Sql.update(
-                            c,
-                            "UPDATE callback_queue SET owner = ?, lease_until = ? WHERE corp_id = ? AND (owner = ? OR lease_until < ?)",
-                            owner,
-                            until,
-                            corpId,
-                            owner,
-                            now)
-                    > 0) {
-                return true;
-            }
-            try {
-                Sql.update(
-                        c,
-                        "INSERT INTO callback_queue (corp_id, owner, lease_until) VALUES (?, ?, ?)",
-                        corpId,
-                        owner,
-                        until);
-                return true;
-            } catch (SQLIntegrityConstraintViolationException e) {
-                return false;
-            }
-        });
-    }
-
-    void release(String corpId, String owner) throws SQLException {
-        Sql.withConnection(
-                ds,
-                c -> Sql.update(
-                        c, "UPDATE callback_queue SET lease_until = 0 WHERE corp_id = ? AND owner = ?", corpId, owner));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.orgsync.member;
 
+import io.orgsync.wecom.WecomMember;
+import java.util.HashSet;
 import java.util.Set;
 
 /** A member row with its departments, as the sync compares and writes it. */
@@ -16,6 +18,23 @@ public record StoredMember(
         Set<Long> departments) {
     public StoredMember {
         departments = Set.copyOf(departments);
+    }
+
+    /** The row for a member as WeCom returned it, with the mobile to store and where that mobile came from. */
+    public static StoredMember fromWecom(WecomMember m, String mobile, String mobileSource) {
+        Set<Long> departments = new HashSet<>();
+        m.departments().forEach(d -> departments.add((long) d));
+        return new StoredMember(
+                m.userid(),
+                m.name(),
+                mobile,
+                mobileSource,
+                m.email(),
+                m.position(),
+                m.status(),
+                m.mainDepartment(),
+                false,
+                departments);
     }
 
     /** Same stored values (the departed flag included). */

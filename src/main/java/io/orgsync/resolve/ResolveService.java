@@ -5,27 +5,20 @@ import io.orgsync.alert.Alerts;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
-import io.orgsync.enterprise.UnknownEnterpriseException;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.member.Member;
 import io.orgsync.member.MemberQueries;
-import io.orgsync.member.MemberStore;
-import io.orgsync.member.StoredMember;
 import io.orgsync.read.OrgVersions;
-import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
 import io.orgsync.wecom.WecomMember;
 import java.net.URI;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,8 +82,8 @@ public final class ResolveService {
         }
     }
 
-    private final DataSource ds;
     private final ResolveStore store;
+    private final ResolvedMemberWriter writer;
     private final EnterpriseService enterprises;
     private final MemberQueries queries;
     private final UpstreamClient upstream;
@@ -99,7 +92,6 @@ public final class ResolveService {
     private final Clock clock;
     private final ResolveBudget budgets;
     private final ResolveRate rate;
-    private final OrgVersions versions;
     private final Map<String, CompletableFuture<Member>> inflight = new ConcurrentHashMap<>();
 
     public ResolveService(
@@ -112,9 +104,8 @@ public final class ResolveService {
             Clock clock,
             Config config,
             OrgVersions versions) {
-        this.ds = ds;
-        this.versions = versions;
         this.store = new ResolveStore(ds);
+        this.writer = new ResolvedMemberWriter(ds, versions, clock);
         this.enterprises = enterprises;
         this.queries = queries;
         this.upstream = upstream;
@@ -198,46 +189,12 @@ public final class ResolveService {
             throw notFound(corpId, mobile, false);
         }
         try {
-            save(corpId, member.get(), mobile);
+            writer.save(corpId, member.get(), mobile);
         } finally {
             unit.release();
         }
         count("found");
         return queries.byUserid(corpId, member.get().userid()).get(0);
-    }
-
-    /** Stores the member with the mobile WeCom confirmed; a later sync keeps it even if user/list hides it. */
-    private void save(String corpId, WecomMember m, String mobile) throws SQLException {
-        Set<Long> departments = new HashSet<>();
-        m.departments().forEach(d -> departments.add((long) d));
-        StoredMember row = new StoredMember(
-                m.userid(),
-                m.name(),
-                mobile,
-                "resolve",
-                m.email(),
-                m.position(),
-                m.status(),
-                m.mainDepartment(),
-                false,
-                departments);
-        OrgVersions.ensureRow(ds, corpId);
-        long version = Sql.inTransaction(ds, c -> {
-            // first the enterprise lock, as a sync's apply takes it: the apply never writes back a row it
-            // read before this write, and it knows from the stamp that this member was learned during its run
-            long run = ResolveStore.lockEnterprise(c, corpId)
-                    .orElseThrow(() -> new UnknownEnterpriseException(
-                            corpId, "enterprise " + corpId + " was removed while its resolve ran; nothing was stored"));
-            if (MemberStore.findForUpdate(c, corpId, m.userid()).isPresent()) {
-                MemberStore.updateMembers(c, corpId, List.of(row), clock.millis());
-            } else {
-                MemberStore.insertMembers(c, corpId, List.of(row), clock.millis());
-            }
-            MemberStore.markResolved(c, corpId, m.userid(), run);
-            return OrgVersions.bump(c, corpId);
-        });
-        // this node's cached answers go at once: the caller may look the number up right after
-        versions.committed(corpId, version);
     }
 
     private static Member join(CompletableFuture<Member> future) throws Exception {

@@ -184,19 +184,7 @@ final class OrgApplier {
             mobile = old.mobile();
             source = old.mobileSource();
         }
-        Set<Long> departments = new HashSet<>();
-        m.departments().forEach(d -> departments.add((long) d));
-        return new StoredMember(
-                m.userid(),
-                m.name(),
-                mobile,
-                source,
-                m.email(),
-                m.position(),
-                m.status(),
-                m.mainDepartment(),
-                false,
-                departments);
+        return StoredMember.fromWecom(m, mobile, source);
     }
 
     /**

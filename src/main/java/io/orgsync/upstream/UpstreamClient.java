@@ -16,8 +16,6 @@ import io.orgsync.upstream.UpstreamHttp.Attempt;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -31,8 +29,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UpstreamClient implements AutoCloseable {
     private static final int MAX_RETRIES = 3;
-    /** 45009 does not say how long the block lasts; the shortest documented one is a minute. */
-    private static final long BLOCK_MILLIS = 60_000;
 
     private final UpstreamHttp http;
     private final TokenHolder tokens;
@@ -41,7 +37,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final Waiter waiter;
     private final RateLimiter nodeRate;
     private final Duration timeout;
-    private final Map<String, Long> blockedUntil = new ConcurrentHashMap<>();
+    private final ApiBlocks blocks;
 
     /**
      * What the client needs from the settings.
@@ -67,6 +63,7 @@ public final class UpstreamClient implements AutoCloseable {
         this.alerts = alerts;
         this.clock = clock;
         this.waiter = waiter;
+        this.blocks = new ApiBlocks(clock);
         this.timeout = config.timeout();
         // a warm-up limiter hands out saved-up permits more slowly, never in a burst above the rate
         this.nodeRate = RateLimiter.create(config.nodeRate(), 1, TimeUnit.SECONDS);
@@ -75,7 +72,7 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** Sends the request with retries and token recovery; see the class comment. */
     public UpstreamResponse call(UpstreamRequest request) {
-        checkBlock(request);
+        blocks.check(request);
         Token token = request.tokenSource() == null ? null : tokenFor(request);
         boolean tokenReplaced = false;
         int retries = 0;
@@ -117,18 +114,7 @@ public final class UpstreamClient implements AutoCloseable {
                     }
                     backoff(retries, outcome == Outcome.CONCURRENCY);
                 }
-                case BLOCKED -> {
-                    blockedUntil.put(blockKey(request), clock.millis() + BLOCK_MILLIS);
-                    throw new UpstreamException(
-                            UpstreamException.Kind.RATE_LIMITED,
-                            code,
-                            request.api(),
-                            request.api() + " is blocked for " + request.subject()
-                                    + " by the upstream (45009, call limit reached); " + "not calling it again for "
-                                    + BLOCK_MILLIS / 1000 + " s",
-                            BLOCK_MILLIS / 1000,
-                            null);
-                }
+                case BLOCKED -> throw blocks.blocked(request, code);
                 case CONFIGURATION -> {
                     String fix = ConfigurationFixes.describe(request.family(), code, request.subject(), request.api());
                     alerts.raise(new Alert("upstream_config", request.subject(), fix));
@@ -194,25 +180,6 @@ public final class UpstreamClient implements AutoCloseable {
                     e.retryAfterSeconds(),
                     e);
         }
-    }
-
-    private void checkBlock(UpstreamRequest request) {
-        Long until = blockedUntil.get(blockKey(request));
-        long now = clock.millis();
-        if (until != null && now < until) {
-            long seconds = Math.max(1, (until - now + 999) / 1000);
-            throw new UpstreamException(
-                    UpstreamException.Kind.RATE_LIMITED,
-                    45009,
-                    request.api(),
-                    request.api() + " is blocked for " + request.subject() + " (45009) for another " + seconds + " s",
-                    seconds,
-                    null);
-        }
-    }
-
-    private static String blockKey(UpstreamRequest request) {
-        return request.subject() + " " + request.api();
     }
 
     /** One attempt, through the request's gate when it has one: each retry is a call the upstream counts. */

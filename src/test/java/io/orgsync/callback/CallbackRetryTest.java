@@ -76,7 +76,7 @@ class CallbackRetryTest {
             StoredEvent e = node.node.events.recent(corp, 1).get(0);
             return e.status() == EventStatus.FAILED ? e : null;
         });
-        assertEquals(EventApplier.MAX_ATTEMPTS, failed.attempts());
+        assertEquals(EventRetryPolicy.MAX_ATTEMPTS, failed.attempts());
         assertTrue(failed.error().contains("ghost"), failed.error());
         Waiting.until(
                 Duration.ofSeconds(20),
