@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's Quartz scheduler, built from quartz.properties (a file in the working directory wins
- * over the jar's) and the node's config, on a connection pool of its own.
+ * over the jar's, an {@code org.quartz.*} system property over both) and the node's config, on a
+ * connection pool of its own.
  */
 final class QuartzSetup {
     private static final Logger log = LoggerFactory.getLogger(QuartzSetup.class);
@@ -57,7 +58,7 @@ final class QuartzSetup {
         return new QuartzSetup(scheduler, dataSourceName);
     }
 
-    private static Properties baseProperties() {
+    static Properties baseProperties() {
         Properties p = new Properties();
         Path local = Path.of("quartz.properties");
         try (InputStream in = Files.exists(local)
@@ -70,6 +71,10 @@ final class QuartzSetup {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read quartz.properties: " + e.getMessage(), e);
         }
+        // as Quartz's own factory does when it reads the file itself: -Dorg.quartz.x=y wins over the file
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith("org.quartz."))
+                .forEach(name -> p.setProperty(name, System.getProperty(name)));
         return p;
     }
 
