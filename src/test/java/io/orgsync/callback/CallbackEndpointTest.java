@@ -9,6 +9,10 @@ import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -162,6 +166,54 @@ class CallbackEndpointTest {
                 readOnly.post("/callbacks/wecom/" + CORP + "?msg_signature=x&timestamp=1&nonce=1", "<xml/>".getBytes());
         assertEquals(503, reader.status(), reader.toString());
         assertEquals("read_only", reader.code());
+    }
+
+    /** A body over the callback's limit (but under the server's 1 MB) gets its 400, also when it arrives slowly. */
+    @Test
+    void anOversizedBodyThatArrivesSlowlyIsAnsweredNotCutOff() throws Exception {
+        configure();
+        byte[] body = ("<xml><Encrypt>" + "A".repeat(100_000) + "</Encrypt></xml>").getBytes(StandardCharsets.US_ASCII);
+        URI uri = node.base.resolve("/callbacks/wecom/" + CORP + "?msg_signature=" + "x".repeat(40) + "&timestamp="
+                + System.currentTimeMillis() / 1000 + "&nonce=slow1");
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Content-Type", "text/xml")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> new SlowStream(body)), body.length))
+                .build();
+        HttpResponse<String> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("larger than"), r.body());
+    }
+
+    /** Gives its bytes 10 KB at a time, 50 ms apart, as over a slow link. */
+    private static final class SlowStream extends java.io.InputStream {
+        private final byte[] bytes;
+        private int at;
+
+        SlowStream(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (at == bytes.length) {
+                return -1;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            int n = Math.min(Math.min(len, 10_000), bytes.length - at);
+            System.arraycopy(bytes, at, b, off, n);
+            at += n;
+            return n;
+        }
     }
 
     private static void configure() throws Exception {
