@@ -175,7 +175,7 @@ public final class MemberQueries {
                             first.mobile,
                             first.email,
                             first.position,
-                            first.status,
+                            Member.status(first.status, first.departed),
                             first.mainDepartment,
                             trees.get(first.corpId).refs(departments),
                             Instant.ofEpochMilli(first.updatedAt).toString()),

@@ -28,7 +28,7 @@ import javax.sql.DataSource;
  */
 final class ReadQueries {
     private static final String COLUMNS = "m.corp_id, m.userid, m.name, m.mobile, m.email, m.position, m.status, "
-            + "m.main_department, m.updated_at";
+            + "m.main_department, m.updated_at, m.departed";
     private final DataSource ds;
     private final TreeCache trees;
 
@@ -168,7 +168,7 @@ final class ReadQueries {
                     (String) r[3],
                     (String) r[4],
                     (String) r[5],
-                    (Integer) r[6],
+                    Member.status((Integer) r[6], (Boolean) r[9]),
                     (Long) r[7],
                     tree.refs(memberships.getOrDefault((String) r[1], List.of())),
                     Instant.ofEpochMilli((Long) r[8]).toString()));
@@ -186,7 +186,8 @@ final class ReadQueries {
             rs.getString(6),
             rs.getInt(7),
             rs.getLong(8),
-            rs.getLong(9)
+            rs.getLong(9),
+            rs.getBoolean(10)
         };
     }
 

@@ -124,6 +124,7 @@ class ReadApiTest {
         ApiNode.Response asked = node.get(members(CORP) + "/" + LEAVER + "?includeDeparted=true");
         assertEquals(200, asked.status(), asked::toString);
         assertEquals(LEAVER, asked.json().path("userid").asText());
+        assertEquals(5, asked.json().path("status").asInt(), "a departed member has WeCom's status 5: " + asked);
         assertError(node.get(members(OTHER) + "/" + expected.path("userid").asText()), 404, "not_found", SECRET);
     }
 
@@ -165,6 +166,12 @@ class ReadApiTest {
         List<String> withLeaver =
                 userids(pageAll(node, members(CORP) + "?q=" + enc(LEAVER) + "&includeDeparted=true", 100));
         assertTrue(withLeaver.contains(LEAVER), "departed members on request: " + withLeaver);
+        for (JsonNode m : node.get(members(CORP) + "?q=" + enc(LEAVER) + "&includeDeparted=true&limit=1000")
+                .json()
+                .path("items")) {
+            assertEquals(
+                    m.path("userid").asText().equals(LEAVER), m.path("status").asInt() == 5, m::toString);
+        }
         assertTrue(
                 !userids(pageAll(node, members(CORP) + "?q=" + enc(LEAVER), 100))
                         .contains(LEAVER),
