@@ -125,6 +125,7 @@ public final class EventApplier implements AutoCloseable {
     }
 
     private void drain(String corpId) throws SQLException {
+        retry.countFailuresOf(corpId);
         WecomClient client = null;
         for (Optional<StoredEvent> next = store.next(corpId, clock.millis());
                 next.isPresent() && running;

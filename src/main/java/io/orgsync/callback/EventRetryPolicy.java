@@ -31,6 +31,14 @@ final class EventRetryPolicy {
         this.clock = clock;
     }
 
+    /**
+     * Shows the enterprise's failure count at zero from its first event on: the events-failing
+     * alert rule's increase() cannot see a first step from "absent" to 1.
+     */
+    void countFailuresOf(String corpId) {
+        metrics.counter("orgsync_events_failed_total", "corp", corpId);
+    }
+
     void retryOrFail(StoredEvent e, Exception failure) throws SQLException {
         String why = failure instanceof NotReadableYet ? failure.getMessage() : Failures.describe(failure);
         int attempt = e.attempts() + 1;

@@ -55,7 +55,22 @@ public final class MetricCatalog {
                     "1 while this node is fenced (a live node of its environment runs a newer build), else 0"),
             Map.entry(
                     "orgsync_lookup_cache_max_bytes",
-                    "Memory the node-local read cache may take (ORGSYNC_LOOKUP_CACHE_MB)"));
+                    "Memory the node-local read cache may take (ORGSYNC_LOOKUP_CACHE_MB)"),
+            Map.entry(
+                    "orgsync_events_received_total",
+                    "Contact-change callbacks this node accepted and stored, by enterprise"),
+            Map.entry(
+                    "orgsync_events_applied_total",
+                    "Contact-change events this node finished, by enterprise and outcome (applied, skipped)"),
+            Map.entry(
+                    "orgsync_events_failed_total",
+                    "Contact-change events given up on after their retries, by enterprise (the next sync corrects the org)"),
+            Map.entry(
+                    "orgsync_event_lag_seconds",
+                    "Time from a change in WeCom (the event's CreateTime) to its apply here, by enterprise"),
+            Map.entry(
+                    "orgsync_sync_drift",
+                    "Differences a sync found in an enterprise whose callbacks are on: changes the events did not bring"));
 
     /** Bucket bounds of the latency histograms: 5 ms to 10 s, enough for a p95 a dashboard can show. */
     static final Set<String> LATENCY_HISTOGRAMS =
