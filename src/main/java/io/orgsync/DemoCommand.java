@@ -124,9 +124,16 @@ final class DemoCommand {
                 }
                 out.println("Serving on " + base + " (console: " + base + "/admin/, token " + ADMIN_TOKEN
                         + "). Ctrl-C stops.");
-                CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                stop.await();
+                CountDownLatch stopped = new CountDownLatch(1);
+                // Ctrl-C: the node stops in order inside the hook, before the JVM halts
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(
+                                () -> {
+                                    node.close();
+                                    stopped.countDown();
+                                },
+                                "demo-stop"));
+                stopped.await();
                 return 0;
             }
         }

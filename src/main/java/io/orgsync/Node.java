@@ -36,6 +36,7 @@ import io.orgsync.upstream.UpstreamClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +78,7 @@ public final class Node implements AutoCloseable {
 
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private Node(Settings settings, Clock clock) throws Exception {
         this.settings = settings;
@@ -221,6 +223,9 @@ public final class Node implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return; // a shutdown hook and the command's own close may both call it
+        }
         List<AutoCloseable> order = new ArrayList<>();
         order.add(http);
         order.add(scheduler);
