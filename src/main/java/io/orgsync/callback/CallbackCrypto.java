@@ -11,7 +11,7 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * WeCom's callback encryption for one enterprise (UPSTREAM.md section 4): the SHA-1 signature
+ * WeCom's callback encryption for one enterprise (docs/upstream.md, "WeCom contact-change callbacks"): the SHA-1 signature
  * over the sorted token, timestamp, nonce and ciphertext, and AES-256-CBC with the key's first 16
  * bytes as IV, padded PKCS#7-style to 32 bytes, around {@code random(16) + length(4) + msg + receiveid}.
  */

@@ -1,5 +1,7 @@
 package io.orgsync.member;
 
+import io.orgsync.error.Refusal;
+import io.orgsync.error.RefusedException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -14,6 +16,15 @@ public final class Mobile {
     private static final Pattern SEPARATORS = Pattern.compile("[\\s-]");
 
     private Mobile() {}
+
+    /** The refusal of something given as a mobile that is none, quoting (the start of) it. */
+    public static RefusedException invalid(String given) {
+        String shown = given == null ? "" : given.length() > 40 ? given.substring(0, 40) + "..." : given;
+        return new RefusedException(
+                Refusal.INVALID_MOBILE,
+                "'" + shown.replaceAll("\\p{Cntrl}", "?")
+                        + "' is not a mobile number: use 11 mainland digits (with or without +86) or +<country code><number>");
+    }
 
     public static Optional<String> normalise(String raw) {
         if (raw == null || raw.length() > 40) {

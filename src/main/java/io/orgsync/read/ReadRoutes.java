@@ -6,15 +6,15 @@ import io.javalin.http.Context;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.http.HttpServer;
+import io.orgsync.http.IdFormats;
 import java.util.regex.Pattern;
 
 /**
- * The read API over the stored copy (SPEC "The read API"). Every parameter is checked here,
+ * The read API over the stored copy (docs/http-api.md, "Public routes"). Every parameter is checked here,
  * before the cache, the database or the upstream sees the request; a bad one answers 400 with
  * what to send instead.
  */
 public final class ReadRoutes implements HttpServer.Routes {
-    static final Pattern CORP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     static final Pattern USERID = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
     private static final Pattern DEPARTMENT = Pattern.compile("[1-9][0-9]{0,9}");
     private static final long MAX_DEPARTMENT = 0xFFFF_FFFFL;
@@ -67,7 +67,7 @@ public final class ReadRoutes implements HttpServer.Routes {
 
     private static String corpId(Context ctx) {
         String corpId = ctx.pathParam("corpId");
-        if (!CORP_ID.matcher(corpId).matches()) {
+        if (!IdFormats.CORP_ID.matcher(corpId).matches()) {
             throw invalid("corpId must be 1 to 64 letters, digits or _ . - (as WeCom shows it, e.g. ww1234abcd)");
         }
         return corpId;

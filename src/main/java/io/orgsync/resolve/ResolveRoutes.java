@@ -9,9 +9,9 @@ import io.javalin.http.ContentTooLargeResponse;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.http.HttpServer;
+import io.orgsync.http.IdFormats;
 import io.orgsync.http.Json;
 import io.orgsync.http.UpstreamErrors;
-import io.orgsync.member.LookupRoutes;
 import io.orgsync.member.Mobile;
 import io.orgsync.token.TokenUnavailableException;
 import io.orgsync.upstream.UpstreamException;
@@ -58,12 +58,11 @@ public final class ResolveRoutes implements HttpServer.Routes {
                 throw invalid("the body must be a JSON object with text fields corpId and mobile");
             }
             String corpId = body.get("corpId").asText();
-            if (!LookupRoutes.CORP_ID.matcher(corpId).matches()) {
+            if (!IdFormats.CORP_ID.matcher(corpId).matches()) {
                 throw invalid("corpId must be 1 to 64 letters, digits or _ . -");
             }
             String mobile = Mobile.normalise(body.get("mobile").asText())
-                    .orElseThrow(
-                            () -> LookupRoutes.invalidMobile(body.get("mobile").asText()));
+                    .orElseThrow(() -> Mobile.invalid(body.get("mobile").asText()));
             try {
                 ctx.json(service.resolve(corpId, mobile));
             } catch (UpstreamException e) {

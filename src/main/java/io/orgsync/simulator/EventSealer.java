@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * WeCom's side of the callback encryption (its WXBizMsgCrypt): seals a message for a receiver and
- * signs it. Written from UPSTREAM.md section 4 alone, not from orgsync's receiving code, so that
+ * signs it. Written from docs/upstream.md, "WeCom contact-change callbacks" alone, not from orgsync's receiving code, so that
  * the two can only agree by both being right. Opens too, for the published test vector. Public
  * for tests that play WeCom by hand (replays, forged signatures).
  */

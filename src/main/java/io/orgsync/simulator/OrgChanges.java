@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * The contact-change events WeCom sends for the difference between two snapshots of an org
- * (UPSTREAM.md section 4): new departments first, then members, then departments removed (members
+ * (docs/upstream.md, "WeCom contact-change callbacks"): new departments first, then members, then departments removed (members
  * leave a department before it can go). {@code full}: the fields as before 2022-08-15, an
  * update carrying only what changed; otherwise only the ids, and no event for a rename of a department.
  */

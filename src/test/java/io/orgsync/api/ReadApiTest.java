@@ -33,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The read API of SPEC over real HTTP, after a real sync from the simulator, on H2 and MariaDB:
+ * The read API of docs/http-api.md over real HTTP, after a real sync from the simulator, on H2 and MariaDB:
  * member by userid, members by name or userid prefix, the department tree with member counts and
  * a department's members (recursive on request), every list paged to the end with cursors and
  * compared with the simulator's truth; departed members only on request; and refusals (unknown

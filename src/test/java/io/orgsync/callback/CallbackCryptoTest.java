@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** orgsync's receiving side against Tencent's published sample (UPSTREAM.md section 4), and what it must refuse. */
+/** orgsync's receiving side against Tencent's published sample (docs/upstream.md, "WeCom contact-change callbacks"), and what it must refuse. */
 class CallbackCryptoTest {
     static final String TOKEN = "QDG6eK";
     static final String AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";

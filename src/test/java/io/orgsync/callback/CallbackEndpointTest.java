@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * 4xx; the settings validated and write-only; a read-only node answers 503 read_only.
  */
 class CallbackEndpointTest {
-    /** Tencent's sample enterprise (UPSTREAM.md section 4). */
+    /** Tencent's sample enterprise (docs/upstream.md, "WeCom contact-change callbacks"). */
     private static final String CORP = "wx5823bf96d3bd56c7";
 
     private static final String SECRET = "callback-endpoint-secret-01";

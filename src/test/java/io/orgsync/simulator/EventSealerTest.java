@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** The simulator's WeCom-side encryption against Tencent's published sample (UPSTREAM.md section 4). */
+/** The simulator's WeCom-side encryption against Tencent's published sample (docs/upstream.md, "WeCom contact-change callbacks"). */
 class EventSealerTest {
     static final String TOKEN = "QDG6eK";
     static final String AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";

@@ -1,18 +1,15 @@
-package io.orgsync.member;
+package io.orgsync.read;
 
 import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
-import io.orgsync.read.Answer;
-import io.orgsync.read.ReadAnswers;
-import io.orgsync.read.ReadRoutes;
-import java.util.regex.Pattern;
+import io.orgsync.http.IdFormats;
+import io.orgsync.member.Mobile;
 
 /** {@code GET /api/v1/members/by-mobile/{mobile}}: answered from the stored copy, through the node's read cache. */
 public final class LookupRoutes implements io.orgsync.http.HttpServer.Routes {
-    public static final Pattern CORP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private final ReadAnswers answers;
     /** Registered once: a registry look-up per request costs more than the increment. */
     private final Counter found;
@@ -31,18 +28,18 @@ public final class LookupRoutes implements io.orgsync.http.HttpServer.Routes {
     public void register(RoutesConfig routes) {
         // an empty mobile leaves no path segment: still an invalid mobile, not an unknown route
         routes.get("/api/v1/members/by-mobile", ctx -> {
-            throw invalidMobile("");
+            throw Mobile.invalid("");
         });
         routes.get("/api/v1/members/by-mobile/{mobile}", ctx -> {
             var normalised = Mobile.normalise(ctx.pathParam("mobile"));
             if (normalised.isEmpty()) {
                 // counted, so that a caller sending junk shows on the dashboard
                 invalid.increment();
-                throw invalidMobile(ctx.pathParam("mobile"));
+                throw Mobile.invalid(ctx.pathParam("mobile"));
             }
             String mobile = normalised.get();
             String corpId = ctx.queryParam("corpId");
-            if (corpId != null && !CORP_ID.matcher(corpId).matches()) {
+            if (corpId != null && !IdFormats.CORP_ID.matcher(corpId).matches()) {
                 throw new RefusedException(Refusal.INVALID_REQUEST, "corpId must be 1 to 64 letters, digits or _ . -");
             }
             // the answer's bytes as cached: a hit costs neither a query nor serialisation
@@ -50,13 +47,5 @@ public final class LookupRoutes implements io.orgsync.http.HttpServer.Routes {
             (answer.status() == 200 ? found : notFound).increment();
             ReadRoutes.write(ctx, answer);
         });
-    }
-
-    public static RefusedException invalidMobile(String given) {
-        String shown = given == null ? "" : given.length() > 40 ? given.substring(0, 40) + "..." : given;
-        return new RefusedException(
-                Refusal.INVALID_MOBILE,
-                "'" + shown.replaceAll("\\p{Cntrl}", "?")
-                        + "' is not a mobile number: use 11 mainland digits (with or without +86) or +<country code><number>");
     }
 }
