@@ -13,6 +13,7 @@ import io.orgsync.error.RefusedException;
 import io.orgsync.http.AccessRules;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.Json;
+import io.orgsync.http.ListLimit;
 import io.orgsync.miniapp.MiniAppService;
 import io.orgsync.schedule.JobControl;
 import io.orgsync.schedule.JobView;
@@ -144,7 +145,7 @@ public final class AdminRoutes implements HttpServer.Routes {
         });
         r.get("/admin/api/runs", ctx -> {
             String corpId = ctx.queryParam("corpId");
-            int limit = limit(ctx.queryParam("limit"));
+            int limit = ListLimit.parse(ctx.queryParam("limit"));
             ctx.json(runs.list(corpId == null || corpId.isEmpty() ? null : corpId, limit).stream()
                     .map(AdminViews::run)
                     .toList());
@@ -155,7 +156,7 @@ public final class AdminRoutes implements HttpServer.Routes {
                         nodeRegistry.nodes().stream().map(AdminViews::node).toList()));
         r.get(
                 "/admin/api/alerts",
-                ctx -> ctx.json(alerts.recent(limit(ctx.queryParam("limit"))).stream()
+                ctx -> ctx.json(alerts.recent(ListLimit.parse(ctx.queryParam("limit"))).stream()
                         .map(AdminViews::alert)
                         .toList()));
     }
@@ -217,21 +218,6 @@ public final class AdminRoutes implements HttpServer.Routes {
             throw invalid(field + " must be a string");
         }
         return v.asText();
-    }
-
-    private static int limit(String given) {
-        if (given == null || given.isEmpty()) {
-            return 50;
-        }
-        try {
-            int n = Integer.parseInt(given);
-            if (n >= 1 && n <= 1000) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw invalid("limit must be a whole number from 1 to 1000");
     }
 
     private static RefusedException invalid(String message) {

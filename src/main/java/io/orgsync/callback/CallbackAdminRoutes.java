@@ -7,6 +7,7 @@ import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.Json;
+import io.orgsync.http.ListLimit;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +41,8 @@ public final class CallbackAdminRoutes implements HttpServer.Routes {
         });
         r.get("/admin/api/events", ctx -> {
             String corpId = ctx.queryParam("corpId");
-            List<StoredEvent> list =
-                    events.recent(corpId == null || corpId.isEmpty() ? null : corpId, limit(ctx.queryParam("limit")));
+            List<StoredEvent> list = events.recent(
+                    corpId == null || corpId.isEmpty() ? null : corpId, ListLimit.parse(ctx.queryParam("limit")));
             ctx.json(list.stream().map(CallbackAdminRoutes::view).toList());
         });
     }
@@ -102,20 +103,5 @@ public final class CallbackAdminRoutes implements HttpServer.Routes {
             throw new RefusedException(Refusal.INVALID_REQUEST, field + " must be a string");
         }
         return v == null || v.isNull() ? null : v.asText();
-    }
-
-    private static int limit(String given) {
-        if (given == null || given.isEmpty()) {
-            return 50;
-        }
-        try {
-            int n = Integer.parseInt(given);
-            if (n >= 1 && n <= 1000) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw new RefusedException(Refusal.INVALID_REQUEST, "limit must be a whole number from 1 to 1000");
     }
 }

@@ -44,7 +44,7 @@ final class ChangeWriter {
                 Optional<StoredMember> old = MemberStore.findForUpdate(c, corpId, userid);
                 StoredMember now0;
                 if (read.member() != null) {
-                    now0 = fromUpstream(read.member(), old.orElse(null), mobilesShown(c, corpId));
+                    now0 = StoredMember.fromUpstream(read.member(), old.orElse(null), mobilesShown(c, corpId));
                 } else if (old.isPresent() && "update_user".equals(ev.changeType())) {
                     now0 = merged(ev, old.get(), mobilesShown(c, corpId));
                 } else {
@@ -200,16 +200,6 @@ final class ChangeWriter {
                 main,
                 false,
                 departments);
-    }
-
-    private static StoredMember fromUpstream(WecomMember m, StoredMember old, boolean mobilesShown) {
-        String mobile = Mobile.normalise(m.mobile()).orElse(null);
-        String source = mobile == null ? null : "sync";
-        if (mobile == null && !mobilesShown && old != null && old.mobile() != null) {
-            mobile = old.mobile();
-            source = old.mobileSource();
-        }
-        return StoredMember.fromWecom(m, mobile, source);
     }
 
     /** Whether the enterprise's app showed mobiles at its last complete sync (unknown counts as not: numbers are kept). */

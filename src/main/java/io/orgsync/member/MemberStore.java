@@ -17,6 +17,9 @@ import java.util.Set;
  * caller's connection, so that a whole sync applies in one transaction.
  */
 public final class MemberStore {
+    private static final String MEMBER_COLUMNS =
+            "userid, name, mobile, mobile_source, email, position, status, main_department, departed";
+
     private static final int BATCH = 1000;
 
     private MemberStore() {}
@@ -37,27 +40,28 @@ public final class MemberStore {
         Map<String, StoredMember> out = new HashMap<>();
         Sql.query(
                 c,
-                "SELECT userid, name, mobile, mobile_source, email, position, status, main_department, departed "
-                        + "FROM member WHERE corp_id = ?",
+                "SELECT " + MEMBER_COLUMNS + " FROM member WHERE corp_id = ?",
                 rs -> {
                     String userid = rs.getString("userid");
-                    out.put(
-                            userid,
-                            new StoredMember(
-                                    userid,
-                                    rs.getString("name"),
-                                    rs.getString("mobile"),
-                                    rs.getString("mobile_source"),
-                                    rs.getString("email"),
-                                    rs.getString("position"),
-                                    rs.getInt("status"),
-                                    rs.getLong("main_department"),
-                                    rs.getBoolean("departed"),
-                                    memberships.getOrDefault(userid, Set.of())));
+                    out.put(userid, member(rs, memberships.getOrDefault(userid, Set.of())));
                     return null;
                 },
                 corpId);
         return out;
+    }
+
+    private static StoredMember member(java.sql.ResultSet rs, Set<Long> departments) throws SQLException {
+        return new StoredMember(
+                rs.getString("userid"),
+                rs.getString("name"),
+                rs.getString("mobile"),
+                rs.getString("mobile_source"),
+                rs.getString("email"),
+                rs.getString("position"),
+                rs.getInt("status"),
+                rs.getLong("main_department"),
+                rs.getBoolean("departed"),
+                departments);
     }
 
     /** One member with its departments, locked for the caller's transaction. */
@@ -71,19 +75,8 @@ public final class MemberStore {
                 userid));
         return Sql.one(
                 c,
-                "SELECT userid, name, mobile, mobile_source, email, position, status, main_department, departed "
-                        + "FROM member WHERE corp_id = ? AND userid = ? FOR UPDATE",
-                rs -> new StoredMember(
-                        rs.getString("userid"),
-                        rs.getString("name"),
-                        rs.getString("mobile"),
-                        rs.getString("mobile_source"),
-                        rs.getString("email"),
-                        rs.getString("position"),
-                        rs.getInt("status"),
-                        rs.getLong("main_department"),
-                        rs.getBoolean("departed"),
-                        departments),
+                "SELECT " + MEMBER_COLUMNS + " FROM member WHERE corp_id = ? AND userid = ? FOR UPDATE",
+                rs -> member(rs, departments),
                 corpId,
                 userid);
     }

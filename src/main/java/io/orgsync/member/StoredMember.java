@@ -37,6 +37,22 @@ public record StoredMember(
                 departments);
     }
 
+    /**
+     * The row for a member WeCom returned (user/list or user/get). A mobile the app cannot see keeps
+     * the value learned before (by a resolve or an older sync); where the app shows mobiles, an
+     * empty one was removed upstream and goes, or a number given to someone else would match two
+     * people.
+     */
+    public static StoredMember fromUpstream(WecomMember m, StoredMember old, boolean mobilesShown) {
+        String mobile = Mobile.normalise(m.mobile()).orElse(null);
+        String source = mobile == null ? null : "sync";
+        if (mobile == null && !mobilesShown && old != null && old.mobile() != null) {
+            mobile = old.mobile();
+            source = old.mobileSource();
+        }
+        return fromWecom(m, mobile, source);
+    }
+
     /** Same stored values (the departed flag included). */
     public boolean sameAs(StoredMember o) {
         return name.equals(o.name)

@@ -23,8 +23,17 @@ public interface Dialect {
      */
     void upsert(Connection c, Upsert row, Object... values) throws SQLException;
 
-    /** Inserts the row unless a row with its key exists, which stays as it is (also when two writers race). */
-    void insertIfAbsent(Connection c, Upsert row, Object... values) throws SQLException;
+    /**
+     * Inserts the row unless a row with its key exists, which stays as it is (also when two writers
+     * race): an upsert of a row that names no column to update.
+     */
+    default void insertIfAbsent(Connection c, Upsert row, Object... values) throws SQLException {
+        if (!row.updated().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "an insert-if-absent of " + row.table() + " updates nothing, not " + row.updated());
+        }
+        upsert(c, row, values);
+    }
 
     /**
      * Deletes at most {@code limit} rows of {@code table} matching {@code where} (bound with

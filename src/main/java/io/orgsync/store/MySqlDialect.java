@@ -49,15 +49,6 @@ final class MySqlDialect implements Dialect {
     }
 
     @Override
-    public void insertIfAbsent(Connection c, Upsert row, Object... values) throws SQLException {
-        if (!row.updated().isEmpty()) {
-            throw new IllegalArgumentException(
-                    "an insert-if-absent of " + row.table() + " updates nothing, not " + row.updated());
-        }
-        upsert(c, row, values);
-    }
-
-    @Override
     public int deleteAtMost(Connection c, String table, String where, int limit, Object... args) throws SQLException {
         if (limit < 1) {
             throw new IllegalArgumentException("a limited delete deletes at least one row, not " + limit);

@@ -14,20 +14,6 @@ public final class Snapshot {
     private Snapshot() {}
 
     public static <T> T read(DataSource ds, Sql.Work<T> work) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        }
+        return Sql.inTransaction(ds, Connection.TRANSACTION_REPEATABLE_READ, work);
     }
 }

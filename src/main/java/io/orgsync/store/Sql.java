@@ -52,8 +52,17 @@ public final class Sql {
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     public static <T> T inTransaction(javax.sql.DataSource ds, Work<T> work) throws SQLException {
+        return inTransaction(ds, null, work);
+    }
+
+    /** As {@link #inTransaction(javax.sql.DataSource, Work)}, at {@code isolation} when it is not null. */
+    static <T> T inTransaction(javax.sql.DataSource ds, Integer isolation, Work<T> work) throws SQLException {
         try (Connection c = ds.getConnection()) {
             boolean auto = c.getAutoCommit();
+            if (isolation != null) {
+                // before the transaction begins: a driver may refuse, or commit, a change inside one
+                c.setTransactionIsolation(isolation);
+            }
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);

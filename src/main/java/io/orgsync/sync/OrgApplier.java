@@ -1,7 +1,6 @@
 package io.orgsync.sync;
 
 import io.orgsync.member.MemberStore;
-import io.orgsync.member.Mobile;
 import io.orgsync.member.StoredDepartment;
 import io.orgsync.member.StoredMember;
 import io.orgsync.read.OrgVersions;
@@ -67,7 +66,7 @@ final class OrgApplier {
                         continue;
                     }
                     StoredMember old = before.get(m.userid());
-                    StoredMember now0 = stored(m, old, mobilesShown);
+                    StoredMember now0 = StoredMember.fromUpstream(m, old, mobilesShown);
                     if (old == null) {
                         inserts.add(now0);
                     } else if (!old.sameAs(now0)) {
@@ -170,21 +169,6 @@ final class OrgApplier {
                 before.keySet().stream().filter(id -> !seen.contains(id)).toList();
         MemberStore.upsertDepartments(c, corpId, inserts, updates, deletes);
         return inserts.size() + updates.size() + deletes.size();
-    }
-
-    /**
-     * The row for a fetched member. A mobile the app cannot see keeps the value learned before (by
-     * a resolve or an older sync); where the app shows mobiles, an empty one was removed upstream
-     * and goes, or a number given to someone else would match two people.
-     */
-    private static StoredMember stored(WecomMember m, StoredMember old, boolean mobilesShown) {
-        String mobile = Mobile.normalise(m.mobile()).orElse(null);
-        String source = mobile == null ? null : "sync";
-        if (mobile == null && !mobilesShown && old != null && old.mobile() != null) {
-            mobile = old.mobile();
-            source = old.mobileSource();
-        }
-        return StoredMember.fromWecom(m, mobile, source);
     }
 
     /**
