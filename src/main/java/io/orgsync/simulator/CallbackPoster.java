@@ -96,8 +96,8 @@ final class CallbackPoster implements AutoCloseable {
     /** Called by the corp, in change order, with each change's snapshots. */
     void changed(Org before, Org after, Map<String, String> renamed) {
         long createTime = clock.millis() / 1000;
-        for (Map<String, String> fields :
-                OrgChanges.between(before, after, renamed, registration.style().equals("full"), corp.mobileVisible)) {
+        for (Map<String, String> fields : OrgChanges.between(
+                before, after, renamed, registration.style().equals("full"), corp.setup.mobileVisible())) {
             Map<String, String> all = new LinkedHashMap<>();
             all.put("ToUserName", corp.corpId);
             all.put("FromUserName", "sys");

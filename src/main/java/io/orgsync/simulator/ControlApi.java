@@ -19,6 +19,7 @@ final class ControlApi {
         // the model's own checks (Org, SimMember): a change that would break the tree or a member
         r.exception(IllegalArgumentException.class, (e, ctx) -> ControlJson.refuse(ctx, 400, e.getMessage()));
         new CorpsControl(sim).routes(r);
+        new SetupControl(sim).routes(r);
         new MembersControl(sim).routes(r);
         new DepartmentsControl(sim).routes(r);
         new AppsControl(sim).routes(r);

@@ -18,7 +18,9 @@ final class CorpsControl {
             Boolean mobileVisible,
             Integer memberLimit,
             String contactSecret,
-            String name) {
+            String name,
+            Boolean newIp,
+            AppRange appRange) {
         NewCorp {
             Fields.required("corpId", corpId);
             Fields.required("secret", secret);
@@ -26,10 +28,13 @@ final class CorpsControl {
             departments = Fields.zeroOrMore("departments", departments, 10);
             members = Fields.zeroOrMore("members", members, 100);
             seed = seed == null ? corpId.hashCode() : seed;
-            mobileVisible = !Boolean.FALSE.equals(mobileVisible);
             memberLimit = Fields.zeroOrMore("memberLimit", memberLimit, Math.max(members, 10));
-            contactSecret = contactSecret == null ? null : Fields.required("contactSecret", contactSecret);
             name = name == null ? "模拟企业 " + corpId : Fields.required("name", name);
+        }
+
+        /** The set-up it asks for; refused when it contradicts itself. */
+        CorpSetup setup() {
+            return new CorpSetup(contactSecret, newIp, mobileVisible, appRange);
         }
     }
 
@@ -66,9 +71,10 @@ final class CorpsControl {
 
     private void create(Context ctx) {
         NewCorp body = ControlJson.read(ctx, NewCorp.class);
+        CorpSetup setup = body.setup();
         Org org = OrgGenerator.generate(body.name(), body.seed(), body.departments(), body.members());
-        SimCorp corp = new SimCorp(
-                body.corpId(), body.secret(), body.contactSecret(), body.mobileVisible(), body.memberLimit(), org);
+        setup.appRange().checkAgainst(org);
+        SimCorp corp = new SimCorp(body.corpId(), body.secret(), setup, body.memberLimit(), org);
         if (sim.corps.putIfAbsent(corp.corpId, corp) != null) {
             throw ControlException.conflict("enterprise " + corp.corpId + " already exists");
         }
@@ -76,8 +82,10 @@ final class CorpsControl {
         out.put("corpId", corp.corpId);
         out.put("departments", org.departments().size());
         out.put("members", org.memberCount());
-        out.put("mobileVisible", corp.mobileVisible);
+        out.put("mobileVisible", setup.mobileVisible());
         out.put("memberLimit", corp.memberLimit);
+        // mobileVisible keeps its place above: a LinkedHashMap keeps a key's first position
+        out.putAll(OrgExport.setup(setup));
         ControlJson.reply(ctx, 201, out);
     }
 

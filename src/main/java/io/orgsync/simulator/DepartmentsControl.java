@@ -3,7 +3,6 @@ package io.orgsync.simulator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -25,8 +24,7 @@ final class DepartmentsControl {
         }
 
         SimDepartment in(Org org) {
-            return new SimDepartment(
-                    id == null ? org.nextDepartmentId() : id, name, nameEn, parentid, order, List.of());
+            return new SimDepartment(id == null ? org.nextDepartmentId() : id, name, nameEn, parentid, order);
         }
     }
 

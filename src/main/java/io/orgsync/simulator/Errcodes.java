@@ -24,6 +24,8 @@ final class Errcodes {
     static final int CONCURRENCY = 45033;
     static final int USER_NOT_FOUND = 46004;
     static final int OUT_OF_RANGE = 50002;
+    static final int NEW_IP = 48009;
+    static final int NO_PRIVILEGE = 60011;
     static final int INVALID_DEPARTMENT = 60123;
     static final int INVALID_MOBILE = 60103;
     static final int USERID_NOT_FOUND = 60111;
@@ -53,8 +55,8 @@ final class Errcodes {
             Map.entry(INVALID_MOBILE, "invalid mobile"),
             Map.entry(USERID_NOT_FOUND, "userid not found"),
             Map.entry(WEBHOOK_INVALID, "invalid webhook url"),
-            Map.entry(48009, "api forbidden for ip not in whitelist"),
-            Map.entry(60011, "no privilege to access/modify contact/party/agent"),
+            Map.entry(NEW_IP, "api forbidden for ip not in whitelist"),
+            Map.entry(NO_PRIVILEGE, "no privilege to access/modify contact/party/agent"),
             Map.entry(60020, "not allow to access from your ip"),
             Map.entry(45029, "resp data too big"),
             Map.entry(40164, "invalid ip, not in whitelist"));

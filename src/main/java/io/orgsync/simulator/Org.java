@@ -22,6 +22,8 @@ final class Org {
     private final Map<Integer, List<SimMember>> directMembers;
     private final Map<String, SimMember> byMobile;
     private final Map<Integer, List<Integer>> children;
+    /** Per department, its members marked leader in it (department_leader), in userid order. */
+    private final Map<Integer, List<String>> leaders;
     /** Serialised answers, valid as long as this snapshot is current. */
     final Map<String, byte[]> answers = new ConcurrentHashMap<>();
 
@@ -45,6 +47,7 @@ final class Org {
         this.membersByLowerId = new HashMap<>();
         this.directMembers = new HashMap<>();
         this.byMobile = new HashMap<>();
+        this.leaders = new HashMap<>();
         List<SimMember> ordered = new ArrayList<>(memberList);
         ordered.sort((a, b) -> a.userid().compareTo(b.userid()));
         for (SimMember m : ordered) {
@@ -56,6 +59,12 @@ final class Org {
                     throw new IllegalArgumentException("member " + m.userid() + " is in unknown department " + dept);
                 }
                 directMembers.computeIfAbsent(dept, k -> new ArrayList<>()).add(m);
+            }
+            for (int i = 0; i < m.departments().size(); i++) {
+                if (m.leaderIn().get(i) == 1) {
+                    leaders.computeIfAbsent(m.departments().get(i), k -> new ArrayList<>())
+                            .add(m.userid());
+                }
             }
             String mobile = Mobiles.normalise(m.mobile());
             if (mobile != null) {
@@ -86,6 +95,11 @@ final class Org {
             queue.addAll(children.getOrDefault(current, List.of()));
         }
         return out;
+    }
+
+    /** The department's leaders: its members marked {@code is_leader_in_dept} in it. */
+    List<String> leaders(int departmentId) {
+        return leaders.getOrDefault(departmentId, List.of());
     }
 
     boolean hasChildren(int id) {

@@ -111,6 +111,7 @@ final class OrgChanges {
         e.put("Department", join(m.departments()));
         e.put("MainDepartment", String.valueOf(m.mainDepartment()));
         e.put("IsLeaderInDept", join(m.leaderIn()));
+        e.put("DirectLeader", String.join(",", m.directLeader()));
         e.put("Position", m.position());
         if (visible) {
             e.put("Mobile", m.mobile());
@@ -134,6 +135,7 @@ final class OrgChanges {
         if (old.mainDepartment() != m.mainDepartment() || !old.departments().equals(m.departments())) {
             e.put("MainDepartment", String.valueOf(m.mainDepartment()));
         }
+        changed(e, "DirectLeader", String.join(",", old.directLeader()), String.join(",", m.directLeader()));
         changed(e, "Position", old.position(), m.position());
         if (visible) {
             changed(e, "Mobile", old.mobile(), m.mobile());

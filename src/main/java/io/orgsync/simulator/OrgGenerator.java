@@ -1,8 +1,10 @@
 package io.orgsync.simulator;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -10,7 +12,8 @@ import java.util.Set;
  * Makes an organisation from a seed: the same seed and sizes always give the same org
  * ({@link Random}'s sequence is fixed by its specification). The tree is several levels deep,
  * some members sit in several departments, every status occurs, and mobiles are mainland and
- * international.
+ * international. Aliases, and direct leaders (the nearest leader above a member), come from a
+ * second sequence, so they left the members of a seed as they were before they existed.
  */
 final class OrgGenerator {
     private static final String[] UNITS = {
@@ -53,6 +56,7 @@ final class OrgGenerator {
         "wei", "fang", "na", "min", "jing", "li", "qiang", "lei", "jun", "yang", "yong", "yan", "jie", "juan", "tao",
         "ming", "chao", "xia"
     };
+    private static final String[] ALIASES = {"Jack", "Lily", "Tom", "Amy", "Leo", "Eva", "Sam", "Zoe", "Max", "Ivy"};
     private static final String[] POSITIONS = {"工程师", "高级工程师", "经理", "总监", "专员", "助理", "设计师", "分析师", "顾问", ""};
     private static final String[] COUNTRY_CODES = {"+852", "+853", "+886", "+1", "+44", "+65", "+81"};
     private static final int MAX_DEPTH = 7;
@@ -69,7 +73,7 @@ final class OrgGenerator {
         Random random = new Random(seed);
         List<SimDepartment> departments = new ArrayList<>();
         int[] depth = new int[departmentCount + 1];
-        departments.add(new SimDepartment(1, corpName, "Head office", 0, 100_000_000, List.of()));
+        departments.add(new SimDepartment(1, corpName, "Head office", 0, 100_000_000));
         depth[1] = 0;
         for (int id = 2; id <= departmentCount; id++) {
             int parent;
@@ -82,14 +86,10 @@ final class OrgGenerator {
             depth[id] = depth[parent] + 1;
             int unit = random.nextInt(UNITS.length);
             departments.add(new SimDepartment(
-                    id,
-                    UNITS[unit] + "部" + id,
-                    UNITS_EN[unit] + " " + id,
-                    parent,
-                    random.nextInt(100_000_000),
-                    List.of()));
+                    id, UNITS[unit] + "部" + id, UNITS_EN[unit] + " " + id, parent, random.nextInt(100_000_000)));
         }
 
+        Random extras = new Random(seed ^ 0x5EED_A11A5L);
         List<SimMember> members = new ArrayList<>();
         Set<String> mobiles = new HashSet<>();
         for (int i = 1; i <= memberCount; i++) {
@@ -128,6 +128,7 @@ final class OrgGenerator {
                     depts,
                     orders,
                     leader,
+                    List.of(),
                     POSITIONS[random.nextInt(POSITIONS.length)],
                     mobile,
                     random.nextBoolean() ? "1" : "2",
@@ -135,13 +136,43 @@ final class OrgGenerator {
                     userid + "@biz.example.com",
                     "https://wework.qpic.cn/avatar/" + userid + "/0",
                     "010-" + digits(random, 8),
-                    "",
+                    extras.nextInt(100) < 30
+                            ? ALIASES[extras.nextInt(ALIASES.length)] + " " + capitalised(SURNAMES_PINYIN[s])
+                            : "",
                     status,
                     depts.get(0),
                     "",
                     false));
         }
-        return new Org(departments, members);
+        return new Org(departments, withDirectLeaders(departments, members));
+    }
+
+    /** Each member's direct leader: the first leader of its main department or the nearest above it. */
+    private static List<SimMember> withDirectLeaders(List<SimDepartment> departments, List<SimMember> members) {
+        Map<Integer, String> firstLeader = new HashMap<>();
+        for (SimMember m : members) {
+            for (int i = 0; i < m.departments().size(); i++) {
+                if (m.leaderIn().get(i) == 1) {
+                    firstLeader.putIfAbsent(m.departments().get(i), m.userid());
+                }
+            }
+        }
+        Map<Integer, Integer> parentOf = new HashMap<>();
+        departments.forEach(d -> parentOf.put(d.id(), d.parentId()));
+        List<SimMember> out = new ArrayList<>(members.size());
+        for (SimMember m : members) {
+            String leader = null;
+            for (int d = m.mainDepartment(); d != 0 && leader == null; d = parentOf.get(d)) {
+                String candidate = firstLeader.get(d);
+                leader = m.userid().equals(candidate) ? null : candidate;
+            }
+            out.add(leader == null ? m : m.withDirectLeader(List.of(leader)));
+        }
+        return out;
+    }
+
+    private static String capitalised(String word) {
+        return Character.toUpperCase(word.charAt(0)) + word.substring(1);
     }
 
     private static String digits(Random random, int count) {

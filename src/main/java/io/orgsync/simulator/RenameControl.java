@@ -35,25 +35,7 @@ final class RenameControl {
                     if (org.member(to) != null) {
                         throw ControlException.conflict("member " + to + " already exists");
                     }
-                    return org.withoutMember(m.userid())
-                            .withMember(new SimMember(
-                                    to,
-                                    m.name(),
-                                    m.departments(),
-                                    m.orders(),
-                                    m.leaderIn(),
-                                    m.position(),
-                                    m.mobile(),
-                                    m.gender(),
-                                    m.email(),
-                                    m.bizMail(),
-                                    m.avatar(),
-                                    m.telephone(),
-                                    m.alias(),
-                                    m.status(),
-                                    m.mainDepartment(),
-                                    m.address(),
-                                    m.outsideAppRange()));
+                    return org.withoutMember(m.userid()).withMember(m.withUserid(to));
                 },
                 Map.of(from, to));
         ControlJson.reply(ctx, 200, OrgExport.member(changed.member(to)));

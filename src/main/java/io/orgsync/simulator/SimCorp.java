@@ -3,15 +3,16 @@ package io.orgsync.simulator;
 import java.time.LocalDate;
 import java.util.function.UnaryOperator;
 
-/** One simulated enterprise: its secrets, what its app may see, and its current org. */
+/** One simulated enterprise: its secrets, its set-up (what each secret may read), and its current org. */
 final class SimCorp {
     final String corpId;
     /** The app secret: an admin can reset it in WeCom's console, which the control API plays. */
     volatile String secret;
-    /** The contact-sync secret: the only one {@code user/list_id} accepts. */
-    final String contactSecret;
-    /** Apps created after 2022-06-20 do not see mobiles, e-mails, avatars or gender. */
-    final boolean mobileVisible;
+    /**
+     * The contact-sync secret (the only one {@code user/list_id} accepts), its IP, the app's age
+     * and range; replaced whole by the control API, as an admin changes them in WeCom's console.
+     */
+    volatile CorpSetup setup;
     /** The licensed member count; the getuserid failure rule is a share of it. */
     final int memberLimit;
 
@@ -26,11 +27,10 @@ final class SimCorp {
     private LocalDate failureDay;
     private int getuseridFailures;
 
-    SimCorp(String corpId, String secret, String contactSecret, boolean mobileVisible, int memberLimit, Org org) {
+    SimCorp(String corpId, String secret, CorpSetup setup, int memberLimit, Org org) {
         this.corpId = corpId;
         this.secret = secret;
-        this.contactSecret = contactSecret;
-        this.mobileVisible = mobileVisible;
+        this.setup = setup;
         this.memberLimit = memberLimit;
         this.org = org;
     }

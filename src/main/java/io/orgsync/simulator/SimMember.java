@@ -13,6 +13,7 @@ record SimMember(
         List<Integer> departments,
         List<Integer> orders,
         List<Integer> leaderIn,
+        List<String> directLeader,
         String position,
         String mobile,
         String gender,
@@ -32,6 +33,7 @@ record SimMember(
         departments = List.copyOf(departments);
         orders = List.copyOf(orders);
         leaderIn = List.copyOf(leaderIn);
+        directLeader = List.copyOf(directLeader);
         if (departments.isEmpty()) {
             throw new IllegalArgumentException("a member needs at least one department");
         }
@@ -48,6 +50,37 @@ record SimMember(
 
     boolean inDepartment(int id) {
         return departments.contains(id);
+    }
+
+    /** This member under a new userid, every other field kept. */
+    SimMember withUserid(String newUserid) {
+        return with(newUserid, directLeader);
+    }
+
+    SimMember withDirectLeader(List<String> leaders) {
+        return with(userid, leaders);
+    }
+
+    private SimMember with(String newUserid, List<String> leaders) {
+        return new SimMember(
+                newUserid,
+                name,
+                departments,
+                orders,
+                leaderIn,
+                leaders,
+                position,
+                mobile,
+                gender,
+                email,
+                bizMail,
+                avatar,
+                telephone,
+                alias,
+                status,
+                mainDepartment,
+                address,
+                outsideAppRange);
     }
 
     /** This member out of the department; one left in no department goes to {@code fallback}. */
@@ -73,6 +106,7 @@ record SimMember(
                 depts,
                 ords,
                 leader,
+                directLeader,
                 position,
                 mobile,
                 gender,

@@ -65,7 +65,7 @@ final class WecomApi {
         SimToken.Kind kind;
         if (secret.equals(corp.secret)) {
             kind = SimToken.Kind.WECOM_APP;
-        } else if (secret.equals(corp.contactSecret)) {
+        } else if (secret.equals(corp.setup.contactSecret())) {
             kind = SimToken.Kind.WECOM_CONTACT;
         } else {
             gate.wrongSecret(ctx.ip(), call.now);
@@ -111,63 +111,61 @@ final class WecomApi {
     }
 
     private void departmentList(Gate.Call call) throws Exception {
-        departments(call, "department", WecomShapes::department);
+        departments(call, "department", true);
     }
 
     private void departmentSimpleList(Gate.Call call) throws Exception {
-        departments(call, "department_id", WecomShapes::simpleDepartment);
+        departments(call, "department_id", false);
     }
 
-    private void departments(
-            Gate.Call call, String field, java.util.function.Function<SimDepartment, Map<String, Object>> shape)
-            throws Exception {
+    /** department/list and simplelist: the subtree of {@code id}, or all the token may see. */
+    private void departments(Gate.Call call, String field, boolean full) throws Exception {
+        TokenView view = new TokenView(call.token, call.corp());
+        if (full && refusedAsNewIp(call, view)) {
+            return;
+        }
         Integer id = departmentParam(call, "id", false);
-        if (id != null && id == ANSWERED) {
+        if (id != null && (id == ANSWERED || !readableDepartment(call, view, id))) {
             return;
         }
-        Org org = call.corp().org();
-        int root = id == null ? 1 : id;
-        if (org.department(root) == null) {
-            call.error(Errcodes.INVALID_DEPARTMENT);
-            return;
-        }
-        byte[] body = cached(org, call.api.path() + "?" + root, () -> {
+        Org org = view.org;
+        byte[] body = cached(org, call.api.path() + "?" + id + " " + view.cacheKey(), () -> {
             List<Map<String, Object>> list = new ArrayList<>();
-            org.subtree(root).forEach(d -> list.add(shape.apply(d)));
+            for (SimDepartment d : id == null ? view.departments() : org.subtree(id)) {
+                list.add(full ? WecomShapes.department(d, org.leaders(d.id())) : WecomShapes.simpleDepartment(d));
+            }
             return Map.of(field, list);
         });
         call.okBytes(body);
     }
 
     private void departmentGet(Gate.Call call) {
+        TokenView view = new TokenView(call.token, call.corp());
+        if (refusedAsNewIp(call, view)) {
+            return;
+        }
         Integer id = departmentParam(call, "id", true);
-        if (id == ANSWERED) {
+        if (id == ANSWERED || !readableDepartment(call, view, id)) {
             return;
         }
-        SimDepartment d = call.corp().org().department(id);
-        if (d == null) {
-            call.error(Errcodes.INVALID_DEPARTMENT);
-            return;
-        }
-        call.ok(Map.of("department", WecomShapes.department(d)));
+        call.ok(Map.of("department", WecomShapes.department(view.org.department(id), view.org.leaders(id))));
     }
 
     private void userList(Gate.Call call, boolean full) throws Exception {
+        TokenView view = new TokenView(call.token, call.corp());
+        if (refusedAsNewIp(call, view)) {
+            return;
+        }
         Integer id = departmentParam(call, "department_id", true);
-        if (id == ANSWERED) {
+        if (id == ANSWERED || !readableDepartment(call, view, id)) {
             return;
         }
-        SimCorp corp = call.corp();
-        Org org = corp.org();
-        if (org.department(id) == null) {
-            call.error(Errcodes.INVALID_DEPARTMENT);
-            return;
-        }
-        byte[] body = cached(org, call.api.path() + "?" + id, () -> {
+        Org org = view.org;
+        byte[] body = cached(org, call.api.path() + "?" + id + " " + view.cacheKey(), () -> {
             List<Map<String, Object>> list = new ArrayList<>();
             for (SimMember m : org.directMembers(id)) {
-                if (!m.outsideAppRange()) {
-                    list.add(full ? WecomShapes.member(m, corp.mobileVisible) : WecomShapes.simpleMember(m));
+                if (view.seesFlagged(m)) {
+                    list.add(full ? WecomShapes.member(m, view.mobilesVisible()) : WecomShapes.simpleMember(m));
                 }
             }
             return Map.of("userlist", list);
@@ -176,20 +174,47 @@ final class WecomApi {
     }
 
     private void userGet(Gate.Call call) {
+        TokenView view = new TokenView(call.token, call.corp());
+        if (refusedAsNewIp(call, view)) {
+            return;
+        }
         String userid = call.ctx.queryParam("userid");
         if (userid == null || userid.isEmpty()) {
             call.error(Errcodes.INVALID_PARAMETER, "missing userid");
             return;
         }
-        SimCorp corp = call.corp();
-        SimMember m = corp.org().member(userid);
+        SimMember m = view.org.member(userid);
         if (m == null) {
             call.error(Errcodes.USERID_NOT_FOUND);
-        } else if (m.outsideAppRange()) {
+        } else if (!view.seesFlagged(m)) {
             call.error(Errcodes.OUT_OF_RANGE);
+        } else if (!view.seesMember(m)) {
+            call.error(Errcodes.NO_PRIVILEGE);
         } else {
-            call.ok(WecomShapes.member(m, corp.mobileVisible));
+            call.ok(WecomShapes.member(m, view.mobilesVisible()));
         }
+    }
+
+    /** A contact-sync secret on a new IP may not read details: answered 48009. */
+    private static boolean refusedAsNewIp(Gate.Call call, TokenView view) {
+        if (view.refusedAsNewIp()) {
+            call.error(Errcodes.NEW_IP);
+            return true;
+        }
+        return false;
+    }
+
+    /** An unknown department is answered 60123, one outside the app's range 60011. */
+    private static boolean readableDepartment(Gate.Call call, TokenView view, int id) {
+        if (view.org.department(id) == null) {
+            call.error(Errcodes.INVALID_DEPARTMENT);
+            return false;
+        }
+        if (!view.seesDepartment(id)) {
+            call.error(Errcodes.NO_PRIVILEGE);
+            return false;
+        }
+        return true;
     }
 
     private void userListId(Gate.Call call) {
@@ -201,7 +226,9 @@ final class WecomApi {
         if (body == null) {
             return;
         }
-        long limit = body.get("limit") instanceof Number n ? n.longValue() : 10_000;
+        Object given = body.getOrDefault("limit", 10_000);
+        // a whole number only: "50" or 2.5 is refused, as WeCom refuses them
+        long limit = given instanceof Integer || given instanceof Long ? ((Number) given).longValue() : 0;
         if (limit < 1 || limit > 10_000) {
             call.error(Errcodes.INVALID_PARAMETER, "limit must be from 1 to 10000");
             return;
@@ -220,7 +247,10 @@ final class WecomApi {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (SimMember m : call.corp().org().members()) {
             for (int dept : m.departments()) {
-                rows.add(Map.of("userid", m.userid(), "department", dept));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("userid", m.userid());
+                row.put("department", dept);
+                rows.add(row);
             }
         }
         int end = (int) Math.min(rows.size(), offset + limit);
@@ -258,7 +288,8 @@ final class WecomApi {
             return;
         }
         SimMember m = corp.org().memberByMobile(normalised);
-        if (m == null || m.outsideAppRange()) {
+        // the app must see the member: one outside its range is "not found", as an unknown mobile
+        if (m == null || !new TokenView(call.token, corp).seesMember(m)) {
             corp.recordGetuseridFailure(sim.clock.chinaDay());
             call.error(Errcodes.USER_NOT_FOUND);
             return;

@@ -8,13 +8,13 @@ import java.util.Map;
 final class WecomShapes {
     private WecomShapes() {}
 
-    /** As department/list and department/get show it. */
-    static Map<String, Object> department(SimDepartment d) {
+    /** As department/list and department/get show it; {@code leaders}: the org's for it. */
+    static Map<String, Object> department(SimDepartment d, List<String> leaders) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", d.id());
         m.put("name", d.name());
         m.put("name_en", d.nameEn());
-        m.put("department_leader", d.leaders());
+        m.put("department_leader", leaders);
         m.put("parentid", d.parentId());
         m.put("order", d.order());
         return m;
@@ -39,7 +39,10 @@ final class WecomShapes {
         return out;
     }
 
-    /** A member as user/list and user/get show it; post-2022 apps get the private fields blank. */
+    /**
+     * A member as user/list and user/get show it; apps created after 2022-06-20 get the private
+     * fields (mobile, gender, e-mails, avatar, personal QR code, address) blank, gender "0".
+     */
     static Map<String, Object> member(SimMember m, boolean visible) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("userid", m.userid());
@@ -52,7 +55,7 @@ final class WecomShapes {
         out.put("email", visible ? m.email() : "");
         out.put("biz_mail", visible ? m.bizMail() : "");
         out.put("is_leader_in_dept", m.leaderIn());
-        out.put("direct_leader", List.of());
+        out.put("direct_leader", m.directLeader());
         out.put("avatar", visible ? m.avatar() : "");
         out.put("thumb_avatar", visible ? m.avatar() : "");
         out.put("telephone", m.telephone());
@@ -64,8 +67,10 @@ final class WecomShapes {
         out.put("status", m.status());
         out.put(
                 "qr_code",
-                "https://open.work.weixin.qq.com/wwopen/userQRCode?vcode="
-                        + Integer.toHexString(m.userid().hashCode()));
+                visible
+                        ? "https://open.work.weixin.qq.com/wwopen/userQRCode?vcode="
+                                + Integer.toHexString(m.userid().hashCode())
+                        : "");
         out.put("external_position", "");
         return out;
     }

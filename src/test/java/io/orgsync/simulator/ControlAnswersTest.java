@@ -164,7 +164,8 @@ class ControlAnswersTest {
         JsonNode made = s.post("/__sim/corps", map("corpId", "wwdefaults", "secret", "x", "unknownFieldsAreIgnored", 1))
                 .json();
         assertEquals(
-                "{\"corpId\":\"wwdefaults\",\"departments\":10,\"members\":100,\"mobileVisible\":true,\"memberLimit\":100}",
+                "{\"corpId\":\"wwdefaults\",\"departments\":10,\"members\":100,\"mobileVisible\":true,\"memberLimit\":100,"
+                        + "\"hasContactSecret\":false,\"newIp\":false,\"appRange\":{\"departments\":[],\"users\":[]}}",
                 made.toString());
         JsonNode few = s.post(
                         "/__sim/corps",
@@ -183,7 +184,8 @@ class ControlAnswersTest {
                                 7))
                 .json();
         assertEquals(
-                "{\"corpId\":\"wwfew\",\"departments\":2,\"members\":3,\"mobileVisible\":false,\"memberLimit\":10}",
+                "{\"corpId\":\"wwfew\",\"departments\":2,\"members\":3,\"mobileVisible\":false,\"memberLimit\":10,"
+                        + "\"hasContactSecret\":false,\"newIp\":false,\"appRange\":{\"departments\":[],\"users\":[]}}",
                 few.toString());
         assertEquals(
                 "[\"wwans\",\"wwdefaults\",\"wwfew\"]",
@@ -193,9 +195,11 @@ class ControlAnswersTest {
         assertEquals(
                 "{\"deleted\":\"wwfew\"}", s.delete("/__sim/corps/wwfew").json().toString());
         JsonNode export = s.export(CORP);
-        assertEquals(List.of("corpId", "mobileVisible", "departments", "members"), fields(export));
         assertEquals(
-                List.of("id", "name", "name_en", "parentid", "order"),
+                List.of("corpId", "mobileVisible", "hasContactSecret", "newIp", "appRange", "departments", "members"),
+                fields(export));
+        assertEquals(
+                List.of("id", "name", "name_en", "parentid", "order", "department_leader", "appSees"),
                 fields(export.get("departments").get(0)));
         assertEquals(
                 List.of(
@@ -205,6 +209,7 @@ class ControlAnswersTest {
                         "department",
                         "order",
                         "is_leader_in_dept",
+                        "direct_leader",
                         "main_department",
                         "status",
                         "position",
@@ -212,7 +217,8 @@ class ControlAnswersTest {
                         "gender",
                         "telephone",
                         "alias",
-                        "outsideAppRange"),
+                        "outsideAppRange",
+                        "appSees"),
                 fields(export.get("members").get(0)));
     }
 
@@ -231,7 +237,7 @@ class ControlAnswersTest {
                 s.post(P + "/members", map("userid", "x", "colour", "red")),
                 400,
                 "unknown member field 'colour'; known: "
-                        + "[userid, name, mobile, department, order, is_leader_in_dept, position, gender, email, biz_mail, avatar, "
+                        + "[userid, name, mobile, department, order, is_leader_in_dept, direct_leader, position, gender, email, biz_mail, avatar, "
                         + "telephone, alias, status, main_department, address, outsideAppRange]");
         refused(
                 s.post(P + "/members", map("userid", "x", "department", List.of(999))),
@@ -268,7 +274,7 @@ class ControlAnswersTest {
         JsonNode made = s.post(P + "/members", map("userid", "plain")).json();
         assertEquals(
                 "{\"userid\":\"plain\",\"name\":\"plain\",\"mobile\":\"\",\"department\":[1],\"order\":[0],"
-                        + "\"is_leader_in_dept\":[0],\"main_department\":1,\"status\":1,\"position\":\"\",\"email\":\"\",\"gender\":\"1\","
+                        + "\"is_leader_in_dept\":[0],\"direct_leader\":[],\"main_department\":1,\"status\":1,\"position\":\"\",\"email\":\"\",\"gender\":\"1\","
                         + "\"telephone\":\"\",\"alias\":\"\",\"outsideAppRange\":false}",
                 made.toString());
         JsonNode two = s.post(
