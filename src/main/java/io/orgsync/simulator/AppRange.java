@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * An app's visible range (应用可见范围, docs/upstream.md "Set-ups"): departments, each with every
+ * An app's visible range (应用可见范围, docs/upstream.md, "WeCom set-ups"): departments, each with every
  * department below it, and single members. Neither given is the whole company, the default.
  */
 record AppRange(List<Integer> departments, List<String> users) {

@@ -12,8 +12,9 @@ import java.util.Set;
  * Makes an organisation from a seed: the same seed and sizes always give the same org
  * ({@link Random}'s sequence is fixed by its specification). The tree is several levels deep,
  * some members sit in several departments, every status occurs, and mobiles are mainland and
- * international. Aliases, and direct leaders (the nearest leader above a member), come from a
- * second sequence, so they left the members of a seed as they were before they existed.
+ * international. Aliases come from a second sequence and direct leaders (the nearest leader at or
+ * above a member's main department) from the members made, so a seed's members keep every value
+ * they had before these two fields were generated.
  */
 final class OrgGenerator {
     private static final String[] UNITS = {

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code /__sim/corps/{corpId}/setup}: an enterprise's set-up (docs/upstream.md "Set-ups"), read
+ * {@code /__sim/corps/{corpId}/setup}: an enterprise's set-up (docs/upstream.md, "WeCom set-ups"), read
  * and changed as an admin changes it in WeCom's console: a contact-sync secret issued or reset,
  * the server's IP now a new one, the app replaced by one created after 2022-06-20, its visible
  * range narrowed. Fields left out stay; {@code "appRange": {}} is the whole company again. Tokens

@@ -3,7 +3,7 @@ package io.orgsync.simulator;
 import java.util.List;
 
 /**
- * What one token may read of its enterprise (docs/upstream.md "Set-ups"). The contact-sync
+ * What one token may read of its enterprise (docs/upstream.md, "WeCom set-ups"). The contact-sync
  * secret reads the whole company with every field, unless it is called from a new IP, where only
  * {@code user/list_id} and {@code department/simplelist} answer. An app reads within its visible
  * range, without the private fields when it was created after 2022-06-20; a member flagged

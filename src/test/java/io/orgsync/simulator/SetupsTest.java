@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The set-ups companies have today (docs/upstream.md "Set-ups"), each answer checked against the
+ * The set-ups companies have today (docs/upstream.md, "WeCom set-ups"), each answer checked against the
  * export: a contact-sync secret from an old IP reads everything, from a new IP only ids; an app
  * reads within its visible range, without private fields when made after 2022-06-20.
  */
