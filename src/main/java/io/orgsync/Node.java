@@ -140,8 +140,9 @@ public final class Node implements AutoCloseable {
                 clock,
                 ResolveService.Config.from(settings),
                 versions);
-        this.callbacks = new CallbackSettings(db.dataSource(), cipher, clock, settings.callbackBaseUrl());
-        this.events = new Events(db.dataSource());
+        this.callbacks = new CallbackSettings(
+                db.dataSource(), cipher, clock, settings.callbackBaseUrl(), settings.env(), metrics);
+        this.events = new Events(db.dataSource(), settings.env());
         this.runner = new SyncRunner(
                 db.dataSource(),
                 enterprises,
@@ -153,6 +154,17 @@ public final class Node implements AutoCloseable {
                 SyncRunner.Options.from(settings),
                 versions,
                 callbacks::enabled);
+        CallbackAdminRoutes callbackAdmin = new CallbackAdminRoutes(callbacks, events);
+        // the node registry first: a stale build is fenced before its scheduler could fire a single job
+        this.nodeRegistry = track(new NodeRegistry(
+                        db.dataSource(),
+                        clock,
+                        alerts,
+                        metrics,
+                        NodeRegistry.Config.from(settings, version),
+                        NodeParts.fence(scheduler))
+                .start());
+        // after the registry's first heartbeat: until then another node could take this one's queues for a dead node's
         this.eventApplier = settings.readOnly()
                 ? null
                 : track(new EventApplier(
@@ -165,18 +177,9 @@ public final class Node implements AutoCloseable {
                                 metrics,
                                 clock,
                                 settings.instanceId(),
-                                NodeParts.versionBump(versions))
+                                NodeParts.versionBump(versions),
+                                nodeRegistry::fenced)
                         .start());
-        CallbackAdminRoutes callbackAdmin = new CallbackAdminRoutes(callbacks, events);
-        // the node registry first: a stale build is fenced before its scheduler could fire a single job
-        this.nodeRegistry = track(new NodeRegistry(
-                        db.dataSource(),
-                        clock,
-                        alerts,
-                        metrics,
-                        NodeRegistry.Config.from(settings, version),
-                        NodeParts.fence(scheduler))
-                .start());
         this.runWatch = settings.readOnly()
                 ? null
                 : track(new RunWatch(runs, clock, settings.instanceId(), runner::activeCorps).start());

@@ -14,8 +14,15 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +34,18 @@ import org.slf4j.LoggerFactory;
  * and the other way round. Members and departments named only by id are read through the
  * shared, rate-limited upstream client before that transaction. A member the API does not show
  * yet is retried with backoff; an event that keeps failing ends FAILED with an alert.
+ *
+ * <p>One thread looks for due enterprises of this node's environment; up to {@link #DRAINERS}
+ * enterprises drain at once, so that one whose re-reads hang holds up no other. A fenced node
+ * (a newer build of its environment is alive) applies nothing.
  */
 public final class EventApplier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventApplier.class);
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration NONCE_KEPT = CallbackRoutes.WINDOW.multipliedBy(2);
+    /** Enterprises drained at once per node: a few hung re-reads leave the others going. */
+    static final int DRAINERS = 4;
 
     private final DataSource ds;
     private final EventStore store;
@@ -47,6 +60,12 @@ public final class EventApplier implements AutoCloseable {
     private final AppliedHook hook;
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
+    private final ExecutorService drainers;
+    /** Enterprises this node is draining now: a pass does not queue them again. */
+    private final Set<String> draining = ConcurrentHashMap.newKeySet();
+
+    private final String env;
+    private final BooleanSupplier fenced;
     private volatile boolean running = true;
     private long prunedAt;
 
@@ -60,7 +79,8 @@ public final class EventApplier implements AutoCloseable {
             MeterRegistry metrics,
             Clock clock,
             String instanceId,
-            AppliedHook hook) {
+            AppliedHook hook,
+            BooleanSupplier fenced) {
         this.ds = ds;
         this.store = events.store();
         this.queue = new EventQueueLease(ds);
@@ -72,8 +92,16 @@ public final class EventApplier implements AutoCloseable {
         this.clock = clock;
         this.instanceId = instanceId;
         this.hook = hook;
+        this.env = events.env();
+        this.fenced = fenced;
         this.thread = new Thread(this::loop, "event-applier");
         thread.setDaemon(true);
+        AtomicInteger drainerIds = new AtomicInteger();
+        this.drainers = Executors.newFixedThreadPool(DRAINERS, r -> {
+            Thread t = new Thread(r, "event-drainer-" + drainerIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public EventApplier start() {
@@ -103,18 +131,18 @@ public final class EventApplier implements AutoCloseable {
         }
     }
 
-    /** One pass: every enterprise with events due whose queue this node can take. */
+    /** One pass: every enterprise of this environment with events due, not drained here yet, goes to a drainer. */
     void drainAll() throws SQLException {
         long now = clock.millis();
-        for (String corpId : store.dueCorps(now)) {
-            if (!running) {
-                return;
-            }
-            if (queue.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
+        if (fenced.getAsBoolean()) {
+            return;
+        }
+        for (String corpId : store.dueCorps(env, now)) {
+            if (running && draining.add(corpId)) {
                 try {
-                    drain(corpId);
-                } finally {
-                    queue.release(corpId, instanceId);
+                    drainers.execute(() -> drainIfFree(corpId));
+                } catch (RejectedExecutionException closing) {
+                    draining.remove(corpId);
                 }
             }
         }
@@ -124,11 +152,29 @@ public final class EventApplier implements AutoCloseable {
         }
     }
 
+    /** Drains the enterprise's queue if this node can take its lease. */
+    private void drainIfFree(String corpId) {
+        try {
+            long now = clock.millis();
+            if (queue.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
+                try {
+                    drain(corpId);
+                } finally {
+                    queue.release(corpId, instanceId);
+                }
+            }
+        } catch (Exception e) {
+            log.warn("Applying events of {}: {}", corpId, Failures.describe(e));
+        } finally {
+            draining.remove(corpId);
+        }
+    }
+
     private void drain(String corpId) throws SQLException {
         retry.countFailuresOf(corpId);
         WecomClient client = null;
         for (Optional<StoredEvent> next = store.next(corpId, clock.millis());
-                next.isPresent() && running;
+                next.isPresent() && running && !fenced.getAsBoolean();
                 next = store.next(corpId, clock.millis())) {
             long now = clock.millis();
             if (!queue.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
@@ -221,5 +267,7 @@ public final class EventApplier implements AutoCloseable {
         running = false;
         wake.release();
         thread.join(5000);
+        drainers.shutdownNow();
+        drainers.awaitTermination(5, TimeUnit.SECONDS);
     }
 }
