@@ -6,6 +6,7 @@ import io.orgsync.alert.Alerts;
 import io.orgsync.callback.CallbackAdminRoutes;
 import io.orgsync.callback.CallbackSettings;
 import io.orgsync.callback.EventApplier;
+import io.orgsync.callback.EventDrainer;
 import io.orgsync.callback.Events;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
@@ -72,7 +73,7 @@ public final class Node implements AutoCloseable {
     public final CallbackSettings callbacks;
     public final Events events;
     /** Null on read-only nodes. */
-    public final EventApplier eventApplier;
+    public final EventDrainer eventDrainer;
     /** Null on nodes that run no jobs. */
     public final SyncFreshness freshness;
 
@@ -165,19 +166,23 @@ public final class Node implements AutoCloseable {
                         NodeParts.fence(scheduler))
                 .start());
         // after the registry's first heartbeat: until then another node could take this one's queues for a dead node's
-        this.eventApplier = settings.readOnly()
+        this.eventDrainer = settings.readOnly()
                 ? null
-                : track(new EventApplier(
+                : track(new EventDrainer(
                                 db.dataSource(),
                                 events,
-                                enterprises,
-                                upstream,
-                                settings.wecomBaseUrl(),
-                                alerts,
-                                metrics,
+                                new EventApplier(
+                                        db.dataSource(),
+                                        events,
+                                        enterprises,
+                                        upstream,
+                                        settings.wecomBaseUrl(),
+                                        alerts,
+                                        metrics,
+                                        clock,
+                                        NodeParts.versionBump(versions)),
                                 clock,
                                 settings.instanceId(),
-                                NodeParts.versionBump(versions),
                                 nodeRegistry::fenced)
                         .start());
         this.runWatch = settings.readOnly()

@@ -105,7 +105,7 @@ class CallbackEnvironmentTest {
         assertEquals(200, event.status(), event.toString());
 
         // Test device: production's applier stops, so that only staging could apply the event above
-        prod.node.eventApplier.close();
+        prod.node.eventDrainer.close();
         ApiNode.Response own = rename(staging, STAGING, stagingUser, Clock.systemUTC(), "s1");
         assertEquals(200, own.status(), own.toString());
         Waiting.until(
@@ -137,7 +137,7 @@ class CallbackEnvironmentTest {
                 Map.of("ORGSYNC_SCHEDULER_ENABLED", "true", "ORGSYNC_BUILD_VERSION", "2.0.0"),
                 new MutableClock());
         // Test device: the newer node applies nothing either, so that an applied event could only come from the old one
-        newer.node.eventApplier.close();
+        newer.node.eventDrainer.close();
         old.node.nodeRegistry.tick();
         assertTrue(old.node.nodeRegistry.fenced());
 
