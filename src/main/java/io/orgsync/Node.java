@@ -6,6 +6,7 @@ import io.orgsync.alert.Alerts;
 import io.orgsync.callback.CallbackAdminRoutes;
 import io.orgsync.callback.CallbackSettings;
 import io.orgsync.callback.EventApplier;
+import io.orgsync.callback.EventDrainer;
 import io.orgsync.callback.Events;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
@@ -72,7 +73,7 @@ public final class Node implements AutoCloseable {
     public final CallbackSettings callbacks;
     public final Events events;
     /** Null on read-only nodes. */
-    public final EventApplier eventApplier;
+    public final EventDrainer eventDrainer;
     /** Null on nodes that run no jobs. */
     public final SyncFreshness freshness;
 
@@ -140,8 +141,9 @@ public final class Node implements AutoCloseable {
                 clock,
                 ResolveService.Config.from(settings),
                 versions);
-        this.callbacks = new CallbackSettings(db.dataSource(), cipher, clock, settings.callbackBaseUrl());
-        this.events = new Events(db.dataSource());
+        this.callbacks = new CallbackSettings(
+                db.dataSource(), cipher, clock, settings.callbackBaseUrl(), settings.env(), metrics);
+        this.events = new Events(db.dataSource(), settings.env());
         this.runner = new SyncRunner(
                 db.dataSource(),
                 enterprises,
@@ -153,20 +155,6 @@ public final class Node implements AutoCloseable {
                 SyncRunner.Options.from(settings),
                 versions,
                 callbacks::enabled);
-        this.eventApplier = settings.readOnly()
-                ? null
-                : track(new EventApplier(
-                                db.dataSource(),
-                                events,
-                                enterprises,
-                                upstream,
-                                settings.wecomBaseUrl(),
-                                alerts,
-                                metrics,
-                                clock,
-                                settings.instanceId(),
-                                NodeParts.versionBump(versions))
-                        .start());
         CallbackAdminRoutes callbackAdmin = new CallbackAdminRoutes(callbacks, events);
         // the node registry first: a stale build is fenced before its scheduler could fire a single job
         this.nodeRegistry = track(new NodeRegistry(
@@ -177,6 +165,26 @@ public final class Node implements AutoCloseable {
                         NodeRegistry.Config.from(settings, version),
                         NodeParts.fence(scheduler))
                 .start());
+        // after the registry's first heartbeat: until then another node could take this one's queues for a dead node's
+        this.eventDrainer = settings.readOnly()
+                ? null
+                : track(new EventDrainer(
+                                db.dataSource(),
+                                events,
+                                new EventApplier(
+                                        db.dataSource(),
+                                        events,
+                                        enterprises,
+                                        upstream,
+                                        settings.wecomBaseUrl(),
+                                        alerts,
+                                        metrics,
+                                        clock,
+                                        NodeParts.versionBump(versions)),
+                                clock,
+                                settings.instanceId(),
+                                nodeRegistry::fenced)
+                        .start());
         this.runWatch = settings.readOnly()
                 ? null
                 : track(new RunWatch(runs, clock, settings.instanceId(), runner::activeCorps).start());

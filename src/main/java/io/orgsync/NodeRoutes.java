@@ -23,7 +23,7 @@ final class NodeRoutes {
 
     static List<HttpServer.Routes> of(Node node, CallbackAdminRoutes callbackAdmin, String version) {
         var settings = node.settings;
-        var eventApplier = node.eventApplier;
+        var eventDrainer = node.eventDrainer;
         return List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly()),
                 new LookupRoutes(node.reads, node.metrics),
@@ -46,7 +46,7 @@ final class NodeRoutes {
                         node.clock,
                         settings.readOnly(),
                         node.metrics,
-                        eventApplier == null ? () -> {} : eventApplier::wake),
+                        eventDrainer == null ? () -> {} : eventDrainer::wake),
                 new HealthRoutes(
                         node.db,
                         settings.schedulerEnabled(),

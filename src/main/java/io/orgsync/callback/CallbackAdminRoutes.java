@@ -39,9 +39,10 @@ public final class CallbackAdminRoutes implements HttpServer.Routes {
             settings.delete(corpId);
             ctx.json(listingFields(corpId));
         });
+        // this environment's enterprises only; a corp of another one answers 409, as its settings do
         r.get("/admin/api/events", ctx -> {
             String corpId = ctx.queryParam("corpId");
-            List<StoredEvent> list = events.recent(
+            List<StoredEvent> list = events.listed(
                     corpId == null || corpId.isEmpty() ? null : corpId, ListLimit.parse(ctx.queryParam("limit")));
             ctx.json(list.stream().map(CallbackAdminRoutes::view).toList());
         });

@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -67,15 +69,11 @@ public final class CallbackRoutes implements HttpServer.Routes {
     }
 
     private void verify(Context ctx) throws SQLException {
-        CallbackCrypto crypto = crypto(ctx);
         // '+' of the base64 arrives as a space when WeCom's client left it unencoded
         String echo = required(ctx, "echostr").replace(' ', '+');
         String timestamp = required(ctx, "timestamp");
         String nonce = required(ctx, "nonce");
-        if (!crypto.signed(ctx.queryParam("msg_signature"), timestamp, nonce, echo)) {
-            throw new CallbackRejected(
-                    "msg_signature does not match: check that the Token set here is the one on WeCom's page");
-        }
+        CallbackCrypto crypto = verified(ctx, timestamp, nonce, echo);
         ctx.contentType("text/plain; charset=utf-8").result(crypto.decrypt(echo).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -86,7 +84,6 @@ public final class CallbackRoutes implements HttpServer.Routes {
         if (body.length > MAX_BODY) {
             throw tooLarge();
         }
-        CallbackCrypto crypto = crypto(ctx);
         String timestamp = required(ctx, "timestamp");
         String nonce = required(ctx, "nonce");
         if (!TIMESTAMP.matcher(timestamp).matches()) {
@@ -100,10 +97,7 @@ public final class CallbackRoutes implements HttpServer.Routes {
         if (encrypted == null || encrypted.isBlank()) {
             throw new CallbackRejected("the body has no <Encrypt> field");
         }
-        if (!crypto.signed(ctx.queryParam("msg_signature"), timestamp, nonce, encrypted)) {
-            throw new CallbackRejected(
-                    "msg_signature does not match: check that the Token set here is the one on WeCom's page");
-        }
+        CallbackCrypto crypto = verified(ctx, timestamp, nonce, encrypted);
         long now = clock.millis();
         if (Math.abs(now - Long.parseLong(timestamp) * 1000) > WINDOW.toMillis()) {
             throw new CallbackRejected("timestamp is more than " + WINDOW.toMinutes()
@@ -117,14 +111,25 @@ public final class CallbackRoutes implements HttpServer.Routes {
         ctx.contentType("text/plain; charset=utf-8").result("success");
     }
 
-    private CallbackCrypto crypto(Context ctx) throws SQLException {
+    /**
+     * The corp's keys if the request's signature is theirs. An unknown corp, one without callbacks
+     * and a wrong signature get one answer, so that a prober learns nothing about which corp ids
+     * exist. A failure is checked once more against the settings read again (at most once a second
+     * per corp), so that keys changed on another node are honoured at once.
+     */
+    private CallbackCrypto verified(Context ctx, String timestamp, String nonce, String encrypted) throws SQLException {
         String corpId = ctx.pathParam("corpId");
-        return settings.keys(corpId)
-                .orElseThrow(() -> new RefusedException(
-                        Refusal.UNKNOWN_CORP,
-                        "callbacks are not set up for enterprise " + corpId + ": PUT /admin/api/enterprises/" + corpId
-                                + "/callback first"))
-                .crypto();
+        String signature = ctx.queryParam("msg_signature");
+        Predicate<CallbackCrypto> signs = c -> c.signed(signature, timestamp, nonce, encrypted);
+        Optional<CallbackCrypto> crypto =
+                settings.cachedKeys(corpId).map(CallbackKeys::crypto).filter(signs);
+        if (crypto.isEmpty()) {
+            crypto = settings.reloadedKeys(corpId).map(CallbackKeys::crypto).filter(signs);
+        }
+        return crypto.orElseThrow(
+                () -> new CallbackRejected(
+                        "msg_signature does not match: check the corp id in the URL, that callbacks are set "
+                                + "up for it (PUT /admin/api/enterprises/{corpId}/callback) and that their Token is the one on WeCom's page"));
     }
 
     private static String required(Context ctx, String name) {

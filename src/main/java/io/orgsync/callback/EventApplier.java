@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alerts;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
-import io.orgsync.logging.Failures;
 import io.orgsync.member.MemberStore;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
@@ -14,8 +13,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,28 +24,20 @@ import org.slf4j.LoggerFactory;
  * and the other way round. Members and departments named only by id are read through the
  * shared, rate-limited upstream client before that transaction. A member the API does not show
  * yet is retried with backoff; an event that keeps failing ends FAILED with an alert.
+ * {@link EventDrainer} decides which enterprises this node drains, and when.
  */
-public final class EventApplier implements AutoCloseable {
+public final class EventApplier {
     private static final Logger log = LoggerFactory.getLogger(EventApplier.class);
-    private static final Duration LEASE = Duration.ofSeconds(30);
-    private static final Duration POLL = Duration.ofMillis(200);
-    private static final Duration NONCE_KEPT = CallbackRoutes.WINDOW.multipliedBy(2);
 
     private final DataSource ds;
     private final EventStore store;
-    private final EventQueueLease queue;
     private final EnterpriseService enterprises;
     private final UpstreamClient upstream;
     private final URI wecomBaseUrl;
     private final EventRetryPolicy retry;
     private final MeterRegistry metrics;
     private final Clock clock;
-    private final String instanceId;
     private final AppliedHook hook;
-    private final Semaphore wake = new Semaphore(0);
-    private final Thread thread;
-    private volatile boolean running = true;
-    private long prunedAt;
 
     public EventApplier(
             DataSource ds,
@@ -59,81 +48,33 @@ public final class EventApplier implements AutoCloseable {
             Alerts alerts,
             MeterRegistry metrics,
             Clock clock,
-            String instanceId,
             AppliedHook hook) {
         this.ds = ds;
         this.store = events.store();
-        this.queue = new EventQueueLease(ds);
         this.enterprises = enterprises;
         this.upstream = upstream;
         this.wecomBaseUrl = wecomBaseUrl;
         this.retry = new EventRetryPolicy(store, metrics, alerts, clock);
         this.metrics = metrics;
         this.clock = clock;
-        this.instanceId = instanceId;
         this.hook = hook;
-        this.thread = new Thread(this::loop, "event-applier");
-        thread.setDaemon(true);
     }
 
-    public EventApplier start() {
-        thread.start();
-        return this;
+    /** Keeps the enterprise's queue for this node: false once it should stop draining it. */
+    interface Lease {
+        boolean renew() throws SQLException;
     }
 
-    /** An event was stored on this node: look now instead of at the next poll. */
-    public void wake() {
-        wake.release();
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                wake.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                wake.drainPermits();
-                if (!running) {
-                    return;
-                }
-                drainAll();
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                log.warn("Applying events: {}", Failures.describe(e));
-            }
-        }
-    }
-
-    /** One pass: every enterprise with events due whose queue this node can take. */
-    void drainAll() throws SQLException {
-        long now = clock.millis();
-        for (String corpId : store.dueCorps(now)) {
-            if (!running) {
-                return;
-            }
-            if (queue.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
-                try {
-                    drain(corpId);
-                } finally {
-                    queue.release(corpId, instanceId);
-                }
-            }
-        }
-        if (now - prunedAt > CallbackRoutes.WINDOW.toMillis()) {
-            prunedAt = now;
-            store.pruneNonces(now - NONCE_KEPT.toMillis());
-        }
-    }
-
-    private void drain(String corpId) throws SQLException {
+    /** Applies the enterprise's due events in order while {@code lease} holds. */
+    void drain(String corpId, Lease lease) throws SQLException {
         retry.countFailuresOf(corpId);
         WecomClient client = null;
         for (Optional<StoredEvent> next = store.next(corpId, clock.millis());
-                next.isPresent() && running;
+                next.isPresent();
                 next = store.next(corpId, clock.millis())) {
-            long now = clock.millis();
-            if (!queue.claim(corpId, instanceId, now, now + LEASE.toMillis())) {
-                // the lease lapsed (a long wait behind a sync's lock) and another node took the queue: leave it to that
-                // node
+            if (!lease.renew()) {
+                // stopping, fenced, or the lease lapsed (a long wait behind a sync's lock) and another node took the
+                // queue: leave it to that node
                 return;
             }
             StoredEvent e = next.get();
@@ -214,12 +155,5 @@ public final class EventApplier implements AutoCloseable {
                 client.department(id)
                         .orElseThrow(() -> new NotReadableYet(
                                 "department/get does not show department " + id + " (yet); retried later")));
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        running = false;
-        wake.release();
-        thread.join(5000);
     }
 }

@@ -65,14 +65,16 @@ final class EventStore {
         });
     }
 
-    /** Enterprises with an event due now. */
-    List<String> dueCorps(long now) throws SQLException {
+    /** Enterprises of environment {@code env} with an event due now: another environment's are its nodes' to apply. */
+    List<String> dueCorps(String env, long now) throws SQLException {
         return Sql.withConnection(
                 ds,
                 c -> Sql.query(
                         c,
-                        "SELECT DISTINCT corp_id FROM callback_event WHERE status = 'PENDING' AND next_attempt_at <= ?",
+                        "SELECT DISTINCT e.corp_id FROM callback_event e JOIN enterprise n ON n.corp_id = e.corp_id "
+                                + "WHERE n.env = ? AND e.status = 'PENDING' AND e.next_attempt_at <= ?",
                         rs -> rs.getString(1),
+                        env,
                         now));
     }
 
@@ -181,22 +183,16 @@ final class EventStore {
                 > 0;
     }
 
-    /** Newest first; {@code corpId} may be null for all enterprises. */
-    List<StoredEvent> list(String corpId, int limit) throws SQLException {
+    /** Newest first, of environment {@code env}'s enterprises; {@code corpId} may be null for all of them. */
+    List<StoredEvent> list(String env, String corpId, int limit) throws SQLException {
+        String sql = "SELECT " + COLUMNS.replaceAll("(^|, )", "$1e.")
+                + " FROM callback_event e JOIN enterprise n ON n.corp_id = e.corp_id WHERE n.env = ?"
+                + (corpId == null ? "" : " AND e.corp_id = ?") + " ORDER BY e.id DESC LIMIT ?";
         return Sql.withConnection(
                 ds,
                 c -> corpId == null
-                        ? Sql.query(
-                                c,
-                                "SELECT " + COLUMNS + " FROM callback_event ORDER BY id DESC LIMIT ?",
-                                EventStore::row,
-                                limit)
-                        : Sql.query(
-                                c,
-                                "SELECT " + COLUMNS + " FROM callback_event WHERE corp_id = ? ORDER BY id DESC LIMIT ?",
-                                EventStore::row,
-                                corpId,
-                                limit));
+                        ? Sql.query(c, sql, EventStore::row, env, limit)
+                        : Sql.query(c, sql, EventStore::row, env, corpId, limit));
     }
 
     /** Forgets nonces seen before {@code cutoff}: their timestamps are outside the accepted window by then. */

@@ -414,8 +414,8 @@ class MalformedInputTest {
                 "/callbacks/wecom/ww-nobody?msg_signature=x&timestamp=" + now + "&nonce=9",
                 "<xml/>".getBytes(StandardCharsets.UTF_8),
                 false,
-                404,
-                "unknown_corp"));
+                400,
+                "invalid_request"));
         return all;
     }
 

@@ -9,7 +9,6 @@ import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -68,7 +67,8 @@ class CallbackClusterTest {
         // sent one after the other (WeCom does), alternating between the nodes, as fast as they answer
         for (int i = 0; i < n; i++) {
             ApiNode to = i % 2 == 0 ? a : b;
-            ApiNode.Response r = post(to, wecom, corp, now, "n" + i, rename(corp, userid, now, "第" + i + "版"));
+            ApiNode.Response r = CallbackFixture.post(
+                    to, wecom, corp, now, "n" + i, CallbackFixture.rename(corp, userid, now, "第" + i + "版"));
             assertEquals(200, r.status(), r.toString());
         }
         Waiting.until(
@@ -103,8 +103,8 @@ class CallbackClusterTest {
                 ps.executeQuery().close();
             }
             // the endpoint does not need the lock: the event is stored and answered at once
-            Future<ApiNode.Response> answer =
-                    pool.submit(() -> post(b, wecom, corp, now, "locked1", rename(corp, userid, now, "锁后")));
+            Future<ApiNode.Response> answer = pool.submit(() -> CallbackFixture.post(
+                    b, wecom, corp, now, "locked1", CallbackFixture.rename(corp, userid, now, "锁后")));
             assertEquals(200, answer.get().status());
             Thread.sleep(2000);
             assertEquals(
@@ -120,26 +120,5 @@ class CallbackClusterTest {
                 "applied after the lock",
                 () -> a.node.events.recent(corp, 1).get(0).status() == EventStatus.APPLIED);
         assertEquals("锁后", a.node.members.byUserid(corp, userid).get(0).name());
-    }
-
-    private static String rename(String corp, String userid, long createTime, String name) {
-        return "<xml><ToUserName><![CDATA[" + corp
-                + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>"
-                + createTime
-                + "</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>"
-                + "<ChangeType><![CDATA[update_user]]></ChangeType><UserID><![CDATA[" + userid
-                + "]]></UserID><Name><![CDATA["
-                + name + "]]></Name></xml>";
-    }
-
-    private static ApiNode.Response post(
-            ApiNode to, EventSealer wecom, String corp, long timestamp, String nonce, String xml) throws Exception {
-        String encrypted = wecom.seal(xml);
-        String body = "<xml><ToUserName><![CDATA[" + corp + "]]></ToUserName><Encrypt><![CDATA[" + encrypted
-                + "]]></Encrypt></xml>";
-        return to.post(
-                "/callbacks/wecom/" + corp + "?msg_signature=" + wecom.sign(String.valueOf(timestamp), nonce, encrypted)
-                        + "&timestamp=" + timestamp + "&nonce=" + nonce,
-                body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,15 +158,37 @@ class CallbackEndpointTest {
                         .send(),
                 "an external entity");
         assertRefused(400, new Post(CORP, "x".repeat(40), now, "8888", "not xml at all").send(), "not XML");
-        ApiNode.Response noCallbacks = new Post("ww-no-callbacks", "x".repeat(40), now, "9999", "<xml/>").send();
-        assertRefused(404, noCallbacks, "an enterprise without callbacks");
-        assertEquals("unknown_corp", noCallbacks.code());
+        assertRefused(
+                400,
+                new Post("ww-no-callbacks", "x".repeat(40), now, "9999", "<xml/>").send(),
+                "an enterprise without callbacks");
         assertEquals(before + 1, stored(), "nothing stored for any refused request");
 
         ApiNode.Response reader =
                 readOnly.post("/callbacks/wecom/" + CORP + "?msg_signature=x&timestamp=1&nonce=1", "<xml/>".getBytes());
         assertEquals(503, reader.status(), reader.toString());
         assertEquals("read_only", reader.code());
+    }
+
+    /**
+     * A prober learns nothing about which corp ids exist: an unknown corp, one without callbacks
+     * and a bad signature get the same status and the same body, for events and verification alike.
+     */
+    @Test
+    void unknownCorpsAndBadSignaturesAnswerAlike() throws Exception {
+        configure();
+        long now = System.currentTimeMillis() / 1000;
+        Post forged = post(wecom, now, "alike" + (sequence++), event(now)).withSignature("0".repeat(40));
+        List<ApiNode.Response> answers = new java.util.ArrayList<>();
+        for (String corp : List.of(CORP, "ww-no-callbacks", "ww-nobody")) {
+            answers.add(new Post(corp, forged.signature(), now, forged.nonce(), forged.body()).send());
+            answers.add(node.get("/callbacks/wecom/" + corp + "?msg_signature=" + "0".repeat(40) + "&timestamp=" + now
+                    + "&nonce=alike&echostr=" + enc(ECHO)));
+        }
+        for (ApiNode.Response r : answers) {
+            assertRefused(400, r, "a request that cannot be verified");
+            assertEquals(answers.get(0).text(), r.text(), "every unverifiable request gets one answer");
+        }
     }
 
     /** A body over the callback's limit (but under the server's 1 MB) gets its 400, also when it arrives slowly. */

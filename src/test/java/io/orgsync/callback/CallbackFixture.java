@@ -3,11 +3,13 @@ package io.orgsync.callback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.simulator.EventSealer;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.Waiting;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -62,5 +64,36 @@ final class CallbackFixture {
 
     static List<String> differences(SimulatorControl sim, ApiNode node, String corpId) throws SQLException {
         return OrgTruth.fromExport(sim.export(corpId)).diff(OrgTruth.fromDatabase(node.node.db.dataSource(), corpId));
+    }
+
+    /** An {@code update_user} that carries a new name. */
+    static String rename(String corp, String userid, long createTime, String name) {
+        return userEvent(corp, userid, createTime, "<Name><![CDATA[" + name + "]]></Name>");
+    }
+
+    /** An {@code update_user} that names the member only: applying it needs a {@code user/get}. */
+    static String idOnlyUpdate(String corp, String userid, long createTime) {
+        return userEvent(corp, userid, createTime, "");
+    }
+
+    private static String userEvent(String corp, String userid, long createTime, String fields) {
+        return "<xml><ToUserName><![CDATA[" + corp
+                + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>"
+                + createTime
+                + "</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>"
+                + "<ChangeType><![CDATA[update_user]]></ChangeType><UserID><![CDATA[" + userid
+                + "]]></UserID>" + fields + "</xml>";
+    }
+
+    /** Posts {@code xml} to {@code to}'s callback URL of {@code corp}, sealed and signed as WeCom does. */
+    static ApiNode.Response post(ApiNode to, EventSealer wecom, String corp, long timestamp, String nonce, String xml)
+            throws Exception {
+        String encrypted = wecom.seal(xml);
+        String body = "<xml><ToUserName><![CDATA[" + corp + "]]></ToUserName><Encrypt><![CDATA[" + encrypted
+                + "]]></Encrypt></xml>";
+        return to.post(
+                "/callbacks/wecom/" + corp + "?msg_signature=" + wecom.sign(String.valueOf(timestamp), nonce, encrypted)
+                        + "&timestamp=" + timestamp + "&nonce=" + nonce,
+                body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -72,7 +72,12 @@ class OpenApiContractTest {
                     "another environment's enterprise: AdminApiTest.enterprisesAreCreatedUpdatedAndDeleted",
             "deleteEnterprise 409",
                     "another environment's enterprise: AdminApiTest.enterprisesAreCreatedUpdatedAndDeleted",
-            "putCallback 409", "unreachable under the enterprise's row lock; documented because the code answers it");
+            "putCallback 409",
+                    "another environment's enterprise: CallbackEnvironmentTest.anotherEnvironmentNeitherTakesOverNorDrainsNorListsTheCallbacks",
+            "deleteCallback 409",
+                    "another environment's enterprise: CallbackEnvironmentTest.anotherEnvironmentNeitherTakesOverNorDrainsNorListsTheCallbacks",
+            "listEvents 409",
+                    "another environment's enterprise: CallbackEnvironmentTest.anotherEnvironmentNeitherTakesOverNorDrainsNorListsTheCallbacks");
 
     static final String CB_TOKEN = "QDG6eK";
     static final String CB_AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
@@ -349,7 +354,7 @@ class OpenApiContractTest {
                 cb,
                 "/callbacks/wecom/" + BAD_CORP + "?msg_signature=x&timestamp=" + ts + "&nonce=1113&echostr=x",
                 null,
-                404);
+                400);
         String sealed = wecom.seal(
                 "<xml><ToUserName><![CDATA[" + CORP + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>"
                         + "<CreateTime>" + ts
@@ -389,7 +394,7 @@ class OpenApiContractTest {
                 cb,
                 "/callbacks/wecom/" + BAD_CORP + "?msg_signature=x&timestamp=" + ts + "&nonce=2224",
                 "<xml/>",
-                404);
+                400);
         n.call("GET", "/admin/api/events", "/admin/api/events?corpId=" + CORP + "&limit=10", null, 200);
         n.call("GET", "/admin/api/events", "/admin/api/events?limit=0", null, 400);
         n.call("DELETE", cbPath, "/admin/api/enterprises/" + BAD_CORP + "/callback", null, 200);
@@ -575,7 +580,8 @@ class OpenApiContractTest {
                 "POST",
                 "/callbacks/wecom/{corpId}",
                 "/callbacks/wecom/" + CORP + "?msg_signature=x&timestamp=1&nonce=1",
-                "<xml/>",
+                // well-formed, so that the settings are read: from the database that is gone
+                "<xml><Encrypt>AAAA</Encrypt></xml>",
                 503);
         withToken.call("POST", resolve, resolve, Map.of("corpId", CORP, "mobile", "13900000009"), bearer, 503);
         withToken.call("GET", code, "/api/v1/miniapps/" + APP + "/wxacode?scene=a%3D1", null, bearer, 503);
