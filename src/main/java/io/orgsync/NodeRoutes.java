@@ -25,7 +25,7 @@ final class NodeRoutes {
         var settings = node.settings;
         var eventDrainer = node.eventDrainer;
         return List.of(
-                new AccessRules(settings.apiToken(), settings.readOnly()),
+                new AccessRules(settings.apiToken(), settings.readOnly(), settings.adminToken()),
                 new LookupRoutes(node.reads, node.metrics),
                 new ReadRoutes(node.reads),
                 new ResolveRoutes(node.resolver),

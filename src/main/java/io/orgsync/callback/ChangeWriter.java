@@ -57,23 +57,7 @@ final class ChangeWriter {
                 if (old.isEmpty() || old.get().departed()) {
                     return "the member is not stored as current";
                 }
-                StoredMember m = old.get();
-                writeMember(
-                        c,
-                        corpId,
-                        m,
-                        new StoredMember(
-                                m.userid(),
-                                m.name(),
-                                m.mobile(),
-                                m.mobileSource(),
-                                m.email(),
-                                m.position(),
-                                m.status(),
-                                m.mainDepartment(),
-                                true,
-                                m.departments()),
-                        now);
+                writeMember(c, corpId, old.get(), old.get().asDeparted(), now);
             }
             case "create_party", "update_party" -> {
                 long id = Long.parseLong(ev.get("Id"));
@@ -142,7 +126,7 @@ final class ChangeWriter {
         if (old == null) {
             MemberStore.insertMembers(c, corpId, List.of(now0), now);
         } else if (!old.sameAs(now0)) {
-            if (old.departments().equals(now0.departments())) {
+            if (old.sameMemberships(now0)) {
                 MemberStore.updateMemberRows(c, corpId, List.of(now0), now);
             } else {
                 MemberStore.updateMembers(c, corpId, List.of(now0), now);
@@ -161,7 +145,8 @@ final class ChangeWriter {
     }
 
     private static StoredMember blank(String userid) {
-        return new StoredMember(userid, userid, null, null, "", "", 1, 1, false, Set.of(1L));
+        return new StoredMember(
+                userid, null, null, null, null, null, null, 1, false, Set.of(1L), null, null, null, null);
     }
 
     /** {@code base} with the fields the event carries. */
@@ -196,10 +181,14 @@ final class ChangeWriter {
                 source,
                 ev.has("Email") ? ev.get("Email") : base.email(),
                 ev.has("Position") ? ev.get("Position") : base.position(),
-                ev.has("Status") ? Integer.parseInt(ev.get("Status")) : base.status(),
+                ev.has("Status") ? Integer.valueOf(ev.get("Status")) : base.status(),
                 main,
                 false,
-                departments);
+                departments,
+                MemberEventFields.leaderIn(ev, base, departments),
+                MemberEventFields.directLeader(ev, base),
+                MemberEventFields.alias(ev, base),
+                MemberEventFields.telephone(ev, base));
     }
 
     /** Whether the enterprise's app showed mobiles at its last complete sync (unknown counts as not: numbers are kept). */

@@ -26,7 +26,9 @@ public record ContactEvent(Map<String, String> fields) {
             "Telephone",
             "Address",
             "BizMail",
-            "Avatar");
+            "Avatar",
+            "DirectLeader",
+            "IsLeaderInDept");
 
     private static final Set<String> DEPARTMENT_DATA = Set.of("Name", "Order");
 

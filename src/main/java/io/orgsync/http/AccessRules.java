@@ -12,24 +12,32 @@ import java.util.regex.Pattern;
 
 /**
  * Who may call what: /api needs ORGSYNC_API_TOKEN when it is set, and a read-only node answers
- * every writing request with 503 read_only before it reaches a handler.
+ * every writing request with 503 read_only before it reaches a handler. The read routes (GET of
+ * members, departments and the lookup by mobile) also take the admin token, so that the console,
+ * which holds only that one, shows the organisation: whoever has the admin token may already
+ * give orgsync any enterprise's secrets, so it reads nothing more than it could otherwise. It
+ * opens no other /api route (a resolve spends WeCom's budget, a code the mini-program's quota).
  */
 public final class AccessRules implements HttpServer.Routes {
     private static final Set<HandlerType> WRITES =
             Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
     private static final Pattern WXACODE = Pattern.compile("/api/v1/miniapps/[^/]+/wxacode/?");
+    private static final Pattern READS =
+            Pattern.compile("/api/v1/(corps/[^/]+/(members|departments)(/.*)?|members/by-mobile(/.*)?)");
     private final String apiToken;
     private final boolean readOnly;
+    private final String adminToken;
 
-    public AccessRules(String apiToken, boolean readOnly) {
+    public AccessRules(String apiToken, boolean readOnly, String adminToken) {
         this.apiToken = apiToken;
         this.readOnly = readOnly;
+        this.adminToken = adminToken;
     }
 
     @Override
     public void register(RoutesConfig routes) {
         routes.before("/api/*", ctx -> {
-            if (apiToken != null && !bearerMatches(ctx, apiToken)) {
+            if (apiToken != null && !bearerMatches(ctx, apiToken) && !adminReads(ctx)) {
                 throw new RefusedException(
                         Refusal.UNAUTHORIZED, "send the API token as 'Authorization: Bearer <ORGSYNC_API_TOKEN>'");
             }
@@ -51,6 +59,14 @@ public final class AccessRules implements HttpServer.Routes {
                                 + "the mini-program token: ask a writing node for codes");
             }
         });
+    }
+
+    /** A GET of a read route with the admin token (the console's organisation view). */
+    private boolean adminReads(Context ctx) {
+        return adminToken != null
+                && ctx.method() == HandlerType.GET
+                && READS.matcher(ctx.path()).matches()
+                && bearerMatches(ctx, adminToken);
     }
 
     /**

@@ -50,9 +50,13 @@ public final class DepartmentTree {
         }
         long w = 64;
         for (StoredDepartment d : ordered) {
-            w += 96 + 2L * d.name().length() + 48 + 2L * paths.get(d.id()).length();
+            w += 96 + 2L * length(d.name()) + 48 + 2L * length(paths.get(d.id()));
         }
         this.weight = w;
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     public static DepartmentTree of(Collection<StoredDepartment> departments) {
@@ -64,19 +68,23 @@ public final class DepartmentTree {
     private void walk(StoredDepartment d, String parentPath, Set<Long> seen) {
         // iterative depth-first walk: a tree may be deep, and the stack is not ours to spend
         List<Object[]> stack = new ArrayList<>();
-        stack.add(new Object[] {d, parentPath});
+        stack.add(new Object[] {d, parentPath, false});
         while (!stack.isEmpty()) {
             Object[] top = stack.remove(stack.size() - 1);
             StoredDepartment current = (StoredDepartment) top[0];
             if (!seen.add(current.id())) {
                 continue;
             }
-            String path = top[1] == null ? current.name() : top[1] + "/" + current.name();
-            paths.put(current.id(), path);
+            // a name the set-up did not read (department/simplelist has none) leaves no path at or below it
+            boolean unknown = (Boolean) top[2] || current.name() == null;
+            String path = unknown ? null : top[1] == null ? current.name() : top[1] + "/" + current.name();
+            if (path != null) {
+                paths.put(current.id(), path);
+            }
             ordered.add(current);
             List<StoredDepartment> kids = children.getOrDefault(current.id(), List.of());
             for (int i = kids.size() - 1; i >= 0; i--) {
-                stack.add(new Object[] {kids.get(i), path});
+                stack.add(new Object[] {kids.get(i), path, unknown});
             }
         }
     }
@@ -85,7 +93,7 @@ public final class DepartmentTree {
         return Optional.ofNullable(byId.get(id));
     }
 
-    /** The department's path, or null when it is not stored. */
+    /** The department's path, or null when it is not stored or a name on it is not known. */
     public String path(long id) {
         return paths.get(id);
     }
@@ -111,12 +119,15 @@ public final class DepartmentTree {
         return ordered;
     }
 
-    /** References for a member's departments, by id; a department that is not stored has neither name nor path. */
-    public List<Member.DepartmentRef> refs(Collection<Long> ids) {
-        List<Member.DepartmentRef> out = new ArrayList<>(ids.size());
-        for (long id : new TreeSet<>(ids)) {
+    /**
+     * References for a member's departments (id to the member's leader flag in it), by id; a
+     * department that is not stored has neither name nor path.
+     */
+    public List<Member.DepartmentRef> refs(Map<Long, Boolean> memberships) {
+        List<Member.DepartmentRef> out = new ArrayList<>(memberships.size());
+        for (long id : new TreeSet<>(memberships.keySet())) {
             StoredDepartment d = byId.get(id);
-            out.add(new Member.DepartmentRef(id, d == null ? null : d.name(), paths.get(id)));
+            out.add(new Member.DepartmentRef(id, d == null ? null : d.name(), paths.get(id), memberships.get(id)));
         }
         return out;
     }

@@ -4,7 +4,6 @@ import io.orgsync.store.Snapshot;
 import io.orgsync.store.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,13 +26,13 @@ public final class MemberQueries {
      * a handful of rows; {@link #collect} orders them in Java instead. Columns are read by
      * position (the order of this list), which spares the driver a lookup by name per value.
      */
-    private static final String SELECT = "SELECT m.corp_id, m.userid, m.name, m.mobile, m.email, m.position, m.status, "
-            + "m.main_department, m.updated_at, m.departed, md.department_id, v.version FROM member m "
+    private static final String SELECT = "SELECT " + MemberRow.COLUMNS + ", md.department_id, md.is_leader, v.version "
+            + "FROM member m "
             + "LEFT JOIN member_department md ON md.corp_id = m.corp_id AND md.userid = m.userid "
             + "LEFT JOIN org_version v ON v.corp_id = m.corp_id ";
 
-    private static final Comparator<Row> ORDER = Comparator.comparing(Row::corpId)
-            .thenComparing(Row::userid)
+    private static final Comparator<Row> ORDER = Comparator.comparing((Row r) -> r.member.corpId())
+            .thenComparing(r -> r.member.userid())
             .thenComparing(r -> r.departmentId == null ? Long.MIN_VALUE : r.departmentId);
     private final DataSource ds;
     private final TreeCache trees;
@@ -89,13 +88,13 @@ public final class MemberQueries {
         List<Row> rows = Sql.withConnection(ds, c -> Sql.query(c, SELECT + where, Row::of, args));
         Map<String, DepartmentTree> kept = new HashMap<>();
         for (Row r : rows) {
-            if (!kept.containsKey(r.corpId)) {
-                DepartmentTree tree = trees.tree(r.corpId, r.version);
+            if (!kept.containsKey(r.corpId())) {
+                DepartmentTree tree = trees.tree(r.corpId(), r.version());
                 if (tree == null) {
                     kept = null;
                     break;
                 }
-                kept.put(r.corpId, tree);
+                kept.put(r.corpId(), tree);
             }
         }
         if (kept != null) {
@@ -106,80 +105,51 @@ public final class MemberQueries {
             List<Row> again = Sql.query(c, SELECT + where, Row::of, args);
             Map<String, DepartmentTree> loaded = new HashMap<>();
             for (Row r : again) {
-                if (!loaded.containsKey(r.corpId)) {
-                    DepartmentTree tree = trees.tree(r.corpId, r.version);
+                if (!loaded.containsKey(r.corpId())) {
+                    DepartmentTree tree = trees.tree(r.corpId(), r.version());
                     if (tree == null) {
-                        tree = loadTree(c, r.corpId);
-                        trees.keep(r.corpId, r.version, tree);
+                        tree = loadTree(c, r.corpId());
+                        trees.keep(r.corpId(), r.version, tree);
                     }
-                    loaded.put(r.corpId, tree);
+                    loaded.put(r.corpId(), tree);
                 }
             }
             return collect(again, loaded);
         });
     }
 
-    private record Row(
-            String corpId,
-            String userid,
-            String name,
-            String mobile,
-            String email,
-            String position,
-            int status,
-            long mainDepartment,
-            long updatedAt,
-            boolean departed,
-            Long departmentId,
-            long version) {
+    private record Row(MemberRow member, Long departmentId, Boolean isLeader, long version) {
+        String corpId() {
+            return member.corpId();
+        }
+
         static Row of(java.sql.ResultSet rs) throws SQLException {
-            long id = rs.getLong(11);
-            Long departmentId =
-                    rs.wasNull() ? null : id; // right after its getLong: wasNull tells of the last column read
+            int at = MemberRow.WIDTH;
+            long id = rs.getLong(at + 1);
+            // right after its getLong: wasNull tells of the last column read
+            Long departmentId = rs.wasNull() ? null : id;
+            boolean leader = rs.getBoolean(at + 2);
+            Boolean isLeader = rs.wasNull() ? null : leader;
             // no version row yet (nothing written since the table came): version 0, as the version watch counts it
-            return new Row(
-                    rs.getString(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getString(5),
-                    rs.getString(6),
-                    rs.getInt(7),
-                    rs.getLong(8),
-                    rs.getLong(9),
-                    rs.getBoolean(10),
-                    departmentId,
-                    rs.getLong(12));
+            return new Row(MemberRow.read(rs), departmentId, isLeader, rs.getLong(at + 3));
         }
     }
 
     private static List<Found> collect(List<Row> rows, Map<String, DepartmentTree> trees) {
         rows.sort(ORDER);
         Map<String, List<Row>> byMember = new LinkedHashMap<>();
-        rows.forEach(r -> byMember.computeIfAbsent(r.corpId + "\n" + r.userid, k -> new ArrayList<>())
+        rows.forEach(r -> byMember.computeIfAbsent(r.corpId() + "\n" + r.member.userid(), k -> new ArrayList<>())
                 .add(r));
         List<Found> out = new ArrayList<>();
         for (List<Row> group : byMember.values()) {
-            Row first = group.get(0);
-            List<Long> departments = new ArrayList<>();
+            MemberRow first = group.get(0).member;
+            Map<Long, Boolean> memberships = new HashMap<>();
             for (Row r : group) {
                 if (r.departmentId != null) {
-                    departments.add(r.departmentId);
+                    memberships.put(r.departmentId, r.isLeader);
                 }
             }
-            out.add(new Found(
-                    new Member(
-                            first.corpId,
-                            first.userid,
-                            first.name,
-                            first.mobile,
-                            first.email,
-                            first.position,
-                            Member.status(first.status, first.departed),
-                            first.mainDepartment,
-                            trees.get(first.corpId).refs(departments),
-                            Instant.ofEpochMilli(first.updatedAt).toString()),
-                    first.departed));
+            out.add(new Found(first.toMember(trees.get(first.corpId()), memberships), first.departed()));
         }
         return out;
     }

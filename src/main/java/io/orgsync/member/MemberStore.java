@@ -17,8 +17,8 @@ import java.util.Set;
  * caller's connection, so that a whole sync applies in one transaction.
  */
 public final class MemberStore {
-    private static final String MEMBER_COLUMNS =
-            "userid, name, mobile, mobile_source, email, position, status, main_department, departed";
+    private static final String MEMBER_COLUMNS = "userid, name, mobile, mobile_source, email, position, status, "
+            + "main_department, departed, alias, telephone, direct_leader";
 
     private static final int BATCH = 1000;
 
@@ -26,14 +26,14 @@ public final class MemberStore {
 
     /** Every member of the enterprise, departed ones included, with their departments. */
     public static Map<String, StoredMember> loadForSync(Connection c, String corpId) throws SQLException {
-        Map<String, Set<Long>> memberships = new HashMap<>();
+        Map<String, Memberships> memberships = new HashMap<>();
         Sql.query(
                 c,
-                "SELECT userid, department_id FROM member_department WHERE corp_id = ?",
+                "SELECT userid, department_id, is_leader FROM member_department WHERE corp_id = ?",
                 rs -> {
                     memberships
-                            .computeIfAbsent(rs.getString(1), k -> new HashSet<>())
-                            .add(rs.getLong(2));
+                            .computeIfAbsent(rs.getString(1), k -> new Memberships())
+                            .add(rs);
                     return null;
                 },
                 corpId);
@@ -43,14 +43,35 @@ public final class MemberStore {
                 "SELECT " + MEMBER_COLUMNS + " FROM member WHERE corp_id = ?",
                 rs -> {
                     String userid = rs.getString("userid");
-                    out.put(userid, member(rs, memberships.getOrDefault(userid, Set.of())));
+                    out.put(userid, member(rs, memberships.getOrDefault(userid, new Memberships())));
                     return null;
                 },
                 corpId);
         return out;
     }
 
-    private static StoredMember member(java.sql.ResultSet rs, Set<Long> departments) throws SQLException {
+    /** A member's member_department rows: its departments, and the ones it leads unless a flag is unknown. */
+    private static final class Memberships {
+        final Set<Long> departments = new HashSet<>();
+        final Set<Long> leaderIn = new HashSet<>();
+        boolean unknownFlag;
+
+        /** Adds the row of (…, department_id, is_leader) in columns 2 and 3. */
+        void add(java.sql.ResultSet rs) throws SQLException {
+            long department = rs.getLong(2);
+            departments.add(department);
+            boolean leader = rs.getBoolean(3);
+            if (rs.wasNull()) {
+                unknownFlag = true;
+            } else if (leader) {
+                leaderIn.add(department);
+            }
+        }
+    }
+
+    private static StoredMember member(java.sql.ResultSet rs, Memberships memberships) throws SQLException {
+        int status = rs.getInt("status");
+        Integer knownStatus = rs.wasNull() ? null : status;
         return new StoredMember(
                 rs.getString("userid"),
                 rs.getString("name"),
@@ -58,25 +79,33 @@ public final class MemberStore {
                 rs.getString("mobile_source"),
                 rs.getString("email"),
                 rs.getString("position"),
-                rs.getInt("status"),
+                knownStatus,
                 rs.getLong("main_department"),
                 rs.getBoolean("departed"),
-                departments);
+                memberships.departments,
+                memberships.unknownFlag ? null : memberships.leaderIn,
+                DirectLeaders.parse(rs.getString("direct_leader")),
+                rs.getString("alias"),
+                rs.getString("telephone"));
     }
 
     /** One member with its departments, locked for the caller's transaction. */
     public static java.util.Optional<StoredMember> findForUpdate(Connection c, String corpId, String userid)
             throws SQLException {
-        Set<Long> departments = new HashSet<>(Sql.query(
+        Memberships memberships = new Memberships();
+        Sql.query(
                 c,
-                "SELECT department_id FROM member_department WHERE corp_id = ? AND userid = ?",
-                rs -> rs.getLong(1),
+                "SELECT userid, department_id, is_leader FROM member_department WHERE corp_id = ? AND userid = ?",
+                rs -> {
+                    memberships.add(rs);
+                    return null;
+                },
                 corpId,
-                userid));
+                userid);
         return Sql.one(
                 c,
                 "SELECT " + MEMBER_COLUMNS + " FROM member WHERE corp_id = ? AND userid = ? FOR UPDATE",
-                rs -> member(rs, departments),
+                rs -> member(rs, memberships),
                 corpId,
                 userid);
     }
@@ -115,8 +144,9 @@ public final class MemberStore {
             throws SQLException {
         batch(
                 c,
-                "INSERT INTO member (name, mobile, mobile_source, email, position, status, main_department, departed, updated_at, corp_id, userid) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO member (name, mobile, mobile_source, email, position, status, main_department, departed, "
+                        + "alias, telephone, direct_leader, updated_at, corp_id, userid) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 members,
                 (ps, m) -> bindMember(ps, corpId, m, now));
         insertMemberships(c, corpId, members);
@@ -135,7 +165,7 @@ public final class MemberStore {
         batch(
                 c,
                 "UPDATE member SET name = ?, mobile = ?, mobile_source = ?, email = ?, position = ?, status = ?, main_department = ?, "
-                        + "departed = ?, updated_at = ? WHERE corp_id = ? AND userid = ?",
+                        + "departed = ?, alias = ?, telephone = ?, direct_leader = ?, updated_at = ? WHERE corp_id = ? AND userid = ?",
                 members,
                 (ps, m) -> bindMember(ps, corpId, m, now));
     }
@@ -178,14 +208,21 @@ public final class MemberStore {
         List<Object[]> rows = new ArrayList<>();
         for (StoredMember m : members) {
             for (long d : m.departments()) {
-                rows.add(new Object[] {m.userid(), d});
+                rows.add(new Object[] {
+                    m.userid(), d, m.leaderIn() == null ? null : m.leaderIn().contains(d)
+                });
             }
         }
-        batch(c, "INSERT INTO member_department (corp_id, userid, department_id) VALUES (?, ?, ?)", rows, (ps, r) -> {
-            ps.setString(1, corpId);
-            ps.setString(2, (String) r[0]);
-            ps.setLong(3, (Long) r[1]);
-        });
+        batch(
+                c,
+                "INSERT INTO member_department (corp_id, userid, department_id, is_leader) VALUES (?, ?, ?, ?)",
+                rows,
+                (ps, r) -> {
+                    ps.setString(1, corpId);
+                    ps.setString(2, (String) r[0]);
+                    ps.setLong(3, (Long) r[1]);
+                    ps.setObject(4, r[2], java.sql.Types.BOOLEAN);
+                });
     }
 
     private static void bindMember(PreparedStatement ps, String corpId, StoredMember m, long now) throws SQLException {
@@ -194,12 +231,15 @@ public final class MemberStore {
         ps.setString(3, m.mobileSource());
         ps.setString(4, m.email());
         ps.setString(5, m.position());
-        ps.setInt(6, m.status());
+        ps.setObject(6, m.status(), java.sql.Types.INTEGER);
         ps.setLong(7, m.mainDepartment());
         ps.setBoolean(8, m.departed());
-        ps.setLong(9, now);
-        ps.setString(10, corpId);
-        ps.setString(11, m.userid());
+        ps.setString(9, m.alias());
+        ps.setString(10, m.telephone());
+        ps.setString(11, DirectLeaders.format(m.directLeader()));
+        ps.setLong(12, now);
+        ps.setString(13, corpId);
+        ps.setString(14, m.userid());
     }
 
     private static void bindDepartment(PreparedStatement ps, String corpId, StoredDepartment d) throws SQLException {

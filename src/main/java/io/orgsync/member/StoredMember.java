@@ -2,9 +2,15 @@ package io.orgsync.member;
 
 import io.orgsync.wecom.WecomMember;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
-/** A member row with its departments, as the sync compares and writes it. */
+/**
+ * A member row with its departments, as the sync compares and writes it. Null is "not known"
+ * (the set-up did not read it): texts are never stored empty, {@code leaderIn} (the departments
+ * the member leads) and {@code directLeader} are null when WeCom's answer did not carry them.
+ */
 public record StoredMember(
         String userid,
         String name,
@@ -12,12 +18,27 @@ public record StoredMember(
         String mobileSource,
         String email,
         String position,
-        int status,
+        Integer status,
         long mainDepartment,
         boolean departed,
-        Set<Long> departments) {
+        Set<Long> departments,
+        Set<Long> leaderIn,
+        List<String> directLeader,
+        String alias,
+        String telephone) {
     public StoredMember {
         departments = Set.copyOf(departments);
+        if (leaderIn != null) {
+            Set<Long> led = new HashSet<>(leaderIn);
+            led.retainAll(departments);
+            leaderIn = Set.copyOf(led);
+        }
+        directLeader = directLeader == null ? null : List.copyOf(directLeader);
+        name = known(name);
+        email = known(email);
+        position = known(position);
+        alias = known(alias);
+        telephone = known(telephone);
     }
 
     /** The row for a member as WeCom returned it, with the mobile to store and where that mobile came from. */
@@ -34,7 +55,11 @@ public record StoredMember(
                 m.status(),
                 m.mainDepartment(),
                 false,
-                departments);
+                departments,
+                leaderIn(m),
+                m.directLeader(),
+                m.alias(),
+                m.telephone());
     }
 
     /**
@@ -53,16 +78,62 @@ public record StoredMember(
         return fromWecom(m, mobile, source);
     }
 
+    /** The departments whose is_leader_in_dept flag is 1; null when the flags are missing or not one per department. */
+    private static Set<Long> leaderIn(WecomMember m) {
+        if (m.leaderIn() == null || m.leaderIn().size() != m.departments().size()) {
+            return null;
+        }
+        Set<Long> led = new HashSet<>();
+        for (int i = 0; i < m.departments().size(); i++) {
+            if (m.leaderIn().get(i) == 1) {
+                led.add((long) m.departments().get(i));
+            }
+        }
+        return led;
+    }
+
+    /** This row marked departed, every value kept. */
+    public StoredMember asDeparted() {
+        return new StoredMember(
+                userid,
+                name,
+                mobile,
+                mobileSource,
+                email,
+                position,
+                status,
+                mainDepartment,
+                true,
+                departments,
+                leaderIn,
+                directLeader,
+                alias,
+                telephone);
+    }
+
     /** Same stored values (the departed flag included). */
     public boolean sameAs(StoredMember o) {
-        return name.equals(o.name)
-                && java.util.Objects.equals(mobile, o.mobile)
-                && java.util.Objects.equals(mobileSource, o.mobileSource)
-                && email.equals(o.email)
-                && position.equals(o.position)
-                && status == o.status
+        return Objects.equals(name, o.name)
+                && Objects.equals(mobile, o.mobile)
+                && Objects.equals(mobileSource, o.mobileSource)
+                && Objects.equals(email, o.email)
+                && Objects.equals(position, o.position)
+                && Objects.equals(status, o.status)
                 && mainDepartment == o.mainDepartment
                 && departed == o.departed
-                && departments.equals(o.departments);
+                && Objects.equals(directLeader, o.directLeader)
+                && Objects.equals(alias, o.alias)
+                && Objects.equals(telephone, o.telephone)
+                && sameMemberships(o);
+    }
+
+    /** Same departments, and the same leader flags in them: the member_department rows are the same. */
+    public boolean sameMemberships(StoredMember o) {
+        return departments.equals(o.departments) && Objects.equals(leaderIn, o.leaderIn);
+    }
+
+    /** Null for an empty text: the API shows what is not known as null, never as "". */
+    static String known(String text) {
+        return text == null || text.isEmpty() ? null : text;
     }
 }

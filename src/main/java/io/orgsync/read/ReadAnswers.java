@@ -25,6 +25,7 @@ public final class ReadAnswers {
     private final ReadCache cache;
     private final MemberQueries members;
     private final ReadQueries lists;
+    private final DepartmentList departments;
     private final Cursors cursors;
 
     public ReadAnswers(DataSource ds, ReadCache cache, MemberQueries members, Cursors cursors) {
@@ -32,6 +33,7 @@ public final class ReadAnswers {
         this.cache = cache;
         this.members = members;
         this.lists = new ReadQueries(ds, cache);
+        this.departments = new DepartmentList(ds, lists);
         this.cursors = cursors;
     }
 
@@ -99,7 +101,10 @@ public final class ReadAnswers {
     public Answer departments(String corpId, boolean includeDeparted) throws SQLException {
         requireCorp(corpId);
         return cache.get(
-                corpId, "departments", flag(includeDeparted), () -> ok(lists.departments(corpId, includeDeparted)));
+                corpId,
+                "departments",
+                flag(includeDeparted),
+                () -> ok(departments.departments(corpId, includeDeparted)));
     }
 
     public Answer departmentMembers(

@@ -3,7 +3,7 @@ package io.orgsync.read;
 import io.orgsync.member.DepartmentTree;
 import io.orgsync.member.Member;
 import io.orgsync.member.MemberQueries;
-import io.orgsync.member.StoredDepartment;
+import io.orgsync.member.MemberRow;
 import io.orgsync.member.TreeCache;
 import io.orgsync.store.Snapshot;
 import io.orgsync.store.Sql;
@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,8 +26,7 @@ import javax.sql.DataSource;
  * memberships and the tree agree), on indexes: keyset pages by userid, never OFFSET.
  */
 final class ReadQueries {
-    private static final String COLUMNS = "m.corp_id, m.userid, m.name, m.mobile, m.email, m.position, m.status, "
-            + "m.main_department, m.updated_at, m.departed";
+    private static final String COLUMNS = MemberRow.COLUMNS;
     private final DataSource ds;
     private final TreeCache trees;
 
@@ -39,9 +37,6 @@ final class ReadQueries {
 
     /** A page of members in userid order; {@code more}: another page follows. */
     record Page(List<Member> items, boolean more) {}
-
-    /** A department as the tree route shows it. */
-    record DepartmentView(long id, String name, long parentId, long order, String path, int memberCount) {}
 
     /** Members whose lower-cased name or userid starts with {@code folded} (every member when empty). */
     Page search(String corpId, String folded, boolean includeDeparted, String after, int limit) throws SQLException {
@@ -82,30 +77,6 @@ final class ReadQueries {
                     + marks(ids.size()) + "))");
             args.addAll(ids);
             return Optional.of(pageIn(c, tree, corpId, sql, args, "m.userid", includeDeparted, after, limit));
-        });
-    }
-
-    /** Every department in tree order, with how many members (departed ones only if asked) are directly in it. */
-    List<DepartmentView> departments(String corpId, boolean includeDeparted) throws SQLException {
-        return Snapshot.read(ds, c -> {
-            DepartmentTree tree = tree(c, corpId, version(c, corpId));
-            Map<Long, Integer> counts = new HashMap<>();
-            Sql.query(
-                    c,
-                    "SELECT md.department_id, COUNT(*) FROM member_department md JOIN member m "
-                            + "ON m.corp_id = md.corp_id AND m.userid = md.userid WHERE md.corp_id = ?"
-                            + (includeDeparted ? "" : " AND m.departed = FALSE") + " GROUP BY md.department_id",
-                    rs -> {
-                        counts.put(rs.getLong(1), rs.getInt(2));
-                        return null;
-                    },
-                    corpId);
-            List<DepartmentView> out = new ArrayList<>(tree.size());
-            for (StoredDepartment d : tree.inOrder()) {
-                out.add(new DepartmentView(
-                        d.id(), d.name(), d.parentId(), d.order(), tree.path(d.id()), counts.getOrDefault(d.id(), 0)));
-            }
-            return out;
         });
     }
 
@@ -152,53 +123,29 @@ final class ReadQueries {
         }
         sql.append(" ORDER BY ").append(keyColumn).append(" LIMIT ?");
         args.add(limit + 1);
-        List<Object[]> rows = Sql.query(c, sql.toString(), ReadQueries::row, args.toArray());
+        List<MemberRow> rows = Sql.query(c, sql.toString(), MemberRow::read, args.toArray());
         boolean more = rows.size() > limit;
         if (more) {
             rows = rows.subList(0, limit);
         }
-        Map<String, List<Long>> memberships =
-                memberships(c, corpId, rows.stream().map(r -> (String) r[1]).toList());
+        Map<String, Map<Long, Boolean>> memberships =
+                memberships(c, corpId, rows.stream().map(MemberRow::userid).toList());
         List<Member> items = new ArrayList<>(rows.size());
-        for (Object[] r : rows) {
-            items.add(new Member(
-                    (String) r[0],
-                    (String) r[1],
-                    (String) r[2],
-                    (String) r[3],
-                    (String) r[4],
-                    (String) r[5],
-                    Member.status((Integer) r[6], (Boolean) r[9]),
-                    (Long) r[7],
-                    tree.refs(memberships.getOrDefault((String) r[1], List.of())),
-                    Instant.ofEpochMilli((Long) r[8]).toString()));
+        for (MemberRow r : rows) {
+            items.add(r.toMember(tree, memberships.getOrDefault(r.userid(), Map.of())));
         }
         return new Page(items, more);
     }
 
-    private static Object[] row(ResultSet rs) throws SQLException {
-        return new Object[] {
-            rs.getString(1),
-            rs.getString(2),
-            rs.getString(3),
-            rs.getString(4),
-            rs.getString(5),
-            rs.getString(6),
-            rs.getInt(7),
-            rs.getLong(8),
-            rs.getLong(9),
-            rs.getBoolean(10)
-        };
-    }
-
-    private static Map<String, List<Long>> memberships(Connection c, String corpId, Collection<String> userids)
+    /** Per member, its departments and its leader flag in each (null: not known). */
+    private static Map<String, Map<Long, Boolean>> memberships(Connection c, String corpId, Collection<String> userids)
             throws SQLException {
-        Map<String, List<Long>> out = new HashMap<>();
+        Map<String, Map<Long, Boolean>> out = new HashMap<>();
         if (userids.isEmpty()) {
             return out;
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT userid, department_id FROM member_department WHERE corp_id = ? AND userid IN ("
+                "SELECT userid, department_id, is_leader FROM member_department WHERE corp_id = ? AND userid IN ("
                         + marks(userids.size()) + ")")) {
             ps.setString(1, corpId);
             int i = 2;
@@ -207,7 +154,10 @@ final class ReadQueries {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getLong(2));
+                    long department = rs.getLong(2);
+                    boolean leader = rs.getBoolean(3);
+                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                            .put(department, rs.wasNull() ? null : leader);
                 }
             }
         }
@@ -218,6 +168,11 @@ final class ReadQueries {
     private static long version(Connection c, String corpId) throws SQLException {
         return Sql.one(c, "SELECT version FROM org_version WHERE corp_id = ?", rs -> rs.getLong(1), corpId)
                 .orElse(0L);
+    }
+
+    /** The enterprise's department tree as this snapshot sees it; call it first in the snapshot. */
+    DepartmentTree tree(Connection c, String corpId) throws SQLException {
+        return tree(c, corpId, version(c, corpId));
     }
 
     private DepartmentTree tree(Connection c, String corpId, long version) throws SQLException {

@@ -65,7 +65,9 @@ final class H2Dialect implements Dialect {
 
     @Override
     public Map<String, String> schemaPlaceholders() {
-        return Map.of("tableOptions", "", "quartzBoolean", "BOOLEAN", "storedColumn", "");
+        // modifyColumn: H2 redefines a column with ALTER COLUMN (MODIFY only in its MySQL mode)
+        return Map.of(
+                "tableOptions", "", "quartzBoolean", "BOOLEAN", "storedColumn", "", "modifyColumn", "ALTER COLUMN");
     }
 
     @Override

@@ -58,8 +58,17 @@ final class MySqlDialect implements Dialect {
 
     @Override
     public Map<String, String> schemaPlaceholders() {
-        // Quartz's own MySQL schema keeps its flags in VARCHAR(1); its JDBC delegate reads them either way
-        return Map.of("tableOptions", TABLE_OPTIONS, "quartzBoolean", "VARCHAR(1)", "storedColumn", " STORED");
+        // Quartz's own MySQL schema keeps its flags in VARCHAR(1); its JDBC delegate reads them either way.
+        // modifyColumn: MySQL redefines a column with MODIFY (its ALTER COLUMN only sets defaults)
+        return Map.of(
+                "tableOptions",
+                TABLE_OPTIONS,
+                "quartzBoolean",
+                "VARCHAR(1)",
+                "storedColumn",
+                " STORED",
+                "modifyColumn",
+                "MODIFY COLUMN");
     }
 
     private static String insert(Upsert row) {

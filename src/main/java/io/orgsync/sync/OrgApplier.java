@@ -59,7 +59,8 @@ final class OrgApplier {
                 Set<String> learned = MemberStore.resolvedSince(c, corpId, runId);
                 List<StoredMember> inserts = new ArrayList<>();
                 List<StoredMember> updates = new ArrayList<>();
-                // most updates are renames, new mobiles or departures: only moves rewrite memberships
+                // most updates are renames, new mobiles or departures: only moves (and new leader flags) rewrite
+                // memberships
                 List<StoredMember> moves = new ArrayList<>();
                 for (WecomMember m : fetched.members().values()) {
                     if (learned.contains(m.userid())) {
@@ -71,7 +72,7 @@ final class OrgApplier {
                         inserts.add(now0);
                     } else if (!old.sameAs(now0)) {
                         updates.add(now0);
-                        if (!old.departments().equals(now0.departments())) {
+                        if (!old.sameMemberships(now0)) {
                             moves.add(now0);
                         }
                     }
@@ -89,17 +90,7 @@ final class OrgApplier {
                     if (!fetched.members().containsKey(old.userid())
                             && !inVanished
                             && !learned.contains(old.userid())) {
-                        departures.add(new StoredMember(
-                                old.userid(),
-                                old.name(),
-                                old.mobile(),
-                                old.mobileSource(),
-                                old.email(),
-                                old.position(),
-                                old.status(),
-                                old.mainDepartment(),
-                                true,
-                                old.departments()));
+                        departures.add(old.asDeparted());
                     }
                 }
                 if (active > 0 && departures.size() > maxRemovalRatio * active) {

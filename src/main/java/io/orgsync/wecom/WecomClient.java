@@ -65,11 +65,7 @@ public final class WecomClient {
                 departmentCall("/cgi-bin/department/list", Map.of(), Set.of()).json();
         List<WecomDepartment> out = new ArrayList<>();
         for (JsonNode d : json.path("department")) {
-            out.add(new WecomDepartment(
-                    d.path("id").asInt(),
-                    d.path("name").asText(),
-                    d.path("parentid").asInt(),
-                    d.path("order").asLong()));
+            out.add(WecomDepartment.fromJson(d));
         }
         return out;
     }
@@ -85,7 +81,7 @@ public final class WecomClient {
         }
         List<WecomMember> out = new ArrayList<>();
         for (JsonNode m : r.json().path("userlist")) {
-            out.add(member(m));
+            out.add(WecomMember.fromJson(m));
         }
         return Optional.of(out);
     }
@@ -93,7 +89,7 @@ public final class WecomClient {
     /** One member; empty when WeCom has no such userid or the app may not see it. */
     public Optional<WecomMember> member(String userid) {
         UpstreamResponse r = get("/cgi-bin/user/get", Map.of("userid", userid), NO_SUCH_MEMBER);
-        return r.ok() ? Optional.of(member(r.json())) : Optional.empty();
+        return r.ok() ? Optional.of(WecomMember.fromJson(r.json())) : Optional.empty();
     }
 
     /** One department; empty when WeCom has no such department (60123), or not yet. */
@@ -103,12 +99,7 @@ public final class WecomClient {
         if (!r.ok()) {
             return Optional.empty();
         }
-        JsonNode d = r.json().path("department");
-        return Optional.of(new WecomDepartment(
-                d.path("id").asInt(),
-                d.path("name").asText(),
-                d.path("parentid").asInt(),
-                d.path("order").asLong()));
+        return Optional.of(WecomDepartment.fromJson(r.json().path("department")));
     }
 
     /** The userid that owns a mobile; empty for a definite "no" (46004, 60103). */
@@ -131,19 +122,5 @@ public final class WecomClient {
     private UpstreamResponse departmentCall(String api, Map<String, String> query, Set<Integer> answers) {
         UpstreamRequest request = UpstreamRequest.get(Family.WECOM, baseUrl, api, tokens, corpId, query, answers);
         return client.call(departmentGate == null ? request : request.withGate(departmentGate));
-    }
-
-    private static WecomMember member(JsonNode m) {
-        List<Integer> departments = new ArrayList<>();
-        m.path("department").forEach(d -> departments.add(d.asInt()));
-        return new WecomMember(
-                m.path("userid").asText(),
-                m.path("name").asText(),
-                m.path("mobile").asText(""),
-                m.path("email").asText(""),
-                m.path("position").asText(""),
-                m.path("status").asInt(1),
-                m.path("main_department").asInt(departments.isEmpty() ? 0 : departments.get(0)),
-                departments);
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
+import io.orgsync.testing.MemberShape;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.Scrape;
 import io.orgsync.testing.SimulatorControl;
@@ -45,17 +46,6 @@ class ReadApiTest {
     private static final String SECRET = "read-secret-0123456789";
     private static final String OTHER = "ww-read-other";
     private static final String OTHER_SECRET = "read-other-secret-0123456789";
-    private static final Set<String> MEMBER_FIELDS = Set.of(
-            "corpId",
-            "userid",
-            "name",
-            "mobile",
-            "email",
-            "position",
-            "status",
-            "mainDepartment",
-            "departments",
-            "updatedAt");
     private static SimulatorControl sim;
     private static JsonNode truth;
     private static final String LEAVER = "leaver01";
@@ -65,7 +55,8 @@ class ReadApiTest {
     static void start() {
         sim = new SimulatorControl();
         sim.createCorp(CORP, SECRET, 12, 150, true);
-        sim.createCorp(OTHER, OTHER_SECRET, 2, 5, true);
+        // an app created after 2022-06-20: no mobiles, no e-mails
+        sim.createCorp(OTHER, OTHER_SECRET, 2, 5, false);
         // a Latin name to search case-insensitively (the generated ones are Chinese)
         sim.post(
                 "/__sim/corps/" + CORP + "/members",
@@ -126,6 +117,27 @@ class ReadApiTest {
         assertEquals(LEAVER, asked.json().path("userid").asText());
         assertEquals(5, asked.json().path("status").asInt(), "a departed member has WeCom's status 5: " + asked);
         assertError(node.get(members(OTHER) + "/" + expected.path("userid").asText()), 404, "not_found", SECRET);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void whatTheAppCannotReadIsNullNeverAnEmptyString(String dialect) throws Exception {
+        ApiNode node = node(dialect);
+        JsonNode hidden = sim.export(OTHER);
+        ApiNode.Response r = node.get(members(OTHER) + "?limit=1000");
+        assertEquals(200, r.status(), r::toString);
+        JsonNode items = r.json().path("items");
+        assertEquals(hidden.path("members").size(), items.size());
+        for (JsonNode m : items) {
+            assertTrue(m.path("mobile").isNull(), m::toString);
+            assertTrue(m.path("email").isNull(), m::toString);
+            MemberShape.assertMember(hidden, byUserid(hidden, m.path("userid").asText()), m, false);
+        }
+        assertTrue(!r.text().contains("\"\""), "no empty string that looks like data: " + r.text());
+        JsonNode one = items.get(0);
+        ApiNode.Response single =
+                node.get(members(OTHER) + "/" + one.path("userid").asText());
+        assertEquals(one, single.json(), "the same member by userid");
     }
 
     @ParameterizedTest
@@ -199,8 +211,9 @@ class ReadApiTest {
         }
         assertEquals(truth.path("departments").size(), tree.size());
         Set<Long> seen = new HashSet<>();
+        int leadersSeen = 0;
         for (JsonNode d : tree) {
-            assertEquals(Set.of("id", "name", "parentId", "order", "path", "memberCount"), names(d));
+            assertEquals(Set.of("id", "name", "parentId", "order", "path", "memberCount", "leaders"), names(d));
             long id = d.path("id").asLong();
             JsonNode t = department(truth, id);
             assertEquals(t.path("name").asText(), d.path("name").asText());
@@ -208,10 +221,16 @@ class ReadApiTest {
             assertEquals(t.path("order").asLong(), d.path("order").asLong());
             assertEquals(OrgTruth.path(truth, id), d.path("path").asText());
             assertEquals((int) counts.getOrDefault(id, 0), d.path("memberCount").asInt(), "members directly in " + id);
+            List<String> leaders = new ArrayList<>();
+            t.path("department_leader").forEach(l -> leaders.add(l.asText()));
+            assertTrue(d.path("leaders").isArray(), d::toString);
+            assertEquals(leaders.stream().sorted().toList(), texts(d.path("leaders")), "WeCom's department_leader");
+            leadersSeen += leaders.size();
             assertTrue(
                     id == 1 || seen.contains(d.path("parentId").asLong()), "a parent comes before its children: " + id);
             seen.add(id);
         }
+        assertTrue(leadersSeen > 0, "the org has department leaders");
         int withDeparted = 0;
         for (JsonNode d : node.get("/api/v1/corps/" + CORP + "/departments?includeDeparted=true")
                 .json()) {
@@ -350,23 +369,7 @@ class ReadApiTest {
     // ---- helpers
 
     private static void assertMember(JsonNode expected, JsonNode m) {
-        assertEquals(MEMBER_FIELDS, names(m), "the member's fields");
-        assertEquals(CORP, m.path("corpId").asText());
-        assertEquals(expected.path("userid").asText(), m.path("userid").asText());
-        assertEquals(expected.path("name").asText(), m.path("name").asText());
-        assertEquals(expected.path("status").asInt(), m.path("status").asInt());
-        Set<Long> ids = new TreeSet<>();
-        for (JsonNode d : m.path("departments")) {
-            assertEquals(Set.of("id", "name", "path"), names(d));
-            long id = d.path("id").asLong();
-            ids.add(id);
-            assertEquals(
-                    department(truth, id).path("name").asText(), d.path("name").asText());
-            assertEquals(OrgTruth.path(truth, id), d.path("path").asText());
-        }
-        Set<Long> expectedIds = new TreeSet<>();
-        expected.path("department").forEach(d -> expectedIds.add(d.asLong()));
-        assertEquals(expectedIds, ids);
+        MemberShape.assertMember(truth, expected, m, true);
     }
 
     /** Every item of a list route, following nextCursor to the end. */
@@ -388,6 +391,12 @@ class ReadApiTest {
             cursor = body.path("nextCursor").asText();
         }
         throw new AssertionError("no end of pages");
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
     }
 
     private static String members(String corpId) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
+import io.orgsync.testing.MemberShape;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import java.util.ArrayList;
@@ -104,19 +105,7 @@ class ResolveApiTest {
         assertEquals(200, r.status(), r::toString);
         assertClean(r, SECRET);
         JsonNode m = r.json();
-        assertEquals(
-                Set.of(
-                        "corpId",
-                        "userid",
-                        "name",
-                        "mobile",
-                        "email",
-                        "position",
-                        "status",
-                        "mainDepartment",
-                        "departments",
-                        "updatedAt"),
-                fieldNames(m));
+        assertEquals(MemberShape.FIELDS, fieldNames(m));
         assertEquals(HIDDEN, m.path("corpId").asText());
         assertEquals(expected.path("userid").asText(), m.path("userid").asText());
         assertEquals(mobile, m.path("mobile").asText(), "stored as 11 digits");

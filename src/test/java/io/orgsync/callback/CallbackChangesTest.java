@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Every kind of org change made in the simulator reaches the stored copy through its callback
  * alone (no sync), in both payload styles: members added, renamed, given a new mobile, moved,
- * disabled, deleted, their userid changed; departments added, moved, deleted (and renamed, which
+ * disabled, deleted, their userid changed, given an alias, a telephone, a direct leader, made a
+ * department's leader; departments added, moved, deleted (and renamed, which
  * only the full style reports: an ids-style enterprise gets it from the reconcile, counted as drift).
  */
 class CallbackChangesTest {
@@ -75,6 +76,14 @@ class CallbackChangesTest {
         sim.send("PATCH", base + "/members/" + userids.get(3), Map.of("status", 2));
         sim.send("DELETE", base + "/members/" + userids.get(4), null);
         sim.post(base + "/members/" + userids.get(5) + "/rename", Map.of("userid", "renamed05"));
+        sim.send(
+                "PATCH",
+                base + "/members/" + userids.get(6),
+                Map.of("alias", "回调别名", "telephone", "021-61234567", "direct_leader", List.of(userids.get(7))));
+        sim.send(
+                "PATCH",
+                base + "/members/" + userids.get(7),
+                Map.of("department", List.of(leaf, 1), "is_leader_in_dept", List.of(1, 0)));
         sim.send("PATCH", base + "/departments/" + leaf, Map.of("parentid", 7000));
         sim.send("PATCH", base + "/departments/1", Map.of("name", "改名的总部"));
         int doomed = leaf(sim.export(corp), leaf);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.http.Json;
 import io.orgsync.member.Member;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.OrgDump;
@@ -19,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,8 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * After a sync the database equals the simulator's export (departments, members, memberships,
- * normalised mobiles), and again after every kind of change made through the simulator's control
- * routes: adds, moves, renames, departures, mobile and status changes, new, renamed, moved and
+ * normalised mobiles, e-mails, positions, aliases, telephones, direct leaders, leader flags), and
+ * the department tree's leaders its department_leader lists, and again after every kind of change
+ * made through the simulator's control routes: adds, moves, renames, departures, mobile and
+ * status changes, new aliases, telephones, direct leaders and leaders, new, renamed, moved and
  * deleted departments. Departed members stay as rows marked departed; a sync without changes
  * writes nothing.
  */
@@ -93,6 +97,19 @@ class SyncMatchesExportTest {
         sim.send("PATCH", base + "/members/" + userids.get(1), Map.of("name", "改名字"));
         sim.send("PATCH", base + "/members/" + userids.get(2), Map.of("mobile", "+86 139-0000-0002"));
         sim.send("PATCH", base + "/members/" + userids.get(3), Map.of("status", 2));
+        // the fields users ask for: alias, telephone and direct leader changed; a leader made, one unmade
+        sim.send(
+                "PATCH",
+                base + "/members/" + userids.get(6),
+                Map.of("alias", "新别名", "telephone", "010-62345678", "direct_leader", List.of(userids.get(7))));
+        sim.send(
+                "PATCH",
+                base + "/members/" + userids.get(8),
+                Map.of("department", List.of(leaf, 1), "is_leader_in_dept", List.of(1, 0)));
+        JsonNode leader = leaderOfSomething(export, userids.subList(0, 9));
+        List<Integer> none = new ArrayList<>();
+        leader.path("department").forEach(d -> none.add(0));
+        sim.send("PATCH", base + "/members/" + leader.path("userid").asText(), Map.of("is_leader_in_dept", none));
         String oldMobileOfLeaver = export.path("members").get(4).path("mobile").asText();
         sim.send("DELETE", base + "/members/" + userids.get(4), null);
         sim.send("DELETE", base + "/members/" + userids.get(5), null);
@@ -147,9 +164,37 @@ class SyncMatchesExportTest {
     }
 
     private void assertStoredEqualsExport(String corp) throws Exception {
-        List<String> differences =
-                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+        JsonNode export = sim.export(corp);
+        List<String> differences = OrgTruth.fromExport(export).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
+        // the tree's leaders are WeCom's department_leader
+        Map<Long, List<String>> expected = new TreeMap<>();
+        for (JsonNode d : export.path("departments")) {
+            List<String> leaders = new ArrayList<>();
+            d.path("department_leader").forEach(l -> leaders.add(l.asText()));
+            expected.put(d.path("id").asLong(), leaders.stream().sorted().toList());
+        }
+        Map<Long, List<String>> answered = new TreeMap<>();
+        for (JsonNode d :
+                Json.MAPPER.readTree(node.reads.departments(corp, false).body())) {
+            List<String> leaders = new ArrayList<>();
+            d.path("leaders").forEach(l -> leaders.add(l.asText()));
+            answered.put(d.path("id").asLong(), leaders);
+        }
+        assertEquals(expected, answered, "each department's leaders");
+        assertTrue(expected.values().stream().anyMatch(l -> !l.isEmpty()), "the org has leaders to compare");
+    }
+
+    /** A member marked leader in one of its departments, other than {@code not}. */
+    private static JsonNode leaderOfSomething(JsonNode export, List<String> not) {
+        for (JsonNode m : export.path("members")) {
+            for (JsonNode flag : m.path("is_leader_in_dept")) {
+                if (flag.asInt() == 1 && !not.contains(m.path("userid").asText())) {
+                    return m;
+                }
+            }
+        }
+        throw new IllegalStateException("the generated org has no leader");
     }
 
     private static List<String> userids(List<Member> members) {

@@ -17,13 +17,26 @@ import javax.sql.DataSource;
 
 /**
  * An organisation reduced to what a sync must get right: departments (id, name, parent) and
- * current members (userid, name, status, stored mobile, departments). Built from the simulator's
- * export (the truth) or from the database (what orgsync stored), and compared with {@link #diff}.
+ * current members (userid, name, status, stored mobile, departments, and the fields of
+ * docs/http-api.md's member: e-mail, position, alias, telephone, direct leaders, the departments
+ * the member leads). Built from the simulator's export (the truth) or from the database (what
+ * orgsync stored), and compared with {@link #diff}. A field that is not known or empty is null.
  */
 public final class OrgTruth {
     public record Department(long id, String name, long parentId) {}
 
-    public record Person(String userid, String name, int status, String mobile, Set<Long> departments) {}
+    public record Person(
+            String userid,
+            String name,
+            Integer status,
+            String mobile,
+            Set<Long> departments,
+            String email,
+            String position,
+            String alias,
+            String telephone,
+            List<String> directLeader,
+            Set<Long> leaderIn) {}
 
     public final Map<Long, Department> departments;
     public final Map<String, Person> members;
@@ -74,9 +87,28 @@ public final class OrgTruth {
             if (mobile == null) {
                 mobile = learned.get(userid);
             }
+            Set<Long> led = new TreeSet<>();
+            for (int i = 0; i < m.path("department").size(); i++) {
+                if (m.path("is_leader_in_dept").path(i).asInt() == 1) {
+                    led.add(m.path("department").path(i).asLong());
+                }
+            }
+            List<String> leaders = new ArrayList<>();
+            m.path("direct_leader").forEach(l -> leaders.add(l.asText()));
             members.put(
                     userid,
-                    new Person(userid, m.path("name").asText(), m.path("status").asInt(), mobile, depts));
+                    new Person(
+                            userid,
+                            m.path("name").asText(),
+                            m.path("status").asInt(),
+                            mobile,
+                            depts,
+                            visible ? known(m.path("email").asText("")) : null,
+                            known(m.path("position").asText("")),
+                            known(m.path("alias").asText("")),
+                            known(m.path("telephone").asText("")),
+                            leaders,
+                            led));
         }
         return new OrgTruth(departments, members);
     }
@@ -97,27 +129,52 @@ public final class OrgTruth {
                     rs -> departments.put(
                             rs.getLong(1), new Department(rs.getLong(1), rs.getString(2), rs.getLong(3))));
             Map<String, Set<Long>> memberships = new HashMap<>();
+            Map<String, Set<Long>> leads = new HashMap<>();
+            query(c, "SELECT userid, department_id, is_leader FROM member_department WHERE corp_id = ?", corpId, rs -> {
+                memberships
+                        .computeIfAbsent(rs.getString(1), k -> new TreeSet<>())
+                        .add(rs.getLong(2));
+                Set<Long> led = leads.computeIfAbsent(rs.getString(1), k -> new TreeSet<>());
+                boolean leader = rs.getBoolean(3);
+                if (rs.wasNull()) {
+                    led.add(-1L); // a flag not known: never what the export says
+                } else if (leader) {
+                    led.add(rs.getLong(2));
+                }
+            });
             query(
                     c,
-                    "SELECT userid, department_id FROM member_department WHERE corp_id = ?",
+                    "SELECT userid, name, status, mobile, email, position, alias, telephone, direct_leader "
+                            + "FROM member WHERE corp_id = ? AND departed = FALSE",
                     corpId,
-                    rs -> memberships
-                            .computeIfAbsent(rs.getString(1), k -> new TreeSet<>())
-                            .add(rs.getLong(2)));
-            query(
-                    c,
-                    "SELECT userid, name, status, mobile FROM member WHERE corp_id = ? AND departed = FALSE",
-                    corpId,
-                    rs -> members.put(
-                            rs.getString(1),
-                            new Person(
-                                    rs.getString(1),
-                                    rs.getString(2),
-                                    rs.getInt(3),
-                                    rs.getString(4),
-                                    memberships.getOrDefault(rs.getString(1), new TreeSet<>()))));
+                    rs -> {
+                        String userid = rs.getString(1);
+                        int status = rs.getInt(3);
+                        Integer knownStatus = rs.wasNull() ? null : status;
+                        String directLeader = rs.getString(9);
+                        members.put(
+                                userid,
+                                new Person(
+                                        userid,
+                                        rs.getString(2),
+                                        knownStatus,
+                                        rs.getString(4),
+                                        memberships.getOrDefault(userid, new TreeSet<>()),
+                                        rs.getString(5),
+                                        rs.getString(6),
+                                        rs.getString(7),
+                                        rs.getString(8),
+                                        directLeader == null
+                                                ? null
+                                                : directLeader.isEmpty() ? List.of() : List.of(directLeader.split(",")),
+                                        leads.getOrDefault(userid, new TreeSet<>())));
+                    });
         }
         return new OrgTruth(departments, members);
+    }
+
+    private static String known(String text) {
+        return text.isEmpty() ? null : text;
     }
 
     /** Userids of the enterprise's rows marked departed. */
