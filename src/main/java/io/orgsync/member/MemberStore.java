@@ -26,13 +26,13 @@ public final class MemberStore {
 
     /** Every member of the enterprise, departed ones included, with their departments. */
     public static Map<String, StoredMember> loadForSync(Connection c, String corpId) throws SQLException {
-        Map<String, Memberships> memberships = new HashMap<>();
+        Map<String, StoredMemberRows.Memberships> memberships = new HashMap<>();
         Sql.query(
                 c,
                 "SELECT userid, department_id, is_leader FROM member_department WHERE corp_id = ?",
                 rs -> {
                     memberships
-                            .computeIfAbsent(rs.getString(1), k -> new Memberships())
+                            .computeIfAbsent(rs.getString(1), k -> new StoredMemberRows.Memberships())
                             .add(rs);
                     return null;
                 },
@@ -43,56 +43,20 @@ public final class MemberStore {
                 "SELECT " + MEMBER_COLUMNS + " FROM member WHERE corp_id = ?",
                 rs -> {
                     String userid = rs.getString("userid");
-                    out.put(userid, member(rs, memberships.getOrDefault(userid, new Memberships())));
+                    out.put(
+                            userid,
+                            StoredMemberRows.member(
+                                    rs, memberships.getOrDefault(userid, new StoredMemberRows.Memberships())));
                     return null;
                 },
                 corpId);
         return out;
     }
 
-    /** A member's member_department rows: its departments, and the ones it leads unless a flag is unknown. */
-    private static final class Memberships {
-        final Set<Long> departments = new HashSet<>();
-        final Set<Long> leaderIn = new HashSet<>();
-        boolean unknownFlag;
-
-        /** Adds the row of (…, department_id, is_leader) in columns 2 and 3. */
-        void add(java.sql.ResultSet rs) throws SQLException {
-            long department = rs.getLong(2);
-            departments.add(department);
-            boolean leader = rs.getBoolean(3);
-            if (rs.wasNull()) {
-                unknownFlag = true;
-            } else if (leader) {
-                leaderIn.add(department);
-            }
-        }
-    }
-
-    private static StoredMember member(java.sql.ResultSet rs, Memberships memberships) throws SQLException {
-        int status = rs.getInt("status");
-        Integer knownStatus = rs.wasNull() ? null : status;
-        return new StoredMember(
-                rs.getString("userid"),
-                rs.getString("name"),
-                rs.getString("mobile"),
-                rs.getString("mobile_source"),
-                rs.getString("email"),
-                rs.getString("position"),
-                knownStatus,
-                rs.getLong("main_department"),
-                rs.getBoolean("departed"),
-                memberships.departments,
-                memberships.unknownFlag ? null : memberships.leaderIn,
-                DirectLeaders.parse(rs.getString("direct_leader")),
-                rs.getString("alias"),
-                rs.getString("telephone"));
-    }
-
     /** One member with its departments, locked for the caller's transaction. */
     public static java.util.Optional<StoredMember> findForUpdate(Connection c, String corpId, String userid)
             throws SQLException {
-        Memberships memberships = new Memberships();
+        StoredMemberRows.Memberships memberships = new StoredMemberRows.Memberships();
         Sql.query(
                 c,
                 "SELECT userid, department_id, is_leader FROM member_department WHERE corp_id = ? AND userid = ?",
@@ -105,7 +69,7 @@ public final class MemberStore {
         return Sql.one(
                 c,
                 "SELECT " + MEMBER_COLUMNS + " FROM member WHERE corp_id = ? AND userid = ? FOR UPDATE",
-                rs -> member(rs, memberships),
+                rs -> StoredMemberRows.member(rs, memberships),
                 corpId,
                 userid);
     }
