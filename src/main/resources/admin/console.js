@@ -1,6 +1,6 @@
 /*
  * orgsync operator console: plain JavaScript, no framework, no build step, no network access
- * beyond this node's own /admin/api and /health.
+ * beyond this node's own /admin/api, the read routes of /api/v1 (org.js) and /health.
  *
  * Served at /admin/ (index.html); assets are relative (console.js, console.css). The API base is
  * derived from the page's own path, so "/admin/" -> "/admin/api/...", and health is "../health".
@@ -112,6 +112,18 @@
  *     [data-testid=applied]  [data-testid=status] (exact PENDING | APPLIED | SKIPPED | FAILED)
  *     [data-testid=lag]  [data-testid=error]
  *   #events-empty               note shown when there are none
+ *
+ * Organisation (org.js; the read API /api/v1/corps/..., with the admin token)
+ *   #org-corp                   <select> of enterprises
+ *   #org-q, #org-search         search by mobile, name or userid (#org-search-form); #org-message outcome
+ *   #org-tree                   the department tree: li[data-dept-id] with [data-testid=dept-name]
+ *                               (button: lists its members), [data-testid=member-count], [data-testid=leaders]
+ *                               (buttons [data-userid] open a leader)
+ *   #org-members                table; rows tr[data-userid] (click opens the member) with
+ *     [data-testid=userid] [data-testid=name] [data-testid=mobile] [data-testid=status] [data-testid=departments]
+ *   #org-members-title          what the list shows; #org-more loads the next page
+ *   #org-member                 the open member: [data-field=<field>] per field of the API's member
+ *                               (a field not known reads "not known", class "unknown")
  * ---------------------------------------------------------------------------------------------
  *
  * All server-provided text goes through textContent / attributes; nothing uses innerHTML.
@@ -143,6 +155,7 @@
   var BASE = computeBase();                       // "/admin/"
   var API = BASE + 'api';                         // "/admin/api"
   var HEALTH_URL = new URL('../health', window.location.origin + BASE).pathname; // "/health"
+  var READ_API = new URL('../api/v1', window.location.origin + BASE).pathname;   // "/api/v1"
 
   // ------------------------------------------------------------------ token storage
   var memoryToken = null;
@@ -504,6 +517,7 @@
     $('#history-corp')._sig = null;
     newEnterpriseForm(true);
     newAppForm(true);
+    VIEWS.forEach(function (view) { view.reset(); });
   }
 
   function signOut(message, kind) {
@@ -679,7 +693,14 @@
     renderCluster();
     renderEnterprises();
     PANELS.forEach(function (panel) { if (panel.render) panel.render(); });
+    VIEWS.forEach(function (view) { view.render(); });
   }
+
+  /**
+   * Views in files of their own (org.js: the organisation), told when the data is drawn and when
+   * the session ends; they read what they need through window.orgsyncConsole.
+   */
+  var VIEWS = [];
 
   // ------------------------------------------------------------------ panels
   /**
@@ -1820,6 +1841,27 @@
       showSignIn(null);
     }
   }
+
+  // what the views in other files (org.js) use: the page's helpers, the read API with this session's token
+  window.orgsyncConsole = {
+    h: h,
+    enc: enc,
+    setCell: setCell,
+    reconcile: reconcile,
+    badge: badge,
+    timeNodes: timeNodes,
+    errText: errText,
+    corpIds: allCorpIds,
+    corpLabel: entLabel,
+    /** GET of a read route (/api/v1/...) with the admin token, which the read routes take; a 401 ends the session. */
+    read: function (path) {
+      return request(READ_API + path, 'GET', undefined, true).catch(function (e) {
+        handleAuthError(e);
+        throw e;
+      });
+    },
+    addView: function (view) { VIEWS.push(view); }
+  };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();

@@ -32,7 +32,8 @@ import org.openqa.selenium.support.ui.Select;
  * node and the API-only node the browser talks to: each enterprise's chart of recent runs (one
  * bar per run, height the duration, colour the outcome), mini-programs added, edited and deleted
  * through the page, the recent alerts, an enterprise's callback settings put through its form and
- * the real-time events its callbacks bring.
+ * the real-time events its callbacks bring; and the organisation view, over the read API of a
+ * node that requires ORGSYNC_API_TOKEN, which the console does not have.
  */
 class ConsolePanelsBrowserTest {
     static final String TOKEN = "console-panels-token-0123456789";
@@ -42,11 +43,17 @@ class ConsolePanelsBrowserTest {
     static final String PUBLIC_BASE = "https://orgsync.example.test";
     static final String CB_TOKEN = "QDG6eK";
     static final String CB_AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+    static final String API_TOKEN = "console-panels-api-token-0123456789";
+    /** The member the organisation view is tested on: a leader, with an alias, a telephone and a direct leader. */
+    static final String LEAD = "orglead01";
 
     static SimulatorControl sim;
     static Node runner;
     static Node console;
     static AdminClient api;
+    /** The public API's client: the node requires ORGSYNC_API_TOKEN. */
+    static AdminClient publicApi;
+
     static HeadlessChromium chromium;
     static WebDriver browser;
     /** Ids of CORP's runs, oldest first, and their statuses. */
@@ -68,9 +75,31 @@ class ConsolePanelsBrowserTest {
                 .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
                 .with("ORGSYNC_SCHEDULER_ENABLED", "false")
                 .with("ORGSYNC_CALLBACK_BASE_URL", PUBLIC_BASE)
+                .with("ORGSYNC_API_TOKEN", API_TOKEN)
                 .start();
         api = new AdminClient("http://127.0.0.1:" + console.http.port(), TOKEN, AdminClient.newLog());
+        publicApi = new AdminClient("http://127.0.0.1:" + console.http.port(), API_TOKEN, AdminClient.newLog());
         sim.createCorp(CORP, "secret-" + CORP + "-0123456789", 4, 40, true);
+        String boss = sim.export(CORP).path("members").get(0).path("userid").asText();
+        sim.post(
+                "/__sim/corps/" + CORP + "/members",
+                Map.of(
+                        "userid",
+                        LEAD,
+                        "name",
+                        "组织负责人",
+                        "mobile",
+                        "13911112222",
+                        "department",
+                        List.of(2, 1),
+                        "is_leader_in_dept",
+                        List.of(1, 0),
+                        "alias",
+                        "Olga",
+                        "telephone",
+                        "010-60001234",
+                        "direct_leader",
+                        List.of(boss)));
         assertEquals(
                 200,
                 api.put(
@@ -266,7 +295,9 @@ class ConsolePanelsBrowserTest {
         assertFalse(browser.getPageSource().contains(APP_SECRET), "the secret is not in the page");
         assertEquals("", browser.findElement(By.id("app-secret")).getAttribute("value"));
         assertEquals(
-                200, api.get("/api/v1/miniapps/wx-shop/wxacode?scene=a%3D1").status(), "the typed secret works");
+                200,
+                publicApi.get("/api/v1/miniapps/wx-shop/wxacode?scene=a%3D1").status(),
+                "the typed secret works");
 
         // edit: a new name and the stable token; the secret left empty is kept
         appRow("wx-shop").findElement(By.cssSelector("[data-action=edit]")).click();
@@ -288,7 +319,9 @@ class ConsolePanelsBrowserTest {
                         && appCell("wx-shop", "token-mode").equals("stable"));
         assertTrue(browser.findElement(By.id("app-message")).getText().contains("Saved wx-shop"));
         assertEquals(
-                200, api.get("/api/v1/miniapps/wx-shop/wxacode?scene=b%3D2").status(), "the kept secret works");
+                200,
+                publicApi.get("/api/v1/miniapps/wx-shop/wxacode?scene=b%3D2").status(),
+                "the kept secret works");
 
         // delete asks first; "no" keeps it, "yes" removes it
         appRow("wx-coupons").findElement(By.cssSelector("[data-action=delete]")).click();
@@ -307,7 +340,8 @@ class ConsolePanelsBrowserTest {
                         .isEmpty());
         assertEquals(List.of("wx-shop"), api.get("/admin/api/miniapps").json().findValuesAsText("appId"));
         assertEquals(
-                404, api.get("/api/v1/miniapps/wx-coupons/wxacode?scene=a%3D1").status());
+                404,
+                publicApi.get("/api/v1/miniapps/wx-coupons/wxacode?scene=a%3D1").status());
 
         // callbacks: hidden for a new enterprise; while editing, off, with the URL to paste into WeCom
         assertFalse(browser.findElement(By.id("ent-callback")).isDisplayed(), "no callback box for a new enterprise");
@@ -429,6 +463,133 @@ class ConsolePanelsBrowserTest {
         byte[] page = chromium.pageScreenshot(1440);
         assertTrue(page.length > 10_000, "a real picture: " + page.length + " bytes");
         HeadlessChromium.keep("console-operations.png", page);
+    }
+
+    @Test
+    void theOrganisationViewBrowsesSearchesAndOpensMembersThroughTheReadApi() throws Exception {
+        JsonNode export = sim.export(CORP);
+        browser.get("http://127.0.0.1:" + console.http.port() + "/admin/");
+        chromium.waitFor(
+                "the sign-in form or the console",
+                d -> d.findElement(By.id("token")).isDisplayed()
+                        || d.findElement(By.id("console")).isDisplayed());
+        if (browser.findElement(By.id("token")).isDisplayed()) {
+            browser.findElement(By.id("token")).sendKeys(TOKEN);
+            chromium.click(By.id("sign-in"));
+        }
+        chromium.waitFor(
+                "the enterprise to choose",
+                d -> !d.findElements(By.cssSelector("#org-corp option[value='" + CORP + "']"))
+                        .isEmpty());
+        new Select(browser.findElement(By.id("org-corp"))).selectByValue(CORP);
+
+        // the tree: every department, its direct members counted, its leaders named
+        chromium.waitFor(
+                "the department tree",
+                d -> d.findElements(By.cssSelector("#org-tree li[data-dept-id]"))
+                                .size()
+                        == export.path("departments").size());
+        for (JsonNode d : export.path("departments")) {
+            WebElement item = browser.findElement(By.cssSelector("#org-tree li[data-dept-id='" + d.path("id") + "']"));
+            List<String> leaders = new ArrayList<>();
+            for (WebElement b : item.findElements(By.cssSelector(":scope > [data-testid=leaders] [data-userid]"))) {
+                leaders.add(b.getAttribute("data-userid"));
+            }
+            List<String> expected = new ArrayList<>();
+            d.path("department_leader").forEach(l -> expected.add(l.asText()));
+            assertEquals(expected.stream().sorted().toList(), leaders, "leaders of " + d);
+            assertEquals(
+                    String.valueOf(directMembers(export, d.path("id").asInt()).size()),
+                    item.findElement(By.cssSelector("[data-testid=member-count]"))
+                            .getText(),
+                    "members of " + d);
+        }
+        assertTrue(
+                browser
+                        .findElements(
+                                By.cssSelector("#org-tree li[data-dept-id='2'] > [data-testid=leaders] [data-userid]"))
+                        .stream()
+                        .anyMatch(b -> b.getAttribute("data-userid").equals(LEAD)));
+
+        // a department's members
+        browser.findElement(By.cssSelector("#org-tree li[data-dept-id='2'] [data-testid=dept-name]"))
+                .click();
+        List<String> inTwo = directMembers(export, 2);
+        chromium.waitFor("the members of department 2", d -> listed().equals(inTwo));
+
+        // search by a mobile as people write it: the member, then opened with every field
+        chromium.type(By.id("org-q"), "+86 139-1111-2222");
+        chromium.click(By.id("org-search"));
+        chromium.waitFor("the member found by mobile", d -> listed().equals(List.of(LEAD)));
+        browser.findElement(By.cssSelector("#org-members tr[data-userid='" + LEAD + "']"))
+                .click();
+        chromium.waitFor("the member", d -> d.findElement(By.id("org-member")).isDisplayed());
+        JsonNode lead = null;
+        for (JsonNode m : export.path("members")) {
+            lead = m.path("userid").asText().equals(LEAD) ? m : lead;
+        }
+        assertEquals("13911112222", memberField("mobile"));
+        assertEquals("", lead.path("email").asText());
+        assertEquals("not known", memberField("email"), "no e-mail in WeCom: null, shown as such");
+        assertEquals("Olga", memberField("alias"));
+        assertEquals("010-60001234", memberField("telephone"));
+        assertEquals("1 active", memberField("status"));
+        assertEquals(lead.path("direct_leader").get(0).asText(), memberField("directLeader"));
+        String departments = memberField("departments");
+        assertTrue(departments.contains("leader") && departments.contains("/"), departments);
+        HeadlessChromium.keep(
+                "console-organisation.png",
+                browser.findElement(By.id("org-section")).getScreenshotAs(OutputType.BYTES));
+        assertEquals(
+                List.of("leader"),
+                browser
+                        .findElements(By.cssSelector("#org-member [data-field=departments] [data-dept-id='2'] .badge"))
+                        .stream()
+                        .map(WebElement::getText)
+                        .toList(),
+                "a leader in department 2, not in 1");
+
+        // search by the start of a userid, any case
+        String prefix = export.path("members").get(3).path("userid").asText().substring(0, 3);
+        List<String> expected = new ArrayList<>();
+        export.path("members").forEach(m -> {
+            if (m.path("userid").asText().startsWith(prefix)
+                    || m.path("name").asText().startsWith(prefix)) {
+                expected.add(m.path("userid").asText());
+            }
+        });
+        chromium.type(By.id("org-q"), prefix.toUpperCase(java.util.Locale.ROOT));
+        chromium.click(By.id("org-search"));
+        chromium.waitFor(
+                "the members whose userid starts with " + prefix,
+                d -> listed().equals(expected.stream().sorted().toList()));
+        assertTrue(browser.findElement(By.id("org-message")).getText().isBlank(), "no error on the way");
+    }
+
+    /** The userids of the organisation view's member list, in its order. */
+    private static List<String> listed() {
+        return browser.findElements(By.cssSelector("#org-members tbody tr")).stream()
+                .map(tr -> tr.getAttribute("data-userid"))
+                .toList();
+    }
+
+    private static String memberField(String name) {
+        return browser.findElement(By.cssSelector("#org-member [data-field=" + name + "]"))
+                .getText()
+                .trim();
+    }
+
+    /** The userids of the members directly in the department, sorted. */
+    private static List<String> directMembers(JsonNode export, int department) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode m : export.path("members")) {
+            for (JsonNode d : m.path("department")) {
+                if (d.asInt() == department) {
+                    out.add(m.path("userid").asText());
+                }
+            }
+        }
+        return out.stream().sorted().toList();
     }
 
     private static WebElement entRow(String corpId) {

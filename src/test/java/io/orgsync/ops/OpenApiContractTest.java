@@ -483,6 +483,7 @@ class OpenApiContractTest {
         n.call("GET", "/admin", "/admin/", null, 200);
         n.call("GET", "/admin/index.html", "/admin/index.html", null, 200);
         n.call("GET", "/admin/console.js", "/admin/console.js", null, 200);
+        n.call("GET", "/admin/org.js", "/admin/org.js", null, 200);
         n.call("GET", "/admin/console.css", "/admin/console.css", null, 200);
 
         // conflicts and removals
