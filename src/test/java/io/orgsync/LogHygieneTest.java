@@ -304,8 +304,9 @@ class LogHygieneTest {
         Waiting.until(seconds(30), "the token_invalidated alert", () -> log.contains("ALERT token_invalidated"));
         assertEquals(
                 401, admin(node).withToken(API_TOKEN).get("/admin/api/jobs").status());
+        // the admin token opens the read routes (the console's), not a code: refused here
         HttpURLConnection lookup = (HttpURLConnection)
-                URI.create("http://127.0.0.1:" + node.http.port() + "/api/v1/members/by-mobile/13800000000")
+                URI.create("http://127.0.0.1:" + node.http.port() + "/api/v1/miniapps/wx-any/wxacode?scene=a")
                         .toURL()
                         .openConnection();
         lookup.setRequestProperty("Authorization", "Bearer " + ADMIN_TOKEN);
