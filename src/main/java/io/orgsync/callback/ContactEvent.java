@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -30,6 +31,16 @@ public record ContactEvent(Map<String, String> fields) {
 
     private static final Set<String> DEPARTMENT_DATA = Set.of("Name", "Order");
 
+    /** The field that names the subject of each family of change types. */
+    private static final Map<String, String> ID_FIELD = Map.of("user", "UserID", "party", "Id", "tag", "TagId");
+
+    /** The change types orgsync writes into the stored org. */
+    private static final Set<String> WRITTEN =
+            Set.of("create_user", "update_user", "delete_user", "create_party", "update_party", "delete_party");
+
+    private static final List<String> USER_NUMBERS = List.of("MainDepartment", "Status");
+    private static final List<String> PARTY_NUMBERS = List.of("Id", "ParentId", "Order");
+
     public ContactEvent {
         fields = Map.copyOf(fields);
     }
@@ -45,8 +56,9 @@ public record ContactEvent(Map<String, String> fields) {
             if (e.changeType().isEmpty()) {
                 throw new CallbackRejected("the change_contact event has no ChangeType");
             }
-            if (e.subject().endsWith(":")) {
-                throw new CallbackRejected("the " + e.changeType() + " event has no UserID, Id or TagId");
+            String id = ID_FIELD.get(family(e.changeType()));
+            if (id != null && (e.get(id) == null || e.get(id).isEmpty())) {
+                throw new CallbackRejected("the " + e.changeType() + " event has no " + id);
             }
         }
         try {
@@ -79,19 +91,57 @@ public record ContactEvent(Map<String, String> fields) {
         return Long.parseLong(get("CreateTime"));
     }
 
-    /** What the event is about: {@code user:<UserID>}, {@code party:<Id>}, {@code tag:<TagId>}. */
+    /**
+     * What the event is about: {@code user:<UserID>}, {@code party:<Id>}, {@code tag:<TagId>};
+     * {@code <type>:} for any other change type or event.
+     */
     public String subject() {
         String type = changeType();
-        if (type.endsWith("_user")) {
-            return "user:" + fields.getOrDefault("UserID", "");
+        String family = isContactChange() ? family(type) : "";
+        String id = ID_FIELD.get(family);
+        return id == null ? type + ":" : family + ":" + fields.getOrDefault(id, "");
+    }
+
+    /**
+     * Why orgsync writes nothing for this event, or null when it is a change it writes: another
+     * kind of event, a tag change (orgsync keeps no tags), a change type WeCom did not document,
+     * or a field that must be a number and is not. Such an event is SKIPPED with this reason at
+     * once: retrying it could never succeed.
+     */
+    String notWritten() {
+        if (!isContactChange()) {
+            return "not a contact change (" + changeType() + "): orgsync keeps members and departments only";
         }
-        if (type.endsWith("_party")) {
-            return "party:" + fields.getOrDefault("Id", "");
+        String family = family(changeType());
+        if (!WRITTEN.contains(changeType())) {
+            return "tag".equals(family)
+                    ? "orgsync keeps no tags: the " + changeType() + " change of tag " + get("TagId") + " is left out"
+                    : "unknown change type " + changeType() + ": orgsync writes only the member and department"
+                            + " changes of docs/upstream.md; the next sync corrects whatever it meant";
         }
-        if (type.endsWith("_tag")) {
-            return "tag:" + fields.getOrDefault("TagId", "");
+        for (String field : "party".equals(family) ? PARTY_NUMBERS : USER_NUMBERS) {
+            String value = get(field);
+            if (value != null && !value.isEmpty() && !value.strip().matches("[0-9]{1,18}")) {
+                return "the " + changeType() + " event's " + field + " '"
+                        + value.substring(0, Math.min(40, value.length()))
+                        + "' is not a number; the next sync corrects the stored org";
+            }
         }
-        return type + ":";
+        String departments = get("Department");
+        if ("user".equals(family)
+                && departments != null
+                && !departments.matches("\\s*|[0-9]{1,18}( *, *[0-9]{1,18})*")) {
+            return "the " + changeType() + " event's Department '"
+                    + departments.substring(0, Math.min(40, departments.length()))
+                    + "' is not a list of department ids; the next sync corrects the stored org";
+        }
+        return null;
+    }
+
+    /** {@code user}, {@code party} or {@code tag} for the change types WeCom documents; what follows the last '_' for any. */
+    private static String family(String changeType) {
+        int at = changeType.lastIndexOf('_');
+        return at < 0 ? "" : changeType.substring(at + 1);
     }
 
     /** Whether the event carries the member's or department's data, not only its ids. */

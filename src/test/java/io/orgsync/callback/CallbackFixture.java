@@ -3,6 +3,7 @@ package io.orgsync.callback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.simulator.EventSealer;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.OrgTruth;
@@ -58,6 +59,34 @@ final class CallbackFixture {
                 "no PENDING events",
                 () -> node.node.events.recent(corpId, 1000).stream().noneMatch(e -> e.status() == EventStatus.PENDING));
         return delivered;
+    }
+
+    /** A change_contact event as WeCom's XML; {@code fields} after the common ones, in their order. */
+    static String changeXml(String corpId, long createTime, Map<String, String> fields) {
+        StringBuilder xml = new StringBuilder("<xml><ToUserName><![CDATA[" + corpId
+                + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>" + createTime
+                + "</CreateTime><MsgType><![CDATA[event]]></MsgType>");
+        fields.forEach((k, v) -> xml.append('<')
+                .append(k)
+                .append("><![CDATA[")
+                .append(v)
+                .append("]]></")
+                .append(k)
+                .append('>'));
+        return xml.append("</xml>").toString();
+    }
+
+    /** Posts {@code xml} to the node's callback endpoint as WeCom does: encrypted, signed, with {@code nonce}. */
+    static ApiNode.Response post(
+            ApiNode node, EventSealer wecom, String corpId, long timestamp, String nonce, String xml) throws Exception {
+        String encrypted = wecom.seal(xml);
+        String body = "<xml><ToUserName><![CDATA[" + corpId + "]]></ToUserName><Encrypt><![CDATA[" + encrypted
+                + "]]></Encrypt></xml>";
+        return node.post(
+                "/callbacks/wecom/" + corpId + "?msg_signature="
+                        + wecom.sign(String.valueOf(timestamp), nonce, encrypted) + "&timestamp=" + timestamp
+                        + "&nonce=" + nonce,
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     static List<String> differences(SimulatorControl sim, ApiNode node, String corpId) throws SQLException {
