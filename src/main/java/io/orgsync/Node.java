@@ -165,7 +165,8 @@ public final class Node implements AutoCloseable {
                                 metrics,
                                 clock,
                                 settings.instanceId(),
-                                NodeParts.versionBump(versions))
+                                NodeParts.versionBump(versions),
+                                settings.eventRetryHorizon())
                         .start());
         CallbackAdminRoutes callbackAdmin = new CallbackAdminRoutes(callbacks, events);
         // the node registry first: a stale build is fenced before its scheduler could fire a single job

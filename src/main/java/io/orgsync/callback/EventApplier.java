@@ -60,14 +60,15 @@ public final class EventApplier implements AutoCloseable {
             MeterRegistry metrics,
             Clock clock,
             String instanceId,
-            AppliedHook hook) {
+            AppliedHook hook,
+            Duration retryHorizon) {
         this.ds = ds;
         this.store = events.store();
         this.queue = new EventQueueLease(ds);
         this.enterprises = enterprises;
         this.upstream = upstream;
         this.wecomBaseUrl = wecomBaseUrl;
-        this.retry = new EventRetryPolicy(store, metrics, alerts, clock);
+        this.retry = new EventRetryPolicy(store, metrics, alerts, clock, retryHorizon);
         this.metrics = metrics;
         this.clock = clock;
         this.instanceId = instanceId;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.simulator.EventSealer;
-import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MutableClock;
@@ -53,10 +52,7 @@ class CallbackChangeTypesTest {
                 sim,
                 Map.of("ORGSYNC_ADMIN_TOKEN", CallbackFixture.ADMIN_TOKEN),
                 clock);
-        node.enterprise(corp, SECRET);
-        assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status());
-        node.node.callbacks.put(corp, CallbackFixture.TOKEN, CallbackFixture.AES_KEY);
-        EventSealer wecom = new EventSealer(CallbackFixture.TOKEN, CallbackFixture.AES_KEY, corp);
+        EventSealer wecom = CallbackFixture.syncedAndDirect(node, corp, SECRET);
 
         Map<String, String> expected = new LinkedHashMap<>();
         change(

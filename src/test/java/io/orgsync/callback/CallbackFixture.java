@@ -61,6 +61,18 @@ final class CallbackFixture {
         return delivered;
     }
 
+    /**
+     * Syncs {@code corpId} once on the node and turns its callbacks on there, with no callback in
+     * the simulator: the test posts the events itself, sealed by the answer.
+     */
+    static EventSealer syncedAndDirect(ApiNode node, String corpId, String secret) throws Exception {
+        node.enterprise(corpId, secret);
+        io.orgsync.sync.Run first = node.sync(corpId);
+        assertEquals(io.orgsync.sync.RunStatus.SUCCEEDED, first.status(), first.error());
+        node.node.callbacks.put(corpId, TOKEN, AES_KEY);
+        return new EventSealer(TOKEN, AES_KEY, corpId);
+    }
+
     /** A change_contact event as WeCom's XML; {@code fields} after the common ones, in their order. */
     static String changeXml(String corpId, long createTime, Map<String, String> fields) {
         StringBuilder xml = new StringBuilder("<xml><ToUserName><![CDATA[" + corpId
