@@ -45,9 +45,12 @@ final class ChangeWriter {
                 StoredMember now0;
                 if (read.member() != null) {
                     now0 = StoredMember.fromUpstream(read.member(), old.orElse(null), mobilesShown(c, corpId));
-                } else if (old.isPresent() && "update_user".equals(ev.changeType())) {
+                } else if (old.isPresent() && (!old.get().departed() || "update_user".equals(ev.changeType()))) {
+                    // a create for a current member is one delivered again or late: what it does not carry stays
+                    // (a learned mobile, fields a newer event wrote), as for an update
                     now0 = merged(ev, old.get(), mobilesShown(c, corpId));
                 } else {
+                    // a departed row under this userid was someone who left: nothing of theirs passes to the newcomer
                     now0 = merged(ev, blank(userid), mobilesShown(c, corpId));
                 }
                 writeMember(c, corpId, old.orElse(null), now0, now);
