@@ -32,7 +32,6 @@ public final class EventApplier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventApplier.class);
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final Duration NONCE_KEPT = CallbackRoutes.WINDOW.multipliedBy(2);
 
     private final DataSource ds;
     private final EventStore store;
@@ -48,7 +47,6 @@ public final class EventApplier implements AutoCloseable {
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
-    private long prunedAt;
 
     public EventApplier(
             DataSource ds,
@@ -118,10 +116,6 @@ public final class EventApplier implements AutoCloseable {
                     queue.release(corpId, instanceId);
                 }
             }
-        }
-        if (now - prunedAt > CallbackRoutes.WINDOW.toMillis()) {
-            prunedAt = now;
-            store.pruneNonces(now - NONCE_KEPT.toMillis());
         }
     }
 
