@@ -4,10 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * One decrypted contact-change event: WeCom's fields as they came ({@code ChangeType},
@@ -38,8 +38,16 @@ public record ContactEvent(Map<String, String> fields) {
     private static final Set<String> WRITTEN =
             Set.of("create_user", "update_user", "delete_user", "create_party", "update_party", "delete_party");
 
-    private static final List<String> USER_NUMBERS = List.of("MainDepartment", "Status");
-    private static final List<String> PARTY_NUMBERS = List.of("Id", "ParentId", "Order");
+    /** Fields that the writer reads as numbers, as they must look (department ids and statuses are ints). */
+    private static final Map<String, Pattern> USER_NUMBERS = Map.of(
+            "MainDepartment", Pattern.compile("[0-9]{1,9}"),
+            "Status", Pattern.compile("[0-9]{1,9}"),
+            "Department", Pattern.compile("\\s*([0-9]{1,9}\\s*(,\\s*[0-9]{1,9}\\s*)*)?"));
+
+    private static final Map<String, Pattern> PARTY_NUMBERS = Map.of(
+            "Id", Pattern.compile("[0-9]{1,9}"),
+            "ParentId", Pattern.compile("[0-9]{1,9}"),
+            "Order", Pattern.compile("[0-9]{1,18}"));
 
     public ContactEvent {
         fields = Map.copyOf(fields);
@@ -119,21 +127,14 @@ public record ContactEvent(Map<String, String> fields) {
                     : "unknown change type " + changeType() + ": orgsync writes only the member and department"
                             + " changes of docs/upstream.md; the next sync corrects whatever it meant";
         }
-        for (String field : "party".equals(family) ? PARTY_NUMBERS : USER_NUMBERS) {
-            String value = get(field);
-            if (value != null && !value.isEmpty() && !value.strip().matches("[0-9]{1,18}")) {
-                return "the " + changeType() + " event's " + field + " '"
+        for (Map.Entry<String, Pattern> f : ("party".equals(family) ? PARTY_NUMBERS : USER_NUMBERS).entrySet()) {
+            String value = get(f.getKey());
+            if (value != null && !f.getValue().matcher(value).matches()) {
+                return "the " + changeType() + " event's " + f.getKey() + " '"
                         + value.substring(0, Math.min(40, value.length()))
-                        + "' is not a number; the next sync corrects the stored org";
+                        + "' is not what WeCom sends (a number, or ids separated by commas); the next sync corrects"
+                        + " the stored org";
             }
-        }
-        String departments = get("Department");
-        if ("user".equals(family)
-                && departments != null
-                && !departments.matches("\\s*|[0-9]{1,18}( *, *[0-9]{1,18})*")) {
-            return "the " + changeType() + " event's Department '"
-                    + departments.substring(0, Math.min(40, departments.length()))
-                    + "' is not a list of department ids; the next sync corrects the stored org";
         }
         return null;
     }
