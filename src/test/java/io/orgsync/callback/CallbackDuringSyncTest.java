@@ -11,11 +11,8 @@ import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,18 +85,9 @@ class CallbackDuringSyncTest {
         assertEquals(0, next.drift(), "what the reconcile had to correct");
     }
 
-    /** {@code n} departments without sub-departments, not the root. */
     private static List<Integer> leaves(JsonNode export, int n) {
-        Set<Integer> parents = new HashSet<>();
-        export.path("departments").forEach(d -> parents.add(d.path("parentid").asInt()));
-        List<Integer> out = new ArrayList<>();
-        for (JsonNode d : export.path("departments")) {
-            int id = d.path("id").asInt();
-            if (id != 1 && !parents.contains(id) && out.size() < n) {
-                out.add(id);
-            }
-        }
-        assertEquals(n, out.size(), "leaf departments in " + export.path("departments"));
-        return out;
+        List<Integer> leaves = CallbackFixture.leafDepartments(export);
+        assertTrue(leaves.size() >= n, "leaf departments: " + leaves);
+        return leaves.subList(0, n);
     }
 }

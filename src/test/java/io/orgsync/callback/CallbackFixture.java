@@ -101,6 +101,20 @@ final class CallbackFixture {
                 body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** The departments of an export without sub-departments, in its order: not the root, none a test added (7000 up). */
+    static List<Integer> leafDepartments(JsonNode export) {
+        java.util.Set<Integer> parents = new java.util.HashSet<>();
+        export.path("departments").forEach(d -> parents.add(d.path("parentid").asInt()));
+        List<Integer> out = new java.util.ArrayList<>();
+        for (JsonNode d : export.path("departments")) {
+            int id = d.path("id").asInt();
+            if (id != 1 && id < 7000 && !parents.contains(id)) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
     static List<String> differences(SimulatorControl sim, ApiNode node, String corpId) throws SQLException {
         return OrgTruth.fromExport(sim.export(corpId)).diff(OrgTruth.fromDatabase(node.node.db.dataSource(), corpId));
     }
