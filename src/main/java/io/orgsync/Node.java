@@ -7,6 +7,7 @@ import io.orgsync.callback.CallbackAdminRoutes;
 import io.orgsync.callback.CallbackSettings;
 import io.orgsync.callback.EventApplier;
 import io.orgsync.callback.EventDrainer;
+import io.orgsync.callback.EventRetention;
 import io.orgsync.callback.Events;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
@@ -180,7 +181,8 @@ public final class Node implements AutoCloseable {
                                         alerts,
                                         metrics,
                                         clock,
-                                        NodeParts.versionBump(versions)),
+                                        NodeParts.versionBump(versions),
+                                        settings.eventRetryHorizon()),
                                 clock,
                                 settings.instanceId(),
                                 nodeRegistry::fenced)
@@ -190,7 +192,12 @@ public final class Node implements AutoCloseable {
                 : track(new RunWatch(runs, clock, settings.instanceId(), runner::activeCorps).start());
         scheduler.start(
                 runner,
-                new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()),
+                new Retention(
+                        runs,
+                        new ResolveRetention(db.dataSource()),
+                        new EventRetention(db.dataSource()),
+                        clock,
+                        settings.runRetention()),
                 enterprises::listings);
         this.freshness = settings.readOnly() || !settings.schedulerEnabled()
                 ? null
