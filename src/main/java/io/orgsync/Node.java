@@ -183,7 +183,8 @@ public final class Node implements AutoCloseable {
         scheduler.start(
                 runner,
                 new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()),
-                enterprises::listings);
+                enterprises::listings,
+                alerts);
         this.freshness = settings.readOnly() || !settings.schedulerEnabled()
                 ? null
                 : track(new SyncFreshness(
