@@ -144,7 +144,16 @@ public final class SyncRunner {
     private Run run(String corpId, Enterprise enterprise, SecretUnreadableException unusable, SyncProgress progress)
             throws Exception {
         long started = clock.millis();
-        long runId = runs.start(corpId, options.instanceId(), started);
+        CurrentRunClaim.Start start = runs.start(corpId, options.instanceId(), started, active.count(corpId) > 1);
+        long runId = start.runId();
+        if (start.yielded()) {
+            // another run of the enterprise goes on: this one ended before its first upstream call
+            metrics.counter("orgsync_sync_runs_total", "corp", corpId, "outcome", RunStatus.ABANDONED.name())
+                    .increment();
+            Run row = recorded(corpId, runId, RunStatus.ABANDONED, started, 0, SyncCounts.NONE, 0, null);
+            log.info("Sync of {} (run {}) {}", corpId, runId, row.error());
+            return row;
+        }
         MDC.put("traceId", "sync-" + corpId + "-" + runId);
         Timer.Sample sample = Timer.start(metrics);
         RunStatus status = RunStatus.FAILED;
@@ -184,9 +193,6 @@ public final class SyncRunner {
                 case DEADLINE -> RunStatus.FAILED;
             };
             error = e.getMessage();
-            if (status == RunStatus.ABANDONED) {
-                log.info("Sync of {} (run {}) {}", corpId, runId, error);
-            }
         } catch (SQLException e) {
             // a driver's message can quote the statement and the member's values: the run row, the
             // alert and the log get the SQL state and what it means, never the driver's text
@@ -211,11 +217,26 @@ public final class SyncRunner {
                     .increment();
             MDC.remove("traceId");
         }
-        if (status == RunStatus.ABANDONED) {
-            log.info("Sync of {} ended ABANDONED (run {}): {}", corpId, runId, error);
-        }
         outcomes.alertIfFailed(corpId, enterprise, runId, status, error);
-        // the row can be gone with its enterprise (deleted, re-created and deleted again): answer what this run knows
+        Run row = recorded(corpId, runId, status, started, departments, counts, calls, error);
+        if (status == RunStatus.ABANDONED) {
+            // the row's reason: a run that took over, the run watch or a delete wrote what really happened
+            log.info("Sync of {} ended ABANDONED (run {}): {}", corpId, runId, row.error());
+        }
+        return row;
+    }
+
+    /** The run's row; it can be gone with its enterprise (deleted, re-created and deleted again): then what this run knows. */
+    private Run recorded(
+            String corpId,
+            long runId,
+            RunStatus status,
+            long started,
+            int departments,
+            SyncCounts counts,
+            int calls,
+            String error)
+            throws SQLException {
         return runs.find(runId)
                 .orElse(new Run(
                         runId,
