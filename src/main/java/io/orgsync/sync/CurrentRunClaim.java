@@ -34,8 +34,12 @@ final class CurrentRunClaim {
      * stopped going on (their node died or stalled, or they stopped showing progress): they become
      * ABANDONED saying so, and should such a run wake up, its apply finds it is no longer current
      * and writes nothing. Times are {@code now} of the caller's clock, the one every node shares.
+     * A {@code recovery} run (Quartz re-runs the job of a node its cluster found dead, which it
+     * does after about 12 s of silence, before the heartbeat's 15 s window ends) takes over the
+     * runs of other nodes without waiting for the window.
      */
-    Start start(String corpId, String instanceId, long now, boolean alsoRunningHere) throws SQLException {
+    Start start(String corpId, String instanceId, long now, boolean alsoRunningHere, boolean recovery)
+            throws SQLException {
         return Sql.inTransaction(ds, c -> {
             Sql.one(
                     c,
@@ -49,7 +53,7 @@ final class CurrentRunClaim {
             List<RunStore.RunningRow> running = Sql.query(
                     c, RunStore.RUNNING_ROWS + "r.corp_id = ? AND r.status = 'RUNNING'", RunStore::runningRow, corpId);
             for (RunStore.RunningRow r : running) {
-                if (r.instanceId().equals(instanceId) ? alsoRunningHere : r.alive(now)) {
+                if (r.instanceId().equals(instanceId) ? alsoRunningHere : !recovery && r.alive(now)) {
                     return new Start(insert(c, corpId, instanceId, now, yielding(r, instanceId, now)), true);
                 }
             }
@@ -60,12 +64,19 @@ final class CurrentRunClaim {
                         "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
                         now,
                         "abandoned: run " + id + " on " + instanceId + " took over the enterprise, as "
-                                + stale.stopped(now, instanceId),
+                                + (stale.alive(now) ? recovered(stale, now) : stale.stopped(now, instanceId)),
                         stale.id());
             }
             Sql.update(c, "UPDATE enterprise SET current_run_id = ? WHERE corp_id = ?", id, corpId);
             return new Start(id, false);
         });
+    }
+
+    /** A run Quartz's cluster recovered looks alive by the heartbeat for a few seconds more. */
+    private static String recovered(RunStore.RunningRow stale, long now) {
+        return "the Quartz cluster found its node " + stale.instanceId()
+                + " dead and recovered the job (its last heartbeat "
+                + RunStore.RunningRow.secondsSince(now, stale.nodeLastSeen()) + " s ago)";
     }
 
     private static String yielding(RunStore.RunningRow live, String instanceId, long now) {

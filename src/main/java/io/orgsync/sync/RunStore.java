@@ -78,11 +78,12 @@ public final class RunStore {
      * Records a new run: RUNNING and the enterprise's current one, abandoning the enterprise's
      * runs that no longer go on; or, when one still goes on, a run that yielded to it and must not
      * call the upstream (see {@link CurrentRunClaim#start}). {@code alsoRunningHere}: whether this
-     * node runs the enterprise besides the run starting now.
+     * node runs the enterprise besides the run starting now; {@code recovery}: Quartz re-runs the
+     * job of a node its cluster found dead.
      */
-    CurrentRunClaim.Start start(String corpId, String instanceId, long now, boolean alsoRunningHere)
+    CurrentRunClaim.Start start(String corpId, String instanceId, long now, boolean alsoRunningHere, boolean recovery)
             throws SQLException {
-        return claims.start(corpId, instanceId, now, alsoRunningHere);
+        return claims.start(corpId, instanceId, now, alsoRunningHere, recovery);
     }
 
     /** Ends a run; a run already marked ABANDONED by a newer one stays so. */

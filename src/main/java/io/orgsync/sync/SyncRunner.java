@@ -126,6 +126,14 @@ public final class SyncRunner {
      * thread is interrupted (its node is stopping and hands it over) ends ABANDONED, not FAILED.
      */
     public Run run(String corpId, SyncProgress progress) throws Exception {
+        return run(corpId, progress, false);
+    }
+
+    /**
+     * {@code recovery}: Quartz re-runs the job of a node its cluster found dead; the run takes over
+     * that node's run without waiting for its heartbeat to age (see {@link CurrentRunClaim#start}).
+     */
+    public Run run(String corpId, SyncProgress progress, boolean recovery) throws Exception {
         Enterprise enterprise = null;
         SecretUnreadableException unusable = null;
         try {
@@ -135,16 +143,22 @@ public final class SyncRunner {
         }
         active.add(corpId);
         try {
-            return run(corpId, enterprise, unusable, progress);
+            return run(corpId, enterprise, unusable, progress, recovery);
         } finally {
             active.remove(corpId);
         }
     }
 
-    private Run run(String corpId, Enterprise enterprise, SecretUnreadableException unusable, SyncProgress progress)
+    private Run run(
+            String corpId,
+            Enterprise enterprise,
+            SecretUnreadableException unusable,
+            SyncProgress progress,
+            boolean recovery)
             throws Exception {
         long started = clock.millis();
-        CurrentRunClaim.Start start = runs.start(corpId, options.instanceId(), started, active.count(corpId) > 1);
+        CurrentRunClaim.Start start =
+                runs.start(corpId, options.instanceId(), started, active.count(corpId) > 1, recovery);
         long runId = start.runId();
         if (start.yielded()) {
             // another run of the enterprise goes on: this one ended before its first upstream call

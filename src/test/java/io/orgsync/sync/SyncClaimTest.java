@@ -115,7 +115,7 @@ class SyncClaimTest {
         long takenAt = System.nanoTime();
         long newer = nodeB.runner
                 .runs()
-                .start(corp, "node-b", nodeB.clock.millis(), false)
+                .start(corp, "node-b", nodeB.clock.millis(), false, false)
                 .runId();
         Ended ended = old.end(takenAt);
         long afterTakeover = settledCalls() - atTakeover;
@@ -155,7 +155,7 @@ class SyncClaimTest {
 
         long taking = nodeB.runner
                 .runs()
-                .start(corp, "node-b", nodeB.clock.millis(), false)
+                .start(corp, "node-b", nodeB.clock.millis(), false, false)
                 .runId();
 
         Run ofGone = nodeB.runner.runs().find(gone).orElseThrow();
@@ -173,6 +173,22 @@ class SyncClaimTest {
         assertEquals(
                 "abandoned: run " + taking + " on node-b took over the enterprise, as it showed no progress for 180 s",
                 ofStalled.error());
+
+        // Quartz recovers the job of a node its cluster found dead before the heartbeat's window ends
+        long looksAlive = runningRow("node-a", nodeA.clock.millis(), nodeA.clock.millis());
+        long recovering = nodeB.runner
+                .runs()
+                .start(corp, "node-b", nodeB.clock.millis(), false, true)
+                .runId();
+        Run ofRecovered = nodeB.runner.runs().find(looksAlive).orElseThrow();
+        assertEquals(RunStatus.ABANDONED, ofRecovered.status());
+        assertTrue(
+                ofRecovered
+                        .error()
+                        .startsWith(
+                                "abandoned: run " + recovering
+                                        + " on node-b took over the enterprise, as the Quartz cluster found its node node-a dead"),
+                ofRecovered.error());
     }
 
     @Test
