@@ -161,12 +161,7 @@ public final class SyncRunner {
                 runs.start(corpId, options.instanceId(), started, active.count(corpId) > 1, recovery);
         long runId = start.runId();
         if (start.yielded()) {
-            // another run of the enterprise goes on: this one ended before its first upstream call
-            metrics.counter("orgsync_sync_runs_total", "corp", corpId, "outcome", RunStatus.ABANDONED.name())
-                    .increment();
-            Run row = recorded(corpId, runId, RunStatus.ABANDONED, started, 0, SyncCounts.NONE, 0, null);
-            log.info("Sync of {} (run {}) {}", corpId, runId, row.error());
-            return row;
+            return outcomes.yielded(corpId, runId, options.instanceId(), started);
         }
         MDC.put("traceId", "sync-" + corpId + "-" + runId);
         Timer.Sample sample = Timer.start(metrics);
@@ -232,26 +227,8 @@ public final class SyncRunner {
             MDC.remove("traceId");
         }
         outcomes.alertIfFailed(corpId, enterprise, runId, status, error);
-        Run row = recorded(corpId, runId, status, started, departments, counts, calls, error);
-        if (status == RunStatus.ABANDONED) {
-            // the row's reason: a run that took over, the run watch or a delete wrote what really happened
-            log.info("Sync of {} ended ABANDONED (run {}): {}", corpId, runId, row.error());
-        }
-        return row;
-    }
-
-    /** The run's row; it can be gone with its enterprise (deleted, re-created and deleted again): then what this run knows. */
-    private Run recorded(
-            String corpId,
-            long runId,
-            RunStatus status,
-            long started,
-            int departments,
-            SyncCounts counts,
-            int calls,
-            String error)
-            throws SQLException {
-        return runs.find(runId)
+        // the row can be gone with its enterprise (deleted, re-created and deleted again): answer what this run knows
+        Run row = runs.find(runId)
                 .orElse(new Run(
                         runId,
                         corpId,
@@ -266,5 +243,10 @@ public final class SyncRunner {
                         calls,
                         error,
                         null));
+        if (status == RunStatus.ABANDONED) {
+            // the row's reason: a run that took over, the run watch or a delete wrote what really happened
+            log.info("Sync of {} ended ABANDONED (run {}): {}", corpId, runId, row.error());
+        }
+        return row;
     }
 }
