@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.AdminClient.Reply;
+import io.orgsync.testing.RunRows;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
@@ -187,27 +188,8 @@ class StuckRunTest {
 
     private static long insertRunning(String corpId, String instanceId, long startedAt, Long progressAt)
             throws Exception {
-        try (Connection c = db();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO sync_run (corp_id, instance_id, status, started_at, "
-                                + "progress_at) VALUES (?, ?, 'RUNNING', ?, ?)",
-                        java.sql.Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, corpId);
-            ps.setString(2, instanceId);
-            ps.setLong(3, startedAt);
-            ps.setObject(4, progressAt);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                long id = keys.getLong(1);
-                try (PreparedStatement claim =
-                        c.prepareStatement("UPDATE enterprise SET current_run_id = ? WHERE corp_id = ?")) {
-                    claim.setLong(1, id);
-                    claim.setString(2, corpId);
-                    claim.executeUpdate();
-                }
-                return id;
-            }
+        try (Connection c = db()) {
+            return RunRows.running(c, corpId, instanceId, startedAt, progressAt);
         }
     }
 

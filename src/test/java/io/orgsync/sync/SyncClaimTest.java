@@ -9,6 +9,7 @@ import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.OrgTruth;
+import io.orgsync.testing.RunRows;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
@@ -301,28 +302,7 @@ class SyncClaimTest {
     /** A RUNNING row of the enterprise on {@code instanceId}, made its current run, as a run that stopped leaves it. */
     private long runningRow(String instanceId, long startedAt, long progressAt) throws Exception {
         try (Connection c = nodeA.db.connection()) {
-            long id;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO sync_run (corp_id, instance_id, status, started_at, progress_at) "
-                            + "VALUES (?, ?, 'RUNNING', ?, ?)",
-                    java.sql.Statement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, corp);
-                ps.setString(2, instanceId);
-                ps.setLong(3, startedAt);
-                ps.setLong(4, progressAt);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
-                }
-            }
-            try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE enterprise SET current_run_id = ? WHERE corp_id = ?")) {
-                ps.setLong(1, id);
-                ps.setString(2, corp);
-                assertEquals(1, ps.executeUpdate());
-            }
-            return id;
+            return RunRows.running(c, corp, instanceId, startedAt, progressAt);
         }
     }
 
