@@ -104,6 +104,12 @@ class UnschedulableCronTest {
             });
             assertNotNull(alert);
 
+            // disabling needs no new cron; enabling again does
+            Reply disabled = admin.put("/admin/api/enterprises/" + kept, Map.of("enabled", false));
+            assertEquals(200, disabled.status(), disabled.toString());
+            assertTrue(disabled.json().path("problem").isNull(), disabled.toString());
+            refusedNamingCron(admin.put("/admin/api/enterprises/" + kept, Map.of("enabled", true)));
+
             // mended by a PUT with a cron that fires
             Reply mended = admin.put("/admin/api/enterprises/" + old, Map.of("cron", NEVER));
             assertEquals(200, mended.status(), mended.toString());

@@ -34,11 +34,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A run that is no longer its enterprise's current one stops calling WeCom within a second, on
- * two nodes sharing MariaDB: when a second node's run takes the claim over (Quartz firing one job
- * on two nodes, a node that stalled past its check-in), and when the enterprise is deleted through
- * the admin API of the other node, also when it is re-created at once. The runs are slow (every
- * member list takes 100 ms), so that a run going on to its apply would be seen calling for seconds.
+ * One enterprise's runs on two nodes sharing MariaDB. A run started while a run of the enterprise
+ * still goes on (Quartz firing one job on two nodes, #674) yields before its first upstream call,
+ * saying to which run; only a claim whose run no longer goes on (its node silent or gone, no
+ * progress, Quartz recovering a dead node's job) is taken over, and the run that lost it says
+ * which run took over and why. A run that is no longer its enterprise's current one stops calling
+ * WeCom within a second: when a second node's run takes the claim over from a node that stalled
+ * past its heartbeat, and when the enterprise is deleted through the admin API of the other node,
+ * also when it is re-created at once. The runs are slow (every member list takes 100 ms), so that
+ * a run going on to its apply would be seen calling for seconds.
  */
 class SyncClaimTest {
     private static final int RATE = 10;
