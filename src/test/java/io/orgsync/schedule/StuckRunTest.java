@@ -175,14 +175,8 @@ class StuckRunTest {
 
     /** A cluster_node row (of another environment: it must not fence the test's nodes). */
     private static void node(String instanceId, long lastSeen) throws Exception {
-        try (Connection c = db();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO cluster_node (instance_id, env, version, "
-                                + "scheduler_enabled, read_only, fenced, started_at, last_seen) VALUES (?, 'elsewhere', '0.0.1', TRUE, FALSE, FALSE, ?, ?)")) {
-            ps.setString(1, instanceId);
-            ps.setLong(2, lastSeen - 3_600_000);
-            ps.setLong(3, lastSeen);
-            ps.executeUpdate();
+        try (Connection c = db()) {
+            RunRows.node(c, instanceId, lastSeen);
         }
     }
 

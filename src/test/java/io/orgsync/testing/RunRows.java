@@ -6,7 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Run rows written straight into {@code sync_run}, as a run that stopped (or an older build) leaves them. */
+/**
+ * Run rows written straight into {@code sync_run}, as a run that stopped (or an older build)
+ * leaves them, and the {@code cluster_node} rows of the nodes they name.
+ */
 public final class RunRows {
     private RunRows() {}
 
@@ -35,5 +38,17 @@ public final class RunRows {
             claim.executeUpdate();
         }
         return id;
+    }
+
+    /** A cluster_node row last seen at {@code lastSeen} (of another environment: it must not fence the test's nodes). */
+    public static void node(Connection c, String instanceId, long lastSeen) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO cluster_node (instance_id, env, version, "
+                        + "scheduler_enabled, read_only, fenced, started_at, last_seen) VALUES (?, 'elsewhere', '0.0.1', TRUE, FALSE, FALSE, ?, ?)")) {
+            ps.setString(1, instanceId);
+            ps.setLong(2, lastSeen - 3_600_000);
+            ps.setLong(3, lastSeen);
+            ps.executeUpdate();
+        }
     }
 }
