@@ -198,7 +198,8 @@ public final class Node implements AutoCloseable {
                         new EventRetention(db.dataSource()),
                         clock,
                         settings.runRetention()),
-                enterprises::listings);
+                enterprises::listings,
+                alerts);
         this.freshness = settings.readOnly() || !settings.schedulerEnabled()
                 ? null
                 : track(new SyncFreshness(
