@@ -49,6 +49,7 @@ final class NodeRoutes {
                         eventApplier == null ? () -> {} : eventApplier::wake),
                 new HealthRoutes(
                         node.db,
+                        node.clock,
                         settings.schedulerEnabled(),
                         node.scheduler::started,
                         settings.instanceId(),

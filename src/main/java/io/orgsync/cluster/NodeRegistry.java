@@ -5,7 +5,7 @@ import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.config.Settings;
 import io.orgsync.logging.Failures;
-import java.time.Clock;
+import io.orgsync.store.DatabaseClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +53,8 @@ public final class NodeRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
 
     private final ClusterStore store;
-    private final Clock clock;
+    private final DatabaseClock clock;
+    private final ClockCheck clockCheck;
     private final Alerts alerts;
     private final String instanceId;
     private final String env;
@@ -70,9 +71,12 @@ public final class NodeRegistry implements AutoCloseable {
         return t;
     });
 
-    public NodeRegistry(DataSource ds, Clock clock, Alerts alerts, MeterRegistry metrics, Config config, Fence fence) {
+    /** {@code clock}: the database's, which every heartbeat measures again against this node's own. */
+    public NodeRegistry(
+            DataSource ds, DatabaseClock clock, Alerts alerts, MeterRegistry metrics, Config config, Fence fence) {
         this.store = new ClusterStore(ds);
         this.clock = clock;
+        this.clockCheck = new ClockCheck(clock, alerts, metrics, config.instanceId());
         this.alerts = alerts;
         this.instanceId = config.instanceId();
         this.env = config.env();
@@ -91,8 +95,9 @@ public final class NodeRegistry implements AutoCloseable {
         return this;
     }
 
-    /** One heartbeat and fencing decision; public so that tests need not wait for the ticker. */
+    /** One heartbeat, clock check and fencing decision; public so that tests need not wait for the ticker. */
     public synchronized void tick() {
+        clockCheck.check();
         try {
             long now = clock.millis();
             if (!readOnly) {
