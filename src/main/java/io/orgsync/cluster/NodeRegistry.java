@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * A scheduler node that sees a live scheduler node of its environment with a newer build stops
  * taking jobs (its scheduler goes to standby: still checking in, no longer firing), marks itself
  * fenced, logs and alerts; when the newer node goes away it takes jobs again. This is what keeps an old pre-release build from winning the job lock.
+ * Heartbeats and liveness are in the database's time ({@link DatabaseClock}), which each heartbeat
+ * measures again against this node's own clock, reporting a skew ({@link ClockCheck}).
  */
 public final class NodeRegistry implements AutoCloseable {
     /** What fencing does to the local scheduler. */
