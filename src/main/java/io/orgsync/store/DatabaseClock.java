@@ -10,17 +10,19 @@ import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 
 /**
- * The cluster's one clock: the database's time, as this node reads it through its own wall
- * clock. Every time a node stores for others to compare (heartbeats, run progress, leases,
- * expiries, holds, alert windows) and every comparison with such a time is taken from here, so
- * a node whose wall clock is off (NTP stopped) neither takes a live node for dead nor holds a
- * lease too long (docs/guarantees.md, "Time").
+ * The cluster's one clock: the database's time, as this node keeps it. Every time a node stores
+ * for others to compare (heartbeats, run progress, leases, expiries, holds, alert windows) and
+ * every comparison with such a time is taken from here, so a node whose wall clock is off (NTP
+ * stopped) neither takes a live node for dead nor holds a lease too long (docs/guarantees.md,
+ * "Time").
  *
- * <p>It answers the wall clock plus an offset, measured at start-up and at every heartbeat
- * ({@link #measure}): the database's {@link Dialect#currentTimeMillis} against the midpoint of
- * the wall clock's readings before and after the query, so the error is at most half the round
- * trip. Between measurements it runs at the wall clock's pace; a database that cannot be asked
- * leaves the last offset in force.
+ * <p>At start-up and at every heartbeat ({@link #measure}) it asks the database for its time
+ * ({@link Dialect#currentTimeMillis}) and takes it as the time at the midpoint of the query's
+ * round trip, so its error is at most half the round trip. Between measurements it counts on
+ * from there with the monotonic {@link System#nanoTime}, not the wall clock: a wall clock
+ * stepped meanwhile (NTP correcting it, a resumed VM) changes nothing. The wall clock serves only
+ * to report how far it is off ({@link Reading#skewMillis}); before the first measurement, and
+ * while none has succeeded, the clock answers the wall clock.
  */
 public final class DatabaseClock extends MillisClock {
     /** A node's wall clock further than this from the database's is reported (health, log, alert, metric). */
@@ -39,41 +41,56 @@ public final class DatabaseClock extends MillisClock {
         }
     }
 
+    /** The reading in force, and the database's time (without a test's shift) at a monotonic instant. */
+    private record Anchor(Reading reading, long databaseMillis, long nanos) {}
+
     private final DataSource ds;
     private final Dialect dialect;
     private final Clock wall;
     private final LongSupplier shift;
-    private volatile Reading last;
+    private final LongSupplier nanos;
+    private volatile Anchor anchor;
 
     /**
      * {@code shift}: how far a test has moved time forward for the whole cluster (milliseconds,
      * added to the database's time as read here); always 0 outside tests.
      */
     public DatabaseClock(DataSource ds, Clock wall, LongSupplier shift) {
+        this(ds, wall, shift, System::nanoTime);
+    }
+
+    DatabaseClock(DataSource ds, Clock wall, LongSupplier shift, LongSupplier nanos) {
         this.ds = ds;
         this.dialect = Dialect.of(ds);
         this.wall = wall;
         this.shift = shift;
+        this.nanos = nanos;
     }
 
     /**
-     * Asks the database for its time and corrects the offset. A reading whose round trip is longer
-     * than {@link #REPORTED_SKEW} cannot tell such a skew: it is returned but does not replace an
-     * earlier one.
+     * Asks the database for its time and sets the clock by it. A reading whose round trip is
+     * longer than {@link #REPORTED_SKEW} cannot tell such a skew: it is returned but does not
+     * replace an earlier one.
      */
     public Reading measure() throws SQLException {
         try (Connection c = ds.getConnection()) {
             for (int attempt = 1; ; attempt++) {
                 long shifted = shift.getAsLong();
-                long before = wall.millis();
-                long database = dialect.currentTimeMillis(c) + shifted;
-                long after = wall.millis();
+                long wallBefore = wall.millis();
+                long before = nanos.getAsLong();
+                long database = dialect.currentTimeMillis(c);
+                long after = nanos.getAsLong();
+                long wallAfter = wall.millis();
                 if (shift.getAsLong() != shifted && attempt < ATTEMPTS) {
                     continue;
                 }
-                Reading reading = new Reading(before + (after - before) / 2 - database, after - before, database);
-                if (last == null || reading.roundTripMillis() <= REPORTED_SKEW.toMillis()) {
-                    last = reading;
+                long roundTrip = (after - before) / 1_000_000;
+                Reading reading = new Reading(
+                        wallBefore + (wallAfter - wallBefore) / 2 - (database + shifted),
+                        roundTrip,
+                        database + shifted);
+                if (anchor == null || roundTrip <= REPORTED_SKEW.toMillis()) {
+                    anchor = new Anchor(reading, database, before + (after - before) / 2);
                 }
                 return reading;
             }
@@ -82,12 +99,16 @@ public final class DatabaseClock extends MillisClock {
 
     /** The last measurement in force; empty until one succeeded. */
     public Optional<Reading> reading() {
-        return Optional.ofNullable(last);
+        Anchor a = anchor;
+        return a == null ? Optional.empty() : Optional.of(a.reading());
     }
 
     @Override
     public long millis() {
-        Reading r = last;
-        return wall.millis() - (r == null ? 0 : r.skewMillis());
+        Anchor a = anchor;
+        if (a == null) {
+            return wall.millis();
+        }
+        return a.databaseMillis() + (nanos.getAsLong() - a.nanos()) / 1_000_000 + shift.getAsLong();
     }
 }

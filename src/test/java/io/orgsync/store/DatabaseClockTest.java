@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.TestDatabases;
-import io.orgsync.time.MillisClock;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -90,23 +89,41 @@ class DatabaseClockTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aWallClockSteppedBetweenMeasurementsChangesNothingUntilTheNextReportsIt(String kind) throws Exception {
+        try (Database db = open(url(kind))) {
+            MutableClock wall = new MutableClock();
+            DatabaseClock clock = new DatabaseClock(db.dataSource(), wall, () -> 0);
+            assertFalse(clock.measure().skewed());
+            // NTP steps the wall clock 20 s forward, or back: the database's time does not jump with it
+            for (Duration step : new Duration[] {Duration.ofSeconds(20), Duration.ofSeconds(-40)}) {
+                wall.skew(step);
+                assertTrue(
+                        Math.abs(clock.millis() - System.currentTimeMillis()) < TOLERANCE_MS,
+                        kind + ": after a step of " + step + " the clock says " + clock.instant());
+            }
+            DatabaseClock.Reading reading = clock.measure();
+            assertTrue(Math.abs(reading.skewMillis() + 20_000) < TOLERANCE_MS, "now 20 s behind: " + reading);
+            assertTrue(Math.abs(clock.millis() - System.currentTimeMillis()) < TOLERANCE_MS);
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"h2"})
     void aMeasurementTooSlowToTellASkewDoesNotReplaceTheOneInForce(String kind) throws Exception {
         try (Database db = open(url(kind))) {
             AtomicLong stall = new AtomicLong();
-            // a wall clock that jumps 3 s between the two readings around the query: a 3 s round trip
-            Clock slow = new MillisClock() {
-                @Override
-                public long millis() {
-                    return System.currentTimeMillis() + stall.getAndSet(0);
-                }
-            };
-            DatabaseClock clock = new DatabaseClock(db.dataSource(), slow, () -> 0);
+            // a monotonic time that jumps 3 s while the query runs: a 3 s round trip
+            LongSupplier nanos = () -> System.nanoTime() + stall.getAndSet(0);
+            MutableClock wall = new MutableClock();
+            DatabaseClock clock = new DatabaseClock(db.dataSource(), wall, () -> 0, nanos);
             DatabaseClock.Reading good = clock.measure();
-            stall.set(-3_000); // the "before" reading is 3 s early: the query seems to take 3 s
+            stall.set(-3_000_000_000L); // the reading before the query is 3 s early
+            wall.skew(Duration.ofSeconds(5));
             DatabaseClock.Reading slowOne = clock.measure();
             assertTrue(slowOne.roundTripMillis() >= 2_900, slowOne.toString());
             assertEquals(good, clock.reading().orElseThrow(), "the slow reading is not in force");
+            assertTrue(Math.abs(clock.millis() - System.currentTimeMillis()) < TOLERANCE_MS);
         }
     }
 }
