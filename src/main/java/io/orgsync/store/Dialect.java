@@ -59,6 +59,12 @@ public interface Dialect {
     /** The values of the schema files' placeholders ({@code ${tableOptions}} and the like). */
     Map<String, String> schemaPlaceholders();
 
+    /**
+     * The database's time now, in milliseconds since the epoch, whatever the session's time zone:
+     * the one clock the nodes compare times by ({@link DatabaseClock}).
+     */
+    long currentTimeMillis(Connection c) throws SQLException;
+
     /** The dialect of the database behind {@code ds}: the one {@link Database} chose, or read from a connection. */
     static Dialect of(DataSource ds) {
         try {
