@@ -108,8 +108,8 @@ final class DemoCommand {
             env.put("ORGSYNC_SECRET_KEY", "demo-secret-key-not-for-production");
             try (Node node = Node.start(Settings.from(env, new Properties()), Clock.systemUTC())) {
                 // scheduled only once the demo's own first runs are done: a scheduled run starting with
-                // them (the hourly cron's spread second can fall in the demo's first minute) would take
-                // over an enterprise's claim and leave the demo's run ABANDONED
+                // them (the hourly cron's spread second can fall in the demo's first minute) would leave
+                // one of the two ABANDONED (the later yields to the earlier), maybe the demo's own
                 putEnterprises(node, false);
                 node.miniApps.put(APP_ID, "Demo mini-program", "demo-app-secret", "stable");
                 List<Run> runs = DemoReport.syncAll(node, out);

@@ -7,6 +7,7 @@ import io.orgsync.callback.CallbackAdminRoutes;
 import io.orgsync.callback.CallbackSettings;
 import io.orgsync.callback.EventApplier;
 import io.orgsync.callback.EventDrainer;
+import io.orgsync.callback.EventRetention;
 import io.orgsync.callback.Events;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
@@ -26,6 +27,7 @@ import io.orgsync.schedule.Retention;
 import io.orgsync.schedule.SyncFreshness;
 import io.orgsync.schedule.SyncScheduler;
 import io.orgsync.store.Database;
+import io.orgsync.store.DatabaseClock;
 import io.orgsync.store.DatabaseProbe;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.sync.RunStore;
@@ -38,6 +40,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +53,9 @@ public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
     public final Settings settings;
-    public final Clock clock;
+    /** The database's time, which every feature of the node takes its times from (docs/guarantees.md, "Time"). */
+    public final DatabaseClock clock;
+
     public final Database db;
     public final PrometheusMeterRegistry metrics;
     public final Alerts alerts;
@@ -81,9 +86,8 @@ public final class Node implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private Node(Settings settings, Clock clock) throws Exception {
+    private Node(Settings settings, Clock wallClock, LongSupplier timeShift) throws Exception {
         this.settings = settings;
-        this.clock = clock;
         String version = settings.buildVersion() != null ? settings.buildVersion() : version();
         log.info(
                 "Starting orgsync {} as {} in environment '{}': {}",
@@ -99,6 +103,7 @@ public final class Node implements AutoCloseable {
         if (!settings.readOnly()) {
             db.migrate();
         }
+        this.clock = NodeParts.databaseClock(db, wallClock, timeShift);
         this.metrics = NodeParts.metricsRegistry();
         track(new DatabaseProbe(db, metrics, java.time.Duration.ofSeconds(5)));
         this.runs = new RunStore(db.dataSource(), clock);
@@ -180,7 +185,8 @@ public final class Node implements AutoCloseable {
                                         alerts,
                                         metrics,
                                         clock,
-                                        NodeParts.versionBump(versions)),
+                                        NodeParts.versionBump(versions),
+                                        settings.eventRetryHorizon()),
                                 clock,
                                 settings.instanceId(),
                                 nodeRegistry::fenced)
@@ -190,8 +196,14 @@ public final class Node implements AutoCloseable {
                 : track(new RunWatch(runs, clock, settings.instanceId(), runner::activeCorps).start());
         scheduler.start(
                 runner,
-                new Retention(runs, new ResolveRetention(db.dataSource()), clock, settings.runRetention()),
-                enterprises::listings);
+                new Retention(
+                        runs,
+                        new ResolveRetention(db.dataSource()),
+                        new EventRetention(db.dataSource()),
+                        clock,
+                        settings.runRetention()),
+                enterprises::listings,
+                alerts);
         this.freshness = settings.readOnly() || !settings.schedulerEnabled()
                 ? null
                 : track(new SyncFreshness(
@@ -209,8 +221,17 @@ public final class Node implements AutoCloseable {
                         : settings.readOnly() ? "off: read-only node" : "created, not executing jobs");
     }
 
-    public static Node start(Settings settings, Clock clock) throws Exception {
-        return new Node(settings, clock);
+    /** {@code wallClock}: this node's own clock, which the database's time is read through. */
+    public static Node start(Settings settings, Clock wallClock) throws Exception {
+        return new Node(settings, wallClock, () -> 0);
+    }
+
+    /**
+     * For tests: {@code timeShift} says how far (in milliseconds) the test has moved time forward
+     * for the whole cluster, the database included, as every node started with it reads the time.
+     */
+    public static Node start(Settings settings, Clock wallClock, LongSupplier timeShift) throws Exception {
+        return new Node(settings, wallClock, timeShift);
     }
 
     /** The build version from the jar's manifest (ORGSYNC_BUILD_VERSION overrides it, also per node through Settings). */

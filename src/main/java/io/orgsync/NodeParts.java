@@ -13,12 +13,19 @@ import io.orgsync.alert.WebhookSink;
 import io.orgsync.callback.AppliedHook;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
+import io.orgsync.logging.Failures;
 import io.orgsync.metrics.MetricCatalog;
 import io.orgsync.read.OrgVersions;
 import io.orgsync.schedule.SchedulerConfig;
 import io.orgsync.schedule.SyncScheduler;
+import io.orgsync.store.Database;
+import io.orgsync.store.DatabaseClock;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The small, self-contained pieces {@link Node} is wired from: the metrics registry, the alert
@@ -26,7 +33,26 @@ import java.util.List;
  * as the order of assembly and nothing else.
  */
 final class NodeParts {
+    private static final Logger log = LoggerFactory.getLogger(NodeParts.class);
+
     private NodeParts() {}
+
+    /**
+     * The database's clock, measured once before any feature takes a time from it (the node
+     * registry measures it again at every heartbeat and reports a skew). A database that does not
+     * answer now leaves it at the wall clock until a heartbeat's measurement succeeds.
+     */
+    static DatabaseClock databaseClock(Database db, Clock wall, LongSupplier timeShift) {
+        DatabaseClock clock = new DatabaseClock(db.dataSource(), wall, timeShift);
+        try {
+            clock.measure();
+        } catch (Exception e) {
+            log.warn(
+                    "The database's time could not be read ({}): this node uses its own clock until it can",
+                    Failures.describe(e));
+        }
+        return clock;
+    }
 
     /** The build version from the jar's manifest (ORGSYNC_BUILD_VERSION overrides it, also per node through Settings). */
     static String version() {

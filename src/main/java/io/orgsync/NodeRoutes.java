@@ -49,6 +49,7 @@ final class NodeRoutes {
                         eventDrainer == null ? () -> {} : eventDrainer::wake),
                 new HealthRoutes(
                         node.db,
+                        node.clock,
                         settings.schedulerEnabled(),
                         node.scheduler::started,
                         settings.instanceId(),

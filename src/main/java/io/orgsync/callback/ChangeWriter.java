@@ -1,5 +1,6 @@
 package io.orgsync.callback;
 
+import io.orgsync.member.DepartmentGuards;
 import io.orgsync.member.MemberStore;
 import io.orgsync.member.Mobile;
 import io.orgsync.member.StoredDepartment;
@@ -45,9 +46,12 @@ final class ChangeWriter {
                 StoredMember now0;
                 if (read.member() != null) {
                     now0 = StoredMember.fromUpstream(read.member(), old.orElse(null), mobilesShown(c, corpId));
-                } else if (old.isPresent() && "update_user".equals(ev.changeType())) {
+                } else if (old.isPresent() && (!old.get().departed() || "update_user".equals(ev.changeType()))) {
+                    // a create for a current member is one delivered again or late: what it does not carry stays
+                    // (a learned mobile, fields a newer event wrote), as for an update
                     now0 = merged(ev, old.get(), mobilesShown(c, corpId));
                 } else {
+                    // a departed row under this userid was someone who left: nothing of theirs passes to the newcomer
                     now0 = merged(ev, blank(userid), mobilesShown(c, corpId));
                 }
                 writeMember(c, corpId, old.orElse(null), now0, now);
@@ -61,6 +65,7 @@ final class ChangeWriter {
             }
             case "create_party", "update_party" -> {
                 long id = Long.parseLong(ev.get("Id"));
+                guardDepartment(c, corpId, id);
                 Map<Long, StoredDepartment> all = MemberStore.departments(c, corpId);
                 StoredDepartment old = all.get(id);
                 StoredDepartment d;
@@ -87,6 +92,7 @@ final class ChangeWriter {
             }
             case "delete_party" -> {
                 long id = Long.parseLong(ev.get("Id"));
+                guardDepartment(c, corpId, id);
                 if (!MemberStore.departments(c, corpId).containsKey(id)) {
                     return "the department is not stored";
                 }
@@ -133,15 +139,31 @@ final class ChangeWriter {
             }
         }
         // a sync fetching now read this member before the change: it must not write the older data back
-        Optional<Long> run = Sql.one(
+        Optional<Long> run = currentRun(c, corpId);
+        if (run.isPresent()) {
+            MemberStore.markResolved(c, corpId, now0.userid(), run.get());
+        }
+    }
+
+    /**
+     * A sync fetching now read the department tree before this event (whatever it says: created,
+     * changed, deleted, or already stored so): its apply must not write the older state back.
+     */
+    private static void guardDepartment(Connection c, String corpId, long id) throws SQLException {
+        Optional<Long> run = currentRun(c, corpId);
+        if (run.isPresent()) {
+            DepartmentGuards.markWritten(c, corpId, id, run.get());
+        }
+    }
+
+    /** The enterprise's current (or last) run, whose fetch may predate the event being written. */
+    private static Optional<Long> currentRun(Connection c, String corpId) throws SQLException {
+        return Sql.one(
                         c,
                         "SELECT current_run_id FROM enterprise WHERE corp_id = ?",
                         rs -> Sql.nullableLong(rs, "current_run_id"),
                         corpId)
                 .filter(java.util.Objects::nonNull);
-        if (run.isPresent()) {
-            MemberStore.markResolved(c, corpId, now0.userid(), run.get());
-        }
     }
 
     private static StoredMember blank(String userid) {

@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * One decrypted contact-change event: WeCom's fields as they came ({@code ChangeType},
@@ -32,6 +33,24 @@ public record ContactEvent(Map<String, String> fields) {
 
     private static final Set<String> DEPARTMENT_DATA = Set.of("Name", "Order");
 
+    /** The field that names the subject of each family of change types. */
+    private static final Map<String, String> ID_FIELD = Map.of("user", "UserID", "party", "Id", "tag", "TagId");
+
+    /** The change types orgsync writes into the stored org. */
+    private static final Set<String> WRITTEN =
+            Set.of("create_user", "update_user", "delete_user", "create_party", "update_party", "delete_party");
+
+    /** Fields that the writer reads as numbers, as they must look (department ids and statuses are ints). */
+    private static final Map<String, Pattern> USER_NUMBERS = Map.of(
+            "MainDepartment", Pattern.compile("[0-9]{1,9}"),
+            "Status", Pattern.compile("[0-9]{1,9}"),
+            "Department", Pattern.compile("\\s*([0-9]{1,9}\\s*(,\\s*[0-9]{1,9}\\s*)*)?"));
+
+    private static final Map<String, Pattern> PARTY_NUMBERS = Map.of(
+            "Id", Pattern.compile("[0-9]{1,9}"),
+            "ParentId", Pattern.compile("[0-9]{1,9}"),
+            "Order", Pattern.compile("[0-9]{1,18}"));
+
     public ContactEvent {
         fields = Map.copyOf(fields);
     }
@@ -47,8 +66,9 @@ public record ContactEvent(Map<String, String> fields) {
             if (e.changeType().isEmpty()) {
                 throw new CallbackRejected("the change_contact event has no ChangeType");
             }
-            if (e.subject().endsWith(":")) {
-                throw new CallbackRejected("the " + e.changeType() + " event has no UserID, Id or TagId");
+            String id = ID_FIELD.get(family(e.changeType()));
+            if (id != null && (e.get(id) == null || e.get(id).isEmpty())) {
+                throw new CallbackRejected("the " + e.changeType() + " event has no " + id);
             }
         }
         try {
@@ -81,19 +101,50 @@ public record ContactEvent(Map<String, String> fields) {
         return Long.parseLong(get("CreateTime"));
     }
 
-    /** What the event is about: {@code user:<UserID>}, {@code party:<Id>}, {@code tag:<TagId>}. */
+    /**
+     * What the event is about: {@code user:<UserID>}, {@code party:<Id>}, {@code tag:<TagId>};
+     * {@code <type>:} for any other change type or event.
+     */
     public String subject() {
         String type = changeType();
-        if (type.endsWith("_user")) {
-            return "user:" + fields.getOrDefault("UserID", "");
+        String family = isContactChange() ? family(type) : "";
+        String id = ID_FIELD.get(family);
+        return id == null ? type + ":" : family + ":" + fields.getOrDefault(id, "");
+    }
+
+    /**
+     * Why orgsync writes nothing for this event, or null when it is a change it writes: another
+     * kind of event, a tag change (orgsync keeps no tags), a change type WeCom did not document,
+     * or a field that must be a number and is not. Such an event is SKIPPED with this reason at
+     * once: retrying it could never succeed.
+     */
+    String notWritten() {
+        if (!isContactChange()) {
+            return "not a contact change (" + changeType() + "): orgsync keeps members and departments only";
         }
-        if (type.endsWith("_party")) {
-            return "party:" + fields.getOrDefault("Id", "");
+        String family = family(changeType());
+        if (!WRITTEN.contains(changeType())) {
+            return "tag".equals(family)
+                    ? "orgsync keeps no tags: the " + changeType() + " change of tag " + get("TagId") + " is left out"
+                    : "unknown change type " + changeType() + ": orgsync writes only the member and department"
+                            + " changes of docs/upstream.md; the next sync corrects whatever it meant";
         }
-        if (type.endsWith("_tag")) {
-            return "tag:" + fields.getOrDefault("TagId", "");
+        for (Map.Entry<String, Pattern> f : ("party".equals(family) ? PARTY_NUMBERS : USER_NUMBERS).entrySet()) {
+            String value = get(f.getKey());
+            if (value != null && !f.getValue().matcher(value).matches()) {
+                return "the " + changeType() + " event's " + f.getKey() + " '"
+                        + value.substring(0, Math.min(40, value.length()))
+                        + "' is not what WeCom sends (a number, or ids separated by commas); the next sync corrects"
+                        + " the stored org";
+            }
         }
-        return type + ":";
+        return null;
+    }
+
+    /** {@code user}, {@code party} or {@code tag} for the change types WeCom documents; what follows the last '_' for any. */
+    private static String family(String changeType) {
+        int at = changeType.lastIndexOf('_');
+        return at < 0 ? "" : changeType.substring(at + 1);
     }
 
     /** Whether the event carries the member's or department's data, not only its ids. */

@@ -48,13 +48,14 @@ public final class EventApplier {
             Alerts alerts,
             MeterRegistry metrics,
             Clock clock,
-            AppliedHook hook) {
+            AppliedHook hook,
+            Duration retryHorizon) {
         this.ds = ds;
         this.store = events.store();
         this.enterprises = enterprises;
         this.upstream = upstream;
         this.wecomBaseUrl = wecomBaseUrl;
-        this.retry = new EventRetryPolicy(store, metrics, alerts, clock);
+        this.retry = new EventRetryPolicy(store, metrics, alerts, clock, retryHorizon);
         this.metrics = metrics;
         this.clock = clock;
         this.hook = hook;
@@ -97,8 +98,10 @@ public final class EventApplier {
     private void apply(StoredEvent e, WecomClient client) throws SQLException, NotReadableYet {
         ContactEvent ev = e.event();
         ChangeWriter.Read read = ChangeWriter.Read.NONE;
+        // a tag change, an unknown type, another event or a malformed field: skipped with its reason, never retried
+        String notWritten = ev.notWritten();
         boolean duplicate = Sql.withConnection(ds, c -> EventStore.duplicate(c, e));
-        if (!duplicate && ev.isContactChange()) {
+        if (!duplicate && notWritten == null) {
             boolean stored = Sql.withConnection(
                     ds,
                     c -> ev.changeType().endsWith("_user")
@@ -124,7 +127,7 @@ public final class EventApplier {
                         c, e.id(), EventStatus.SKIPPED, now, "a repeated delivery of an event applied before");
                 return "skipped";
             }
-            String skipped = ev.isContactChange() ? ChangeWriter.write(c, e, found, now) : "not a contact change";
+            String skipped = notWritten != null ? notWritten : ChangeWriter.write(c, e, found, now);
             EventStore.finish(c, e.id(), skipped == null ? EventStatus.APPLIED : EventStatus.SKIPPED, now, skipped);
             version[0] = hook.applied(c, e.corpId());
             return skipped == null ? "applied" : "skipped";

@@ -31,7 +31,6 @@ public final class EventDrainer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventDrainer.class);
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final Duration NONCE_KEPT = CallbackRoutes.WINDOW.multipliedBy(2);
 
     private final EventStore store;
     private final String env;
@@ -47,7 +46,6 @@ public final class EventDrainer implements AutoCloseable {
     private final Set<String> draining = ConcurrentHashMap.newKeySet();
 
     private volatile boolean running = true;
-    private long prunedAt;
 
     /** {@code fenced}: whether this node is fenced now (asked before every event). */
     public EventDrainer(
@@ -115,10 +113,6 @@ public final class EventDrainer implements AutoCloseable {
                     draining.remove(corpId);
                 }
             }
-        }
-        if (now - prunedAt > CallbackRoutes.WINDOW.toMillis()) {
-            prunedAt = now;
-            store.pruneNonces(now - NONCE_KEPT.toMillis());
         }
     }
 

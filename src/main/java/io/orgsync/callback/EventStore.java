@@ -2,6 +2,7 @@ package io.orgsync.callback;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.orgsync.http.Json;
+import io.orgsync.store.Dialect;
 import io.orgsync.store.Sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ final class EventStore {
             "id, corp_id, change_type, subject, create_time, fingerprint, payload, received_at, status, "
                     + "attempts, applied_at, error";
     private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
+    private static final int PRUNE_BATCH = 1000;
     private final DataSource ds;
 
     EventStore(DataSource ds) {
@@ -197,7 +199,13 @@ final class EventStore {
 
     /** Forgets nonces seen before {@code cutoff}: their timestamps are outside the accepted window by then. */
     int pruneNonces(long cutoff) throws SQLException {
-        return Sql.withConnection(ds, c -> Sql.update(c, "DELETE FROM callback_nonce WHERE seen_at < ?", cutoff));
+        return Dialect.of(ds).deleteInBatches(ds, "callback_nonce", "seen_at < ?", PRUNE_BATCH, cutoff);
+    }
+
+    /** Deletes the events that ended (APPLIED, SKIPPED, FAILED) before {@code cutoff}; a PENDING one stays, however old. */
+    int pruneFinishedBefore(long cutoff) throws SQLException {
+        return Dialect.of(ds)
+                .deleteInBatches(ds, "callback_event", "status <> 'PENDING' AND applied_at < ?", PRUNE_BATCH, cutoff);
     }
 
     private static StoredEvent row(ResultSet rs) throws SQLException {

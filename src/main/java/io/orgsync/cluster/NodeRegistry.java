@@ -5,7 +5,7 @@ import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
 import io.orgsync.config.Settings;
 import io.orgsync.logging.Failures;
-import java.time.Clock;
+import io.orgsync.store.DatabaseClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * A scheduler node that sees a live scheduler node of its environment with a newer build stops
  * taking jobs (its scheduler goes to standby: still checking in, no longer firing), marks itself
  * fenced, logs and alerts; when the newer node goes away it takes jobs again. This is what keeps an old pre-release build from winning the job lock.
+ * Heartbeats and liveness are in the database's time ({@link DatabaseClock}), which each heartbeat
+ * measures again against this node's own clock, reporting a skew ({@link ClockCheck}).
  */
 public final class NodeRegistry implements AutoCloseable {
     /** What fencing does to the local scheduler. */
@@ -53,7 +55,8 @@ public final class NodeRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
 
     private final ClusterStore store;
-    private final Clock clock;
+    private final DatabaseClock clock;
+    private final ClockCheck clockCheck;
     private final Alerts alerts;
     private final String instanceId;
     private final String env;
@@ -70,9 +73,12 @@ public final class NodeRegistry implements AutoCloseable {
         return t;
     });
 
-    public NodeRegistry(DataSource ds, Clock clock, Alerts alerts, MeterRegistry metrics, Config config, Fence fence) {
+    /** {@code clock}: the database's, which every heartbeat measures again against this node's own. */
+    public NodeRegistry(
+            DataSource ds, DatabaseClock clock, Alerts alerts, MeterRegistry metrics, Config config, Fence fence) {
         this.store = new ClusterStore(ds);
         this.clock = clock;
+        this.clockCheck = new ClockCheck(clock, alerts, metrics, config.instanceId());
         this.alerts = alerts;
         this.instanceId = config.instanceId();
         this.env = config.env();
@@ -91,8 +97,9 @@ public final class NodeRegistry implements AutoCloseable {
         return this;
     }
 
-    /** One heartbeat and fencing decision; public so that tests need not wait for the ticker. */
+    /** One heartbeat, clock check and fencing decision; public so that tests need not wait for the ticker. */
     public synchronized void tick() {
+        clockCheck.check();
         try {
             long now = clock.millis();
             if (!readOnly) {

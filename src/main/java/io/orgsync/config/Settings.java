@@ -49,7 +49,8 @@ public record Settings(
         Duration runRetention,
         URI callbackBaseUrl,
         int lookupCacheMb,
-        Duration cacheStaleness) {
+        Duration cacheStaleness,
+        Duration eventRetryHorizon) {
 
     public enum LogFormat {
         TEXT,
@@ -160,7 +161,8 @@ public record Settings(
                 Duration.ofDays(s.integer("ORGSYNC_RUN_RETENTION_DAYS", 90, 1, 36_500)),
                 s.parsed("ORGSYNC_CALLBACK_BASE_URL", null, "an http(s) URL", SettingChecks::httpUrl),
                 s.integer("ORGSYNC_LOOKUP_CACHE_MB", 64, 0, 65_536),
-                Duration.ofMillis(s.integer("ORGSYNC_CACHE_STALENESS_MS", 250, 10, 60_000)));
+                Duration.ofMillis(s.integer("ORGSYNC_CACHE_STALENESS_MS", 250, 10, 60_000)),
+                Duration.ofHours(s.integer("ORGSYNC_EVENT_RETRY_HOURS", 24, 1, 720)));
         s.throwIfProblems();
         return settings;
     }
@@ -192,7 +194,8 @@ public record Settings(
                 + (buildVersion == null ? "" : ", buildVersion=" + buildVersion)
                 + ", shutdownGrace=" + shutdownGrace + ", runRetention=" + runRetention
                 + ", callbackBaseUrl=" + (callbackBaseUrl == null ? "unset" : callbackBaseUrl)
-                + ", lookupCacheMb=" + lookupCacheMb + ", cacheStaleness=" + cacheStaleness + "]";
+                + ", lookupCacheMb=" + lookupCacheMb + ", cacheStaleness=" + cacheStaleness + ", eventRetryHorizon="
+                + eventRetryHorizon + "]";
     }
 
     /** JDBC URLs may carry a password parameter; it never reaches a log line. */

@@ -6,4 +6,9 @@ public interface EnterpriseJobs {
     void scheduleOrUpdate(Enterprise enterprise);
 
     void remove(String corpId);
+
+    /** Why this node could not schedule the enterprise's job (at start-up), null when it could. */
+    default String problem(String corpId) {
+        return null;
+    }
 }

@@ -14,4 +14,8 @@ public record EnterpriseListing(
         Long agentId,
         long createdAt,
         long updatedAt,
-        String problem) {}
+        String problem) {
+    public EnterpriseListing withProblem(String what) {
+        return new EnterpriseListing(corpId, env, name, cron, enabled, agentId, createdAt, updatedAt, what);
+    }
+}

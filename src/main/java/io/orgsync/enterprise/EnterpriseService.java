@@ -7,6 +7,7 @@ import io.orgsync.read.OrgVersions;
 import io.orgsync.store.SecretCipher;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -83,6 +84,7 @@ public final class EnterpriseService {
                     change.agentId(),
                     now,
                     now);
+            refuseCronThatNeverFires(saved, change, now);
             store.insert(saved);
             OrgVersions.ensureRow(ds, corpId);
             versions.registered(corpId);
@@ -108,10 +110,24 @@ public final class EnterpriseService {
                     change.agentId() == null ? e.agentId() : change.agentId(),
                     e.createdAt(),
                     now);
+            refuseCronThatNeverFires(saved, change, now);
             store.update(saved);
         }
         jobs.scheduleOrUpdate(saved);
         return saved;
+    }
+
+    /**
+     * Quartz refuses a trigger that never fires: checked before anything is stored, so that the
+     * row and the job never disagree. A disabled enterprise keeps a stale cron until it is enabled.
+     */
+    private static void refuseCronThatNeverFires(Enterprise saved, EnterpriseChange change, long now) {
+        if (change.cron() != null || saved.enabled()) {
+            String why = Cron.neverFires(saved.cron(), now);
+            if (why != null) {
+                throw invalid(why);
+            }
+        }
     }
 
     public void delete(String corpId) throws SQLException {
@@ -135,12 +151,36 @@ public final class EnterpriseService {
 
     /** The enterprise without its secret (answers for one whose secret cannot be opened), or an {@link UnknownEnterpriseException}. */
     public EnterpriseListing listing(String corpId) throws SQLException {
-        return store.findListing(corpId).orElseThrow(() -> new UnknownEnterpriseException(corpId));
+        return store.findListing(corpId)
+                .map(e -> withProblems(e, clock.millis()))
+                .orElseThrow(() -> new UnknownEnterpriseException(corpId));
     }
 
     /** The enterprises this environment manages, without their secrets: what the admin lists and the scheduler need. */
     public List<EnterpriseListing> listings() throws SQLException {
-        return store.listingsOfEnv(env);
+        long now = clock.millis();
+        return store.listingsOfEnv(env).stream().map(e -> withProblems(e, now)).toList();
+    }
+
+    /**
+     * Adds to the secret's problem (the store's) what keeps an enabled enterprise from syncing on
+     * its schedule: a cron that never fires again (stored by an older build), or a job this node
+     * could not schedule.
+     */
+    private EnterpriseListing withProblems(EnterpriseListing e, long now) {
+        List<String> problems = new ArrayList<>();
+        if (e.problem() != null) {
+            problems.add(e.problem());
+        }
+        String cron = e.enabled() ? Cron.neverFires(e.cron(), now) : null;
+        if (cron != null) {
+            problems.add(cron);
+        }
+        String job = jobs.problem(e.corpId());
+        if (job != null && cron == null) {
+            problems.add(job);
+        }
+        return problems.isEmpty() ? e : e.withProblem(String.join("; ", problems));
     }
 
     private static RefusedException invalid(String message) {

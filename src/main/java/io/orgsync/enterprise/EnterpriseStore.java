@@ -104,6 +104,7 @@ final class EnterpriseStore {
                     "member_department",
                     "member",
                     "department",
+                    "department_written",
                     "resolve_miss",
                     "resolve_budget",
                     "callback_event",

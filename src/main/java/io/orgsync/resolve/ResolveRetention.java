@@ -1,7 +1,6 @@
 package io.orgsync.resolve;
 
 import io.orgsync.store.Dialect;
-import io.orgsync.store.Sql;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -33,14 +32,7 @@ public final class ResolveRetention {
                 LocalDate.ofInstant(Instant.ofEpochMilli(cutoff), CHINA).toString());
     }
 
-    /** Short transactions on a big table: a batch at a time until one comes back short. */
     private int inBatches(String table, String where, Object arg) throws SQLException {
-        int total = 0;
-        int n;
-        do {
-            n = Sql.withConnection(ds, c -> dialect.deleteAtMost(c, table, where, BATCH, arg));
-            total += n;
-        } while (n == BATCH);
-        return total;
+        return dialect.deleteInBatches(ds, table, where, BATCH, arg);
     }
 }

@@ -1,5 +1,6 @@
 package io.orgsync.schedule;
 
+import io.orgsync.alert.Alerts;
 import io.orgsync.alert.MailSink;
 import io.orgsync.enterprise.EnterpriseJobs;
 import io.orgsync.sync.RunStore;
@@ -46,9 +47,9 @@ final class QuartzSyncScheduler implements SyncScheduler {
     }
 
     @Override
-    public void start(SyncRunner runner, MaintenanceJob.Task task, Enterprises enterprises)
+    public void start(SyncRunner runner, MaintenanceJob.Task task, Enterprises enterprises, Alerts alerts)
             throws SchedulerException, SQLException {
-        enterpriseJobs.reconcile(enterprises.listings());
+        enterpriseJobs.reconcile(enterprises.listings(), alerts);
         maintenance.ensure();
         quartz.scheduler.setJobFactory(new NodeJobFactory(runner, task));
         gate.open();

@@ -1,5 +1,6 @@
 package io.orgsync.schedule;
 
+import io.orgsync.alert.Alerts;
 import io.orgsync.alert.MailSink;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseJobs;
@@ -39,7 +40,7 @@ final class ReadOnlyScheduler implements SyncScheduler, JobControl, EnterpriseJo
 
     /** Nothing to reconcile or fire: the enterprises are not even read. */
     @Override
-    public void start(SyncRunner runner, MaintenanceJob.Task maintenance, Enterprises enterprises) {}
+    public void start(SyncRunner runner, MaintenanceJob.Task maintenance, Enterprises enterprises, Alerts alerts) {}
 
     @Override
     public void stopTakingJobs() {}

@@ -33,7 +33,8 @@ public final class SyncJob implements InterruptableJob {
             worker[0] = Thread.currentThread();
         }
         try {
-            runner.run(corpId, SyncProgress.NONE);
+            // a recovery (the node that ran the job died) takes over that node's run at once
+            runner.run(corpId, SyncProgress.NONE, context.isRecovering());
         } catch (Exception e) {
             // the run row and the alert already tell; Quartz must not retry in a loop
             log.warn("Sync job of {} ended with an error: {}", corpId, Failures.describe(e));

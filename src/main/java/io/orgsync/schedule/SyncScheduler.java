@@ -1,5 +1,6 @@
 package io.orgsync.schedule;
 
+import io.orgsync.alert.Alerts;
 import io.orgsync.alert.MailSink;
 import io.orgsync.enterprise.EnterpriseJobs;
 import io.orgsync.enterprise.EnterpriseListing;
@@ -42,9 +43,10 @@ public interface SyncScheduler extends AutoCloseable {
     /**
      * Makes the jobs match the enterprises (missing ones created, orphans removed, the maintenance
      * job there), then starts firing, unless this node executes no jobs or is fenced: then it
-     * starts when the fence lifts.
+     * starts when the fence lifts. An enterprise whose job cannot be scheduled is alerted through
+     * {@code alerts} and shown as its problem; the node starts anyway.
      */
-    void start(SyncRunner runner, MaintenanceJob.Task maintenance, Enterprises enterprises)
+    void start(SyncRunner runner, MaintenanceJob.Task maintenance, Enterprises enterprises, Alerts alerts)
             throws SchedulerException, SQLException;
 
     /** Fencing: takes no new jobs while staying in the cluster (check-ins and recovery go on). */

@@ -41,8 +41,29 @@ public interface Dialect {
      */
     int deleteAtMost(Connection c, String table, String where, int limit, Object... args) throws SQLException;
 
+    /**
+     * Deletes every row of {@code table} matching {@code where}, {@code batch} rows at a time, each
+     * batch in its own short transaction, until one comes back short; answers how many.
+     */
+    default int deleteInBatches(DataSource ds, String table, String where, int batch, Object... args)
+            throws SQLException {
+        int total = 0;
+        int n;
+        do {
+            n = Sql.withConnection(ds, c -> deleteAtMost(c, table, where, batch, args));
+            total += n;
+        } while (n == batch);
+        return total;
+    }
+
     /** The values of the schema files' placeholders ({@code ${tableOptions}} and the like). */
     Map<String, String> schemaPlaceholders();
+
+    /**
+     * The database's time now, in milliseconds since the epoch, whatever the session's time zone:
+     * the one clock the nodes compare times by ({@link DatabaseClock}).
+     */
+    long currentTimeMillis(Connection c) throws SQLException;
 
     /** The dialect of the database behind {@code ds}: the one {@link Database} chose, or read from a connection. */
     static Dialect of(DataSource ds) {

@@ -71,6 +71,13 @@ final class H2Dialect implements Dialect {
     }
 
     @Override
+    public long currentTimeMillis(Connection c) throws SQLException {
+        // CURRENT_TIMESTAMP carries its time zone, so the epoch does not depend on the session's
+        return Sql.one(c, "SELECT CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP(3)) * 1000 AS BIGINT)", rs -> rs.getLong(1))
+                .orElseThrow();
+    }
+
+    @Override
     public String toString() {
         return name();
     }

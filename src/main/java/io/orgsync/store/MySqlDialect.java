@@ -71,6 +71,16 @@ final class MySqlDialect implements Dialect {
                 "MODIFY COLUMN");
     }
 
+    @Override
+    public long currentTimeMillis(Connection c) throws SQLException {
+        // UTC_TIMESTAMP, unlike NOW() and UNIX_TIMESTAMP(NOW()), does not pass through the session's time zone
+        return Sql.one(
+                        c,
+                        "SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(3)) DIV 1000",
+                        rs -> rs.getLong(1))
+                .orElseThrow();
+    }
+
     private static String insert(Upsert row) {
         return "INSERT INTO " + row.table() + " (" + String.join(", ", row.columns()) + ") VALUES ("
                 + String.join(", ", Collections.nCopies(row.columns().size(), "?")) + ")";

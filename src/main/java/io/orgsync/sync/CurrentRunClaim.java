@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -20,50 +22,95 @@ final class CurrentRunClaim {
         this.ds = ds;
     }
 
+    /** A run's start: its row, and whether it yielded to a live run (the row then ended at once, saying so). */
+    record Start(long runId, boolean yielded) {}
+
     /**
-     * Records a new RUNNING run and makes it the enterprise's current one. Runs of the enterprise
-     * still marked RUNNING belonged to a node that died or stalled: they become ABANDONED, and
-     * should such a node wake up, its apply step finds it is no longer current and writes nothing.
+     * Records a new run of the enterprise. When a run of it still goes on (its node alive, its
+     * progress recent, see {@link RunStore.RunningRow#alive}; on this node: {@code alsoRunningHere}),
+     * the new one yields: its row is written already ended ABANDONED, naming the run it yielded to,
+     * and it must not call the upstream (Quartz can fire one job on two nodes at once, #674).
+     * Otherwise it becomes RUNNING and the enterprise's current run; runs still marked RUNNING
+     * stopped going on (their node died or stalled, or they stopped showing progress): they become
+     * ABANDONED saying so, and should such a run wake up, its apply finds it is no longer current
+     * and writes nothing. Times are {@code now} of the caller's clock, the one every node shares.
+     * A {@code recovery} run (Quartz re-runs the job of a node its cluster found dead, which it
+     * does after about 12 s of silence, before the heartbeat's 15 s window ends) takes over the
+     * runs of other nodes without waiting for the window.
      */
-    long start(String corpId, String instanceId, long now) throws SQLException {
+    Start start(String corpId, String instanceId, long now, boolean alsoRunningHere, boolean recovery)
+            throws SQLException {
         return Sql.inTransaction(ds, c -> {
             Sql.one(
                     c,
                     "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
                     rs -> rs.getLong(1),
                     corpId);
-            // The enterprise row's lock serialises starts of one enterprise. Abandoned runs are found with a
+            // The enterprise row's lock serialises starts of one enterprise. Running runs are found with a
             // plain read and updated by primary key: a locking range read on sync_run (UPDATE ... WHERE corp_id)
             // would take next-key locks on the index gap that other enterprises' INSERTs below need, and two
             // enterprises starting at once would deadlock (seen with 60 enterprises due at the same second).
-            for (long stale : Sql.query(
-                    c,
-                    "SELECT id FROM sync_run WHERE corp_id = ? AND status = 'RUNNING'",
-                    rs -> rs.getLong(1),
-                    corpId)) {
+            List<RunStore.RunningRow> running = Sql.query(
+                    c, RunStore.RUNNING_ROWS + "r.corp_id = ? AND r.status = 'RUNNING'", RunStore::runningRow, corpId);
+            for (RunStore.RunningRow r : running) {
+                if (r.instanceId().equals(instanceId) ? alsoRunningHere : !recovery && r.alive(now)) {
+                    return new Start(insert(c, corpId, instanceId, now, yielding(r, instanceId, now)), true);
+                }
+            }
+            long id = insert(c, corpId, instanceId, now, null);
+            for (RunStore.RunningRow stale : running) {
                 Sql.update(
                         c,
                         "UPDATE sync_run SET status = 'ABANDONED', finished_at = ?, error = ? WHERE id = ? AND status = 'RUNNING'",
                         now,
-                        "abandoned: its node stopped before finishing; a later run took over",
-                        stale);
-            }
-            long id;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO sync_run (corp_id, instance_id, status, started_at) VALUES (?, ?, 'RUNNING', ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, corpId);
-                ps.setString(2, instanceId);
-                ps.setLong(3, now);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
-                }
+                        "abandoned: run " + id + " on " + instanceId + " took over the enterprise, as "
+                                + (stale.alive(now) ? recovered(stale, now) : stale.stopped(now, instanceId)),
+                        stale.id());
             }
             Sql.update(c, "UPDATE enterprise SET current_run_id = ? WHERE corp_id = ?", id, corpId);
-            return id;
+            return new Start(id, false);
         });
+    }
+
+    /** A run Quartz's cluster recovered looks alive by the heartbeat for a few seconds more. */
+    private static String recovered(RunStore.RunningRow stale, long now) {
+        return "the Quartz cluster found its node " + stale.instanceId()
+                + " dead and recovered the job (its last heartbeat "
+                + RunStore.RunningRow.secondsSince(now, stale.nodeLastSeen()) + " s ago)";
+    }
+
+    private static String yielding(RunStore.RunningRow live, String instanceId, long now) {
+        String where = live.instanceId().equals(instanceId)
+                ? "this node (" + instanceId + ")"
+                : live.instanceId() + " (its heartbeat " + RunStore.RunningRow.secondsSince(now, live.nodeLastSeen())
+                        + " s ago, its progress " + RunStore.RunningRow.secondsSince(now, live.progressAt())
+                        + " s ago)";
+        return "yielded: run " + live.id() + " of this enterprise is still running on " + where
+                + "; this run made no upstream call and applied nothing";
+    }
+
+    /** A RUNNING row, or with {@code endedWhy} one already ended ABANDONED (a run that yielded). */
+    private static long insert(Connection c, String corpId, String instanceId, long now, String endedWhy)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO sync_run (corp_id, instance_id, status, started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, corpId);
+            ps.setString(2, instanceId);
+            ps.setString(3, endedWhy == null ? "RUNNING" : "ABANDONED");
+            ps.setLong(4, now);
+            if (endedWhy == null) {
+                ps.setNull(5, Types.BIGINT);
+            } else {
+                ps.setLong(5, now);
+            }
+            ps.setString(6, endedWhy);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.orgsync.sync;
 
+import io.orgsync.member.DepartmentGuards;
 import io.orgsync.member.MemberStore;
 import io.orgsync.member.StoredDepartment;
 import io.orgsync.member.StoredMember;
@@ -109,7 +110,7 @@ final class OrgApplier {
                 inserts.sort(BY_USERID);
                 updates.sort(BY_USERID);
                 moves.sort(BY_USERID);
-                int departmentsChanged = applyDepartments(c, corpId, fetched);
+                int departmentsChanged = applyDepartments(c, corpId, runId, fetched);
                 MemberStore.insertMembers(c, corpId, inserts, now);
                 MemberStore.updateMemberRows(c, corpId, updates, now);
                 MemberStore.replaceMemberships(c, corpId, moves);
@@ -140,15 +141,26 @@ final class OrgApplier {
         }
     }
 
-    /** Answers how many departments it inserted, changed or deleted. */
-    private static int applyDepartments(java.sql.Connection c, String corpId, FetchedOrg fetched) throws SQLException {
+    /**
+     * Answers how many departments it inserted, changed or deleted. Departments an event wrote
+     * after this run claimed the enterprise stay as the event left them (created, renamed, moved
+     * or deleted after the tree was read), as members do.
+     */
+    private static int applyDepartments(Connection c, String corpId, long runId, FetchedOrg fetched)
+            throws SQLException {
+        Set<Long> fromEvents = DepartmentGuards.writtenSince(c, corpId, runId);
+        DepartmentGuards.forgetUpTo(c, corpId, runId);
         Map<Long, StoredDepartment> before = MemberStore.departments(c, corpId);
+        before.keySet().removeAll(fromEvents);
         List<StoredDepartment> inserts = new ArrayList<>();
         List<StoredDepartment> updates = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         for (WecomDepartment d : fetched.departments()) {
             StoredDepartment now = new StoredDepartment(d.id(), d.name(), d.parentId(), d.order());
             seen.add(now.id());
+            if (fromEvents.contains(now.id())) {
+                continue;
+            }
             StoredDepartment old = before.get(now.id());
             if (old == null) {
                 inserts.add(now);

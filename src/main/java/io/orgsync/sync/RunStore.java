@@ -21,7 +21,7 @@ public final class RunStore {
      */
     public static final Duration STALLED = Duration.ofMinutes(2);
 
-    private static final String RUNNING_ROWS =
+    static final String RUNNING_ROWS =
             "SELECT r.id, r.corp_id, r.instance_id, r.started_at, COALESCE(r.progress_at, r.started_at), "
                     + "n.last_seen FROM sync_run r LEFT JOIN cluster_node n ON n.instance_id = r.instance_id WHERE ";
     private final DataSource ds;
@@ -50,14 +50,40 @@ public final class RunStore {
                     && nodeLastSeen >= now - NodeRegistry.ALIVE_WINDOW.toMillis()
                     && progressAt >= now - STALLED.toMillis();
         }
+
+        /**
+         * What shows that the run no longer goes on, as {@code asking} (a node that is not running
+         * it, when it is its own) sees it: its node gone or silent, or no progress.
+         */
+        String stopped(long now, String asking) {
+            if (instanceId.equals(asking)) {
+                return "its node " + instanceId
+                        + " no longer runs it (the end could not be recorded, or the node restarted)";
+            }
+            if (nodeLastSeen == null) {
+                return "its node " + instanceId + " is not in the cluster any more";
+            }
+            if (nodeLastSeen < now - NodeRegistry.ALIVE_WINDOW.toMillis()) {
+                return "its node " + instanceId + " showed no heartbeat for " + secondsSince(now, nodeLastSeen) + " s";
+            }
+            return "it showed no progress for " + secondsSince(now, progressAt) + " s";
+        }
+
+        static long secondsSince(long now, long then) {
+            return Math.max(0, Duration.ofMillis(now - then).toSeconds());
+        }
     }
 
     /**
-     * Records a new RUNNING run and makes it the enterprise's current one, abandoning the
-     * enterprise's runs still marked RUNNING (see {@link CurrentRunClaim#start}).
+     * Records a new run: RUNNING and the enterprise's current one, abandoning the enterprise's
+     * runs that no longer go on; or, when one still goes on, a run that yielded to it and must not
+     * call the upstream (see {@link CurrentRunClaim#start}). {@code alsoRunningHere}: whether this
+     * node runs the enterprise besides the run starting now; {@code recovery}: Quartz re-runs the
+     * job of a node its cluster found dead.
      */
-    long start(String corpId, String instanceId, long now) throws SQLException {
-        return claims.start(corpId, instanceId, now);
+    CurrentRunClaim.Start start(String corpId, String instanceId, long now, boolean alsoRunningHere, boolean recovery)
+            throws SQLException {
+        return claims.start(corpId, instanceId, now, alsoRunningHere, recovery);
     }
 
     /** Ends a run; a run already marked ABANDONED by a newer one stays so. */
@@ -176,14 +202,11 @@ public final class RunStore {
         return CurrentRunClaim.isCurrent(c, corpId, runId);
     }
 
-    private static RunningRow runningRow(ResultSet rs) throws SQLException {
+    static RunningRow runningRow(ResultSet rs) throws SQLException {
         long lastSeen = rs.getLong(6);
+        // asked at once: wasNull() answers for the column read last (a node not in cluster_node has none)
+        Long nodeLastSeen = rs.wasNull() ? null : lastSeen;
         return new RunningRow(
-                rs.getLong(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getLong(4),
-                rs.getLong(5),
-                rs.wasNull() ? null : lastSeen);
+                rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), nodeLastSeen);
     }
 }

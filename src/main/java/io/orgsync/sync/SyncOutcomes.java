@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a run's end tells beyond its row: the drift an event-fed enterprise's run corrected, and
- * the alert of a run that failed or was refused. Apart from {@link SyncRunner} so that the run
+ * What a run's end tells beyond its row: the drift an event-fed enterprise's run corrected, the
+ * alert of a run that failed or was refused, and the count and log line of one that yielded. Apart from {@link SyncRunner} so that the run
  * itself reads as claim, fetch, apply, record.
  */
 final class SyncOutcomes {
@@ -48,6 +48,32 @@ final class SyncOutcomes {
                     counts.departmentsChanged(),
                     String.join(", ", counts.examples()));
         }
+    }
+
+    /**
+     * A run that yielded to a run of its enterprise still going on: its row, recorded already
+     * ended (or, should the enterprise have been deleted at once, what the row said), counted and logged.
+     */
+    Run yielded(String corpId, long runId, String instanceId, long started) throws SQLException {
+        metrics.counter("orgsync_sync_runs_total", "corp", corpId, "outcome", RunStatus.ABANDONED.name())
+                .increment();
+        Run row = runs.find(runId)
+                .orElse(new Run(
+                        runId,
+                        corpId,
+                        instanceId,
+                        RunStatus.ABANDONED,
+                        started,
+                        started,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "yielded to a run of this enterprise still going on",
+                        null));
+        log.info("Sync of {} (run {}) {}", corpId, runId, row.error());
+        return row;
     }
 
     /** Logs and alerts a FAILED or REFUSED run; other outcomes need no one's attention. */

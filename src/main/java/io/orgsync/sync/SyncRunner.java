@@ -126,6 +126,14 @@ public final class SyncRunner {
      * thread is interrupted (its node is stopping and hands it over) ends ABANDONED, not FAILED.
      */
     public Run run(String corpId, SyncProgress progress) throws Exception {
+        return run(corpId, progress, false);
+    }
+
+    /**
+     * {@code recovery}: Quartz re-runs the job of a node its cluster found dead; the run takes over
+     * that node's run without waiting for its heartbeat to age (see {@link CurrentRunClaim#start}).
+     */
+    public Run run(String corpId, SyncProgress progress, boolean recovery) throws Exception {
         Enterprise enterprise = null;
         SecretUnreadableException unusable = null;
         try {
@@ -135,16 +143,26 @@ public final class SyncRunner {
         }
         active.add(corpId);
         try {
-            return run(corpId, enterprise, unusable, progress);
+            return run(corpId, enterprise, unusable, progress, recovery);
         } finally {
             active.remove(corpId);
         }
     }
 
-    private Run run(String corpId, Enterprise enterprise, SecretUnreadableException unusable, SyncProgress progress)
+    private Run run(
+            String corpId,
+            Enterprise enterprise,
+            SecretUnreadableException unusable,
+            SyncProgress progress,
+            boolean recovery)
             throws Exception {
         long started = clock.millis();
-        long runId = runs.start(corpId, options.instanceId(), started);
+        CurrentRunClaim.Start start =
+                runs.start(corpId, options.instanceId(), started, active.count(corpId) > 1, recovery);
+        long runId = start.runId();
+        if (start.yielded()) {
+            return outcomes.yielded(corpId, runId, options.instanceId(), started);
+        }
         MDC.put("traceId", "sync-" + corpId + "-" + runId);
         Timer.Sample sample = Timer.start(metrics);
         RunStatus status = RunStatus.FAILED;
@@ -184,9 +202,6 @@ public final class SyncRunner {
                 case DEADLINE -> RunStatus.FAILED;
             };
             error = e.getMessage();
-            if (status == RunStatus.ABANDONED) {
-                log.info("Sync of {} (run {}) {}", corpId, runId, error);
-            }
         } catch (SQLException e) {
             // a driver's message can quote the statement and the member's values: the run row, the
             // alert and the log get the SQL state and what it means, never the driver's text
@@ -211,12 +226,9 @@ public final class SyncRunner {
                     .increment();
             MDC.remove("traceId");
         }
-        if (status == RunStatus.ABANDONED) {
-            log.info("Sync of {} ended ABANDONED (run {}): {}", corpId, runId, error);
-        }
         outcomes.alertIfFailed(corpId, enterprise, runId, status, error);
         // the row can be gone with its enterprise (deleted, re-created and deleted again): answer what this run knows
-        return runs.find(runId)
+        Run row = runs.find(runId)
                 .orElse(new Run(
                         runId,
                         corpId,
@@ -231,5 +243,10 @@ public final class SyncRunner {
                         calls,
                         error,
                         null));
+        if (status == RunStatus.ABANDONED) {
+            // the row's reason: a run that took over, the run watch or a delete wrote what really happened
+            log.info("Sync of {} ended ABANDONED (run {}): {}", corpId, runId, row.error());
+        }
+        return row;
     }
 }

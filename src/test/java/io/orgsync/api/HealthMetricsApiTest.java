@@ -50,7 +50,7 @@ class HealthMetricsApiTest {
         assertEquals(200, r.status(), r::toString);
         assertTrue(r.header("Content-Type").startsWith("application/json"));
         JsonNode body = r.json();
-        assertEquals(Set.of("status", "db", "scheduler", "version"), names(body));
+        assertEquals(Set.of("status", "db", "scheduler", "clock", "version"), names(body));
         assertEquals("UP", body.path("status").asText());
         assertEquals("UP", body.path("db").path("status").asText());
         assertEquals(Set.of("enabled", "started", "instanceId", "env"), names(body.path("scheduler")));
@@ -59,6 +59,12 @@ class HealthMetricsApiTest {
         assertEquals("health", body.path("scheduler").path("instanceId").asText());
         assertEquals("test", body.path("scheduler").path("env").asText());
         assertFalse(body.path("version").asText().isBlank());
+        JsonNode clock = body.path("clock");
+        assertEquals(Set.of("source", "offsetMs", "roundTripMs", "measuredAt", "skewed", "maxSkewMs"), names(clock));
+        assertEquals("database", clock.path("source").asText());
+        assertTrue(Math.abs(clock.path("offsetMs").asLong()) < 1_000, clock.toString());
+        assertFalse(clock.path("skewed").asBoolean(), clock.toString());
+        assertEquals(2_000, clock.path("maxSkewMs").asLong());
     }
 
     @Test

@@ -11,10 +11,8 @@ import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -117,14 +115,9 @@ class CallbackChangesTest {
 
     /** A department without sub-departments, not the root, not {@code not}. */
     static int leaf(JsonNode export, int not) {
-        Set<Integer> parents = new HashSet<>();
-        export.path("departments").forEach(d -> parents.add(d.path("parentid").asInt()));
-        for (JsonNode d : export.path("departments")) {
-            int id = d.path("id").asInt();
-            if (id != 1 && id != not && id < 7000 && !parents.contains(id)) {
-                return id;
-            }
-        }
-        throw new IllegalStateException("no leaf department");
+        return CallbackFixture.leafDepartments(export).stream()
+                .filter(id -> id != not)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no leaf department"));
     }
 }

@@ -9,7 +9,6 @@ import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.Waiting;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -62,6 +61,60 @@ final class CallbackFixture {
         return delivered;
     }
 
+    /**
+     * Syncs {@code corpId} once on the node and turns its callbacks on there, with no callback in
+     * the simulator: the test posts the events itself, sealed by the answer.
+     */
+    static EventSealer syncedAndDirect(ApiNode node, String corpId, String secret) throws Exception {
+        node.enterprise(corpId, secret);
+        io.orgsync.sync.Run first = node.sync(corpId);
+        assertEquals(io.orgsync.sync.RunStatus.SUCCEEDED, first.status(), first.error());
+        node.node.callbacks.put(corpId, TOKEN, AES_KEY);
+        return new EventSealer(TOKEN, AES_KEY, corpId);
+    }
+
+    /** A change_contact event as WeCom's XML; {@code fields} after the common ones, in their order. */
+    static String changeXml(String corpId, long createTime, Map<String, String> fields) {
+        StringBuilder xml = new StringBuilder("<xml><ToUserName><![CDATA[" + corpId
+                + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>" + createTime
+                + "</CreateTime><MsgType><![CDATA[event]]></MsgType>");
+        fields.forEach((k, v) -> xml.append('<')
+                .append(k)
+                .append("><![CDATA[")
+                .append(v)
+                .append("]]></")
+                .append(k)
+                .append('>'));
+        return xml.append("</xml>").toString();
+    }
+
+    /** Posts {@code xml} to the node's callback endpoint as WeCom does: encrypted, signed, with {@code nonce}. */
+    static ApiNode.Response post(
+            ApiNode node, EventSealer wecom, String corpId, long timestamp, String nonce, String xml) throws Exception {
+        String encrypted = wecom.seal(xml);
+        String body = "<xml><ToUserName><![CDATA[" + corpId + "]]></ToUserName><Encrypt><![CDATA[" + encrypted
+                + "]]></Encrypt></xml>";
+        return node.post(
+                "/callbacks/wecom/" + corpId + "?msg_signature="
+                        + wecom.sign(String.valueOf(timestamp), nonce, encrypted) + "&timestamp=" + timestamp
+                        + "&nonce=" + nonce,
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The departments of an export without sub-departments, in its order: not the root, none a test added (7000 up). */
+    static List<Integer> leafDepartments(JsonNode export) {
+        java.util.Set<Integer> parents = new java.util.HashSet<>();
+        export.path("departments").forEach(d -> parents.add(d.path("parentid").asInt()));
+        List<Integer> out = new java.util.ArrayList<>();
+        for (JsonNode d : export.path("departments")) {
+            int id = d.path("id").asInt();
+            if (id != 1 && id < 7000 && !parents.contains(id)) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
     static List<String> differences(SimulatorControl sim, ApiNode node, String corpId) throws SQLException {
         return OrgTruth.fromExport(sim.export(corpId)).diff(OrgTruth.fromDatabase(node.node.db.dataSource(), corpId));
     }
@@ -83,17 +136,5 @@ final class CallbackFixture {
                 + "</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>"
                 + "<ChangeType><![CDATA[update_user]]></ChangeType><UserID><![CDATA[" + userid
                 + "]]></UserID>" + fields + "</xml>";
-    }
-
-    /** Posts {@code xml} to {@code to}'s callback URL of {@code corp}, sealed and signed as WeCom does. */
-    static ApiNode.Response post(ApiNode to, EventSealer wecom, String corp, long timestamp, String nonce, String xml)
-            throws Exception {
-        String encrypted = wecom.seal(xml);
-        String body = "<xml><ToUserName><![CDATA[" + corp + "]]></ToUserName><Encrypt><![CDATA[" + encrypted
-                + "]]></Encrypt></xml>";
-        return to.post(
-                "/callbacks/wecom/" + corp + "?msg_signature=" + wecom.sign(String.valueOf(timestamp), nonce, encrypted)
-                        + "&timestamp=" + timestamp + "&nonce=" + nonce,
-                body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -110,6 +110,22 @@ class SettingsTest {
     }
 
     @Test
+    void theEventRetryHorizonIsOneToSevenHundredTwentyHours() {
+        assertEquals(java.time.Duration.ofHours(24), load(Map.of()).eventRetryHorizon());
+        assertEquals(
+                java.time.Duration.ofHours(2),
+                load(Map.of("ORGSYNC_EVENT_RETRY_HOURS", "2")).eventRetryHorizon());
+        for (String bad : new String[] {"0", "721", "a day"}) {
+            ConfigException e =
+                    assertThrows(ConfigException.class, () -> load(Map.of("ORGSYNC_EVENT_RETRY_HOURS", bad)));
+            assertTrue(
+                    e.getMessage().contains("ORGSYNC_EVENT_RETRY_HOURS")
+                            && e.getMessage().contains("from 1 to 720"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void readOnlyImpliesNoScheduler() {
         Settings s = load(Map.of("ORGSYNC_READ_ONLY", "true"));
         assertTrue(s.readOnly());

@@ -26,8 +26,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The maintenance job prunes run rows, expired "not found" memories and budget rows older than
- * ORGSYNC_RUN_RETENTION_DAYS and keeps the rest (each enterprise's last run too); it is a Quartz
+ * The maintenance job prunes run rows, expired "not found" memories, budget rows and finished
+ * callback events older than ORGSYNC_RUN_RETENTION_DAYS, and callback nonces past their replay
+ * window, and keeps the rest (each enterprise's last run and PENDING events too); it is a Quartz
  * job, so a node whose scheduler is disabled never runs it, and the first node that executes
  * jobs does.
  */
@@ -128,11 +129,52 @@ class MaintenanceTest {
                                     .toString());
                 }
             }
+            try (Connection c = connect(url)) {
+                // events finished (applied, skipped, failed) before the retention go; a PENDING one never, however old
+                for (String status : new String[] {"APPLIED", "SKIPPED", "FAILED"}) {
+                    event(c, corp, status, now - 31 * DAY);
+                    event(c, corp, status, now - 29 * DAY);
+                }
+                event(c, corp, "PENDING", now - 400 * DAY);
+                // nonces are kept only as long as their timestamps could still be accepted (minutes)
+                nonce(c, corp, "old-nonce", now - 31 * DAY);
+                nonce(c, corp, "hour-nonce", now - Duration.ofHours(2).toMillis());
+                nonce(c, corp, "fresh-nonce", now);
+            }
             kept.sort(null);
             return new Fixture(
-                    Map.of("sync_run", 6, "resolve_miss", 4, "resolve_budget", 4),
-                    Map.of("sync_run", 3, "resolve_miss", 2, "resolve_budget", 2),
+                    Map.of(
+                            "sync_run", 6,
+                            "resolve_miss", 4,
+                            "resolve_budget", 4,
+                            "callback_event", 7,
+                            "callback_nonce", 3),
+                    Map.of(
+                            "sync_run", 3,
+                            "resolve_miss", 2,
+                            "resolve_budget", 2,
+                            "callback_event", 4,
+                            "callback_nonce", 1),
                     kept);
+        }
+
+        private static void event(Connection c, String corp, String status, long at) throws Exception {
+            update(
+                    c,
+                    "INSERT INTO callback_event (corp_id, change_type, subject, create_time, fingerprint, payload, "
+                            + "received_at, status, attempts, next_attempt_at, applied_at) "
+                            + "VALUES (?, 'update_user', 'user:u1', ?, ?, '{}', ?, ?, 1, ?, ?)",
+                    corp,
+                    at / 1000,
+                    String.format("%040d", at),
+                    at,
+                    status,
+                    at,
+                    status.equals("PENDING") ? null : at);
+        }
+
+        private static void nonce(Connection c, String corp, String nonce, long at) throws Exception {
+            update(c, "INSERT INTO callback_nonce (corp_id, nonce, seen_at) VALUES (?, ?, ?)", corp, nonce, at);
         }
 
         private static long run(Connection c, String corp, long finishedAt) throws Exception {
@@ -169,7 +211,8 @@ class MaintenanceTest {
         Map<String, Integer> out = new TreeMap<>();
         try (Connection c = connect(url);
                 Statement s = c.createStatement()) {
-            for (String table : new String[] {"sync_run", "resolve_miss", "resolve_budget"}) {
+            for (String table :
+                    new String[] {"sync_run", "resolve_miss", "resolve_budget", "callback_event", "callback_nonce"}) {
                 try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     rs.next();
                     out.put(table, rs.getInt(1));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.AdminClient.Reply;
+import io.orgsync.testing.RunRows;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
@@ -174,40 +175,15 @@ class StuckRunTest {
 
     /** A cluster_node row (of another environment: it must not fence the test's nodes). */
     private static void node(String instanceId, long lastSeen) throws Exception {
-        try (Connection c = db();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO cluster_node (instance_id, env, version, "
-                                + "scheduler_enabled, read_only, fenced, started_at, last_seen) VALUES (?, 'elsewhere', '0.0.1', TRUE, FALSE, FALSE, ?, ?)")) {
-            ps.setString(1, instanceId);
-            ps.setLong(2, lastSeen - 3_600_000);
-            ps.setLong(3, lastSeen);
-            ps.executeUpdate();
+        try (Connection c = db()) {
+            RunRows.node(c, instanceId, lastSeen);
         }
     }
 
     private static long insertRunning(String corpId, String instanceId, long startedAt, Long progressAt)
             throws Exception {
-        try (Connection c = db();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO sync_run (corp_id, instance_id, status, started_at, "
-                                + "progress_at) VALUES (?, ?, 'RUNNING', ?, ?)",
-                        java.sql.Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, corpId);
-            ps.setString(2, instanceId);
-            ps.setLong(3, startedAt);
-            ps.setObject(4, progressAt);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                long id = keys.getLong(1);
-                try (PreparedStatement claim =
-                        c.prepareStatement("UPDATE enterprise SET current_run_id = ? WHERE corp_id = ?")) {
-                    claim.setLong(1, id);
-                    claim.setString(2, corpId);
-                    claim.executeUpdate();
-                }
-                return id;
-            }
+        try (Connection c = db()) {
+            return RunRows.running(c, corpId, instanceId, startedAt, progressAt);
         }
     }
 

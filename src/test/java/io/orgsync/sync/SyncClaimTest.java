@@ -9,6 +9,7 @@ import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.OrgTruth;
+import io.orgsync.testing.RunRows;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
@@ -33,11 +34,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A run that is no longer its enterprise's current one stops calling WeCom within a second, on
- * two nodes sharing MariaDB: when a second node's run takes the claim over (Quartz firing one job
- * on two nodes, a node that stalled past its check-in), and when the enterprise is deleted through
- * the admin API of the other node, also when it is re-created at once. The runs are slow (every
- * member list takes 100 ms), so that a run going on to its apply would be seen calling for seconds.
+ * One enterprise's runs on two nodes sharing MariaDB. A run started while a run of the enterprise
+ * still goes on (Quartz firing one job on two nodes, #674) yields before its first upstream call,
+ * saying to which run; only a claim whose run no longer goes on (its node silent or gone, no
+ * progress, Quartz recovering a dead node's job) is taken over, and the run that lost it says
+ * which run took over and why. A run that is no longer its enterprise's current one stops calling
+ * WeCom within a second: when a second node's run takes the claim over from a node that stalled
+ * past its heartbeat, and when the enterprise is deleted through the admin API of the other node,
+ * also when it is re-created at once. The runs are slow (every member list takes 100 ms), so that
+ * a run going on to its apply would be seen calling for seconds.
  */
 class SyncClaimTest {
     private static final int RATE = 10;
@@ -45,6 +50,7 @@ class SyncClaimTest {
     private static final String SECRET = "claim-secret-0123456789";
     private static final String TOKEN = "claim-admin-token-0123456789";
     private static final String USER_LIST = "/cgi-bin/user/list";
+    private static final String DEPARTMENT_LIST = "/cgi-bin/department/list";
     private static final AtomicInteger CORPS = new AtomicInteger();
 
     @RegisterExtension
@@ -75,12 +81,47 @@ class SyncClaimTest {
     }
 
     @Test
+    void aRunStartedWhileALiveRunHoldsTheClaimYieldsBeforeItsFirstUpstreamCall() throws Exception {
+        SlowRun first = startSlowRun(nodeA);
+
+        // Quartz firing the same job on a second node while the first runs (#674): node B's job runs the sync
+        Run second = nodeB.runner.run(corp, SyncProgress.NONE);
+        Ended ended = first.end(System.nanoTime());
+        JsonNode stats = sim.stats();
+        System.out.printf(
+                "[claim] fired twice: second run %s (%s); first run %s; calls %s%n",
+                second.status(), second.error(), ended, stats.path("calls"));
+
+        assertEquals(RunStatus.ABANDONED, second.status(), String.valueOf(second.error()));
+        assertTrue(
+                second.error().startsWith("yielded")
+                        && second.error().contains("run " + first.runId())
+                        && second.error().contains("node-a"),
+                second.error());
+        assertEquals(0, second.upstreamCalls(), "the yielding run's own count");
+        Run done = ended.run();
+        assertEquals(RunStatus.SUCCEEDED, done.status(), done.error());
+        // the upstream saw one run's calls: the department tree once, each department's members once
+        assertEquals(1, sim.calls(DEPARTMENT_LIST, corp), "department-list calls; " + stats);
+        assertEquals(DEPARTMENTS, userListCalls(), "member-list calls; " + stats);
+        assertEquals(1, stats.path("peakDeptConcurrency").path(corp).asInt(), stats.toString());
+        Run row = nodeA.runner.runs().find(second.id()).orElseThrow();
+        assertEquals(second.error(), row.error(), "the yielding run's row");
+    }
+
+    @Test
     void aRunWhoseClaimPassesToAnotherNodesRunStopsCallingWithinASecond() throws Exception {
+        nodeB.runWatch.close(); // it would end the row first, with a reason of its own: this test is about the start
         SlowRun old = startSlowRun(nodeA);
+        // node A stalls (a long GC pause, Quartz #176): its heartbeat stops and its last one ages past the window
+        looksDead(nodeA, "node-a");
 
         long atTakeover = userListCalls();
         long takenAt = System.nanoTime();
-        long newer = nodeB.runner.runs().start(corp, "node-b", nodeB.clock.millis());
+        long newer = nodeB.runner
+                .runs()
+                .start(corp, "node-b", nodeB.clock.millis(), false, false)
+                .runId();
         Ended ended = old.end(takenAt);
         long afterTakeover = settledCalls() - atTakeover;
 
@@ -94,15 +135,65 @@ class SyncClaimTest {
         assertTrue(ended.seconds() < 5, "the run ended " + ended.seconds() + " s after losing its claim");
         Run stopped = ended.run();
         assertEquals(RunStatus.ABANDONED, stopped.status(), stopped.error());
-        assertEquals(
-                RunStatus.ABANDONED,
-                nodeB.runner.runs().find(old.runId()).orElseThrow().status(),
-                "the old run's row");
+        Run oldRow = nodeB.runner.runs().find(old.runId()).orElseThrow();
+        assertEquals(RunStatus.ABANDONED, oldRow.status(), "the old run's row");
+        assertTrue(
+                oldRow.error().contains("run " + newer + " on node-b took over")
+                        && oldRow.error().contains("node-a showed no heartbeat"),
+                oldRow.error());
+        assertEquals(oldRow.error(), stopped.error(), "the run answers what its row says");
         assertEquals(
                 RunStatus.RUNNING,
                 nodeB.runner.runs().find(newer).orElseThrow().status(),
                 "the newer run is untouched");
         assertEquals(0, rows("member"), "the superseded run applied nothing");
+    }
+
+    @Test
+    void claimsOfRunsThatNoLongerGoOnAreTakenOverSayingWhy() throws Exception {
+        // the run watches would end the rows first (with reasons of their own): this test is about the start
+        nodeA.runWatch.close();
+        nodeB.runWatch.close();
+        long now = nodeA.clock.millis();
+        long gone = runningRow("node-gone", now - 60_000, now - 30_000);
+        long stalled = runningRow("node-a", now - 600_000, now - 180_000);
+
+        long taking = nodeB.runner
+                .runs()
+                .start(corp, "node-b", nodeB.clock.millis(), false, false)
+                .runId();
+
+        Run ofGone = nodeB.runner.runs().find(gone).orElseThrow();
+        Run ofStalled = nodeB.runner.runs().find(stalled).orElseThrow();
+        System.out.printf("[claim] stale claims: %s; %s%n", ofGone.error(), ofStalled.error());
+        assertEquals(
+                RunStatus.RUNNING,
+                nodeB.runner.runs().find(taking).orElseThrow().status());
+        assertEquals(RunStatus.ABANDONED, ofGone.status());
+        assertEquals(
+                "abandoned: run " + taking
+                        + " on node-b took over the enterprise, as its node node-gone is not in the cluster any more",
+                ofGone.error());
+        assertEquals(RunStatus.ABANDONED, ofStalled.status());
+        assertEquals(
+                "abandoned: run " + taking + " on node-b took over the enterprise, as it showed no progress for 180 s",
+                ofStalled.error());
+
+        // Quartz recovers the job of a node its cluster found dead before the heartbeat's window ends
+        long looksAlive = runningRow("node-a", nodeA.clock.millis(), nodeA.clock.millis());
+        long recovering = nodeB.runner
+                .runs()
+                .start(corp, "node-b", nodeB.clock.millis(), false, true)
+                .runId();
+        Run ofRecovered = nodeB.runner.runs().find(looksAlive).orElseThrow();
+        assertEquals(RunStatus.ABANDONED, ofRecovered.status());
+        assertTrue(
+                ofRecovered
+                        .error()
+                        .startsWith(
+                                "abandoned: run " + recovering
+                                        + " on node-b took over the enterprise, as the Quartz cluster found its node node-a dead"),
+                ofRecovered.error());
     }
 
     @Test
@@ -209,6 +300,27 @@ class SyncClaimTest {
         @Override
         public String toString() {
             return thrown != null ? "threw " + thrown : run.status() + " (" + run.error() + ")";
+        }
+    }
+
+    /** A RUNNING row of the enterprise on {@code instanceId}, made its current run, as a run that stopped leaves it. */
+    private long runningRow(String instanceId, long startedAt, long progressAt) throws Exception {
+        try (Connection c = nodeA.db.connection()) {
+            return RunRows.running(c, corp, instanceId, startedAt, progressAt);
+        }
+    }
+
+    /** The node's heartbeat stops, and its last one is older than the window in which a node counts as alive. */
+    private static void looksDead(Node node, String instanceId) throws Exception {
+        node.nodeRegistry.close();
+        synchronized (node.nodeRegistry) {
+            // a heartbeat under way when the ticker stopped has written by now
+        }
+        try (Connection c = node.db.connection();
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE cluster_node SET last_seen = last_seen - 60000 WHERE instance_id = ?")) {
+            ps.setString(1, instanceId);
+            assertEquals(1, ps.executeUpdate());
         }
     }
 

@@ -1,37 +1,34 @@
 package io.orgsync.testing;
 
-import java.time.Clock;
+import io.orgsync.time.MillisClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The wall clock plus an offset a test moves forward, in step with the simulator's clock. */
-public final class MutableClock extends Clock {
-    private final AtomicLong offset = new AtomicLong();
+/**
+ * The wall clock plus offsets a test moves. {@link #advance} makes time pass for the whole
+ * cluster, in step with the simulator's clock: a node started with this clock ({@link TestNode})
+ * reads the database's time moved by as much. {@link #skew} puts this clock alone ahead (or
+ * behind), as a node whose NTP is off: the database's time does not move with it.
+ */
+public final class MutableClock extends MillisClock {
+    private final AtomicLong advanced = new AtomicLong();
+    private final AtomicLong skew = new AtomicLong();
 
     public void advance(Duration d) {
-        offset.addAndGet(d.toMillis());
+        advanced.addAndGet(d.toMillis());
+    }
+
+    public void skew(Duration d) {
+        skew.addAndGet(d.toMillis());
+    }
+
+    /** How far {@link #advance} has moved time for everybody, in milliseconds. */
+    public long advancedMillis() {
+        return advanced.get();
     }
 
     @Override
     public long millis() {
-        return System.currentTimeMillis() + offset.get();
-    }
-
-    @Override
-    public Instant instant() {
-        return Instant.ofEpochMilli(millis());
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException();
+        return System.currentTimeMillis() + advanced.get() + skew.get();
     }
 }

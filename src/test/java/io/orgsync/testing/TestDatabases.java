@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
@@ -52,6 +53,14 @@ public final class TestDatabases {
             Assumptions.abort(message);
         }
         return MYSQL_SERVER + db;
+    }
+
+    /**
+     * Whether the database tests must run here, so that a skip is a failure:
+     * ORGSYNC_TEST_REQUIRE_MYSQL=true (as .ci/run sets it) or CI=true.
+     */
+    public static boolean mysqlRequired(Map<String, String> env) {
+        return "true".equals(env.get("ORGSYNC_TEST_REQUIRE_MYSQL")) || "true".equals(env.get("CI"));
     }
 
     /** Drops the databases created since the last call; a failure to drop is reported, never fatal. */

@@ -72,7 +72,14 @@ public final class TestNode {
         return start(Clock.systemUTC());
     }
 
+    /**
+     * A {@link MutableClock}'s {@link MutableClock#advance} moves the database's time as the node
+     * reads it too (time passes for the whole cluster); its {@link MutableClock#skew} does not.
+     */
     public Node start(Clock clock) throws Exception {
-        return Node.start(Settings.from(Map.copyOf(env), new Properties()), clock);
+        Settings settings = Settings.from(Map.copyOf(env), new Properties());
+        return clock instanceof MutableClock m
+                ? Node.start(settings, m, m::advancedMillis)
+                : Node.start(settings, clock);
     }
 }

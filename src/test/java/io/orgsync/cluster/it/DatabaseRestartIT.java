@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Timeout;
  * except during the outage itself.
  *
  * <p>The server is shared with whatever else runs on the machine, so this test is opt-in outside
- * CI: {@code -Dorgsync.it.restartDatabase=true} (CI=true turns it on; {@code =false} turns it off).
+ * CI: {@code -Dorgsync.it.restartDatabase=true}. Where the database tests are required
+ * (ORGSYNC_TEST_REQUIRE_MYSQL=true, as .ci/run sets it, or CI=true) it is on, and a machine that
+ * cannot run it fails it instead of skipping it ({@code =false} turns it off explicitly).
  * The outage is a few seconds, once, and the server is started again whatever happens.
  */
 @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -41,7 +43,7 @@ class DatabaseRestartIT {
 
     @BeforeAll
     static void startCluster() {
-        String why = MariaDbServer.whyNotRestart();
+        String why = MariaDbServer.whyNotRestart(); // throws where the test is required
         if (why != null) {
             System.err.println("\n!!!!! SKIPPING DatabaseRestartIT: " + why + " !!!!!\n");
             Assumptions.abort(why);

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Stops and starts the local MariaDB server, for the database-restart test. MariaDB runs here as
@@ -26,16 +28,37 @@ public final class MariaDbServer {
     private MariaDbServer() {}
 
     /**
-     * Whether this run may restart the server: {@code -Dorgsync.it.restartDatabase=true}, or CI=true
-     * (CI has the machine to itself) unless the property says false. A reason when not, else null.
+     * Whether this run restarts the server: null when it does, else why not, for a loud skip.
+     * {@code -Dorgsync.it.restartDatabase=true} asks for it; where the database tests are required
+     * (ORGSYNC_TEST_REQUIRE_MYSQL=true, as .ci/run sets it, or CI=true: the machine is the tests')
+     * it is on unless the property says false, and a reason not to run is a failure, not a skip:
+     * throws then.
      */
     public static String whyNotRestart() {
-        String property = System.getProperty(PROPERTY);
-        boolean wanted = property != null ? Boolean.parseBoolean(property) : "true".equals(System.getenv("CI"));
-        if (!wanted) {
-            return "restarting the shared MariaDB server is opt-in outside CI: run with -D" + PROPERTY
-                    + "=true (CI=true turns it on)";
+        return whyNotRestart(System.getProperty(PROPERTY), System.getenv(), MariaDbServer::whyImpossible);
+    }
+
+    /** {@link #whyNotRestart()} for the given property, environment and check of this machine. */
+    public static String whyNotRestart(String property, Map<String, String> env, Supplier<String> impossible) {
+        boolean required = TestDatabases.mysqlRequired(env);
+        if (property != null && !Boolean.parseBoolean(property)) {
+            return "turned off with -D" + PROPERTY + "=" + property;
         }
+        if (property == null && !required) {
+            return "restarting the shared MariaDB server is opt-in outside CI: run with -D" + PROPERTY
+                    + "=true (CI=true and ORGSYNC_TEST_REQUIRE_MYSQL=true turn it on)";
+        }
+        String why = impossible.get();
+        if (why != null && required) {
+            throw new IllegalStateException("DatabaseRestartIT cannot run: " + why
+                    + "; the database tests are required here (ORGSYNC_TEST_REQUIRE_MYSQL=true or CI=true), so this is "
+                    + "a failure, not a skip (-D" + PROPERTY + "=false turns the test off explicitly)");
+        }
+        return why;
+    }
+
+    /** What keeps this machine from restarting the test server, null when nothing does. */
+    private static String whyImpossible() {
         String server = TestDatabases.MYSQL_SERVER;
         if (!server.contains("//127.0.0.1:") && !server.contains("//localhost:")) {
             return "the test database " + server + " is not on this machine";

@@ -80,6 +80,7 @@ public final class OrgsyncNode implements AutoCloseable {
             Path work = LOG_DIR.resolve("work").resolve(spec.name);
             Files.createDirectories(work);
             writeQuartzProperties(work);
+            NodeLogs.begin(log); // what the file holds already is an earlier run's
             Files.writeString(
                     log,
                     "\n===== " + Instant.now() + " starting " + spec.name + " on port " + port + " =====\n",
