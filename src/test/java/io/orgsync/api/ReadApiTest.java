@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.store.Sql;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MemberShape;
@@ -138,6 +139,57 @@ class ReadApiTest {
         ApiNode.Response single =
                 node.get(members(OTHER) + "/" + one.path("userid").asText());
         assertEquals(one, single.json(), "the same member by userid");
+    }
+
+    /**
+     * What a set-up that lists ids only (a contact-sync secret on a new IP) leaves stored: no
+     * names, no details, no leader flags. Answered as null, never guessed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aMemberKnownByIdOnlyIsAnsweredWithNulls(String dialect) throws Exception {
+        ApiNode node = node(dialect);
+        String corp = "ww-read-ids";
+        node.enterprise(corp, "read-ids-secret-0123456789");
+        Sql.run(node.node.db.dataSource(), c -> {
+            Sql.update(c, "DELETE FROM member_department WHERE corp_id = ?", corp);
+            Sql.update(c, "DELETE FROM member WHERE corp_id = ?", corp);
+            Sql.update(c, "DELETE FROM department WHERE corp_id = ?", corp);
+            Sql.update(
+                    c,
+                    "INSERT INTO department (corp_id, id, name, parent_id, sort_order) VALUES (?, 1, NULL, 0, 0), "
+                            + "(?, 2, NULL, 1, 0)",
+                    corp,
+                    corp);
+            Sql.update(
+                    c,
+                    "INSERT INTO member (corp_id, userid, main_department, departed, updated_at) "
+                            + "VALUES (?, 'idonly', 2, FALSE, 0)",
+                    corp);
+            Sql.update(
+                    c, "INSERT INTO member_department (corp_id, userid, department_id) VALUES (?, 'idonly', 2)", corp);
+        });
+        JsonNode m = node.get(members(corp) + "/idonly").json();
+        for (String field :
+                List.of("name", "mobile", "email", "position", "status", "directLeader", "alias", "telephone")) {
+            assertTrue(m.path(field).isNull(), field + " of " + m);
+        }
+        JsonNode d = m.path("departments").get(0);
+        assertEquals(2, d.path("id").asInt(), m::toString);
+        assertTrue(
+                d.path("name").isNull()
+                        && d.path("path").isNull()
+                        && d.path("isLeader").isNull(),
+                m::toString);
+        JsonNode tree = node.get("/api/v1/corps/" + corp + "/departments").json();
+        assertEquals(2, tree.size(), tree::toString);
+        assertTrue(tree.get(0).path("name").isNull() && tree.get(0).path("path").isNull(), tree::toString);
+        assertTrue(
+                tree.get(0).path("leaders").isArray()
+                        && tree.get(0).path("leaders").isEmpty(),
+                "no member in 1: it has no leaders, " + tree);
+        assertTrue(tree.get(1).path("leaders").isNull(), "its member's flag is not known: " + tree);
+        assertEquals(1, tree.get(1).path("memberCount").asInt());
     }
 
     @ParameterizedTest
