@@ -49,7 +49,9 @@ public record Settings(
         Duration runRetention,
         URI callbackBaseUrl,
         int lookupCacheMb,
-        Duration cacheStaleness) {
+        Duration cacheStaleness,
+        String httpHost,
+        Duration resolveRecheck) {
 
     public enum LogFormat {
         TEXT,
@@ -160,7 +162,13 @@ public record Settings(
                 Duration.ofDays(s.integer("ORGSYNC_RUN_RETENTION_DAYS", 90, 1, 36_500)),
                 s.parsed("ORGSYNC_CALLBACK_BASE_URL", null, "an http(s) URL", SettingChecks::httpUrl),
                 s.integer("ORGSYNC_LOOKUP_CACHE_MB", 64, 0, 65_536),
-                Duration.ofMillis(s.integer("ORGSYNC_CACHE_STALENESS_MS", 250, 10, 60_000)));
+                Duration.ofMillis(s.integer("ORGSYNC_CACHE_STALENESS_MS", 250, 10, 60_000)),
+                s.parsed(
+                        "ORGSYNC_HTTP_HOST",
+                        "0.0.0.0",
+                        "an IP address or host name of this machine",
+                        SettingChecks::host),
+                Duration.ofDays(s.integer("ORGSYNC_RESOLVE_RECHECK_DAYS", 30, 1, 3650)));
         s.throwIfProblems();
         return settings;
     }
@@ -192,7 +200,8 @@ public record Settings(
                 + (buildVersion == null ? "" : ", buildVersion=" + buildVersion)
                 + ", shutdownGrace=" + shutdownGrace + ", runRetention=" + runRetention
                 + ", callbackBaseUrl=" + (callbackBaseUrl == null ? "unset" : callbackBaseUrl)
-                + ", lookupCacheMb=" + lookupCacheMb + ", cacheStaleness=" + cacheStaleness + "]";
+                + ", lookupCacheMb=" + lookupCacheMb + ", cacheStaleness=" + cacheStaleness
+                + ", httpHost=" + httpHost + ", resolveRecheck=" + resolveRecheck + "]";
     }
 
     /** JDBC URLs may carry a password parameter; it never reaches a log line. */
