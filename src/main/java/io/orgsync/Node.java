@@ -93,7 +93,7 @@ public final class Node implements AutoCloseable {
                 settings);
         if (settings.secretKey() == null && !settings.readOnly()) {
             log.warn(
-                    "ORGSYNC_SECRET_KEY is not set: enterprise and app secrets are stored in plain text. Set it to encrypt them.");
+                    "ORGSYNC_SECRET_KEY is not set: enterprise and app secrets and access tokens are stored in plain text. Set it to encrypt them.");
         }
         AccessRules.warnIfOpen(settings.httpHost(), settings.apiToken());
         this.db = track(Database.open(settings, "orgsync", 10 + settings.syncThreads()));
