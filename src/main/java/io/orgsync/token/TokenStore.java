@@ -173,6 +173,28 @@ final class TokenStore {
     }
 
     /**
+     * Records a hold that could not be written when it was decided (the database was unreachable),
+     * unless a token was stored since (version moved) or a later hold is already there.
+     */
+    boolean holdIfUnchanged(String key, Hold hold, int failCount, long version) throws SQLException {
+        return Sql.withConnection(
+                        ds,
+                        c -> Sql.update(
+                                c,
+                                "UPDATE upstream_token SET hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, fail_count = ? "
+                                        + "WHERE token_key = ? AND version = ? AND (hold_until IS NULL OR hold_until < ?)",
+                                hold.until(),
+                                hold.kind().name(),
+                                hold.errcode(),
+                                fit(hold.reason()),
+                                failCount,
+                                key,
+                                version,
+                                hold.until()))
+                == 1;
+    }
+
+    /**
      * The upstream rejected the stored token and keeps handing it back: the token is dropped (so
      * that no node hands it to a caller again), its fingerprint kept, and the key held.
      */
