@@ -156,20 +156,12 @@ final class TokenStore {
 
     /** Records a hold (and the failure streak behind it) and gives the lease back. */
     boolean hold(String key, String owner, Hold hold, int failCount) throws SQLException {
-        return Sql.withConnection(
-                        ds,
-                        c -> Sql.update(
-                                c,
-                                "UPDATE upstream_token SET hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, fail_count = ?, "
-                                        + "lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
-                                hold.until(),
-                                hold.kind().name(),
-                                hold.errcode(),
-                                fit(hold.reason()),
-                                failCount,
-                                key,
-                                owner))
-                == 1;
+        return putHold(
+                hold,
+                failCount,
+                ", lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
+                key,
+                owner);
     }
 
     /**
@@ -177,20 +169,30 @@ final class TokenStore {
      * unless a token was stored since (version moved) or a later hold is already there.
      */
     boolean holdIfUnchanged(String key, Hold hold, int failCount, long version) throws SQLException {
+        return putHold(
+                hold,
+                failCount,
+                " WHERE token_key = ? AND version = ? AND (hold_until IS NULL OR hold_until < ?)",
+                key,
+                version,
+                hold.until());
+    }
+
+    private boolean putHold(Hold hold, int failCount, String rest, Object... restArgs) throws SQLException {
+        Object[] args = new Object[5 + restArgs.length];
+        args[0] = hold.until();
+        args[1] = hold.kind().name();
+        args[2] = hold.errcode();
+        args[3] = fit(hold.reason());
+        args[4] = failCount;
+        System.arraycopy(restArgs, 0, args, 5, restArgs.length);
         return Sql.withConnection(
                         ds,
                         c -> Sql.update(
                                 c,
-                                "UPDATE upstream_token SET hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, fail_count = ? "
-                                        + "WHERE token_key = ? AND version = ? AND (hold_until IS NULL OR hold_until < ?)",
-                                hold.until(),
-                                hold.kind().name(),
-                                hold.errcode(),
-                                fit(hold.reason()),
-                                failCount,
-                                key,
-                                version,
-                                hold.until()))
+                                "UPDATE upstream_token SET hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, fail_count = ?"
+                                        + rest,
+                                args))
                 == 1;
     }
 
