@@ -62,22 +62,7 @@ final class ChangeWriter {
                     return "the member is not stored as current";
                 }
                 StoredMember m = old.get();
-                writeMember(
-                        c,
-                        corpId,
-                        m,
-                        new StoredMember(
-                                m.userid(),
-                                m.name(),
-                                m.mobile(),
-                                m.mobileSource(),
-                                m.email(),
-                                m.position(),
-                                m.status(),
-                                m.mainDepartment(),
-                                true,
-                                m.departments()),
-                        now);
+                writeMember(c, corpId, m, m.leaving(), now);
             }
             case "create_party", "update_party" -> {
                 long id = Long.parseLong(ev.get("Id"));

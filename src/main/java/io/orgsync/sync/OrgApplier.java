@@ -90,17 +90,7 @@ final class OrgApplier {
                     if (!fetched.members().containsKey(old.userid())
                             && !inVanished
                             && !learned.contains(old.userid())) {
-                        departures.add(new StoredMember(
-                                old.userid(),
-                                old.name(),
-                                old.mobile(),
-                                old.mobileSource(),
-                                old.email(),
-                                old.position(),
-                                old.status(),
-                                old.mainDepartment(),
-                                true,
-                                old.departments()));
+                        departures.add(old.leaving());
                     }
                 }
                 if (active > 0 && departures.size() > maxRemovalRatio * active) {
