@@ -12,6 +12,7 @@ import io.orgsync.callback.Events;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.http.AccessRules;
 import io.orgsync.http.HttpServer;
 import io.orgsync.logging.Failures;
 import io.orgsync.member.MemberQueries;
@@ -97,8 +98,9 @@ public final class Node implements AutoCloseable {
                 settings);
         if (settings.secretKey() == null && !settings.readOnly()) {
             log.warn(
-                    "ORGSYNC_SECRET_KEY is not set: enterprise and app secrets are stored in plain text. Set it to encrypt them.");
+                    "ORGSYNC_SECRET_KEY is not set: enterprise and app secrets and access tokens are stored in plain text. Set it to encrypt them.");
         }
+        AccessRules.warnIfOpen(settings.httpHost(), settings.apiToken());
         this.db = track(Database.open(settings, "orgsync", 10 + settings.syncThreads()));
         if (!settings.readOnly()) {
             db.migrate();
@@ -211,7 +213,7 @@ public final class Node implements AutoCloseable {
         track(new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness()).start());
         this.reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
         List<HttpServer.Routes> routes = NodeRoutes.of(this, callbackAdmin, version);
-        this.http = track(new HttpServer("0.0.0.0", settings.httpPort(), metrics, routes, true));
+        this.http = track(new HttpServer(settings.httpHost(), settings.httpPort(), metrics, routes, true));
         log.info(
                 "orgsync {} serving on port {} (scheduler {})",
                 settings.instanceId(),

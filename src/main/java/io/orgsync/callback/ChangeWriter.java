@@ -61,7 +61,8 @@ final class ChangeWriter {
                 if (old.isEmpty() || old.get().departed()) {
                     return "the member is not stored as current";
                 }
-                writeMember(c, corpId, old.get(), old.get().asDeparted(), now);
+                StoredMember m = old.get();
+                writeMember(c, corpId, m, m.leaving(), now);
             }
             case "create_party", "update_party" -> {
                 long id = Long.parseLong(ev.get("Id"));

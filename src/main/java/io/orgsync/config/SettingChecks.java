@@ -13,6 +13,16 @@ import java.util.UUID;
 final class SettingChecks {
     private SettingChecks() {}
 
+    /** The address to bind: an IP literal or a name that resolves (an unknown name fails here, not at bind). */
+    static String host(String value) {
+        try {
+            java.net.InetAddress.getByName(value);
+            return value;
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
     static URI httpUrl(String value) {
         URI uri = URI.create(value);
         String scheme = uri.getScheme();

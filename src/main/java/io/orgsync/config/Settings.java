@@ -50,7 +50,9 @@ public record Settings(
         URI callbackBaseUrl,
         int lookupCacheMb,
         Duration cacheStaleness,
-        Duration eventRetryHorizon) {
+        Duration eventRetryHorizon,
+        String httpHost,
+        Duration resolveRecheck) {
 
     public enum LogFormat {
         TEXT,
@@ -162,7 +164,13 @@ public record Settings(
                 s.parsed("ORGSYNC_CALLBACK_BASE_URL", null, "an http(s) URL", SettingChecks::httpUrl),
                 s.integer("ORGSYNC_LOOKUP_CACHE_MB", 64, 0, 65_536),
                 Duration.ofMillis(s.integer("ORGSYNC_CACHE_STALENESS_MS", 250, 10, 60_000)),
-                Duration.ofHours(s.integer("ORGSYNC_EVENT_RETRY_HOURS", 24, 1, 720)));
+                Duration.ofHours(s.integer("ORGSYNC_EVENT_RETRY_HOURS", 24, 1, 720)),
+                s.parsed(
+                        "ORGSYNC_HTTP_HOST",
+                        "0.0.0.0",
+                        "an IP address or host name of this machine",
+                        SettingChecks::host),
+                Duration.ofDays(s.integer("ORGSYNC_RESOLVE_RECHECK_DAYS", 30, 1, 3650)));
         s.throwIfProblems();
         return settings;
     }
@@ -195,7 +203,7 @@ public record Settings(
                 + ", shutdownGrace=" + shutdownGrace + ", runRetention=" + runRetention
                 + ", callbackBaseUrl=" + (callbackBaseUrl == null ? "unset" : callbackBaseUrl)
                 + ", lookupCacheMb=" + lookupCacheMb + ", cacheStaleness=" + cacheStaleness + ", eventRetryHorizon="
-                + eventRetryHorizon + "]";
+                + eventRetryHorizon + ", httpHost=" + httpHost + ", resolveRecheck=" + resolveRecheck + "]";
     }
 
     /** JDBC URLs may carry a password parameter; it never reaches a log line. */

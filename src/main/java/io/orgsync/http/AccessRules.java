@@ -5,10 +5,14 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who may call what: /api needs ORGSYNC_API_TOKEN when it is set, and a read-only node answers
@@ -19,6 +23,7 @@ import java.util.regex.Pattern;
  * opens no other /api route (a resolve spends WeCom's budget, a code the mini-program's quota).
  */
 public final class AccessRules implements HttpServer.Routes {
+    private static final Logger log = LoggerFactory.getLogger(AccessRules.class);
     private static final Set<HandlerType> WRITES =
             Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
     private static final Pattern WXACODE = Pattern.compile("/api/v1/miniapps/[^/]+/wxacode/?");
@@ -67,6 +72,29 @@ public final class AccessRules implements HttpServer.Routes {
                 && ctx.method() == HandlerType.GET
                 && READS.matcher(ctx.path()).matches()
                 && bearerMatches(ctx, adminToken);
+    }
+
+    /**
+     * Says loudly at start-up when the public API is open to whoever reaches the port: without
+     * ORGSYNC_API_TOKEN anyone can read the whole organisation and spend every enterprise's daily
+     * resolve budget. Quiet when the node listens on a loopback address only (behind a local proxy).
+     */
+    public static void warnIfOpen(String bindHost, String apiToken) {
+        if (apiToken == null && !loopback(bindHost)) {
+            log.warn(
+                    "ORGSYNC_API_TOKEN is not set and the node listens on {}: anyone who reaches the port can read "
+                            + "every enterprise's members and spend their daily resolve budget. Set ORGSYNC_API_TOKEN "
+                            + "(16+ characters), or bind to 127.0.0.1 with ORGSYNC_HTTP_HOST behind a proxy that checks callers.",
+                    bindHost);
+        }
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

@@ -89,6 +89,56 @@ public final class MemberStore {
                 runId));
     }
 
+    /** Records when a resolve learned the member's mobile (ORGSYNC_RESOLVE_RECHECK_DAYS counts from it). */
+    public static void markLearned(Connection c, String corpId, String userid, long at) throws SQLException {
+        Sql.update(c, "UPDATE member SET mobile_learned_at = ? WHERE corp_id = ? AND userid = ?", at, corpId, userid);
+    }
+
+    /**
+     * Whether a current member holds this mobile as learned by a resolve before {@code cutoff}
+     * (or at a time not recorded): the pair is due to be confirmed with WeCom.
+     */
+    public static boolean learnedBefore(Connection c, String corpId, String mobile, long cutoff) throws SQLException {
+        return Sql.one(
+                        c,
+                        "SELECT 1 FROM member WHERE corp_id = ? AND mobile = ? AND mobile_source = ? AND departed = FALSE "
+                                + "AND (mobile_learned_at IS NULL OR mobile_learned_at < ?)",
+                        rs -> 1,
+                        corpId,
+                        mobile,
+                        StoredMember.LEARNED,
+                        cutoff)
+                .isPresent();
+    }
+
+    /** Whether the current member {@code userid} is stored with this mobile. */
+    public static boolean holds(Connection c, String corpId, String userid, String mobile) throws SQLException {
+        return Sql.one(
+                        c,
+                        "SELECT 1 FROM member WHERE corp_id = ? AND userid = ? AND mobile = ? AND departed = FALSE",
+                        rs -> 1,
+                        corpId,
+                        userid,
+                        mobile)
+                .isPresent();
+    }
+
+    /**
+     * Takes the mobile from every member of the enterprise stored with it but {@code keeper} (null:
+     * from all): WeCom said it is someone else's now, or nobody's. Answers how many rows changed.
+     */
+    public static int clearMobile(Connection c, String corpId, String mobile, String keeper, long now)
+            throws SQLException {
+        return Sql.update(
+                c,
+                "UPDATE member SET mobile = NULL, mobile_source = NULL, mobile_learned_at = NULL, updated_at = ? "
+                        + "WHERE corp_id = ? AND mobile = ? AND userid <> ?",
+                now,
+                corpId,
+                mobile,
+                keeper == null ? "" : keeper);
+    }
+
     public static Map<Long, StoredDepartment> departments(Connection c, String corpId) throws SQLException {
         Map<Long, StoredDepartment> out = new HashMap<>();
         Sql.query(

@@ -26,6 +26,9 @@ public record StoredMember(
         List<String> directLeader,
         String alias,
         String telephone) {
+    /** {@code mobileSource} of a mobile learned through getuserid (the app hides mobiles). */
+    public static final String LEARNED = "resolve";
+
     public StoredMember {
         departments = Set.copyOf(departments);
         if (leaderIn != null) {
@@ -71,7 +74,8 @@ public record StoredMember(
     public static StoredMember fromUpstream(WecomMember m, StoredMember old, boolean mobilesShown) {
         String mobile = Mobile.normalise(m.mobile()).orElse(null);
         String source = mobile == null ? null : "sync";
-        if (mobile == null && !mobilesShown && old != null && old.mobile() != null) {
+        // a departed row is someone who left: whoever has the userid now starts without their number
+        if (mobile == null && !mobilesShown && old != null && !old.departed && old.mobile() != null) {
             mobile = old.mobile();
             source = old.mobileSource();
         }
@@ -92,13 +96,17 @@ public record StoredMember(
         return led;
     }
 
-    /** This row marked departed, every value kept. */
-    public StoredMember asDeparted() {
+    /**
+     * This member marked departed. A mobile a resolve learned belonged to this person, not to the
+     * userid: it goes with them, so that no newcomer given the same userid answers for it.
+     */
+    public StoredMember leaving() {
+        boolean learned = LEARNED.equals(mobileSource);
         return new StoredMember(
                 userid,
                 name,
-                mobile,
-                mobileSource,
+                learned ? null : mobile,
+                learned ? null : mobileSource,
                 email,
                 position,
                 status,

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node-local cache of read answers, bounded by memory: each entry weighs the bytes of its
@@ -32,6 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
  * without a query.
  */
 public final class ReadCache implements TreeCache, OrgVersions.Listener {
+    private static final Logger log = LoggerFactory.getLogger(ReadCache.class);
     /**
      * Bookkeeping per entry beyond the key's strings and the value: Caffeine's node, its map's entry and
      * slot, the key object, the strings' headers. Measured: about 250 bytes beside the body of a
@@ -43,8 +46,12 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
 
     private static final String CROSS = "";
 
-    /** What an answer depends on: one enterprise at one version (or all, at one generation), and the request. */
-    record Key(String corpId, long version, String kind, String arg) {
+    /**
+     * What an answer depends on: one enterprise at one version (or all, at one generation), and the
+     * request. {@code epoch} changes when the enterprise's version went back or it was removed: a
+     * version number seen again then may stand for other data, so nothing cached before is reused.
+     */
+    record Key(String corpId, long epoch, long version, String kind, String arg) {
         long weight() {
             return ENTRY_OVERHEAD + 2L * (corpId.length() + kind.length() + arg.length());
         }
@@ -60,6 +67,8 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
     private final long maxBytes;
     private final long staleAfterNanos;
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    private final Map<String, Long> epochs = new ConcurrentHashMap<>();
+    private final AtomicLong nextEpoch = new AtomicLong();
     /** Enterprises changed on this node, by when: a poll that began before must not undo what they say. */
     private final Map<String, Long> localChanges = new ConcurrentHashMap<>();
 
@@ -95,12 +104,12 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
 
     /** The answer for a read of one enterprise. */
     public Answer get(String corpId, String kind, String arg, Loader loader) throws SQLException {
-        return get(new Key(corpId, versions.getOrDefault(corpId, 0L), kind, arg), loader);
+        return get(new Key(corpId, epoch(corpId), versions.getOrDefault(corpId, 0L), kind, arg), loader);
     }
 
     /** The answer for a read across every enterprise. */
     public Answer getAcross(String kind, String arg, Loader loader) throws SQLException {
-        return get(new Key(CROSS, generation.get(), kind, arg), loader);
+        return get(new Key(CROSS, 0, generation.get(), kind, arg), loader);
     }
 
     private Answer get(Key key, Loader loader) throws SQLException {
@@ -121,12 +130,18 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
 
     @Override
     public DepartmentTree tree(String corpId, long version) {
-        return cache.getIfPresent(new Key(corpId, version, "tree", "")) instanceof DepartmentTree t ? t : null;
+        return cache.getIfPresent(new Key(corpId, epoch(corpId), version, "tree", "")) instanceof DepartmentTree t
+                ? t
+                : null;
     }
 
     @Override
     public void keep(String corpId, long version, DepartmentTree tree) {
-        cache.put(new Key(corpId, version, "tree", ""), tree);
+        cache.put(new Key(corpId, epoch(corpId), version, "tree", ""), tree);
+    }
+
+    private long epoch(String corpId) {
+        return epochs.getOrDefault(corpId, 0L);
     }
 
     // ---- versions
@@ -145,29 +160,35 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
         localChanges.put(corpId, System.nanoTime());
         if (exists) {
             advance(corpId, version);
-        } else if (versions.remove(corpId) != null) {
-            generation.incrementAndGet();
-            toSweep.add(corpId);
+        } else {
+            forget(corpId);
         }
     }
 
     /**
      * What a poll that started at {@code startedNanos} read: every registered enterprise with its
-     * version. Intervals come from the monotonic clock: this is about elapsed time between two
+     * version. A version lower than the one served means the database went back (a restore, a
+     * fail-over to a replica that lags): that enterprise's answers are dropped and the database's
+     * version is served from then on. Only a poll says so: this node's own commits may report
+     * their versions out of order, a poll's read is one snapshot taken after every commit it
+     * follows. Intervals come from the monotonic clock: this is about elapsed time between two
      * reads on this node, not about the time of day.
      */
     void polled(Map<String, Long> current, long startedNanos) {
         for (Map.Entry<String, Long> e : current.entrySet()) {
-            if (!changedLocallySince(e.getKey(), startedNanos)) {
+            if (changedLocallySince(e.getKey(), startedNanos)) {
+                continue;
+            }
+            Long served = versions.get(e.getKey());
+            if (served != null && e.getValue() < served) {
+                wentBack(e.getKey(), served, e.getValue());
+            } else {
                 advance(e.getKey(), e.getValue());
             }
         }
         for (String corpId : Set.copyOf(versions.keySet())) {
-            if (!current.containsKey(corpId)
-                    && !changedLocallySince(corpId, startedNanos)
-                    && versions.remove(corpId) != null) {
-                generation.incrementAndGet();
-                toSweep.add(corpId);
+            if (!current.containsKey(corpId) && !changedLocallySince(corpId, startedNanos)) {
+                forget(corpId);
             }
         }
         localChanges.values().removeIf(at -> at - startedNanos < 0);
@@ -178,6 +199,27 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
     private boolean changedLocallySince(String corpId, long startedNanos) {
         Long at = localChanges.get(corpId);
         return at != null && at - startedNanos >= 0;
+    }
+
+    private void wentBack(String corpId, long served, long version) {
+        log.warn(
+                "The org version of {} went back from {} to {} (a restored database, or a replica that lags?): "
+                        + "its cached answers are dropped",
+                corpId,
+                served,
+                version);
+        epochs.put(corpId, nextEpoch.incrementAndGet());
+        versions.put(corpId, version);
+        generation.incrementAndGet();
+        toSweep.add(corpId);
+    }
+
+    private void forget(String corpId) {
+        if (versions.remove(corpId) != null) {
+            epochs.put(corpId, nextEpoch.incrementAndGet());
+            generation.incrementAndGet();
+            toSweep.add(corpId);
+        }
     }
 
     private void advance(String corpId, long version) {
@@ -212,7 +254,9 @@ public final class ReadCache implements TreeCache, OrgVersions.Listener {
             // a tree may be newer than the version served (read at a later snapshot): only older ones go
             boolean stale = k.corpId.equals(CROSS)
                     ? k.version != current
-                    : corps.contains(k.corpId) && (k.kind.equals("tree") ? k.version < served : k.version != served);
+                    : corps.contains(k.corpId)
+                            && (k.epoch != epoch(k.corpId)
+                                    || (k.kind.equals("tree") ? k.version < served : k.version != served));
             if (stale) {
                 swept.increment();
             }

@@ -38,6 +38,11 @@ public final class ResolveRoutes implements HttpServer.Routes {
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/api/v1/members/resolve", ctx -> {
+            // A browser sends text/plain (or a form) cross-site without asking first: parsing such a
+            // body as JSON would let any web page spend the enterprise's resolve budget.
+            if (!isJson(ctx.contentType())) {
+                throw invalid("send the body with 'Content-Type: application/json'");
+            }
             byte[] bytes;
             try {
                 bytes = ctx.bodyAsBytes();
@@ -71,6 +76,16 @@ public final class ResolveRoutes implements HttpServer.Routes {
                 throw UpstreamErrors.toRefusal(e);
             }
         });
+    }
+
+    /** application/json, any case, with parameters such as charset. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.equalsIgnoreCase("application/json");
     }
 
     private static RefusedException invalid(String message) {

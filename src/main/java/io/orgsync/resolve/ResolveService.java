@@ -9,11 +9,14 @@ import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.member.Member;
 import io.orgsync.member.MemberQueries;
+import io.orgsync.member.MemberStore;
 import io.orgsync.read.OrgVersions;
+import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
 import io.orgsync.wecom.WecomMember;
 import java.net.URI;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,14 +42,25 @@ public final class ResolveService {
     /**
      * {@code budgetRatio}: the share of active members that may get "not found" per day;
      * {@code ratePerEnterprise}: resolves a second per enterprise on this node;
-     * {@code reservationLease}: how long a budget unit outlives a node that died holding it.
+     * {@code reservationLease}: how long a budget unit outlives a node that died holding it;
+     * {@code recheck}: the age at which a learned mobile is confirmed with WeCom before it answers.
      */
     public record Config(
             URI wecomBaseUrl,
             double budgetRatio,
             double ratePerEnterprise,
             String instanceId,
-            Duration reservationLease) {
+            Duration reservationLease,
+            Duration recheck) {
+        public Config(
+                URI wecomBaseUrl,
+                double budgetRatio,
+                double ratePerEnterprise,
+                String instanceId,
+                Duration reservationLease) {
+            this(wecomBaseUrl, budgetRatio, ratePerEnterprise, instanceId, reservationLease, Duration.ofDays(30));
+        }
+
         public Config {
             java.util.Objects.requireNonNull(wecomBaseUrl, "wecomBaseUrl");
             java.util.Objects.requireNonNull(instanceId, "instanceId");
@@ -62,11 +76,19 @@ public final class ResolveService {
             if (reservationLease == null || reservationLease.isNegative() || reservationLease.isZero()) {
                 throw new IllegalArgumentException("reservationLease must be positive: " + reservationLease);
             }
+            if (recheck == null || recheck.isNegative() || recheck.isZero()) {
+                throw new IllegalArgumentException("recheck must be positive: " + recheck);
+            }
         }
 
         public static Config from(Settings s) {
             return new Config(
-                    s.wecomBaseUrl(), s.resolveBudgetRatio(), s.resolveRate(), s.instanceId(), reservationLease(s));
+                    s.wecomBaseUrl(),
+                    s.resolveBudgetRatio(),
+                    s.resolveRate(),
+                    s.instanceId(),
+                    reservationLease(s),
+                    s.resolveRecheck());
         }
 
         /**
@@ -92,6 +114,7 @@ public final class ResolveService {
     private final Clock clock;
     private final ResolveBudget budgets;
     private final ResolveRate rate;
+    private final Duration recheck;
     private final Map<String, CompletableFuture<Member>> inflight = new ConcurrentHashMap<>();
 
     public ResolveService(
@@ -121,6 +144,7 @@ public final class ResolveService {
                 config.reservationLease(),
                 this::count);
         this.rate = new ResolveRate(config.ratePerEnterprise());
+        this.recheck = config.recheck();
         // at zero from the start: the "budget spent" alert rule's increase() misses a first step from "absent" to 1
         metrics.counter("orgsync_lookups_total", "kind", "resolve", "outcome", "budget_exhausted");
     }
@@ -128,10 +152,10 @@ public final class ResolveService {
     /** The member with this (normalised) mobile in the enterprise; refused when it is unknown, over the rate or the budget. */
     public Member resolve(String corpId, String mobile) throws Exception {
         Enterprise enterprise = enterprises.find(corpId);
-        List<Member> known = queries.byMobile(mobile, corpId);
-        if (!known.isEmpty()) {
+        Optional<Member> known = answerable(corpId, mobile);
+        if (known.isPresent()) {
             count("stored");
-            return known.get(0);
+            return known.get();
         }
         String key = corpId + " " + mobile;
         CompletableFuture<Member> mine = new CompletableFuture<>();
@@ -142,10 +166,10 @@ public final class ResolveService {
         try {
             // A resolve that finished between our first read and taking the slot has stored its
             // member already (it stores before it frees the slot): read again rather than ask twice.
-            List<Member> stored = queries.byMobile(mobile, corpId);
-            if (!stored.isEmpty()) {
+            Optional<Member> stored = answerable(corpId, mobile);
+            if (stored.isPresent()) {
                 count("stored");
-                mine.complete(stored.get(0));
+                mine.complete(stored.get());
             } else {
                 mine.complete(ask(enterprise, mobile));
             }
@@ -155,6 +179,22 @@ public final class ResolveService {
             inflight.remove(key, mine);
         }
         return join(mine);
+    }
+
+    /**
+     * The stored member with the number, unless there is none or a resolve learned the pair more
+     * than {@code recheck} ago: numbers move, and WeCom is asked again before an old pair answers.
+     */
+    private Optional<Member> answerable(String corpId, String mobile) throws Exception {
+        List<Member> known = queries.byMobile(mobile, corpId);
+        if (known.isEmpty()) {
+            return Optional.empty();
+        }
+        long cutoff = clock.millis() - recheck.toMillis();
+        if (Sql.withConnection(store.dataSource(), c -> MemberStore.learnedBefore(c, corpId, mobile, cutoff))) {
+            return Optional.empty();
+        }
+        return Optional.of(known.get(0));
     }
 
     private Member ask(Enterprise enterprise, String mobile) throws Exception {
@@ -177,6 +217,13 @@ public final class ResolveService {
         Optional<WecomMember> member;
         try {
             Optional<String> userid = client.userIdByMobile(mobile);
+            if (userid.isPresent() && holds(corpId, userid.get(), mobile)) {
+                // a stored pair confirmed: no user/get, and the unit goes back as for any found number
+                writer.confirm(corpId, userid.get());
+                unit.release();
+                count("confirmed");
+                return queries.byUserid(corpId, userid.get()).get(0);
+            }
             member = userid.isEmpty() ? Optional.empty() : client.member(userid.get());
         } catch (Exception e) {
             // an error is not a "not found": WeCom counted no failure, so the unit goes back
@@ -185,6 +232,8 @@ public final class ResolveService {
         }
         if (member.isEmpty()) {
             unit.notFound(mobile, clock.millis() + MISS_MEMORY.toMillis());
+            // a pair learned earlier no longer holds: the number answers for nobody
+            writer.forget(corpId, mobile);
             count("not_found");
             throw notFound(corpId, mobile, false);
         }
@@ -195,6 +244,10 @@ public final class ResolveService {
         }
         count("found");
         return queries.byUserid(corpId, member.get().userid()).get(0);
+    }
+
+    private boolean holds(String corpId, String userid, String mobile) throws SQLException {
+        return Sql.withConnection(store.dataSource(), c -> MemberStore.holds(c, corpId, userid, mobile));
     }
 
     private static Member join(CompletableFuture<Member> future) throws Exception {

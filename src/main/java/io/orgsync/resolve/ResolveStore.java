@@ -46,6 +46,10 @@ final class ResolveStore {
         }
     }
 
+    DataSource dataSource() {
+        return ds;
+    }
+
     boolean missRemembered(String corpId, String mobile, long now) throws SQLException {
         return Sql.withConnection(
                         ds,

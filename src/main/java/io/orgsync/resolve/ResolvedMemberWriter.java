@@ -26,25 +26,57 @@ final class ResolvedMemberWriter {
         this.clock = clock;
     }
 
-    /** Stores the member with the mobile WeCom confirmed; a later sync keeps it even if user/list hides it. */
+    /**
+     * Stores the member with the mobile WeCom confirmed; a later sync keeps it even if user/list
+     * hides it. Whoever else was stored with that number (learned for a person it has moved away
+     * from) loses it: WeCom has just said whose it is.
+     */
     void save(String corpId, WecomMember m, String mobile) throws SQLException {
-        StoredMember row = StoredMember.fromWecom(m, mobile, "resolve");
+        StoredMember row = StoredMember.fromWecom(m, mobile, StoredMember.LEARNED);
+        write(corpId, "its resolve", (c, run) -> {
+            long now = clock.millis();
+            if (MemberStore.findForUpdate(c, corpId, m.userid()).isPresent()) {
+                MemberStore.updateMembers(c, corpId, List.of(row), now);
+            } else {
+                MemberStore.insertMembers(c, corpId, List.of(row), now);
+            }
+            MemberStore.markLearned(c, corpId, m.userid(), now);
+            MemberStore.clearMobile(c, corpId, mobile, m.userid(), now);
+            MemberStore.markResolved(c, corpId, m.userid(), run);
+            return true;
+        });
+    }
+
+    /** WeCom confirmed that the stored holder still has the number: it answers for another recheck period. */
+    void confirm(String corpId, String userid) throws SQLException {
+        // not part of any answer: no lock, no new version
+        Sql.run(ds, c -> MemberStore.markLearned(c, corpId, userid, clock.millis()));
+    }
+
+    /** WeCom knows nobody with the number any more: no stored member answers for it. */
+    void forget(String corpId, String mobile) throws SQLException {
+        write(corpId, "its recheck", (c, run) -> MemberStore.clearMobile(c, corpId, mobile, null, clock.millis()) > 0);
+    }
+
+    private interface Change {
+        /** Answers whether it changed anything. */
+        boolean write(java.sql.Connection c, long run) throws SQLException;
+    }
+
+    private void write(String corpId, String what, Change change) throws SQLException {
         OrgVersions.ensureRow(ds, corpId);
         long version = Sql.inTransaction(ds, c -> {
             // first the enterprise lock, as a sync's apply takes it: the apply never writes back a row it
             // read before this write, and it knows from the stamp that this member was learned during its run
             long run = ResolveStore.lockEnterprise(c, corpId)
                     .orElseThrow(() -> new UnknownEnterpriseException(
-                            corpId, "enterprise " + corpId + " was removed while its resolve ran; nothing was stored"));
-            if (MemberStore.findForUpdate(c, corpId, m.userid()).isPresent()) {
-                MemberStore.updateMembers(c, corpId, List.of(row), clock.millis());
-            } else {
-                MemberStore.insertMembers(c, corpId, List.of(row), clock.millis());
-            }
-            MemberStore.markResolved(c, corpId, m.userid(), run);
-            return OrgVersions.bump(c, corpId);
+                            corpId,
+                            "enterprise " + corpId + " was removed while " + what + " ran; nothing was stored"));
+            return change.write(c, run) ? OrgVersions.bump(c, corpId) : 0L;
         });
         // this node's cached answers go at once: the caller may look the number up right after
-        versions.committed(corpId, version);
+        if (version > 0) {
+            versions.committed(corpId, version);
+        }
     }
 }

@@ -15,7 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
  * A plain value is re-sealed the next time it is written once a key is configured.
  */
 public final class SecretCipher {
-    private static final String ENCRYPTED = "enc:v1:";
+    /** How a sealed value begins. */
+    public static final String SEALED = "enc:v1:";
+
+    private static final String ENCRYPTED = SEALED;
     private static final String PLAIN = "plain:";
     private static final SecureRandom RANDOM = new SecureRandom();
     private final SecretKeySpec key;

@@ -36,7 +36,9 @@ final class CurrentRunClaim {
      * and writes nothing. Times are {@code now} of the caller's clock, the one every node shares.
      * A {@code recovery} run (Quartz re-runs the job of a node its cluster found dead, which it
      * does after about 12 s of silence, before the heartbeat's 15 s window ends) takes over the
-     * runs of other nodes without waiting for the window.
+     * runs of other nodes without waiting for the window, once their node missed two heartbeats
+     * ({@link RunStore.RunningRow#silent}): a recovery by a scheduler whose clock runs ahead, of a
+     * node that beat a moment ago, yields.
      */
     Start start(String corpId, String instanceId, long now, boolean alsoRunningHere, boolean recovery)
             throws SQLException {
@@ -53,7 +55,10 @@ final class CurrentRunClaim {
             List<RunStore.RunningRow> running = Sql.query(
                     c, RunStore.RUNNING_ROWS + "r.corp_id = ? AND r.status = 'RUNNING'", RunStore::runningRow, corpId);
             for (RunStore.RunningRow r : running) {
-                if (r.instanceId().equals(instanceId) ? alsoRunningHere : !recovery && r.alive(now)) {
+                boolean goesOn = r.instanceId().equals(instanceId)
+                        ? alsoRunningHere
+                        : r.alive(now) && !(recovery && r.silent(now));
+                if (goesOn) {
                     return new Start(insert(c, corpId, instanceId, now, yielding(r, instanceId, now)), true);
                 }
             }

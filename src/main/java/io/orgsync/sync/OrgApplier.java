@@ -91,7 +91,7 @@ final class OrgApplier {
                     if (!fetched.members().containsKey(old.userid())
                             && !inVanished
                             && !learned.contains(old.userid())) {
-                        departures.add(old.asDeparted());
+                        departures.add(old.leaving());
                     }
                 }
                 if (active > 0 && departures.size() > maxRemovalRatio * active) {

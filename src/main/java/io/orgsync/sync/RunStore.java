@@ -52,6 +52,18 @@ public final class RunStore {
         }
 
         /**
+         * Whether its node missed its last two heartbeats: what a run that Quartz started to recover
+         * that node's job must see before it takes the claim over. Quartz finds a node dead by its own
+         * check-in and each node's wall clock; a scheduler whose clock runs ahead "recovers" nodes that
+         * beat a moment ago, and such a recovery must yield like any other second run.
+         */
+        boolean silent(long now) {
+            return nodeLastSeen == null
+                    || nodeLastSeen
+                            < now - NodeRegistry.HEARTBEAT.multipliedBy(2).toMillis();
+        }
+
+        /**
          * What shows that the run no longer goes on, as {@code asking} (a node that is not running
          * it, when it is its own) sees it: its node gone or silent, or no progress.
          */
@@ -132,15 +144,15 @@ public final class RunStore {
      */
     public boolean running(String corpId) throws SQLException {
         long now = clock.millis();
+        return runningRows(corpId).stream().anyMatch(r -> r.alive(now));
+    }
+
+    /** The enterprise's rows marked RUNNING, with their nodes' last heartbeats. */
+    List<RunningRow> runningRows(String corpId) throws SQLException {
         return Sql.withConnection(
-                        ds,
-                        c -> Sql.query(
-                                c,
-                                RUNNING_ROWS + "r.corp_id = ? AND r.status = 'RUNNING'",
-                                RunStore::runningRow,
-                                corpId))
-                .stream()
-                .anyMatch(r -> r.alive(now));
+                ds,
+                c -> Sql.query(
+                        c, RUNNING_ROWS + "r.corp_id = ? AND r.status = 'RUNNING'", RunStore::runningRow, corpId));
     }
 
     /** Every row marked RUNNING in the database (all environments: a dead node's runs are everyone's business). */

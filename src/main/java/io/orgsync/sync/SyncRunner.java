@@ -131,7 +131,8 @@ public final class SyncRunner {
 
     /**
      * {@code recovery}: Quartz re-runs the job of a node its cluster found dead; the run takes over
-     * that node's run without waiting for its heartbeat to age (see {@link CurrentRunClaim#start}).
+     * that node's run once it missed two heartbeats, without waiting for the heartbeat's whole
+     * window, and yields when it beats again (see {@link RecoveryWait}, {@link CurrentRunClaim#start}).
      */
     public Run run(String corpId, SyncProgress progress, boolean recovery) throws Exception {
         Enterprise enterprise = null;
@@ -156,6 +157,9 @@ public final class SyncRunner {
             SyncProgress progress,
             boolean recovery)
             throws Exception {
+        if (recovery) {
+            new RecoveryWait(runs, clock, waiter).untilDecided(corpId, options.instanceId());
+        }
         long started = clock.millis();
         CurrentRunClaim.Start start =
                 runs.start(corpId, options.instanceId(), started, active.count(corpId) > 1, recovery);

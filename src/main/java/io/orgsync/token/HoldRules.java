@@ -34,8 +34,18 @@ final class HoldRules {
     private final Alerts alerts;
     private final MeterRegistry metrics;
 
-    HoldRules(TokenStore store, String owner, Clock clock, LocalTokens local, Alerts alerts, MeterRegistry metrics) {
+    private final PendingWrites pending;
+
+    HoldRules(
+            TokenStore store,
+            String owner,
+            Clock clock,
+            LocalTokens local,
+            PendingWrites pending,
+            Alerts alerts,
+            MeterRegistry metrics) {
         this.store = store;
+        this.pending = pending;
         this.owner = owner;
         this.clock = clock;
         this.local = local;
@@ -72,7 +82,7 @@ final class HoldRules {
                 int failures = row.failCount() + 1;
                 long holdMillis = Math.min(LONGEST_HOLD_MILLIS, FIRST_HOLD_MILLIS << Math.min(failures - 1, 6));
                 Hold hold = new Hold(Hold.Kind.CONFIG, now + holdMillis, e.errcode(), e.getMessage());
-                put(key, hold, failures);
+                put(key, hold, failures, row.version());
                 log.warn(
                         "The upstream refused the token of {} with errcode {} ({} time(s) in a row); no node asks again for {} s",
                         key.subject(),
@@ -92,17 +102,32 @@ final class HoldRules {
             if (e.retryAfterSeconds() > 0) {
                 Hold hold =
                         new Hold(Hold.Kind.BLOCKED, now + e.retryAfterSeconds() * 1000, e.errcode(), e.getMessage());
-                put(key, hold, row.failCount());
+                put(key, hold, row.failCount(), row.version());
                 throw new HeldException(hold);
             }
             throw e;
         }
     }
 
-    private void put(TokenKey key, Hold hold, int failures) throws SQLException {
+    /**
+     * The hold holds from now on, on this node at once; on the row for the others too, once the
+     * database answers if it does not now (else another node would ask the upstream again).
+     */
+    private void put(TokenKey key, Hold hold, int failures, long version) {
         local.hold(key.id(), hold);
-        if (!store.hold(key.id(), owner, hold, failures)) {
-            log.warn("Could not record the hold on the token of {}: this node's lease ran out", key.subject());
+        try {
+            if (!store.hold(key.id(), owner, hold, failures)) {
+                log.warn("Could not record the hold on the token of {}: this node's lease ran out", key.subject());
+            }
+        } catch (SQLException e) {
+            log.warn(
+                    "Could not record the hold on the token of {} (SQL state {}): it is recorded once the database answers",
+                    key.subject(),
+                    e.getSQLState());
+            pending.add(
+                    "the hold on the token of " + key.subject(),
+                    hold.until(),
+                    () -> store.holdIfUnchanged(key.id(), hold, failures, version));
         }
     }
 }

@@ -44,6 +44,14 @@ final class LeasedFetch implements AutoCloseable {
     private final ForcedRefresh forced;
     private final Alerts alerts;
     private final MeterRegistry metrics;
+    private final PendingWrites pending;
+    /** Apart from the renewals: a retry may wait for a connection as long as the pool's time-out. */
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "token-pending-writes");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final ScheduledExecutorService leaseRenewals = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "token-lease");
         t.setDaemon(true);
@@ -69,7 +77,8 @@ final class LeasedFetch implements AutoCloseable {
         this.refreshAhead = refreshAhead;
         this.lease = lease;
         this.local = local;
-        this.holds = new HoldRules(store, owner, clock, local, alerts, metrics);
+        this.pending = new PendingWrites(clock, retries);
+        this.holds = new HoldRules(store, owner, clock, local, pending, alerts, metrics);
         this.forced = new ForcedRefresh(store, owner, clock, local, holds, alerts, metrics);
         this.alerts = alerts;
         this.metrics = metrics;
@@ -108,7 +117,7 @@ final class LeasedFetch implements AutoCloseable {
                 } finally {
                     renewal.cancel(false);
                     // a no-op when the token or a hold was stored, which gave the lease back
-                    store.release(id, owner);
+                    release(source.key());
                 }
             }
             if (clock.millis() > giveUp) {
@@ -147,9 +156,23 @@ final class LeasedFetch implements AutoCloseable {
             fetched = forced.replace(source, row, value);
         }
         Token fresh = tokenOf(key, fetched, row.version());
-        if (!store.store(key.id(), owner, fresh, clock.millis())) {
+        try {
+            if (!store.store(key.id(), owner, fresh, clock.millis())) {
+                log.warn(
+                        "Token for {} fetched after this node's lease ran out; using it without storing it",
+                        key.subject());
+            }
+        } catch (SQLException e) {
+            // the upstream answered: the token is good, and asking again would only replace it
             log.warn(
-                    "Token for {} fetched after this node's lease ran out; using it without storing it", key.subject());
+                    "Could not store the token fetched for {} (SQL state {}): this node uses it, and stores it once "
+                            + "the database answers",
+                    key.subject(),
+                    e.getSQLState());
+            pending.add(
+                    "the token fetched for " + key.subject(),
+                    fresh.refreshAt(),
+                    () -> store.store(key.id(), owner, fresh, clock.millis()));
         }
         local.endHold(key.id());
         return local.adopt(key.id(), fresh);
@@ -169,6 +192,18 @@ final class LeasedFetch implements AutoCloseable {
                 key.kind(),
                 fetched.expiresInSeconds());
         return new Token(fetched.value(), now + ttl, refreshAt, previousVersion + 1);
+    }
+
+    /** Gives the lease back; if the database does not answer, once it does, so no node waits for it to run out. */
+    private void release(TokenKey key) {
+        try {
+            store.release(key.id(), owner);
+        } catch (SQLException e) {
+            pending.add(
+                    "the token lease of " + key.subject() + " given back",
+                    clock.millis() + lease.toMillis(),
+                    () -> store.release(key.id(), owner));
+        }
     }
 
     private void renewLease(TokenKey key, long renewUntil) {
@@ -214,5 +249,6 @@ final class LeasedFetch implements AutoCloseable {
     @Override
     public void close() {
         leaseRenewals.shutdownNow();
+        retries.shutdownNow();
     }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alerts;
 import io.orgsync.config.Settings;
 import io.orgsync.logging.Failures;
+import io.orgsync.store.SecretCipher;
 import io.orgsync.time.Waiter;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -56,8 +57,16 @@ public final class TokenHolder implements AutoCloseable {
      * @param refreshAhead how long before expiry a token is replaced
      * @param lease        how long one node's fetch lease lasts (renewed every third of it while a
      *                     fetch runs)
+     * @param cipher       seals the stored tokens (ORGSYNC_SECRET_KEY), so that an account that
+     *                     can read the table cannot call the upstream with them
      */
-    public record Config(String instanceId, Duration tokenWait, Duration refreshAhead, Duration lease) {
+    public record Config(
+            String instanceId, Duration tokenWait, Duration refreshAhead, Duration lease, SecretCipher cipher) {
+        /** Tokens stored as they are (no ORGSYNC_SECRET_KEY). */
+        public Config(String instanceId, Duration tokenWait, Duration refreshAhead, Duration lease) {
+            this(instanceId, tokenWait, refreshAhead, lease, new SecretCipher(null));
+        }
+
         public Config {
             if (lease.toMillis() < 30) {
                 throw new IllegalArgumentException(
@@ -74,11 +83,12 @@ public final class TokenHolder implements AutoCloseable {
                     s.instanceId(),
                     s.tokenWait(),
                     s.tokenRefreshAhead(),
-                    s.upstreamTimeout().multipliedBy(4).plusSeconds(5));
+                    s.upstreamTimeout().multipliedBy(4).plusSeconds(5),
+                    new SecretCipher(s.secretKey()));
         }
 
         public Config withLease(Duration lease) {
-            return new Config(instanceId, tokenWait, refreshAhead, lease);
+            return new Config(instanceId, tokenWait, refreshAhead, lease, cipher);
         }
     }
 
@@ -89,7 +99,7 @@ public final class TokenHolder implements AutoCloseable {
         this.metrics = metrics;
         String owner = config.instanceId() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.fetch = new LeasedFetch(
-                new TokenStore(ds),
+                new TokenStore(ds, config.cipher()),
                 owner,
                 clock,
                 waiter,

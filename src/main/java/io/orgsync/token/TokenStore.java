@@ -1,6 +1,8 @@
 package io.orgsync.token;
 
 import io.orgsync.store.Dialect;
+import io.orgsync.store.SecretCipher;
+import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.store.Sql;
 import io.orgsync.store.Upsert;
 import java.sql.ResultSet;
@@ -56,17 +58,45 @@ final class TokenStore {
 
     private final DataSource ds;
     private final Dialect dialect;
+    private final SecretCipher cipher;
 
     TokenStore(DataSource ds) {
+        this(ds, new SecretCipher(null));
+    }
+
+    /**
+     * {@code cipher}: with ORGSYNC_SECRET_KEY, tokens are stored sealed like secrets, so that the
+     * SELECT-only account of a read-only node cannot call the upstream with them. Without it they
+     * are stored as they are, as older builds stored them; either kind of row is read.
+     */
+    TokenStore(DataSource ds, SecretCipher cipher) {
         this.ds = ds;
         this.dialect = Dialect.of(ds);
+        this.cipher = cipher;
+    }
+
+    private String seal(String token) {
+        return cipher.encrypting() ? cipher.seal(token) : token;
+    }
+
+    /**
+     * The stored token: sealed by this or another node with the same key, or as an older build (or
+     * a node without a key) stored it. One this node cannot open counts as none: a fetch replaces it.
+     */
+    private String open(String stored) {
+        if (stored == null || !stored.startsWith(SecretCipher.SEALED)) {
+            return stored;
+        }
+        try {
+            return cipher.open(stored, "an access token");
+        } catch (SecretUnreadableException e) {
+            return null;
+        }
     }
 
     Optional<Row> find(String key) throws SQLException {
         return Sql.withConnection(
-                ds,
-                c -> Sql.one(
-                        c, "SELECT " + COLUMNS + " FROM upstream_token WHERE token_key = ?", TokenStore::row, key));
+                ds, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM upstream_token WHERE token_key = ?", this::row, key));
     }
 
     /** Creates the key's row if it is missing; a no-op otherwise (also when two nodes race). */
@@ -114,7 +144,7 @@ final class TokenStore {
                                         + "version = version + 1, lease_owner = NULL, lease_until = NULL, hold_until = NULL, hold_kind = NULL, "
                                         + "hold_errcode = NULL, hold_reason = NULL, fail_count = 0, rejected_hash = NULL "
                                         + "WHERE token_key = ? AND lease_owner = ?",
-                                token.value(),
+                                seal(token.value()),
                                 token.expiresAt(),
                                 token.refreshAt(),
                                 now,
@@ -126,19 +156,43 @@ final class TokenStore {
 
     /** Records a hold (and the failure streak behind it) and gives the lease back. */
     boolean hold(String key, String owner, Hold hold, int failCount) throws SQLException {
+        return putHold(
+                hold,
+                failCount,
+                ", lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
+                key,
+                owner);
+    }
+
+    /**
+     * Records a hold that could not be written when it was decided (the database was unreachable),
+     * unless a token was stored since (version moved) or a later hold is already there.
+     */
+    boolean holdIfUnchanged(String key, Hold hold, int failCount, long version) throws SQLException {
+        return putHold(
+                hold,
+                failCount,
+                " WHERE token_key = ? AND version = ? AND (hold_until IS NULL OR hold_until < ?)",
+                key,
+                version,
+                hold.until());
+    }
+
+    private boolean putHold(Hold hold, int failCount, String rest, Object... restArgs) throws SQLException {
+        Object[] args = new Object[5 + restArgs.length];
+        args[0] = hold.until();
+        args[1] = hold.kind().name();
+        args[2] = hold.errcode();
+        args[3] = fit(hold.reason());
+        args[4] = failCount;
+        System.arraycopy(restArgs, 0, args, 5, restArgs.length);
         return Sql.withConnection(
                         ds,
                         c -> Sql.update(
                                 c,
-                                "UPDATE upstream_token SET hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, fail_count = ?, "
-                                        + "lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
-                                hold.until(),
-                                hold.kind().name(),
-                                hold.errcode(),
-                                fit(hold.reason()),
-                                failCount,
-                                key,
-                                owner))
+                                "UPDATE upstream_token SET hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, fail_count = ?"
+                                        + rest,
+                                args))
                 == 1;
     }
 
@@ -194,7 +248,7 @@ final class TokenStore {
         return reason.length() <= 1000 ? reason : reason.substring(0, 997) + "...";
     }
 
-    private static Row row(ResultSet rs) throws SQLException {
+    private Row row(ResultSet rs) throws SQLException {
         Long holdUntil = Sql.nullableLong(rs, "hold_until");
         Hold hold = null;
         if (holdUntil != null) {
@@ -204,7 +258,7 @@ final class TokenStore {
         }
         Long forceDay = Sql.nullableLong(rs, "force_day");
         return new Row(
-                rs.getString("access_token"),
+                open(rs.getString("access_token")),
                 Sql.nullableLong(rs, "expires_at"),
                 Sql.nullableLong(rs, "refresh_at"),
                 rs.getLong("version"),

@@ -126,6 +126,22 @@ class SettingsTest {
     }
 
     @Test
+    void theBindAddressAndTheResolveRecheckHaveDefaultsAndBounds() {
+        Settings s = load(Map.of());
+        assertEquals("0.0.0.0", s.httpHost());
+        assertEquals(java.time.Duration.ofDays(30), s.resolveRecheck());
+        assertEquals("127.0.0.1", load(Map.of("ORGSYNC_HTTP_HOST", "127.0.0.1")).httpHost());
+        assertEquals(
+                java.time.Duration.ofDays(1),
+                load(Map.of("ORGSYNC_RESOLVE_RECHECK_DAYS", "1")).resolveRecheck());
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> load(Map.of("ORGSYNC_HTTP_HOST", "no such host.invalid", "ORGSYNC_RESOLVE_RECHECK_DAYS", "0")));
+        assertTrue(e.getMessage().contains("ORGSYNC_HTTP_HOST"), e.getMessage());
+        assertTrue(e.getMessage().contains("ORGSYNC_RESOLVE_RECHECK_DAYS"), e.getMessage());
+    }
+
+    @Test
     void readOnlyImpliesNoScheduler() {
         Settings s = load(Map.of("ORGSYNC_READ_ONLY", "true"));
         assertTrue(s.readOnly());

@@ -176,6 +176,52 @@ class CacheInvalidationTest {
         }
     }
 
+    /**
+     * A restored database (or a fail-over to a lagging replica) has versions lower than the ones a
+     * node cached answers for: the node drops that enterprise's answers and serves the database's
+     * data within the bound, without waiting for enough new writes to pass the old version.
+     */
+    @Test
+    void aVersionLowerThanTheCachedOneDropsTheEnterprisesAnswers() throws Exception {
+        String corp = corp("ww-inv-restore", 2, 10);
+        JsonNode m = mainland(sim.export(corp));
+        String userid = m.path("userid").asText();
+        String byMobile = "/api/v1/members/by-mobile/" + m.path("mobile").asText();
+        String byUserid = "/api/v1/corps/" + corp + "/members/" + userid;
+        for (ApiNode n : List.of(a, b, r)) {
+            assertServedFromCache(n, byMobile);
+            assertServedFromCache(n, byUserid);
+            assertEquals(m.path("name").asText(), firstName(n.get(byMobile)));
+        }
+        long version = a.node.readCache.version(corp);
+        assertTrue(version >= 1, "the sync wrote version " + version);
+
+        // what a restore of an older backup does: an older version, other data
+        try (java.sql.Connection c = db.connect();
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE org_version SET version = " + (version - 1) + " WHERE corp_id = '" + corp + "'");
+            st.executeUpdate(
+                    "UPDATE member SET name = '备份里的名字' WHERE corp_id = '" + corp + "' AND userid = '" + userid + "'");
+        }
+        for (ApiNode n : List.of(a, b, r)) {
+            assertTrue(
+                    awaitNanos(() -> "备份里的名字".equals(firstName(n.get(byMobile)))
+                                    && "备份里的名字"
+                                            .equals(n.get(byUserid)
+                                                    .json()
+                                                    .path("name")
+                                                    .asText()))
+                            >= 0,
+                    n.webhookKey + " serves the restored data within " + BOUND);
+            assertEquals(version - 1, n.node.readCache.version(corp), n.webhookKey);
+        }
+        // a write after the restore moves on from the restored version, and is served at once
+        sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + userid, Map.of("name", "恢复后改名"));
+        assertEquals(RunStatus.SUCCEEDED, a.sync(corp).status());
+        assertEquals("恢复后改名", firstName(a.get(byMobile)), "the applying node, at once");
+        assertEquals(version, a.node.readCache.version(corp));
+    }
+
     // ---- helpers
 
     /** An enterprise in the simulator, registered on A and synced (every node learns of it from the versions). */

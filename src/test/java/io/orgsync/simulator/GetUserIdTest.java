@@ -2,7 +2,6 @@ package io.orgsync.simulator;
 
 import static io.orgsync.simulator.SimHttp.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -74,6 +73,10 @@ class GetUserIdTest {
 
     @Test
     void failuresAboveTheDailyShareBlockUntilTheChinaDayEnds() {
+        if (secondsToNextChinaDay() < 120) {
+            s.advance(secondsToNextChinaDay() + 1); // the block must start well before midnight
+            token = s.token(CORP);
+        }
         String known = memberWithMobile(false).get("mobile").asText();
         s.limits("getuseridFailureRatio", 0.02); // 0.02 x 100 = 2 failures allowed
         getuserid("13000000001").assertWecomErr(46004);
@@ -84,12 +87,17 @@ class GetUserIdTest {
         getuserid("13000000004").assertWecomErr(45009);
         // other APIs are not blocked
         s.get("/cgi-bin/department/list?access_token=" + token).assertOk();
-        // still blocked a minute later, lifted once the day in China is over
+        // still blocked a minute later and half a minute before the day in China ends
         s.advance(60);
         getuserid(known).assertWecomErr(45009);
-        s.advance(secondsToNextChinaDay() + 1);
+        s.advance(secondsToNextChinaDay() - 30);
         token = s.token(CORP); // the advance may have outlived the token
+        getuserid(known).assertWecomErr(45009);
+        // lifted once it is over: the count starts again with the new day
+        s.advance(secondsToNextChinaDay() + 1);
+        token = s.token(CORP);
         getuserid(known).assertOk();
+        getuserid("13000000005").assertWecomErr(46004);
     }
 
     @Test
@@ -108,9 +116,7 @@ class GetUserIdTest {
     private long secondsToNextChinaDay() {
         Instant now = Instant.parse(s.get("/__sim/clock").json().get("now").asText());
         ZonedDateTime china = now.atZone(ZoneId.of("Asia/Shanghai"));
-        long seconds = Duration.between(china, china.toLocalDate().plusDays(1).atStartOfDay(china.getZone()))
+        return Duration.between(china, china.toLocalDate().plusDays(1).atStartOfDay(china.getZone()))
                 .getSeconds();
-        assertTrue(seconds >= 0);
-        return seconds;
     }
 }

@@ -326,14 +326,14 @@ abstract class StoreCompatibilityTest {
     @Test
     void membersStoredBeforeTheMemberFieldsKeepTheirDataAndLoseTheirEmptyStrings() throws SQLException {
         try (Database earlier = open(url("schema_fields"))) {
-            // the schema before V14: e-mails and positions stored '' where WeCom showed none
+            // the schema before V15: e-mails and positions stored '' where WeCom showed none
             Flyway.configure()
                     .dataSource(earlier.dataSource())
                     .locations("classpath:sql")
                     .placeholders(earlier.dialect().schemaPlaceholders())
                     .table("orgsync_schema_history")
                     .target(String.valueOf(versions().stream()
-                            .filter(v -> v < 14)
+                            .filter(v -> v < 15)
                             .max(Integer::compare)
                             .orElseThrow()))
                     .load()

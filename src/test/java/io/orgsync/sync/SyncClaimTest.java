@@ -179,8 +179,18 @@ class SyncClaimTest {
                 "abandoned: run " + taking + " on node-b took over the enterprise, as it showed no progress for 180 s",
                 ofStalled.error());
 
-        // Quartz recovers the job of a node its cluster found dead before the heartbeat's window ends
+        // a "recovery" of a node that beat a moment ago (Quartz on a node whose clock runs ahead) yields
         long looksAlive = runningRow("node-a", nodeA.clock.millis(), nodeA.clock.millis());
+        // (it waits for the node's next heartbeat, which shows it alive)
+        Run early = nodeB.runner.run(corp, SyncProgress.NONE, true);
+        assertEquals(RunStatus.ABANDONED, early.status(), early.error());
+        assertTrue(early.error().startsWith("yielded: run " + looksAlive), early.error());
+        assertEquals(
+                RunStatus.RUNNING,
+                nodeB.runner.runs().find(looksAlive).orElseThrow().status());
+
+        // Quartz recovers the job of a node its cluster found dead before the heartbeat's window ends
+        silence(nodeA, "node-a", 12_000);
         long recovering = nodeB.runner
                 .runs()
                 .start(corp, "node-b", nodeB.clock.millis(), false, true)
@@ -312,14 +322,20 @@ class SyncClaimTest {
 
     /** The node's heartbeat stops, and its last one is older than the window in which a node counts as alive. */
     private static void looksDead(Node node, String instanceId) throws Exception {
+        silence(node, instanceId, 60_000);
+    }
+
+    /** The node's heartbeat stops, its last one {@code millis} before now. */
+    private static void silence(Node node, String instanceId, long millis) throws Exception {
         node.nodeRegistry.close();
         synchronized (node.nodeRegistry) {
             // a heartbeat under way when the ticker stopped has written by now
         }
         try (Connection c = node.db.connection();
-                PreparedStatement ps = c.prepareStatement(
-                        "UPDATE cluster_node SET last_seen = last_seen - 60000 WHERE instance_id = ?")) {
-            ps.setString(1, instanceId);
+                PreparedStatement ps =
+                        c.prepareStatement("UPDATE cluster_node SET last_seen = ? WHERE instance_id = ?")) {
+            ps.setLong(1, node.clock.millis() - millis);
+            ps.setString(2, instanceId);
             assertEquals(1, ps.executeUpdate());
         }
     }

@@ -129,7 +129,7 @@ public final class ApiNode implements AutoCloseable {
     private Response send(HttpRequest.Builder b, String... headers) throws IOException, InterruptedException {
         b.timeout(TIMEOUT);
         for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
+            b.setHeader(headers[i], headers[i + 1]); // replaces a default such as Content-Type
         }
         HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         return new Response(r.statusCode(), r.headers(), r.body());
