@@ -82,7 +82,7 @@ public final class EventApplier {
             try {
                 if (client == null) {
                     Enterprise enterprise = enterprises.find(corpId);
-                    client = new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.secret());
+                    client = new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.readingSecret());
                 }
                 apply(e, client);
             } catch (NotReadableYet | RuntimeException | SQLException failure) {

@@ -65,7 +65,15 @@ final class H2Dialect implements Dialect {
 
     @Override
     public Map<String, String> schemaPlaceholders() {
-        return Map.of("tableOptions", "", "quartzBoolean", "BOOLEAN", "storedColumn", "");
+        return Map.of(
+                "tableOptions",
+                "",
+                "quartzBoolean",
+                "BOOLEAN",
+                "storedColumn",
+                "",
+                "secretNullable",
+                "ALTER COLUMN secret SET NULL");
     }
 
     @Override

@@ -21,6 +21,8 @@ public final class WecomClient {
 
     private static final Set<Integer> NO_SUCH_MOBILE = Set.of(46004, 60103);
     private static final int DEPARTMENT_VANISHED = 60123;
+    /** A department outside the app's visible range: its members are unknown to this secret, not gone. */
+    private static final int OUTSIDE_RANGE = 60011;
 
     private final UpstreamClient client;
     private final URI baseUrl;
@@ -63,8 +65,12 @@ public final class WecomClient {
     public List<WecomDepartment> departments() {
         JsonNode json =
                 departmentCall("/cgi-bin/department/list", Map.of(), Set.of()).json();
+        return departments(json.path("department"));
+    }
+
+    static List<WecomDepartment> departments(JsonNode list) {
         List<WecomDepartment> out = new ArrayList<>();
-        for (JsonNode d : json.path("department")) {
+        for (JsonNode d : list) {
             out.add(new WecomDepartment(
                     d.path("id").asInt(),
                     d.path("name").asText(),
@@ -74,12 +80,15 @@ public final class WecomClient {
         return out;
     }
 
-    /** The department's direct members; empty when the department vanished meanwhile (60123). */
+    /**
+     * The department's direct members; empty when the department vanished meanwhile (60123) or is
+     * outside the app's visible range (60011: a ranged app's department/list can list it as a parent).
+     */
     public Optional<List<WecomMember>> directMembers(int departmentId) {
         UpstreamResponse r = departmentCall(
                 "/cgi-bin/user/list",
                 Map.of("department_id", String.valueOf(departmentId)),
-                Set.of(DEPARTMENT_VANISHED));
+                Set.of(DEPARTMENT_VANISHED, OUTSIDE_RANGE));
         if (!r.ok()) {
             return Optional.empty();
         }
@@ -128,8 +137,16 @@ public final class WecomClient {
         return client.call(UpstreamRequest.get(Family.WECOM, baseUrl, api, tokens, corpId, query, answers));
     }
 
-    private UpstreamResponse departmentCall(String api, Map<String, String> query, Set<Integer> answers) {
-        UpstreamRequest request = UpstreamRequest.get(Family.WECOM, baseUrl, api, tokens, corpId, query, answers);
+    UpstreamResponse departmentCall(String api, Map<String, String> query, Set<Integer> answers) {
+        return paced(UpstreamRequest.get(Family.WECOM, baseUrl, api, tokens, corpId, query, answers));
+    }
+
+    /** A POST paced as the department calls are (user/list_id). */
+    UpstreamResponse departmentPost(String api, Map<String, Object> body) {
+        return paced(UpstreamRequest.post(Family.WECOM, baseUrl, api, tokens, corpId, body, Set.of()));
+    }
+
+    private UpstreamResponse paced(UpstreamRequest request) {
         return client.call(departmentGate == null ? request : request.withGate(departmentGate));
     }
 
