@@ -105,19 +105,46 @@ public final class WecomClient {
         return r.ok() ? Optional.of(member(r.json())) : Optional.empty();
     }
 
+    /**
+     * user/get through a secret that may not read every member: {@code readable} false when this
+     * secret may not (60011 outside the app's range, 48009 a contact-sync secret on a new IP).
+     */
+    public Readable<WecomMember> memberIfReadable(String userid) {
+        Set<Integer> answers = new java.util.HashSet<>(NO_SUCH_MEMBER);
+        answers.addAll(Readable.NOT_FOR_THIS_SECRET);
+        UpstreamResponse r = get("/cgi-bin/user/get", Map.of("userid", userid), answers);
+        if (Readable.NOT_FOR_THIS_SECRET.contains(r.errcode())) {
+            return Readable.unreadable();
+        }
+        return new Readable<>(true, r.ok() ? Optional.of(member(r.json())) : Optional.empty());
+    }
+
+    /** department/get through a secret that may not read every department (as {@link #memberIfReadable}). */
+    public Readable<WecomDepartment> departmentIfReadable(int id) {
+        UpstreamResponse r = get(
+                "/cgi-bin/department/get",
+                Map.of("id", String.valueOf(id)),
+                Set.of(DEPARTMENT_VANISHED, OUTSIDE_RANGE, ContactIds.IDS_ONLY));
+        if (Readable.NOT_FOR_THIS_SECRET.contains(r.errcode())) {
+            return Readable.unreadable();
+        }
+        return new Readable<>(true, r.ok() ? Optional.of(department(r)) : Optional.empty());
+    }
+
     /** One department; empty when WeCom has no such department (60123), or not yet. */
     public Optional<WecomDepartment> department(int id) {
         UpstreamResponse r =
                 get("/cgi-bin/department/get", Map.of("id", String.valueOf(id)), Set.of(DEPARTMENT_VANISHED));
-        if (!r.ok()) {
-            return Optional.empty();
-        }
+        return r.ok() ? Optional.of(department(r)) : Optional.empty();
+    }
+
+    private static WecomDepartment department(UpstreamResponse r) {
         JsonNode d = r.json().path("department");
-        return Optional.of(new WecomDepartment(
+        return new WecomDepartment(
                 d.path("id").asInt(),
                 d.path("name").asText(),
                 d.path("parentid").asInt(),
-                d.path("order").asLong()));
+                d.path("order").asLong());
     }
 
     /** The userid that owns a mobile; empty for a definite "no" (46004, 60103). */
