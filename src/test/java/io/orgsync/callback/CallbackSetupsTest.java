@@ -48,6 +48,25 @@ class CallbackSetupsTest {
     void aContactSyncSecretOnANewIpWritesTheEventsDepartmentsWithoutAskingAgain(String dialect) throws Exception {
         String corp = "ww-cbs-ids-" + dialect;
         start(dialect, corp, null);
+        // the admin API tells what this set-up reads, and which secrets it holds (never them)
+        JsonNode listed = null;
+        for (JsonNode e :
+                CallbackFixture.admin(node).get("/admin/api/enterprises").json()) {
+            if (e.path("corpId").asText().equals(corp)) {
+                listed = e;
+            }
+        }
+        assertEquals(
+                "{\"app\":false,\"contactSync\":true}", listed.path("secrets").toString());
+        JsonNode access = listed.path("access");
+        assertEquals(
+                "false hidden true whole",
+                access.path("names").asText() + " " + access.path("mobiles").asText() + " "
+                        + access.path("complete").asText() + " "
+                        + access.path("range").asText(),
+                access.toString());
+        assertTrue(access.path("checkedAt").asText().endsWith("Z"), access.toString());
+        assertTrue(!listed.toString().contains(CONTACT), "never the secret");
         long refused = errors(48009);
         JsonNode export = sim.export(corp);
         String moved = export.path("members").get(0).path("userid").asText();
