@@ -29,30 +29,36 @@ public final class AccessStore {
         return at > 0 && now - at < IDS_ONLY_RECHECK_MILLIS;
     }
 
+    /** A new contact-sync secret has answered nothing yet: the next sync asks it for details again. */
+    static void forgetIdsOnly(DataSource ds, String corpId) throws SQLException {
+        Sql.withConnection(
+                ds, c -> Sql.update(c, "UPDATE enterprise SET contact_ids_only_at = NULL WHERE corp_id = ?", corpId));
+    }
+
+    /**
+     * The contact-sync secret answered 48009 at {@code now}: written as soon as the fetch learns it,
+     * so that a run that applies nothing (refused, failed) still does not ask again within the day.
+     */
+    public static void learnedIdsOnly(DataSource ds, String corpId, long now) throws SQLException {
+        Sql.withConnection(
+                ds, c -> Sql.update(c, "UPDATE enterprise SET contact_ids_only_at = ? WHERE corp_id = ?", now, corpId));
+    }
+
     /**
      * Records what a complete sync read, inside its apply. {@code idsOnly}: whether the contact-sync
-     * secret is known to list ids only; {@code learnedNow}: it answered 48009 in this run (the
-     * time of the next probe counts from now, not from a known hold).
+     * secret is known to list ids only (its time stays); else the time is cleared.
      */
     public static void record(
-            Connection c,
-            String corpId,
-            boolean names,
-            boolean complete,
-            boolean wholeRange,
-            boolean idsOnly,
-            boolean learnedNow,
-            long now)
+            Connection c, String corpId, boolean names, boolean complete, boolean wholeRange, boolean idsOnly, long now)
             throws SQLException {
-        // a hold known from an earlier run keeps its time: the probe is due a day after the 48009
-        String idsOnlyAt = learnedNow ? ", contact_ids_only_at = ?" : idsOnly ? "" : ", contact_ids_only_at = NULL";
-        Object[] args = learnedNow
-                ? new Object[] {names, complete, wholeRange, now, now, corpId}
-                : new Object[] {names, complete, wholeRange, now, corpId};
         Sql.update(
                 c,
                 "UPDATE enterprise SET access_names = ?, access_complete = ?, access_whole = ?, access_checked_at = ?"
-                        + idsOnlyAt + " WHERE corp_id = ?",
-                args);
+                        + (idsOnly ? "" : ", contact_ids_only_at = NULL") + " WHERE corp_id = ?",
+                names,
+                complete,
+                wholeRange,
+                now,
+                corpId);
     }
 }

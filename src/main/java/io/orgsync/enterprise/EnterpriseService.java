@@ -117,6 +117,9 @@ public final class EnterpriseService {
                     contactSecret);
             refuseCronThatNeverFires(saved, change, now);
             store.update(saved);
+            if (change.contactSecret() != null) {
+                AccessStore.forgetIdsOnly(ds, corpId);
+            }
         }
         jobs.scheduleOrUpdate(saved);
         return saved;

@@ -56,14 +56,7 @@ final class OrgApplier {
                 rememberMobilesShown(c, corpId, mobilesShown);
                 FetchedOrg.Scope scope = fetched.scope();
                 AccessStore.record(
-                        c,
-                        corpId,
-                        scope.names(),
-                        scope.complete(),
-                        scope.wholeRange(),
-                        scope.contactIdsOnly(),
-                        scope.idsOnlyLearned(),
-                        now);
+                        c, corpId, scope.names(), scope.complete(), scope.wholeRange(), scope.contactIdsOnly(), now);
                 Set<Long> listed = listedDepartments(fetched);
                 Map<String, StoredMember> before = MemberStore.loadForSync(c, corpId);
                 // resolves take the enterprise lock too, so none writes between this read and the writes

@@ -197,6 +197,9 @@ public final class SyncRunner {
             RunClaim claim = new RunClaim(ds, runs, corpId, runId, clock, waiter);
             FetchedOrg fetched = fetcher.fetch(
                     app, contact, idsOnlyKnown, started + options.deadline().toMillis(), quietUntil, claim, progress);
+            if (fetched.scope().idsOnlyLearned()) {
+                AccessStore.learnedIdsOnly(ds, corpId, clock.millis());
+            }
             if (fetched.scope().idsOnlyLearned() && app == null) {
                 // the sync goes on with ids: the alert says what the set-up reads and what gives more
                 alerts.raise(new Alert("upstream_config", corpId, ConfigurationFixes.idsOnly(corpId)));

@@ -88,13 +88,21 @@ class SetupSyncTest {
         Run guarded = run(corp);
         assertEquals(RunStatus.REFUSED, guarded.status(), guarded.error());
 
+        // a new contact-sync secret is asked at once; still on a new IP, it is known again
+        sim.send("PATCH", "/__sim/corps/" + corp + "/setup", Map.of("contactSecret", CONTACT + "-2"));
+        node.enterprises.put(corp, new EnterpriseChange(null, null, null, null, null, CONTACT + "-2"));
+        assertEquals(RunStatus.REFUSED, run(corp).status());
+        assertEquals(2, sim.calls("/cgi-bin/department/list", corp));
+        assertEquals(RunStatus.REFUSED, run(corp).status());
+        assertEquals(2, sim.calls("/cgi-bin/department/list", corp));
+
         // a day later the secret is asked for details again (the IP may have been trusted meanwhile)
         clock.advance(Duration.ofHours(25));
         sim.send("PATCH", "/__sim/corps/" + corp + "/setup", Map.of("newIp", false));
         node.close();
         node = node(dialect, "0.5");
         assertSucceeded(run(corp));
-        assertEquals(2, sim.calls("/cgi-bin/department/list", corp));
+        assertEquals(3, sim.calls("/cgi-bin/department/list", corp));
         assertEquals(names(OrgTruth.fromExport(sim.export(corp))), names(stored(corp)), "full reads again");
         assertAccess(corp, true, true, true, true);
     }
@@ -138,6 +146,24 @@ class SetupSyncTest {
         assertEquals(everyone.get(outsider), ids(stored(corp)).get(outsider), "kept: the app cannot know");
         assertEquals(
                 changes.newName, stored(corp).departments.get(changes.renamed).name());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aDepartmentOutsideTheAppsRangeIsSkippedNotAFailure(String dialect) throws Exception {
+        String corp = corp();
+        node = node(dialect, "0.2");
+        create(corp, false);
+        node.enterprises.put(corp, new EnterpriseChange(corp, APP, TestNode.NEVER, true, null));
+        assertSucceeded(run(corp));
+        Map<String, Set<Long>> before = ids(stored(corp));
+        sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", corp, "errcode", 60011, "count", 1));
+
+        Run ranged = run(corp);
+        sim.clearFaults();
+        assertSucceeded(ranged);
+        assertEquals(0, ranged.membersRemoved(), "its members are unknown, not departed");
+        assertEquals(before, ids(stored(corp)));
     }
 
     @ParameterizedTest
