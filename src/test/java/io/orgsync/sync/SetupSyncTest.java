@@ -68,6 +68,14 @@ class SetupSyncTest {
         assertEquals(1, errors(48009) - refused, "department/list is refused once");
         assertEquals(0, sim.calls("/cgi-bin/user/list", corp), "no member list is asked after a 48009");
         assertAccess(corp, false, false, true, true);
+        String alert = node.alerts.recent(50).stream()
+                .filter(a -> a.subject().equals(corp) && a.type().equals("upstream_config"))
+                .map(a -> a.message())
+                .findFirst()
+                .orElse("no upstream_config alert");
+        assertTrue(
+                alert.contains("can only list ids") && alert.contains("app secret") && !alert.contains(CONTACT),
+                "the alert says what is true: " + alert);
 
         Changes changes = change(corp, null, true);
         Run second = run(corp);
