@@ -44,14 +44,21 @@ final class DemoCommand {
     private static final String HOURLY = "0 0 * * * ?";
     private static final ObjectMapper JSON = new ObjectMapper();
     static final List<DemoCorp> CORPS = List.of(
-            new DemoCorp("wwdemo-alpha", "Alpha 科技", 30, 400, true),
-            new DemoCorp("wwdemo-beta", "Beta 物流", 45, 500, true),
-            new DemoCorp("wwdemo-gamma", "Gamma 零售 (app created after 2022-06-20)", 60, 600, false));
+            new DemoCorp("wwdemo-alpha", "Alpha 科技", 30, 400, true, false),
+            new DemoCorp("wwdemo-beta", "Beta 物流", 45, 500, true, false),
+            // set up the 2026 way: an app without mobiles, and a contact-sync secret on a new IP (docs/setups.md)
+            new DemoCorp("wwdemo-gamma", "Gamma 零售 (2026 set-up)", 60, 600, false, true));
     static final String APP_ID = "wxdemoapp";
 
-    record DemoCorp(String corpId, String name, int departments, int members, boolean mobileVisible) {
+    /** {@code contactSync}: the enterprise also gives its contact-sync secret, used from a new IP (48009). */
+    record DemoCorp(
+            String corpId, String name, int departments, int members, boolean mobileVisible, boolean contactSync) {
         String secret() {
             return "demo-secret-" + corpId;
+        }
+
+        String contactSecret() {
+            return contactSync ? "demo-contact-secret-" + corpId : null;
         }
     }
 
@@ -73,24 +80,26 @@ final class DemoCommand {
         try (Simulator sim = Simulator.start(0)) {
             HttpClient http = HttpClient.newHttpClient();
             for (DemoCorp c : CORPS) {
-                post(
-                        http,
-                        sim.baseUrl() + "/__sim/corps",
-                        Map.of(
-                                "corpId",
-                                c.corpId,
-                                "name",
-                                c.name,
-                                "secret",
-                                c.secret(),
-                                "departments",
-                                c.departments,
-                                "members",
-                                c.members,
-                                "seed",
-                                2026,
-                                "mobileVisible",
-                                c.mobileVisible));
+                Map<String, Object> corp = new HashMap<>(Map.of(
+                        "corpId",
+                        c.corpId,
+                        "name",
+                        c.name,
+                        "secret",
+                        c.secret(),
+                        "departments",
+                        c.departments,
+                        "members",
+                        c.members,
+                        "seed",
+                        2026,
+                        "mobileVisible",
+                        c.mobileVisible));
+                if (c.contactSync) {
+                    corp.put("contactSecret", c.contactSecret());
+                    corp.put("newIp", true);
+                }
+                post(http, sim.baseUrl() + "/__sim/corps", corp);
             }
             post(http, sim.baseUrl() + "/__sim/apps", Map.of("appId", APP_ID, "secret", "demo-app-secret"));
             out.println("orgsync demo: simulator on " + sim.baseUrl() + ", 3 enterprises, embedded database in " + dir);
@@ -143,7 +152,8 @@ final class DemoCommand {
 
     private static void putEnterprises(Node node, boolean scheduled) throws java.sql.SQLException {
         for (DemoCorp c : CORPS) {
-            node.enterprises.put(c.corpId, new EnterpriseChange(c.name, c.secret(), HOURLY, scheduled, 1000002L));
+            node.enterprises.put(
+                    c.corpId, new EnterpriseChange(c.name, c.secret(), HOURLY, scheduled, 1000002L, c.contactSecret()));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.orgsync;
 
+import io.orgsync.enterprise.Access;
 import io.orgsync.simulator.Simulator;
 import io.orgsync.sync.Run;
 import java.io.PrintStream;
@@ -96,6 +97,26 @@ final class DemoReport {
                     r.status() + (r.error() == null ? "" : ": " + r.error()));
         }
         out.println();
+        out.println("What each set-up reads (GET /admin/api/enterprises, \"access\"; docs/setups.md):");
+        for (Run r : runs) {
+            out.printf(
+                    "  %-16s %s%n",
+                    r.corpId(), reads(node.enterprises.listing(r.corpId()).access()));
+        }
+        out.println();
+    }
+
+    /** One line saying what a set-up read at its last sync. */
+    static String reads(Access a) {
+        if (a == null) {
+            return "not synced yet";
+        }
+        return (a.names() ? "names" : "ids only, no names") + "; mobiles "
+                + (a.mobilesVisible() ? "visible" : "hidden (learned by resolve)") + "; "
+                + (a.complete()
+                        ? "every member, exact departures (contact-sync id lists)"
+                        : a.wholeRange() ? "every member, through the app" : "only the app's partial range")
+                + (a.complete() && !a.wholeRange() ? "; details within the app's partial range" : "");
     }
 
     static void curlLines(Simulator sim, String base, PrintStream out) {

@@ -175,8 +175,10 @@ public final class AdminRoutes implements HttpServer.Routes {
         JsonNode body = object(ctx);
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!List.of("name", "secret", "cron", "enabled", "agentId").contains(field)) {
-                throw invalid("unknown field '" + field + "'; an enterprise has name, secret, cron, enabled, agentId");
+            if (!List.of("name", "secret", "contactSecret", "cron", "enabled", "agentId")
+                    .contains(field)) {
+                throw invalid("unknown field '" + field
+                        + "'; an enterprise has name, secret, contactSecret, cron, enabled, agentId");
             }
         }
         JsonNode enabled = body.get("enabled");
@@ -193,7 +195,8 @@ public final class AdminRoutes implements HttpServer.Routes {
                 text(body, "secret"),
                 text(body, "cron"),
                 enabled == null || enabled.isNull() ? null : enabled.asBoolean(),
-                agentId == null || agentId.isNull() ? null : agentId.asLong());
+                agentId == null || agentId.isNull() ? null : agentId.asLong(),
+                text(body, "contactSecret"));
     }
 
     private static JsonNode object(Context ctx) {

@@ -4,6 +4,7 @@ import static io.orgsync.http.Json.time;
 
 import io.orgsync.alert.AlertRecord;
 import io.orgsync.cluster.ClusterNode;
+import io.orgsync.enterprise.Access;
 import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.miniapp.MiniApp;
 import io.orgsync.miniapp.MiniAppSummary;
@@ -42,6 +43,22 @@ final class AdminViews {
         m.put("createdAt", time(e.createdAt()));
         m.put("updatedAt", time(e.updatedAt()));
         m.put("problem", e.problem());
+        Map<String, Object> secrets = new LinkedHashMap<>();
+        secrets.put("app", e.hasSecret());
+        secrets.put("contactSync", e.hasContactSecret());
+        m.put("secrets", secrets);
+        m.put("access", access(e.access()));
+        return m;
+    }
+
+    /** What the set-up read at its last complete sync; every field null before the first (docs/http-api.md). */
+    private static Map<String, Object> access(Access a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("names", a == null ? null : a.names());
+        m.put("mobiles", a == null ? null : a.mobilesVisible() ? "visible" : "hidden");
+        m.put("complete", a == null ? null : a.complete());
+        m.put("range", a == null ? null : a.wholeRange() ? "whole" : "partial");
+        m.put("checkedAt", a == null ? null : time(a.checkedAt()));
         return m;
     }
 

@@ -2,6 +2,7 @@ package io.orgsync.callback;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alerts;
+import io.orgsync.enterprise.AccessStore;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.member.MemberStore;
@@ -69,7 +70,7 @@ public final class EventApplier {
     /** Applies the enterprise's due events in order while {@code lease} holds. */
     void drain(String corpId, Lease lease) throws SQLException {
         retry.countFailuresOf(corpId);
-        WecomClient client = null;
+        EventReader client = null;
         for (Optional<StoredEvent> next = store.next(corpId, clock.millis());
                 next.isPresent();
                 next = store.next(corpId, clock.millis())) {
@@ -82,7 +83,7 @@ public final class EventApplier {
             try {
                 if (client == null) {
                     Enterprise enterprise = enterprises.find(corpId);
-                    client = new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.secret());
+                    client = reader(enterprise);
                 }
                 apply(e, client);
             } catch (NotReadableYet | RuntimeException | SQLException failure) {
@@ -95,7 +96,20 @@ public final class EventApplier {
         }
     }
 
-    private void apply(StoredEvent e, WecomClient client) throws SQLException, NotReadableYet {
+    /** The secrets that may re-read a member: a contact-sync secret known to answer 48009 is not asked. */
+    private EventReader reader(Enterprise enterprise) throws SQLException {
+        String corpId = enterprise.corpId();
+        boolean idsOnly = AccessStore.idsOnlyKnown(ds, corpId, clock.millis());
+        return new EventReader(
+                enterprise.secret() == null
+                        ? null
+                        : new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.secret()),
+                enterprise.contactSecret() == null || idsOnly
+                        ? null
+                        : new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.contactSecret()));
+    }
+
+    private void apply(StoredEvent e, EventReader client) throws SQLException, NotReadableYet {
         ContactEvent ev = e.event();
         ChangeWriter.Read read = ChangeWriter.Read.NONE;
         // a tag change, an unknown type, another event or a malformed field: skipped with its reason, never retried
@@ -109,7 +123,7 @@ public final class EventApplier {
                                     .isPresent()
                             : MemberStore.departments(c, e.corpId()).containsKey(Long.parseLong(ev.get("Id"))));
             if (ChangeWriter.needsRead(ev, stored)) {
-                read = read(ev, client);
+                read = client.read(ev);
             }
         }
         ChangeWriter.Read found = read;
@@ -140,23 +154,5 @@ public final class EventApplier {
                 .increment();
         metrics.timer("orgsync_event_lag_seconds", "corp", e.corpId())
                 .record(Duration.ofMillis(Math.max(0, now - e.createTime() * 1000)));
-    }
-
-    private static ChangeWriter.Read read(ContactEvent ev, WecomClient client) throws NotReadableYet {
-        if (ev.changeType().endsWith("_user")) {
-            String userid =
-                    ev.has("NewUserID") && !ev.get("NewUserID").isEmpty() ? ev.get("NewUserID") : ev.get("UserID");
-            return new ChangeWriter.Read(
-                    client.member(userid)
-                            .orElseThrow(() -> new NotReadableYet("user/get does not show member " + userid
-                                    + " (yet); retried later, never taken for a deletion")),
-                    null);
-        }
-        int id = Integer.parseInt(ev.get("Id"));
-        return new ChangeWriter.Read(
-                null,
-                client.department(id)
-                        .orElseThrow(() -> new NotReadableYet(
-                                "department/get does not show department " + id + " (yet); retried later")));
     }
 }

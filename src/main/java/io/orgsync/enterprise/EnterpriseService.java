@@ -71,8 +71,9 @@ public final class EnterpriseService {
         Optional<EnterpriseListing> current = store.findListing(corpId);
         Enterprise saved;
         if (current.isEmpty()) {
-            if (change.secret() == null || change.cron() == null) {
-                throw invalid("a new enterprise needs secret and cron");
+            if ((change.secret() == null && change.contactSecret() == null) || change.cron() == null) {
+                throw invalid("a new enterprise needs cron and a secret: its app's (secret), its contact-sync "
+                        + "secret (contactSecret), or both (docs/setups.md)");
             }
             saved = new Enterprise(
                     corpId,
@@ -83,7 +84,8 @@ public final class EnterpriseService {
                     change.enabled() == null || change.enabled(),
                     change.agentId(),
                     now,
-                    now);
+                    now,
+                    change.contactSecret());
             refuseCronThatNeverFires(saved, change, now);
             store.insert(saved);
             OrgVersions.ensureRow(ds, corpId);
@@ -96,10 +98,12 @@ public final class EnterpriseService {
                         "enterprise " + corpId + " is managed by environment '" + e.env()
                                 + "'; change it there, or delete it there first");
             }
-            // the current secret is written again (sealed under this node's key) when it can be opened
-            String secret = change.secret() != null || e.problem() != null
-                    ? change.secret()
-                    : store.find(corpId).map(Enterprise::secret).orElse(null);
+            // the current secrets are written again (sealed under this node's key) when they can be opened
+            boolean keep = (change.secret() == null || change.contactSecret() == null) && e.problem() == null;
+            Enterprise stored = keep ? store.find(corpId).orElse(null) : null;
+            String secret = change.secret() != null || stored == null ? change.secret() : stored.secret();
+            String contactSecret =
+                    change.contactSecret() != null || stored == null ? change.contactSecret() : stored.contactSecret();
             saved = new Enterprise(
                     corpId,
                     env,
@@ -109,9 +113,13 @@ public final class EnterpriseService {
                     change.enabled() == null ? e.enabled() : change.enabled(),
                     change.agentId() == null ? e.agentId() : change.agentId(),
                     e.createdAt(),
-                    now);
+                    now,
+                    contactSecret);
             refuseCronThatNeverFires(saved, change, now);
             store.update(saved);
+            if (change.contactSecret() != null) {
+                AccessStore.forgetIdsOnly(ds, corpId);
+            }
         }
         jobs.scheduleOrUpdate(saved);
         return saved;
@@ -203,11 +211,12 @@ public final class EnterpriseService {
         if (c.name() != null && (c.name().isBlank() || c.name().length() > 200)) {
             throw invalid("name must be 1 to 200 characters");
         }
-        if (c.secret() != null
-                && (c.secret().isBlank()
-                        || c.secret().length() > 512
-                        || c.secret().matches(".*\\s.*"))) {
-            throw invalid("secret must be 1 to 512 characters without spaces (copy it from the WeCom admin console)");
+        for (var secret : new String[][] {{"secret", c.secret()}, {"contactSecret", c.contactSecret()}}) {
+            String value = secret[1];
+            if (value != null && (value.isBlank() || value.length() > 512 || value.matches(".*\\s.*"))) {
+                throw invalid(secret[0]
+                        + " must be 1 to 512 characters without spaces (copy it from the WeCom admin console)");
+            }
         }
         if (c.cron() != null && !CronExpression.isValidExpression(c.cron())) {
             throw invalid(

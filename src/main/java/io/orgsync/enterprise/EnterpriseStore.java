@@ -12,7 +12,10 @@ import javax.sql.DataSource;
 
 /** The SQL of {@code enterprise}, and the removal of everything stored for one. */
 final class EnterpriseStore {
-    private static final String COLUMNS = "corp_id, env, name, secret, cron, enabled, agent_id, created_at, updated_at";
+    private static final String COLUMNS =
+            "corp_id, env, name, secret, cron, enabled, agent_id, created_at, updated_at, contact_secret";
+    private static final String ACCESS =
+            ", mobiles_visible, access_names, access_complete, access_whole, access_checked_at";
     private final DataSource ds;
     private final SecretCipher cipher;
 
@@ -35,7 +38,9 @@ final class EnterpriseStore {
 
     Optional<EnterpriseListing> findListing(String corpId) throws SQLException {
         return Sql.withConnection(
-                ds, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM enterprise WHERE corp_id = ?", this::listing, corpId));
+                ds,
+                c -> Sql.one(
+                        c, "SELECT " + COLUMNS + ACCESS + " FROM enterprise WHERE corp_id = ?", this::listing, corpId));
     }
 
     List<EnterpriseListing> listingsOfEnv(String env) throws SQLException {
@@ -43,7 +48,7 @@ final class EnterpriseStore {
                 ds,
                 c -> Sql.query(
                         c,
-                        "SELECT " + COLUMNS + " FROM enterprise WHERE env = ? ORDER BY corp_id",
+                        "SELECT " + COLUMNS + ACCESS + " FROM enterprise WHERE env = ? ORDER BY corp_id",
                         this::listing,
                         env));
     }
@@ -53,16 +58,26 @@ final class EnterpriseStore {
                 ds,
                 c -> Sql.update(
                         c,
-                        "INSERT INTO enterprise (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO enterprise (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         e.corpId(),
                         e.env(),
                         e.name(),
-                        cipher.seal(e.secret()),
+                        seal(e.secret()),
                         e.cron(),
                         e.enabled(),
                         e.agentId(),
                         e.createdAt(),
-                        e.updatedAt()));
+                        e.updatedAt(),
+                        seal(e.contactSecret())));
+    }
+
+    private String seal(String secret) {
+        return secret == null ? null : cipher.seal(secret);
+    }
+
+    private String open(ResultSet rs, String column, String corpId) throws SQLException {
+        String stored = rs.getString(column);
+        return stored == null ? null : cipher.open(stored, corpId);
     }
 
     /** A null secret keeps the stored one as it is (one this node cannot open stays for the node that can). */
@@ -71,9 +86,11 @@ final class EnterpriseStore {
                 ds,
                 c -> Sql.update(
                         c,
-                        "UPDATE enterprise SET name = ?, secret = COALESCE(?, secret), cron = ?, enabled = ?, agent_id = ?, updated_at = ? WHERE corp_id = ?",
+                        "UPDATE enterprise SET name = ?, secret = COALESCE(?, secret), contact_secret = COALESCE(?, contact_secret), "
+                                + "cron = ?, enabled = ?, agent_id = ?, updated_at = ? WHERE corp_id = ?",
                         e.name(),
-                        e.secret() == null ? null : cipher.seal(e.secret()),
+                        seal(e.secret()),
+                        seal(e.contactSecret()),
                         e.cron(),
                         e.enabled(),
                         e.agentId(),
@@ -124,12 +141,13 @@ final class EnterpriseStore {
                 corpId,
                 rs.getString("env"),
                 rs.getString("name"),
-                cipher.open(rs.getString("secret"), corpId),
+                open(rs, "secret", corpId),
                 rs.getString("cron"),
                 rs.getBoolean("enabled"),
                 Sql.nullableLong(rs, "agent_id"),
                 rs.getLong("created_at"),
-                rs.getLong("updated_at"));
+                rs.getLong("updated_at"),
+                open(rs, "contact_secret", corpId));
     }
 
     /** The row without its secret; the secret is opened only to tell whether it can be, and dropped at once. */
@@ -137,7 +155,8 @@ final class EnterpriseStore {
         String corpId = rs.getString("corp_id");
         String problem = null;
         try {
-            cipher.open(rs.getString("secret"), corpId);
+            open(rs, "secret", corpId);
+            open(rs, "contact_secret", corpId);
         } catch (SecretUnreadableException e) {
             problem = e.getMessage();
         }
@@ -150,6 +169,22 @@ final class EnterpriseStore {
                 Sql.nullableLong(rs, "agent_id"),
                 rs.getLong("created_at"),
                 rs.getLong("updated_at"),
-                problem);
+                problem,
+                rs.getString("secret") != null,
+                rs.getString("contact_secret") != null,
+                access(rs));
+    }
+
+    private static Access access(ResultSet rs) throws SQLException {
+        Long checkedAt = Sql.nullableLong(rs, "access_checked_at");
+        if (checkedAt == null) {
+            return null;
+        }
+        return new Access(
+                rs.getBoolean("access_names"),
+                rs.getBoolean("mobiles_visible"),
+                rs.getBoolean("access_complete"),
+                rs.getBoolean("access_whole"),
+                checkedAt);
     }
 }

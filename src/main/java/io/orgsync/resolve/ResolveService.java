@@ -213,7 +213,7 @@ public final class ResolveService {
             throw e;
         }
         ResolveBudget.Unit unit = budgets.reserve(corpId, budget);
-        WecomClient client = new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.secret());
+        WecomClient client = new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.readingSecret());
         Optional<WecomMember> member;
         try {
             Optional<String> userid = client.userIdByMobile(mobile);

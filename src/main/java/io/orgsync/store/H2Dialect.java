@@ -67,7 +67,16 @@ final class H2Dialect implements Dialect {
     public Map<String, String> schemaPlaceholders() {
         // modifyColumn: H2 redefines a column with ALTER COLUMN (MODIFY only in its MySQL mode)
         return Map.of(
-                "tableOptions", "", "quartzBoolean", "BOOLEAN", "storedColumn", "", "modifyColumn", "ALTER COLUMN");
+                "tableOptions",
+                "",
+                "quartzBoolean",
+                "BOOLEAN",
+                "storedColumn",
+                "",
+                "modifyColumn",
+                "ALTER COLUMN",
+                "secretNullable",
+                "ALTER COLUMN secret SET NULL");
     }
 
     @Override

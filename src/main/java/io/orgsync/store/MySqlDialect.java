@@ -68,7 +68,10 @@ final class MySqlDialect implements Dialect {
                 "storedColumn",
                 " STORED",
                 "modifyColumn",
-                "MODIFY COLUMN");
+                "MODIFY COLUMN",
+                // H2 and MySQL drop a NOT NULL in different words
+                "secretNullable",
+                "MODIFY COLUMN secret VARCHAR(1024) NULL");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.orgsync.sync;
 
+import io.orgsync.enterprise.AccessStore;
 import io.orgsync.member.DepartmentGuards;
 import io.orgsync.member.MemberStore;
 import io.orgsync.member.StoredDepartment;
@@ -53,6 +54,10 @@ final class OrgApplier {
                 }
                 boolean mobilesShown = fetched.mobilesShown();
                 rememberMobilesShown(c, corpId, mobilesShown);
+                FetchedOrg.Scope scope = fetched.scope();
+                AccessStore.record(
+                        c, corpId, scope.names(), scope.complete(), scope.wholeRange(), scope.contactIdsOnly(), now);
+                Set<Long> listed = listedDepartments(fetched);
                 Map<String, StoredMember> before = MemberStore.loadForSync(c, corpId);
                 // resolves take the enterprise lock too, so none writes between this read and the writes
                 // below; those that wrote after this run claimed the enterprise heard from WeCom after this
@@ -68,7 +73,9 @@ final class OrgApplier {
                         continue;
                     }
                     StoredMember old = before.get(m.userid());
-                    StoredMember now0 = StoredMember.fromUpstream(m, old, mobilesShown);
+                    StoredMember now0 = scope.idsOnly().contains(m.userid()) && old != null && !old.departed()
+                            ? IdsOnly.moved(old, m)
+                            : StoredMember.fromUpstream(m, old, mobilesShown);
                     if (old == null) {
                         inserts.add(now0);
                     } else if (!old.sameAs(now0)) {
@@ -88,8 +95,12 @@ final class OrgApplier {
                     boolean inVanished = !fetched.vanished().isEmpty()
                             && old.departments().stream()
                                     .anyMatch(d -> fetched.vanished().contains(d.intValue()));
+                    // like with like: a ranged app's fetch departs only members it could have listed
+                    boolean couldSee = scope.complete()
+                            || scope.wholeTree()
+                            || old.departments().stream().anyMatch(listed::contains);
                     if (!fetched.members().containsKey(old.userid())
-                            && !inVanished
+                            && (scope.complete() || (!inVanished && couldSee))
                             && !learned.contains(old.userid())) {
                         departures.add(old.leaving());
                     }
@@ -156,7 +167,8 @@ final class OrgApplier {
         List<StoredDepartment> updates = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         for (WecomDepartment d : fetched.departments()) {
-            StoredDepartment now = new StoredDepartment(d.id(), d.name(), d.parentId(), d.order());
+            StoredDepartment now =
+                    new StoredDepartment(d.id(), IdsOnly.name(d, before.get((long) d.id())), d.parentId(), d.order());
             seen.add(now.id());
             if (fromEvents.contains(now.id())) {
                 continue;
@@ -168,10 +180,23 @@ final class OrgApplier {
                 updates.add(now);
             }
         }
-        List<Long> deletes =
-                before.keySet().stream().filter(id -> !seen.contains(id)).toList();
+        // a ranged app's tree: only a department below one it listed is known to be gone
+        List<Long> deletes = before.values().stream()
+                .filter(d -> !seen.contains(d.id()))
+                .filter(d -> fetched.scope().wholeTree() || seen.contains(d.parentId()))
+                .map(StoredDepartment::id)
+                .toList();
         MemberStore.upsertDepartments(c, corpId, inserts, updates, deletes);
         return inserts.size() + updates.size() + deletes.size();
+    }
+
+    /** The departments whose members this fetch listed: a member in none of them was out of its sight. */
+    private static Set<Long> listedDepartments(FetchedOrg fetched) {
+        Set<Long> listed = new HashSet<>();
+        fetched.departments().stream()
+                .filter(d -> !fetched.vanished().contains(d.id()))
+                .forEach(d -> listed.add((long) d.id()));
+        return listed;
     }
 
     /**

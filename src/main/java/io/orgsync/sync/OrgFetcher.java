@@ -2,6 +2,7 @@ package io.orgsync.sync;
 
 import io.orgsync.time.Waiter;
 import io.orgsync.upstream.UpstreamException;
+import io.orgsync.wecom.ContactIds;
 import io.orgsync.wecom.WecomClient;
 import io.orgsync.wecom.WecomDepartment;
 import io.orgsync.wecom.WecomMember;
@@ -39,16 +40,100 @@ final class OrgFetcher {
     }
 
     /**
+     * Reads the best the enterprise's set-up allows (docs/setups.md): a contact-sync secret's full
+     * reads where it may (then the app is not needed); else its id lists (department/simplelist,
+     * user/list_id) for completeness, with the app's department/list and user/list for details
+     * within its range; else the app's reads alone.
+     *
+     * @param app         the app secret's client, or null
+     * @param contact     the contact-sync secret's client, or null
+     * @param idsOnlyKnown the contact-sync secret answered 48009 within the last day: not asked again
      * @param quietUntil epoch millis before which no call may start: the previous run's calls
      *                   must not share a second with this run's first ones
      * @param claim      checked as the calls go: a run that lost it stops calling the upstream
      */
-    FetchedOrg fetch(WecomClient client, long deadline, long quietUntil, RunClaim claim, SyncProgress progress)
+    FetchedOrg fetch(
+            WecomClient app,
+            WecomClient contact,
+            boolean idsOnlyKnown,
+            long deadline,
+            long quietUntil,
+            RunClaim claim,
+            SyncProgress progress)
             throws SyncFailure {
         waitQuiet(quietUntil, deadline, claim);
         FetchGate gate = new FetchGate(new DepartmentPacer(departmentRate, waiter), deadline, claim, clock);
-        WecomClient tree = client.withDepartmentGate(gate.lane());
-        List<WecomDepartment> departments = call(deadline, claim, tree::departments);
+        boolean idsOnly = idsOnlyKnown;
+        if (contact != null && !idsOnly) {
+            ContactIds ids = new ContactIds(contact.withDepartmentGate(gate.lane()));
+            Optional<List<WecomDepartment>> tree = call(deadline, claim, ids::fullTree);
+            if (tree.isPresent()) {
+                Details read = details(contact, tree.get(), gate, deadline, claim, progress);
+                return new FetchedOrg(
+                        tree.get(),
+                        read.members,
+                        read.vanished,
+                        gate.attempts(),
+                        FetchedOrg.Scope.fullReads(true, true));
+            }
+            idsOnly = true;
+        }
+        if (contact == null) {
+            List<WecomDepartment> tree = call(deadline, claim, app.withDepartmentGate(gate.lane())::departments);
+            Details read = details(app, tree, gate, deadline, claim, progress);
+            return new FetchedOrg(
+                    tree,
+                    read.members,
+                    read.vanished,
+                    gate.attempts(),
+                    FetchedOrg.Scope.fullReads(false, hasRoot(tree)));
+        }
+        // the contact-sync secret lists every id; the app, if any, adds what it may read
+        ContactIds ids = new ContactIds(contact.withDepartmentGate(gate.lane()));
+        List<WecomDepartment> tree = call(deadline, claim, ids::tree);
+        Map<String, WecomMember> members = call(deadline, claim, ids::members);
+        boolean wholeRange = true;
+        Set<String> unread = new HashSet<>(members.keySet());
+        if (app != null) {
+            List<WecomDepartment> named = call(deadline, claim, app.withDepartmentGate(gate.lane())::departments);
+            wholeRange = hasRoot(named);
+            Map<Integer, WecomDepartment> byId = new LinkedHashMap<>();
+            tree.forEach(d -> byId.put(d.id(), d));
+            named.forEach(d -> byId.computeIfPresent(
+                    d.id(), (id, bare) -> new WecomDepartment(id, d.name(), bare.parentId(), bare.order())));
+            tree = List.copyOf(byId.values());
+            Details read = details(app, named, gate, deadline, claim, progress);
+            // user/list lists a member with all its departments: its details replace the bare ids
+            read.members.forEach((userid, m) -> {
+                if (members.containsKey(userid)) {
+                    members.put(userid, m);
+                    unread.remove(userid);
+                }
+            });
+        }
+        return new FetchedOrg(
+                tree,
+                members,
+                Set.of(),
+                gate.attempts(),
+                new FetchedOrg.Scope(true, true, wholeRange, app != null, Set.copyOf(unread), true, !idsOnlyKnown));
+    }
+
+    private static boolean hasRoot(List<WecomDepartment> tree) {
+        return tree.stream().anyMatch(d -> d.parentId() == 0);
+    }
+
+    private record Details(Map<String, WecomMember> members, Set<Integer> vanished) {}
+
+    /** Each listed department's direct members (user/list), on the run's pacer. */
+    private Details details(
+            WecomClient client,
+            List<WecomDepartment> departments,
+            FetchGate gate,
+            long deadline,
+            RunClaim claim,
+            SyncProgress progress)
+            throws SyncFailure {
         List<Optional<List<WecomMember>>> lists = Lanes.run(
                 departments,
                 departmentConcurrency,
@@ -69,7 +154,7 @@ final class OrgFetcher {
                 direct.get().forEach(m -> members.putIfAbsent(m.userid(), m));
             }
         }
-        return new FetchedOrg(departments, members, vanished, gate.attempts());
+        return new Details(members, vanished);
     }
 
     static SyncFailure pastDeadline() {

@@ -3,13 +3,16 @@ package io.orgsync.sync;
 import com.google.common.collect.ConcurrentHashMultiset;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
+import io.orgsync.enterprise.AccessStore;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.logging.Failures;
 import io.orgsync.read.OrgVersions;
 import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.time.Waiter;
+import io.orgsync.upstream.ConfigurationFixes;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
 import java.net.URI;
@@ -56,6 +59,7 @@ public final class SyncRunner {
     }
 
     private final DataSource ds;
+    private final Alerts alerts;
     private final RunStore runs;
     private final OrgApplier applier;
     private final OrgFetcher fetcher;
@@ -99,6 +103,7 @@ public final class SyncRunner {
             OrgVersions versions,
             EventFeed events) {
         this.ds = ds;
+        this.alerts = alerts;
         this.runs = new RunStore(ds, clock);
         this.outcomes = new SyncOutcomes(runs, alerts, metrics, events);
         this.applier = new OrgApplier(ds, versions);
@@ -109,6 +114,10 @@ public final class SyncRunner {
         this.clock = clock;
         this.waiter = waiter;
         this.options = options;
+    }
+
+    private WecomClient client(String corpId, String secret) {
+        return secret == null ? null : new WecomClient(upstream, options.wecomBaseUrl(), corpId, secret);
     }
 
     public RunStore runs() {
@@ -179,13 +188,22 @@ public final class SyncRunner {
                 throw unusable;
             }
             log.info("Sync of {} started (run {})", corpId, runId);
-            WecomClient client = new WecomClient(upstream, options.wecomBaseUrl(), corpId, enterprise.secret());
+            WecomClient app = client(corpId, enterprise.secret());
+            WecomClient contact = client(corpId, enterprise.contactSecret());
+            boolean idsOnlyKnown = contact != null && AccessStore.idsOnlyKnown(ds, corpId, started);
             // a second without department calls between runs, whichever nodes they ran on: the end
             // of one run and the start of the next must not add up to more than the rate in one second
             long quietUntil = runs.previousFinishedAt(corpId, runId) + 1000;
             RunClaim claim = new RunClaim(ds, runs, corpId, runId, clock, waiter);
-            FetchedOrg fetched =
-                    fetcher.fetch(client, started + options.deadline().toMillis(), quietUntil, claim, progress);
+            FetchedOrg fetched = fetcher.fetch(
+                    app, contact, idsOnlyKnown, started + options.deadline().toMillis(), quietUntil, claim, progress);
+            if (fetched.scope().idsOnlyLearned()) {
+                AccessStore.learnedIdsOnly(ds, corpId, clock.millis());
+            }
+            if (fetched.scope().idsOnlyLearned() && app == null) {
+                // the sync goes on with ids: the alert says what the set-up reads and what gives more
+                alerts.raise(new Alert("upstream_config", corpId, ConfigurationFixes.idsOnly(corpId)));
+            }
             departments = fetched.departments().size();
             calls = fetched.upstreamCalls();
             counts = applier.apply(corpId, runId, fetched, options.maxRemovalRatio(), clock.millis());

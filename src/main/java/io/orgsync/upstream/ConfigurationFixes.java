@@ -1,8 +1,16 @@
 package io.orgsync.upstream;
 
 /** The operator's fix for each configuration errcode, for the alert that reports it. */
-final class ConfigurationFixes {
+public final class ConfigurationFixes {
     private ConfigurationFixes() {}
+
+    /** A contact-sync secret on an IP trusted since 2022-08-15: adding IPs does not help (docs/setups.md). */
+    public static String idsOnly(String corpId) {
+        return "The contact-sync secret of corp " + corpId + " is called from an IP trusted since 2022-08-15 (48009): "
+                + "it can only list ids (user/list_id, department/simplelist), so members are kept without names. "
+                + "Give orgsync an app secret for details: PUT /admin/api/enterprises/" + corpId
+                + " with \"secret\" (adding this server's IP does not lift 48009).";
+    }
 
     static String describe(Family family, int errcode, String subject, String api) {
         String what = switch (errcode) {
@@ -26,10 +34,7 @@ final class ConfigurationFixes {
             case 48002 ->
                 "WeCom refused " + api + " for corp " + subject + " (48002): the secret lacks permission for this API "
                         + "(user/list_id needs the contact-sync secret). Use a secret with that permission.";
-            case 48009 ->
-                "WeCom refused the contact-sync secret of corp " + subject
-                        + " from a new IP (48009). Add this server's public IP "
-                        + "to the contact-sync trusted IPs in the WeCom admin console.";
+            case 48009 -> idsOnly(subject);
             case 60011 ->
                 "The app of corp " + subject
                         + " may not see a member or department it asked for (60011). Widen the app's "

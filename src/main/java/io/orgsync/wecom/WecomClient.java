@@ -21,6 +21,8 @@ public final class WecomClient {
 
     private static final Set<Integer> NO_SUCH_MOBILE = Set.of(46004, 60103);
     private static final int DEPARTMENT_VANISHED = 60123;
+    /** A department outside the app's visible range: its members are unknown to this secret, not gone. */
+    private static final int OUTSIDE_RANGE = 60011;
 
     private final UpstreamClient client;
     private final URI baseUrl;
@@ -63,19 +65,26 @@ public final class WecomClient {
     public List<WecomDepartment> departments() {
         JsonNode json =
                 departmentCall("/cgi-bin/department/list", Map.of(), Set.of()).json();
+        return departments(json.path("department"));
+    }
+
+    static List<WecomDepartment> departments(JsonNode list) {
         List<WecomDepartment> out = new ArrayList<>();
-        for (JsonNode d : json.path("department")) {
+        for (JsonNode d : list) {
             out.add(WecomDepartment.fromJson(d));
         }
         return out;
     }
 
-    /** The department's direct members; empty when the department vanished meanwhile (60123). */
+    /**
+     * The department's direct members; empty when the department vanished meanwhile (60123) or is
+     * outside the app's visible range (60011: a ranged app's department/list can list it as a parent).
+     */
     public Optional<List<WecomMember>> directMembers(int departmentId) {
         UpstreamResponse r = departmentCall(
                 "/cgi-bin/user/list",
                 Map.of("department_id", String.valueOf(departmentId)),
-                Set.of(DEPARTMENT_VANISHED));
+                Set.of(DEPARTMENT_VANISHED, OUTSIDE_RANGE));
         if (!r.ok()) {
             return Optional.empty();
         }
@@ -92,14 +101,41 @@ public final class WecomClient {
         return r.ok() ? Optional.of(WecomMember.fromJson(r.json())) : Optional.empty();
     }
 
+    /**
+     * user/get through a secret that may not read every member: {@code readable} false when this
+     * secret may not (60011 outside the app's range, 48009 a contact-sync secret on a new IP).
+     */
+    public Readable<WecomMember> memberIfReadable(String userid) {
+        Set<Integer> answers = new java.util.HashSet<>(NO_SUCH_MEMBER);
+        answers.addAll(Readable.NOT_FOR_THIS_SECRET);
+        UpstreamResponse r = get("/cgi-bin/user/get", Map.of("userid", userid), answers);
+        if (Readable.NOT_FOR_THIS_SECRET.contains(r.errcode())) {
+            return Readable.unreadable();
+        }
+        return new Readable<>(true, r.ok() ? Optional.of(WecomMember.fromJson(r.json())) : Optional.empty());
+    }
+
+    /** department/get through a secret that may not read every department (as {@link #memberIfReadable}). */
+    public Readable<WecomDepartment> departmentIfReadable(int id) {
+        UpstreamResponse r = get(
+                "/cgi-bin/department/get",
+                Map.of("id", String.valueOf(id)),
+                Set.of(DEPARTMENT_VANISHED, OUTSIDE_RANGE, ContactIds.IDS_ONLY));
+        if (Readable.NOT_FOR_THIS_SECRET.contains(r.errcode())) {
+            return Readable.unreadable();
+        }
+        return new Readable<>(true, r.ok() ? Optional.of(department(r)) : Optional.empty());
+    }
+
     /** One department; empty when WeCom has no such department (60123), or not yet. */
     public Optional<WecomDepartment> department(int id) {
         UpstreamResponse r =
                 get("/cgi-bin/department/get", Map.of("id", String.valueOf(id)), Set.of(DEPARTMENT_VANISHED));
-        if (!r.ok()) {
-            return Optional.empty();
-        }
-        return Optional.of(WecomDepartment.fromJson(r.json().path("department")));
+        return r.ok() ? Optional.of(department(r)) : Optional.empty();
+    }
+
+    private static WecomDepartment department(UpstreamResponse r) {
+        return WecomDepartment.fromJson(r.json().path("department"));
     }
 
     /** The userid that owns a mobile; empty for a definite "no" (46004, 60103). */
@@ -119,8 +155,16 @@ public final class WecomClient {
         return client.call(UpstreamRequest.get(Family.WECOM, baseUrl, api, tokens, corpId, query, answers));
     }
 
-    private UpstreamResponse departmentCall(String api, Map<String, String> query, Set<Integer> answers) {
-        UpstreamRequest request = UpstreamRequest.get(Family.WECOM, baseUrl, api, tokens, corpId, query, answers);
+    UpstreamResponse departmentCall(String api, Map<String, String> query, Set<Integer> answers) {
+        return paced(UpstreamRequest.get(Family.WECOM, baseUrl, api, tokens, corpId, query, answers));
+    }
+
+    /** A POST paced as the department calls are (user/list_id). */
+    UpstreamResponse departmentPost(String api, Map<String, Object> body) {
+        return paced(UpstreamRequest.post(Family.WECOM, baseUrl, api, tokens, corpId, body, Set.of()));
+    }
+
+    private UpstreamResponse paced(UpstreamRequest request) {
         return client.call(departmentGate == null ? request : request.withGate(departmentGate));
     }
 }

@@ -231,9 +231,13 @@ class AdminApiTest {
                         "updatedAt",
                         "problem",
                         "callback",
-                        "callbackUrl"),
+                        "callbackUrl",
+                        "secrets",
+                        "access"),
                 fieldNames(e),
                 "no secret in " + e);
+        assertEquals("{\"app\":true,\"contactSync\":false}", e.path("secrets").toString(), "which secrets, never them");
+        assertTrue(e.path("access").path("checkedAt").isNull(), "no sync yet: " + e);
         assertTrue(e.path("problem").isNull(), "nothing keeps it from syncing: " + e);
 
         // an update without a secret keeps the stored one: the enterprise still syncs with it

@@ -138,9 +138,54 @@ class SecretStorageTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aContactSyncSecretIsSealedAloneOrBesideTheAppSecret(String dialect) throws Exception {
+        String contact = "the-contact-sync-secret-0123456789";
+        String url = TestDatabases.url(dialect, "secret_storage");
+        try (Database db =
+                Database.open(url, TestDatabases.user(url), TestDatabases.password(url), false, "secrets", 2)) {
+            db.migrate();
+            EnterpriseService service = new EnterpriseService(
+                    db.dataSource(),
+                    new SecretCipher("key-0123456789abcdef"),
+                    new RecordedJobs(),
+                    Clock.systemUTC(),
+                    new EnterpriseService.Config("prod"));
+            RefusedException spaced = assertThrows(
+                    RefusedException.class,
+                    () -> service.put(
+                            "ww-contact-only",
+                            new EnterpriseChange("n", null, "0 0 * * * ?", true, null, "has space")));
+            assertTrue(spaced.getMessage().startsWith("contactSecret "), spaced.getMessage());
+
+            service.put("ww-contact-only", new EnterpriseChange("n", null, "0 0 * * * ?", true, null, contact));
+            assertEquals(null, rawSecret(db, "ww-contact-only"), "no app secret");
+            String stored = raw(db, "contact_secret", "ww-contact-only");
+            assertTrue(stored.startsWith("enc:v1:") && !stored.contains(contact), stored);
+            Enterprise e = service.find("ww-contact-only");
+            assertEquals(contact, e.contactSecret());
+            assertEquals(null, e.secret());
+            assertFalse(e.toString().contains(contact));
+
+            // the app's secret joins it; an update without secrets keeps both
+            service.put("ww-contact-only", new EnterpriseChange(null, SECRET, null, null, null));
+            service.put("ww-contact-only", new EnterpriseChange("renamed", null, null, null, null));
+            e = service.find("ww-contact-only");
+            assertEquals(List.of(SECRET, contact), List.of(e.secret(), e.contactSecret()));
+            EnterpriseListing listed = service.listing("ww-contact-only");
+            assertTrue(listed.hasSecret() && listed.hasContactSecret() && listed.access() == null);
+            service.delete("ww-contact-only");
+        }
+    }
+
     private static String rawSecret(Database db, String corpId) throws Exception {
+        return raw(db, "secret", corpId);
+    }
+
+    private static String raw(Database db, String column, String corpId) throws Exception {
         try (var c = db.connection();
-                var ps = c.prepareStatement("SELECT secret FROM enterprise WHERE corp_id = ?")) {
+                var ps = c.prepareStatement("SELECT " + column + " FROM enterprise WHERE corp_id = ?")) {
             ps.setString(1, corpId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

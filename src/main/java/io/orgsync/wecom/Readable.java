@@ -1,0 +1,17 @@
+package io.orgsync.wecom;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A read through a secret that may not read everything: {@code readable} false when the secret
+ * may not read it at all; else {@code value}, empty when WeCom has no such thing.
+ */
+public record Readable<T>(boolean readable, Optional<T> value) {
+    /** 60011: outside the app's visible range; 48009: a contact-sync secret on a new IP. */
+    static final Set<Integer> NOT_FOR_THIS_SECRET = Set.of(60011, ContactIds.IDS_ONLY);
+
+    static <T> Readable<T> unreadable() {
+        return new Readable<>(false, Optional.empty());
+    }
+}

@@ -1,0 +1,175 @@
+package io.orgsync.callback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.sync.Run;
+import io.orgsync.sync.RunStatus;
+import io.orgsync.testing.ApiNode;
+import io.orgsync.testing.OrgTruth;
+import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.TestDatabases;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * ID-only callbacks under today's set-ups (docs/setups.md, "Callbacks"): a member event is re-read
+ * through the secret that can read the member, never through a contact-sync secret that answers
+ * 48009; without one, the event's Department list is written.
+ */
+class CallbackSetupsTest {
+    private static final String APP = "cb-setup-app-secret-0123456789";
+    private static final String CONTACT = "cb-setup-contact-secret-0123456789";
+
+    @RegisterExtension
+    static final SimulatorControl sim = new SimulatorControl();
+
+    private ApiNode node;
+
+    @AfterEach
+    void close() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aContactSyncSecretOnANewIpWritesTheEventsDepartmentsWithoutAskingAgain(String dialect) throws Exception {
+        String corp = "ww-cbs-ids-" + dialect;
+        start(dialect, corp, null);
+        // the admin API tells what this set-up reads, and which secrets it holds (never them)
+        JsonNode listed = null;
+        for (JsonNode e :
+                CallbackFixture.admin(node).get("/admin/api/enterprises").json()) {
+            if (e.path("corpId").asText().equals(corp)) {
+                listed = e;
+            }
+        }
+        assertEquals(
+                "{\"app\":false,\"contactSync\":true}", listed.path("secrets").toString());
+        JsonNode access = listed.path("access");
+        assertEquals(
+                "false hidden true whole",
+                access.path("names").asText() + " " + access.path("mobiles").asText() + " "
+                        + access.path("complete").asText() + " "
+                        + access.path("range").asText(),
+                access.toString());
+        assertTrue(access.path("checkedAt").asText().endsWith("Z"), access.toString());
+        assertTrue(!listed.toString().contains(CONTACT), "never the secret");
+        long refused = errors(48009);
+        JsonNode export = sim.export(corp);
+        String moved = export.path("members").get(0).path("userid").asText();
+        String left = export.path("members").get(1).path("userid").asText();
+        int target = export.path("departments").get(3).path("id").asInt();
+        String base = "/__sim/corps/" + corp;
+        sim.post(base + "/members", Map.of("userid", "cbs-new", "name", "新人", "department", List.of(target)));
+        sim.send("PATCH", base + "/members/" + moved, Map.of("department", List.of(target)));
+        sim.send("DELETE", base + "/members/" + left, null);
+
+        settle(corp);
+        assertEquals(ids(sim.export(corp)), ids(corp), "the events' Department lists, applied");
+        // nothing read: a member known by id has no name (null: not known), none invented
+        assertNull(stored(corp).members.get("cbs-new").name());
+        assertEquals(0, errors(48009) - refused, "no user/get through a secret known to answer 48009");
+        assertEquals(0, sim.calls("/cgi-bin/user/get", corp));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void anAppReadsTheMembersInItsRangeAndTheEventTellsTheRest(String dialect) throws Exception {
+        String corp = "ww-cbs-both-" + dialect;
+        sim.createCorp(corp, APP, 25, 60, false);
+        JsonNode export = sim.export(corp);
+        int range = -1;
+        int outside = -1;
+        for (JsonNode d : export.path("departments")) {
+            if (d.path("parentid").asInt() == 1) {
+                if (range < 0) {
+                    range = d.path("id").asInt();
+                } else if (outside < 0) {
+                    outside = d.path("id").asInt();
+                }
+            }
+        }
+        sim.send(
+                "PATCH",
+                "/__sim/corps/" + corp + "/setup",
+                Map.of("contactSecret", CONTACT, "newIp", true, "appRange", Map.of("departments", List.of(range))));
+        start(dialect, corp, APP);
+        long refused = errors(48009);
+        String base = "/__sim/corps/" + corp;
+        sim.post(base + "/members", Map.of("userid", "cbs-in", "name", "范围内", "department", List.of(range)));
+        sim.post(base + "/members", Map.of("userid", "cbs-out", "name", "范围外", "department", List.of(outside)));
+
+        settle(corp);
+        OrgTruth stored = stored(corp);
+        assertEquals("范围内", stored.members.get("cbs-in").name(), "read through the app");
+        assertNull(stored.members.get("cbs-out").name(), "outside the range: the event's departments alone");
+        assertEquals(Set.of((long) outside), stored.members.get("cbs-out").departments());
+        assertEquals(0, errors(48009) - refused);
+        assertTrue(node.node.events.recent(corp, 100).stream().noneMatch(e -> e.status() == EventStatus.FAILED));
+    }
+
+    /** A first sync with the contact-sync secret on a new IP (and {@code app} when given), then ids-style callbacks. */
+    private void start(String dialect, String corp, String app) throws Exception {
+        if (app == null) {
+            Map<String, Object> body = new HashMap<>();
+            body.put("corpId", corp);
+            body.put("secret", APP);
+            body.put("departments", 12);
+            body.put("members", 60);
+            body.put("contactSecret", CONTACT);
+            body.put("newIp", true);
+            body.put("seed", corp.hashCode());
+            sim.post("/__sim/corps", body);
+        }
+        node = ApiNode.start(
+                "cbs-" + dialect,
+                TestDatabases.url(dialect, "callback_setups"),
+                sim,
+                Map.of("ORGSYNC_ADMIN_TOKEN", CallbackFixture.ADMIN_TOKEN));
+        node.node.enterprises.put(corp, new EnterpriseChange(corp, app, "0 0 3 1 1 ? 2099", true, null, CONTACT));
+        Run first = node.sync(corp);
+        assertEquals(RunStatus.SUCCEEDED, first.status(), first.error());
+        CallbackFixture.connect(sim, node, corp, Map.of("style", "ids"));
+    }
+
+    private void settle(String corp) {
+        int events = sim.send("GET", "/__sim/corps/" + corp + "/callback", null)
+                .path("generated")
+                .asInt();
+        CallbackFixture.settle(sim, node, corp, events);
+    }
+
+    private OrgTruth stored(String corp) throws Exception {
+        return OrgTruth.fromDatabase(node.node.db.dataSource(), corp);
+    }
+
+    private Map<String, Set<Long>> ids(String corp) throws Exception {
+        Map<String, Set<Long>> out = new TreeMap<>();
+        stored(corp).members.values().forEach(p -> out.put(p.userid(), new TreeSet<>(p.departments())));
+        return out;
+    }
+
+    private static Map<String, Set<Long>> ids(JsonNode export) {
+        Map<String, Set<Long>> out = new TreeMap<>();
+        OrgTruth.fromExport(export).members.values().forEach(p -> out.put(p.userid(), new TreeSet<>(p.departments())));
+        return out;
+    }
+
+    private long errors(int code) {
+        return sim.stats().path("errors").path(String.valueOf(code)).asLong(0);
+    }
+}
