@@ -64,14 +64,18 @@
  *   #enterprises                table; rows tr[data-enterprise="<corpId>"] (not data-corp, which
  *                               belongs to the jobs table)
  *     [data-testid=corp-id]  [data-testid=name]  [data-testid=cron]  [data-testid=enabled]
+ *     [data-testid=reads]: the secrets held and what the set-up read at its last complete sync
+ *       ("access"; "not checked yet" before one); the cell's data-access="names|mobiles|complete|range"
  *     [data-testid=agent-id]  [data-testid=updated-at]
  *     [data-action=edit]  [data-action=delete] (delete asks for confirmation)
  *   #ent-new                    empty form for a new enterprise
- *   #enterprise-form            the form: #ent-corpId #ent-name #ent-secret #ent-cron
+ *   #enterprise-form            the form: #ent-corpId #ent-name #ent-secret (the app's)
+ *                               #ent-contactSecret (the contact-sync secret) #ent-cron
  *                               #ent-enabled (checkbox) #ent-agentId #ent-save #ent-cancel
  *   #ent-message                the server's message (400 invalid cron, 503 read_only, ...) or
  *                               "Saved ..." (classes "error" / "ok")
- *   Secret is never pre-filled; when editing, an empty secret is omitted from the PUT body.
+ *   Secrets are never pre-filled; an empty one is omitted from the PUT body (the stored one stays);
+ *   a new enterprise needs at least one of the two.
  *
  * Recent runs (GET /admin/api/runs?limit=1000, every refresh: the newest runs of all enterprises)
  *   #jobs tr[data-corp] [data-testid=run-chart]   cell with an inline <svg data-testid=run-chart>
@@ -1145,6 +1149,7 @@
       name: h('td', { 'data-testid': 'name' }),
       cron: h('td', { 'data-testid': 'cron', className: 'mono nowrap' }),
       enabled: h('td', { 'data-testid': 'enabled' }),
+      reads: h('td', { 'data-testid': 'reads' }),
       agent: h('td', { 'data-testid': 'agent-id', className: 'mono' }),
       updated: h('td', { 'data-testid': 'updated-at', className: 'nowrap' }),
       actions: h('td', { className: 'actions' })
@@ -1157,7 +1162,7 @@
       h('button', { type: 'button', className: 'btn btn-small btn-danger', 'data-action': 'delete', text: 'Delete',
         onclick: function () { deleteEnterprise(corpId); } }));
     tr._c = c;
-    tr.append(c.corp, c.name, c.cron, c.enabled, c.agent, c.updated, c.actions);
+    tr.append(c.corp, c.name, c.cron, c.enabled, c.reads, c.agent, c.updated, c.actions);
     return tr;
   }
   function updateEntRow(tr, ent) {
@@ -1175,10 +1180,32 @@
         ent.callback ? [' ', badge('callbacks', 'badge-run-static', 'Contact-change callbacks are on')] : null,
         ent.problem ? [' ', badge('problem', 'badge-err', String(ent.problem))] : null];
     });
+    renderReads(c.reads, ent);
     var agent = ent.agentId === null || ent.agentId === undefined ? '' : String(ent.agentId);
     setCell(c.agent, agent, function () { return agent || h('span', { className: 'muted', text: '—' }); });
     var upd = ent.updatedAt || ent.createdAt;
     setCell(c.updated, timeSig(upd), function () { return timeNodes(upd); });
+  }
+  /** The secrets held and what the set-up read (GET /admin/api/enterprises "secrets", "access"; docs/setups.md). */
+  function renderReads(td, ent) {
+    var sec = ent.secrets || {};
+    var held = [sec.app ? 'app' : null, sec.contactSync ? 'contact-sync' : null].filter(Boolean);
+    var a = ent.access || {};
+    var checked = a.checkedAt !== null && a.checkedAt !== undefined;
+    var parts = !checked ? [] : [
+      a.names ? 'names' : 'ids only',
+      'mobiles ' + a.mobiles,
+      a.complete ? 'every member' : 'members the app sees',
+      a.range === 'partial' ? 'partial range' : 'whole range'];
+    var sig = held.join('+') + '|' + parts.join('|') + '|' + (a.checkedAt || '');
+    td.setAttribute('data-access', checked ? [a.names, a.mobiles, a.complete, a.range].join('|') : '');
+    setCell(td, sig, function () {
+      return [
+        h('span', { className: 'muted', text: (held.length ? held.join(' + ') : 'no secret') + ' secret' + (held.length > 1 ? 's' : '') + ': ' }),
+        checked
+          ? h('span', { text: parts.join(' · '), title: 'as the sync that applied at ' + a.checkedAt + ' found it' })
+          : h('span', { className: 'muted', text: 'not checked yet' })];
+    });
   }
   function renderEnterprises() {
     reconcile($('#enterprises tbody'), state.enterprises, function (e) { return e.corpId; }, 'data-enterprise', createEntRow, updateEntRow);
@@ -1302,12 +1329,13 @@
   function formEls() {
     return {
       form: $('#enterprise-form'), title: $('#ent-form-title'), corpId: $('#ent-corpId'), name: $('#ent-name'),
-      secret: $('#ent-secret'), secretHint: $('#ent-secret-hint'), cron: $('#ent-cron'), enabled: $('#ent-enabled'),
+      secret: $('#ent-secret'), contactSecret: $('#ent-contactSecret'), secretHint: $('#ent-secret-hint'),
+      cron: $('#ent-cron'), enabled: $('#ent-enabled'),
       agentId: $('#ent-agentId'), save: $('#ent-save'), message: $('#ent-message')
     };
   }
   function clearInvalid(f) {
-    [f.corpId, f.name, f.secret, f.cron, f.agentId].forEach(function (el) { el.removeAttribute('aria-invalid'); });
+    [f.corpId, f.name, f.secret, f.contactSecret, f.cron, f.agentId].forEach(function (el) { el.removeAttribute('aria-invalid'); });
   }
 
   function newEnterpriseForm(keepMessage) {
@@ -1318,8 +1346,10 @@
     f.corpId.value = '';
     f.name.value = '';
     f.secret.value = '';
-    f.secret.placeholder = 'required for a new enterprise';
-    f.secretHint.textContent = 'Write-only: it is never shown again.';
+    f.secret.placeholder = 'the app\'s secret';
+    f.contactSecret.value = '';
+    f.contactSecret.placeholder = 'the contact-sync secret';
+    f.secretHint.textContent = 'Give one or both (see docs/setups.md). Write-only: never shown again.';
     f.cron.value = '';
     f.enabled.checked = true;
     f.agentId.value = '';
@@ -1340,8 +1370,10 @@
     f.corpId.readOnly = true;
     f.name.value = ent.name ? String(ent.name) : '';
     f.secret.value = '';   // never pre-filled
-    f.secret.placeholder = 'leave empty to keep the current secret';
-    f.secretHint.textContent = 'Write-only: type a new one only to replace the stored secret.';
+    f.secret.placeholder = 'leave empty to keep the current one';
+    f.contactSecret.value = '';
+    f.contactSecret.placeholder = 'leave empty to keep the current one';
+    f.secretHint.textContent = 'Write-only: type a new one only to replace a stored secret.';
     f.cron.value = ent.cron ? String(ent.cron) : '';
     f.enabled.checked = !!ent.enabled;
     f.agentId.value = ent.agentId === null || ent.agentId === undefined ? '' : String(ent.agentId);
@@ -1373,6 +1405,8 @@
     };
     var secret = f.secret.value.trim();
     if (secret) body.secret = secret;   // write-only: omitted means "keep the current one"
+    var contactSecret = f.contactSecret.value.trim();
+    if (contactSecret) body.contactSecret = contactSecret;
     var agent = f.agentId.value.trim();
     if (agent !== '' && !/^\d{1,15}$/.test(agent)) {
       f.agentId.setAttribute('aria-invalid', 'true');
@@ -1389,7 +1423,7 @@
     var pre = Promise.resolve(true);
     if (!editing && exists) {
       pre = confirmDialog('Overwrite enterprise?', 'Enterprise ' + entLabel(corpId) + ' already exists. Replace its settings with this form?' +
-        (secret ? '' : ' Its secret is kept.'), 'Overwrite');
+        (secret || contactSecret ? '' : ' Its secrets are kept.'), 'Overwrite');
     }
     return pre.then(function (yes) {
       if (!yes || gen !== state.generation) return;
@@ -1398,7 +1432,7 @@
       return api('PUT', '/enterprises/' + enc(corpId), body).then(function () {
         if (gen !== state.generation) return;
         newEnterpriseForm(true);
-        setFormMessage(f.message, (exists ? 'Saved ' : 'Created ') + corpId + '.' + (exists && secret ? ' Secret replaced.' : ''), 'ok');
+        setFormMessage(f.message, (exists ? 'Saved ' : 'Created ') + corpId + '.' + (exists && (secret || contactSecret) ? ' Secret replaced.' : ''), 'ok');
         notify((exists ? 'Saved enterprise ' : 'Created enterprise ') + corpId + '.', 'ok');
       }, function (e) {
         if (gen !== state.generation) return;
@@ -1406,7 +1440,7 @@
         setFormMessage(f.message, errText(e), 'error');
         if (e.status === 400) {
           var m = String(e.message || '');
-          var target = /cron/i.test(m) ? f.cron : /secret/i.test(m) ? f.secret : /agent/i.test(m) ? f.agentId :
+          var target = /cron/i.test(m) ? f.cron : /contactSecret|contact-sync/i.test(m) ? f.contactSecret : /secret/i.test(m) ? f.secret : /agent/i.test(m) ? f.agentId :
             /name/i.test(m) ? f.name : /corp/i.test(m) ? f.corpId : null;
           if (target) { target.setAttribute('aria-invalid', 'true'); target.focus({ preventScroll: true }); }
         }

@@ -188,6 +188,16 @@ class ConsoleBrowserTest {
                         && jobState("ww-globex").equals("NORMAL"));
         assertEquals("node-b", browser.findElement(By.id("node")).getText());
 
+        // what each set-up reads: Globex synced once through its app (mobiles shown), Acme not yet
+        WebElement globexReads = waitFor(
+                "Globex's set-up in the enterprises table",
+                d -> d.findElement(By.cssSelector("#enterprises tr[data-enterprise='ww-globex'] [data-testid=reads]")));
+        assertEquals("true|visible|false|whole", globexReads.getAttribute("data-access"));
+        assertEquals("app secret: names · mobiles visible · members the app sees · whole range", globexReads.getText());
+        WebElement acmeReads =
+                browser.findElement(By.cssSelector("#enterprises tr[data-enterprise='ww-acme'] [data-testid=reads]"));
+        assertEquals("app secret: not checked yet", acmeReads.getText());
+
         // pause Acme
         browser.findElement(jobRow("ww-acme"))
                 .findElement(By.cssSelector("[data-action=pause]"))
