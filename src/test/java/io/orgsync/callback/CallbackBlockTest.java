@@ -7,6 +7,7 @@ import io.orgsync.simulator.EventSealer;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.TcpProxy;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
 import java.time.Duration;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * An ids-only event whose re-read meets a 45009 block of user/get stays PENDING for as long as
  * the block lasts (an hour here, the node's clock moved through it), each next attempt at the
  * block's end, and is applied after it; one still blocked after ORGSYNC_EVENT_RETRY_HOURS ends
- * FAILED with an {@code events_failing} alert.
+ * FAILED with an {@code events_failing} alert. The same for a token hold, and for the database
+ * going away while an event waits (nothing can be recorded then, so it stays PENDING).
  */
 class CallbackBlockTest {
     private static final String SECRET = "callback-block-secret-01";
@@ -125,6 +127,46 @@ class CallbackBlockTest {
                         .members
                         .get(userid)
                         .name());
+    }
+
+    @Test
+    void anEventWaitsOutADatabaseOutage() throws Exception {
+        String corp = "ww-cb-db-outage";
+        sim.createCorp(corp, SECRET, 3, 10, true);
+        MutableClock clock = new MutableClock();
+        try (TcpProxy database = new TcpProxy("127.0.0.1", 3306)) {
+            node = ApiNode.start(
+                    "cb-db-outage", database.relay(TestDatabases.mariadb("callback_db_outage")), sim, Map.of(), clock);
+            EventSealer wecom = CallbackFixture.syncedAndDirect(node, corp, SECRET);
+            String userid =
+                    sim.export(corp).path("members").get(0).path("userid").asText();
+
+            // the event waits for a block's end; the database goes away meanwhile, for hours of the node's clock
+            sim.fault(Map.of("path", USER_GET, "corpId", corp, "errcode", 45009));
+            sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + userid, Map.of("name", "断库之后的名字"));
+            long event = idsOnlyUpdate(wecom, corp, clock, userid, "outage1");
+            blockedCall(corp, event, 0);
+            sim.clearFaults();
+            database.cut();
+            for (int hour = 0; hour < 3; hour++) {
+                clock.advance(Duration.ofHours(1));
+                Waiting.sleep(Duration.ofMillis(700)); // the drainer meets the outage at each hour
+            }
+            database.restore();
+
+            Waiting.until(
+                    Duration.ofSeconds(30),
+                    "applied once the database is back",
+                    () -> status(corp, event) == EventStatus.APPLIED);
+            assertEquals(
+                    "断库之后的名字",
+                    io.orgsync.testing.OrgTruth.fromDatabase(node.node.db.dataSource(), corp)
+                            .members
+                            .get(userid)
+                            .name());
+            node.close(); // before its database's proxy
+            node = null;
+        }
     }
 
     private long blockedCall(String corp, long event, long before) throws Exception {
