@@ -3,16 +3,14 @@ package io.orgsync.sync;
 import com.google.common.collect.ConcurrentHashMultiset;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
-import io.orgsync.enterprise.AccessStore;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.enterprise.IdsOnlyMemory;
 import io.orgsync.logging.Failures;
 import io.orgsync.read.OrgVersions;
 import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.time.Waiter;
-import io.orgsync.upstream.ConfigurationFixes;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
 import java.net.URI;
@@ -59,7 +57,9 @@ public final class SyncRunner {
     }
 
     private final DataSource ds;
-    private final Alerts alerts;
+    /** When the contact-sync secret answered 48009: asked once a day, alerted when no app reads details. */
+    private final IdsOnlyMemory idsOnly;
+
     private final RunStore runs;
     private final OrgApplier applier;
     private final OrgFetcher fetcher;
@@ -103,7 +103,7 @@ public final class SyncRunner {
             OrgVersions versions,
             EventFeed events) {
         this.ds = ds;
-        this.alerts = alerts;
+        this.idsOnly = new IdsOnlyMemory(ds, alerts);
         this.runs = new RunStore(ds, clock);
         this.outcomes = new SyncOutcomes(runs, alerts, metrics, events);
         this.applier = new OrgApplier(ds, versions);
@@ -190,7 +190,7 @@ public final class SyncRunner {
             log.info("Sync of {} started (run {})", corpId, runId);
             WecomClient app = client(corpId, enterprise.secret());
             WecomClient contact = client(corpId, enterprise.contactSecret());
-            boolean idsOnlyKnown = contact != null && AccessStore.idsOnlyKnown(ds, corpId, started);
+            boolean idsOnlyKnown = idsOnly.known(enterprise, started);
             // a second without department calls between runs, whichever nodes they ran on: the end
             // of one run and the start of the next must not add up to more than the rate in one second
             long quietUntil = runs.previousFinishedAt(corpId, runId) + 1000;
@@ -198,11 +198,8 @@ public final class SyncRunner {
             FetchedOrg fetched = fetcher.fetch(
                     app, contact, idsOnlyKnown, started + options.deadline().toMillis(), quietUntil, claim, progress);
             if (fetched.scope().idsOnlyLearned()) {
-                AccessStore.learnedIdsOnly(ds, corpId, clock.millis());
-            }
-            if (fetched.scope().idsOnlyLearned() && app == null) {
-                // the sync goes on with ids: the alert says what the set-up reads and what gives more
-                alerts.raise(new Alert("upstream_config", corpId, ConfigurationFixes.idsOnly(corpId)));
+                // the sync goes on with ids; without an app secret the alert says what gives more
+                idsOnly.learned(enterprise, clock.millis());
             }
             departments = fetched.departments().size();
             calls = fetched.upstreamCalls();
