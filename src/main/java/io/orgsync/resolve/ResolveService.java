@@ -9,7 +9,7 @@ import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.member.Member;
 import io.orgsync.member.MemberQueries;
-import io.orgsync.member.MemberStore;
+import io.orgsync.member.MemberReads;
 import io.orgsync.read.OrgVersions;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
@@ -129,7 +129,7 @@ public final class ResolveService {
             return Optional.empty();
         }
         long cutoff = clock.millis() - recheck.toMillis();
-        if (Sql.withConnection(store.dataSource(), c -> MemberStore.learnedBefore(c, corpId, mobile, cutoff))) {
+        if (Sql.withConnection(store.dataSource(), c -> MemberReads.learnedBefore(c, corpId, mobile, cutoff))) {
             return Optional.empty();
         }
         return Optional.of(known.get(0));
@@ -215,7 +215,7 @@ public final class ResolveService {
     }
 
     private boolean holds(String corpId, String userid, String mobile) throws SQLException {
-        return Sql.withConnection(store.dataSource(), c -> MemberStore.holds(c, corpId, userid, mobile));
+        return Sql.withConnection(store.dataSource(), c -> MemberReads.holds(c, corpId, userid, mobile));
     }
 
     private static Member join(CompletableFuture<Member> future) throws Exception {

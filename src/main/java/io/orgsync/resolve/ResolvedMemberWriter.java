@@ -1,6 +1,7 @@
 package io.orgsync.resolve;
 
 import io.orgsync.enterprise.UnknownEnterpriseException;
+import io.orgsync.member.MemberReads;
 import io.orgsync.member.MemberStore;
 import io.orgsync.member.StoredMember;
 import io.orgsync.read.OrgVersions;
@@ -37,7 +38,7 @@ final class ResolvedMemberWriter {
         StoredMember row = StoredMember.fromWecom(m, mobile, StoredMember.LEARNED);
         write(corpId, "its resolve", (c, run) -> {
             long now = clock.millis();
-            if (MemberStore.findForUpdate(c, corpId, m.userid()).isPresent()) {
+            if (MemberReads.findForUpdate(c, corpId, m.userid()).isPresent()) {
                 MemberStore.updateMembers(c, corpId, List.of(row), now);
             } else {
                 MemberStore.insertMembers(c, corpId, List.of(row), now);
@@ -58,7 +59,7 @@ final class ResolvedMemberWriter {
         write(corpId, "its resolve", (c, run) -> {
             long now = clock.millis();
             Optional<StoredMember> old =
-                    MemberStore.findForUpdate(c, corpId, userid).filter(m -> !m.departed());
+                    MemberReads.findForUpdate(c, corpId, userid).filter(m -> !m.departed());
             if (old.isEmpty()) {
                 return MemberStore.clearMobile(c, corpId, mobile, userid, now) > 0;
             }
