@@ -22,6 +22,7 @@ import io.orgsync.read.OrgVersions;
 import io.orgsync.read.ReadAnswers;
 import io.orgsync.read.ReadCache;
 import io.orgsync.read.VersionWatch;
+import io.orgsync.resolve.ResolveConfig;
 import io.orgsync.resolve.ResolveRetention;
 import io.orgsync.resolve.ResolveService;
 import io.orgsync.schedule.Retention;
@@ -146,7 +147,7 @@ public final class Node implements AutoCloseable {
                 alerts,
                 metrics,
                 clock,
-                ResolveService.Config.from(settings),
+                ResolveConfig.from(settings),
                 versions);
         this.callbacks = new CallbackSettings(
                 db.dataSource(), cipher, clock, settings.callbackBaseUrl(), settings.env(), metrics);

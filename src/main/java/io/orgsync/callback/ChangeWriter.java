@@ -1,6 +1,7 @@
 package io.orgsync.callback;
 
 import io.orgsync.member.DepartmentGuards;
+import io.orgsync.member.MemberReads;
 import io.orgsync.member.MemberStore;
 import io.orgsync.member.Mobile;
 import io.orgsync.member.StoredDepartment;
@@ -42,7 +43,7 @@ final class ChangeWriter {
                     rename(c, corpId, userid, ev.get("NewUserID"));
                     userid = ev.get("NewUserID");
                 }
-                Optional<StoredMember> old = MemberStore.findForUpdate(c, corpId, userid);
+                Optional<StoredMember> old = MemberReads.findForUpdate(c, corpId, userid);
                 StoredMember now0;
                 if (read.member() != null) {
                     now0 = StoredMember.fromUpstream(read.member(), old.orElse(null), mobilesShown(c, corpId));
@@ -57,7 +58,7 @@ final class ChangeWriter {
                 writeMember(c, corpId, old.orElse(null), now0, now);
             }
             case "delete_user" -> {
-                Optional<StoredMember> old = MemberStore.findForUpdate(c, corpId, ev.get("UserID"));
+                Optional<StoredMember> old = MemberReads.findForUpdate(c, corpId, ev.get("UserID"));
                 if (old.isEmpty() || old.get().departed()) {
                     return "the member is not stored as current";
                 }
@@ -67,7 +68,7 @@ final class ChangeWriter {
             case "create_party", "update_party" -> {
                 long id = Long.parseLong(ev.get("Id"));
                 guardDepartment(c, corpId, id);
-                Map<Long, StoredDepartment> all = MemberStore.departments(c, corpId);
+                Map<Long, StoredDepartment> all = MemberReads.departments(c, corpId);
                 StoredDepartment old = all.get(id);
                 StoredDepartment d;
                 if (read.department() != null) {
@@ -94,7 +95,7 @@ final class ChangeWriter {
             case "delete_party" -> {
                 long id = Long.parseLong(ev.get("Id"));
                 guardDepartment(c, corpId, id);
-                if (!MemberStore.departments(c, corpId).containsKey(id)) {
+                if (!MemberReads.departments(c, corpId).containsKey(id)) {
                     return "the department is not stored";
                 }
                 // WeCom deletes only empty departments; a membership left from a lost event must not point nowhere
@@ -118,7 +119,7 @@ final class ChangeWriter {
     }
 
     private static void rename(Connection c, String corpId, String from, String to) throws SQLException {
-        if (MemberStore.findForUpdate(c, corpId, from).isEmpty()) {
+        if (MemberReads.findForUpdate(c, corpId, from).isEmpty()) {
             return;
         }
         // a departed row under the new userid gives way: the renamed member is the current one

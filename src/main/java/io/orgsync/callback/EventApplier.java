@@ -5,7 +5,7 @@ import io.orgsync.alert.Alerts;
 import io.orgsync.enterprise.AccessStore;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
-import io.orgsync.member.MemberStore;
+import io.orgsync.member.MemberReads;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
@@ -119,9 +119,9 @@ public final class EventApplier {
             boolean stored = Sql.withConnection(
                     ds,
                     c -> ev.changeType().endsWith("_user")
-                            ? MemberStore.findForUpdate(c, e.corpId(), ev.get("UserID"))
+                            ? MemberReads.findForUpdate(c, e.corpId(), ev.get("UserID"))
                                     .isPresent()
-                            : MemberStore.departments(c, e.corpId()).containsKey(Long.parseLong(ev.get("Id"))));
+                            : MemberReads.departments(c, e.corpId()).containsKey(Long.parseLong(ev.get("Id"))));
             if (ChangeWriter.needsRead(ev, stored)) {
                 read = client.read(ev);
             }

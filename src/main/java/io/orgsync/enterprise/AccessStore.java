@@ -39,7 +39,7 @@ public final class AccessStore {
      * The contact-sync secret answered 48009 at {@code now}: written as soon as the fetch learns it,
      * so that a run that applies nothing (refused, failed) still does not ask again within the day.
      */
-    public static void learnedIdsOnly(DataSource ds, String corpId, long now) throws SQLException {
+    static void learnedIdsOnly(DataSource ds, String corpId, long now) throws SQLException {
         Sql.withConnection(
                 ds, c -> Sql.update(c, "UPDATE enterprise SET contact_ids_only_at = ? WHERE corp_id = ?", now, corpId));
     }

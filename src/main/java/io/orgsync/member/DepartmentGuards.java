@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * The SQL of {@code department_written}: departments a callback event wrote while a run was the
  * enterprise's current one, which that run's apply leaves as the event left them, as it leaves
- * the members an event or a resolve wrote ({@link MemberStore#resolvedSince}). A deletion leaves
+ * the members an event or a resolve wrote ({@link MemberReads#resolvedSince}). A deletion leaves
  * no department row to mark, hence a table of its own.
  */
 public final class DepartmentGuards {

@@ -81,7 +81,7 @@ public final class MemberQueries {
 
     /** The enterprise's department tree as the connection's transaction sees it. */
     public static DepartmentTree loadTree(Connection c, String corpId) throws SQLException {
-        return DepartmentTree.of(MemberStore.departments(c, corpId).values());
+        return DepartmentTree.of(MemberReads.departments(c, corpId).values());
     }
 
     private List<Found> read(String where, Object... args) throws SQLException {

@@ -6,121 +6,26 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * The SQL of {@code member}, {@code member_department} and {@code department}. Writes take the
- * caller's connection, so that a whole sync applies in one transaction.
+ * The writes of {@code member}, {@code member_department} and {@code department} (their reads for
+ * writers: {@link MemberReads}; for answers: {@link MemberQueries}). Each takes the caller's
+ * connection, so that a whole sync applies in one transaction.
  */
 public final class MemberStore {
-    private static final String MEMBER_COLUMNS = "userid, name, mobile, mobile_source, email, position, status, "
-            + "main_department, departed, alias, telephone, direct_leader";
-
     private static final int BATCH = 1000;
 
     private MemberStore() {}
-
-    /** Every member of the enterprise, departed ones included, with their departments. */
-    public static Map<String, StoredMember> loadForSync(Connection c, String corpId) throws SQLException {
-        Map<String, StoredMemberRows.Memberships> memberships = new HashMap<>();
-        Sql.query(
-                c,
-                "SELECT userid, department_id, is_leader FROM member_department WHERE corp_id = ?",
-                rs -> {
-                    memberships
-                            .computeIfAbsent(rs.getString(1), k -> new StoredMemberRows.Memberships())
-                            .add(rs);
-                    return null;
-                },
-                corpId);
-        Map<String, StoredMember> out = new HashMap<>();
-        Sql.query(
-                c,
-                "SELECT " + MEMBER_COLUMNS + " FROM member WHERE corp_id = ?",
-                rs -> {
-                    String userid = rs.getString("userid");
-                    out.put(
-                            userid,
-                            StoredMemberRows.member(
-                                    rs, memberships.getOrDefault(userid, new StoredMemberRows.Memberships())));
-                    return null;
-                },
-                corpId);
-        return out;
-    }
-
-    /** One member with its departments, locked for the caller's transaction. */
-    public static java.util.Optional<StoredMember> findForUpdate(Connection c, String corpId, String userid)
-            throws SQLException {
-        StoredMemberRows.Memberships memberships = new StoredMemberRows.Memberships();
-        Sql.query(
-                c,
-                "SELECT userid, department_id, is_leader FROM member_department WHERE corp_id = ? AND userid = ?",
-                rs -> {
-                    memberships.add(rs);
-                    return null;
-                },
-                corpId,
-                userid);
-        return Sql.one(
-                c,
-                "SELECT " + MEMBER_COLUMNS + " FROM member WHERE corp_id = ? AND userid = ? FOR UPDATE",
-                rs -> StoredMemberRows.member(rs, memberships),
-                corpId,
-                userid);
-    }
 
     /** Records that a resolve wrote the member while {@code runId} was the enterprise's current run. */
     public static void markResolved(Connection c, String corpId, String userid, long runId) throws SQLException {
         Sql.update(c, "UPDATE member SET resolved_in_run = ? WHERE corp_id = ? AND userid = ?", runId, corpId, userid);
     }
 
-    /** The members a resolve wrote while {@code runId}, or a later run, was the enterprise's current one. */
-    public static Set<String> resolvedSince(Connection c, String corpId, long runId) throws SQLException {
-        return new HashSet<>(Sql.query(
-                c,
-                "SELECT userid FROM member WHERE corp_id = ? AND resolved_in_run >= ?",
-                rs -> rs.getString(1),
-                corpId,
-                runId));
-    }
-
     /** Records when a resolve learned the member's mobile (ORGSYNC_RESOLVE_RECHECK_DAYS counts from it). */
     public static void markLearned(Connection c, String corpId, String userid, long at) throws SQLException {
         Sql.update(c, "UPDATE member SET mobile_learned_at = ? WHERE corp_id = ? AND userid = ?", at, corpId, userid);
-    }
-
-    /**
-     * Whether a current member holds this mobile as learned by a resolve before {@code cutoff}
-     * (or at a time not recorded): the pair is due to be confirmed with WeCom.
-     */
-    public static boolean learnedBefore(Connection c, String corpId, String mobile, long cutoff) throws SQLException {
-        return Sql.one(
-                        c,
-                        "SELECT 1 FROM member WHERE corp_id = ? AND mobile = ? AND mobile_source = ? AND departed = FALSE "
-                                + "AND (mobile_learned_at IS NULL OR mobile_learned_at < ?)",
-                        rs -> 1,
-                        corpId,
-                        mobile,
-                        StoredMember.LEARNED,
-                        cutoff)
-                .isPresent();
-    }
-
-    /** Whether the current member {@code userid} is stored with this mobile. */
-    public static boolean holds(Connection c, String corpId, String userid, String mobile) throws SQLException {
-        return Sql.one(
-                        c,
-                        "SELECT 1 FROM member WHERE corp_id = ? AND userid = ? AND mobile = ? AND departed = FALSE",
-                        rs -> 1,
-                        corpId,
-                        userid,
-                        mobile)
-                .isPresent();
     }
 
     /**
@@ -137,21 +42,6 @@ public final class MemberStore {
                 corpId,
                 mobile,
                 keeper == null ? "" : keeper);
-    }
-
-    public static Map<Long, StoredDepartment> departments(Connection c, String corpId) throws SQLException {
-        Map<Long, StoredDepartment> out = new HashMap<>();
-        Sql.query(
-                c,
-                "SELECT id, name, parent_id, sort_order FROM department WHERE corp_id = ?",
-                rs -> {
-                    out.put(
-                            rs.getLong(1),
-                            new StoredDepartment(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
-                    return null;
-                },
-                corpId);
-        return out;
     }
 
     public static void insertMembers(Connection c, String corpId, Collection<StoredMember> members, long now)

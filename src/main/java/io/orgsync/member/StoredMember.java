@@ -96,6 +96,25 @@ public record StoredMember(
         return led;
     }
 
+    /** This member with a mobile a resolve learned for it, the rest as stored. */
+    public StoredMember withLearnedMobile(String learned) {
+        return new StoredMember(
+                userid,
+                name,
+                learned,
+                LEARNED,
+                email,
+                position,
+                status,
+                mainDepartment,
+                departed,
+                departments,
+                leaderIn,
+                directLeader,
+                alias,
+                telephone);
+    }
+
     /**
      * This member marked departed. A mobile a resolve learned belonged to this person, not to the
      * userid: it goes with them, so that no newcomer given the same userid answers for it.

@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Set;
 
-/** A {@link StoredMember} read from its member row ({@code MemberStore}'s columns, by name) and its memberships. */
+/** A {@link StoredMember} read from its member row ({@code MemberReads}' columns, by name) and its memberships. */
 final class StoredMemberRows {
     private StoredMemberRows() {}
 

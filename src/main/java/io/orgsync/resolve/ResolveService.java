@@ -2,14 +2,14 @@ package io.orgsync.resolve;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alerts;
-import io.orgsync.config.Settings;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.enterprise.IdsOnlyMemory;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.member.Member;
 import io.orgsync.member.MemberQueries;
-import io.orgsync.member.MemberStore;
+import io.orgsync.member.MemberReads;
 import io.orgsync.read.OrgVersions;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
@@ -28,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
- * Real-time resolve of a mobile through WeCom (getuserid, then user/get), guarded so that it
+ * Real-time resolve of a mobile through WeCom (getuserid, then user/get; a set-up that cannot
+ * user/get answers from the stored member, see {@link MemberDetails}), guarded so that it
  * can never get the enterprise blocked: WeCom blocks getuserid for the day once its failures
  * pass 20% of the member limit, so a "not found" is remembered for a day, cluster-wide, and
  * failures stop at ORGSYNC_RESOLVE_BUDGET_RATIO of the members per day. Each call reserves its
@@ -39,73 +40,9 @@ import javax.sql.DataSource;
 public final class ResolveService {
     static final Duration MISS_MEMORY = Duration.ofDays(1);
 
-    /**
-     * {@code budgetRatio}: the share of active members that may get "not found" per day;
-     * {@code ratePerEnterprise}: resolves a second per enterprise on this node;
-     * {@code reservationLease}: how long a budget unit outlives a node that died holding it;
-     * {@code recheck}: the age at which a learned mobile is confirmed with WeCom before it answers.
-     */
-    public record Config(
-            URI wecomBaseUrl,
-            double budgetRatio,
-            double ratePerEnterprise,
-            String instanceId,
-            Duration reservationLease,
-            Duration recheck) {
-        public Config(
-                URI wecomBaseUrl,
-                double budgetRatio,
-                double ratePerEnterprise,
-                String instanceId,
-                Duration reservationLease) {
-            this(wecomBaseUrl, budgetRatio, ratePerEnterprise, instanceId, reservationLease, Duration.ofDays(30));
-        }
-
-        public Config {
-            java.util.Objects.requireNonNull(wecomBaseUrl, "wecomBaseUrl");
-            java.util.Objects.requireNonNull(instanceId, "instanceId");
-            if (!(budgetRatio >= 0 && budgetRatio < 0.2)) {
-                throw new IllegalArgumentException(
-                        "budgetRatio must be at least 0 and below 0.2, where WeCom blocks getuserid for the day: "
-                                + budgetRatio);
-            }
-            if (!(ratePerEnterprise >= 0 && Double.isFinite(ratePerEnterprise))) {
-                throw new IllegalArgumentException(
-                        "ratePerEnterprise must be a finite number of at least 0: " + ratePerEnterprise);
-            }
-            if (reservationLease == null || reservationLease.isNegative() || reservationLease.isZero()) {
-                throw new IllegalArgumentException("reservationLease must be positive: " + reservationLease);
-            }
-            if (recheck == null || recheck.isNegative() || recheck.isZero()) {
-                throw new IllegalArgumentException("recheck must be positive: " + recheck);
-            }
-        }
-
-        public static Config from(Settings s) {
-            return new Config(
-                    s.wecomBaseUrl(),
-                    s.resolveBudgetRatio(),
-                    s.resolveRate(),
-                    s.instanceId(),
-                    reservationLease(s),
-                    s.resolveRecheck());
-        }
-
-        /**
-         * Longer than a live resolve's worst case (getuserid and user/get, each up to 4 attempts, a
-         * token fetched again and one more attempt, every one within the upstream time-out, plus the
-         * token waits), so that a slow call never loses its unit to another resolve.
-         */
-        private static Duration reservationLease(Settings s) {
-            return s.upstreamTimeout()
-                    .multipliedBy(14)
-                    .plus(s.tokenWait().multipliedBy(2))
-                    .plusMinutes(1);
-        }
-    }
-
     private final ResolveStore store;
     private final ResolvedMemberWriter writer;
+    private final MemberDetails details;
     private final EnterpriseService enterprises;
     private final MemberQueries queries;
     private final UpstreamClient upstream;
@@ -125,10 +62,11 @@ public final class ResolveService {
             Alerts alerts,
             MeterRegistry metrics,
             Clock clock,
-            Config config,
+            ResolveConfig config,
             OrgVersions versions) {
         this.store = new ResolveStore(ds);
         this.writer = new ResolvedMemberWriter(ds, versions, clock);
+        this.details = new MemberDetails(new IdsOnlyMemory(ds, alerts), clock);
         this.enterprises = enterprises;
         this.queries = queries;
         this.upstream = upstream;
@@ -191,7 +129,7 @@ public final class ResolveService {
             return Optional.empty();
         }
         long cutoff = clock.millis() - recheck.toMillis();
-        if (Sql.withConnection(store.dataSource(), c -> MemberStore.learnedBefore(c, corpId, mobile, cutoff))) {
+        if (Sql.withConnection(store.dataSource(), c -> MemberReads.learnedBefore(c, corpId, mobile, cutoff))) {
             return Optional.empty();
         }
         return Optional.of(known.get(0));
@@ -214,9 +152,10 @@ public final class ResolveService {
         }
         ResolveBudget.Unit unit = budgets.reserve(corpId, budget);
         WecomClient client = new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.readingSecret());
-        Optional<WecomMember> member;
+        Optional<String> userid;
+        MemberDetails.Read read;
         try {
-            Optional<String> userid = client.userIdByMobile(mobile);
+            userid = client.userIdByMobile(mobile);
             if (userid.isPresent() && holds(corpId, userid.get(), mobile)) {
                 // a stored pair confirmed: no user/get, and the unit goes back as for any found number
                 writer.confirm(corpId, userid.get());
@@ -224,12 +163,16 @@ public final class ResolveService {
                 count("confirmed");
                 return queries.byUserid(corpId, userid.get()).get(0);
             }
-            member = userid.isEmpty() ? Optional.empty() : client.member(userid.get());
+            read = userid.isEmpty() ? MemberDetails.NONE : details.read(enterprise, client, userid.get());
         } catch (Exception e) {
             // an error is not a "not found": WeCom counted no failure, so the unit goes back
             unit.release();
             throw e;
         }
+        if (read.idsOnly()) {
+            return storedAnswer(corpId, userid.get(), mobile, unit);
+        }
+        Optional<WecomMember> member = read.member();
         if (member.isEmpty()) {
             unit.notFound(mobile, clock.millis() + MISS_MEMORY.toMillis());
             // a pair learned earlier no longer holds: the number answers for nobody
@@ -246,8 +189,33 @@ public final class ResolveService {
         return queries.byUserid(corpId, member.get().userid()).get(0);
     }
 
+    /**
+     * The set-up cannot read the member's details (a contact-sync secret on a new IP): the stored
+     * member answers, with the mobile learned; a userid no sync has stored yet is 404 until one does
+     * (nothing remembered: it is no "not found", and the unit goes back).
+     */
+    private Member storedAnswer(String corpId, String userid, String mobile, ResolveBudget.Unit unit)
+            throws SQLException {
+        boolean stored;
+        try {
+            stored = writer.saveMobile(corpId, userid, mobile);
+        } finally {
+            unit.release();
+        }
+        if (!stored) {
+            count("not_stored_yet");
+            throw new RefusedException(
+                    Refusal.NOT_FOUND,
+                    "WeCom gives mobile " + mobile + " to member " + userid + " of " + corpId
+                            + ", whom no sync has stored as a member yet; its contact-sync secret reads ids only (48009), "
+                            + "so the next sync stores the member: resolve again after it");
+        }
+        count("found");
+        return queries.byUserid(corpId, userid).get(0);
+    }
+
     private boolean holds(String corpId, String userid, String mobile) throws SQLException {
-        return Sql.withConnection(store.dataSource(), c -> MemberStore.holds(c, corpId, userid, mobile));
+        return Sql.withConnection(store.dataSource(), c -> MemberReads.holds(c, corpId, userid, mobile));
     }
 
     private static Member join(CompletableFuture<Member> future) throws Exception {

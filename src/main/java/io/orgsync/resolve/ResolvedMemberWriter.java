@@ -1,14 +1,17 @@
 package io.orgsync.resolve;
 
 import io.orgsync.enterprise.UnknownEnterpriseException;
+import io.orgsync.member.MemberReads;
 import io.orgsync.member.MemberStore;
 import io.orgsync.member.StoredMember;
 import io.orgsync.read.OrgVersions;
 import io.orgsync.store.Sql;
 import io.orgsync.wecom.WecomMember;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -35,16 +38,45 @@ final class ResolvedMemberWriter {
         StoredMember row = StoredMember.fromWecom(m, mobile, StoredMember.LEARNED);
         write(corpId, "its resolve", (c, run) -> {
             long now = clock.millis();
-            if (MemberStore.findForUpdate(c, corpId, m.userid()).isPresent()) {
+            if (MemberReads.findForUpdate(c, corpId, m.userid()).isPresent()) {
                 MemberStore.updateMembers(c, corpId, List.of(row), now);
             } else {
                 MemberStore.insertMembers(c, corpId, List.of(row), now);
             }
-            MemberStore.markLearned(c, corpId, m.userid(), now);
-            MemberStore.clearMobile(c, corpId, mobile, m.userid(), now);
-            MemberStore.markResolved(c, corpId, m.userid(), run);
+            learned(c, corpId, m.userid(), mobile, run, now);
             return true;
         });
+    }
+
+    /**
+     * Stores the mobile on the current member {@code userid}, its other fields as stored: the
+     * set-up cannot read its details (a contact-sync secret on a new IP, docs/setups.md). Answers
+     * false when no current member has the userid (the next sync stores it); whoever else was
+     * stored with the number loses it all the same.
+     */
+    boolean saveMobile(String corpId, String userid, String mobile) throws SQLException {
+        boolean[] stored = {false};
+        write(corpId, "its resolve", (c, run) -> {
+            long now = clock.millis();
+            Optional<StoredMember> old =
+                    MemberReads.findForUpdate(c, corpId, userid).filter(m -> !m.departed());
+            if (old.isEmpty()) {
+                return MemberStore.clearMobile(c, corpId, mobile, userid, now) > 0;
+            }
+            MemberStore.updateMemberRows(c, corpId, List.of(old.get().withLearnedMobile(mobile)), now);
+            learned(c, corpId, userid, mobile, run, now);
+            stored[0] = true;
+            return true;
+        });
+        return stored[0];
+    }
+
+    /** The mobile is {@code userid}'s, learned now: no one else answers for it, and a run going on keeps it. */
+    private static void learned(Connection c, String corpId, String userid, String mobile, long run, long now)
+            throws SQLException {
+        MemberStore.markLearned(c, corpId, userid, now);
+        MemberStore.clearMobile(c, corpId, mobile, userid, now);
+        MemberStore.markResolved(c, corpId, userid, run);
     }
 
     /** WeCom confirmed that the stored holder still has the number: it answers for another recheck period. */
@@ -60,7 +92,7 @@ final class ResolvedMemberWriter {
 
     private interface Change {
         /** Answers whether it changed anything. */
-        boolean write(java.sql.Connection c, long run) throws SQLException;
+        boolean write(Connection c, long run) throws SQLException;
     }
 
     private void write(String corpId, String what, Change change) throws SQLException {

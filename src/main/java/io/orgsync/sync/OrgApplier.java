@@ -2,6 +2,7 @@ package io.orgsync.sync;
 
 import io.orgsync.enterprise.AccessStore;
 import io.orgsync.member.DepartmentGuards;
+import io.orgsync.member.MemberReads;
 import io.orgsync.member.MemberStore;
 import io.orgsync.member.StoredDepartment;
 import io.orgsync.member.StoredMember;
@@ -58,11 +59,11 @@ final class OrgApplier {
                 AccessStore.record(
                         c, corpId, scope.names(), scope.complete(), scope.wholeRange(), scope.contactIdsOnly(), now);
                 Set<Long> listed = listedDepartments(fetched);
-                Map<String, StoredMember> before = MemberStore.loadForSync(c, corpId);
+                Map<String, StoredMember> before = MemberReads.loadForSync(c, corpId);
                 // resolves take the enterprise lock too, so none writes between this read and the writes
                 // below; those that wrote after this run claimed the enterprise heard from WeCom after this
                 // fetch began: their members are neither departed nor written back with older data
-                Set<String> learned = MemberStore.resolvedSince(c, corpId, runId);
+                Set<String> learned = MemberReads.resolvedSince(c, corpId, runId);
                 List<StoredMember> inserts = new ArrayList<>();
                 List<StoredMember> updates = new ArrayList<>();
                 // most updates are renames, new mobiles or departures: only moves (and new leader flags) rewrite
@@ -161,7 +162,7 @@ final class OrgApplier {
             throws SQLException {
         Set<Long> fromEvents = DepartmentGuards.writtenSince(c, corpId, runId);
         DepartmentGuards.forgetUpTo(c, corpId, runId);
-        Map<Long, StoredDepartment> before = MemberStore.departments(c, corpId);
+        Map<Long, StoredDepartment> before = MemberReads.departments(c, corpId);
         before.keySet().removeAll(fromEvents);
         List<StoredDepartment> inserts = new ArrayList<>();
         List<StoredDepartment> updates = new ArrayList<>();

@@ -14,4 +14,32 @@ public record Run(
         int membersRemoved,
         int upstreamCalls,
         String error,
-        Integer drift) {}
+        Integer drift) {
+    /** A run that ended as this node knows it, for when its row is gone with its enterprise. */
+    static Run ended(
+            long id,
+            String corpId,
+            String instanceId,
+            RunStatus status,
+            long startedAt,
+            long finishedAt,
+            int departments,
+            SyncCounts counts,
+            int calls,
+            String error) {
+        return new Run(
+                id,
+                corpId,
+                instanceId,
+                status,
+                startedAt,
+                finishedAt,
+                departments,
+                counts.added(),
+                counts.updated(),
+                counts.removed(),
+                calls,
+                error,
+                null);
+    }
+}

@@ -58,7 +58,7 @@ final class SyncOutcomes {
         metrics.counter("orgsync_sync_runs_total", "corp", corpId, "outcome", RunStatus.ABANDONED.name())
                 .increment();
         Run row = runs.find(runId)
-                .orElse(new Run(
+                .orElse(Run.ended(
                         runId,
                         corpId,
                         instanceId,
@@ -66,18 +66,30 @@ final class SyncOutcomes {
                         started,
                         started,
                         0,
+                        SyncCounts.NONE,
                         0,
-                        0,
-                        0,
-                        0,
-                        "yielded to a run of this enterprise still going on",
-                        null));
+                        "yielded to a run of this enterprise still going on"));
         log.info("Sync of {} (run {}) {}", corpId, runId, row.error());
         return row;
     }
 
+    /**
+     * The row of a run whose end is recorded, alerted if it failed or was refused, logged if it was
+     * abandoned; {@code known} when the row is gone with its enterprise (deleted, re-created and
+     * deleted again).
+     */
+    Run ended(Enterprise enterprise, Run known) throws SQLException {
+        alertIfFailed(known.corpId(), enterprise, known.id(), known.status(), known.error());
+        Run row = runs.find(known.id()).orElse(known);
+        if (known.status() == RunStatus.ABANDONED) {
+            // the row's reason: a run that took over, the run watch or a delete wrote what really happened
+            log.info("Sync of {} ended ABANDONED (run {}): {}", known.corpId(), known.id(), row.error());
+        }
+        return row;
+    }
+
     /** Logs and alerts a FAILED or REFUSED run; other outcomes need no one's attention. */
-    void alertIfFailed(String corpId, Enterprise enterprise, long runId, RunStatus status, String error) {
+    private void alertIfFailed(String corpId, Enterprise enterprise, long runId, RunStatus status, String error) {
         if (status == RunStatus.FAILED || status == RunStatus.REFUSED) {
             log.warn("Sync of {} {}: {}", corpId, status, error);
             alerts.raise(new Alert(

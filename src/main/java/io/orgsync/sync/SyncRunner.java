@@ -3,18 +3,15 @@ package io.orgsync.sync;
 import com.google.common.collect.ConcurrentHashMultiset;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
-import io.orgsync.enterprise.AccessStore;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.enterprise.IdsOnlyMemory;
 import io.orgsync.logging.Failures;
 import io.orgsync.read.OrgVersions;
 import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.time.Waiter;
-import io.orgsync.upstream.ConfigurationFixes;
 import io.orgsync.upstream.UpstreamClient;
-import io.orgsync.wecom.WecomClient;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -59,12 +56,10 @@ public final class SyncRunner {
     }
 
     private final DataSource ds;
-    private final Alerts alerts;
     private final RunStore runs;
     private final OrgApplier applier;
-    private final OrgFetcher fetcher;
+    private final SetupFetch fetcher;
     private final EnterpriseService enterprises;
-    private final UpstreamClient upstream;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final Waiter waiter;
@@ -103,21 +98,15 @@ public final class SyncRunner {
             OrgVersions versions,
             EventFeed events) {
         this.ds = ds;
-        this.alerts = alerts;
         this.runs = new RunStore(ds, clock);
         this.outcomes = new SyncOutcomes(runs, alerts, metrics, events);
         this.applier = new OrgApplier(ds, versions);
-        this.fetcher = new OrgFetcher(clock, waiter, options.departmentRate(), options.departmentConcurrency());
+        this.fetcher = new SetupFetch(upstream, options, new IdsOnlyMemory(ds, alerts), clock, waiter);
         this.enterprises = enterprises;
-        this.upstream = upstream;
         this.metrics = metrics;
         this.clock = clock;
         this.waiter = waiter;
         this.options = options;
-    }
-
-    private WecomClient client(String corpId, String secret) {
-        return secret == null ? null : new WecomClient(upstream, options.wecomBaseUrl(), corpId, secret);
     }
 
     public RunStore runs() {
@@ -188,22 +177,12 @@ public final class SyncRunner {
                 throw unusable;
             }
             log.info("Sync of {} started (run {})", corpId, runId);
-            WecomClient app = client(corpId, enterprise.secret());
-            WecomClient contact = client(corpId, enterprise.contactSecret());
-            boolean idsOnlyKnown = contact != null && AccessStore.idsOnlyKnown(ds, corpId, started);
             // a second without department calls between runs, whichever nodes they ran on: the end
             // of one run and the start of the next must not add up to more than the rate in one second
             long quietUntil = runs.previousFinishedAt(corpId, runId) + 1000;
             RunClaim claim = new RunClaim(ds, runs, corpId, runId, clock, waiter);
             FetchedOrg fetched = fetcher.fetch(
-                    app, contact, idsOnlyKnown, started + options.deadline().toMillis(), quietUntil, claim, progress);
-            if (fetched.scope().idsOnlyLearned()) {
-                AccessStore.learnedIdsOnly(ds, corpId, clock.millis());
-            }
-            if (fetched.scope().idsOnlyLearned() && app == null) {
-                // the sync goes on with ids: the alert says what the set-up reads and what gives more
-                alerts.raise(new Alert("upstream_config", corpId, ConfigurationFixes.idsOnly(corpId)));
-            }
+                    enterprise, started, started + options.deadline().toMillis(), quietUntil, claim, progress);
             departments = fetched.departments().size();
             calls = fetched.upstreamCalls();
             counts = applier.apply(corpId, runId, fetched, options.maxRemovalRatio(), clock.millis());
@@ -248,27 +227,17 @@ public final class SyncRunner {
                     .increment();
             MDC.remove("traceId");
         }
-        outcomes.alertIfFailed(corpId, enterprise, runId, status, error);
-        // the row can be gone with its enterprise (deleted, re-created and deleted again): answer what this run knows
-        Run row = runs.find(runId)
-                .orElse(new Run(
-                        runId,
-                        corpId,
-                        options.instanceId(),
-                        status,
-                        started,
-                        clock.millis(),
-                        departments,
-                        counts.added(),
-                        counts.updated(),
-                        counts.removed(),
-                        calls,
-                        error,
-                        null));
-        if (status == RunStatus.ABANDONED) {
-            // the row's reason: a run that took over, the run watch or a delete wrote what really happened
-            log.info("Sync of {} ended ABANDONED (run {}): {}", corpId, runId, row.error());
-        }
-        return row;
+        Run known = Run.ended(
+                runId,
+                corpId,
+                options.instanceId(),
+                status,
+                started,
+                clock.millis(),
+                departments,
+                counts,
+                calls,
+                error);
+        return outcomes.ended(enterprise, known);
     }
 }

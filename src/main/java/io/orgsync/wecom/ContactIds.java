@@ -33,6 +33,18 @@ public final class ContactIds {
         return r.ok() ? Optional.of(WecomClient.departments(r.json().path("department"))) : Optional.empty();
     }
 
+    /**
+     * user/get through this secret: empty when it answers 48009 (ids only), else WeCom's answer
+     * (empty: no such member).
+     */
+    public Optional<Optional<WecomMember>> member(String userid) {
+        UpstreamResponse r = client.memberCall(userid, Set.of(IDS_ONLY));
+        if (r.errcode() == IDS_ONLY) {
+            return Optional.empty();
+        }
+        return Optional.of(r.ok() ? Optional.of(WecomMember.fromJson(r.json())) : Optional.empty());
+    }
+
     /** The whole tree: ids, parents and orders; every name null. */
     public List<WecomDepartment> tree() {
         JsonNode json = client.departmentCall("/cgi-bin/department/simplelist", Map.of(), Set.of())

@@ -106,13 +106,18 @@ public final class WecomClient {
      * secret may not (60011 outside the app's range, 48009 a contact-sync secret on a new IP).
      */
     public Readable<WecomMember> memberIfReadable(String userid) {
-        Set<Integer> answers = new java.util.HashSet<>(NO_SUCH_MEMBER);
-        answers.addAll(Readable.NOT_FOR_THIS_SECRET);
-        UpstreamResponse r = get("/cgi-bin/user/get", Map.of("userid", userid), answers);
+        UpstreamResponse r = memberCall(userid, Readable.NOT_FOR_THIS_SECRET);
         if (Readable.NOT_FOR_THIS_SECRET.contains(r.errcode())) {
             return Readable.unreadable();
         }
         return new Readable<>(true, r.ok() ? Optional.of(WecomMember.fromJson(r.json())) : Optional.empty());
+    }
+
+    /** user/get with {@code also} answered to the caller (besides "no such member"), not thrown. */
+    UpstreamResponse memberCall(String userid, Set<Integer> also) {
+        Set<Integer> answers = new java.util.HashSet<>(NO_SUCH_MEMBER);
+        answers.addAll(also);
+        return get("/cgi-bin/user/get", Map.of("userid", userid), answers);
     }
 
     /** department/get through a secret that may not read every department (as {@link #memberIfReadable}). */

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MemberShape;
+import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
+import io.orgsync.testing.TestNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -176,6 +180,85 @@ class ResolveApiTest {
             assertEquals(2, sim.calls(GETUSERID, HIDDEN), "one more getuserid for the 50 callers of an unknown number");
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A contact-sync secret on a new IP alone (docs/setups.md, "Resolve"): getuserid answers, user/get
+     * answers 48009, so the member the sync stored answers with what is known and keeps the mobile
+     * learned; a 48009 is asked once a day; a userid no sync has stored yet is 404 until one does.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aContactSyncSecretOnANewIpAnswersFromTheStoredMember(String dialect) throws Exception {
+        String corp = "ww-resolve-contact-" + dialect;
+        String contact = "resolve-contact-secret-0123456789";
+        Map<String, Object> setup = new HashMap<>(Map.of("corpId", corp, "secret", SECRET, "departments", 3));
+        setup.putAll(Map.of("members", 30, "mobileVisible", false, "contactSecret", contact, "newIp", true));
+        sim.post("/__sim/corps", setup);
+        List<JsonNode> members = new ArrayList<>();
+        sim.export(corp).path("members").forEach(m -> {
+            if (m.path("mobile").asText().matches("1[3-9]\\d{9}")) {
+                members.add(m);
+            }
+        });
+        MutableClock clock = new MutableClock();
+        try (ApiNode node = ApiNode.start(
+                "resolve-contact-" + dialect,
+                TestDatabases.url(dialect, "resolve_contact"),
+                sim,
+                Map.of("ORGSYNC_RESOLVE_RATE", "1000"),
+                clock)) {
+            node.node.enterprises.put(corp, new EnterpriseChange(corp, null, TestNode.NEVER, true, null, contact));
+            assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status(), "ids only");
+            // the sync's 48009 is a day old: the resolve asks user/get again, and learns it again
+            clock.advance(Duration.ofHours(25));
+            sim.resetStats();
+            String mobile = members.get(0).path("mobile").asText();
+            ApiNode.Response r = node.resolve(corp, mobile);
+            assertEquals(200, r.status(), r::toString);
+            assertClean(r, SECRET, contact);
+            assertEquals(
+                    members.get(0).path("userid").asText(),
+                    r.json().path("userid").asText());
+            assertEquals(mobile, r.json().path("mobile").asText());
+            assertTrue(r.json().path("name").isNull(), "not known to this set-up: " + r);
+            assertEquals(
+                    members.get(0).path("department").size(),
+                    r.json().path("departments").size());
+            assertEquals(1, sim.calls(USER_GET, corp));
+
+            ApiNode.Response next =
+                    node.resolve(corp, members.get(1).path("mobile").asText());
+            assertEquals(200, next.status(), next::toString);
+            assertEquals(
+                    members.get(1).path("userid").asText(),
+                    next.json().path("userid").asText());
+            assertEquals(2, sim.calls(GETUSERID, corp));
+            assertEquals(1, sim.calls(USER_GET, corp), "the 48009 is remembered: no second user/get");
+
+            // stored: lookups answer it, and the next (ids-only) sync keeps it
+            assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status());
+            ApiNode.Response found = node.get(LOOKUP + mobile);
+            assertEquals(200, found.status(), found::toString);
+            assertEquals(
+                    members.get(0).path("userid").asText(),
+                    found.json().path("members").get(0).path("userid").asText());
+
+            // a member added since the last sync: 404 until the next sync stores it, nothing remembered
+            int department = members.get(0).path("department").get(0).asInt();
+            sim.post(
+                    "/__sim/corps/" + corp + "/members",
+                    Map.of("userid", "newcomer", "mobile", "13912340000", "department", List.of(department)));
+            ApiNode.Response unknown = node.resolve(corp, "13912340000");
+            assertError(unknown, 404, "not_found", SECRET, contact);
+            String message = unknown.json().path("error").path("message").asText();
+            assertTrue(message.contains("newcomer") && message.contains("next sync"), message);
+            assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status());
+            ApiNode.Response after = node.resolve(corp, "13912340000");
+            assertEquals(200, after.status(), after::toString);
+            assertEquals("newcomer", after.json().path("userid").asText());
+            assertEquals(4, sim.calls(GETUSERID, corp), "the 404 was not remembered as a \"not found\"");
         }
     }
 

@@ -9,7 +9,7 @@ import io.orgsync.alert.Alerts;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.miniapp.MiniAppService;
-import io.orgsync.resolve.ResolveService;
+import io.orgsync.resolve.ResolveConfig;
 import io.orgsync.sync.SyncRunner;
 import java.net.URI;
 import java.time.Duration;
@@ -35,7 +35,7 @@ class FeatureConfigTest {
 
     @Test
     void eachFeatureReadsItsSettingsByName() {
-        ResolveService.Config resolve = ResolveService.Config.from(SETTINGS);
+        ResolveConfig resolve = ResolveConfig.from(SETTINGS);
         assertEquals(URI.create("http://wecom.test:9000"), resolve.wecomBaseUrl());
         assertEquals(0.05, resolve.budgetRatio());
         assertEquals(7.0, resolve.ratePerEnterprise());
@@ -66,13 +66,12 @@ class FeatureConfigTest {
     void aConfigTheFeatureCannotWorkWithIsRefusedAtConstruction() {
         URI wecom = URI.create("http://wecom.test");
         Duration lease = Duration.ofMinutes(3);
-        IllegalArgumentException ratio = assertThrows(
-                IllegalArgumentException.class, () -> new ResolveService.Config(wecom, 0.2, 5, "n", lease));
+        IllegalArgumentException ratio =
+                assertThrows(IllegalArgumentException.class, () -> new ResolveConfig(wecom, 0.2, 5, "n", lease));
         assertTrue(ratio.getMessage().contains("below 0.2"), ratio.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new ResolveService.Config(wecom, 0.1, -1, "n", lease));
-        assertThrows(
-                IllegalArgumentException.class, () -> new ResolveService.Config(wecom, 0.1, 5, "n", Duration.ZERO));
-        assertThrows(NullPointerException.class, () -> new ResolveService.Config(null, 0.1, 5, "n", lease));
+        assertThrows(IllegalArgumentException.class, () -> new ResolveConfig(wecom, 0.1, -1, "n", lease));
+        assertThrows(IllegalArgumentException.class, () -> new ResolveConfig(wecom, 0.1, 5, "n", Duration.ZERO));
+        assertThrows(NullPointerException.class, () -> new ResolveConfig(null, 0.1, 5, "n", lease));
         assertThrows(IllegalArgumentException.class, () -> new EnterpriseService.Config(" "));
         assertThrows(IllegalArgumentException.class, () -> new Alerts.Config(""));
         assertThrows(NullPointerException.class, () -> new MiniAppService.Config(null));
