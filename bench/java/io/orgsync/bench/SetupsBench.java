@@ -100,6 +100,8 @@ public final class SetupsBench {
         Path gcLog = OrgsyncNode.LOG_DIR.resolve("setups-bench-gc.log").toAbsolutePath();
         Files.createDirectories(gcLog.getParent());
         Files.deleteIfExists(gcLog);
+        // the harness appends to a node's log: the OutOfMemoryError check below must see this run's only
+        Files.deleteIfExists(OrgsyncNode.LOG_DIR.resolve("setups-1.log"));
         try (Cluster cluster = Cluster.create("bench_setups")) {
             cluster.sim.limits(
                     Map.of("perMinute", 0, "perHour", 0, "ipPerMinute", 0, "ipPerHour", 0, "deptCallsPerSecond", rate));
