@@ -2,9 +2,9 @@ package io.orgsync.callback;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.alert.Alerts;
-import io.orgsync.enterprise.AccessStore;
 import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.enterprise.IdsOnlyMemory;
 import io.orgsync.member.MemberReads;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
@@ -36,6 +36,7 @@ public final class EventApplier {
     private final UpstreamClient upstream;
     private final URI wecomBaseUrl;
     private final EventRetryPolicy retry;
+    private final IdsOnlyMemory idsOnly;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final AppliedHook hook;
@@ -57,6 +58,7 @@ public final class EventApplier {
         this.upstream = upstream;
         this.wecomBaseUrl = wecomBaseUrl;
         this.retry = new EventRetryPolicy(store, metrics, alerts, clock, retryHorizon);
+        this.idsOnly = new IdsOnlyMemory(ds, alerts);
         this.metrics = metrics;
         this.clock = clock;
         this.hook = hook;
@@ -98,15 +100,13 @@ public final class EventApplier {
 
     /** The secrets that may re-read a member: a contact-sync secret known to answer 48009 is not asked. */
     private EventReader reader(Enterprise enterprise) throws SQLException {
-        String corpId = enterprise.corpId();
-        boolean idsOnly = AccessStore.idsOnlyKnown(ds, corpId, clock.millis());
         return new EventReader(
-                enterprise.secret() == null
-                        ? null
-                        : new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.secret()),
-                enterprise.contactSecret() == null || idsOnly
-                        ? null
-                        : new WecomClient(upstream, wecomBaseUrl, corpId, enterprise.contactSecret()));
+                client(enterprise, enterprise.secret()),
+                idsOnly.known(enterprise, clock.millis()) ? null : client(enterprise, enterprise.contactSecret()));
+    }
+
+    private WecomClient client(Enterprise enterprise, String secret) {
+        return secret == null ? null : new WecomClient(upstream, wecomBaseUrl, enterprise.corpId(), secret);
     }
 
     private void apply(StoredEvent e, EventReader client) throws SQLException, NotReadableYet {

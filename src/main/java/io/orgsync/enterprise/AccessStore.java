@@ -11,12 +11,12 @@ import javax.sql.DataSource;
  */
 public final class AccessStore {
     /** A contact-sync secret that answered 48009 is asked for details again after this. */
-    public static final long IDS_ONLY_RECHECK_MILLIS = 24 * 3_600_000L;
+    static final long IDS_ONLY_RECHECK_MILLIS = 24 * 3_600_000L;
 
     private AccessStore() {}
 
     /** Whether the contact-sync secret answered 48009 less than a day before {@code now}. */
-    public static boolean idsOnlyKnown(DataSource ds, String corpId, long now) throws SQLException {
+    static boolean idsOnlyKnown(DataSource ds, String corpId, long now) throws SQLException {
         // 0 for never: a day has passed since
         long at = Sql.withConnection(
                         ds,
