@@ -112,7 +112,7 @@ public final class Node implements AutoCloseable {
         this.runs = new RunStore(db.dataSource(), clock);
         this.scheduler = settings.readOnly()
                 ? SyncScheduler.readOnly()
-                : track(SyncScheduler.create(NodeParts.schedulerConfig(settings), runs));
+                : track(SyncScheduler.create(NodeParts.schedulerConfig(settings), runs, Waiter.system()));
         // the alert table makes "once per key and window" hold for the whole cluster; a read-only node only reads it
         this.alerts = track(new Alerts(
                 clock,
@@ -147,6 +147,7 @@ public final class Node implements AutoCloseable {
                 alerts,
                 metrics,
                 clock,
+                Waiter.system(),
                 ResolveConfig.from(settings),
                 versions);
         this.callbacks = new CallbackSettings(
