@@ -88,7 +88,7 @@ public final class Node implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private Node(Settings settings, Clock wallClock, LongSupplier timeShift) throws Exception {
+    private Node(Settings settings, Clock wallClock, LongSupplier timeShift, Waiter waiter) throws Exception {
         this.settings = settings;
         String version = settings.buildVersion() != null ? settings.buildVersion() : version();
         log.info(
@@ -112,7 +112,7 @@ public final class Node implements AutoCloseable {
         this.runs = new RunStore(db.dataSource(), clock);
         this.scheduler = settings.readOnly()
                 ? SyncScheduler.readOnly()
-                : track(SyncScheduler.create(NodeParts.schedulerConfig(settings), runs, Waiter.system()));
+                : track(SyncScheduler.create(NodeParts.schedulerConfig(settings), runs, waiter));
         // the alert table makes "once per key and window" hold for the whole cluster; a read-only node only reads it
         this.alerts = track(new Alerts(
                 clock,
@@ -120,10 +120,10 @@ public final class Node implements AutoCloseable {
                 NodeParts.alertSinks(settings, scheduler),
                 Alerts.Config.from(settings),
                 new AlertStore(db.dataSource(), settings.env(), settings.readOnly())));
-        this.tokens = track(new TokenHolder(
-                db.dataSource(), clock, Waiter.system(), TokenHolder.Config.from(settings), alerts, metrics));
-        this.upstream = track(new UpstreamClient(
-                tokens, alerts, metrics, clock, Waiter.system(), UpstreamClient.Config.from(settings)));
+        this.tokens = track(
+                new TokenHolder(db.dataSource(), clock, waiter, TokenHolder.Config.from(settings), alerts, metrics));
+        this.upstream =
+                track(new UpstreamClient(tokens, alerts, metrics, clock, waiter, UpstreamClient.Config.from(settings)));
         SecretCipher cipher = new SecretCipher(settings.secretKey());
         // every write of an org tells this node's read cache at once; other nodes' caches poll the versions
         this.versions = new OrgVersions();
@@ -147,7 +147,7 @@ public final class Node implements AutoCloseable {
                 alerts,
                 metrics,
                 clock,
-                Waiter.system(),
+                waiter,
                 ResolveConfig.from(settings),
                 versions);
         this.callbacks = new CallbackSettings(
@@ -160,7 +160,7 @@ public final class Node implements AutoCloseable {
                 alerts,
                 metrics,
                 clock,
-                Waiter.system(),
+                waiter,
                 SyncRunner.Options.from(settings),
                 versions,
                 callbacks::enabled);
@@ -227,7 +227,7 @@ public final class Node implements AutoCloseable {
 
     /** {@code wallClock}: this node's own clock, which the database's time is read through. */
     public static Node start(Settings settings, Clock wallClock) throws Exception {
-        return new Node(settings, wallClock, () -> 0);
+        return start(settings, wallClock, () -> 0);
     }
 
     /**
@@ -235,7 +235,17 @@ public final class Node implements AutoCloseable {
      * for the whole cluster, the database included, as every node started with it reads the time.
      */
     public static Node start(Settings settings, Clock wallClock, LongSupplier timeShift) throws Exception {
-        return new Node(settings, wallClock, timeShift);
+        return start(settings, wallClock, timeShift, Waiter.system());
+    }
+
+    /**
+     * For tests: {@code waiter} is what every wait of the node is spent on (the token holder's
+     * polling, the upstream client's backoff, a sync's pacing and recovery wait, the resolve
+     * budget's polling, a planned stop's grace), so a test can drive them instead of sleeping.
+     */
+    public static Node start(Settings settings, Clock wallClock, LongSupplier timeShift, Waiter waiter)
+            throws Exception {
+        return new Node(settings, wallClock, timeShift, waiter);
     }
 
     /** The build version from the jar's manifest (ORGSYNC_BUILD_VERSION overrides it, also per node through Settings). */
