@@ -210,8 +210,7 @@ public final class Node implements AutoCloseable {
                 alerts);
         this.freshness = settings.readOnly() || !settings.schedulerEnabled()
                 ? null
-                : track(new SyncFreshness(
-                        db.dataSource(), settings.env(), clock, metrics, java.time.Duration.ofSeconds(60)));
+                : track(new SyncFreshness(runs, settings.env(), clock, metrics, java.time.Duration.ofSeconds(60)));
         track(new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness()).start());
         this.reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
         List<HttpServer.Routes> routes = NodeRoutes.of(this, callbackAdmin, version);
