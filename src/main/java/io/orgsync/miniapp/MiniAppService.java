@@ -5,12 +5,14 @@ import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.upstream.UpstreamClient;
+import io.orgsync.upstream.UpstreamException;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -20,6 +22,8 @@ import javax.sql.DataSource;
 /** Registered mini-program apps (kept in {@link MiniAppStore}) and a client for each. */
 public final class MiniAppService {
     public static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** Errcodes that mean the caller's parameters were refused: the caller's mistake, not the upstream's. */
+    private static final Set<Integer> BAD_INPUT = Set.of(40129, 40169, 41030, 40097);
 
     /** {@code wechatBaseUrl}: the mini-program API (ORGSYNC_WECHAT_BASE_URL). */
     public record Config(URI wechatBaseUrl) {
@@ -127,6 +131,24 @@ public final class MiniAppService {
                 + Integer.toHexString(app.secret().hashCode());
         return clients.computeIfAbsent(
                 key, k -> new MiniProgramClient(upstream, wechatBaseUrl, appId, app.secret(), app.stableToken()));
+    }
+
+    /**
+     * The app's code for {@code request}. Parameters the mini-program API refuses are refused as
+     * an invalid request; any other upstream failure is thrown as it is, for the error mapping.
+     */
+    public WxaCode unlimitedCode(String appId, WxaCodeRequest request) throws SQLException {
+        MiniProgramClient client = client(appId);
+        try {
+            return client.unlimitedCode(request);
+        } catch (UpstreamException e) {
+            if (BAD_INPUT.contains(e.errcode())) {
+                throw invalid(
+                        "the mini-program API refused these parameters (errcode " + e.errcode()
+                                + "): check scene, page (must be a published page unless checkPath=false), width and envVersion");
+            }
+            throw e;
+        }
     }
 
     private static RefusedException invalid(String message) {
