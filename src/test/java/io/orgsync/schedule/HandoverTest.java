@@ -114,7 +114,8 @@ class HandoverTest {
     void aSyncEndingWithinTheGraceIsNotHandedOver() throws Exception {
         TestWaiter time = new TestWaiter();
         AtomicInteger polls = new AtomicInteger();
-        // the sync finishes at the third poll, well within the grace
+        // the sync finishes at the third poll, well within the grace: the poll returns once Quartz
+        // no longer lists it, so the polls after it cannot spin through the grace in the meantime
         Waiter waiter = new Waiter() {
             @Override
             public long nanoTime() {
@@ -126,6 +127,7 @@ class HandoverTest {
                 time.sleepNanos(nanos);
                 if (polls.incrementAndGet() == 3) {
                     finish.countDown();
+                    awaitNoneExecuting();
                 }
             }
         };
@@ -135,6 +137,20 @@ class HandoverTest {
         assertFalse(interrupted.get(), "the sync ended on its own");
         assertEquals(0, handoverTriggers());
         assertTrue(time.elapsed().compareTo(GRACE) < 0, "returned within the grace: " + time.elapsed());
+    }
+
+    private void awaitNoneExecuting() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            while (!scheduler.getCurrentlyExecutingJobs().isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the sync did not end");
+                }
+                Thread.sleep(5);
+            }
+        } catch (org.quartz.SchedulerException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private long handoverTriggers() throws Exception {
