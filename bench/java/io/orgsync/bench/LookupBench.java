@@ -242,10 +242,19 @@ public final class LookupBench {
                 "%n## 4. invalidation lag, %d changes, ORGSYNC_CACHE_STALENESS_MS=%d%n",
                 changes, reader.node.settings.cacheStaleness().toMillis());
         long[] committed = new long[1];
-        writer.node.versions.listen((corpId, version, exists) -> {
-            if (corpId.equals(LAG_CORP)) {
-                committed[0] = System.nanoTime();
+        writer.node.org.listen(new io.orgsync.org.OrgWriter.Listener() {
+            @Override
+            public void written(String corpId, long version, java.util.List<io.orgsync.org.OrgChange> changes) {
+                if (corpId.equals(LAG_CORP)) {
+                    committed[0] = System.nanoTime();
+                }
             }
+
+            @Override
+            public void registered(String corpId) {}
+
+            @Override
+            public void removed(String corpId) {}
         });
         JsonNode member = writer.get("/api/v1/corps/" + LAG_CORP + "/members?limit=1")
                 .json()

@@ -13,8 +13,8 @@ import io.orgsync.http.HttpServer;
 import io.orgsync.logging.Failures;
 import io.orgsync.member.MemberQueries;
 import io.orgsync.miniapp.MiniAppService;
+import io.orgsync.org.OrgWriter;
 import io.orgsync.read.Cursors;
-import io.orgsync.read.OrgVersions;
 import io.orgsync.read.ReadAnswers;
 import io.orgsync.read.ReadCache;
 import io.orgsync.read.VersionWatch;
@@ -64,7 +64,7 @@ public final class Node implements AutoCloseable {
     public final EnterpriseService enterprises;
     public final SyncRunner runner;
     public final MemberQueries members;
-    public final OrgVersions versions;
+    public final OrgWriter org;
     public final ReadCache readCache;
     public final ReadAnswers reads;
     public final MiniAppService miniApps;
@@ -100,17 +100,18 @@ public final class Node implements AutoCloseable {
         this.upstream =
                 track(new UpstreamClient(tokens, alerts, metrics, clock, waiter, UpstreamClient.Config.from(settings)));
         SecretCipher cipher = new SecretCipher(settings.secretKey());
-        // every write of an org tells this node's read cache at once; other nodes' caches poll the versions
-        this.versions = new OrgVersions();
+        // every write of an org tells this node's read cache at once; other nodes' caches follow the change log
+        this.org = new OrgWriter(db.dataSource(), clock);
         this.readCache = new ReadCache(settings.lookupCacheMb(), settings.cacheStaleness(), metrics);
-        versions.listen(readCache);
+        VersionWatch versionWatch = new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness(), waiter);
+        org.listen(versionWatch.listener());
         this.enterprises = new EnterpriseService(
                 db.dataSource(),
                 cipher,
                 scheduler.enterpriseJobs(),
                 clock,
                 EnterpriseService.Config.from(settings),
-                versions);
+                org);
         this.members = new MemberQueries(db.dataSource(), readCache);
         this.miniApps =
                 new MiniAppService(db.dataSource(), cipher, clock, upstream, MiniAppService.Config.from(settings));
@@ -124,7 +125,7 @@ public final class Node implements AutoCloseable {
                 clock,
                 waiter,
                 ResolveConfig.from(settings),
-                versions);
+                org);
         this.callbacks = new CallbackSettings(
                 db.dataSource(), cipher, clock, settings.callbackBaseUrl(), settings.env(), metrics);
         this.events = new Events(db.dataSource(), settings.env());
@@ -137,7 +138,7 @@ public final class Node implements AutoCloseable {
                 clock,
                 waiter,
                 SyncRunner.Options.from(settings),
-                versions,
+                org,
                 callbacks::enabled);
         // the node registry first: a stale build is fenced before its scheduler could fire a single job
         this.nodeRegistry = track(new NodeRegistry(
@@ -163,7 +164,7 @@ public final class Node implements AutoCloseable {
                                         alerts,
                                         metrics,
                                         clock,
-                                        NodeParts.versionBump(versions),
+                                        org,
                                         settings.eventRetryHorizon()),
                                 clock,
                                 settings.instanceId(),
@@ -176,7 +177,7 @@ public final class Node implements AutoCloseable {
         this.freshness = settings.readOnly() || !settings.schedulerEnabled()
                 ? null
                 : track(NodeParts.freshness(settings, runs, clock, metrics));
-        track(new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness()).start());
+        track(versionWatch.start());
         this.reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
         List<HttpServer.Routes> routes = NodeRoutes.of(this, version);
         this.http = track(new HttpServer(settings.httpHost(), settings.httpPort(), metrics, routes, true));

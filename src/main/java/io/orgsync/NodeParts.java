@@ -13,14 +13,12 @@ import io.orgsync.alert.AlertStore;
 import io.orgsync.alert.Alerts;
 import io.orgsync.alert.MailSink;
 import io.orgsync.alert.WebhookSink;
-import io.orgsync.callback.AppliedHook;
 import io.orgsync.callback.EventRetention;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
 import io.orgsync.http.AccessRules;
 import io.orgsync.logging.Failures;
 import io.orgsync.metrics.MetricCatalog;
-import io.orgsync.read.OrgVersions;
 import io.orgsync.resolve.ResolveRetention;
 import io.orgsync.schedule.Retention;
 import io.orgsync.schedule.SchedulerConfig;
@@ -186,21 +184,6 @@ final class NodeParts {
 
             public void resumeTakingJobs() throws Exception {
                 scheduler.resumeTakingJobs();
-            }
-        };
-    }
-
-    /** Applied events move the enterprise's version like any other write of its org. */
-    static AppliedHook versionBump(OrgVersions versions) {
-        return new AppliedHook() {
-            @Override
-            public long applied(java.sql.Connection c, String corpId) throws java.sql.SQLException {
-                return OrgVersions.bump(c, corpId);
-            }
-
-            @Override
-            public void committed(String corpId, long version) {
-                versions.committed(corpId, version);
             }
         };
     }

@@ -2,10 +2,10 @@ package io.orgsync.callback;
 
 import io.orgsync.member.DepartmentGuards;
 import io.orgsync.member.MemberReads;
-import io.orgsync.member.MemberStore;
 import io.orgsync.member.Mobile;
 import io.orgsync.member.StoredDepartment;
 import io.orgsync.member.StoredMember;
+import io.orgsync.org.OrgTransaction;
 import io.orgsync.store.Sql;
 import io.orgsync.wecom.WecomDepartment;
 import io.orgsync.wecom.WecomMember;
@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Writes one event's change into the stored org, inside the caller's transaction (which holds the
- * enterprise row lock, as a sync's apply does). Mobiles follow the sync's rule: one the app does
+ * Writes one event's change into the stored org, through the org's write transaction (which holds
+ * the enterprise row lock, as a sync's apply does). Mobiles follow the sync's rule: one the app does
  * not show keeps the number learned before; only an app that shows mobiles can clear one.
  */
 final class ChangeWriter {
@@ -31,7 +31,8 @@ final class ChangeWriter {
     private ChangeWriter() {}
 
     /** Writes the change; answers why nothing was written (a skip), or null when it was. */
-    static String write(Connection c, StoredEvent e, Read read, long now) throws SQLException {
+    static String write(OrgTransaction tx, StoredEvent e, Read read) throws SQLException {
+        Connection c = tx.connection();
         ContactEvent ev = e.event();
         String corpId = e.corpId();
         switch (ev.changeType()) {
@@ -40,7 +41,7 @@ final class ChangeWriter {
                 if (ev.has("NewUserID")
                         && !ev.get("NewUserID").isEmpty()
                         && !ev.get("NewUserID").equals(userid)) {
-                    rename(c, corpId, userid, ev.get("NewUserID"));
+                    rename(tx, userid, ev.get("NewUserID"));
                     userid = ev.get("NewUserID");
                 }
                 Optional<StoredMember> old = MemberReads.findForUpdate(c, corpId, userid);
@@ -55,7 +56,7 @@ final class ChangeWriter {
                     // a departed row under this userid was someone who left: nothing of theirs passes to the newcomer
                     now0 = merged(ev, blank(userid), mobilesShown(c, corpId));
                 }
-                writeMember(c, corpId, old.orElse(null), now0, now);
+                writeMember(tx, old.orElse(null), now0);
             }
             case "delete_user" -> {
                 Optional<StoredMember> old = MemberReads.findForUpdate(c, corpId, ev.get("UserID"));
@@ -63,11 +64,11 @@ final class ChangeWriter {
                     return "the member is not stored as current";
                 }
                 StoredMember m = old.get();
-                writeMember(c, corpId, m, m.leaving(), now);
+                writeMember(tx, m, m.leaving());
             }
             case "create_party", "update_party" -> {
                 long id = Long.parseLong(ev.get("Id"));
-                guardDepartment(c, corpId, id);
+                guardDepartment(tx, id);
                 Map<Long, StoredDepartment> all = MemberReads.departments(c, corpId);
                 StoredDepartment old = all.get(id);
                 StoredDepartment d;
@@ -85,22 +86,18 @@ final class ChangeWriter {
                 if (d.equals(old)) {
                     return "the department is stored as it is";
                 }
-                MemberStore.upsertDepartments(
-                        c,
-                        corpId,
-                        old == null ? List.of(d) : List.of(),
-                        old == null ? List.of() : List.of(d),
-                        List.of());
+                tx.putDepartments(List.of(new OrgTransaction.DepartmentWrite(old, d)));
             }
             case "delete_party" -> {
                 long id = Long.parseLong(ev.get("Id"));
-                guardDepartment(c, corpId, id);
-                if (!MemberReads.departments(c, corpId).containsKey(id)) {
+                guardDepartment(tx, id);
+                StoredDepartment old = MemberReads.departments(c, corpId).get(id);
+                if (old == null) {
                     return "the department is not stored";
                 }
                 // WeCom deletes only empty departments; a membership left from a lost event must not point nowhere
-                Sql.update(c, "DELETE FROM member_department WHERE corp_id = ? AND department_id = ?", corpId, id);
-                MemberStore.upsertDepartments(c, corpId, List.of(), List.of(), List.of(id));
+                tx.leaveDepartment(id);
+                tx.putDepartments(List.of(new OrgTransaction.DepartmentWrite(old, null)));
             }
             default -> {
                 return "orgsync keeps no " + ev.changeType() + " changes";
@@ -118,32 +115,20 @@ final class ChangeWriter {
         };
     }
 
-    private static void rename(Connection c, String corpId, String from, String to) throws SQLException {
-        if (MemberReads.findForUpdate(c, corpId, from).isEmpty()) {
+    private static void rename(OrgTransaction tx, String from, String to) throws SQLException {
+        if (MemberReads.findForUpdate(tx.connection(), tx.corpId(), from).isEmpty()) {
             return;
         }
         // a departed row under the new userid gives way: the renamed member is the current one
-        Sql.update(c, "DELETE FROM member_department WHERE corp_id = ? AND userid = ?", corpId, to);
-        Sql.update(c, "DELETE FROM member WHERE corp_id = ? AND userid = ?", corpId, to);
-        Sql.update(c, "UPDATE member SET userid = ? WHERE corp_id = ? AND userid = ?", to, corpId, from);
-        Sql.update(c, "UPDATE member_department SET userid = ? WHERE corp_id = ? AND userid = ?", to, corpId, from);
+        tx.renameMember(from, to);
     }
 
-    private static void writeMember(Connection c, String corpId, StoredMember old, StoredMember now0, long now)
-            throws SQLException {
-        if (old == null) {
-            MemberStore.insertMembers(c, corpId, List.of(now0), now);
-        } else if (!old.sameAs(now0)) {
-            if (old.sameMemberships(now0)) {
-                MemberStore.updateMemberRows(c, corpId, List.of(now0), now);
-            } else {
-                MemberStore.updateMembers(c, corpId, List.of(now0), now);
-            }
-        }
+    private static void writeMember(OrgTransaction tx, StoredMember old, StoredMember now0) throws SQLException {
+        tx.putMember(old, now0);
         // a sync fetching now read this member before the change: it must not write the older data back
-        Optional<Long> run = currentRun(c, corpId);
+        Optional<Long> run = tx.currentRun();
         if (run.isPresent()) {
-            MemberStore.markResolved(c, corpId, now0.userid(), run.get());
+            tx.markResolved(now0.userid(), run.get());
         }
     }
 
@@ -151,21 +136,11 @@ final class ChangeWriter {
      * A sync fetching now read the department tree before this event (whatever it says: created,
      * changed, deleted, or already stored so): its apply must not write the older state back.
      */
-    private static void guardDepartment(Connection c, String corpId, long id) throws SQLException {
-        Optional<Long> run = currentRun(c, corpId);
+    private static void guardDepartment(OrgTransaction tx, long id) throws SQLException {
+        Optional<Long> run = tx.currentRun();
         if (run.isPresent()) {
-            DepartmentGuards.markWritten(c, corpId, id, run.get());
+            DepartmentGuards.markWritten(tx.connection(), tx.corpId(), id, run.get());
         }
-    }
-
-    /** The enterprise's current (or last) run, whose fetch may predate the event being written. */
-    private static Optional<Long> currentRun(Connection c, String corpId) throws SQLException {
-        return Sql.one(
-                        c,
-                        "SELECT current_run_id FROM enterprise WHERE corp_id = ?",
-                        rs -> Sql.nullableLong(rs, "current_run_id"),
-                        corpId)
-                .filter(java.util.Objects::nonNull);
     }
 
     private static StoredMember blank(String userid) {

@@ -6,6 +6,8 @@ import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.enterprise.IdsOnlyMemory;
 import io.orgsync.member.MemberReads;
+import io.orgsync.org.OrgChange;
+import io.orgsync.org.OrgWriter;
 import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
@@ -39,7 +41,7 @@ public final class EventApplier {
     private final IdsOnlyMemory idsOnly;
     private final MeterRegistry metrics;
     private final Clock clock;
-    private final AppliedHook hook;
+    private final OrgWriter writer;
 
     public EventApplier(
             DataSource ds,
@@ -50,7 +52,7 @@ public final class EventApplier {
             Alerts alerts,
             MeterRegistry metrics,
             Clock clock,
-            AppliedHook hook,
+            OrgWriter writer,
             Duration retryHorizon) {
         this.ds = ds;
         this.store = events.store();
@@ -61,7 +63,7 @@ public final class EventApplier {
         this.idsOnly = new IdsOnlyMemory(ds, alerts);
         this.metrics = metrics;
         this.clock = clock;
-        this.hook = hook;
+        this.writer = writer;
     }
 
     /** Keeps the enterprise's queue for this node: false once it should stop draining it. */
@@ -128,12 +130,10 @@ public final class EventApplier {
         }
         ChangeWriter.Read found = read;
         long now = clock.millis();
-        long[] version = {0};
-        String outcome = Sql.inTransaction(ds, c -> {
-            // the lock a sync's apply holds: an event never lands in the middle of one
-            if (Sql.one(c, "SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, e.corpId())
-                            .isEmpty()
-                    || !EventStore.stillNext(c, e)) {
+        // under the lock a sync's apply holds: an event never lands in the middle of one
+        Optional<String> applied = writer.write(e.corpId(), OrgChange.Source.EVENT, tx -> {
+            java.sql.Connection c = tx.connection();
+            if (!EventStore.stillNext(c, e)) {
                 return null;
             }
             if (EventStore.duplicate(c, e)) {
@@ -141,15 +141,14 @@ public final class EventApplier {
                         c, e.id(), EventStatus.SKIPPED, now, "a repeated delivery of an event applied before");
                 return "skipped";
             }
-            String skipped = notWritten != null ? notWritten : ChangeWriter.write(c, e, found, now);
+            String skipped = notWritten != null ? notWritten : ChangeWriter.write(tx, e, found);
             EventStore.finish(c, e.id(), skipped == null ? EventStatus.APPLIED : EventStatus.SKIPPED, now, skipped);
-            version[0] = hook.applied(c, e.corpId());
             return skipped == null ? "applied" : "skipped";
         });
-        if (outcome == null) {
+        if (applied.isEmpty()) {
             return;
         }
-        hook.committed(e.corpId(), version[0]);
+        String outcome = applied.get();
         metrics.counter("orgsync_events_applied_total", "corp", e.corpId(), "outcome", outcome)
                 .increment();
         metrics.timer("orgsync_event_lag_seconds", "corp", e.corpId())

@@ -3,7 +3,7 @@ package io.orgsync.enterprise;
 import io.orgsync.config.Settings;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
-import io.orgsync.read.OrgVersions;
+import io.orgsync.org.OrgWriter;
 import io.orgsync.store.SecretCipher;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -39,17 +39,17 @@ public final class EnterpriseService {
     private final EnterpriseJobs jobs;
     private final Clock clock;
     private final String env;
-    private final OrgVersions versions;
+    private final OrgWriter org;
     private final DataSource ds;
 
     public EnterpriseService(DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, Config config) {
-        this(ds, cipher, jobs, clock, config, new OrgVersions());
+        this(ds, cipher, jobs, clock, config, new OrgWriter(ds, clock));
     }
 
-    /** {@code versions}: told when an enterprise is registered or deleted, so that this node's read answers follow at once. */
+    /** {@code org}: told when an enterprise is registered or deleted, so that this node's read answers follow at once. */
     public EnterpriseService(
-            DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, Config config, OrgVersions versions) {
-        this.versions = versions;
+            DataSource ds, SecretCipher cipher, EnterpriseJobs jobs, Clock clock, Config config, OrgWriter org) {
+        this.org = org;
         this.ds = ds;
         this.store = new EnterpriseStore(ds, cipher);
         this.jobs = jobs;
@@ -88,8 +88,7 @@ public final class EnterpriseService {
                     change.contactSecret());
             refuseCronThatNeverFires(saved, change, now);
             store.insert(saved);
-            OrgVersions.ensureRow(ds, corpId);
-            versions.registered(corpId);
+            org.registered(corpId);
         } else {
             EnterpriseListing e = current.get();
             if (!e.env().equals(env)) {
@@ -145,7 +144,8 @@ public final class EnterpriseService {
                     Refusal.CONFLICT, "enterprise " + corpId + " is managed by environment '" + e.env() + "'");
         }
         jobs.remove(corpId);
-        versions.deleted(corpId, store.deleteWithData(corpId, clock.millis()));
+        store.deleteWithData(corpId, clock.millis());
+        org.removed(corpId);
     }
 
     /**

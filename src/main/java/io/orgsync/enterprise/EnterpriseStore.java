@@ -1,6 +1,6 @@
 package io.orgsync.enterprise;
 
-import io.orgsync.read.OrgVersions;
+import io.orgsync.org.OrgWriter;
 import io.orgsync.store.SecretCipher;
 import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.store.Sql;
@@ -102,11 +102,11 @@ final class EnterpriseStore {
      * Deletes the enterprise and all it owns, in one transaction. A run still fetching finds the
      * enterprise gone at its next claim check and stops; its row stays, ended ABANDONED at
      * {@code now}, so that the first run of an enterprise re-created under the same id keeps the
-     * quiet second after it instead of overlapping its last calls. Returns the org version the
-     * removal committed (OrgVersions), which tells every node's read cache.
+     * quiet second after it instead of overlapping its last calls. The org goes through its
+     * writer ({@link OrgWriter#removeOrganisation}), whose new version tells every node's read cache.
      */
-    long deleteWithData(String corpId, long now) throws SQLException {
-        return Sql.inTransaction(ds, c -> {
+    void deleteWithData(String corpId, long now) throws SQLException {
+        Sql.inTransaction(ds, c -> {
             // the enterprise row first, as a run's start and apply lock it: they wait for the delete, never deadlock
             // with it
             Sql.one(c, "SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE", rs -> 1, corpId);
@@ -117,10 +117,8 @@ final class EnterpriseStore {
                     now,
                     "abandoned: the enterprise was deleted while this run was running",
                     corpId);
+            OrgWriter.removeOrganisation(c, corpId);
             for (String table : List.of(
-                    "member_department",
-                    "member",
-                    "department",
                     "department_written",
                     "resolve_miss",
                     "resolve_budget",
@@ -131,7 +129,7 @@ final class EnterpriseStore {
                     "enterprise")) {
                 Sql.update(c, "DELETE FROM " + table + " WHERE corp_id = ?", corpId);
             }
-            return OrgVersions.bump(c, corpId);
+            return null;
         });
     }
 

@@ -7,14 +7,14 @@ import java.util.List;
  * A member's direct leaders as {@code member.direct_leader} keeps them: their userids joined by
  * commas (a userid has none), '' for none, NULL when the set-up did not read them.
  */
-final class DirectLeaders {
+public final class DirectLeaders {
     private DirectLeaders() {}
 
-    static String format(List<String> userids) {
+    public static String format(List<String> userids) {
         return userids == null ? null : String.join(",", userids);
     }
 
-    static List<String> parse(String column) {
+    public static List<String> parse(String column) {
         if (column == null) {
             return null;
         }

@@ -43,12 +43,12 @@ public final class ReadAnswers {
     /** {@code corpId} null: across every enterprise. */
     public Answer byMobile(String mobile, String corpId) throws SQLException {
         if (corpId == null) {
-            return cache.getAcross("mobile", mobile, () -> mobileAnswer(mobile, null));
+            return cache.get(AnswerKey.mobile(null, mobile), () -> mobileAnswer(mobile, null));
         }
         if (Boolean.FALSE.equals(cache.knows(corpId))) {
             return mobileNotFound(mobile, corpId);
         }
-        return cache.get(corpId, "mobile", mobile, () -> mobileAnswer(mobile, corpId));
+        return cache.get(AnswerKey.mobile(corpId, mobile), () -> mobileAnswer(mobile, corpId));
     }
 
     private Answer mobileAnswer(String mobile, String corpId) throws SQLException {
@@ -71,7 +71,7 @@ public final class ReadAnswers {
 
     public Answer member(String corpId, String userid, boolean includeDeparted) throws SQLException {
         requireCorp(corpId);
-        return cache.get(corpId, "member", flag(includeDeparted) + userid, () -> {
+        return cache.get(AnswerKey.member(corpId, userid, includeDeparted), () -> {
             Optional<MemberQueries.Found> found = members.member(corpId, userid);
             if (found.isEmpty() || (found.get().departed() && !includeDeparted)) {
                 return notFound(
@@ -92,18 +92,14 @@ public final class ReadAnswers {
         String after = paging.cursor == null ? null : cursors.open(scope, paging.cursor);
         requireCorp(corpId);
         return cache.get(
-                corpId,
-                "search",
-                flag(includeDeparted) + paging.limit + "\n" + folded + "\n" + (after == null ? "" : after),
+                AnswerKey.search(corpId, folded, includeDeparted, paging.limit, after),
                 () -> list(lists.search(corpId, folded, includeDeparted, after, paging.limit), scope));
     }
 
     public Answer departments(String corpId, boolean includeDeparted) throws SQLException {
         requireCorp(corpId);
         return cache.get(
-                corpId,
-                "departments",
-                flag(includeDeparted),
+                AnswerKey.departments(corpId, includeDeparted),
                 () -> ok(departments.departments(corpId, includeDeparted)));
     }
 
@@ -114,10 +110,7 @@ public final class ReadAnswers {
         String after = paging.cursor == null ? null : cursors.open(scope, paging.cursor);
         requireCorp(corpId);
         return cache.get(
-                corpId,
-                "department",
-                department + "\n" + flag(recursive) + flag(includeDeparted) + paging.limit + "\n"
-                        + (after == null ? "" : after),
+                AnswerKey.department(corpId, department, recursive, includeDeparted, paging.limit, after),
                 () -> lists.departmentMembers(corpId, department, recursive, includeDeparted, after, paging.limit)
                         .map(page -> list(page, scope))
                         .orElseGet(() -> notFound(

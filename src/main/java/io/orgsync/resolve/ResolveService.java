@@ -10,7 +10,7 @@ import io.orgsync.error.RefusedException;
 import io.orgsync.member.Member;
 import io.orgsync.member.MemberQueries;
 import io.orgsync.member.MemberReads;
-import io.orgsync.read.OrgVersions;
+import io.orgsync.org.OrgWriter;
 import io.orgsync.store.Sql;
 import io.orgsync.time.Waiter;
 import io.orgsync.upstream.UpstreamClient;
@@ -65,9 +65,9 @@ public final class ResolveService {
             Clock clock,
             Waiter waiter,
             ResolveConfig config,
-            OrgVersions versions) {
+            OrgWriter orgWriter) {
         this.store = new ResolveStore(ds);
-        this.writer = new ResolvedMemberWriter(ds, versions, clock);
+        this.writer = new ResolvedMemberWriter(orgWriter, clock);
         this.details = new MemberDetails(new IdsOnlyMemory(ds, alerts), clock);
         this.enterprises = enterprises;
         this.queries = queries;

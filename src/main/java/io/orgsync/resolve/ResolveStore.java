@@ -3,13 +3,11 @@ package io.orgsync.resolve;
 import io.orgsync.store.Dialect;
 import io.orgsync.store.Sql;
 import io.orgsync.store.Upsert;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import javax.sql.DataSource;
 
@@ -150,22 +148,6 @@ final class ResolveStore {
             dialect.upsert(c, MISS, corpId, mobile, missExpiresAt);
             return null;
         }));
-    }
-
-    /**
-     * Locks the enterprise row for the caller's transaction, as a sync's apply does first: a
-     * resolve's member write then never falls between the apply's read of the members and its
-     * writes. The enterprise's current run, 0 when it never ran; empty when it was deleted.
-     */
-    static Optional<Long> lockEnterprise(Connection c, String corpId) throws SQLException {
-        return Sql.one(
-                c,
-                "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
-                rs -> {
-                    Long run = Sql.nullableLong(rs, "current_run_id");
-                    return run == null ? 0L : run;
-                },
-                corpId);
     }
 
     private interface Step<T> {

@@ -2,30 +2,26 @@ package io.orgsync.resolve;
 
 import io.orgsync.enterprise.UnknownEnterpriseException;
 import io.orgsync.member.MemberReads;
-import io.orgsync.member.MemberStore;
 import io.orgsync.member.StoredMember;
-import io.orgsync.read.OrgVersions;
-import io.orgsync.store.Sql;
+import io.orgsync.org.OrgChange;
+import io.orgsync.org.OrgTransaction;
+import io.orgsync.org.OrgWriter;
 import io.orgsync.wecom.WecomMember;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
- * Writes a member that a resolve learned from WeCom, under the same enterprise lock a sync's
- * apply takes, so that neither writes back a row the other changed meanwhile.
+ * Writes a member that a resolve learned from WeCom through the org's writer, under the same
+ * enterprise lock a sync's apply takes, so that neither writes back a row the other changed
+ * meanwhile.
  */
 final class ResolvedMemberWriter {
-    private final DataSource ds;
-    private final OrgVersions versions;
+    private final OrgWriter writer;
     private final Clock clock;
 
-    ResolvedMemberWriter(DataSource ds, OrgVersions versions, Clock clock) {
-        this.ds = ds;
-        this.versions = versions;
+    ResolvedMemberWriter(OrgWriter writer, Clock clock) {
+        this.writer = writer;
         this.clock = clock;
     }
 
@@ -36,14 +32,12 @@ final class ResolvedMemberWriter {
      */
     void save(String corpId, WecomMember m, String mobile) throws SQLException {
         StoredMember row = StoredMember.fromWecom(m, mobile, StoredMember.LEARNED);
-        write(corpId, "its resolve", (c, run) -> {
-            long now = clock.millis();
-            if (MemberReads.findForUpdate(c, corpId, m.userid()).isPresent()) {
-                MemberStore.updateMembers(c, corpId, List.of(row), now);
-            } else {
-                MemberStore.insertMembers(c, corpId, List.of(row), now);
-            }
-            learned(c, corpId, m.userid(), mobile, run, now);
+        write(corpId, "its resolve", tx -> {
+            tx.putMember(
+                    MemberReads.findForUpdate(tx.connection(), corpId, m.userid())
+                            .orElse(null),
+                    row);
+            learned(tx, m.userid(), mobile);
             return true;
         });
     }
@@ -56,15 +50,15 @@ final class ResolvedMemberWriter {
      */
     boolean saveMobile(String corpId, String userid, String mobile) throws SQLException {
         boolean[] stored = {false};
-        write(corpId, "its resolve", (c, run) -> {
-            long now = clock.millis();
+        write(corpId, "its resolve", tx -> {
             Optional<StoredMember> old =
-                    MemberReads.findForUpdate(c, corpId, userid).filter(m -> !m.departed());
+                    MemberReads.findForUpdate(tx.connection(), corpId, userid).filter(m -> !m.departed());
             if (old.isEmpty()) {
-                return MemberStore.clearMobile(c, corpId, mobile, userid, now) > 0;
+                tx.clearMobile(mobile, userid);
+                return true;
             }
-            MemberStore.updateMemberRows(c, corpId, List.of(old.get().withLearnedMobile(mobile)), now);
-            learned(c, corpId, userid, mobile, run, now);
+            tx.putMember(old.get(), old.get().withLearnedMobile(mobile));
+            learned(tx, userid, mobile);
             stored[0] = true;
             return true;
         });
@@ -72,43 +66,30 @@ final class ResolvedMemberWriter {
     }
 
     /** The mobile is {@code userid}'s, learned now: no one else answers for it, and a run going on keeps it. */
-    private static void learned(Connection c, String corpId, String userid, String mobile, long run, long now)
-            throws SQLException {
-        MemberStore.markLearned(c, corpId, userid, now);
-        MemberStore.clearMobile(c, corpId, mobile, userid, now);
-        MemberStore.markResolved(c, corpId, userid, run);
+    private static void learned(OrgTransaction tx, String userid, String mobile) throws SQLException {
+        tx.markLearned(userid, tx.now());
+        tx.clearMobile(mobile, userid);
+        // 0 before the enterprise's first run: no run is older than the stamp
+        tx.markResolved(userid, tx.currentRun().orElse(0L));
     }
 
     /** WeCom confirmed that the stored holder still has the number: it answers for another recheck period. */
     void confirm(String corpId, String userid) throws SQLException {
-        // not part of any answer: no lock, no new version
-        Sql.run(ds, c -> MemberStore.markLearned(c, corpId, userid, clock.millis()));
+        // not part of any answer: no lock, no change
+        writer.confirmLearned(corpId, userid, clock.millis());
     }
 
     /** WeCom knows nobody with the number any more: no stored member answers for it. */
     void forget(String corpId, String mobile) throws SQLException {
-        write(corpId, "its recheck", (c, run) -> MemberStore.clearMobile(c, corpId, mobile, null, clock.millis()) > 0);
+        write(corpId, "its recheck", tx -> tx.clearMobile(mobile, null) > 0);
     }
 
-    private interface Change {
-        /** Answers whether it changed anything. */
-        boolean write(Connection c, long run) throws SQLException;
-    }
-
-    private void write(String corpId, String what, Change change) throws SQLException {
-        OrgVersions.ensureRow(ds, corpId);
-        long version = Sql.inTransaction(ds, c -> {
-            // first the enterprise lock, as a sync's apply takes it: the apply never writes back a row it
-            // read before this write, and it knows from the stamp that this member was learned during its run
-            long run = ResolveStore.lockEnterprise(c, corpId)
-                    .orElseThrow(() -> new UnknownEnterpriseException(
-                            corpId,
-                            "enterprise " + corpId + " was removed while " + what + " ran; nothing was stored"));
-            return change.write(c, run) ? OrgVersions.bump(c, corpId) : 0L;
-        });
-        // this node's cached answers go at once: the caller may look the number up right after
-        if (version > 0) {
-            versions.committed(corpId, version);
-        }
+    private void write(String corpId, String what, OrgWriter.Work<Boolean> change) throws SQLException {
+        // the enterprise lock, as a sync's apply takes it: the apply never writes back a row it read before this
+        // write, and it knows from the stamp that this member was learned during its run. This node's cached
+        // answers go at once after the commit: the caller may look the number up right after
+        writer.write(corpId, OrgChange.Source.RESOLVE, change)
+                .orElseThrow(() -> new UnknownEnterpriseException(
+                        corpId, "enterprise " + corpId + " was removed while " + what + " ran; nothing was stored"));
     }
 }

@@ -8,7 +8,7 @@ import io.orgsync.enterprise.Enterprise;
 import io.orgsync.enterprise.EnterpriseService;
 import io.orgsync.enterprise.IdsOnlyMemory;
 import io.orgsync.logging.Failures;
-import io.orgsync.read.OrgVersions;
+import io.orgsync.org.OrgWriter;
 import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.time.Waiter;
 import io.orgsync.upstream.UpstreamClient;
@@ -78,12 +78,12 @@ public final class SyncRunner {
             Clock clock,
             Waiter waiter,
             Options options,
-            OrgVersions versions) {
-        this(ds, enterprises, upstream, alerts, metrics, clock, waiter, options, versions, EventFeed.NONE);
+            OrgWriter writer) {
+        this(ds, enterprises, upstream, alerts, metrics, clock, waiter, options, writer, EventFeed.NONE);
     }
 
     /**
-     * {@code versions}: bumped with every apply that changes the org (the read caches follow);
+     * {@code writer}: the org's one writer, which every apply goes through;
      * {@code events}: which enterprises receive contact-change events, whose runs then record their drift.
      */
     public SyncRunner(
@@ -95,12 +95,12 @@ public final class SyncRunner {
             Clock clock,
             Waiter waiter,
             Options options,
-            OrgVersions versions,
+            OrgWriter writer,
             EventFeed events) {
         this.ds = ds;
         this.runs = new RunStore(ds, clock);
         this.outcomes = new SyncOutcomes(runs, alerts, metrics, events);
-        this.applier = new OrgApplier(ds, versions);
+        this.applier = new OrgApplier(writer);
         this.fetcher = new SetupFetch(upstream, options, new IdsOnlyMemory(ds, alerts), clock, waiter);
         this.enterprises = enterprises;
         this.metrics = metrics;

@@ -237,6 +237,12 @@ class CacheInvalidationTest {
                             >= 0,
                     "every node knows " + corpId);
         }
+        long version = a.node.readCache.version(corpId);
+        for (ApiNode n : List.of(b, r)) {
+            assertTrue(
+                    awaitNanos(() -> n.node.readCache.version(corpId) == version) >= 0,
+                    n.webhookKey + " followed the sync");
+        }
         return corpId;
     }
 

@@ -1,5 +1,8 @@
-package io.orgsync.member;
+package io.orgsync.org;
 
+import io.orgsync.member.DirectLeaders;
+import io.orgsync.member.StoredDepartment;
+import io.orgsync.member.StoredMember;
 import io.orgsync.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,42 +12,64 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The writes of {@code member}, {@code member_department} and {@code department} (their reads for
- * writers: {@link MemberReads}; for answers: {@link MemberQueries}). Each takes the caller's
- * connection, so that a whole sync applies in one transaction.
+ * The statements that write {@code member}, {@code member_department} and {@code department}: the
+ * only ones in orgsync, called by {@link OrgTransaction} alone (their reads for writers:
+ * member.MemberReads; for answers: member.MemberQueries). Each takes the caller's connection, so
+ * that a whole sync applies in one transaction.
  */
-public final class MemberStore {
+final class OrgTables {
     private static final int BATCH = 1000;
 
-    private MemberStore() {}
+    private OrgTables() {}
 
     /** Records that a resolve wrote the member while {@code runId} was the enterprise's current run. */
-    public static void markResolved(Connection c, String corpId, String userid, long runId) throws SQLException {
+    static void markResolved(Connection c, String corpId, String userid, long runId) throws SQLException {
         Sql.update(c, "UPDATE member SET resolved_in_run = ? WHERE corp_id = ? AND userid = ?", runId, corpId, userid);
     }
 
     /** Records when a resolve learned the member's mobile (ORGSYNC_RESOLVE_RECHECK_DAYS counts from it). */
-    public static void markLearned(Connection c, String corpId, String userid, long at) throws SQLException {
+    static void markLearned(Connection c, String corpId, String userid, long at) throws SQLException {
         Sql.update(c, "UPDATE member SET mobile_learned_at = ? WHERE corp_id = ? AND userid = ?", at, corpId, userid);
     }
 
-    /**
-     * Takes the mobile from every member of the enterprise stored with it but {@code keeper} (null:
-     * from all): WeCom said it is someone else's now, or nobody's. Answers how many rows changed.
-     */
-    public static int clearMobile(Connection c, String corpId, String mobile, String keeper, long now)
-            throws SQLException {
-        return Sql.update(
+    /** The members of the enterprise stored with the mobile, but {@code keeper} (null: all). */
+    static List<String> holders(Connection c, String corpId, String mobile, String keeper) throws SQLException {
+        return Sql.query(
                 c,
-                "UPDATE member SET mobile = NULL, mobile_source = NULL, mobile_learned_at = NULL, updated_at = ? "
-                        + "WHERE corp_id = ? AND mobile = ? AND userid <> ?",
-                now,
+                "SELECT userid FROM member WHERE corp_id = ? AND mobile = ? AND userid <> ?",
+                rs -> rs.getString(1),
                 corpId,
                 mobile,
                 keeper == null ? "" : keeper);
     }
 
-    public static void insertMembers(Connection c, String corpId, Collection<StoredMember> members, long now)
+    /** The member keeps its row and loses the mobile (and what was known of how it was learned). */
+    static void clearMobile(Connection c, String corpId, String userid, long now) throws SQLException {
+        Sql.update(
+                c,
+                "UPDATE member SET mobile = NULL, mobile_source = NULL, mobile_learned_at = NULL, updated_at = ? "
+                        + "WHERE corp_id = ? AND userid = ?",
+                now,
+                corpId,
+                userid);
+    }
+
+    /** Gives member {@code from} the userid {@code to}; a row already under {@code to} gives way. */
+    static void rename(Connection c, String corpId, String from, String to) throws SQLException {
+        Sql.update(c, "DELETE FROM member_department WHERE corp_id = ? AND userid = ?", corpId, to);
+        Sql.update(c, "DELETE FROM member WHERE corp_id = ? AND userid = ?", corpId, to);
+        Sql.update(c, "UPDATE member SET userid = ? WHERE corp_id = ? AND userid = ?", to, corpId, from);
+        Sql.update(c, "UPDATE member_department SET userid = ? WHERE corp_id = ? AND userid = ?", to, corpId, from);
+    }
+
+    /** Every member, membership and department of the enterprise. */
+    static void deleteOrganisation(Connection c, String corpId) throws SQLException {
+        for (String table : List.of("member_department", "member", "department")) {
+            Sql.update(c, "DELETE FROM " + table + " WHERE corp_id = ?", corpId);
+        }
+    }
+
+    static void insertMembers(Connection c, String corpId, Collection<StoredMember> members, long now)
             throws SQLException {
         batch(
                 c,
@@ -57,14 +82,14 @@ public final class MemberStore {
     }
 
     /** Rewrites the members' rows and their memberships. */
-    public static void updateMembers(Connection c, String corpId, Collection<StoredMember> members, long now)
+    static void updateMembers(Connection c, String corpId, Collection<StoredMember> members, long now)
             throws SQLException {
         updateMemberRows(c, corpId, members, now);
         replaceMemberships(c, corpId, members);
     }
 
     /** Rewrites the members' rows only: a sync calls it for the many changes that leave departments alone. */
-    public static void updateMemberRows(Connection c, String corpId, Collection<StoredMember> members, long now)
+    static void updateMemberRows(Connection c, String corpId, Collection<StoredMember> members, long now)
             throws SQLException {
         batch(
                 c,
@@ -75,8 +100,7 @@ public final class MemberStore {
     }
 
     /** Makes the members' memberships their {@code departments()}. */
-    public static void replaceMemberships(Connection c, String corpId, Collection<StoredMember> members)
-            throws SQLException {
+    static void replaceMemberships(Connection c, String corpId, Collection<StoredMember> members) throws SQLException {
         batch(c, "DELETE FROM member_department WHERE corp_id = ? AND userid = ?", members, (ps, m) -> {
             ps.setString(1, corpId);
             ps.setString(2, m.userid());
@@ -84,7 +108,7 @@ public final class MemberStore {
         insertMemberships(c, corpId, members);
     }
 
-    public static void upsertDepartments(
+    static void upsertDepartments(
             Connection c,
             String corpId,
             Collection<StoredDepartment> inserts,
