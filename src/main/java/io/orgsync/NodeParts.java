@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The small, self-contained pieces {@link Node} is wired from: the start-up announcements, the
- * database, the metrics registry, the alerts and their sinks, the scheduler's config and its
- * maintenance, the fence and the version hooks. Kept apart so that Node reads as the order of
- * assembly and nothing else.
+ * database and its clock, the metrics registry, the alerts and their sinks, the scheduler's
+ * config, maintenance and fence, the freshness gauges and the order of the stop. Kept apart so
+ * that Node reads as the order of assembly and nothing else.
  */
 final class NodeParts {
     private static final Logger log = LoggerFactory.getLogger(NodeParts.class);
