@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,7 +32,7 @@ public final class ChurnBench {
     private static final String SECRET = "churn-bench-secret-0123456789";
     private static final String TOKEN = "QDG6eK";
     private static final String AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
     private static final int HOT = 2_000;
 
     public static void main(String[] args) throws Exception {
@@ -116,43 +119,35 @@ public final class ChurnBench {
         }
     }
 
-    /** Renames a random member in the simulator {@code perSecond} times a second; each becomes an ids-only callback. */
+    /**
+     * Renames a random member in the simulator {@code perSecond} times a second, each on a thread
+     * of its own (the simulator's control call returns once it posted the callback); each becomes an
+     * ids-only callback.
+     */
     private static final class Churn implements AutoCloseable {
         final AtomicInteger sent = new AtomicInteger();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
+        private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        private final ExecutorService senders = Executors.newFixedThreadPool(16);
 
         Churn(SimulatorControl sim, List<String> userids, int perSecond, String tag) {
             Random random = new Random(tag.hashCode());
-            long every = 1_000_000_000L / perSecond;
-            thread = new Thread(
+            ticker.scheduleAtFixedRate(
                     () -> {
-                        long next = System.nanoTime();
-                        while (running.get()) {
-                            String userid = userids.get(random.nextInt(userids.size()));
-                            sim.send(
-                                    "PATCH",
-                                    "/__sim/corps/" + CORP + "/members/" + userid,
-                                    Map.of("name", "改名" + tag + "-" + sent.incrementAndGet()));
-                            next += every;
-                            long wait = next - System.nanoTime();
-                            if (wait > 0) {
-                                try {
-                                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                                } catch (InterruptedException e) {
-                                    return;
-                                }
-                            }
-                        }
+                        String userid = userids.get(random.nextInt(userids.size()));
+                        String name = "改名" + tag + "-" + sent.incrementAndGet();
+                        senders.execute(() ->
+                                sim.send("PATCH", "/__sim/corps/" + CORP + "/members/" + userid, Map.of("name", name)));
                     },
-                    "churn");
-            thread.start();
+                    0,
+                    1_000_000 / perSecond,
+                    TimeUnit.MICROSECONDS);
         }
 
         @Override
         public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
+            ticker.shutdownNow();
+            senders.shutdown();
+            senders.awaitTermination(30, TimeUnit.SECONDS);
         }
     }
 }

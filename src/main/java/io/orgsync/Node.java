@@ -102,7 +102,7 @@ public final class Node implements AutoCloseable {
         SecretCipher cipher = new SecretCipher(settings.secretKey());
         // every write of an org tells this node's read cache at once; other nodes' caches follow the change log
         this.org = new OrgWriter(db.dataSource(), clock);
-        this.readCache = new ReadCache(settings.lookupCacheMb(), settings.cacheStaleness(), metrics);
+        this.readCache = new ReadCache(settings.lookupCacheMb(), settings.cacheStaleness(), metrics, waiter);
         VersionWatch versionWatch = new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness(), waiter);
         org.listen(versionWatch.listener());
         this.enterprises = new EnterpriseService(

@@ -138,6 +138,46 @@ public record StoredMember(
                 telephone);
     }
 
+    /** This member without a mobile: WeCom said the number is someone else's now, or nobody's. */
+    public StoredMember withoutMobile() {
+        return new StoredMember(
+                userid,
+                name,
+                null,
+                null,
+                email,
+                position,
+                status,
+                mainDepartment,
+                departed,
+                departments,
+                leaderIn,
+                directLeader,
+                alias,
+                telephone);
+    }
+
+    /** This member no longer in the department (it was deleted; a lost event had left the membership). */
+    public StoredMember withoutDepartment(long departmentId) {
+        Set<Long> remaining = new HashSet<>(departments);
+        remaining.remove(departmentId);
+        return new StoredMember(
+                userid,
+                name,
+                mobile,
+                mobileSource,
+                email,
+                position,
+                status,
+                mainDepartment,
+                departed,
+                remaining,
+                leaderIn,
+                directLeader,
+                alias,
+                telephone);
+    }
+
     /** Same stored values (the departed flag included). */
     public boolean sameAs(StoredMember o) {
         return Objects.equals(name, o.name)

@@ -54,6 +54,16 @@ final class OrgTables {
                 userid);
     }
 
+    /** The userids with a membership in the department. */
+    static List<String> membersIn(Connection c, String corpId, long departmentId) throws SQLException {
+        return Sql.query(
+                c,
+                "SELECT userid FROM member_department WHERE corp_id = ? AND department_id = ?",
+                rs -> rs.getString(1),
+                corpId,
+                departmentId);
+    }
+
     /** Gives member {@code from} the userid {@code to}; a row already under {@code to} gives way. */
     static void rename(Connection c, String corpId, String from, String to) throws SQLException {
         Sql.update(c, "DELETE FROM member_department WHERE corp_id = ? AND userid = ?", corpId, to);

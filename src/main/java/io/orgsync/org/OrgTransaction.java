@@ -4,7 +4,6 @@ import io.orgsync.member.DepartmentTree;
 import io.orgsync.member.MemberReads;
 import io.orgsync.member.StoredDepartment;
 import io.orgsync.member.StoredMember;
-import io.orgsync.store.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -195,7 +194,7 @@ public final class OrgTransaction {
             OrgTables.clearMobile(c, corpId, userid, now);
             if (before.isPresent()) {
                 StoredMember b = before.get();
-                record(b, withoutMobile(b), null);
+                record(b, b.withoutMobile(), null);
             }
         }
         return holders.size();
@@ -203,17 +202,12 @@ public final class OrgTransaction {
 
     /** WeCom deletes only empty departments: memberships left in one from a lost event go with it. */
     public void leaveDepartment(long departmentId) throws SQLException {
-        List<String> members = Sql.query(
-                c,
-                "SELECT userid FROM member_department WHERE corp_id = ? AND department_id = ?",
-                rs -> rs.getString(1),
-                corpId,
-                departmentId);
+        List<String> members = OrgTables.membersIn(c, corpId, departmentId);
         List<MemberWrite> writes = new ArrayList<>();
         for (String userid : members) {
             Optional<StoredMember> before = MemberReads.findForUpdate(c, corpId, userid);
             if (before.isPresent()) {
-                writes.add(new MemberWrite(before.get(), without(before.get(), departmentId)));
+                writes.add(new MemberWrite(before.get(), before.get().withoutDepartment(departmentId)));
             }
         }
         putMembers(writes);
@@ -257,43 +251,5 @@ public final class OrgTransaction {
 
     int pendingCount() {
         return pending.size();
-    }
-
-    private static StoredMember withoutMobile(StoredMember m) {
-        return new StoredMember(
-                m.userid(),
-                m.name(),
-                null,
-                null,
-                m.email(),
-                m.position(),
-                m.status(),
-                m.mainDepartment(),
-                m.departed(),
-                m.departments(),
-                m.leaderIn(),
-                m.directLeader(),
-                m.alias(),
-                m.telephone());
-    }
-
-    private static StoredMember without(StoredMember m, long departmentId) {
-        Set<Long> departments = new HashSet<>(m.departments());
-        departments.remove(departmentId);
-        return new StoredMember(
-                m.userid(),
-                m.name(),
-                m.mobile(),
-                m.mobileSource(),
-                m.email(),
-                m.position(),
-                m.status(),
-                m.mainDepartment(),
-                m.departed(),
-                departments,
-                m.leaderIn(),
-                m.directLeader(),
-                m.alias(),
-                m.telephone());
     }
 }

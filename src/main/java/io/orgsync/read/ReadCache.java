@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orgsync.member.DepartmentTree;
 import io.orgsync.member.TreeCache;
 import io.orgsync.org.OrgChange;
+import io.orgsync.time.Waiter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -48,8 +49,7 @@ public final class ReadCache implements TreeCache {
     private final long maxBytes;
     private final long staleAfterNanos;
     private final LongSupplier nanos;
-    /** Per enterprise, the keys of its list answers and trees: a change looks at these, not at the whole cache. */
-    private final Map<String, Set<AnswerKey>> scanned = new ConcurrentHashMap<>();
+    private final ScannedKeys scanned = new ScannedKeys();
     /** Per enterprise (and {@link AnswerKey#ACROSS}), how many drops it has had: a load that saw another count is not kept. */
     private final Map<String, AtomicLong> stamps = new ConcurrentHashMap<>();
 
@@ -62,12 +62,15 @@ public final class ReadCache implements TreeCache {
     private final LongAdder misses = new LongAdder();
     private final LongAdder dropped = new LongAdder();
 
-    /** {@code megabytes} 0: answers are not cached. {@code staleness}: the change follower's interval. */
-    public ReadCache(int megabytes, Duration staleness, MeterRegistry metrics) {
-        this(megabytes, staleness, metrics, System::nanoTime);
+    /**
+     * {@code megabytes} 0: answers are not cached. {@code staleness}: the change follower's
+     * interval. {@code waiter}: the monotonic time the follower's polls are dated by.
+     */
+    public ReadCache(int megabytes, Duration staleness, MeterRegistry metrics, Waiter waiter) {
+        this(megabytes, staleness, metrics, waiter::nanoTime);
     }
 
-    ReadCache(int megabytes, Duration staleness, MeterRegistry metrics, LongSupplier nanos) {
+    private ReadCache(int megabytes, Duration staleness, MeterRegistry metrics, LongSupplier nanos) {
         this.answersOn = megabytes > 0;
         this.maxBytes = answersOn ? megabytes * (1L << 20) : TREES_ONLY_BYTES;
         this.staleAfterNanos = staleness.multipliedBy(2).toNanos();
@@ -77,7 +80,7 @@ public final class ReadCache implements TreeCache {
                 .weigher((AnswerKey k, Object v) -> (int) Math.min(Integer.MAX_VALUE, k.weight() + weight(v)))
                 // maintenance on the callers' threads: the bound holds when put returns, and no pool is shared
                 .executor(Runnable::run)
-                .removalListener((AnswerKey k, Object v, RemovalCause cause) -> unindex(k))
+                .removalListener((AnswerKey k, Object v, RemovalCause cause) -> scanned.remove(k))
                 .recordStats()
                 .build();
         ReadCacheMetrics.bind(metrics, this, cache, hits, misses, dropped);
@@ -111,18 +114,8 @@ public final class ReadCache implements TreeCache {
         if (stamp(key.corpId()).get() != load.stamp()) {
             return;
         }
-        if (key.list() || key.kind() == AnswerKey.Kind.TREE) {
-            scanned.computeIfAbsent(key.corpId(), c -> ConcurrentHashMap.newKeySet())
-                    .add(key);
-        }
+        scanned.add(key);
         cache.put(key, value);
-    }
-
-    private void unindex(AnswerKey key) {
-        Set<AnswerKey> keys = scanned.get(key.corpId());
-        if (keys != null) {
-            keys.remove(key);
-        }
     }
 
     private AtomicLong stamp(String corpId) {
@@ -162,11 +155,7 @@ public final class ReadCache implements TreeCache {
                 return;
             }
         }
-        Set<AnswerKey> keys = scanned.get(corpId);
-        if (keys == null) {
-            return;
-        }
-        for (AnswerKey key : List.copyOf(keys)) {
+        for (AnswerKey key : scanned.of(corpId)) {
             if (changes.stream().anyMatch(ch -> TouchedAnswers.touches(ch, key, tree))) {
                 invalidate(key);
             }
@@ -192,11 +181,7 @@ public final class ReadCache implements TreeCache {
 
     /** Trees read at versions older than {@code version} will not be asked for again. */
     void dropTreesBefore(String corpId, long version) {
-        Set<AnswerKey> keys = scanned.get(corpId);
-        if (keys == null) {
-            return;
-        }
-        for (AnswerKey key : List.copyOf(keys)) {
+        for (AnswerKey key : scanned.of(corpId)) {
             if (key.kind() == AnswerKey.Kind.TREE && Long.parseLong(key.subject()) < version) {
                 cache.invalidate(key);
             }
@@ -210,13 +195,7 @@ public final class ReadCache implements TreeCache {
     }
 
     private DepartmentTree latestTree(String corpId) {
-        Set<AnswerKey> keys = scanned.get(corpId);
-        if (keys == null) {
-            return null;
-        }
-        return keys.stream()
-                .filter(k -> k.kind() == AnswerKey.Kind.TREE)
-                .max(java.util.Comparator.comparingLong(k -> Long.parseLong(k.subject())))
+        return scanned.latestTree(corpId)
                 .map(k -> cache.getIfPresent(k) instanceof DepartmentTree t ? t : null)
                 .orElse(null);
     }
