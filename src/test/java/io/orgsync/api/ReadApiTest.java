@@ -2,6 +2,11 @@ package io.orgsync.api;
 
 import static io.orgsync.testing.ApiAssertions.assertClean;
 import static io.orgsync.testing.ApiAssertions.assertError;
+import static io.orgsync.testing.ExportPicks.byUserid;
+import static io.orgsync.testing.ExportPicks.multiDepartment;
+import static io.orgsync.testing.ExportPicks.subtree;
+import static io.orgsync.testing.MemberShape.department;
+import static io.orgsync.testing.MemberShape.names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,22 +17,19 @@ import io.orgsync.store.Sql;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MemberShape;
+import io.orgsync.testing.NodePerDialect;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.Scrape;
 import io.orgsync.testing.SimulatorControl;
-import io.orgsync.testing.TestDatabases;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,7 @@ class ReadApiTest {
     private static SimulatorControl sim;
     private static JsonNode truth;
     private static final String LEAVER = "leaver01";
-    private static final Map<String, ApiNode> nodes = new HashMap<>();
+    private static NodePerDialect nodes;
 
     @BeforeAll
     static void start() {
@@ -70,20 +72,9 @@ class ReadApiTest {
                         "13912345678",
                         "department",
                         List.of(2, 3)));
-    }
-
-    @AfterAll
-    static void stop() {
-        nodes.values().forEach(ApiNode::close);
-        sim.close();
-    }
-
-    /** One node per database kind, both enterprises synced; a member synced once, then removed and synced again (departed). */
-    private static ApiNode node(String dialect) throws Exception {
-        ApiNode node = nodes.get(dialect);
-        if (node == null) {
-            node = ApiNode.start("read-" + dialect, TestDatabases.url(dialect, "read_api"), sim, Map.of());
-            nodes.put(dialect, node);
+        // one node per database kind, both enterprises synced; a member synced once, then removed and synced
+        // again (departed)
+        nodes = new NodePerDialect("read", "read_api", sim, node -> {
             node.enterprise(CORP, SECRET);
             node.enterprise(OTHER, OTHER_SECRET);
             assertEquals(RunStatus.SUCCEEDED, node.sync(OTHER).status());
@@ -94,15 +85,24 @@ class ReadApiTest {
             sim.send("DELETE", "/__sim/corps/" + CORP + "/members/" + LEAVER, null);
             assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
             truth = sim.export(CORP);
-        }
-        return node;
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.close();
+        sim.close();
+    }
+
+    private static ApiNode node(String dialect) throws Exception {
+        return nodes.get(dialect);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void aMemberByUseridHasTheSpecShapeWithPathsAndDepartedOnlyOnRequest(String dialect) throws Exception {
         ApiNode node = node(dialect);
-        JsonNode expected = multiDepartment(truth);
+        JsonNode expected = multiDepartment(truth.path("members"));
         ApiNode.Response r =
                 node.get(members(CORP) + "/" + expected.path("userid").asText());
         assertEquals(200, r.status(), r::toString);
@@ -466,33 +466,6 @@ class ReadApiTest {
         return out;
     }
 
-    private static JsonNode byUserid(JsonNode export, String userid) {
-        for (JsonNode m : export.path("members")) {
-            if (m.path("userid").asText().equals(userid)) {
-                return m;
-            }
-        }
-        throw new AssertionError("no " + userid + " in the truth");
-    }
-
-    private static JsonNode department(JsonNode export, long id) {
-        for (JsonNode d : export.path("departments")) {
-            if (d.path("id").asLong() == id) {
-                return d;
-            }
-        }
-        throw new AssertionError("no department " + id + " in the truth");
-    }
-
-    private static JsonNode multiDepartment(JsonNode export) {
-        for (JsonNode m : export.path("members")) {
-            if (m.path("department").size() > 1) {
-                return m;
-            }
-        }
-        throw new AssertionError("the generated org has nobody in several departments");
-    }
-
     /** A department other than the root whose sub-departments have members. */
     private static long departmentWithChildren(JsonNode export) {
         long best = -1;
@@ -507,28 +480,6 @@ class ReadApiTest {
         }
         assertTrue(most > 1, "the generated tree has a department with sub-departments");
         return best;
-    }
-
-    private static Set<Long> subtree(JsonNode export, long id) {
-        Set<Long> out = new TreeSet<>(List.of(id));
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (JsonNode d : export.path("departments")) {
-                if (out.contains(d.path("parentid").asLong())
-                        && out.add(d.path("id").asLong())) {
-                    grew = true;
-                }
-            }
-        }
-        return out;
-    }
-
-    private static Set<String> names(JsonNode object) {
-        Set<String> out = new TreeSet<>();
-        Iterator<String> it = object.fieldNames();
-        it.forEachRemaining(out::add);
-        return out;
     }
 
     private static String enc(String s) {
