@@ -230,6 +230,27 @@ class HoldRulesTest {
     }
 
     @Test
+    void aHoldDecidedWhileTheDatabaseIsGoneIsObeyedLocallyAtOnce() throws Exception {
+        TokenStore.Row row = leasedRow(0);
+        String url = TestDatabases.h2("hold_rules_gone");
+        Database gone = Database.open(url, TestDatabases.user(url), TestDatabases.password(url), false, "gone", 1);
+        TokenStore unreachable = new TokenStore(gone.dataSource());
+        gone.close();
+        HoldRules offline =
+                new HoldRules(unreachable, OWNER, clock, local, new PendingWrites(clock, ticker), alerts, metrics);
+
+        Hold hold = assertThrows(
+                        HeldException.class,
+                        () -> offline.fetchOrHold(source, row, () -> {
+                            throw wrongSecret();
+                        }))
+                .hold;
+
+        assertEquals(clock.millis() + 60_000, hold.until());
+        assertSame(hold, local.activeHold(key.id(), clock.millis()), "this node refuses without the database");
+    }
+
+    @Test
     void aNodeThatLostItsLeaseStillRefusesLocallyButWritesNoHold() throws Exception {
         TokenStore.Row row = leasedRow(0);
         store.release(key.id(), OWNER);
