@@ -24,9 +24,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,14 +41,24 @@ class LookupApiTest {
     private static final String OTHER = "ww-lookup-other";
     private static final String OTHER_SECRET = "lookup-other-secret-0123456789";
     private static final String LOOKUP = "/api/v1/members/by-mobile/";
-    private static SimulatorControl sim;
+
+    @RegisterExtension
+    static final SimulatorControl sim = new SimulatorControl();
+
     private static JsonNode truth;
     private static String twinMobile;
-    private static NodePerDialect nodes;
+
+    /** One node per database kind, with both enterprises synced. */
+    @RegisterExtension
+    static final NodePerDialect nodes = new NodePerDialect("lookup", "lookup_api", sim, node -> {
+        node.enterprise(CORP, SECRET);
+        node.enterprise(OTHER, OTHER_SECRET);
+        assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
+        assertEquals(RunStatus.SUCCEEDED, node.sync(OTHER).status());
+    });
 
     @BeforeAll
     static void start() {
-        sim = new SimulatorControl();
         sim.createCorp(CORP, SECRET, 8, 60, true);
         sim.createCorp(OTHER, OTHER_SECRET, 2, 5, true);
         truth = sim.export(CORP);
@@ -57,29 +67,12 @@ class LookupApiTest {
         sim.post(
                 "/__sim/corps/" + OTHER + "/members",
                 Map.of("userid", "twin", "name", "双胞胎", "mobile", twinMobile, "department", List.of(1)));
-        // one node per database kind, with both enterprises synced
-        nodes = new NodePerDialect("lookup", "lookup_api", sim, node -> {
-            node.enterprise(CORP, SECRET);
-            node.enterprise(OTHER, OTHER_SECRET);
-            assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
-            assertEquals(RunStatus.SUCCEEDED, node.sync(OTHER).status());
-        });
-    }
-
-    @AfterAll
-    static void stop() {
-        nodes.close();
-        sim.close();
-    }
-
-    private static ApiNode node(String dialect) throws Exception {
-        return nodes.get(dialect);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void aMemberFoundHasExactlyTheShapeOfTheSpec(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         JsonNode expected = multiDepartment(mainland(truth));
         String mobile = expected.path("mobile").asText();
         Instant before = Instant.now();
@@ -109,7 +102,7 @@ class LookupApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void everyAcceptedFormOfANumberFindsTheSameMember(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         JsonNode expected = mainland(truth).get(0);
         String m = expected.path("mobile").asText();
         String dashed = m.substring(0, 3) + "-" + m.substring(3, 7) + "-" + m.substring(7);
@@ -149,7 +142,7 @@ class LookupApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void oneNumberInTwoEnterprisesAndTheCorpIdFilter(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         ApiNode.Response both = node.get(LOOKUP + twinMobile);
         assertEquals(200, both.status(), both::toString);
         List<String> corps = new ArrayList<>();
@@ -169,7 +162,7 @@ class LookupApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void anUnknownNumberIsNotFound(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         Set<String> known = new HashSet<>();
         truth.path("members").forEach(m -> known.add(m.path("mobile").asText()));
         String unknown = "19999999999";
@@ -185,7 +178,7 @@ class LookupApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void aMemberWhoLeftIsNoLongerFound(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         String corp = "ww-lookup-leave-" + dialect;
         String secret = "leave-secret-0123456789";
         sim.createCorp(corp, secret, 2, 20, true);

@@ -2,13 +2,17 @@ package io.orgsync.testing;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One {@link ApiNode} per database kind ("h2", "mariadb"), started and set up the first time a
  * test asks for it and shared by the class's other tests of that kind: a sync from the simulator
- * takes seconds, the reads checked after it milliseconds. Close it in {@code @AfterAll}.
+ * takes seconds, the reads checked after it milliseconds. Registered as a static
+ * {@code @RegisterExtension} after the class's {@link SimulatorControl}, it closes the nodes
+ * after the class and before the simulator stops.
  */
-public final class NodePerDialect implements AutoCloseable {
+public final class NodePerDialect implements AutoCloseable, AfterAllCallback {
     /** What a fresh node needs before the tests read from it: enterprises, syncs, simulator changes. */
     public interface Setup {
         void prepare(ApiNode node) throws Exception;
@@ -37,6 +41,11 @@ public final class NodePerDialect implements AutoCloseable {
             setup.prepare(node);
         }
         return node;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override
