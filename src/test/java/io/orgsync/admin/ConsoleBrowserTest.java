@@ -8,31 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
+import io.orgsync.testing.HeadlessChromium;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedCondition;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The operator console in headless Chromium, through Debian's chromium and chromedriver (Selenium
@@ -42,20 +32,18 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ConsoleBrowserTest {
     static final String TOKEN = "console-admin-token-0123456789";
-    static final String NEVER = "0 0 3 1 1 ? 2099";
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final String NEVER = TestNode.NEVER;
 
     static SimulatorControl sim;
     static Node runner;
     static Node console;
     static AdminClient api;
+    static HeadlessChromium chromium;
     static WebDriver browser;
-    static Path profile;
 
     @BeforeAll
     static void start() throws Exception {
-        requireBrowser();
+        HeadlessChromium.require();
         String dbUrl = TestDatabases.mariadb("console");
         sim = new SimulatorControl();
         runner = TestNode.node("node-a", dbUrl, sim)
@@ -82,40 +70,14 @@ class ConsoleBrowserTest {
             return runs.size() == 1 && runs.get(0).path("status").asText().equals("SUCCEEDED");
         });
 
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        profile = Files.createTempDirectory("orgsync-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--window-size=1440,1000",
-                "--user-data-dir=" + profile);
-        browser = new ChromeDriver(options);
-    }
-
-    private static void requireBrowser() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
-            return;
-        }
-        String message = CHROMIUM + " or " + CHROMEDRIVER + " is missing (apt-get install chromium chromium-driver)";
-        if ("true".equals(System.getenv("ORGSYNC_TEST_REQUIRE_BROWSER"))) {
-            throw new IllegalStateException(message + " and ORGSYNC_TEST_REQUIRE_BROWSER=true");
-        }
-        System.err.println("\n!!!!! SKIPPING the console browser test: " + message + ". !!!!!\n");
-        Assumptions.abort(message);
+        chromium = HeadlessChromium.start(1440, 1000);
+        browser = chromium.driver;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         for (Node n : new Node[] {console, runner}) {
             if (n != null) {
@@ -125,23 +87,14 @@ class ConsoleBrowserTest {
         if (sim != null) {
             sim.close();
         }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
-            }
-        }
     }
 
     private static <T> T waitFor(String what, Duration limit, ExpectedCondition<T> condition) {
-        return new WebDriverWait(browser, limit)
-                .withMessage(what)
-                .ignoring(StaleElementReferenceException.class)
-                .until(condition);
+        return chromium.waitFor(what, limit, condition);
     }
 
     private static <T> T waitFor(String what, ExpectedCondition<T> condition) {
-        return waitFor(what, Duration.ofSeconds(20), condition);
+        return chromium.waitFor(what, condition);
     }
 
     private static By jobRow(String corpId) {
@@ -156,14 +109,7 @@ class ConsoleBrowserTest {
     }
 
     private static void click(By by) {
-        waitFor("clickable " + by, d -> {
-            WebElement e = d.findElement(by);
-            if (!e.isDisplayed() || !e.isEnabled()) {
-                return null;
-            }
-            e.click();
-            return true;
-        });
+        chromium.click(by);
     }
 
     @Test
@@ -284,16 +230,8 @@ class ConsoleBrowserTest {
      * README's docs/console.png (not on every run: a test should not rewrite tracked files).
      */
     private static void screenshot() throws Exception {
-        Object height = ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight");
-        int h = Math.min(3000, ((Number) height).intValue() + 40);
-        browser.manage().window().setSize(new Dimension(1440, Math.max(1000, h)));
-        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
-        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-        Files.createDirectories(Path.of("target"));
-        Files.write(Path.of("target", "console.png"), png);
-        if (Boolean.getBoolean("orgsync.update.screenshot")) {
-            Files.write(Path.of("docs", "console.png"), png);
-        }
+        byte[] png = chromium.pageScreenshot(1440, 1000, 3000);
+        HeadlessChromium.keep("console.png", png);
         assertTrue(png.length > 10_000, "a real picture: " + png.length + " bytes");
     }
 }

@@ -2,6 +2,10 @@ package io.orgsync.api;
 
 import static io.orgsync.testing.ApiAssertions.assertClean;
 import static io.orgsync.testing.ApiAssertions.assertError;
+import static io.orgsync.testing.ExportPicks.international;
+import static io.orgsync.testing.ExportPicks.mainland;
+import static io.orgsync.testing.ExportPicks.multiDepartment;
+import static io.orgsync.testing.MemberShape.names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,22 +13,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MemberShape;
+import io.orgsync.testing.NodePerDialect;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,14 +41,24 @@ class LookupApiTest {
     private static final String OTHER = "ww-lookup-other";
     private static final String OTHER_SECRET = "lookup-other-secret-0123456789";
     private static final String LOOKUP = "/api/v1/members/by-mobile/";
-    private static SimulatorControl sim;
+
+    @RegisterExtension
+    static final SimulatorControl sim = new SimulatorControl();
+
     private static JsonNode truth;
     private static String twinMobile;
-    private static final Map<String, ApiNode> nodes = new HashMap<>();
+
+    /** One node per database kind, with both enterprises synced. */
+    @RegisterExtension
+    static final NodePerDialect nodes = new NodePerDialect("lookup", "lookup_api", sim, node -> {
+        node.enterprise(CORP, SECRET);
+        node.enterprise(OTHER, OTHER_SECRET);
+        assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
+        assertEquals(RunStatus.SUCCEEDED, node.sync(OTHER).status());
+    });
 
     @BeforeAll
     static void start() {
-        sim = new SimulatorControl();
         sim.createCorp(CORP, SECRET, 8, 60, true);
         sim.createCorp(OTHER, OTHER_SECRET, 2, 5, true);
         truth = sim.export(CORP);
@@ -57,31 +69,11 @@ class LookupApiTest {
                 Map.of("userid", "twin", "name", "双胞胎", "mobile", twinMobile, "department", List.of(1)));
     }
 
-    @AfterAll
-    static void stop() {
-        nodes.values().forEach(ApiNode::close);
-        sim.close();
-    }
-
-    /** One node per database kind, with both enterprises synced. */
-    private static ApiNode node(String dialect) throws Exception {
-        ApiNode node = nodes.get(dialect);
-        if (node == null) {
-            node = ApiNode.start("lookup-" + dialect, TestDatabases.url(dialect, "lookup_api"), sim, Map.of());
-            nodes.put(dialect, node);
-            node.enterprise(CORP, SECRET);
-            node.enterprise(OTHER, OTHER_SECRET);
-            assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
-            assertEquals(RunStatus.SUCCEEDED, node.sync(OTHER).status());
-        }
-        return node;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void aMemberFoundHasExactlyTheShapeOfTheSpec(String dialect) throws Exception {
-        ApiNode node = node(dialect);
-        JsonNode expected = multiDepartment(truth);
+        ApiNode node = nodes.get(dialect);
+        JsonNode expected = multiDepartment(mainland(truth));
         String mobile = expected.path("mobile").asText();
         Instant before = Instant.now();
 
@@ -110,7 +102,7 @@ class LookupApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void everyAcceptedFormOfANumberFindsTheSameMember(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         JsonNode expected = mainland(truth).get(0);
         String m = expected.path("mobile").asText();
         String dashed = m.substring(0, 3) + "-" + m.substring(3, 7) + "-" + m.substring(7);
@@ -150,7 +142,7 @@ class LookupApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void oneNumberInTwoEnterprisesAndTheCorpIdFilter(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         ApiNode.Response both = node.get(LOOKUP + twinMobile);
         assertEquals(200, both.status(), both::toString);
         List<String> corps = new ArrayList<>();
@@ -170,7 +162,7 @@ class LookupApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void anUnknownNumberIsNotFound(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         Set<String> known = new HashSet<>();
         truth.path("members").forEach(m -> known.add(m.path("mobile").asText()));
         String unknown = "19999999999";
@@ -186,7 +178,7 @@ class LookupApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void aMemberWhoLeftIsNoLongerFound(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         String corp = "ww-lookup-leave-" + dialect;
         String secret = "leave-secret-0123456789";
         sim.createCorp(corp, secret, 2, 20, true);
@@ -250,41 +242,6 @@ class LookupApiTest {
             assertError(node.get("/api/v1/miniapps/wx-any/wxacode?scene=a", asAdmin), 401, "unauthorized", admin);
             assertEquals(0, sim.stats().path("totalCalls").asLong(), "nothing asked upstream with the admin token");
         }
-    }
-
-    private static List<JsonNode> mainland(JsonNode export) {
-        List<JsonNode> out = new ArrayList<>();
-        export.path("members").forEach(m -> {
-            if (m.path("mobile").asText().matches("1[3-9]\\d{9}")) {
-                out.add(m);
-            }
-        });
-        return out;
-    }
-
-    private static JsonNode multiDepartment(JsonNode export) {
-        for (JsonNode m : mainland(export)) {
-            if (m.path("department").size() > 1) {
-                return m;
-            }
-        }
-        throw new AssertionError("the generated org has nobody in several departments");
-    }
-
-    private static JsonNode international(JsonNode export) {
-        for (JsonNode m : export.path("members")) {
-            if (m.path("mobile").asText().startsWith("+")) {
-                return m;
-            }
-        }
-        throw new AssertionError("the generated org has no international number");
-    }
-
-    private static Set<String> names(JsonNode object) {
-        Set<String> out = new TreeSet<>();
-        Iterator<String> it = object.fieldNames();
-        it.forEachRemaining(out::add);
-        return out;
     }
 
     /** A path segment: spaces as %20, '+' as %2B. */

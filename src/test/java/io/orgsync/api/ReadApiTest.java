@@ -2,6 +2,11 @@ package io.orgsync.api;
 
 import static io.orgsync.testing.ApiAssertions.assertClean;
 import static io.orgsync.testing.ApiAssertions.assertError;
+import static io.orgsync.testing.ExportPicks.byUserid;
+import static io.orgsync.testing.ExportPicks.multiDepartment;
+import static io.orgsync.testing.ExportPicks.subtree;
+import static io.orgsync.testing.MemberShape.department;
+import static io.orgsync.testing.MemberShape.names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,25 +17,22 @@ import io.orgsync.store.Sql;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MemberShape;
+import io.orgsync.testing.NodePerDialect;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.Scrape;
 import io.orgsync.testing.SimulatorControl;
-import io.orgsync.testing.TestDatabases;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,14 +49,33 @@ class ReadApiTest {
     private static final String SECRET = "read-secret-0123456789";
     private static final String OTHER = "ww-read-other";
     private static final String OTHER_SECRET = "read-other-secret-0123456789";
-    private static SimulatorControl sim;
+
+    @RegisterExtension
+    static final SimulatorControl sim = new SimulatorControl();
+
     private static JsonNode truth;
     private static final String LEAVER = "leaver01";
-    private static final Map<String, ApiNode> nodes = new HashMap<>();
+
+    /**
+     * One node per database kind, both enterprises synced; a member synced once, then removed and
+     * synced again (departed).
+     */
+    @RegisterExtension
+    static final NodePerDialect nodes = new NodePerDialect("read", "read_api", sim, node -> {
+        node.enterprise(CORP, SECRET);
+        node.enterprise(OTHER, OTHER_SECRET);
+        assertEquals(RunStatus.SUCCEEDED, node.sync(OTHER).status());
+        sim.post(
+                "/__sim/corps/" + CORP + "/members",
+                Map.of("userid", LEAVER, "name", "离职者", "mobile", "13912340000", "department", List.of(2)));
+        assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
+        sim.send("DELETE", "/__sim/corps/" + CORP + "/members/" + LEAVER, null);
+        assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
+        truth = sim.export(CORP);
+    });
 
     @BeforeAll
     static void start() {
-        sim = new SimulatorControl();
         sim.createCorp(CORP, SECRET, 12, 150, true);
         // an app created after 2022-06-20: no mobiles, no e-mails
         sim.createCorp(OTHER, OTHER_SECRET, 2, 5, false);
@@ -72,37 +93,11 @@ class ReadApiTest {
                         List.of(2, 3)));
     }
 
-    @AfterAll
-    static void stop() {
-        nodes.values().forEach(ApiNode::close);
-        sim.close();
-    }
-
-    /** One node per database kind, both enterprises synced; a member synced once, then removed and synced again (departed). */
-    private static ApiNode node(String dialect) throws Exception {
-        ApiNode node = nodes.get(dialect);
-        if (node == null) {
-            node = ApiNode.start("read-" + dialect, TestDatabases.url(dialect, "read_api"), sim, Map.of());
-            nodes.put(dialect, node);
-            node.enterprise(CORP, SECRET);
-            node.enterprise(OTHER, OTHER_SECRET);
-            assertEquals(RunStatus.SUCCEEDED, node.sync(OTHER).status());
-            sim.post(
-                    "/__sim/corps/" + CORP + "/members",
-                    Map.of("userid", LEAVER, "name", "离职者", "mobile", "13912340000", "department", List.of(2)));
-            assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
-            sim.send("DELETE", "/__sim/corps/" + CORP + "/members/" + LEAVER, null);
-            assertEquals(RunStatus.SUCCEEDED, node.sync(CORP).status());
-            truth = sim.export(CORP);
-        }
-        return node;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void aMemberByUseridHasTheSpecShapeWithPathsAndDepartedOnlyOnRequest(String dialect) throws Exception {
-        ApiNode node = node(dialect);
-        JsonNode expected = multiDepartment(truth);
+        ApiNode node = nodes.get(dialect);
+        JsonNode expected = multiDepartment(truth.path("members"));
         ApiNode.Response r =
                 node.get(members(CORP) + "/" + expected.path("userid").asText());
         assertEquals(200, r.status(), r::toString);
@@ -123,7 +118,7 @@ class ReadApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void whatTheAppCannotReadIsNullNeverAnEmptyString(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         JsonNode hidden = sim.export(OTHER);
         ApiNode.Response r = node.get(members(OTHER) + "?limit=1000");
         assertEquals(200, r.status(), r::toString);
@@ -148,7 +143,7 @@ class ReadApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void aMemberKnownByIdOnlyIsAnsweredWithNulls(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         String corp = "ww-read-ids";
         node.enterprise(corp, "read-ids-secret-0123456789");
         Sql.run(node.node.db.dataSource(), c -> {
@@ -195,7 +190,7 @@ class ReadApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void membersByPrefixOfNameOrUseridIgnoreCaseAndPageToTheEnd(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         String surname = truth.path("members").get(0).path("name").asText().substring(0, 1);
         String useridStart = truth.path("members")
                 .get(1)
@@ -252,7 +247,7 @@ class ReadApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void theDepartmentTreeHasPathsOrderAndMemberCounts(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         ApiNode.Response r = node.get("/api/v1/corps/" + CORP + "/departments");
         assertEquals(200, r.status(), r::toString);
         JsonNode tree = r.json();
@@ -298,7 +293,7 @@ class ReadApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void aDepartmentsMembersDirectlyOrWithItsSubDepartments(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         long parent = departmentWithChildren(truth);
         Set<Long> subtree = subtree(truth, parent);
         List<String> direct = new ArrayList<>();
@@ -328,7 +323,7 @@ class ReadApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void refusalsSayWhatToFixAndReachNeitherTheCacheNorTheDatabase(String dialect) throws Exception {
-        ApiNode node = node(dialect);
+        ApiNode node = nodes.get(dialect);
         String search = members(CORP) + "?q=";
         String cursor = node.get(search + "&limit=2").json().path("nextCursor").asText();
         assertNotNull(cursor);
@@ -404,7 +399,7 @@ class ReadApiTest {
 
     @Test
     void aRepeatedReadIsServedFromTheCache() throws Exception {
-        ApiNode node = node("mariadb");
+        ApiNode node = nodes.get("mariadb");
         String userid = truth.path("members").get(5).path("userid").asText();
         ApiNode.Response first = node.get(members(CORP) + "/" + userid);
         double hits = Scrape.value(node, "orgsync_lookup_cache_hits_total");
@@ -466,33 +461,6 @@ class ReadApiTest {
         return out;
     }
 
-    private static JsonNode byUserid(JsonNode export, String userid) {
-        for (JsonNode m : export.path("members")) {
-            if (m.path("userid").asText().equals(userid)) {
-                return m;
-            }
-        }
-        throw new AssertionError("no " + userid + " in the truth");
-    }
-
-    private static JsonNode department(JsonNode export, long id) {
-        for (JsonNode d : export.path("departments")) {
-            if (d.path("id").asLong() == id) {
-                return d;
-            }
-        }
-        throw new AssertionError("no department " + id + " in the truth");
-    }
-
-    private static JsonNode multiDepartment(JsonNode export) {
-        for (JsonNode m : export.path("members")) {
-            if (m.path("department").size() > 1) {
-                return m;
-            }
-        }
-        throw new AssertionError("the generated org has nobody in several departments");
-    }
-
     /** A department other than the root whose sub-departments have members. */
     private static long departmentWithChildren(JsonNode export) {
         long best = -1;
@@ -507,28 +475,6 @@ class ReadApiTest {
         }
         assertTrue(most > 1, "the generated tree has a department with sub-departments");
         return best;
-    }
-
-    private static Set<Long> subtree(JsonNode export, long id) {
-        Set<Long> out = new TreeSet<>(List.of(id));
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (JsonNode d : export.path("departments")) {
-                if (out.contains(d.path("parentid").asLong())
-                        && out.add(d.path("id").asLong())) {
-                    grew = true;
-                }
-            }
-        }
-        return out;
-    }
-
-    private static Set<String> names(JsonNode object) {
-        Set<String> out = new TreeSet<>();
-        Iterator<String> it = object.fieldNames();
-        it.forEachRemaining(out::add);
-        return out;
     }
 
     private static String enc(String s) {

@@ -9,12 +9,12 @@ import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.StartedNodes;
 import io.orgsync.testing.TestDatabases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,26 +29,21 @@ class CallbackFaultsTest {
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
 
-    private ApiNode node;
+    @RegisterExtension
+    final StartedNodes nodes = new StartedNodes();
 
-    @AfterEach
-    void close() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    private ApiNode node;
 
     @Test
     void duplicatesApplyOnceAndTheReconcileCountsTheDrops() throws Exception {
         String corp = "ww-cb-faults";
         sim.createCorp(corp, SECRET, 6, 60, true);
-        node = ApiNode.start(
+        node = nodes.start(
                 "cb-faults",
                 TestDatabases.mariadb("callback_faults"),
                 sim,
                 Map.of("ORGSYNC_ADMIN_TOKEN", CallbackFixture.ADMIN_TOKEN));
-        node.enterprise(corp, SECRET);
-        assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status());
+        CallbackFixture.synced(node, corp, SECRET);
         CallbackFixture.connect(
                 sim,
                 node,

@@ -66,11 +66,16 @@ final class CallbackFixture {
      * the simulator: the test posts the events itself, sealed by the answer.
      */
     static EventSealer syncedAndDirect(ApiNode node, String corpId, String secret) throws Exception {
+        synced(node, corpId, secret);
+        node.node.callbacks.put(corpId, TOKEN, AES_KEY);
+        return new EventSealer(TOKEN, AES_KEY, corpId);
+    }
+
+    /** Registers {@code corpId} on the node and syncs it once, successfully: the org events are applied to. */
+    static void synced(ApiNode node, String corpId, String secret) throws Exception {
         node.enterprise(corpId, secret);
         io.orgsync.sync.Run first = node.sync(corpId);
         assertEquals(io.orgsync.sync.RunStatus.SUCCEEDED, first.status(), first.error());
-        node.node.callbacks.put(corpId, TOKEN, AES_KEY);
-        return new EventSealer(TOKEN, AES_KEY, corpId);
     }
 
     /** A change_contact event as WeCom's XML; {@code fields} after the common ones, in their order. */

@@ -7,12 +7,12 @@ import io.orgsync.simulator.EventSealer;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
+import io.orgsync.testing.StartedNodes;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,14 +27,10 @@ class CallbackRetryTest {
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
 
-    private ApiNode node;
+    @RegisterExtension
+    final StartedNodes nodes = new StartedNodes();
 
-    @AfterEach
-    void close() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    private ApiNode node;
 
     @Test
     void notYetReadableIsRetriedAndNeverReadableFails() throws Exception {
@@ -42,7 +38,7 @@ class CallbackRetryTest {
         sim.createCorp(corp, SECRET, 3, 10, true);
         // the node's clock is moved on through the ghost's half minute of backoff instead of waiting it out
         MutableClock clock = new MutableClock();
-        node = ApiNode.start("cb-retry", TestDatabases.mariadb("callback_retry"), sim, Map.of(), clock);
+        node = nodes.start("cb-retry", TestDatabases.mariadb("callback_retry"), sim, Map.of(), clock);
         EventSealer wecom = CallbackFixture.syncedAndDirect(node, corp, SECRET);
         long now = System.currentTimeMillis() / 1000;
 

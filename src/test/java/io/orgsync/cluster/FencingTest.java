@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.MutableClock;
+import io.orgsync.testing.QuartzTiming;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
@@ -140,10 +141,10 @@ class FencingTest {
         assertTrue(oldAlert.contains("1.4.2") && oldAlert.contains("1.5.0") && oldAlert.contains("node-new"), oldAlert);
 
         // The due sync is not taken by a fenced node. A started Quartz scheduler looks for due
-        // triggers at least every idleWaitTime (5 s): one of those passes, with heartbeats, and no run.
+        // triggers at least every idleWaitTime: two of those passes, with heartbeats, and no run.
         old.nodeRegistry.tick();
         older.nodeRegistry.tick();
-        Thread.sleep(6_000);
+        Waiting.sleep(QuartzTiming.twoPasses());
         assertEquals(List.of(), runs(old), "no run while the only schedulers able to fire are fenced");
         assertEquals(2, sim.webhookMessages(ROBOT).size(), "a fence is alerted once, not at every heartbeat");
 

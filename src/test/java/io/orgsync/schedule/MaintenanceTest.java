@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.orgsync.Node;
 import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.testing.QuartzTiming;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
@@ -69,8 +70,8 @@ class MaintenanceTest {
             api.enterprises.put("ww-prune-off", new EnterpriseChange("Prune", "s", TestNode.NEVER, true, null));
             Fixture f = Fixture.insert(url, "ww-prune-off");
             api.scheduler.triggerMaintenance();
-            // longer than Quartz's idle wait (5 s), which a node that executes jobs would need to take it
-            Thread.sleep(8_000);
+            // a node that executes jobs would take it within one pass of its scheduler thread
+            Waiting.sleep(QuartzTiming.twoPasses());
             assertEquals(f.all(), counts(url), "pruned although no node executes jobs");
             assertEquals(1, pendingMaintenanceTriggers(url), "the one-shot trigger is still waiting");
 

@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
-import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.http.Json;
-import io.orgsync.member.Member;
-import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.OrgDump;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,26 +36,19 @@ class SyncMatchesExportTest {
 
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
-    /** Moved a second ahead before each run, instead of waiting out the quiet second between runs. */
-    private final MutableClock clock = new MutableClock();
+
+    @RegisterExtension
+    final SyncingNode syncing = new SyncingNode();
 
     private Node node;
-
-    @AfterEach
-    void closeNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void theStoredOrgEqualsTheExportAfterEveryKindOfChange(String dialect) throws Exception {
         String corp = "ww-match-" + dialect;
         sim.createCorp(corp, SECRET, 30, 400, true);
-        node = TestNode.on(TestDatabases.url(dialect, "sync_match"), sim.baseUrl())
-                .start(clock);
-        node.enterprises.put(corp, new EnterpriseChange("Match " + dialect, SECRET, TestNode.NEVER, true, null));
+        node = syncing.start(TestNode.on(TestDatabases.url(dialect, "sync_match"), sim.baseUrl()));
+        syncing.enterprise(corp, SECRET);
 
         Run first = run(corp);
         assertEquals(RunStatus.SUCCEEDED, first.status(), first.error());
@@ -135,8 +123,8 @@ class SyncMatchesExportTest {
                 "members gone upstream stay as rows marked departed");
 
         // lookups see the new numbers and never a departed member
-        assertEquals(List.of("newcomer01"), userids(node.members.byMobile("+85261234567", corp)));
-        assertEquals(List.of(userids.get(2)), userids(node.members.byMobile("13900000002", corp)));
+        assertEquals(List.of("newcomer01"), syncing.owners("+85261234567", corp));
+        assertEquals(List.of(userids.get(2)), syncing.owners("13900000002", corp));
         String leaverMobile =
                 io.orgsync.member.Mobile.normalise(oldMobileOfLeaver).orElseThrow();
         assertTrue(node.members.byMobile(leaverMobile, corp).isEmpty(), "a departed member is not found by mobile");
@@ -159,8 +147,7 @@ class SyncMatchesExportTest {
     }
 
     private Run run(String corp) throws Exception {
-        clock.advance(Duration.ofSeconds(1));
-        return node.runner.run(corp, SyncProgress.NONE);
+        return syncing.run(corp);
     }
 
     private void assertStoredEqualsExport(String corp) throws Exception {
@@ -195,10 +182,6 @@ class SyncMatchesExportTest {
             }
         }
         throw new IllegalStateException("the generated org has no leader");
-    }
-
-    private static List<String> userids(List<Member> members) {
-        return members.stream().map(Member::userid).toList();
     }
 
     /** A department without sub-departments (not the root). */

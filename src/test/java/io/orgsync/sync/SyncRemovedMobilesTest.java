@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
-import io.orgsync.enterprise.EnterpriseChange;
-import io.orgsync.member.Member;
 import io.orgsync.member.Mobile;
-import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
@@ -16,12 +13,10 @@ import io.orgsync.testing.TestNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,26 +36,19 @@ class SyncRemovedMobilesTest {
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
 
-    private final MutableClock clock = new MutableClock();
-    private Node node;
+    @RegisterExtension
+    final SyncingNode syncing = new SyncingNode();
 
-    @AfterEach
-    void closeNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    private Node node;
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void aMobileRemovedUpstreamIsClearedWhenTheAppShowsMobiles(String dialect) throws Exception {
         String corp = "ww-mobiles-" + CORPS.incrementAndGet();
         String base = "/__sim/corps/" + corp;
-        node = TestNode.on(DATABASES.computeIfAbsent(dialect, d -> TestDatabases.url(d, "sync_mobiles")), sim.baseUrl())
-                .with("ORGSYNC_DEPT_RATE", 200)
-                .start(clock);
+        node = start(dialect);
         sim.createCorp(corp, SECRET, 6, 40, true);
-        node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        syncing.enterprise(corp, SECRET);
         assertEquals(RunStatus.SUCCEEDED, run(corp).status());
 
         JsonNode members = sim.export(corp).path("members");
@@ -95,11 +83,9 @@ class SyncRemovedMobilesTest {
     @ValueSource(strings = {"h2", "mariadb"})
     void anAppThatHidesMobilesIsRememberedSoAndKeepsLearnedOnes(String dialect) throws Exception {
         String corp = "ww-mobiles-" + CORPS.incrementAndGet();
-        node = TestNode.on(DATABASES.computeIfAbsent(dialect, d -> TestDatabases.url(d, "sync_mobiles")), sim.baseUrl())
-                .with("ORGSYNC_DEPT_RATE", 200)
-                .start(clock);
+        node = start(dialect);
         sim.createCorp(corp, SECRET, 6, 40, false);
-        node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        syncing.enterprise(corp, SECRET);
         assertEquals(RunStatus.SUCCEEDED, run(corp).status());
         JsonNode member = sim.export(corp).path("members").get(2);
         String mobile = Mobile.normalise(member.path("mobile").asText()).orElseThrow();
@@ -118,13 +104,19 @@ class SyncRemovedMobilesTest {
         assertEquals(Boolean.FALSE, mobilesVisible(corp), "remembered: the app hides mobiles");
     }
 
+    /** A node on the dialect's database, one per dialect for the class: each test syncs a corp of its own. */
+    private Node start(String dialect) throws Exception {
+        return syncing.start(TestNode.on(
+                        DATABASES.computeIfAbsent(dialect, d -> TestDatabases.url(d, "sync_mobiles")), sim.baseUrl())
+                .with("ORGSYNC_DEPT_RATE", 200));
+    }
+
     private Run run(String corp) throws Exception {
-        clock.advance(Duration.ofSeconds(1));
-        return node.runner.run(corp, SyncProgress.NONE);
+        return syncing.run(corp);
     }
 
     private List<String> owners(String mobile, String corp) throws Exception {
-        return node.members.byMobile(mobile, corp).stream().map(Member::userid).toList();
+        return syncing.owners(mobile, corp);
     }
 
     private Boolean mobilesVisible(String corp) throws Exception {

@@ -100,9 +100,14 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** The whole page, as tall as it is (up to 4,000 pixels), scrolled to the top. */
     public byte[] pageScreenshot(int width) {
+        return pageScreenshot(width, 900, 4000);
+    }
+
+    /** The whole page in a window {@code width} wide and from {@code minHeight} to {@code maxHeight} tall. */
+    public byte[] pageScreenshot(int width, int minHeight, int maxHeight) {
         Object height = ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollHeight");
-        int h = Math.min(4000, ((Number) height).intValue() + 40);
-        driver.manage().window().setSize(new Dimension(width, Math.max(900, h)));
+        int h = Math.min(maxHeight, ((Number) height).intValue() + 40);
+        driver.manage().window().setSize(new Dimension(width, Math.max(minHeight, h)));
         ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
         return ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
     }
