@@ -75,15 +75,15 @@ class HoldRulesTest {
     };
 
     /** The key's row as this node sees it while holding the lease, with {@code failCount} refusals so far. */
-    private TokenStore.Row leasedRow(int failCount) throws Exception {
+    private TokenRow leasedRow(int failCount) throws Exception {
         store.ensureRow(key.id());
         assertTrue(store.tryLease(key.id(), OWNER, clock.millis(), clock.millis() + 30_000));
-        TokenStore.Row row = store.find(key.id()).orElseThrow();
-        return new TokenStore.Row(
+        TokenRow row = store.find(key.id()).orElseThrow();
+        return new TokenRow(
                 null, null, null, row.version(), OWNER, row.leaseUntil(), null, failCount, null, null, null, 0);
     }
 
-    private Hold refusedWith(TokenStore.Row row, TokenFetchException refusal) {
+    private Hold refusedWith(TokenRow row, TokenFetchException refusal) {
         return assertThrows(
                         HeldException.class,
                         () -> rules.fetchOrHold(source, row, () -> {
@@ -117,7 +117,7 @@ class HoldRulesTest {
     @Test
     void anActiveHoldOnTheRowIsRefusedAndRememberedLocally() throws Exception {
         Hold hold = new Hold(Hold.Kind.CONFIG, clock.millis() + 60_000, 40001, "wrong secret");
-        TokenStore.Row row = withHold(leasedRow(1), hold);
+        TokenRow row = withHold(leasedRow(1), hold);
 
         HeldException e = assertThrows(HeldException.class, () -> rules.obey(key.id(), row, clock.millis()));
 
@@ -128,14 +128,14 @@ class HoldRulesTest {
     @Test
     void aHoldThatHasEndedIsNoLongerObeyed() throws Exception {
         Hold hold = new Hold(Hold.Kind.BLOCKED, clock.millis() + 1_000, 45009, "blocked");
-        TokenStore.Row row = withHold(leasedRow(0), hold);
+        TokenRow row = withHold(leasedRow(0), hold);
         clock.advance(Duration.ofSeconds(1));
 
         rules.obey(key.id(), row, clock.millis());
     }
 
-    private static TokenStore.Row withHold(TokenStore.Row r, Hold hold) {
-        return new TokenStore.Row(
+    private static TokenRow withHold(TokenRow r, Hold hold) {
+        return new TokenRow(
                 r.value(),
                 r.expiresAt(),
                 r.refreshAt(),
@@ -166,7 +166,7 @@ class HoldRulesTest {
         assertEquals(Hold.Kind.CONFIG, hold.kind());
         assertEquals(now + 60_000, hold.until());
         assertEquals(40001, hold.errcode());
-        TokenStore.Row stored = store.find(key.id()).orElseThrow();
+        TokenRow stored = store.find(key.id()).orElseThrow();
         assertEquals(hold.until(), stored.hold().until());
         assertEquals(1, stored.failCount());
         assertNull(stored.leaseOwner(), "the lease is given back with the hold");
@@ -216,7 +216,7 @@ class HoldRulesTest {
     @Test
     void aPassingFailureIsRethrownWithoutHold() throws Exception {
         TokenFetchException busy = new TokenFetchException("system busy (-1)", -1, false, null);
-        TokenStore.Row row = leasedRow(0);
+        TokenRow row = leasedRow(0);
 
         TokenFetchException e = assertThrows(
                 TokenFetchException.class,
@@ -231,7 +231,7 @@ class HoldRulesTest {
 
     @Test
     void aHoldDecidedWhileTheDatabaseIsGoneIsObeyedLocallyAtOnce() throws Exception {
-        TokenStore.Row row = leasedRow(0);
+        TokenRow row = leasedRow(0);
         String url = TestDatabases.h2("hold_rules_gone");
         Database gone = Database.open(url, TestDatabases.user(url), TestDatabases.password(url), false, "gone", 1);
         TokenStore unreachable = new TokenStore(gone.dataSource());
@@ -252,7 +252,7 @@ class HoldRulesTest {
 
     @Test
     void aNodeThatLostItsLeaseStillRefusesLocallyButWritesNoHold() throws Exception {
-        TokenStore.Row row = leasedRow(0);
+        TokenRow row = leasedRow(0);
         store.release(key.id(), OWNER);
 
         Hold hold = refusedWith(row, wrongSecret());
