@@ -45,18 +45,16 @@ public final class ChangeLog {
 
     /** The lowest sequence number the log still holds for the enterprise; empty when it holds none. */
     public OptionalLong oldest(String corpId) throws SQLException {
-        Long seq = Sql.withConnection(
+        // MIN over no row is one row holding NULL: told apart by -1, as sequence numbers start at 1
+        long min = Sql.withConnection(
                 ds,
                 c -> Sql.one(
                                 c,
-                                "SELECT MIN(seq) FROM org_change WHERE corp_id = ?",
-                                rs -> {
-                                    long min = rs.getLong(1);
-                                    return rs.wasNull() ? null : min;
-                                },
+                                "SELECT COALESCE(MIN(seq), -1) FROM org_change WHERE corp_id = ?",
+                                rs -> rs.getLong(1),
                                 corpId)
-                        .orElse(null));
-        return seq == null ? OptionalLong.empty() : OptionalLong.of(seq);
+                        .orElse(-1L));
+        return min < 0 ? OptionalLong.empty() : OptionalLong.of(min);
     }
 
     /** The last sequence number given to a change of the enterprise (0 before the first). */

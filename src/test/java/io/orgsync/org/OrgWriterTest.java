@@ -194,6 +194,7 @@ class OrgWriterTest {
             ChangeLog log = new ChangeLog(db.dataSource());
             assertEquals(0, log.latest(CORP));
             assertEquals(List.of(), log.after(CORP, 0, 10));
+            assertEquals(java.util.OptionalLong.empty(), log.oldest(CORP), "no change logged yet");
             assertTrue(Sql.withConnection(db.dataSource(), c -> MemberReads.loadForSync(c, CORP))
                     .isEmpty());
 
