@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ChurnBench {
     private static final String CORP = "ww-churn-bench";
+    /** The same enterprise again, known to the simulator only: its changes cost the simulator the same, orgsync nothing. */
+    private static final String CONTROL = "ww-churn-control";
+
     private static final String SECRET = "churn-bench-secret-0123456789";
     private static final String TOKEN = "QDG6eK";
     private static final String AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
@@ -44,6 +47,7 @@ public final class ChurnBench {
         try (SimulatorControl sim = new SimulatorControl()) {
             sim.limits(Map.of("perMinute", 0, "perHour", 0, "ipPerMinute", 0, "ipPerHour", 0, "maxConcurrent", 0));
             sim.createCorp(CORP, SECRET, Math.max(2, members / 200), members, true);
+            sim.createCorp(CONTROL, SECRET, Math.max(2, members / 200), members, true);
             JsonNode truth = sim.export(CORP);
             try (ApiNode node = ApiNode.start("bench-churn", TestDatabases.mariadb("bench_churn"), sim, fast)) {
                 node.enterprise(CORP, SECRET);
@@ -65,19 +69,25 @@ public final class ChurnBench {
 
                 List<String> userids = new ArrayList<>();
                 truth.path("members").forEach(m -> userids.add(m.path("userid").asText()));
+                List<String> controlUserids = new ArrayList<>();
+                sim.export(CONTROL)
+                        .path("members")
+                        .forEach(m -> controlUserids.add(m.path("userid").asText()));
                 List<String> mobiles = LookupBench.mobiles(truth);
                 Path hot = LookupBench.writeLua(mobiles.subList(0, Math.min(HOT, mobiles.size())));
                 String base = "http://127.0.0.1:" + node.node.http.port();
                 for (int i = 0; i < 2; i++) {
                     LookupBench.wrk(base, hot, connections, 5);
                 }
-                try (Churn warm = new Churn(sim, userids, perSecond, "warm")) {
+                try (Churn warm = new Churn(sim, CORP, userids, perSecond, "warm")) {
                     LookupBench.wrk(base, hot, connections, 5);
                 }
                 System.gc();
 
                 List<Double> rateRatios = new ArrayList<>();
                 List<Double> p99Ratios = new ArrayList<>();
+                List<Double> controlRateRatios = new ArrayList<>();
+                List<Double> controlP99Ratios = new ArrayList<>();
                 long applied = 0;
                 double dropped0 = node.node.readCache.dropped();
                 for (int round = 1; round <= ROUNDS; round++) {
@@ -85,7 +95,7 @@ public final class ChurnBench {
                             LookupBench.wrk(base, hot, connections, seconds), "round " + round + ": idle");
                     LookupBench.Result busy;
                     int sent;
-                    try (Churn churn = new Churn(sim, userids, perSecond, "r" + round)) {
+                    try (Churn churn = new Churn(sim, CORP, userids, perSecond, "r" + round)) {
                         busy = LookupBench.print(
                                 LookupBench.wrk(base, hot, connections, seconds),
                                 "round " + round + ": " + perSecond + " changes/s");
@@ -94,6 +104,14 @@ public final class ChurnBench {
                     System.out.printf("  changes made during the run: %d%n", sent);
                     rateRatios.add(busy.rps() / idle.rps());
                     p99Ratios.add(busy.p99() / idle.p99());
+                    LookupBench.Result control;
+                    try (Churn churn = new Churn(sim, CONTROL, controlUserids, perSecond, "c" + round)) {
+                        control = LookupBench.print(
+                                LookupBench.wrk(base, hot, connections, seconds),
+                                "round " + round + ": control, simulator only");
+                    }
+                    controlRateRatios.add(control.rps() / idle.rps());
+                    controlP99Ratios.add(control.p99() / idle.p99());
                 }
                 Thread.sleep(2_000);
                 applied = node.node.events.recent(CORP, 100_000).stream()
@@ -115,6 +133,13 @@ public final class ChurnBench {
                         "p99 under changes / idle, per round: %s, median %.2f (target <= 2)%n",
                         LookupBench.fmt(p99Ratios),
                         LookupBench.median(p99Ratios));
+                System.out.printf(
+                        Locale.ROOT,
+                        "control (the simulator's changes alone) / idle: rate %s, median %.2f; p99 %s, median %.2f%n",
+                        LookupBench.fmt(controlRateRatios),
+                        LookupBench.median(controlRateRatios),
+                        LookupBench.fmt(controlP99Ratios),
+                        LookupBench.median(controlP99Ratios));
             }
         }
     }
@@ -129,7 +154,7 @@ public final class ChurnBench {
         private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         private final ExecutorService senders = Executors.newFixedThreadPool(16);
 
-        Churn(SimulatorControl sim, List<String> userids, int perSecond, String tag) {
+        Churn(SimulatorControl sim, String corp, List<String> userids, int perSecond, String tag) {
             Random random = new Random(tag.hashCode());
             ticker.scheduleAtFixedRate(
                     () -> {
