@@ -161,7 +161,7 @@ public final class ChurnBench {
                         String userid = userids.get(random.nextInt(userids.size()));
                         String name = "改名" + tag + "-" + sent.incrementAndGet();
                         senders.execute(() ->
-                                sim.send("PATCH", "/__sim/corps/" + CORP + "/members/" + userid, Map.of("name", name)));
+                                sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + userid, Map.of("name", name)));
                     },
                     0,
                     1_000_000 / perSecond,
