@@ -12,6 +12,7 @@ import io.orgsync.callback.Events;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.feed.Feed;
 import io.orgsync.http.AccessRules;
 import io.orgsync.http.HttpServer;
 import io.orgsync.logging.Failures;
@@ -83,6 +84,8 @@ public final class Node implements AutoCloseable {
     public final EventDrainer eventDrainer;
     /** Null on nodes that run no jobs. */
     public final SyncFreshness freshness;
+    /** The change feed: its routes on every node, its deliverers on writing nodes. */
+    public final Feed feed;
 
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -206,7 +209,9 @@ public final class Node implements AutoCloseable {
                         new ResolveRetention(db.dataSource()),
                         new EventRetention(db.dataSource()),
                         clock,
-                        settings.runRetention()),
+                        settings.runRetention(),
+                        new io.orgsync.org.ChangeLog(db.dataSource()),
+                        settings.changeRetention()),
                 enterprises::listings,
                 alerts);
         this.freshness = settings.readOnly() || !settings.schedulerEnabled()
@@ -214,6 +219,10 @@ public final class Node implements AutoCloseable {
                 : track(new SyncFreshness(
                         db.dataSource(), settings.env(), clock, metrics, java.time.Duration.ofSeconds(60)));
         track(versionWatch.start());
+        // after the registry's first heartbeat, like the event drainer: a fenced node delivers nothing
+        this.feed =
+                track(Feed.create(db.dataSource(), settings, clock, cipher, metrics, alerts, org, nodeRegistry::fenced)
+                        .start());
         this.reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
         List<HttpServer.Routes> routes = NodeRoutes.of(this, callbackAdmin, version);
         this.http = track(new HttpServer(settings.httpHost(), settings.httpPort(), metrics, routes, true));

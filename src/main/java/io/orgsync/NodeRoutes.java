@@ -24,7 +24,7 @@ final class NodeRoutes {
     static List<HttpServer.Routes> of(Node node, CallbackAdminRoutes callbackAdmin, String version) {
         var settings = node.settings;
         var eventDrainer = node.eventDrainer;
-        return List.of(
+        List<HttpServer.Routes> routes = new java.util.ArrayList<>(List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly(), settings.adminToken()),
                 new LookupRoutes(node.reads, node.metrics),
                 new ReadRoutes(node.reads),
@@ -56,6 +56,8 @@ final class NodeRoutes {
                         settings.env(),
                         version),
                 new MetricsRoutes(node.metrics),
-                new OpenApiRoutes());
+                new OpenApiRoutes()));
+        routes.addAll(node.feed.routes());
+        return routes;
     }
 }

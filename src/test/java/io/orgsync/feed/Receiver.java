@@ -1,0 +1,109 @@
+package io.orgsync.feed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.standardwebhooks.Webhook;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A webhook receiver over real HTTP (the JDK's server): records every POST with its headers,
+ * checks its signature with the Standard Webhooks library, and answers the status the test sets.
+ */
+final class Receiver implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One POST as received; {@code verified}: Webhook.verify accepted it; {@code answered}: the status sent back. */
+    record Delivery(String id, String contentType, String body, boolean verified, String verifyError, int answered) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        String corpId() {
+            return json().path("corpid").asText();
+        }
+
+        long sequence() {
+            return Long.parseLong(json().path("sequence").asText());
+        }
+    }
+
+    final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    final AtomicInteger status = new AtomicInteger(200);
+    private final HttpServer server;
+    private final Webhook verifier;
+    private final boolean verify;
+
+    /** {@code verify}: false where the test moves the node's clock (the library checks the timestamp against now). */
+    Receiver(String secret, boolean verify) throws Exception {
+        this.verifier = new Webhook(secret);
+        this.verify = verify;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/hook", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String text = new String(body, StandardCharsets.UTF_8);
+            String error = null;
+            if (verify) {
+                try {
+                    verifier.verify(text, exchange.getRequestHeaders());
+                } catch (Exception e) {
+                    error = e.toString();
+                }
+            }
+            int answer = status.get();
+            deliveries.add(new Delivery(
+                    exchange.getRequestHeaders().getFirst("webhook-id"),
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
+                    text,
+                    verify && error == null,
+                    error,
+                    answer));
+            byte[] reply = (answer / 100 == 2 ? "ok" : "receiver down for maintenance " + "x".repeat(300))
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer, reply.length);
+            exchange.getResponseBody().write(reply);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    /** The deliveries answered 2xx, in arrival order. */
+    List<Delivery> accepted() {
+        List<Delivery> out = new ArrayList<>();
+        for (Delivery d : deliveries) {
+            if (d.answered() / 100 == 2) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** Event ids accepted, by how often. */
+    Map<String, Long> acceptedIds() {
+        return accepted().stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        Delivery::id, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
