@@ -16,6 +16,7 @@ import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
+import io.orgsync.testing.WebhookReceiver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +108,7 @@ class FeedAdminTest {
                 400, node.get("/api/v1/corps/" + CORP + "/changes?limit=1001").status());
         assertEquals(
                 400, node.get("/api/v1/corps/" + CORP + "/changes?after=-1").status());
-        try (Receiver receiver = new Receiver(FeedFixture.SECRET, false)) {
+        try (WebhookReceiver receiver = new WebhookReceiver(FeedFixture.SECRET, false)) {
             receiver.status.set(503);
             FeedFixture.subscribe(node, "lagging", Map.of("url", receiver.url(), "secret", FeedFixture.SECRET), 201);
             sync();

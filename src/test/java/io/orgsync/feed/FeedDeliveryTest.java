@@ -11,6 +11,7 @@ import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
+import io.orgsync.testing.WebhookReceiver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -53,7 +54,7 @@ class FeedDeliveryTest {
         String corp = "ww-feed-kinds";
         sim.createCorp(corp, WECOM_SECRET, 4, 20, true);
         node.enterprise(corp, WECOM_SECRET);
-        try (Receiver receiver = new Receiver(FeedFixture.SECRET, true)) {
+        try (WebhookReceiver receiver = new WebhookReceiver(FeedFixture.SECRET, true)) {
             JsonNode created = FeedFixture.subscribe(
                     node, "kinds", Map.of("url", receiver.url(), "secret", FeedFixture.SECRET), 201);
             assertFalse(created.has("secret"), "a given secret is never answered: " + created);
@@ -121,7 +122,7 @@ class FeedDeliveryTest {
             Map<String, Long> counts = receiver.acceptedIds();
             counts.forEach((id, n) -> assertEquals(1L, n, id + " delivered " + n + " times"));
             Map<String, JsonNode> pushed = new HashMap<>();
-            for (Receiver.Delivery d : receiver.accepted()) {
+            for (WebhookReceiver.Delivery d : receiver.accepted()) {
                 assertTrue(d.verified(), d.id() + ": " + d.verifyError());
                 assertEquals("application/cloudevents+json", d.contentType());
                 pushed.put(d.id(), d.json());
@@ -181,7 +182,7 @@ class FeedDeliveryTest {
             node.enterprise(corp, WECOM_SECRET);
             sync(corp);
         }
-        try (Receiver receiver = new Receiver(FeedFixture.SECRET, true)) {
+        try (WebhookReceiver receiver = new WebhookReceiver(FeedFixture.SECRET, true)) {
             JsonNode created = FeedFixture.subscribe(
                     node,
                     "only-b-members",
@@ -240,9 +241,9 @@ class FeedDeliveryTest {
     }
 
     /** Within each enterprise, sequence numbers only grow. */
-    static void assertInOrder(List<Receiver.Delivery> deliveries) {
+    static void assertInOrder(List<WebhookReceiver.Delivery> deliveries) {
         Map<String, Long> last = new HashMap<>();
-        for (Receiver.Delivery d : deliveries) {
+        for (WebhookReceiver.Delivery d : deliveries) {
             long seq = d.sequence();
             Long before = last.put(d.corpId(), seq);
             assertTrue(before == null || seq > before, d.corpId() + ": " + seq + " after " + before);

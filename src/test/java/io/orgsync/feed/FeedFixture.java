@@ -7,6 +7,7 @@ import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.Waiting;
+import io.orgsync.testing.WebhookReceiver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ final class FeedFixture {
     }
 
     /** Waits until the receiver accepted {@code ids} (each at least once). */
-    static void awaitIds(Receiver receiver, java.util.Collection<String> ids, Duration limit) {
+    static void awaitIds(WebhookReceiver receiver, java.util.Collection<String> ids, Duration limit) {
         Waiting.until(
                 limit,
                 ids.size() + " events at the receiver",

@@ -11,6 +11,7 @@ import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.Waiting;
+import io.orgsync.testing.WebhookReceiver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ class FeedRetryTest {
         String corp = "ww-feed-retry";
         sim.createCorp(corp, WECOM_SECRET, 3, 15, true);
         node.enterprise(corp, WECOM_SECRET);
-        try (Receiver receiver = new Receiver(FeedFixture.SECRET, false)) {
+        try (WebhookReceiver receiver = new WebhookReceiver(FeedFixture.SECRET, false)) {
             receiver.status.set(503);
             Map<String, Object> body = Map.of("url", receiver.url(), "secret", FeedFixture.SECRET);
             FeedFixture.subscribe(node, "flaky", body, 201);
@@ -77,7 +78,7 @@ class FeedRetryTest {
             assertEquals(
                     1,
                     receiver.deliveries.stream()
-                            .map(Receiver.Delivery::id)
+                            .map(WebhookReceiver.Delivery::id)
                             .distinct()
                             .count(),
                     "nothing after the first undelivered event is sent");
@@ -132,7 +133,7 @@ class FeedRetryTest {
                     Set.copyOf(all),
                     receiver.accepted().stream()
                             .filter(d -> all.contains(d.id()))
-                            .map(Receiver.Delivery::id)
+                            .map(WebhookReceiver.Delivery::id)
                             .collect(Collectors.toSet()));
         }
     }

@@ -1,4 +1,4 @@
-package io.orgsync.feed;
+package io.orgsync.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,12 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A webhook receiver over real HTTP (the JDK's server): records every POST with its headers,
  * checks its signature with the Standard Webhooks library, and answers the status the test sets.
  */
-final class Receiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One POST as received; {@code verified}: Webhook.verify accepted it; {@code answered}: the status sent back. */
-    record Delivery(String id, String contentType, String body, boolean verified, String verifyError, int answered) {
-        JsonNode json() {
+    public record Delivery(
+            String id, String contentType, String body, boolean verified, String verifyError, int answered, long at) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -31,23 +32,26 @@ final class Receiver implements AutoCloseable {
             }
         }
 
-        String corpId() {
+        public String corpId() {
             return json().path("corpid").asText();
         }
 
-        long sequence() {
+        public long sequence() {
             return Long.parseLong(json().path("sequence").asText());
         }
     }
 
-    final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-    final AtomicInteger status = new AtomicInteger(200);
+    public final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    public final AtomicInteger status = new AtomicInteger(200);
+    /** How long each answer takes, in milliseconds: a slow receiver. */
+    public final java.util.concurrent.atomic.AtomicLong delayMillis = new java.util.concurrent.atomic.AtomicLong();
+
     private final HttpServer server;
     private final Webhook verifier;
     private final boolean verify;
 
-    /** {@code verify}: false where the test moves the node's clock (the library checks the timestamp against now). */
-    Receiver(String secret, boolean verify) throws Exception {
+    /** {@code secret}: the subscription's whsec_ key; {@code verify}: false where the test moves the node's clock (the library checks the timestamp against now). */
+    public WebhookReceiver(String secret, boolean verify) throws Exception {
         this.verifier = new Webhook(secret);
         this.verify = verify;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
@@ -70,7 +74,16 @@ final class Receiver implements AutoCloseable {
                     text,
                     verify && error == null,
                     error,
-                    answer));
+                    answer,
+                    System.currentTimeMillis()));
+            long delay = delayMillis.get();
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             byte[] reply = (answer / 100 == 2 ? "ok" : "receiver down for maintenance " + "x".repeat(300))
                     .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer, reply.length);
@@ -80,12 +93,12 @@ final class Receiver implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
     /** The deliveries answered 2xx, in arrival order. */
-    List<Delivery> accepted() {
+    public List<Delivery> accepted() {
         List<Delivery> out = new ArrayList<>();
         for (Delivery d : deliveries) {
             if (d.answered() / 100 == 2) {
@@ -96,7 +109,7 @@ final class Receiver implements AutoCloseable {
     }
 
     /** Event ids accepted, by how often. */
-    Map<String, Long> acceptedIds() {
+    public Map<String, Long> acceptedIds() {
         return accepted().stream()
                 .collect(java.util.stream.Collectors.groupingBy(
                         Delivery::id, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
