@@ -23,6 +23,8 @@ final class Deliverer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Deliverer.class);
     static final int BATCH = 200;
     static final long IDLE_MILLIS = 250;
+    /** Within a batch the cursor is written at least this often. */
+    static final long FLUSH_MILLIS = 1000;
     /** A delivery starts only while the lease has at least this long to run. */
     static final long LEASE_MARGIN_MILLIS = 3000;
 
@@ -141,6 +143,7 @@ final class Deliverer implements Runnable {
         }
         long start = lane.seq;
         int delivered = 0;
+        long flushedAt = ctx.clock().millis();
         for (OrgChange change : batch) {
             if (stopped || ctx.clock().millis() > leaseUntil - LEASE_MARGIN_MILLIS) {
                 break;
@@ -168,6 +171,14 @@ final class Deliverer implements Runnable {
             lane.attempts = 0;
             lane.nextAt = 0;
             lane.retrySince = null;
+            if (ctx.clock().millis() - flushedAt >= FLUSH_MILLIS) {
+                // a slow receiver: keep what a takeover after a crash would send again to about a second
+                flush(corpId, lane);
+                flushedAt = ctx.clock().millis();
+                if (!lanes.containsKey(corpId)) {
+                    return true; // a replay moved the cursor meanwhile: start again from it
+                }
+            }
         }
         flush(corpId, lane);
         if (delivered > 0) {

@@ -118,7 +118,7 @@ final class FeedDelivery implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
         leases.shutdownNow();
         leases.awaitTermination(5, TimeUnit.SECONDS);
         running.values().forEach(Deliverer::stop);

@@ -21,6 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class WebhookReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // the JDK server writes headers and body apart: without TCP_NODELAY each answer waits out a delayed ACK
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** One POST as received; {@code verified}: Webhook.verify accepted it; {@code answered}: the status sent back. */
     public record Delivery(
             String id, String contentType, String body, boolean verified, String verifyError, int answered, long at) {
