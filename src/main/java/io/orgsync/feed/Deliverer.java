@@ -134,11 +134,9 @@ final class Deliverer implements Runnable {
             return false;
         }
         if (batch.get(0).seq() > lane.seq + 1 && purged(corpId, lane.seq)) {
-            fail(
-                    s,
-                    "the changes of " + corpId + " after sequence " + lane.seq
-                            + " were deleted (ORGSYNC_CHANGE_RETENTION_DAYS) before they were delivered: read "
-                            + "the enterprise once through the read API, then replay from its latest sequence");
+            fail("the changes of " + corpId + " after sequence " + lane.seq
+                    + " were deleted (ORGSYNC_CHANGE_RETENTION_DAYS) before they were delivered: read "
+                    + "the enterprise once through the read API, then replay from its latest sequence");
             return false;
         }
         long start = lane.seq;
@@ -162,7 +160,7 @@ final class Deliverer implements Runnable {
                             ctx.events().event(change));
             if (!outcome.delivered()) {
                 ctx.metrics().failed(name);
-                failed(s, lane, id, outcome.error());
+                failed(lane, id, outcome.error());
                 break;
             }
             ctx.metrics().delivered(name);
@@ -187,7 +185,7 @@ final class Deliverer implements Runnable {
         return lane.seq != start;
     }
 
-    private void failed(Subscription s, Lane lane, String id, String error) throws SQLException {
+    private void failed(Lane lane, String id, String error) throws SQLException {
         long now = ctx.clock().millis();
         lane.attempts++;
         if (lane.retrySince == null) {
@@ -203,10 +201,8 @@ final class Deliverer implements Runnable {
                 (lane.nextAt - now) / 1000);
         ctx.subscriptions().recordError(name, what);
         if (now - lane.retrySince >= ctx.retryHorizon().toMillis()) {
-            fail(
-                    s,
-                    what + "; still failing " + ctx.retryHorizon().toHours()
-                            + " h after the first attempt (ORGSYNC_FEED_RETRY_HOURS): fix the receiver, then re-enable");
+            fail(what + "; still failing " + ctx.retryHorizon().toHours()
+                    + " h after the first attempt (ORGSYNC_FEED_RETRY_HOURS): fix the receiver, then re-enable");
         }
     }
 
@@ -215,7 +211,7 @@ final class Deliverer implements Runnable {
         return Math.min(600_000L, 1000L << Math.min(20, attempts - 1));
     }
 
-    private void fail(Subscription s, String why) throws SQLException {
+    private void fail(String why) throws SQLException {
         for (Map.Entry<String, Lane> e : lanes.entrySet()) {
             flush(e.getKey(), e.getValue());
         }
@@ -226,9 +222,9 @@ final class Deliverer implements Runnable {
                 .raise(new Alert(
                         "subscription_failing",
                         name,
+                        // not the URL: a receiver's URL may carry a token of its own
                         "Feed subscription " + name + " stopped: " + why + ". Re-enable it with PUT "
-                                + "/admin/api/subscriptions/" + name + " once the receiver at " + s.url()
-                                + " answers 2xx."));
+                                + "/admin/api/subscriptions/" + name + " once its receiver answers 2xx."));
         stopped = true;
     }
 
