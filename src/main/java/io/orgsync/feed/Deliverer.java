@@ -38,21 +38,6 @@ final class Deliverer implements Runnable {
     private String signerKey;
     private Webhook signer;
 
-    /** Where the subscription stands in one enterprise, and its retry. */
-    private static final class Lane {
-        long seq;
-        long flushed;
-        Long retrySince;
-        int attempts;
-        long nextAt;
-
-        Lane(long seq, Long retrySince) {
-            this.seq = seq;
-            this.flushed = seq;
-            this.retrySince = retrySince;
-        }
-    }
-
     Deliverer(String name, DeliveryContext ctx) {
         this.name = name;
         this.ctx = ctx;
@@ -110,7 +95,9 @@ final class Deliverer implements Runnable {
         Subscription s = found.get();
         Map<String, CursorStore.Cursor> stored = ctx.cursors().cursors(name);
         boolean moved = false;
-        for (String corpId : ctx.subscriptions().corps()) {
+        // one query tells which enterprises have anything new: an idle subscription reads no change
+        for (Map.Entry<String, Long> latest : ctx.subscriptions().latestByCorp().entrySet()) {
+            String corpId = latest.getKey();
             if (stopped || !s.covers(corpId)) {
                 continue;
             }
@@ -121,7 +108,7 @@ final class Deliverer implements Runnable {
                 lane = c == null ? new Lane(0, null) : new Lane(c.seq(), c.retrySince());
                 lanes.put(corpId, lane);
             }
-            if (ctx.clock().millis() >= lane.nextAt) {
+            if (latest.getValue() > lane.seq && ctx.clock().millis() >= lane.nextAt) {
                 moved |= deliver(s, corpId, lane);
             }
         }
@@ -165,10 +152,7 @@ final class Deliverer implements Runnable {
             }
             ctx.metrics().delivered(name);
             delivered++;
-            lane.seq = change.seq();
-            lane.attempts = 0;
-            lane.nextAt = 0;
-            lane.retrySince = null;
+            lane.delivered(change.seq());
             if (ctx.clock().millis() - flushedAt >= FLUSH_MILLIS) {
                 // a slow receiver: keep what a takeover after a crash would send again to about a second
                 flush(corpId, lane);
@@ -187,11 +171,7 @@ final class Deliverer implements Runnable {
 
     private void failed(Lane lane, String id, String error) throws SQLException {
         long now = ctx.clock().millis();
-        lane.attempts++;
-        if (lane.retrySince == null) {
-            lane.retrySince = now;
-        }
-        lane.nextAt = now + backoffMillis(lane.attempts);
+        lane.failed(now);
         String what = "delivery of " + id + " failed: " + error;
         log.warn(
                 "Feed subscription {}: {} (attempt {}, next in {} s)",
@@ -204,11 +184,6 @@ final class Deliverer implements Runnable {
             fail(what + "; still failing " + ctx.retryHorizon().toHours()
                     + " h after the first attempt (ORGSYNC_FEED_RETRY_HOURS): fix the receiver, then re-enable");
         }
-    }
-
-    /** 1 s, doubling with every failed attempt, at most 10 minutes. */
-    static long backoffMillis(int attempts) {
-        return Math.min(600_000L, 1000L << Math.min(20, attempts - 1));
     }
 
     private void fail(String why) throws SQLException {

@@ -180,6 +180,20 @@ final class SubscriptionStore {
                         owner));
     }
 
+    /** The enterprises of this environment with the last sequence number of each one's change log. */
+    Map<String, Long> latestByCorp() throws SQLException {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        Sql.withConnection(
+                ds,
+                c -> Sql.query(
+                        c,
+                        "SELECT e.corp_id, v.change_seq FROM enterprise e LEFT JOIN org_version v"
+                                + " ON v.corp_id = e.corp_id WHERE e.env = ?",
+                        rs -> out.put(rs.getString(1), rs.getLong(2)),
+                        env));
+        return out;
+    }
+
     /** The enterprises of this environment, in id order. */
     List<String> corps() throws SQLException {
         return Sql.withConnection(

@@ -67,11 +67,11 @@ class FeedEventsTest {
 
     @Test
     void theBackoffDoublesFromOneSecondToTenMinutes() {
-        assertEquals(1_000, Deliverer.backoffMillis(1));
-        assertEquals(2_000, Deliverer.backoffMillis(2));
-        assertEquals(512_000, Deliverer.backoffMillis(10));
-        assertEquals(600_000, Deliverer.backoffMillis(11));
-        assertEquals(600_000, Deliverer.backoffMillis(1000));
+        assertEquals(1_000, Lane.backoffMillis(1));
+        assertEquals(2_000, Lane.backoffMillis(2));
+        assertEquals(512_000, Lane.backoffMillis(10));
+        assertEquals(600_000, Lane.backoffMillis(11));
+        assertEquals(600_000, Lane.backoffMillis(1000));
     }
 
     @Test
