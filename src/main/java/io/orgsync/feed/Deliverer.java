@@ -25,11 +25,15 @@ final class Deliverer implements Runnable {
     static final long IDLE_MILLIS = 250;
     /** Within a batch the cursor is written at least this often. */
     static final long FLUSH_MILLIS = 1000;
-    /** A delivery starts only while the lease has at least this long to run. */
-    static final long LEASE_MARGIN_MILLIS = 3000;
+    /**
+     * A delivery starts only while the lease has at least this long to run: longer than a delivery
+     * can take, so that no other node can take the subscription over while one is under way.
+     */
+    static final long LEASE_MARGIN_MILLIS = FeedSender.TIMEOUT.toMillis() + 1000;
 
     private final String name;
     private final DeliveryContext ctx;
+    private final Runnable renew;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Object signal = new Object();
     private volatile long leaseUntil;
@@ -38,9 +42,11 @@ final class Deliverer implements Runnable {
     private String signerKey;
     private Webhook signer;
 
-    Deliverer(String name, DeliveryContext ctx) {
+    /** {@code renew}: asks for the lease to be renewed at once. */
+    Deliverer(String name, DeliveryContext ctx, Runnable renew) {
         this.name = name;
         this.ctx = ctx;
+        this.renew = renew;
     }
 
     void leaseUntil(long until) {
@@ -130,7 +136,11 @@ final class Deliverer implements Runnable {
         int delivered = 0;
         long flushedAt = ctx.clock().millis();
         for (OrgChange change : batch) {
-            if (stopped || ctx.clock().millis() > leaseUntil - LEASE_MARGIN_MILLIS) {
+            if (stopped) {
+                break;
+            }
+            if (ctx.clock().millis() > leaseUntil - LEASE_MARGIN_MILLIS) {
+                renew.run(); // late (a slow renewal, or the clock moved): renew now rather than at the next round
                 break;
             }
             if (!s.wants(change)) {

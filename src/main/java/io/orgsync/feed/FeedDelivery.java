@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FeedDelivery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FeedDelivery.class);
-    static final Duration LEASE = Duration.ofSeconds(15);
+    static final Duration LEASE = Duration.ofSeconds(20);
     static final Duration RENEW = Duration.ofSeconds(5);
 
     private final DeliveryContext ctx;
@@ -76,7 +76,7 @@ final class FeedDelivery implements AutoCloseable {
                 if (ctx.subscriptions().claim(name, ctx.owner(), now, now + LEASE.toMillis())) {
                     Deliverer d = running.get(name);
                     if (d == null || d.stopped()) {
-                        d = new Deliverer(name, ctx);
+                        d = new Deliverer(name, ctx, this::rescan);
                         running.put(name, d);
                         d.leaseUntil(now + LEASE.toMillis());
                         workers.execute(d);
