@@ -9,6 +9,7 @@ import io.orgsync.callback.Events;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.EnterpriseService;
+import io.orgsync.feed.Feed;
 import io.orgsync.http.HttpServer;
 import io.orgsync.logging.Failures;
 import io.orgsync.member.MemberQueries;
@@ -77,6 +78,8 @@ public final class Node implements AutoCloseable {
     public final EventDrainer eventDrainer;
     /** Null on nodes that run no jobs. */
     public final SyncFreshness freshness;
+    /** The change feed: its routes on every node, its deliverers on writing nodes. */
+    public final Feed feed;
 
     public final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -178,6 +181,10 @@ public final class Node implements AutoCloseable {
                 ? null
                 : track(NodeParts.freshness(settings, runs, clock, metrics));
         track(versionWatch.start());
+        // after the registry's first heartbeat, like the event drainer: a fenced node delivers nothing
+        this.feed =
+                track(Feed.create(db.dataSource(), settings, clock, cipher, metrics, alerts, org, nodeRegistry::fenced)
+                        .start());
         this.reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
         List<HttpServer.Routes> routes = NodeRoutes.of(this, version);
         this.http = track(new HttpServer(settings.httpHost(), settings.httpPort(), metrics, routes, true));

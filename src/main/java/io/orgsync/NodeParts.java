@@ -102,7 +102,9 @@ final class NodeParts {
                 new ResolveRetention(db.dataSource()),
                 new EventRetention(db.dataSource()),
                 clock,
-                settings.runRetention());
+                settings.runRetention(),
+                new io.orgsync.org.ChangeLog(db.dataSource()),
+                settings.changeRetention());
     }
 
     /** The freshness gauges, read again every minute. */

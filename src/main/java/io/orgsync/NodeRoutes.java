@@ -25,7 +25,7 @@ final class NodeRoutes {
         var settings = node.settings;
         var eventDrainer = node.eventDrainer;
         var callbackAdmin = new CallbackAdminRoutes(node.callbacks, node.events);
-        return List.of(
+        List<HttpServer.Routes> routes = new java.util.ArrayList<>(List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly(), settings.adminToken()),
                 new LookupRoutes(node.reads, node.metrics),
                 new ReadRoutes(node.reads),
@@ -57,6 +57,8 @@ final class NodeRoutes {
                         settings.env(),
                         version),
                 new MetricsRoutes(node.metrics),
-                new OpenApiRoutes());
+                new OpenApiRoutes()));
+        routes.addAll(node.feed.routes());
+        return routes;
     }
 }

@@ -52,7 +52,9 @@ public record Settings(
         Duration cacheStaleness,
         Duration eventRetryHorizon,
         String httpHost,
-        Duration resolveRecheck) {
+        Duration resolveRecheck,
+        Duration changeRetention,
+        Duration feedRetryHorizon) {
 
     public enum LogFormat {
         TEXT,
@@ -170,7 +172,9 @@ public record Settings(
                         "0.0.0.0",
                         "an IP address or host name of this machine",
                         SettingChecks::host),
-                Duration.ofDays(s.integer("ORGSYNC_RESOLVE_RECHECK_DAYS", 30, 1, 3650)));
+                Duration.ofDays(s.integer("ORGSYNC_RESOLVE_RECHECK_DAYS", 30, 1, 3650)),
+                Duration.ofDays(s.integer("ORGSYNC_CHANGE_RETENTION_DAYS", 7, 1, 36_500)),
+                Duration.ofHours(s.integer("ORGSYNC_FEED_RETRY_HOURS", 24, 1, 8760)));
         s.throwIfProblems();
         return settings;
     }
@@ -203,7 +207,8 @@ public record Settings(
                 + ", shutdownGrace=" + shutdownGrace + ", runRetention=" + runRetention
                 + ", callbackBaseUrl=" + (callbackBaseUrl == null ? "unset" : callbackBaseUrl)
                 + ", lookupCacheMb=" + lookupCacheMb + ", cacheStaleness=" + cacheStaleness + ", eventRetryHorizon="
-                + eventRetryHorizon + ", httpHost=" + httpHost + ", resolveRecheck=" + resolveRecheck + "]";
+                + eventRetryHorizon + ", httpHost=" + httpHost + ", resolveRecheck=" + resolveRecheck
+                + ", changeRetention=" + changeRetention + ", feedRetryHorizon=" + feedRetryHorizon + "]";
     }
 
     /** JDBC URLs may carry a password parameter; it never reaches a log line. */

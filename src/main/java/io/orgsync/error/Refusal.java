@@ -14,6 +14,8 @@ public enum Refusal {
     UNKNOWN_CORP,
     UNKNOWN_APP,
     CONFLICT,
+    /** What was asked for existed but is deleted for good (a change log read past its retention). */
+    GONE,
     RATE_LIMITED,
     BUDGET_EXHAUSTED,
     UPSTREAM_ERROR,

@@ -28,7 +28,7 @@ public final class AccessRules implements HttpServer.Routes {
             Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
     private static final Pattern WXACODE = Pattern.compile("/api/v1/miniapps/[^/]+/wxacode/?");
     private static final Pattern READS =
-            Pattern.compile("/api/v1/(corps/[^/]+/(members|departments)(/.*)?|members/by-mobile(/.*)?)");
+            Pattern.compile("/api/v1/(corps/[^/]+/(members|departments|changes)(/.*)?|members/by-mobile(/.*)?)");
     private final String apiToken;
     private final boolean readOnly;
     private final String adminToken;

@@ -37,6 +37,7 @@ final class ErrorMapping {
             case UNAUTHORIZED -> 401;
             case NOT_FOUND, UNKNOWN_CORP, UNKNOWN_APP -> 404;
             case CONFLICT -> 409;
+            case GONE -> 410;
             case TOO_LARGE -> 413;
             case RATE_LIMITED, BUDGET_EXHAUSTED -> 429;
             case UPSTREAM_ERROR -> 502;
@@ -54,6 +55,7 @@ final class ErrorMapping {
             case UNKNOWN_CORP -> "unknown_corp";
             case UNKNOWN_APP -> "unknown_app";
             case CONFLICT -> "conflict";
+            case GONE -> "gone";
             case RATE_LIMITED -> "rate_limited";
             case BUDGET_EXHAUSTED -> "budget_exhausted";
             case UPSTREAM_ERROR -> "upstream_error";

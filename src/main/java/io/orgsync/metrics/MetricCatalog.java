@@ -69,6 +69,18 @@ public final class MetricCatalog {
                     "orgsync_event_lag_seconds",
                     "Time from a change in WeCom (the event's CreateTime) to its apply here, by enterprise"),
             Map.entry(
+                    "orgsync_feed_deliveries_total",
+                    "Change-feed deliveries by subscription and outcome (delivered: a 2xx; failed: any other answer or none)"),
+            Map.entry(
+                    "orgsync_feed_lag_events",
+                    "Changes a feed subscription has not delivered yet, over its enterprises"),
+            Map.entry(
+                    "orgsync_feed_lag_seconds",
+                    "Age of the oldest change a feed subscription has not delivered yet (0 when none waits)"),
+            Map.entry(
+                    "orgsync_feed_failing",
+                    "1 while a feed subscription is failing (gave up retrying; delivers nothing until re-enabled), else 0"),
+            Map.entry(
                     "orgsync_sync_drift",
                     "Differences a sync found in an enterprise whose callbacks are on: changes the events did not bring"));
 

@@ -1,6 +1,7 @@
 package io.orgsync.schedule;
 
 import io.orgsync.callback.EventRetention;
+import io.orgsync.org.ChangeLog;
 import io.orgsync.resolve.ResolveRetention;
 import io.orgsync.sync.RunStore;
 import java.time.Clock;
@@ -16,13 +17,29 @@ public final class Retention implements MaintenanceJob.Task {
     private final EventRetention events;
     private final Clock clock;
     private final Duration keep;
+    private final ChangeLog changes;
+    private final Duration keepChanges;
 
     public Retention(RunStore runs, ResolveRetention resolves, EventRetention events, Clock clock, Duration keep) {
+        this(runs, resolves, events, clock, keep, null, null);
+    }
+
+    /** {@code changes}: the change log, kept {@code keepChanges} (ORGSYNC_CHANGE_RETENTION_DAYS), even if a subscription still lags. */
+    public Retention(
+            RunStore runs,
+            ResolveRetention resolves,
+            EventRetention events,
+            Clock clock,
+            Duration keep,
+            ChangeLog changes,
+            Duration keepChanges) {
         this.runs = runs;
         this.resolves = resolves;
         this.events = events;
         this.clock = clock;
         this.keep = keep;
+        this.changes = changes;
+        this.keepChanges = keepChanges;
     }
 
     @Override
@@ -42,5 +59,12 @@ public final class Retention implements MaintenanceJob.Task {
                 callbacks.events(),
                 keep.toDays(),
                 callbacks.nonces());
+        if (changes != null) {
+            int pruned = changes.deleteBefore(now - keepChanges.toMillis());
+            log.info(
+                    "Maintenance: pruned {} changes older than {} days from the change log",
+                    pruned,
+                    keepChanges.toDays());
+        }
     }
 }

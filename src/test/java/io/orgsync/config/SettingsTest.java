@@ -142,6 +142,21 @@ class SettingsTest {
     }
 
     @Test
+    void theChangeRetentionAndTheFeedRetryHorizonHaveDefaultsAndBounds() {
+        Settings s = load(Map.of());
+        assertEquals(java.time.Duration.ofDays(7), s.changeRetention());
+        assertEquals(java.time.Duration.ofHours(24), s.feedRetryHorizon());
+        Settings set = load(Map.of("ORGSYNC_CHANGE_RETENTION_DAYS", "1", "ORGSYNC_FEED_RETRY_HOURS", "48"));
+        assertEquals(java.time.Duration.ofDays(1), set.changeRetention());
+        assertEquals(java.time.Duration.ofHours(48), set.feedRetryHorizon());
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> load(Map.of("ORGSYNC_CHANGE_RETENTION_DAYS", "0", "ORGSYNC_FEED_RETRY_HOURS", "0")));
+        assertTrue(e.getMessage().contains("ORGSYNC_CHANGE_RETENTION_DAYS"), e.getMessage());
+        assertTrue(e.getMessage().contains("ORGSYNC_FEED_RETRY_HOURS"), e.getMessage());
+    }
+
+    @Test
     void readOnlyImpliesNoScheduler() {
         Settings s = load(Map.of("ORGSYNC_READ_ONLY", "true"));
         assertTrue(s.readOnly());
