@@ -1709,7 +1709,7 @@
   // ------------------------------------------------------------------ rendering: alerts
   var ALERT_BADGE = { sync_failed: 'badge-err', sync_refused: 'badge-warn', token_invalidated: 'badge-warn', token_stuck: 'badge-err',
     resolve_budget: 'badge-warn', node_fenced: 'badge-fenced', clock_skew: 'badge-warn', upstream_config: 'badge-err',
-    job_unschedulable: 'badge-err' };
+    job_unschedulable: 'badge-err', subscription_failing: 'badge-err' };
   function createAlertRow() {
     var tr = h('tr');
     var c = {
