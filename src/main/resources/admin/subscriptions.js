@@ -19,6 +19,7 @@
     list: [],
     byName: new Map(),
     absent: false,
+    loaded: false,    // the first answer came: "none" means none
     editing: null     // name being edited, or null for a new subscription
   };
 
@@ -100,7 +101,7 @@
     $('#subscriptions-unavailable').hidden = !subs.absent;
     $('#sub-new').disabled = subs.absent;
     C.reconcile($('#subscriptions tbody'), subs.list, function (s) { return s.name; }, 'data-subscription', createRow, updateRow);
-    $('#subscriptions-empty').hidden = subs.absent || subs.list.length > 0;
+    $('#subscriptions-empty').hidden = !subs.loaded || subs.absent || subs.list.length > 0;
     var n = subs.list.length;
     var failing = subs.list.filter(function (s) { return s.state === 'failing'; }).length;
     $('#subscriptions-count').textContent = n ? n + (n === 1 ? ' subscription' : ' subscriptions') + (failing ? ' · ' + failing + ' failing' : '') : '';
@@ -108,6 +109,7 @@
   }
 
   function apply(list) {
+    subs.loaded = true;
     subs.absent = false;
     subs.list = list;
     subs.byName = new Map(list.map(function (s) { return [s.name, s]; }));
@@ -334,7 +336,7 @@
     path: function () { return '/subscriptions'; },
     pick: function (v) { return v && Array.isArray(v.items) ? v.items : null; },
     apply: apply,
-    absent: function () { subs.absent = true; subs.list = []; subs.byName = new Map(); },
+    absent: function () { subs.loaded = true; subs.absent = true; subs.list = []; subs.byName = new Map(); },
     render: render
   });
   C.addView({
@@ -343,6 +345,7 @@
       subs.list = [];
       subs.byName = new Map();
       subs.absent = false;
+      subs.loaded = false;
       hideSecret();
       $('#sub-replay-corp')._sig = null;
       newForm(false);
