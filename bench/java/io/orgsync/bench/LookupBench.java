@@ -346,7 +346,7 @@ public final class LookupBench {
         return out;
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
@@ -358,14 +358,14 @@ public final class LookupBench {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static String fmt(List<Double> values) {
+    static String fmt(List<Double> values) {
         return values.stream()
                 .map(v -> String.format(Locale.ROOT, "%.2f", v))
                 .toList()
                 .toString();
     }
 
-    private static Result print(Result r, String route) {
+    static Result print(Result r, String route) {
         Result named = new Result(route, r.rps, r.p50, r.p99, r.non2xx, r.socketErrors, r.jvmUs, r.dbUs);
         System.out.printf(
                 Locale.ROOT,
@@ -382,7 +382,7 @@ public final class LookupBench {
     }
 
     /** Every member's number as stored (11 mainland digits or +country digits), shuffled. */
-    private static List<String> mobiles(JsonNode truth) {
+    static List<String> mobiles(JsonNode truth) {
         List<String> out = new ArrayList<>();
         truth.path("members").forEach(m -> out.add(m.path("mobile").asText().replaceAll("[\\s-]", "")));
         Collections.shuffle(out, new Random(42));
@@ -397,7 +397,7 @@ public final class LookupBench {
     }
 
     /** A wrk script that picks one of the numbers at random per request (paths read from a file); wrk counts non-2xx answers. */
-    private static Path writeLua(List<String> mobiles) throws Exception {
+    static Path writeLua(List<String> mobiles) throws Exception {
         StringBuilder paths = new StringBuilder();
         for (String m : mobiles) {
             paths.append("/api/v1/members/by-mobile/")

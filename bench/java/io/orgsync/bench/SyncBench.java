@@ -67,7 +67,17 @@ public final class SyncBench {
                 int changed = change(sim, CORP, share);
                 rows.add(measure(
                         node, sim, CORP, rate, String.format("%.0f%% changed (%d members)", share * 100, changed)));
+                // the answers a node serves all day: a sync that changes nothing must leave every one of them cached
+                List<String> mobiles = LookupBench.mobiles(sim.export(CORP)).subList(0, 2_000);
+                for (String mobile : mobiles) {
+                    node.reads.byMobile(mobile, CORP);
+                }
+                long entries = node.readCache.entries();
+                long dropped = node.readCache.dropped();
                 rows.add(measure(node, sim, CORP, rate, "no change"));
+                System.out.printf(
+                        "%nno change: cached answers %d before, %d after, %d dropped (target: none)%n",
+                        entries, node.readCache.entries(), node.readCache.dropped() - dropped);
                 System.out.printf(
                         "%n%-28s %8s %8s %9s %8s %8s %7s %s%n",
                         "run", "dept", "bound s", "wall s", "ratio", "fetch s", "apply s", "+/~/-");

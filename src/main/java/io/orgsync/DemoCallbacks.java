@@ -1,6 +1,7 @@
 package io.orgsync;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orgsync.time.Waiter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +26,7 @@ final class DemoCallbacks {
     private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final long BOUND_MILLIS = 20_000;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private DemoCallbacks() {}
 
@@ -52,7 +55,8 @@ final class DemoCallbacks {
         String mobile = "199" + String.format("%08d", RANDOM.nextInt(100_000_000));
         String lookup = base + "/api/v1/members/by-mobile/" + mobile + "?corpId=" + corpId;
         int before = status(http, lookup);
-        long t0 = System.nanoTime();
+        Waiter waiter = Waiter.system();
+        long t0 = waiter.nanoTime();
         send(
                 http,
                 "POST",
@@ -60,14 +64,14 @@ final class DemoCallbacks {
                 Map.of("userid", NEWCOMER, "name", "新同事", "mobile", mobile, "department", List.of(1)));
         out.printf(
                 "  added member demo-newcomer with mobile %s in the simulator (lookup before: %d)%n", mobile, before);
-        while (System.nanoTime() - t0 < BOUND_MILLIS * 1_000_000) {
+        while (waiter.nanoTime() - t0 < BOUND_MILLIS * 1_000_000) {
             if (status(http, lookup) == 200) {
                 out.printf(
                         "  GET  by-mobile %s -> 200, %.2f s after the change (the periodic sync would take up to its period)%n%n",
-                        mobile, (System.nanoTime() - t0) / 1e9);
+                        mobile, (waiter.nanoTime() - t0) / 1e9);
                 return true;
             }
-            Thread.sleep(50);
+            waiter.sleep(POLL);
         }
         out.printf("  GET  by-mobile %s still not found %d s after the change%n%n", mobile, BOUND_MILLIS / 1000);
         return false;

@@ -1,18 +1,14 @@
 package io.orgsync;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.orgsync.alert.AlertStore;
 import io.orgsync.alert.Alerts;
-import io.orgsync.callback.CallbackAdminRoutes;
 import io.orgsync.callback.CallbackSettings;
 import io.orgsync.callback.EventApplier;
 import io.orgsync.callback.EventDrainer;
-import io.orgsync.callback.EventRetention;
 import io.orgsync.callback.Events;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
 import io.orgsync.enterprise.EnterpriseService;
-import io.orgsync.http.AccessRules;
 import io.orgsync.http.HttpServer;
 import io.orgsync.logging.Failures;
 import io.orgsync.member.MemberQueries;
@@ -23,9 +19,7 @@ import io.orgsync.read.ReadAnswers;
 import io.orgsync.read.ReadCache;
 import io.orgsync.read.VersionWatch;
 import io.orgsync.resolve.ResolveConfig;
-import io.orgsync.resolve.ResolveRetention;
 import io.orgsync.resolve.ResolveService;
-import io.orgsync.schedule.Retention;
 import io.orgsync.schedule.SyncFreshness;
 import io.orgsync.schedule.SyncScheduler;
 import io.orgsync.store.Database;
@@ -88,48 +82,28 @@ public final class Node implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private Node(Settings settings, Clock wallClock, LongSupplier timeShift) throws Exception {
+    private Node(Settings settings, Clock wallClock, LongSupplier timeShift, Waiter waiter) throws Exception {
         this.settings = settings;
         String version = settings.buildVersion() != null ? settings.buildVersion() : version();
-        log.info(
-                "Starting orgsync {} as {} in environment '{}': {}",
-                version,
-                settings.instanceId(),
-                settings.env(),
-                settings);
-        if (settings.secretKey() == null && !settings.readOnly()) {
-            log.warn(
-                    "ORGSYNC_SECRET_KEY is not set: enterprise and app secrets and access tokens are stored in plain text. Set it to encrypt them.");
-        }
-        AccessRules.warnIfOpen(settings.httpHost(), settings.apiToken());
-        this.db = track(Database.open(settings, "orgsync", 10 + settings.syncThreads()));
-        if (!settings.readOnly()) {
-            db.migrate();
-        }
+        NodeParts.announceStart(settings, version);
+        this.db = track(NodeParts.database(settings));
         this.clock = NodeParts.databaseClock(db, wallClock, timeShift);
         this.metrics = NodeParts.metricsRegistry();
         track(new DatabaseProbe(db, metrics, java.time.Duration.ofSeconds(5)));
         this.runs = new RunStore(db.dataSource(), clock);
         this.scheduler = settings.readOnly()
                 ? SyncScheduler.readOnly()
-                : track(SyncScheduler.create(NodeParts.schedulerConfig(settings), runs));
-        // the alert table makes "once per key and window" hold for the whole cluster; a read-only node only reads it
-        this.alerts = track(new Alerts(
-                clock,
-                metrics,
-                NodeParts.alertSinks(settings, scheduler),
-                Alerts.Config.from(settings),
-                new AlertStore(db.dataSource(), settings.env(), settings.readOnly())));
-        this.tokens = track(new TokenHolder(
-                db.dataSource(), clock, Waiter.system(), TokenHolder.Config.from(settings), alerts, metrics));
-        this.upstream = track(new UpstreamClient(
-                tokens, alerts, metrics, clock, Waiter.system(), UpstreamClient.Config.from(settings)));
+                : track(SyncScheduler.create(NodeParts.schedulerConfig(settings), runs, waiter));
+        this.alerts = track(NodeParts.alerts(settings, db, clock, metrics, scheduler));
+        this.tokens = track(
+                new TokenHolder(db.dataSource(), clock, waiter, TokenHolder.Config.from(settings), alerts, metrics));
+        this.upstream =
+                track(new UpstreamClient(tokens, alerts, metrics, clock, waiter, UpstreamClient.Config.from(settings)));
         SecretCipher cipher = new SecretCipher(settings.secretKey());
         // every write of an org tells this node's read cache at once; other nodes' caches follow the change log
         this.org = new OrgWriter(db.dataSource(), clock);
         this.readCache = new ReadCache(settings.lookupCacheMb(), settings.cacheStaleness(), metrics);
-        VersionWatch versionWatch =
-                new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness(), Waiter.system());
+        VersionWatch versionWatch = new VersionWatch(db.dataSource(), readCache, settings.cacheStaleness(), waiter);
         org.listen(versionWatch.listener());
         this.enterprises = new EnterpriseService(
                 db.dataSource(),
@@ -149,6 +123,7 @@ public final class Node implements AutoCloseable {
                 alerts,
                 metrics,
                 clock,
+                waiter,
                 ResolveConfig.from(settings),
                 org);
         this.callbacks = new CallbackSettings(
@@ -161,11 +136,10 @@ public final class Node implements AutoCloseable {
                 alerts,
                 metrics,
                 clock,
-                Waiter.system(),
+                waiter,
                 SyncRunner.Options.from(settings),
                 org,
                 callbacks::enabled);
-        CallbackAdminRoutes callbackAdmin = new CallbackAdminRoutes(callbacks, events);
         // the node registry first: a stale build is fenced before its scheduler could fire a single job
         this.nodeRegistry = track(new NodeRegistry(
                         db.dataSource(),
@@ -199,36 +173,20 @@ public final class Node implements AutoCloseable {
         this.runWatch = settings.readOnly()
                 ? null
                 : track(new RunWatch(runs, clock, settings.instanceId(), runner::activeCorps).start());
-        scheduler.start(
-                runner,
-                new Retention(
-                        runs,
-                        new ResolveRetention(db.dataSource()),
-                        new EventRetention(db.dataSource()),
-                        clock,
-                        settings.runRetention()),
-                enterprises::listings,
-                alerts);
+        scheduler.start(runner, NodeParts.retention(settings, db, runs, clock), enterprises::listings, alerts);
         this.freshness = settings.readOnly() || !settings.schedulerEnabled()
                 ? null
-                : track(new SyncFreshness(
-                        db.dataSource(), settings.env(), clock, metrics, java.time.Duration.ofSeconds(60)));
+                : track(NodeParts.freshness(settings, runs, clock, metrics));
         track(versionWatch.start());
         this.reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
-        List<HttpServer.Routes> routes = NodeRoutes.of(this, callbackAdmin, version);
+        List<HttpServer.Routes> routes = NodeRoutes.of(this, version);
         this.http = track(new HttpServer(settings.httpHost(), settings.httpPort(), metrics, routes, true));
-        log.info(
-                "orgsync {} serving on port {} (scheduler {})",
-                settings.instanceId(),
-                http.port(),
-                settings.schedulerEnabled()
-                        ? "executing jobs"
-                        : settings.readOnly() ? "off: read-only node" : "created, not executing jobs");
+        NodeParts.announceServing(settings, http.port());
     }
 
     /** {@code wallClock}: this node's own clock, which the database's time is read through. */
     public static Node start(Settings settings, Clock wallClock) throws Exception {
-        return new Node(settings, wallClock, () -> 0);
+        return start(settings, wallClock, () -> 0);
     }
 
     /**
@@ -236,7 +194,17 @@ public final class Node implements AutoCloseable {
      * for the whole cluster, the database included, as every node started with it reads the time.
      */
     public static Node start(Settings settings, Clock wallClock, LongSupplier timeShift) throws Exception {
-        return new Node(settings, wallClock, timeShift);
+        return start(settings, wallClock, timeShift, Waiter.system());
+    }
+
+    /**
+     * For tests: {@code waiter} is what every wait of the node is spent on (the token holder's
+     * polling, the upstream client's backoff, a sync's pacing and recovery wait, the resolve
+     * budget's polling, a planned stop's grace), so a test can drive them instead of sleeping.
+     */
+    public static Node start(Settings settings, Clock wallClock, LongSupplier timeShift, Waiter waiter)
+            throws Exception {
+        return new Node(settings, wallClock, timeShift, waiter);
     }
 
     /** The build version from the jar's manifest (ORGSYNC_BUILD_VERSION overrides it, also per node through Settings). */
@@ -260,18 +228,7 @@ public final class Node implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return; // a shutdown hook and the command's own close may both call it
         }
-        List<AutoCloseable> order = new ArrayList<>();
-        order.add(http);
-        order.add(scheduler);
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            AutoCloseable c = closeables.get(i);
-            if (!order.contains(c) && c != nodeRegistry && c != db) {
-                order.add(c);
-            }
-        }
-        order.add(nodeRegistry);
-        order.add(db);
-        for (AutoCloseable c : order) {
+        for (AutoCloseable c : NodeParts.stopOrder(closeables, List.of(http, scheduler), List.of(nodeRegistry, db))) {
             try {
                 c.close();
             } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.orgsync;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -8,17 +9,26 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.orgsync.alert.AlertSink;
+import io.orgsync.alert.AlertStore;
+import io.orgsync.alert.Alerts;
 import io.orgsync.alert.MailSink;
 import io.orgsync.alert.WebhookSink;
+import io.orgsync.callback.EventRetention;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.config.Settings;
+import io.orgsync.http.AccessRules;
 import io.orgsync.logging.Failures;
 import io.orgsync.metrics.MetricCatalog;
+import io.orgsync.resolve.ResolveRetention;
+import io.orgsync.schedule.Retention;
 import io.orgsync.schedule.SchedulerConfig;
+import io.orgsync.schedule.SyncFreshness;
 import io.orgsync.schedule.SyncScheduler;
 import io.orgsync.store.Database;
 import io.orgsync.store.DatabaseClock;
+import io.orgsync.sync.RunStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -26,14 +36,79 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The small, self-contained pieces {@link Node} is wired from: the metrics registry, the alert
- * sinks, the scheduler's config, the fence and the version hooks. Kept apart so that Node reads
- * as the order of assembly and nothing else.
+ * The small, self-contained pieces {@link Node} is wired from: the start-up announcements, the
+ * database and its clock, the metrics registry, the alerts and their sinks, the scheduler's
+ * config, maintenance and fence, the freshness gauges and the order of the stop. Kept apart so
+ * that Node reads as the order of assembly and nothing else.
  */
 final class NodeParts {
     private static final Logger log = LoggerFactory.getLogger(NodeParts.class);
+    /** The start and serving lines keep the node's name, which operators look for. */
+    private static final Logger nodeLog = LoggerFactory.getLogger(Node.class);
 
     private NodeParts() {}
+
+    /** What the node starts as, and what it warns about before anything else is built. */
+    static void announceStart(Settings settings, String version) {
+        nodeLog.info(
+                "Starting orgsync {} as {} in environment '{}': {}",
+                version,
+                settings.instanceId(),
+                settings.env(),
+                settings);
+        if (settings.secretKey() == null && !settings.readOnly()) {
+            nodeLog.warn(
+                    "ORGSYNC_SECRET_KEY is not set: enterprise and app secrets and access tokens are stored in plain text. Set it to encrypt them.");
+        }
+        AccessRules.warnIfOpen(settings.httpHost(), settings.apiToken());
+    }
+
+    static void announceServing(Settings settings, int port) {
+        nodeLog.info(
+                "orgsync {} serving on port {} (scheduler {})",
+                settings.instanceId(),
+                port,
+                settings.schedulerEnabled()
+                        ? "executing jobs"
+                        : settings.readOnly() ? "off: read-only node" : "created, not executing jobs");
+    }
+
+    /** The node's pool, migrated first unless the node is read-only (its account may not change the schema). */
+    static Database database(Settings settings) {
+        Database db = Database.open(settings, "orgsync", 10 + settings.syncThreads());
+        if (!settings.readOnly()) {
+            db.migrate();
+        }
+        return db;
+    }
+
+    /**
+     * The alert table makes "once per key and window" hold for the whole cluster; a read-only
+     * node only reads it.
+     */
+    static Alerts alerts(Settings settings, Database db, Clock clock, MeterRegistry metrics, SyncScheduler scheduler) {
+        return new Alerts(
+                clock,
+                metrics,
+                alertSinks(settings, scheduler),
+                Alerts.Config.from(settings),
+                new AlertStore(db.dataSource(), settings.env(), settings.readOnly()));
+    }
+
+    /** The maintenance job's pruning: finished runs, resolve misses and applied events past their retention. */
+    static Retention retention(Settings settings, Database db, RunStore runs, Clock clock) {
+        return new Retention(
+                runs,
+                new ResolveRetention(db.dataSource()),
+                new EventRetention(db.dataSource()),
+                clock,
+                settings.runRetention());
+    }
+
+    /** The freshness gauges, read again every minute. */
+    static SyncFreshness freshness(Settings settings, RunStore runs, Clock clock, MeterRegistry metrics) {
+        return new SyncFreshness(runs, settings.env(), clock, metrics, Duration.ofSeconds(60));
+    }
 
     /**
      * The database's clock, measured once before any feature takes a time from it (the node
@@ -50,6 +125,20 @@ final class NodeParts {
                     Failures.describe(e));
         }
         return clock;
+    }
+
+    /** {@code first}, then the rest of {@code started} newest first, then {@code last}. */
+    static List<AutoCloseable> stopOrder(
+            List<AutoCloseable> started, List<AutoCloseable> first, List<AutoCloseable> last) {
+        List<AutoCloseable> order = new ArrayList<>(first);
+        for (int i = started.size() - 1; i >= 0; i--) {
+            AutoCloseable c = started.get(i);
+            if (!order.contains(c) && !last.contains(c)) {
+                order.add(c);
+            }
+        }
+        order.addAll(last);
+        return order;
     }
 
     /** The build version from the jar's manifest (ORGSYNC_BUILD_VERSION overrides it, also per node through Settings). */
@@ -74,7 +163,7 @@ final class NodeParts {
         return metrics;
     }
 
-    static List<AlertSink> alertSinks(Settings settings, SyncScheduler scheduler) {
+    private static List<AlertSink> alertSinks(Settings settings, SyncScheduler scheduler) {
         List<AlertSink> sinks = new ArrayList<>();
         if (settings.alertWebhook() != null) {
             sinks.add(new WebhookSink(settings.alertWebhook()));

@@ -21,9 +21,10 @@ import java.util.List;
 final class NodeRoutes {
     private NodeRoutes() {}
 
-    static List<HttpServer.Routes> of(Node node, CallbackAdminRoutes callbackAdmin, String version) {
+    static List<HttpServer.Routes> of(Node node, String version) {
         var settings = node.settings;
         var eventDrainer = node.eventDrainer;
+        var callbackAdmin = new CallbackAdminRoutes(node.callbacks, node.events);
         return List.of(
                 new AccessRules(settings.apiToken(), settings.readOnly(), settings.adminToken()),
                 new LookupRoutes(node.reads, node.metrics),

@@ -6,6 +6,8 @@ import io.orgsync.error.Causes;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.store.DatabaseUnavailableException;
+import io.orgsync.token.TokenUnavailableException;
+import io.orgsync.upstream.UpstreamException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -17,8 +19,10 @@ import org.slf4j.MDC;
 /**
  * The one place where a refusal or a failure becomes an HTTP answer: the status, the error code
  * and the message of the error model in docs/http-api.md, and Retry-After when the refusal says when
- * to ask again. Features throw {@link RefusedException} (or a subclass) with a {@link Refusal};
- * only this class knows which status and code each reason is. Failures that are not refusals
+ * to ask again. Features throw {@link RefusedException} (or a subclass) with a {@link Refusal},
+ * and let upstream failures ({@link UpstreamException}, {@link TokenUnavailableException}) through,
+ * which {@link UpstreamErrors} turns into refusals; only this class knows which status and code
+ * each reason is. Failures that are not refusals
  * become 503 (the database) or 500 without a stack trace or a driver's text in the answer.
  */
 final class ErrorMapping {
@@ -60,9 +64,10 @@ final class ErrorMapping {
     }
 
     static void register(RoutesConfig r) {
-        r.exception(
-                RefusedException.class,
-                (e, ctx) -> refused(ctx, status(e.reason()), code(e.reason()), e.getMessage(), e.retryAfterSeconds()));
+        r.exception(RefusedException.class, (e, ctx) -> refused(ctx, e));
+        // the upstream's failures, from any route: one translation (UpstreamErrors) into a refusal
+        r.exception(UpstreamException.class, (e, ctx) -> refused(ctx, UpstreamErrors.toRefusal(e)));
+        r.exception(TokenUnavailableException.class, (e, ctx) -> refused(ctx, UpstreamErrors.toRefusal(e)));
         r.exception(SQLException.class, (e, ctx) -> {
             // the database is down, overloaded or gone: the caller may retry; the details stay in the log
             log.error("Request {} {} failed in the database: {}", ctx.method(), ctx.path(), where(e));
@@ -108,11 +113,11 @@ final class ErrorMapping {
         r.error(413, ctx -> answer(ctx, 413, "invalid_request", "the body is too large (1 MB at most)"));
     }
 
-    private static void refused(Context ctx, int status, String code, String message, long retryAfterSeconds) {
-        if (retryAfterSeconds > 0) {
-            ctx.header("Retry-After", String.valueOf(retryAfterSeconds));
+    private static void refused(Context ctx, RefusedException e) {
+        if (e.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
         }
-        answer(ctx, status, code, message);
+        answer(ctx, status(e.reason()), code(e.reason()), e.getMessage());
     }
 
     static void answer(Context ctx, int status, String code, String message) {

@@ -9,13 +9,13 @@ import io.orgsync.upstream.UpstreamException;
 import java.util.Optional;
 
 /** How an upstream failure reaches an API caller: the one translation into a refusal. */
-public final class UpstreamErrors {
+final class UpstreamErrors {
     /** A token that cannot be had right now (the holder waited, or a hold is on): worth a retry soon. */
     private static final long TOKEN_RETRY_AFTER_SECONDS = 5;
 
     private UpstreamErrors() {}
 
-    public static RefusedException toRefusal(UpstreamException e) {
+    static RefusedException toRefusal(UpstreamException e) {
         Optional<TokenFetchException> refusedToken =
                 Causes.find(e, TokenFetchException.class, TokenFetchException::permanent);
         if (refusedToken.isPresent()) {
@@ -41,7 +41,7 @@ public final class UpstreamErrors {
         };
     }
 
-    public static RefusedException toRefusal(TokenUnavailableException e) {
+    static RefusedException toRefusal(TokenUnavailableException e) {
         return new RefusedException(Refusal.UNAVAILABLE, e.getMessage(), TOKEN_RETRY_AFTER_SECONDS);
     }
 }

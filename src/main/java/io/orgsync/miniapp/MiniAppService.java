@@ -4,24 +4,26 @@ import io.orgsync.config.Settings;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.store.SecretCipher;
-import io.orgsync.store.Sql;
 import io.orgsync.upstream.UpstreamClient;
+import io.orgsync.upstream.UpstreamException;
 import java.net.URI;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
-/** Registered mini-program apps (the SQL of {@code miniapp}) and a client for each. */
+/** Registered mini-program apps (kept in {@link MiniAppStore}) and a client for each. */
 public final class MiniAppService {
     public static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** Errcodes that mean the caller's parameters were refused: the caller's mistake, not the upstream's. */
+    private static final Set<Integer> BAD_INPUT = Set.of(40129, 40169, 41030, 40097);
 
     /** {@code wechatBaseUrl}: the mini-program API (ORGSYNC_WECHAT_BASE_URL). */
     public record Config(URI wechatBaseUrl) {
@@ -34,8 +36,7 @@ public final class MiniAppService {
         }
     }
 
-    private final DataSource ds;
-    private final SecretCipher cipher;
+    private final MiniAppStore store;
     private final Clock clock;
     private final UpstreamClient upstream;
     private final URI wechatBaseUrl;
@@ -45,8 +46,7 @@ public final class MiniAppService {
     private final List<Consumer<String>> removals = new CopyOnWriteArrayList<>();
 
     public MiniAppService(DataSource ds, SecretCipher cipher, Clock clock, UpstreamClient upstream, Config config) {
-        this.ds = ds;
-        this.cipher = cipher;
+        this.store = new MiniAppStore(ds, cipher);
         this.clock = clock;
         this.upstream = upstream;
         this.wechatBaseUrl = config.wechatBaseUrl();
@@ -68,59 +68,30 @@ public final class MiniAppService {
         }
         long now = clock.millis();
         Optional<MiniApp> current = find(appId);
-        MiniApp app;
         if (current.isEmpty()) {
             if (secret == null) {
                 throw invalid("a new app needs its secret");
             }
-            app = new MiniApp(appId, name == null ? appId : name, secret, !"classic".equals(tokenMode), now, now);
-            Sql.withConnection(
-                    ds,
-                    c -> Sql.update(
-                            c,
-                            "INSERT INTO miniapp (app_id, name, secret, token_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                            appId,
-                            app.name(),
-                            cipher.seal(secret),
-                            app.stableToken() ? "stable" : "classic",
-                            now,
-                            now));
-        } else {
-            MiniApp c0 = current.get();
-            app = new MiniApp(
-                    appId,
-                    name == null ? c0.name() : name,
-                    secret == null ? c0.secret() : secret,
-                    tokenMode == null ? c0.stableToken() : tokenMode.equals("stable"),
-                    c0.createdAt(),
-                    now);
-            Sql.withConnection(
-                    ds,
-                    c -> Sql.update(
-                            c,
-                            "UPDATE miniapp SET name = ?, secret = ?, token_mode = ?, updated_at = ? WHERE app_id = ?",
-                            app.name(),
-                            cipher.seal(app.secret()),
-                            app.stableToken() ? "stable" : "classic",
-                            now,
-                            appId));
+            MiniApp app =
+                    new MiniApp(appId, name == null ? appId : name, secret, !"classic".equals(tokenMode), now, now);
+            store.insert(app);
+            return app;
         }
+        MiniApp c0 = current.get();
+        MiniApp app = new MiniApp(
+                appId,
+                name == null ? c0.name() : name,
+                secret == null ? c0.secret() : secret,
+                tokenMode == null ? c0.stableToken() : tokenMode.equals("stable"),
+                c0.createdAt(),
+                now);
+        store.update(app);
         return app;
     }
 
     /** Every registered app, by app id, without opening a secret: one sealed under another key does not hide the rest. */
     public List<MiniAppSummary> list() throws SQLException {
-        return Sql.withConnection(
-                ds,
-                c -> Sql.query(
-                        c,
-                        "SELECT app_id, name, token_mode, created_at, updated_at FROM miniapp ORDER BY app_id",
-                        rs -> new MiniAppSummary(
-                                rs.getString("app_id"),
-                                rs.getString("name"),
-                                "stable".equals(rs.getString("token_mode")),
-                                rs.getLong("created_at"),
-                                rs.getLong("updated_at"))));
+        return store.list();
     }
 
     /**
@@ -132,8 +103,7 @@ public final class MiniAppService {
             throw new RefusedException(
                     Refusal.INVALID_REQUEST, "appId must be 1 to 64 letters, digits or _ . - (e.g. wx1234abcd)");
         }
-        int removed = Sql.withConnection(ds, c -> Sql.update(c, "DELETE FROM miniapp WHERE app_id = ?", appId));
-        if (removed == 0) {
+        if (!store.delete(appId)) {
             throw new RefusedException(
                     Refusal.UNKNOWN_APP,
                     "no mini-program app " + appId + "; GET /admin/api/miniapps lists the registered ones");
@@ -148,13 +118,7 @@ public final class MiniAppService {
     }
 
     public Optional<MiniApp> find(String appId) throws SQLException {
-        return Sql.withConnection(
-                ds,
-                c -> Sql.one(
-                        c,
-                        "SELECT app_id, name, secret, token_mode, created_at, updated_at FROM miniapp WHERE app_id = ?",
-                        this::row,
-                        appId));
+        return store.find(appId);
     }
 
     /** The client of a registered app; refused as {@link Refusal#UNKNOWN_APP} for one not registered. */
@@ -169,18 +133,25 @@ public final class MiniAppService {
                 key, k -> new MiniProgramClient(upstream, wechatBaseUrl, appId, app.secret(), app.stableToken()));
     }
 
-    private static RefusedException invalid(String message) {
-        return new RefusedException(Refusal.INVALID_REQUEST, message);
+    /**
+     * The app's code for {@code request}. Parameters the mini-program API refuses are refused as
+     * an invalid request; any other upstream failure is thrown as it is, for the error mapping.
+     */
+    public WxaCode unlimitedCode(String appId, WxaCodeRequest request) throws SQLException {
+        MiniProgramClient client = client(appId);
+        try {
+            return client.unlimitedCode(request);
+        } catch (UpstreamException e) {
+            if (BAD_INPUT.contains(e.errcode())) {
+                throw invalid(
+                        "the mini-program API refused these parameters (errcode " + e.errcode()
+                                + "): check scene, page (must be a published page unless checkPath=false), width and envVersion");
+            }
+            throw e;
+        }
     }
 
-    private MiniApp row(ResultSet rs) throws SQLException {
-        String appId = rs.getString("app_id");
-        return new MiniApp(
-                appId,
-                rs.getString("name"),
-                cipher.open(rs.getString("secret"), appId),
-                "stable".equals(rs.getString("token_mode")),
-                rs.getLong("created_at"),
-                rs.getLong("updated_at"));
+    private static RefusedException invalid(String message) {
+        return new RefusedException(Refusal.INVALID_REQUEST, message);
     }
 }

@@ -7,14 +7,10 @@ import io.javalin.http.Context;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
 import io.orgsync.http.HttpServer;
-import io.orgsync.http.UpstreamErrors;
-import io.orgsync.token.TokenUnavailableException;
-import io.orgsync.upstream.UpstreamException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -26,9 +22,6 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
     private static final Pattern SCENE = Pattern.compile("[0-9A-Za-z!#$&'()*+,/:;=?@\\-._~]{1,32}");
     private static final Pattern PAGE = Pattern.compile("[A-Za-z0-9_\\-.]+(/[A-Za-z0-9_\\-.]+)*");
     private static final List<String> ENV_VERSIONS = List.of("release", "trial", "develop");
-    /** Errcodes that mean the caller's parameters were refused: 400, not 502. */
-    private static final Set<Integer> BAD_INPUT = Set.of(40129, 40169, 41030, 40097);
-
     private static final Duration TTL = Duration.ofMinutes(10);
 
     private record Cached(byte[] bytes, String contentType, String etag) {}
@@ -63,19 +56,7 @@ public final class WxaCodeRoutes implements HttpServer.Routes {
         WxaKey key = new WxaKey(appId, request);
         Cached hit = cache.getIfPresent(key);
         if (hit == null) {
-            WxaCode code;
-            try {
-                code = apps.client(appId).unlimitedCode(request);
-            } catch (UpstreamException e) {
-                if (BAD_INPUT.contains(e.errcode())) {
-                    throw invalid(
-                            "the mini-program API refused these parameters (errcode " + e.errcode()
-                                    + "): check scene, page (must be a published page unless checkPath=false), width and envVersion");
-                }
-                throw UpstreamErrors.toRefusal(e);
-            } catch (TokenUnavailableException e) {
-                throw UpstreamErrors.toRefusal(e);
-            }
+            WxaCode code = apps.unlimitedCode(appId, request);
             hit = new Cached(code.bytes(), code.contentType(), etag(code.bytes()));
             cache.put(key, hit);
         }

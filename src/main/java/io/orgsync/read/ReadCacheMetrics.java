@@ -28,7 +28,7 @@ final class ReadCacheMetrics {
                 .description("entries evicted to stay within ORGSYNC_LOOKUP_CACHE_MB")
                 .register(metrics);
         FunctionCounter.builder("orgsync_lookup_cache_invalidations", swept, LongAdder::sum)
-                .description("entries removed because their enterprise changed")
+                .description("entries removed because a change of the organisation touched them")
                 .register(metrics);
         Gauge.builder("orgsync_lookup_cache_size", cache, Cache::estimatedSize)
                 .description("entries in the cache (answers and department trees)")

@@ -2,6 +2,7 @@ package io.orgsync.resolve;
 
 import io.orgsync.alert.Alert;
 import io.orgsync.alert.Alerts;
+import io.orgsync.time.Waiter;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,12 +25,13 @@ final class ResolveBudget {
      */
     static final Duration MAX_WAIT = Duration.ofSeconds(3);
 
-    private static final long POLL_MILLIS = 100;
+    private static final Duration POLL = Duration.ofMillis(100);
     private static final long HELD_RETRY_AFTER_SECONDS = 2;
 
     private final ResolveStore store;
     private final Alerts alerts;
     private final Clock clock;
+    private final Waiter waiter;
     private final double ratio;
     private final String instanceId;
     private final Duration lease;
@@ -39,6 +41,7 @@ final class ResolveBudget {
             ResolveStore store,
             Alerts alerts,
             Clock clock,
+            Waiter waiter,
             double ratio,
             String instanceId,
             Duration lease,
@@ -46,6 +49,7 @@ final class ResolveBudget {
         this.store = store;
         this.alerts = alerts;
         this.clock = clock;
+        this.waiter = waiter;
         this.ratio = ratio;
         this.instanceId = instanceId;
         this.lease = lease;
@@ -93,7 +97,7 @@ final class ResolveBudget {
 
     /** Reserves one unit, waiting up to {@link #MAX_WAIT} while resolves in flight hold the rest. */
     Unit reserve(String corpId, int budget) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+        long deadline = waiter.nanoTime() + MAX_WAIT.toNanos();
         while (true) {
             long now = clock.millis();
             String day = day(now);
@@ -104,7 +108,7 @@ final class ResolveBudget {
             if (r.failures() >= budget) {
                 throw spent(corpId, budget, now);
             }
-            if (System.nanoTime() >= deadline) {
+            if (waiter.nanoTime() - deadline >= 0) {
                 outcomes.accept("budget_held");
                 throw new BudgetExhaustedException(
                         "the rest of today's resolve budget of " + corpId + " (" + budget + " unknown numbers, "
@@ -112,7 +116,7 @@ final class ResolveBudget {
                                 + " resolves in flight; retry in a few seconds",
                         HELD_RETRY_AFTER_SECONDS);
             }
-            Thread.sleep(POLL_MILLIS);
+            waiter.sleep(POLL);
         }
     }
 

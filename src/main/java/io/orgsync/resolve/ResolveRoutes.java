@@ -11,10 +11,7 @@ import io.orgsync.error.RefusedException;
 import io.orgsync.http.HttpServer;
 import io.orgsync.http.IdFormats;
 import io.orgsync.http.Json;
-import io.orgsync.http.UpstreamErrors;
 import io.orgsync.member.Mobile;
-import io.orgsync.token.TokenUnavailableException;
-import io.orgsync.upstream.UpstreamException;
 import java.io.IOException;
 
 /** {@code POST /api/v1/members/resolve}. */
@@ -68,13 +65,8 @@ public final class ResolveRoutes implements HttpServer.Routes {
             }
             String mobile = Mobile.normalise(body.get("mobile").asText())
                     .orElseThrow(() -> Mobile.invalid(body.get("mobile").asText()));
-            try {
-                ctx.json(service.resolve(corpId, mobile));
-            } catch (UpstreamException e) {
-                throw UpstreamErrors.toRefusal(e);
-            } catch (TokenUnavailableException e) {
-                throw UpstreamErrors.toRefusal(e);
-            }
+            // an upstream failure or a token not to be had is answered by the error mapping, as everywhere
+            ctx.json(service.resolve(corpId, mobile));
         });
     }
 

@@ -12,6 +12,7 @@ import io.orgsync.member.MemberQueries;
 import io.orgsync.member.MemberReads;
 import io.orgsync.org.OrgWriter;
 import io.orgsync.store.Sql;
+import io.orgsync.time.Waiter;
 import io.orgsync.upstream.UpstreamClient;
 import io.orgsync.wecom.WecomClient;
 import io.orgsync.wecom.WecomMember;
@@ -62,6 +63,7 @@ public final class ResolveService {
             Alerts alerts,
             MeterRegistry metrics,
             Clock clock,
+            Waiter waiter,
             ResolveConfig config,
             OrgWriter orgWriter) {
         this.store = new ResolveStore(ds);
@@ -77,6 +79,7 @@ public final class ResolveService {
                 store,
                 alerts,
                 clock,
+                waiter,
                 config.budgetRatio(),
                 config.instanceId(),
                 config.reservationLease(),

@@ -1,5 +1,6 @@
 package io.orgsync.schedule;
 
+import io.orgsync.time.Waiter;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,12 +19,15 @@ import org.slf4j.LoggerFactory;
  */
 final class Handover {
     private static final Logger log = LoggerFactory.getLogger(Handover.class);
+    private static final Duration POLL = Duration.ofMillis(100);
     private final Scheduler scheduler;
     private final Duration grace;
+    private final Waiter waiter;
 
-    Handover(Scheduler scheduler, Duration grace) {
+    Handover(Scheduler scheduler, Duration grace, Waiter waiter) {
         this.scheduler = scheduler;
         this.grace = grace;
+        this.waiter = waiter;
     }
 
     /**
@@ -35,7 +39,7 @@ final class Handover {
      */
     void run() throws SchedulerException, InterruptedException {
         scheduler.standby();
-        long deadline = System.nanoTime() + grace.toNanos();
+        long deadline = waiter.nanoTime() + grace.toNanos();
         Map<String, JobExecutionContext> running = runningSyncs();
         if (!running.isEmpty()) {
             log.info(
@@ -45,8 +49,8 @@ final class Handover {
                             .map(c -> c.getJobDetail().getKey().getName())
                             .toList());
         }
-        while (!running.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        while (!running.isEmpty() && waiter.nanoTime() - deadline < 0) {
+            waiter.sleep(POLL);
             running = runningSyncs();
         }
         Set<String> handedOver = new HashSet<>();
@@ -61,7 +65,7 @@ final class Handover {
                             context.getJobDetail().getKey().getName());
                 }
             }
-            Thread.sleep(100);
+            waiter.sleep(POLL);
             running = runningSyncs();
         }
     }

@@ -5,6 +5,7 @@ import io.orgsync.alert.MailSink;
 import io.orgsync.enterprise.EnterpriseJobs;
 import io.orgsync.sync.RunStore;
 import io.orgsync.sync.SyncRunner;
+import io.orgsync.time.Waiter;
 import java.sql.SQLException;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
@@ -21,14 +22,14 @@ final class QuartzSyncScheduler implements SyncScheduler {
     private final AlertMailQueue mail;
     private final Handover handover;
 
-    QuartzSyncScheduler(SchedulerConfig config, RunStore runs) throws SchedulerException {
+    QuartzSyncScheduler(SchedulerConfig config, RunStore runs, Waiter waiter) throws SchedulerException {
         this.quartz = QuartzSetup.create(config);
         this.gate = new FiringGate(quartz.scheduler, config.executes());
         this.enterpriseJobs = new EnterpriseJobScheduler(quartz.scheduler);
         this.jobs = new QuartzJobControl(quartz.scheduler, runs);
         this.maintenance = new MaintenanceSchedule(quartz.scheduler);
         this.mail = new AlertMailQueue(quartz.scheduler, config.smtp());
-        this.handover = new Handover(quartz.scheduler, config.shutdownGrace());
+        this.handover = new Handover(quartz.scheduler, config.shutdownGrace(), waiter);
     }
 
     @Override

@@ -4,7 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.orgsync.logging.Failures;
-import io.orgsync.store.Sql;
+import io.orgsync.sync.LastSuccess;
+import io.orgsync.sync.RunStore;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,23 +26,17 @@ import org.slf4j.LoggerFactory;
  * schedule leaves between two runs: the two gauges the "no successful sync for two periods"
  * rule compares. Read from the database (the run rows are the cluster's truth, whichever node
  * ran them), so every node that runs jobs reports the same values and a restarted node knows
- * them at once; the rule takes the maximum over nodes.
- *
- * <p>One statement per refresh: per enterprise, its newest SUCCEEDED run through the
- * (corp_id, status) index, newest id first, so the cost grows with the enterprises, not with
- * the run history.
+ * them at once; the rule takes the maximum over nodes. One statement per refresh
+ * ({@link RunStore#lastSuccesses}), whose cost grows with the enterprises, not the run history.
  */
 public final class SyncFreshness implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncFreshness.class);
-    private static final String ROWS = "SELECT e.corp_id, e.cron, e.created_at, "
-            + "(SELECT r.finished_at FROM sync_run r WHERE r.corp_id = e.corp_id AND r.status = 'SUCCEEDED' "
-            + "ORDER BY r.id DESC LIMIT 1) FROM enterprise e WHERE e.env = ? AND e.enabled = TRUE";
     /** How far ahead a schedule is read for its longest gap: a weekday schedule's weekend included. */
     private static final int FIRES_READ = 400;
 
     private static final Duration HORIZON = Duration.ofDays(35);
 
-    private final DataSource ds;
+    private final RunStore runs;
     private final String env;
     private final java.time.Clock clock;
     private final MultiGauge lastSuccess;
@@ -54,10 +48,8 @@ public final class SyncFreshness implements AutoCloseable {
         return t;
     });
 
-    record Row(String corpId, String cron, long createdAt, Long lastSuccessAt) {}
-
-    public SyncFreshness(DataSource ds, String env, java.time.Clock clock, MeterRegistry metrics, Duration every) {
-        this.ds = ds;
+    public SyncFreshness(RunStore runs, String env, java.time.Clock clock, MeterRegistry metrics, Duration every) {
+        this.runs = runs;
         this.env = env;
         this.clock = clock;
         this.lastSuccess = MultiGauge.builder("orgsync_sync_last_success_timestamp_seconds")
@@ -73,19 +65,9 @@ public final class SyncFreshness implements AutoCloseable {
 
     /** Reads the rows again; public so that a test need not wait for the timer. */
     public void refresh() {
-        List<Row> rows;
+        List<LastSuccess> rows;
         try {
-            rows = Sql.withConnection(
-                    ds,
-                    c -> Sql.query(
-                            c,
-                            ROWS,
-                            rs -> {
-                                long finished = rs.getLong(4);
-                                Long lastSuccess = rs.wasNull() ? null : finished;
-                                return new Row(rs.getString(1), rs.getString(2), rs.getLong(3), lastSuccess);
-                            },
-                            env));
+            rows = runs.lastSuccesses(env);
         } catch (Exception e) {
             // the gauges keep their last values: a database outage has an alert of its own
             log.warn("Sync freshness not refreshed: {}", Failures.describe(e));
@@ -93,7 +75,7 @@ public final class SyncFreshness implements AutoCloseable {
         }
         List<MultiGauge.Row<?>> successes = new ArrayList<>();
         List<MultiGauge.Row<?>> gaps = new ArrayList<>();
-        for (Row row : rows) {
+        for (LastSuccess row : rows) {
             Tags corp = Tags.of("corp", row.corpId());
             long at = row.lastSuccessAt() != null ? row.lastSuccessAt() : row.createdAt();
             successes.add(MultiGauge.Row.of(corp, at / 1000.0));

@@ -6,6 +6,7 @@ import io.orgsync.enterprise.EnterpriseJobs;
 import io.orgsync.enterprise.EnterpriseListing;
 import io.orgsync.sync.RunStore;
 import io.orgsync.sync.SyncRunner;
+import io.orgsync.time.Waiter;
 import java.sql.SQLException;
 import java.util.Collection;
 import org.quartz.SchedulerException;
@@ -22,9 +23,12 @@ public interface SyncScheduler extends AutoCloseable {
         Collection<EnterpriseListing> listings() throws SQLException;
     }
 
-    /** Joins the environment's Quartz cluster; nothing fires before {@link #start}. */
-    static SyncScheduler create(SchedulerConfig config, RunStore runs) throws SchedulerException {
-        return new QuartzSyncScheduler(config, runs);
+    /**
+     * Joins the environment's Quartz cluster; nothing fires before {@link #start}. {@code waiter}
+     * is what a planned stop waits on for running syncs.
+     */
+    static SyncScheduler create(SchedulerConfig config, RunStore runs, Waiter waiter) throws SchedulerException {
+        return new QuartzSyncScheduler(config, runs, waiter);
     }
 
     static SyncScheduler readOnly() {

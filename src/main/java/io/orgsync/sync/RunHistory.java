@@ -15,6 +15,9 @@ final class RunHistory {
     private static final String COLUMNS =
             "id, corp_id, instance_id, status, started_at, finished_at, departments, members_added, "
                     + "members_updated, members_removed, upstream_calls, error, drift";
+    private static final String LAST_SUCCESSES = "SELECT e.corp_id, e.cron, e.created_at, "
+            + "(SELECT r.finished_at FROM sync_run r WHERE r.corp_id = e.corp_id AND r.status = 'SUCCEEDED' "
+            + "ORDER BY r.id DESC LIMIT 1) FROM enterprise e WHERE e.env = ? AND e.enabled = TRUE";
     private static final int PRUNE_BATCH = 1000;
     private final DataSource ds;
 
@@ -43,6 +46,25 @@ final class RunHistory {
     Optional<Run> find(long id) throws SQLException {
         return Sql.withConnection(
                 ds, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM sync_run WHERE id = ?", RunHistory::row, id));
+    }
+
+    /**
+     * The enabled enterprises of {@code env} with their newest SUCCEEDED run's end, in one
+     * statement: per enterprise through the (corp_id, status) index, newest id first, so the cost
+     * grows with the enterprises, not with the run history.
+     */
+    List<LastSuccess> lastSuccesses(String env) throws SQLException {
+        return Sql.withConnection(
+                ds,
+                c -> Sql.query(
+                        c,
+                        LAST_SUCCESSES,
+                        rs -> {
+                            long finished = rs.getLong(4);
+                            Long lastSuccess = rs.wasNull() ? null : finished;
+                            return new LastSuccess(rs.getString(1), rs.getString(2), rs.getLong(3), lastSuccess);
+                        },
+                        env));
     }
 
     /**

@@ -137,6 +137,11 @@ public final class RunStore {
         return history.find(id);
     }
 
+    /** The enabled enterprises of {@code env}, each with when its newest successful run ended. */
+    public List<LastSuccess> lastSuccesses(String env) throws SQLException {
+        return history.lastSuccesses(env);
+    }
+
     /**
      * Whether the enterprise has a run really going on anywhere in the cluster: marked RUNNING,
      * on a node that is alive, with progress lately. A row left RUNNING by a node that died or

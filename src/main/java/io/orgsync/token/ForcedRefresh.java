@@ -58,7 +58,7 @@ final class ForcedRefresh {
      * refresh if the budget allows one and the source can be forced, otherwise (or if even that
      * hands it back) a {@link HeldException}. The lease on the key's row is ours.
      */
-    TokenSource.Fetched replace(TokenSource source, TokenStore.Row row, String handedBack)
+    TokenSource.Fetched replace(TokenSource source, TokenRow row, String handedBack)
             throws TokenFetchException, HeldException, SQLException {
         TokenKey key = source.key();
         if (!source.forceRefreshable()) {

@@ -54,7 +54,7 @@ final class HoldRules {
     }
 
     /** Throws when the row holds the key; remembers the hold so that this node refuses locally. */
-    void obey(String id, TokenStore.Row row, long now) throws HeldException {
+    void obey(String id, TokenRow row, long now) throws HeldException {
         Hold hold = row.activeHold(now);
         if (hold != null) {
             local.hold(id, hold);
@@ -66,7 +66,7 @@ final class HoldRules {
      * The fetch, made while holding the key's lease; a refusal that must not be repeated soon
      * becomes a hold on the row for the whole cluster ({@link HeldException}).
      */
-    TokenSource.Fetched fetchOrHold(TokenSource source, TokenStore.Row row, Fetch fetch)
+    TokenSource.Fetched fetchOrHold(TokenSource source, TokenRow row, Fetch fetch)
             throws TokenFetchException, HeldException, SQLException {
         TokenKey key = source.key();
         try {

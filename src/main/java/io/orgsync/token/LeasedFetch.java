@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * How one node gets a key's token from the row or the upstream, one fetch at a time cluster-wide:
  * adopt a good stored token; else obey the row's hold; else take the row's lease (or poll the row
  * while another node holds it), re-read the row (another node may have just stored a token or a
- * hold), and only then fetch, store the token and give the lease back. The lease is renewed every
- * third of its length while the fetch runs, so a slow fetch never lets a second node in.
+ * hold), and only then fetch, store the token and give the lease back ({@link FetchLease} renews
+ * it while the fetch runs).
  */
 final class LeasedFetch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeasedFetch.class);
@@ -29,8 +27,6 @@ final class LeasedFetch implements AutoCloseable {
     private static final long STABLE_AHEAD_CAP_MILLIS = 240_000;
     /** A rejection with more life left than this means someone else invalidated our token. */
     private static final long EARLY_REJECTION_MILLIS = 600_000;
-    /** A fetch keeps its lease for at most this many lease lengths (by default 10 x 25 s). */
-    private static final int MAX_RENEWALS = 10;
 
     private final TokenStore store;
     private final String owner;
@@ -45,15 +41,10 @@ final class LeasedFetch implements AutoCloseable {
     private final Alerts alerts;
     private final MeterRegistry metrics;
     private final PendingWrites pending;
+    private final FetchLease leases;
     /** Apart from the renewals: a retry may wait for a connection as long as the pool's time-out. */
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "token-pending-writes");
-        t.setDaemon(true);
-        return t;
-    });
-
-    private final ScheduledExecutorService leaseRenewals = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "token-lease");
         t.setDaemon(true);
         return t;
     });
@@ -78,6 +69,7 @@ final class LeasedFetch implements AutoCloseable {
         this.lease = lease;
         this.local = local;
         this.pending = new PendingWrites(clock, retries);
+        this.leases = new FetchLease(store, owner, clock, lease, pending);
         this.holds = new HoldRules(store, owner, clock, local, pending, alerts, metrics);
         this.forced = new ForcedRefresh(store, owner, clock, local, holds, alerts, metrics);
         this.alerts = alerts;
@@ -95,17 +87,13 @@ final class LeasedFetch implements AutoCloseable {
         store.ensureRow(id);
         while (true) {
             long now = clock.millis();
-            TokenStore.Row row = find(id);
+            TokenRow row = find(id);
             if (acceptable(row.token(), stale, now)) {
                 return local.adopt(id, row.token());
             }
             holds.obey(id, row, now);
             if (store.tryLease(id, owner, now, now + lease.toMillis())) {
-                long every = Math.max(10, lease.toMillis() / 3);
-                long renewUntil = now + MAX_RENEWALS * lease.toMillis();
-                ScheduledFuture<?> renewal = leaseRenewals.scheduleAtFixedRate(
-                        () -> renewLease(source.key(), renewUntil), every, every, TimeUnit.MILLISECONDS);
-                try {
+                try (FetchLease.Held held = leases.renewed(source.key(), now)) {
                     // re-check: between our read and the lease another node may have stored a new token or a hold
                     now = clock.millis();
                     row = find(id);
@@ -114,10 +102,6 @@ final class LeasedFetch implements AutoCloseable {
                     }
                     holds.obey(id, row, now);
                     return fetchHoldingLease(source, row, stale, rejected);
-                } finally {
-                    renewal.cancel(false);
-                    // a no-op when the token or a hold was stored, which gave the lease back
-                    release(source.key());
                 }
             }
             if (clock.millis() > giveUp) {
@@ -132,7 +116,7 @@ final class LeasedFetch implements AutoCloseable {
         }
     }
 
-    private TokenStore.Row find(String id) throws SQLException {
+    private TokenRow find(String id) throws SQLException {
         return store.find(id).orElseThrow(() -> new SQLException("token row vanished: " + id));
     }
 
@@ -141,8 +125,7 @@ final class LeasedFetch implements AutoCloseable {
     }
 
     /** Fetches, stores and returns a new token; the lease is ours. */
-    private Token fetchHoldingLease(TokenSource source, TokenStore.Row row, String stale, boolean rejected)
-            throws Exception {
+    private Token fetchHoldingLease(TokenSource source, TokenRow row, String stale, boolean rejected) throws Exception {
         TokenKey key = source.key();
         Token stored = row.token();
         if (rejected && stored != null && Objects.equals(stored.value(), stale)) {
@@ -194,38 +177,6 @@ final class LeasedFetch implements AutoCloseable {
         return new Token(fetched.value(), now + ttl, refreshAt, previousVersion + 1);
     }
 
-    /** Gives the lease back; if the database does not answer, once it does, so no node waits for it to run out. */
-    private void release(TokenKey key) {
-        try {
-            store.release(key.id(), owner);
-        } catch (SQLException e) {
-            pending.add(
-                    "the token lease of " + key.subject() + " given back",
-                    clock.millis() + lease.toMillis(),
-                    () -> store.release(key.id(), owner));
-        }
-    }
-
-    private void renewLease(TokenKey key, long renewUntil) {
-        if (clock.millis() > renewUntil) {
-            // the calls' own time-outs end any real fetch long before this: a stuck thread must not hold the key for
-            // ever
-            return;
-        }
-        try {
-            if (!store.extendLease(key.id(), owner, clock.millis() + lease.toMillis())) {
-                log.warn("The token lease of {} was lost while fetching", key.subject());
-            }
-        } catch (SQLException e) {
-            log.warn("Could not renew the token lease of {}: SQL state {}", key.subject(), e.getSQLState());
-        } catch (RuntimeException e) {
-            log.warn(
-                    "Could not renew the token lease of {}: {}",
-                    key.subject(),
-                    e.getClass().getSimpleName());
-        }
-    }
-
     private void alertIfEarly(TokenKey key, Token rejected, long now) {
         long left = rejected.expiresAt() - now;
         if (left > EARLY_REJECTION_MILLIS) {
@@ -248,7 +199,7 @@ final class LeasedFetch implements AutoCloseable {
 
     @Override
     public void close() {
-        leaseRenewals.shutdownNow();
+        leases.close();
         retries.shutdownNow();
     }
 }

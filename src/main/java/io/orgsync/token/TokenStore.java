@@ -5,53 +5,20 @@ import io.orgsync.store.SecretCipher;
 import io.orgsync.store.SecretUnreadableException;
 import io.orgsync.store.Sql;
 import io.orgsync.store.Upsert;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
  * The SQL of {@code upstream_token}: one row per key, its token, its fetch lease, the hold that
- * keeps every node from asking the upstream, and the count of forced refreshes. Every write but
- * {@link #tryLease} is made only while holding the lease, so a node that lost it changes nothing.
+ * keeps every node from asking the upstream, and the count of forced refreshes (read as a
+ * {@link TokenRow}). Every write but {@link #tryLease} and {@link #holdIfUnchanged} is made only
+ * while holding the lease, so a node that lost it changes nothing.
  */
 final class TokenStore {
-    record Row(
-            String value,
-            Long expiresAt,
-            Long refreshAt,
-            long version,
-            String leaseOwner,
-            Long leaseUntil,
-            Hold hold,
-            int failCount,
-            String rejectedHash,
-            Long forceAt,
-            Integer forceDay,
-            int forceCount) {
-        Token token() {
-            return value == null ? null : new Token(value, expiresAt, refreshAt, version);
-        }
-
-        Hold activeHold(long now) {
-            return hold != null && hold.until() > now ? hold : null;
-        }
-
-        /** Forced refreshes already sent on {@code day}. */
-        int forcesOn(int day) {
-            return forceDay != null && forceDay == day ? forceCount : 0;
-        }
-
-        @Override
-        public String toString() {
-            return "Row[version=" + version + ", leaseOwner=" + leaseOwner + ", hold=" + hold + ", failCount="
-                    + failCount + "]";
-        }
-    }
-
-    private static final String COLUMNS =
-            "access_token, expires_at, refresh_at, version, lease_owner, lease_until, hold_until, "
-                    + "hold_kind, hold_errcode, hold_reason, fail_count, rejected_hash, force_at, force_day, force_count";
+    private static final String HOLD_SET =
+            "hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, fail_count = ?";
 
     private static final Upsert NEW_ROW =
             Upsert.into("upstream_token", "token_key").keep("version");
@@ -94,9 +61,14 @@ final class TokenStore {
         }
     }
 
-    Optional<Row> find(String key) throws SQLException {
+    Optional<TokenRow> find(String key) throws SQLException {
         return Sql.withConnection(
-                ds, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM upstream_token WHERE token_key = ?", this::row, key));
+                ds,
+                c -> Sql.one(
+                        c,
+                        "SELECT " + TokenRow.COLUMNS + " FROM upstream_token WHERE token_key = ?",
+                        rs -> TokenRow.read(rs, this::open),
+                        key));
     }
 
     /** Creates the key's row if it is missing; a no-op otherwise (also when two nodes race). */
@@ -120,15 +92,7 @@ final class TokenStore {
 
     /** Moves the end of a lease this holder still has; false when it was lost. */
     boolean extendLease(String key, String owner, long until) throws SQLException {
-        return Sql.withConnection(
-                        ds,
-                        c -> Sql.update(
-                                c,
-                                "UPDATE upstream_token SET lease_until = ? WHERE token_key = ? AND lease_owner = ?",
-                                until,
-                                key,
-                                owner))
-                == 1;
+        return updateLeased(key, owner, "lease_until = ?", until);
     }
 
     /**
@@ -136,32 +100,23 @@ final class TokenStore {
      * A token that worked ends any hold and failure streak.
      */
     boolean store(String key, String owner, Token token, long now) throws SQLException {
-        return Sql.withConnection(
-                        ds,
-                        c -> Sql.update(
-                                c,
-                                "UPDATE upstream_token SET access_token = ?, expires_at = ?, refresh_at = ?, fetched_at = ?, fetched_by = ?, "
-                                        + "version = version + 1, lease_owner = NULL, lease_until = NULL, hold_until = NULL, hold_kind = NULL, "
-                                        + "hold_errcode = NULL, hold_reason = NULL, fail_count = 0, rejected_hash = NULL "
-                                        + "WHERE token_key = ? AND lease_owner = ?",
-                                seal(token.value()),
-                                token.expiresAt(),
-                                token.refreshAt(),
-                                now,
-                                owner,
-                                key,
-                                owner))
-                == 1;
+        return updateLeased(
+                key,
+                owner,
+                "access_token = ?, expires_at = ?, refresh_at = ?, fetched_at = ?, fetched_by = ?, "
+                        + "version = version + 1, lease_owner = NULL, lease_until = NULL, hold_until = NULL, hold_kind = NULL, "
+                        + "hold_errcode = NULL, hold_reason = NULL, fail_count = 0, rejected_hash = NULL",
+                seal(token.value()),
+                token.expiresAt(),
+                token.refreshAt(),
+                now,
+                owner);
     }
 
     /** Records a hold (and the failure streak behind it) and gives the lease back. */
     boolean hold(String key, String owner, Hold hold, int failCount) throws SQLException {
-        return putHold(
-                hold,
-                failCount,
-                ", lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
-                key,
-                owner);
+        return updateLeased(
+                key, owner, HOLD_SET + ", lease_owner = NULL, lease_until = NULL", holdArgs(hold, failCount));
     }
 
     /**
@@ -169,29 +124,13 @@ final class TokenStore {
      * unless a token was stored since (version moved) or a later hold is already there.
      */
     boolean holdIfUnchanged(String key, Hold hold, int failCount, long version) throws SQLException {
-        return putHold(
-                hold,
-                failCount,
-                " WHERE token_key = ? AND version = ? AND (hold_until IS NULL OR hold_until < ?)",
-                key,
-                version,
-                hold.until());
-    }
-
-    private boolean putHold(Hold hold, int failCount, String rest, Object... restArgs) throws SQLException {
-        Object[] args = new Object[5 + restArgs.length];
-        args[0] = hold.until();
-        args[1] = hold.kind().name();
-        args[2] = hold.errcode();
-        args[3] = fit(hold.reason());
-        args[4] = failCount;
-        System.arraycopy(restArgs, 0, args, 5, restArgs.length);
+        Object[] args = append(holdArgs(hold, failCount), key, version, hold.until());
         return Sql.withConnection(
                         ds,
                         c -> Sql.update(
                                 c,
-                                "UPDATE upstream_token SET hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, fail_count = ?"
-                                        + rest,
+                                "UPDATE upstream_token SET " + HOLD_SET
+                                        + " WHERE token_key = ? AND version = ? AND (hold_until IS NULL OR hold_until < ?)",
                                 args))
                 == 1;
     }
@@ -201,74 +140,55 @@ final class TokenStore {
      * that no node hands it to a caller again), its fingerprint kept, and the key held.
      */
     boolean dropRejected(String key, String owner, String rejectedHash, Hold hold) throws SQLException {
-        return Sql.withConnection(
-                        ds,
-                        c -> Sql.update(
-                                c,
-                                "UPDATE upstream_token SET access_token = NULL, expires_at = NULL, refresh_at = NULL, version = version + 1, "
-                                        + "rejected_hash = ?, hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, "
-                                        + "lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
-                                rejectedHash,
-                                hold.until(),
-                                hold.kind().name(),
-                                hold.errcode(),
-                                fit(hold.reason()),
-                                key,
-                                owner))
-                == 1;
+        return updateLeased(
+                key,
+                owner,
+                "access_token = NULL, expires_at = NULL, refresh_at = NULL, version = version + 1, "
+                        + "rejected_hash = ?, hold_until = ?, hold_kind = ?, hold_errcode = ?, hold_reason = ?, "
+                        + "lease_owner = NULL, lease_until = NULL",
+                rejectedHash,
+                hold.until(),
+                hold.kind().name(),
+                hold.errcode(),
+                fit(hold.reason()));
     }
 
     /** Counts a forced refresh before it is sent, so that a crash in between still counts it. */
     boolean recordForce(String key, String owner, long at, int day, int countThatDay) throws SQLException {
+        return updateLeased(key, owner, "force_at = ?, force_day = ?, force_count = ?", at, day, countThatDay);
+    }
+
+    void release(String key, String owner) throws SQLException {
+        updateLeased(key, owner, "lease_owner = NULL, lease_until = NULL");
+    }
+
+    /**
+     * Updates the key's row only while {@code owner} holds its fetch lease: the guard every write
+     * but {@link #tryLease} and {@link #holdIfUnchanged} carries. False when the lease was lost.
+     */
+    private boolean updateLeased(String key, String owner, String set, Object... setArgs) throws SQLException {
+        Object[] args = append(setArgs, key, owner);
         return Sql.withConnection(
                         ds,
                         c -> Sql.update(
                                 c,
-                                "UPDATE upstream_token SET force_at = ?, force_day = ?, force_count = ? WHERE token_key = ? AND lease_owner = ?",
-                                at,
-                                day,
-                                countThatDay,
-                                key,
-                                owner))
+                                "UPDATE upstream_token SET " + set + " WHERE token_key = ? AND lease_owner = ?",
+                                args))
                 == 1;
     }
 
-    void release(String key, String owner) throws SQLException {
-        Sql.withConnection(
-                ds,
-                c -> Sql.update(
-                        c,
-                        "UPDATE upstream_token SET lease_owner = NULL, lease_until = NULL WHERE token_key = ? AND lease_owner = ?",
-                        key,
-                        owner));
+    private static Object[] holdArgs(Hold hold, int failCount) {
+        return new Object[] {hold.until(), hold.kind().name(), hold.errcode(), fit(hold.reason()), failCount};
+    }
+
+    private static Object[] append(Object[] first, Object... more) {
+        Object[] all = Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 
     /** hold_reason is a VARCHAR(1000). */
     private static String fit(String reason) {
         return reason.length() <= 1000 ? reason : reason.substring(0, 997) + "...";
-    }
-
-    private Row row(ResultSet rs) throws SQLException {
-        Long holdUntil = Sql.nullableLong(rs, "hold_until");
-        Hold hold = null;
-        if (holdUntil != null) {
-            int errcode = rs.getInt("hold_errcode");
-            hold = new Hold(
-                    Hold.Kind.valueOf(rs.getString("hold_kind")), holdUntil, errcode, rs.getString("hold_reason"));
-        }
-        Long forceDay = Sql.nullableLong(rs, "force_day");
-        return new Row(
-                open(rs.getString("access_token")),
-                Sql.nullableLong(rs, "expires_at"),
-                Sql.nullableLong(rs, "refresh_at"),
-                rs.getLong("version"),
-                rs.getString("lease_owner"),
-                Sql.nullableLong(rs, "lease_until"),
-                hold,
-                rs.getInt("fail_count"),
-                rs.getString("rejected_hash"),
-                Sql.nullableLong(rs, "force_at"),
-                forceDay == null ? null : forceDay.intValue(),
-                rs.getInt("force_count"));
     }
 }

@@ -222,6 +222,73 @@ class CacheInvalidationTest {
         assertEquals(version, a.node.readCache.version(corp));
     }
 
+    @Test
+    void aChangeDropsTheAnswersItTouchedAndNoOther() throws Exception {
+        String corp = corp("ww-inv-exact", 2, 20);
+        List<JsonNode> members = mainlands(sim.export(corp));
+        JsonNode changed = members.get(0);
+        JsonNode kept = members.get(1);
+        String changedByMobile =
+                "/api/v1/members/by-mobile/" + changed.path("mobile").asText();
+        List<String> keptPaths = List.of(
+                "/api/v1/members/by-mobile/" + kept.path("mobile").asText(),
+                "/api/v1/members/by-mobile/" + kept.path("mobile").asText() + "?corpId=" + corp,
+                "/api/v1/corps/" + corp + "/members/" + kept.path("userid").asText());
+        for (ApiNode n : List.of(a, b, r)) {
+            assertServedFromCache(n, changedByMobile);
+            for (String path : keptPaths) {
+                assertServedFromCache(n, path);
+            }
+        }
+
+        sim.send(
+                "PATCH",
+                "/__sim/corps/" + corp + "/members/" + changed.path("userid").asText(),
+                Map.of("name", "只改这一位"));
+        assertEquals(RunStatus.SUCCEEDED, a.sync(corp).status());
+        assertEquals("只改这一位", firstName(a.get(changedByMobile)), "the applying node, at once");
+        for (ApiNode n : List.of(b, r)) {
+            assertTrue(
+                    awaitNanos(() -> "只改这一位".equals(firstName(n.get(changedByMobile)))) >= 0,
+                    n.webhookKey + " serves the change within " + BOUND);
+        }
+        // every node has followed the change by now: the other member's answers are still the cached ones
+        for (ApiNode n : List.of(a, b, r)) {
+            for (String path : keptPaths) {
+                assertStillCached(n, path);
+            }
+        }
+    }
+
+    @Test
+    void aSyncThatChangesNothingDropsNothing() throws Exception {
+        String corp = corp("ww-inv-same", 2, 20);
+        JsonNode m = mainland(sim.export(corp));
+        List<String> paths = List.of(
+                "/api/v1/members/by-mobile/" + m.path("mobile").asText(),
+                "/api/v1/corps/" + corp + "/members/" + m.path("userid").asText(),
+                "/api/v1/corps/" + corp + "/departments");
+        Map<ApiNode, Double> dropped = new java.util.HashMap<>();
+        for (ApiNode n : List.of(a, b, r)) {
+            for (String path : paths) {
+                assertServedFromCache(n, path);
+            }
+            dropped.put(n, Scrape.value(n, "orgsync_lookup_cache_invalidations_total"));
+        }
+        long version = a.node.readCache.version(corp);
+
+        assertEquals(RunStatus.SUCCEEDED, a.sync(corp).status());
+        // two poll intervals for the others to have looked: what they would have dropped, they have dropped
+        Thread.sleep(2 * b.node.settings.cacheStaleness().toMillis() + 100);
+        assertEquals(version, a.node.readCache.version(corp), "a sync that changed nothing moves no version");
+        for (ApiNode n : List.of(a, b, r)) {
+            for (String path : paths) {
+                assertStillCached(n, path);
+            }
+            assertEquals(dropped.get(n), Scrape.value(n, "orgsync_lookup_cache_invalidations_total"), n.webhookKey);
+        }
+    }
+
     // ---- helpers
 
     /** An enterprise in the simulator, registered on A and synced (every node learns of it from the versions). */
@@ -264,6 +331,19 @@ class CacheInvalidationTest {
                 () -> n.webhookKey + " reads nothing for " + path);
     }
 
+    /** One more ask is a hit: the answer stayed in the cache. */
+    private static void assertStillCached(ApiNode n, String path) throws Exception {
+        double hits = Scrape.value(n, "orgsync_lookup_cache_hits_total");
+        double misses = Scrape.value(n, "orgsync_lookup_cache_misses_total");
+        n.get(path);
+        assertEquals(
+                hits + 1,
+                Scrape.value(n, "orgsync_lookup_cache_hits_total"),
+                () -> n.webhookKey + " still has " + path);
+        assertEquals(
+                misses, Scrape.value(n, "orgsync_lookup_cache_misses_total"), () -> n.webhookKey + " read " + path);
+    }
+
     private static void assertGone(ApiNode n, String byMobile, String byUserid, String list, String userid)
             throws Exception {
         assertError(n.get(byMobile), 404, "not_found", SECRET);
@@ -294,14 +374,21 @@ class CacheInvalidationTest {
     }
 
     private static JsonNode mainland(JsonNode export) {
+        return mainlands(export).get(0);
+    }
+
+    /** The members with a mainland mobile (at least two: the generated orgs have plenty). */
+    private static List<JsonNode> mainlands(JsonNode export) {
+        List<JsonNode> out = new java.util.ArrayList<>();
         for (JsonNode m : export.path("members")) {
             if (Mobile.normalise(m.path("mobile").asText())
                             .filter(x -> x.matches("1[3-9]\\d{9}"))
                             .isPresent()
                     && m.path("mobile").asText().matches("\\d{11}")) {
-                return m;
+                out.add(m);
             }
         }
-        throw new AssertionError("no mainland number in the generated org");
+        assertTrue(out.size() >= 2, "mainland numbers in the generated org: " + out.size());
+        return out;
     }
 }

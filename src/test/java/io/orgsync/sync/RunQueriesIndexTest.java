@@ -92,6 +92,16 @@ class RunQueriesIndexTest {
         assertTrue(last <= BOUND, last + " rows read for last()");
     }
 
+    @Test
+    void theFreshnessQueryReadsAFewEntriesPerEnterprise() throws Exception {
+        long rows = rowsRead(() -> runs.lastSuccesses("test"));
+        System.out.println("lastSuccesses over " + RUNS + " runs: " + rows + " rows");
+        LastSuccess only = runs.lastSuccesses("test").get(0);
+        assertEquals(CORP, only.corpId());
+        assertEquals(newestFinish(), only.lastSuccessAt());
+        assertTrue(rows <= BOUND, rows + " rows read for the enterprise's last success");
+    }
+
     /** Rows the engine handed over while {@code work} ran, less what reading the counters costs. */
     private static long rowsRead(Callable<?> work) throws Exception {
         long before = handlerReads();
