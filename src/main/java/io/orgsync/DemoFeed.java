@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.orgsync.time.Waiter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -25,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -39,6 +40,7 @@ final class DemoFeed implements AutoCloseable {
     static final String NAME = "demo-receiver";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long WAIT_MILLIS = 20_000;
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final HttpServer server;
     private final ExecutorService threads;
@@ -130,11 +132,13 @@ final class DemoFeed implements AutoCloseable {
     /** Answers whether the events {@code expected} (type and subject) arrived, signed, within the bound. */
     private boolean show(List<String[]> expected, PrintStream out) throws InterruptedException {
         List<String[]> missing = new ArrayList<>(expected);
-        long end = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!missing.isEmpty()) {
-            JsonNode e = events.poll(Math.max(1, end - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        Waiter waiter = Waiter.system();
+        long t0 = waiter.nanoTime();
+        while (!missing.isEmpty() && waiter.nanoTime() - t0 < WAIT_MILLIS * 1_000_000) {
+            JsonNode e = events.poll();
             if (e == null) {
-                break;
+                waiter.sleep(POLL);
+                continue;
             }
             print(e, out);
             missing.removeIf(m -> m[0].equals(e.path("type").asText())
