@@ -266,7 +266,11 @@
   // ------------------------------------------------------------------ actions
   function setEnabled(name, enabled) {
     var gen = C.generation();
-    return C.admin('PUT', '/subscriptions/' + enc(name), { enabled: enabled }).then(function () {
+    var s = subs.byName.get(name);
+    var body = { enabled: enabled };
+    // the URL again, so that the change stands on its own whatever the server keeps of a partial PUT
+    if (s && s.url) body.url = s.url;
+    return C.admin('PUT', '/subscriptions/' + enc(name), body).then(function () {
       if (gen !== C.generation()) return;
       C.notify((enabled ? 'Enabled ' : 'Disabled ') + name + '.', 'ok');
     }, function (e) {

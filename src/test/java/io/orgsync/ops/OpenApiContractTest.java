@@ -486,7 +486,7 @@ class OpenApiContractTest {
                 "PUT",
                 sub,
                 "/admin/api/subscriptions/" + SUBSCRIPTION,
-                Map.of("types", List.of("io.orgsync.member.updated", "io.orgsync.member.departed")),
+                Map.of("url", receiver, "types", List.of("io.orgsync.member.updated", "io.orgsync.member.departed")),
                 200);
         n.call("PUT", sub, "/admin/api/subscriptions/Not_A_Name", Map.of("url", receiver), 400);
         n.call("PUT", sub, "/admin/api/subscriptions/" + SUBSCRIPTION, Map.of("url", "ftp://example.com/"), 400);
