@@ -99,7 +99,7 @@ final class DemoFeed implements AutoCloseable {
         server.setExecutor(threads);
         server.start();
         out.println("  subscription " + NAME + " for " + corpId + " -> " + url
-                + " (its signing secret was generated and answered once; the receiver keeps it)");
+                + " (its signing secret was generated and answered once; the receiver keeps it)\n");
         return feed;
     }
 
