@@ -267,9 +267,9 @@
   function setEnabled(name, enabled) {
     var gen = C.generation();
     var s = subs.byName.get(name);
-    var body = { enabled: enabled };
-    // the URL again, so that the change stands on its own whatever the server keeps of a partial PUT
-    if (s && s.url) body.url = s.url;
+    if (!s) { C.notify('Subscription ' + name + ' no longer exists.', 'error'); return Promise.resolve(); }
+    // a PUT sets the whole subscription: what it shows now, but for enabled
+    var body = { url: s.url, corpIds: s.corpIds || null, types: s.types || null, enabled: enabled };
     return C.admin('PUT', '/subscriptions/' + enc(name), body).then(function () {
       if (gen !== C.generation()) return;
       C.notify((enabled ? 'Enabled ' : 'Disabled ') + name + '.', 'ok');

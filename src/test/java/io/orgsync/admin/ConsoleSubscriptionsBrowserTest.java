@@ -229,6 +229,11 @@ class ConsoleSubscriptionsBrowserTest {
                 .asBoolean());
         row().findElement(By.cssSelector("[data-action=enable]")).click();
         chromium.waitFor("active again", d -> cell("state").equals("active"));
+        assertEquals(
+                List.of(CORP),
+                JSON.convertValue(
+                        api.get("/admin/api/subscriptions/" + NAME).json().path("corpIds"), List.class),
+                "the filter kept through disable and enable");
 
         // replay from the start: the enterprise's changes come again, the first sync's creations too
         int before = RECEIVED.size();

@@ -79,7 +79,8 @@ class OpenApiContractTest {
                     "another environment's enterprise: CallbackEnvironmentTest.anotherEnvironmentNeitherTakesOverNorDrainsNorListsTheCallbacks",
             "listEvents 409",
                     "another environment's enterprise: CallbackEnvironmentTest.anotherEnvironmentNeitherTakesOverNorDrainsNorListsTheCallbacks",
-            "listChanges 410", "a change log purged past after (ORGSYNC_CHANGE_RETENTION_DAYS): the feed's pull tests");
+            "listChanges 410", "a change log purged past after (ORGSYNC_CHANGE_RETENTION_DAYS): the feed's pull tests",
+            "replaySubscription 410", "a replay from before what the change log holds: the feed's tests");
 
     static final String CB_TOKEN = "QDG6eK";
     static final String CB_AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
