@@ -117,6 +117,25 @@
  *     [data-testid=lag]  [data-testid=error]
  *   #events-empty               note shown when there are none
  *
+ * Subscriptions (subscriptions.js; GET/PUT/DELETE /admin/api/subscriptions, POST .../{name}/replay)
+ *   #subscriptions              table; rows tr[data-subscription="<name>"] with data-state="active|failing|disabled"
+ *     [data-testid=name]  [data-testid=url]  [data-testid=filters]  [data-testid=state] (exact state word)
+ *     [data-testid=lag] ("<n> events · <duration>")  [data-testid=last-delivered]  [data-testid=last-error]
+ *     [data-action=edit]  [data-action=enable] or [data-action=disable]  [data-action=replay]
+ *     [data-action=delete] (asks for confirmation)
+ *   #subscriptions-empty        note when there are none; #subscriptions-unavailable when the node's
+ *                               build has no change feed (its route answers 404)
+ *   #sub-new                    empty form for a new subscription
+ *   #subscription-form          #sub-name #sub-url #sub-corpIds (comma-separated, empty = all)
+ *                               #sub-types input[type=checkbox][value=<event type>] (none ticked = all)
+ *                               #sub-startAt (select now|beginning, create only) #sub-secret-input
+ *                               (optional whsec_...; write-only) #sub-enabled #sub-save #sub-cancel
+ *   #sub-message                the outcome or the server's 400 message (classes error / ok)
+ *   #sub-secret-box             shown once after a create that generated the secret: #sub-secret
+ *                               (read-only input with it), #sub-secret-copy, #sub-secret-hide
+ *   #sub-replay                 replay box of the subscription being edited: #sub-replay-corp (select)
+ *                               #sub-replay-after #sub-replay-go #sub-replay-message
+ *
  * Organisation (org.js; the read API /api/v1/corps/..., with the admin token)
  *   #org-corp                   <select> of enterprises
  *   #org-q, #org-search         search by mobile, name or userid (#org-search-form); #org-message outcome
@@ -612,8 +631,14 @@
       var failures = [];
       results.forEach(function (r, i) {
         var name = parts[i].name;
-        if (!r.ok) { failures.push(name + ': ' + errText(r.error)); return; }
-        var list = Array.isArray(r.value) ? r.value : null;
+        var panel = parts[i].panel;
+        if (!r.ok) {
+          // a route this node's build does not serve (a feature not in it): the panel says so, nothing failed
+          if (panel && panel.absent && r.error instanceof ApiError && r.error.status === 404 && r.error.code === 'not_found') panel.absent();
+          else failures.push(name + ': ' + errText(r.error));
+          return;
+        }
+        var list = Array.isArray(r.value) ? r.value : panel && panel.pick ? panel.pick(r.value) : null;
         if (!list) { failures.push(name + ': unexpected answer (not a JSON array)'); return; }
         if (name === 'jobs') state.jobs = list;
         else if (name === 'enterprises') {
@@ -623,7 +648,7 @@
         else if (name === 'history' && corp === state.historyCorp) {
           state.runs = list;
           state.historyLoaded = true;
-        } else if (parts[i].panel) parts[i].panel.apply(list);
+        } else if (panel) panel.apply(list);
       });
       renderAll();
       if (failures.length === 0) {
@@ -709,8 +734,10 @@
   // ------------------------------------------------------------------ panels
   /**
    * Data read on every refresh besides jobs, enterprises, the cluster and the open history: the
-   * admin route of each, what to keep of its answer (a JSON array), and what to draw. A new panel
-   * (the events, say) is one more entry and its render function.
+   * admin route of each, what to keep of its answer (a JSON array, or what pick finds in an
+   * object), and what to draw. A new panel (the events, say) is one more entry and its render
+   * function; one in a file of its own comes through window.orgsyncConsole.addPanel, and its
+   * absent() is called instead of a failure when the node answers its route 404.
    */
   var PANELS = [
     { name: 'recent runs', path: function () { return '/runs?limit=' + RECENT_RUNS_LIMIT; }, apply: setRecentRuns, render: null },
@@ -1682,7 +1709,7 @@
   // ------------------------------------------------------------------ rendering: alerts
   var ALERT_BADGE = { sync_failed: 'badge-err', sync_refused: 'badge-warn', token_invalidated: 'badge-warn', token_stuck: 'badge-err',
     resolve_budget: 'badge-warn', node_fenced: 'badge-fenced', clock_skew: 'badge-warn', upstream_config: 'badge-err',
-    job_unschedulable: 'badge-err' };
+    job_unschedulable: 'badge-err', subscription_failing: 'badge-err' };
   function createAlertRow() {
     var tr = h('tr');
     var c = {
@@ -1895,7 +1922,22 @@
         throw e;
       });
     },
-    addView: function (view) { VIEWS.push(view); }
+    addView: function (view) { VIEWS.push(view); },
+    addPanel: function (panel) { PANELS.push(panel); },
+    duration: duration,
+    truncate: truncate,
+    notify: notify,
+    formMessage: setFormMessage,
+    confirm: confirmDialog,
+    refresh: refreshNow,
+    generation: function () { return state.generation; },
+    /** An admin route (/admin/api/...) with this session's token; a 401 or admin_disabled ends the session. */
+    admin: function (method, path, body) {
+      return api(method, path, body).catch(function (e) {
+        handleAuthError(e);
+        throw e;
+      });
+    }
   };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);

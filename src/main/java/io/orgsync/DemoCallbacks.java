@@ -19,6 +19,9 @@ import java.util.Map;
  * simulator, and the lookup polled until it answers, with the time that took.
  */
 final class DemoCallbacks {
+    /** The member the real-time part adds. */
+    static final String NEWCOMER = "demo-newcomer";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final long BOUND_MILLIS = 20_000;
@@ -58,7 +61,7 @@ final class DemoCallbacks {
                 http,
                 "POST",
                 simBase + "/__sim/corps/" + corpId + "/members",
-                Map.of("userid", "demo-newcomer", "name", "新同事", "mobile", mobile, "department", List.of(1)));
+                Map.of("userid", NEWCOMER, "name", "新同事", "mobile", mobile, "department", List.of(1)));
         out.printf(
                 "  added member demo-newcomer with mobile %s in the simulator (lookup before: %d)%n", mobile, before);
         while (waiter.nanoTime() - t0 < BOUND_MILLIS * 1_000_000) {

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
 /**
  * {@code orgsync demo}: a zero set-up tour. A fresh embedded database under ./data/demo, the
  * simulator in-process with three generated enterprises and a mini-program app, one sync of
- * each with progress, a summary, sample lookups, a real-time change and curl lines; then it serves.
+ * each with progress, a summary, sample lookups, a real-time change, its events at a subscribed
+ * receiver and curl lines; then it serves.
  */
 final class DemoCommand {
     static final String USAGE = """
@@ -36,7 +37,8 @@ final class DemoCommand {
             Runs the zero set-up tour: embedded database under ./data/demo (fresh each run), the upstream
             simulator in-process, 3 generated enterprises (about 1,500 members) and a mini-program app,
             one sync of each with progress, a summary table, sample curl lines and one change made in the
-            simulator answered by a lookup seconds later (callbacks on for one enterprise). Then it serves on
+            simulator answered by a lookup seconds later (callbacks on for one enterprise), and the change
+            feed's signed events of it at a receiver of the demo's own (a subscription). Then it serves on
             --port (default 8080) until Ctrl-C. --once exits after the summary and a few sample lookups:
             0 when everything worked, 1 otherwise.
             """;
@@ -126,26 +128,37 @@ final class DemoCommand {
                 DemoReport.summary(node, runs, out);
                 String base = "http://127.0.0.1:" + node.http.port();
                 ok &= sampleLookups(http, sim, base, out);
-                ok &= DemoCallbacks.show(http, sim.baseUrl(), base, ADMIN_TOKEN, CORPS.get(0).corpId, out);
-                DemoReport.curlLines(sim, base, out);
-                if (once) {
-                    out.println(ok ? "demo --once: everything worked." : "demo --once: something failed (see above).");
-                    return ok ? 0 : 1;
+                String corpId = CORPS.get(0).corpId;
+                // null while the build has no change feed: the demo notes it and goes on
+                try (DemoFeed feed = DemoFeed.subscribe(http, base, ADMIN_TOKEN, corpId, out)) {
+                    ok &= DemoCallbacks.show(http, sim.baseUrl(), base, ADMIN_TOKEN, corpId, out);
+                    if (feed != null) {
+                        ok &= feed.showChangesOf(http, sim.baseUrl(), corpId, DemoCallbacks.NEWCOMER, out);
+                    }
+                    DemoReport.curlLines(sim, base, out);
+                    if (once) {
+                        out.println(
+                                ok ? "demo --once: everything worked." : "demo --once: something failed (see above).");
+                        return ok ? 0 : 1;
+                    }
+                    if (feed != null) {
+                        feed.printLive(out);
+                    }
+                    putEnterprises(node, true);
+                    out.println("Serving on " + base + " (console: " + base + "/admin/, token " + ADMIN_TOKEN
+                            + "). Ctrl-C stops.");
+                    CountDownLatch stopped = new CountDownLatch(1);
+                    // Ctrl-C: the node stops in order inside the hook, before the JVM halts
+                    Runtime.getRuntime()
+                            .addShutdownHook(new Thread(
+                                    () -> {
+                                        node.close();
+                                        stopped.countDown();
+                                    },
+                                    "demo-stop"));
+                    stopped.await();
+                    return 0;
                 }
-                putEnterprises(node, true);
-                out.println("Serving on " + base + " (console: " + base + "/admin/, token " + ADMIN_TOKEN
-                        + "). Ctrl-C stops.");
-                CountDownLatch stopped = new CountDownLatch(1);
-                // Ctrl-C: the node stops in order inside the hook, before the JVM halts
-                Runtime.getRuntime()
-                        .addShutdownHook(new Thread(
-                                () -> {
-                                    node.close();
-                                    stopped.countDown();
-                                },
-                                "demo-stop"));
-                stopped.await();
-                return 0;
             }
         }
     }

@@ -52,7 +52,7 @@ class DemoIT {
                 return read(output).contains("Ctrl-C stops");
             });
             String tour = read(output);
-            for (String part : List.of("SUCCEEDED", "Sample lookups:", "Real-time changes", "Try it:")) {
+            for (String part : List.of("SUCCEEDED", "Sample lookups:", "Real-time changes", "Change feed", "Try it:")) {
                 assertTrue(tour.contains(part), "the demo shows " + part + ": " + tour);
             }
             assertTrue(!tour.contains("FAILED") && !tour.contains("something failed"), tour);

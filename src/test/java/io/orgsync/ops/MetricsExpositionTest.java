@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.orgsync.Node;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.Promtool;
@@ -13,6 +14,8 @@ import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
 import io.orgsync.testing.Waiting;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,6 +62,8 @@ class MetricsExpositionTest {
     static Node node;
     static AdminClient admin;
     static String dailyCron;
+    /** The change feed's receiver: its metrics are per subscription. */
+    static HttpServer receiver;
 
     @BeforeAll
     static void syncOnce() throws Exception {
@@ -99,6 +104,31 @@ class MetricsExpositionTest {
             JsonNode runs = admin.get("/admin/api/runs?corpId=ww-expo").json();
             return runs.size() == 1 && runs.get(0).path("status").asText().equals("SUCCEEDED");
         });
+        // a subscription from the beginning, delivered to a receiver that takes everything
+        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/", x -> {
+            x.getRequestBody().readAllBytes();
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        receiver.start();
+        assertEquals(
+                201,
+                admin.put(
+                                "/admin/api/subscriptions/expo",
+                                Map.of(
+                                        "url",
+                                        "http://127.0.0.1:"
+                                                + receiver.getAddress().getPort() + "/events",
+                                        "corpIds",
+                                        List.of("ww-expo"),
+                                        "startAt",
+                                        "beginning"))
+                        .status());
+        Waiting.until(
+                seconds(30),
+                "a delivery to the subscription",
+                () -> scrape(node).contains("orgsync_feed_deliveries_total{"));
         sim.post(
                 "/__sim/corps/ww-expo/members",
                 Map.of(
@@ -170,6 +200,9 @@ class MetricsExpositionTest {
     static void stop() {
         if (node != null) {
             node.close();
+        }
+        if (receiver != null) {
+            receiver.stop(0);
         }
         if (sim != null) {
             sim.close();

@@ -66,6 +66,7 @@ class OpenApiContractTest {
     static final String CORP = "ww-contract";
     static final String BAD_CORP = "ww-contract-bad";
     static final String APP = "wx-contract";
+    static final String SUBSCRIPTION = "contract-sub";
     /** Documented answers this test does not provoke, and where they are tested. */
     static final Map<String, String> NOT_PROVOKED = Map.of(
             "putEnterprise 409",
@@ -77,7 +78,9 @@ class OpenApiContractTest {
             "deleteCallback 409",
                     "another environment's enterprise: CallbackEnvironmentTest.anotherEnvironmentNeitherTakesOverNorDrainsNorListsTheCallbacks",
             "listEvents 409",
-                    "another environment's enterprise: CallbackEnvironmentTest.anotherEnvironmentNeitherTakesOverNorDrainsNorListsTheCallbacks");
+                    "another environment's enterprise: CallbackEnvironmentTest.anotherEnvironmentNeitherTakesOverNorDrainsNorListsTheCallbacks",
+            "listChanges 410", "a change log purged past after (ORGSYNC_CHANGE_RETENTION_DAYS): the feed's pull tests",
+            "replaySubscription 410", "a replay from before what the change log holds: the feed's tests");
 
     static final String CB_TOKEN = "QDG6eK";
     static final String CB_AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
@@ -454,6 +457,60 @@ class OpenApiContractTest {
         n.call("GET", inDept, "/api/v1/corps/" + CORP + "/departments/999999/members", null, 404);
         n.call("GET", inDept, "/api/v1/corps/" + CORP + "/departments/0/members", null, 400);
 
+        // the change feed: the synced enterprise's changes, a page at a time; its subscriptions
+        String changes = "/api/v1/corps/{corpId}/changes";
+        HttpResponse<byte[]> changePage =
+                n.call("GET", changes, "/api/v1/corps/" + CORP + "/changes?limit=5", null, 200);
+        String after =
+                MonitoringFiles.JSON.readTree(changePage.body()).path("next").asText();
+        n.call("GET", changes, "/api/v1/corps/" + CORP + "/changes?after=" + after + "&limit=1000", null, 200);
+        n.call("GET", changes, "/api/v1/corps/" + CORP + "/changes?after=soon", null, 400);
+        n.call("GET", changes, "/api/v1/corps/" + CORP + "/changes?limit=0", null, 400);
+        n.call("GET", changes, "/api/v1/corps/ww-nobody/changes", null, 404);
+        String sub = "/admin/api/subscriptions/{name}";
+        // nothing listens there: deliveries fail and are retried, which changes none of the answers
+        String receiver = "http://127.0.0.1:9/contract-receiver";
+        HttpResponse<byte[]> created = n.call(
+                "PUT",
+                sub,
+                "/admin/api/subscriptions/" + SUBSCRIPTION,
+                Map.of("url", receiver, "corpIds", List.of(CORP), "startAt", "beginning"),
+                201);
+        assertTrue(
+                MonitoringFiles.JSON
+                        .readTree(created.body())
+                        .path("secret")
+                        .asText()
+                        .startsWith("whsec_"),
+                "the generated secret, answered once");
+        n.call(
+                "PUT",
+                sub,
+                "/admin/api/subscriptions/" + SUBSCRIPTION,
+                Map.of("url", receiver, "types", List.of("io.orgsync.member.updated", "io.orgsync.member.departed")),
+                200);
+        n.call("PUT", sub, "/admin/api/subscriptions/Not_A_Name", Map.of("url", receiver), 400);
+        n.call("PUT", sub, "/admin/api/subscriptions/" + SUBSCRIPTION, Map.of("url", "ftp://example.com/"), 400);
+        n.call("GET", "/admin/api/subscriptions", "/admin/api/subscriptions", null, 200);
+        n.call("GET", sub, "/admin/api/subscriptions/" + SUBSCRIPTION, null, 200);
+        n.call("GET", sub, "/admin/api/subscriptions/nobody", null, 404);
+        String replay = "/admin/api/subscriptions/{name}/replay";
+        n.call(
+                "POST",
+                replay,
+                "/admin/api/subscriptions/" + SUBSCRIPTION + "/replay",
+                Map.of("corpId", CORP, "after", 0),
+                202);
+        n.call(
+                "POST",
+                replay,
+                "/admin/api/subscriptions/" + SUBSCRIPTION + "/replay",
+                Map.of("corpId", CORP, "after", -1),
+                400);
+        n.call("POST", replay, "/admin/api/subscriptions/nobody/replay", Map.of("corpId", CORP, "after", 0), 404);
+        n.call("DELETE", sub, "/admin/api/subscriptions/" + SUBSCRIPTION, null, 204);
+        n.call("DELETE", sub, "/admin/api/subscriptions/" + SUBSCRIPTION, null, 404);
+
         // mini-program codes: served, not modified, refused parameters, unknown app, upstream refusals
         String code = "/api/v1/miniapps/{appId}/wxacode";
         HttpResponse<byte[]> image =
@@ -484,6 +541,7 @@ class OpenApiContractTest {
         n.call("GET", "/admin/index.html", "/admin/index.html", null, 200);
         n.call("GET", "/admin/console.js", "/admin/console.js", null, 200);
         n.call("GET", "/admin/org.js", "/admin/org.js", null, 200);
+        n.call("GET", "/admin/subscriptions.js", "/admin/subscriptions.js", null, 200);
         n.call("GET", "/admin/console.css", "/admin/console.css", null, 200);
 
         // conflicts and removals
@@ -586,6 +644,13 @@ class OpenApiContractTest {
                 "<xml><Encrypt>AAAA</Encrypt></xml>",
                 503);
         withToken.call("POST", resolve, resolve, Map.of("corpId", CORP, "mobile", "13900000009"), bearer, 503);
+        withToken.call(
+                "GET",
+                "/api/v1/corps/{corpId}/changes",
+                "/api/v1/corps/" + CORP + "/changes?after=0",
+                null,
+                bearer,
+                503);
         withToken.call("GET", code, "/api/v1/miniapps/" + APP + "/wxacode?scene=a%3D1", null, bearer, 503);
 
         assertEquals(List.of(), PROBLEMS, "answers that differ from the document");
@@ -627,6 +692,7 @@ class OpenApiContractTest {
                         .replace("{mobile}", "13800000000")
                         .replace("{userid}", "someone")
                         .replace("{id}", "1")
+                        .replace("{name}", SUBSCRIPTION)
                 + (template.endsWith("/wxacode") ? "?scene=a%3D1" : "");
     }
 

@@ -84,7 +84,9 @@ class PrometheusRulesTest {
                 "OrgsyncTokenInvalidatedEarly",
                 "OrgsyncResolveBudgetSpent",
                 "OrgsyncEventsFailing",
-                "OrgsyncEventsLagging");
+                "OrgsyncEventsLagging",
+                "OrgsyncSubscriptionLagging",
+                "OrgsyncSubscriptionFailing");
         assertTrue(MonitoringFiles.ruleExpressions().keySet().containsAll(required), () -> "missing: " + required);
     }
 
