@@ -129,21 +129,16 @@ final class DemoCommand {
                 String base = "http://127.0.0.1:" + node.http.port();
                 ok &= sampleLookups(http, sim, base, out);
                 String corpId = CORPS.get(0).corpId;
-                // null while the build has no change feed: the demo notes it and goes on
                 try (DemoFeed feed = DemoFeed.subscribe(http, base, ADMIN_TOKEN, corpId, out)) {
                     ok &= DemoCallbacks.show(http, sim.baseUrl(), base, ADMIN_TOKEN, corpId, out);
-                    if (feed != null) {
-                        ok &= feed.showChangesOf(http, sim.baseUrl(), corpId, DemoCallbacks.NEWCOMER, out);
-                    }
+                    ok &= feed.showChangesOf(http, sim.baseUrl(), corpId, DemoCallbacks.NEWCOMER, out);
                     DemoReport.curlLines(sim, base, out);
                     if (once) {
                         out.println(
                                 ok ? "demo --once: everything worked." : "demo --once: something failed (see above).");
                         return ok ? 0 : 1;
                     }
-                    if (feed != null) {
-                        feed.printLive(out);
-                    }
+                    feed.printLive(out);
                     putEnterprises(node, true);
                     out.println("Serving on " + base + " (console: " + base + "/admin/, token " + ADMIN_TOKEN
                             + "). Ctrl-C stops.");

@@ -57,10 +57,7 @@ final class DemoFeed implements AutoCloseable {
         this.key = key;
     }
 
-    /**
-     * Starts the receiver and subscribes it to {@code corpId}'s changes from now on; null when the
-     * node has no subscription route (a build without the change feed), which the demo notes.
-     */
+    /** Starts the receiver and subscribes it to {@code corpId}'s changes from now on. */
     static DemoFeed subscribe(HttpClient http, String base, String adminToken, String corpId, PrintStream out)
             throws IOException, InterruptedException {
         out.println("Change feed (docs/feed.md):");
@@ -74,11 +71,6 @@ final class DemoFeed implements AutoCloseable {
                                 Map.of("url", url, "corpIds", List.of(corpId), "startAt", "now"))))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 404) {
-            out.println("  this build serves no subscriptions yet (404): skipped\n");
-            server.stop(0);
-            return null;
-        }
         if (r.statusCode() != 201) {
             server.stop(0);
             throw new IllegalStateException(
