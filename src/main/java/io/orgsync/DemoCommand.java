@@ -42,27 +42,8 @@ final class DemoCommand {
             --port (default 8080) until Ctrl-C. --once exits after the summary and a few sample lookups:
             0 when everything worked, 1 otherwise.
             """;
-    static final String ADMIN_TOKEN = "demo-admin-token-change-me";
     private static final String HOURLY = "0 0 * * * ?";
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final List<DemoCorp> CORPS = List.of(
-            new DemoCorp("wwdemo-alpha", "Alpha 科技", 30, 400, true, false),
-            new DemoCorp("wwdemo-beta", "Beta 物流", 45, 500, true, false),
-            // set up the 2026 way: an app without mobiles, and a contact-sync secret on a new IP (docs/setups.md)
-            new DemoCorp("wwdemo-gamma", "Gamma 零售 (2026 set-up)", 60, 600, false, true));
-    static final String APP_ID = "wxdemoapp";
-
-    /** {@code contactSync}: the enterprise also gives its contact-sync secret, used from a new IP (48009). */
-    record DemoCorp(
-            String corpId, String name, int departments, int members, boolean mobileVisible, boolean contactSync) {
-        String secret() {
-            return "demo-secret-" + corpId;
-        }
-
-        String contactSecret() {
-            return contactSync ? "demo-contact-secret-" + corpId : null;
-        }
-    }
 
     private DemoCommand() {}
 
@@ -81,29 +62,29 @@ final class DemoCommand {
 
         try (Simulator sim = Simulator.start(0)) {
             HttpClient http = HttpClient.newHttpClient();
-            for (DemoCorp c : CORPS) {
+            for (DemoSetup.Corp c : DemoSetup.ALL) {
                 Map<String, Object> corp = new HashMap<>(Map.of(
                         "corpId",
-                        c.corpId,
+                        c.corpId(),
                         "name",
-                        c.name,
+                        c.name(),
                         "secret",
                         c.secret(),
                         "departments",
-                        c.departments,
+                        c.departments(),
                         "members",
-                        c.members,
+                        c.members(),
                         "seed",
                         2026,
                         "mobileVisible",
-                        c.mobileVisible));
-                if (c.contactSync) {
+                        c.mobileVisible()));
+                if (c.contactSync()) {
                     corp.put("contactSecret", c.contactSecret());
                     corp.put("newIp", true);
                 }
                 post(http, sim.baseUrl() + "/__sim/corps", corp);
             }
-            post(http, sim.baseUrl() + "/__sim/apps", Map.of("appId", APP_ID, "secret", "demo-app-secret"));
+            post(http, sim.baseUrl() + "/__sim/apps", Map.of("appId", DemoSetup.APP_ID, "secret", "demo-app-secret"));
             out.println("orgsync demo: simulator on " + sim.baseUrl() + ", 3 enterprises, embedded database in " + dir);
 
             Map<String, String> env = new HashMap<>();
@@ -111,7 +92,7 @@ final class DemoCommand {
             env.put("ORGSYNC_HTTP_PORT", port);
             env.put("ORGSYNC_ENV", "demo");
             env.put("ORGSYNC_INSTANCE_ID", "demo-node");
-            env.put("ORGSYNC_ADMIN_TOKEN", ADMIN_TOKEN);
+            env.put("ORGSYNC_ADMIN_TOKEN", DemoSetup.ADMIN_TOKEN);
             env.put("ORGSYNC_WECOM_BASE_URL", sim.baseUrl());
             env.put("ORGSYNC_WECHAT_BASE_URL", sim.baseUrl());
             env.put("ORGSYNC_ALERT_WEBHOOK", sim.baseUrl() + "/cgi-bin/webhook/send?key=demo");
@@ -122,15 +103,15 @@ final class DemoCommand {
                 // them (the hourly cron's spread second can fall in the demo's first minute) would leave
                 // one of the two ABANDONED (the later yields to the earlier), maybe the demo's own
                 putEnterprises(node, false);
-                node.miniApps.put(APP_ID, "Demo mini-program", "demo-app-secret", "stable");
+                node.miniApps.put(DemoSetup.APP_ID, "Demo mini-program", "demo-app-secret", "stable");
                 List<Run> runs = DemoReport.syncAll(node, out);
                 boolean ok = runs.stream().allMatch(r -> r.status() == RunStatus.SUCCEEDED);
                 DemoReport.summary(node, runs, out);
                 String base = "http://127.0.0.1:" + node.http.port();
                 ok &= sampleLookups(http, sim, base, out);
-                String corpId = CORPS.get(0).corpId;
-                try (DemoFeed feed = DemoFeed.subscribe(http, base, ADMIN_TOKEN, corpId, out)) {
-                    ok &= DemoCallbacks.show(http, sim.baseUrl(), base, ADMIN_TOKEN, corpId, out);
+                String corpId = DemoSetup.ALL.get(0).corpId();
+                try (DemoFeed feed = DemoFeed.subscribe(http, base, DemoSetup.ADMIN_TOKEN, corpId, out)) {
+                    ok &= DemoCallbacks.show(http, sim.baseUrl(), base, DemoSetup.ADMIN_TOKEN, corpId, out);
                     ok &= feed.showChangesOf(http, sim.baseUrl(), corpId, DemoCallbacks.NEWCOMER, out);
                     DemoReport.curlLines(sim, base, out);
                     if (once) {
@@ -140,7 +121,7 @@ final class DemoCommand {
                     }
                     feed.printLive(out);
                     putEnterprises(node, true);
-                    out.println("Serving on " + base + " (console: " + base + "/admin/, token " + ADMIN_TOKEN
+                    out.println("Serving on " + base + " (console: " + base + "/admin/, token " + DemoSetup.ADMIN_TOKEN
                             + "). Ctrl-C stops.");
                     CountDownLatch stopped = new CountDownLatch(1);
                     // Ctrl-C: the node stops in order inside the hook, before the JVM halts
@@ -159,9 +140,10 @@ final class DemoCommand {
     }
 
     private static void putEnterprises(Node node, boolean scheduled) throws java.sql.SQLException {
-        for (DemoCorp c : CORPS) {
+        for (DemoSetup.Corp c : DemoSetup.ALL) {
             node.enterprises.put(
-                    c.corpId, new EnterpriseChange(c.name, c.secret(), HOURLY, scheduled, 1000002L, c.contactSecret()));
+                    c.corpId(),
+                    new EnterpriseChange(c.name(), c.secret(), HOURLY, scheduled, 1000002L, c.contactSecret()));
         }
     }
 
@@ -170,12 +152,12 @@ final class DemoCommand {
             throws Exception {
         boolean ok = true;
         out.println("Sample lookups:");
-        for (DemoCorp c : CORPS) {
-            JsonNode truth = get(http, sim.baseUrl() + "/__sim/corps/" + c.corpId + "/export");
+        for (DemoSetup.Corp c : DemoSetup.ALL) {
+            JsonNode truth = get(http, sim.baseUrl() + "/__sim/corps/" + c.corpId() + "/export");
             JsonNode member = truth.path("members").get(3);
             String mobile = member.path("mobile").asText();
             HttpResponse<String> r;
-            if (c.mobileVisible) {
+            if (c.mobileVisible()) {
                 r = http.send(
                         HttpRequest.newBuilder(
                                         URI.create(base + "/api/v1/members/by-mobile/" + mobile.replace(" ", "")))
@@ -187,7 +169,7 @@ final class DemoCommand {
                 r = http.send(
                         HttpRequest.newBuilder(URI.create(base + "/api/v1/members/resolve"))
                                 .POST(HttpRequest.BodyPublishers.ofString(
-                                        JSON.writeValueAsString(Map.of("corpId", c.corpId, "mobile", mobile))))
+                                        JSON.writeValueAsString(Map.of("corpId", c.corpId(), "mobile", mobile))))
                                 .header("Content-Type", "application/json")
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -197,7 +179,8 @@ final class DemoCommand {
                     && r.body().contains(member.path("userid").asText());
         }
         HttpResponse<byte[]> code = http.send(
-                HttpRequest.newBuilder(URI.create(base + "/api/v1/miniapps/" + APP_ID + "/wxacode?scene=demo%3D1"))
+                HttpRequest.newBuilder(
+                                URI.create(base + "/api/v1/miniapps/" + DemoSetup.APP_ID + "/wxacode?scene=demo%3D1"))
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         out.printf(

@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 
 /**
  * What {@code orgsync demo} prints about its syncs: the progress bars while they run, the summary
- * table after, and the curl lines to try. Apart from {@link DemoCommand}, which sets the demo up
+ * table after, and the curl lines to try. Apart from DemoCommand, which sets the demo up
  * and checks its answers, because this is presentation only.
  */
 final class DemoReport {
@@ -24,29 +24,29 @@ final class DemoReport {
     static List<Run> syncAll(Node node, PrintStream out) throws Exception {
         boolean tty = System.console() != null;
         Map<String, int[]> progress = new ConcurrentHashMap<>();
-        DemoCommand.CORPS.forEach(c -> progress.put(c.corpId(), new int[] {0, c.departments()}));
+        DemoSetup.ALL.forEach(c -> progress.put(c.corpId(), new int[] {0, c.departments()}));
         Object lock = new Object();
-        int[] printedQuarter = new int[DemoCommand.CORPS.size()];
+        int[] printedQuarter = new int[DemoSetup.ALL.size()];
         if (tty) {
-            DemoCommand.CORPS.forEach(c -> out.println());
+            DemoSetup.ALL.forEach(c -> out.println());
         }
-        ExecutorService pool = Executors.newFixedThreadPool(DemoCommand.CORPS.size());
+        ExecutorService pool = Executors.newFixedThreadPool(DemoSetup.ALL.size());
         try {
             List<Future<Run>> futures = new ArrayList<>();
-            for (DemoCommand.DemoCorp c : DemoCommand.CORPS) {
+            for (DemoSetup.Corp c : DemoSetup.ALL) {
                 futures.add(pool.submit(() -> node.runner.run(c.corpId(), (corpId, done, total) -> {
                     synchronized (lock) {
                         progress.put(corpId, new int[] {done, total});
                         if (tty) {
-                            out.print("\033[" + DemoCommand.CORPS.size() + "A");
-                            for (DemoCommand.DemoCorp d : DemoCommand.CORPS) {
+                            out.print("\033[" + DemoSetup.ALL.size() + "A");
+                            for (DemoSetup.Corp d : DemoSetup.ALL) {
                                 int[] p = progress.get(d.corpId());
                                 out.printf(
                                         "\r\033[2K  %-14s %s %3d/%d departments%n",
                                         d.corpId(), bar(p[0], p[1]), p[0], p[1]);
                             }
                         } else {
-                            int i = DemoCommand.CORPS.indexOf(DemoCommand.CORPS.stream()
+                            int i = DemoSetup.ALL.indexOf(DemoSetup.ALL.stream()
                                     .filter(d -> d.corpId().equals(corpId))
                                     .findFirst()
                                     .orElseThrow());
@@ -81,7 +81,7 @@ final class DemoReport {
                 "%-16s %-44s %11s %8s %15s %8s %-10s%n",
                 "enterprise", "name", "departments", "members", "upstream calls", "seconds", "status");
         for (Run r : runs) {
-            DemoCommand.DemoCorp c = DemoCommand.CORPS.stream()
+            DemoSetup.Corp c = DemoSetup.ALL.stream()
                     .filter(d -> d.corpId().equals(r.corpId()))
                     .findFirst()
                     .orElseThrow();
@@ -125,12 +125,12 @@ final class DemoReport {
         out.println("  curl -X POST " + base + "/api/v1/members/resolve -H 'Content-Type: application/json' \\");
         out.println("       -d '{\"corpId\":\"wwdemo-gamma\",\"mobile\":\"<a mobile from " + sim.baseUrl()
                 + "/__sim/corps/wwdemo-gamma/export>\"}'");
-        out.println("  curl -o code.jpg '" + base + "/api/v1/miniapps/" + DemoCommand.APP_ID
+        out.println("  curl -o code.jpg '" + base + "/api/v1/miniapps/" + DemoSetup.APP_ID
                 + "/wxacode?scene=order%3D42&width=430'");
-        out.println("  curl -H 'Authorization: Bearer " + DemoCommand.ADMIN_TOKEN + "' " + base + "/admin/api/jobs");
-        out.println("  curl -X POST -H 'Authorization: Bearer " + DemoCommand.ADMIN_TOKEN + "' " + base
+        out.println("  curl -H 'Authorization: Bearer " + DemoSetup.ADMIN_TOKEN + "' " + base + "/admin/api/jobs");
+        out.println("  curl -X POST -H 'Authorization: Bearer " + DemoSetup.ADMIN_TOKEN + "' " + base
                 + "/admin/api/jobs/wwdemo-alpha/pause");
-        out.println("  curl -X POST -H 'Authorization: Bearer " + DemoCommand.ADMIN_TOKEN + "' '" + base
+        out.println("  curl -X POST -H 'Authorization: Bearer " + DemoSetup.ADMIN_TOKEN + "' '" + base
                 + "/admin/api/jobs/wwdemo-alpha/trigger?force=true'");
         out.println("  curl " + base + "/health    curl " + base + "/metrics");
         out.println();

@@ -186,7 +186,25 @@ public final class Node implements AutoCloseable {
                 track(Feed.create(db.dataSource(), settings, clock, cipher, metrics, alerts, org, nodeRegistry::fenced)
                         .start());
         this.reads = new ReadAnswers(db.dataSource(), readCache, members, Cursors.keyedBy(settings.secretKey()));
-        List<HttpServer.Routes> routes = NodeRoutes.of(this, version);
+        List<HttpServer.Routes> routes = NodeRoutes.of(
+                new NodeRoutes.Parts(
+                        settings,
+                        reads,
+                        metrics,
+                        resolver,
+                        miniApps,
+                        enterprises,
+                        scheduler,
+                        runs,
+                        nodeRegistry,
+                        alerts,
+                        callbacks,
+                        events,
+                        clock,
+                        db,
+                        eventDrainer,
+                        feed),
+                version);
         this.http = track(new HttpServer(settings.httpHost(), settings.httpPort(), metrics, routes, true));
         NodeParts.announceServing(settings, http.port());
     }

@@ -36,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The small, self-contained pieces {@link Node} is wired from: the start-up announcements, the
+ * The small, self-contained pieces Node is wired from: the start-up announcements, the
  * database and its clock, the metrics registry, the alerts and their sinks, the scheduler's
  * config, maintenance and fence, the freshness gauges and the order of the stop. Kept apart so
  * that Node reads as the order of assembly and nothing else.
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 final class NodeParts {
     private static final Logger log = LoggerFactory.getLogger(NodeParts.class);
     /** The start and serving lines keep the node's name, which operators look for. */
-    private static final Logger nodeLog = LoggerFactory.getLogger(Node.class);
+    private static final Logger nodeLog = LoggerFactory.getLogger("io.orgsync.Node");
 
     private NodeParts() {}
 
@@ -149,7 +149,7 @@ final class NodeParts {
         if (override != null && !override.isBlank()) {
             return override.trim();
         }
-        String v = Node.class.getPackage().getImplementationVersion();
+        String v = NodeParts.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }
 
