@@ -123,13 +123,16 @@ final class Deliverer implements Runnable {
 
     private boolean deliver(Subscription s, String corpId, Lane lane) throws Exception {
         List<OrgChange> batch = ctx.log().after(corpId, lane.seq, BATCH);
-        if (batch.isEmpty()) {
-            return false;
-        }
-        if (batch.get(0).seq() > lane.seq + 1 && purged(corpId, lane.seq)) {
+        // nothing held past the cursor though the log went on, or a gap before the first held: the retention's
+        if (batch.isEmpty()
+                ? purged(corpId, lane.seq)
+                : batch.get(0).seq() > lane.seq + 1 && purged(corpId, lane.seq)) {
             fail("the changes of " + corpId + " after sequence " + lane.seq
                     + " were deleted (ORGSYNC_CHANGE_RETENTION_DAYS) before they were delivered: read "
                     + "the enterprise once through the read API, then replay from its latest sequence");
+            return false;
+        }
+        if (batch.isEmpty()) {
             return false;
         }
         long start = lane.seq;
