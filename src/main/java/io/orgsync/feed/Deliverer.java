@@ -109,9 +109,9 @@ final class Deliverer implements Runnable {
             }
             CursorStore.Cursor c = stored.get(corpId);
             Lane lane = lanes.get(corpId);
-            if (lane == null || (c != null && c.seq() != lane.flushed)) {
+            if (lane == null || (c != null && (c.seq() != lane.flushed || c.replays() != lane.replays))) {
                 // first sight, or a replay moved the cursor: start from what the database says
-                lane = c == null ? new Lane(0, null) : new Lane(c.seq(), c.retrySince());
+                lane = c == null ? new Lane(0, null, 0) : new Lane(c.seq(), c.retrySince(), c.replays());
                 lanes.put(corpId, lane);
             }
             if (latest.getValue() > lane.seq && ctx.clock().millis() >= lane.nextAt) {
@@ -217,7 +217,7 @@ final class Deliverer implements Runnable {
     }
 
     private void flush(String corpId, Lane lane) throws SQLException {
-        if (ctx.cursors().advance(name, corpId, lane.flushed, lane.seq, lane.retrySince, ctx.owner())) {
+        if (ctx.cursors().advance(name, corpId, lane.flushed, lane.replays, lane.seq, lane.retrySince, ctx.owner())) {
             lane.flushed = lane.seq;
         } else {
             lanes.remove(corpId); // moved by a replay, or the lease is gone: read it again
