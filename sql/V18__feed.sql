@@ -26,11 +26,13 @@ CREATE TABLE feed_subscription (
 -- Where a subscription stands in each enterprise's change log: every change up to seq is
 -- delivered (or filtered out). No row yet: the enterprise came after the subscription, so from 0.
 -- retry_since: when the delivery of the change after seq first failed (NULL while none fails).
+-- replays: counts replays, so that the deliverer notices one even when it set seq to where it was.
 CREATE TABLE feed_cursor (
     env         VARCHAR(32) NOT NULL,
     name        VARCHAR(64) NOT NULL,
     corp_id     VARCHAR(64) NOT NULL,
     seq         BIGINT      NOT NULL,
     retry_since BIGINT      NULL,
+    replays     BIGINT      NOT NULL DEFAULT 0,
     PRIMARY KEY (env, name, corp_id)
 )${tableOptions};

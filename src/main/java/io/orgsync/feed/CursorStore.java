@@ -17,8 +17,8 @@ final class CursorStore {
         this.env = env;
     }
 
-    /** A subscription's place in one enterprise's log. */
-    record Cursor(long seq, Long retrySince) {}
+    /** A subscription's place in one enterprise's log; {@code replays} moves with every replay. */
+    record Cursor(long seq, Long retrySince, long replays) {}
 
     Map<String, Cursor> cursors(String name) throws SQLException {
         Map<String, Cursor> out = new HashMap<>();
@@ -26,8 +26,10 @@ final class CursorStore {
                 ds,
                 c -> Sql.query(
                         c,
-                        "SELECT corp_id, seq, retry_since FROM feed_cursor WHERE env = ? AND name = ?",
-                        rs -> out.put(rs.getString(1), new Cursor(rs.getLong(2), Sql.nullableLong(rs, "retry_since"))),
+                        "SELECT corp_id, seq, retry_since, replays FROM feed_cursor WHERE env = ? AND name = ?",
+                        rs -> out.put(
+                                rs.getString(1),
+                                new Cursor(rs.getLong(2), Sql.nullableLong(rs, "retry_since"), rs.getLong(4))),
                         env,
                         name));
         return out;
@@ -37,20 +39,23 @@ final class CursorStore {
      * Moves the cursor from {@code from} to {@code to} while {@code owner} holds the lease; false
      * when the row moved meanwhile (a replay) or the lease is gone: the deliverer then reads it again.
      */
-    boolean advance(String name, String corpId, long from, long to, Long retrySince, String owner) throws SQLException {
+    boolean advance(String name, String corpId, long from, long replays, long to, Long retrySince, String owner)
+            throws SQLException {
         return Sql.withConnection(ds, c -> {
             if (!holds(c, name, owner)) {
                 return false;
             }
             int n = Sql.update(
                     c,
-                    "UPDATE feed_cursor SET seq = ?, retry_since = ? WHERE env = ? AND name = ? AND corp_id = ? AND seq = ?",
+                    "UPDATE feed_cursor SET seq = ?, retry_since = ? WHERE env = ? AND name = ? AND corp_id = ? AND seq = ?"
+                            + " AND replays = ?",
                     to,
                     retrySince,
                     env,
                     name,
                     corpId,
-                    from);
+                    from,
+                    replays);
             if (n == 0
                     && from == 0
                     && Sql.one(
@@ -80,7 +85,8 @@ final class CursorStore {
         Sql.inTransaction(ds, c -> {
             if (Sql.update(
                             c,
-                            "UPDATE feed_cursor SET seq = ?, retry_since = NULL WHERE env = ? AND name = ? AND corp_id = ?",
+                            "UPDATE feed_cursor SET seq = ?, retry_since = NULL, replays = replays + 1"
+                                    + " WHERE env = ? AND name = ? AND corp_id = ?",
                             seq,
                             env,
                             name,
@@ -88,7 +94,7 @@ final class CursorStore {
                     == 0) {
                 Sql.update(
                         c,
-                        "INSERT INTO feed_cursor (env, name, corp_id, seq) VALUES (?, ?, ?, ?)",
+                        "INSERT INTO feed_cursor (env, name, corp_id, seq, replays) VALUES (?, ?, ?, ?, 1)",
                         env,
                         name,
                         corpId,

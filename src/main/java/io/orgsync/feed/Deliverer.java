@@ -109,9 +109,9 @@ final class Deliverer implements Runnable {
             }
             CursorStore.Cursor c = stored.get(corpId);
             Lane lane = lanes.get(corpId);
-            if (lane == null || (c != null && c.seq() != lane.flushed)) {
+            if (lane == null || (c != null && (c.seq() != lane.flushed || c.replays() != lane.replays))) {
                 // first sight, or a replay moved the cursor: start from what the database says
-                lane = c == null ? new Lane(0, null) : new Lane(c.seq(), c.retrySince());
+                lane = c == null ? new Lane(0, null, 0) : new Lane(c.seq(), c.retrySince(), c.replays());
                 lanes.put(corpId, lane);
             }
             if (latest.getValue() > lane.seq && ctx.clock().millis() >= lane.nextAt) {
@@ -123,13 +123,16 @@ final class Deliverer implements Runnable {
 
     private boolean deliver(Subscription s, String corpId, Lane lane) throws Exception {
         List<OrgChange> batch = ctx.log().after(corpId, lane.seq, BATCH);
-        if (batch.isEmpty()) {
-            return false;
-        }
-        if (batch.get(0).seq() > lane.seq + 1 && purged(corpId, lane.seq)) {
+        // nothing held past the cursor though the log went on, or a gap before the first held: the retention's
+        if (batch.isEmpty()
+                ? purged(corpId, lane.seq)
+                : batch.get(0).seq() > lane.seq + 1 && purged(corpId, lane.seq)) {
             fail("the changes of " + corpId + " after sequence " + lane.seq
                     + " were deleted (ORGSYNC_CHANGE_RETENTION_DAYS) before they were delivered: read "
                     + "the enterprise once through the read API, then replay from its latest sequence");
+            return false;
+        }
+        if (batch.isEmpty()) {
             return false;
         }
         long start = lane.seq;
@@ -214,7 +217,7 @@ final class Deliverer implements Runnable {
     }
 
     private void flush(String corpId, Lane lane) throws SQLException {
-        if (ctx.cursors().advance(name, corpId, lane.flushed, lane.seq, lane.retrySince, ctx.owner())) {
+        if (ctx.cursors().advance(name, corpId, lane.flushed, lane.replays, lane.seq, lane.retrySince, ctx.owner())) {
             lane.flushed = lane.seq;
         } else {
             lanes.remove(corpId); // moved by a replay, or the lease is gone: read it again

@@ -11,11 +11,14 @@ final class Lane {
     Long retrySince;
     int attempts;
     long nextAt;
+    /** The cursor row's replay count when it was read: a replay since means reading it again. */
+    final long replays;
 
-    Lane(long seq, Long retrySince) {
+    Lane(long seq, Long retrySince, long replays) {
         this.seq = seq;
         this.flushed = seq;
         this.retrySince = retrySince;
+        this.replays = replays;
     }
 
     void delivered(long seq) {

@@ -139,6 +139,27 @@ class FeedAdminTest {
         }
     }
 
+    @Test
+    void aReadOnlyNodeServesThePullFeedAndTheListButRefusesWrites() throws Exception {
+        sync();
+        try (ApiNode ro = FeedFixture.node(
+                "feed-admin-ro", node.node.settings.dbUrl(), sim, clock, Map.of("ORGSYNC_READ_ONLY", "true"))) {
+            // from what the log still holds (the other test of the class may have run the retention)
+            long from = new ChangeLog(node.node.db.dataSource()).oldest(CORP).orElseThrow() - 1;
+            String path = "/api/v1/corps/" + CORP + "/changes?limit=5&after=" + from;
+            ApiNode.Response page = ro.get(path);
+            assertEquals(200, page.status(), page.toString());
+            assertTrue(page.json().path("items").size() >= 1, page.toString());
+            assertEquals(node.get(path).json(), page.json());
+            assertEquals(
+                    200, FeedFixture.admin(ro).get("/admin/api/subscriptions").status());
+            AdminClient.Reply put =
+                    FeedFixture.admin(ro).put("/admin/api/subscriptions/ro", Map.of("url", "http://h/x"));
+            assertEquals(503, put.status(), put.toString());
+            assertEquals("read_only", put.errorCode());
+        }
+    }
+
     private static Retention retention() {
         var ds = node.node.db.dataSource();
         return new Retention(
