@@ -54,7 +54,8 @@ class FeedIsolationTest {
                     "slow receiver: sync of 400 members %d ms, %d lookups, slowest %d ms, %d deliveries meanwhile%n",
                     syncMillis, lookups, slowest, receiver.deliveries.size());
             assertTrue(syncMillis < 20_000, "the sync took " + syncMillis + " ms");
-            assertTrue(slowest < 1_000, "a lookup took " + slowest + " ms");
+            // a lookup that waited for a delivery would take at least the receiver's 2 s
+            assertTrue(slowest < 1_900, "a lookup took " + slowest + " ms");
             assertTrue(receiver.deliveries.size() < 20, "the receiver was not slow: " + receiver.deliveries.size());
         }
     }
