@@ -30,6 +30,7 @@ class ErrorMappingTest {
             Map.entry(Refusal.UNKNOWN_CORP, "404 unknown_corp"),
             Map.entry(Refusal.UNKNOWN_APP, "404 unknown_app"),
             Map.entry(Refusal.CONFLICT, "409 conflict"),
+            Map.entry(Refusal.GONE, "410 gone"),
             Map.entry(Refusal.RATE_LIMITED, "429 rate_limited"),
             Map.entry(Refusal.BUDGET_EXHAUSTED, "429 budget_exhausted"),
             Map.entry(Refusal.UPSTREAM_ERROR, "502 upstream_error"),
