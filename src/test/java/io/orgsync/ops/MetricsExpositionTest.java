@@ -127,8 +127,9 @@ class MetricsExpositionTest {
                         .status());
         Waiting.until(
                 seconds(30),
-                "a delivery to the subscription",
-                () -> scrape(node).contains("orgsync_feed_deliveries_total{"));
+                "a delivery to the subscription, and its lag measured (every few seconds)",
+                () -> scrape(node).contains("orgsync_feed_deliveries_total{")
+                        && scrape(node).contains("orgsync_feed_lag_seconds{"));
         sim.post(
                 "/__sim/corps/ww-expo/members",
                 Map.of(
