@@ -19,16 +19,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The read cache stays within ORGSYNC_LOOKUP_CACHE_MB: 100,000 members synced into MariaDB, every
- * number looked up once (and a fifth of the members by userid), with an 8 MB cache that holds
+ * The read cache stays within ORGSYNC_LOOKUP_CACHE_MB: 50,000 members synced into MariaDB, every
+ * number looked up once (and a fifth of the members by userid), with a 4 MB cache that holds
  * only a part of those answers. Its estimated weight (answer bytes plus key and bookkeeping) is
  * checked against the bound while it fills and at the end, through the node and /metrics.
  */
 class CacheMemoryBoundTest {
     private static final String CORP = "ww-cache-bound";
     private static final String SECRET = "bound-secret-0123456789";
-    private static final int MEMBERS = 100_000;
-    private static final int MEGABYTES = 8;
+    private static final int MEMBERS = 50_000;
+    private static final int MEGABYTES = 4;
 
     @Test
     void aHundredThousandMembersLookedUpKeepTheCacheWithinItsBound() throws Exception {
