@@ -98,21 +98,7 @@ public record StoredMember(
 
     /** This member with a mobile a resolve learned for it, the rest as stored. */
     public StoredMember withLearnedMobile(String learned) {
-        return new StoredMember(
-                userid,
-                name,
-                learned,
-                LEARNED,
-                email,
-                position,
-                status,
-                mainDepartment,
-                departed,
-                departments,
-                leaderIn,
-                directLeader,
-                alias,
-                telephone);
+        return withMobile(learned, LEARNED);
     }
 
     /**
@@ -140,11 +126,15 @@ public record StoredMember(
 
     /** This member without a mobile: WeCom said the number is someone else's now, or nobody's. */
     public StoredMember withoutMobile() {
+        return withMobile(null, null);
+    }
+
+    private StoredMember withMobile(String number, String source) {
         return new StoredMember(
                 userid,
                 name,
-                null,
-                null,
+                number,
+                source,
                 email,
                 position,
                 status,
