@@ -1,6 +1,7 @@
 package io.orgsync.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.callback.EventStatus;
 import io.orgsync.sync.Run;
 import io.orgsync.testing.ApiNode;
@@ -53,7 +54,7 @@ public final class ChurnBench {
                 node.enterprise(CORP, SECRET);
                 Run run = node.sync(CORP);
                 System.out.printf("sync: %s, +%d members%n", run.status(), run.membersAdded());
-                node.node.callbacks.put(CORP, TOKEN, AES_KEY);
+                NodeInternals.callbacks(node.node).put(CORP, TOKEN, AES_KEY);
                 sim.send(
                         "PUT",
                         "/__sim/corps/" + CORP + "/callback",
@@ -75,7 +76,7 @@ public final class ChurnBench {
                         .forEach(m -> controlUserids.add(m.path("userid").asText()));
                 List<String> mobiles = LookupBench.mobiles(truth);
                 Path hot = LookupBench.writeLua(mobiles.subList(0, Math.min(HOT, mobiles.size())));
-                String base = "http://127.0.0.1:" + node.node.http.port();
+                String base = "http://127.0.0.1:" + node.node.port();
                 for (int i = 0; i < 2; i++) {
                     LookupBench.wrk(base, hot, connections, 5);
                 }
@@ -89,7 +90,7 @@ public final class ChurnBench {
                 List<Double> controlRateRatios = new ArrayList<>();
                 List<Double> controlP99Ratios = new ArrayList<>();
                 long applied = 0;
-                double dropped0 = node.node.readCache.dropped();
+                double dropped0 = NodeInternals.readCache(node.node).dropped();
                 for (int round = 1; round <= ROUNDS; round++) {
                     LookupBench.Result idle = LookupBench.print(
                             LookupBench.wrk(base, hot, connections, seconds), "round " + round + ": idle");
@@ -114,15 +115,15 @@ public final class ChurnBench {
                     controlP99Ratios.add(control.p99() / idle.p99());
                 }
                 Thread.sleep(2_000);
-                applied = node.node.events.recent(CORP, 100_000).stream()
+                applied = node.node.events().recent(CORP, 100_000).stream()
                         .filter(e -> e.status() == EventStatus.APPLIED)
                         .count();
                 System.out.printf(
                         Locale.ROOT,
                         "%nevents applied in all: %d; cached answers dropped during the rounds: %.0f; entries now %d%n",
                         applied,
-                        node.node.readCache.dropped() - dropped0,
-                        node.node.readCache.entries());
+                        NodeInternals.readCache(node.node).dropped() - dropped0,
+                        NodeInternals.readCache(node.node).entries());
                 System.out.printf(
                         Locale.ROOT,
                         "rate under changes / idle, per round: %s, median %.2f (target >= 0.8)%n",

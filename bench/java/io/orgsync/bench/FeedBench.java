@@ -1,5 +1,6 @@
 package io.orgsync.bench;
 
+import io.orgsync.NodeInternals;
 import io.orgsync.member.StoredDepartment;
 import io.orgsync.org.ChangeLog;
 import io.orgsync.org.OrgChange;
@@ -63,7 +64,7 @@ public final class FeedBench {
         try (WebhookReceiver receiver = new WebhookReceiver(HOOK_SECRET, false)) {
             subscribe(node, "rate", Map.of("url", receiver.url(), "secret", HOOK_SECRET, "corpIds", List.of(corp)));
             Run run = node.sync(corp);
-            long changes = new ChangeLog(node.node.db.dataSource()).latest(corp);
+            long changes = new ChangeLog(node.node.dataSource()).latest(corp);
             Waiting.until(
                     Duration.ofMinutes(5),
                     changes + " deliveries",
@@ -119,7 +120,7 @@ public final class FeedBench {
             for (int i = 0; i < changes; i++) {
                 long id = 9000 + i;
                 long t0 = System.nanoTime();
-                node.node.org.write(corp, OrgChange.Source.ADMIN, tx -> {
+                NodeInternals.org(node.node).write(corp, OrgChange.Source.ADMIN, tx -> {
                     tx.putDepartments(List.of(
                             new OrgTransaction.DepartmentWrite(null, new StoredDepartment(id, "Lag " + id, 1, 0))));
                     return null;
@@ -158,7 +159,7 @@ public final class FeedBench {
     private static void slowReceiver(SimulatorControl sim, ApiNode node, int members, int seconds) throws Exception {
         List<String> mobiles = LookupBench.mobiles(sim.export("ww-feed-bench-rate"));
         Path hot = LookupBench.writeLua(mobiles.subList(0, Math.min(2_000, mobiles.size())));
-        String base = "http://127.0.0.1:" + node.node.http.port();
+        String base = "http://127.0.0.1:" + node.node.port();
         LookupBench.wrk(base, hot, 32, seconds);
         List<Double> syncRatios = new ArrayList<>();
         List<Double> lookupRatios = new ArrayList<>();

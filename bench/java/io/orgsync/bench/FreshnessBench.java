@@ -68,11 +68,11 @@ public final class FreshnessBench {
         String corp = "ww-fresh-bench-" + style;
         sim.createCorp(corp, SECRET, 20, 1000, true);
         try (Node a = node("fresh-a-" + style, db, sim)) {
-            a.enterprises.put(corp, new EnterpriseChange("Freshness bench", SECRET, "0 0 3 1 1 ? 2099", true, null));
-            if (a.runner.run(corp, SyncProgress.NONE).status() != RunStatus.SUCCEEDED) {
+            a.enterprises().put(corp, new EnterpriseChange("Freshness bench", SECRET, "0 0 3 1 1 ? 2099", true, null));
+            if (a.sync(corp, SyncProgress.NONE).status() != RunStatus.SUCCEEDED) {
                 throw new IllegalStateException("the first sync of " + corp + " failed");
             }
-            String baseA = "http://127.0.0.1:" + a.http.port();
+            String baseA = "http://127.0.0.1:" + a.port();
             send(
                     "PUT",
                     baseA + "/admin/api/enterprises/" + corp + "/callback",
@@ -92,7 +92,7 @@ public final class FreshnessBench {
             long[] millis;
             long calls;
             try (Node b = node("fresh-b-" + style, db, sim)) {
-                String baseB = "http://127.0.0.1:" + b.http.port();
+                String baseB = "http://127.0.0.1:" + b.port();
                 // a few rounds first, so that the JIT and the pools are warm
                 freshness(sim, corp, baseB, 15, "warm");
                 sim.resetStats();
@@ -171,12 +171,12 @@ public final class FreshnessBench {
 
     /** Events one node applies per second: stored while the enterprise row is locked, then released. */
     private static double burst(SimulatorControl sim, Node a, String corp, int burst) throws Exception {
-        int before = a.events.recent(corp, 100_000).size();
+        int before = a.events().recent(corp, 100_000).size();
         JsonNode export = sim.export(corp);
         Iterator<JsonNode> members = export.path("members").iterator();
         long started = System.currentTimeMillis();
         long released;
-        try (Connection c = a.db.dataSource().getConnection()) {
+        try (Connection c = a.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps =
                     c.prepareStatement("SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE")) {
@@ -196,7 +196,7 @@ public final class FreshnessBench {
             Waiting.until(
                     Duration.ofSeconds(300),
                     burst + " events stored",
-                    () -> a.events.recent(corp, 100_000).size() >= before + burst);
+                    () -> a.events().recent(corp, 100_000).size() >= before + burst);
             released = System.currentTimeMillis();
             System.out.printf("  %d events stored behind the lock in %.1f s%n", burst, (released - started) / 1000.0);
             c.commit();
@@ -205,10 +205,10 @@ public final class FreshnessBench {
                 Duration.ofSeconds(600),
                 Duration.ofMillis(20),
                 "burst applied",
-                () -> a.events.recent(corp, 100_000).stream().noneMatch(e -> e.status() == EventStatus.PENDING)
+                () -> a.events().recent(corp, 100_000).stream().noneMatch(e -> e.status() == EventStatus.PENDING)
                         ? true
                         : null);
-        List<StoredEvent> events = a.events.recent(corp, burst);
+        List<StoredEvent> events = a.events().recent(corp, burst);
         long last = events.stream()
                 .mapToLong(e -> e.appliedAt() == null ? 0 : e.appliedAt())
                 .max()

@@ -1,6 +1,7 @@
 package io.orgsync.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.sync.Run;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
@@ -101,8 +102,8 @@ public final class LookupBench {
                 List<String> mobiles = mobiles(truth);
                 Path hot = writeLua(mobiles.subList(0, Math.min(HOT, mobiles.size())));
                 Path tail = writeLua(mobiles);
-                String base = "http://127.0.0.1:" + node.node.http.port();
-                String offBase = "http://127.0.0.1:" + off.node.http.port();
+                String base = "http://127.0.0.1:" + node.node.port();
+                String offBase = "http://127.0.0.1:" + off.node.port();
                 String invalid = "/api/v1/members/by-mobile/not-a-number";
                 checkOne(node, mobiles.get(0));
                 checkOne(off, mobiles.get(0));
@@ -181,7 +182,7 @@ public final class LookupBench {
                         cold.p99 / mb.p99);
 
                 try (ApiNode fresh = ApiNode.start("bench-lookup-tail", url, sim, fast)) {
-                    longTail("http://127.0.0.1:" + fresh.node.http.port(), tail, connections, tailSeconds, fresh);
+                    longTail("http://127.0.0.1:" + fresh.node.port(), tail, connections, tailSeconds, fresh);
                     lag(sim, node, fresh, changes);
                 }
                 try (ApiNode empty = ApiNode.start("bench-lookup-memory", url, sim, fast)) {
@@ -223,8 +224,8 @@ public final class LookupBench {
                     n / 5,
                     n == 0 ? 0 : (h - hPrev) / n,
                     (h - hits0) / Math.max(1, (h - hits0) + (m - misses0)),
-                    node.node.readCache.entries(),
-                    node.node.readCache.weightedBytes() / 1048576.0);
+                    NodeInternals.readCache(node.node).entries(),
+                    NodeInternals.readCache(node.node).weightedBytes() / 1048576.0);
             hPrev = h;
             mPrev = m;
         }
@@ -240,9 +241,9 @@ public final class LookupBench {
     private static void lag(SimulatorControl sim, ApiNode writer, ApiNode reader, int changes) throws Exception {
         System.out.printf(
                 "%n## 4. invalidation lag, %d changes, ORGSYNC_CACHE_STALENESS_MS=%d%n",
-                changes, reader.node.settings.cacheStaleness().toMillis());
+                changes, reader.node.settings().cacheStaleness().toMillis());
         long[] committed = new long[1];
-        writer.node.org.listen(new io.orgsync.org.OrgWriter.Listener() {
+        NodeInternals.org(writer.node).listen(new io.orgsync.org.OrgWriter.Listener() {
             @Override
             public void written(String corpId, long version, java.util.List<io.orgsync.org.OrgChange> changes) {
                 if (corpId.equals(LAG_CORP)) {
@@ -286,7 +287,7 @@ public final class LookupBench {
         Collections.sort(lags);
         double p50 = lags.get(lags.size() / 2);
         double p99 = lags.get(Math.min(lags.size() - 1, (int) Math.ceil(lags.size() * 0.99) - 1));
-        long bound = reader.node.settings.cacheStaleness().toMillis();
+        long bound = reader.node.settings().cacheStaleness().toMillis();
         System.out.printf(
                 Locale.ROOT,
                 "lag ms: min %.1f, p50 %.1f, p90 %.1f, p99 %.1f, max %.1f; writer served its own change at once in %d of %d%n",
@@ -311,10 +312,10 @@ public final class LookupBench {
         long before = heapAfterGc();
         long json = 0;
         for (String m : mobiles) {
-            json += node.node.reads.byMobile(m, null).body().length;
+            json += NodeInternals.reads(node.node).byMobile(m, null).body().length;
         }
         long after = heapAfterGc();
-        long entries = node.node.readCache.entries();
+        long entries = NodeInternals.readCache(node.node).entries();
         System.out.printf(
                 Locale.ROOT,
                 "entries %d; JSON %.0f bytes per answer; heap %.0f bytes per entry (after - before full GC); "
@@ -322,7 +323,7 @@ public final class LookupBench {
                 entries,
                 (double) json / mobiles.size(),
                 (double) (after - before) / entries,
-                (double) node.node.readCache.weightedBytes() / entries);
+                (double) NodeInternals.readCache(node.node).weightedBytes() / entries);
     }
 
     private static long heapAfterGc() throws InterruptedException {
@@ -336,7 +337,7 @@ public final class LookupBench {
     }
 
     private static double counter(ApiNode node, String name) {
-        var c = node.node.metrics.find(name).functionCounter();
+        var c = NodeInternals.metrics(node.node).find(name).functionCounter();
         return c == null ? 0 : c.count();
     }
 

@@ -2,6 +2,7 @@ package io.orgsync.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
@@ -61,7 +62,8 @@ public final class SyncBench {
                     .with("ORGSYNC_SYNC_DEADLINE_SECONDS", 3600)
                     .start()) {
                 warmUp(node, sim, rate);
-                node.enterprises.put(CORP, new EnterpriseChange("Sync bench", SECRET, "0 0 3 1 1 ? 2099", true, null));
+                node.enterprises()
+                        .put(CORP, new EnterpriseChange("Sync bench", SECRET, "0 0 3 1 1 ? 2099", true, null));
                 List<String> rows = new ArrayList<>();
                 rows.add(measure(node, sim, CORP, rate, "first load"));
                 int changed = change(sim, CORP, share);
@@ -70,14 +72,16 @@ public final class SyncBench {
                 // the answers a node serves all day: a sync that changes nothing must leave every one of them cached
                 List<String> mobiles = LookupBench.mobiles(sim.export(CORP)).subList(0, 2_000);
                 for (String mobile : mobiles) {
-                    node.reads.byMobile(mobile, CORP);
+                    NodeInternals.reads(node).byMobile(mobile, CORP);
                 }
-                long entries = node.readCache.entries();
-                long dropped = node.readCache.dropped();
+                long entries = NodeInternals.readCache(node).entries();
+                long dropped = NodeInternals.readCache(node).dropped();
                 rows.add(measure(node, sim, CORP, rate, "no change"));
                 System.out.printf(
                         "%nno change: cached answers %d before, %d after, %d dropped (target: none)%n",
-                        entries, node.readCache.entries(), node.readCache.dropped() - dropped);
+                        entries,
+                        NodeInternals.readCache(node).entries(),
+                        NodeInternals.readCache(node).dropped() - dropped);
                 System.out.printf(
                         "%n%-28s %8s %8s %9s %8s %8s %7s %s%n",
                         "run", "dept", "bound s", "wall s", "ratio", "fetch s", "apply s", "+/~/-");
@@ -108,8 +112,8 @@ public final class SyncBench {
                         .with("ORGSYNC_SYNC_DEADLINE_SECONDS", 3600)
                         .start()) {
                     warmUp(node, sim, rate);
-                    node.enterprises.put(
-                            corp, new EnterpriseChange("In-flight bench", SECRET, "0 0 3 1 1 ? 2099", true, null));
+                    node.enterprises()
+                            .put(corp, new EnterpriseChange("In-flight bench", SECRET, "0 0 3 1 1 ? 2099", true, null));
                     rows.add(measure(node, sim, corp, rate, inFlight + " in flight, first load"));
                     rows.add(measure(node, sim, corp, rate, inFlight + " in flight, no change"));
                 }
@@ -131,7 +135,7 @@ public final class SyncBench {
     private static void warmUp(Node node, SimulatorControl sim, int rate) throws Exception {
         String corp = "ww-sync-warm-up-" + WARM_UPS.incrementAndGet();
         sim.createCorp(corp, SECRET, 100, 3_000, true);
-        node.enterprises.put(corp, new EnterpriseChange("Warm-up", SECRET, "0 0 3 1 1 ? 2099", true, null));
+        node.enterprises().put(corp, new EnterpriseChange("Warm-up", SECRET, "0 0 3 1 1 ? 2099", true, null));
         measure(node, sim, corp, rate, "warm-up load");
         change(sim, corp, 0.05);
         measure(node, sim, corp, rate, "warm-up change");
@@ -144,7 +148,7 @@ public final class SyncBench {
         sim.resetStats();
         long[] lastFetched = {0};
         long start = System.currentTimeMillis();
-        Run run = node.runner.run(corp, new SyncProgress() {
+        Run run = node.sync(corp, new SyncProgress() {
             @Override
             public void departmentsFetched(String corpId, int done, int total) {
                 if (done == total) {

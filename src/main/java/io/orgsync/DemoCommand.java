@@ -107,7 +107,7 @@ final class DemoCommand {
                 List<Run> runs = DemoReport.syncAll(node, out);
                 boolean ok = runs.stream().allMatch(r -> r.status() == RunStatus.SUCCEEDED);
                 DemoReport.summary(node, runs, out);
-                String base = "http://127.0.0.1:" + node.http.port();
+                String base = "http://127.0.0.1:" + node.port();
                 ok &= sampleLookups(http, sim, base, out);
                 String corpId = DemoSetup.ALL.get(0).corpId();
                 try (DemoFeed feed = DemoFeed.subscribe(http, base, DemoSetup.ADMIN_TOKEN, corpId, out)) {
@@ -141,9 +141,10 @@ final class DemoCommand {
 
     private static void putEnterprises(Node node, boolean scheduled) throws java.sql.SQLException {
         for (DemoSetup.Corp c : DemoSetup.ALL) {
-            node.enterprises.put(
-                    c.corpId(),
-                    new EnterpriseChange(c.name(), c.secret(), HOURLY, scheduled, 1000002L, c.contactSecret()));
+            node.enterprises()
+                    .put(
+                            c.corpId(),
+                            new EnterpriseChange(c.name(), c.secret(), HOURLY, scheduled, 1000002L, c.contactSecret()));
         }
     }
 

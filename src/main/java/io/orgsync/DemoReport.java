@@ -34,7 +34,7 @@ final class DemoReport {
         try {
             List<Future<Run>> futures = new ArrayList<>();
             for (DemoSetup.Corp c : DemoSetup.ALL) {
-                futures.add(pool.submit(() -> node.runner.run(c.corpId(), (corpId, done, total) -> {
+                futures.add(pool.submit(() -> node.sync(c.corpId(), (corpId, done, total) -> {
                     synchronized (lock) {
                         progress.put(corpId, new int[] {done, total});
                         if (tty) {
@@ -101,7 +101,7 @@ final class DemoReport {
         for (Run r : runs) {
             out.printf(
                     "  %-16s %s%n",
-                    r.corpId(), reads(node.enterprises.listing(r.corpId()).access()));
+                    r.corpId(), reads(node.enterprises().listing(r.corpId()).access()));
         }
         out.println();
     }

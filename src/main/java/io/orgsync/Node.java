@@ -27,8 +27,10 @@ import io.orgsync.store.Database;
 import io.orgsync.store.DatabaseClock;
 import io.orgsync.store.DatabaseProbe;
 import io.orgsync.store.SecretCipher;
+import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStore;
 import io.orgsync.sync.RunWatch;
+import io.orgsync.sync.SyncProgress;
 import io.orgsync.sync.SyncRunner;
 import io.orgsync.time.Waiter;
 import io.orgsync.token.TokenHolder;
@@ -38,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,43 +48,48 @@ import org.slf4j.LoggerFactory;
  * One orgsync node, assembled from its settings: the database, the token holder and upstream
  * client, the enterprises and their Quartz jobs, the sync runner and the HTTP server. This is
  * the only place that knows every feature; the features know only each other's public faces.
+ *
+ * <p>What a command, a test or a benchmark may do with a running node is its public face: its
+ * port and pool, the database's clock, a sync now, the enterprises, the scheduler, alerts and
+ * events. The features themselves stay package-private; the tests that prove how one of them
+ * behaves reach it through their own {@code NodeInternals}.
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
-    public final Settings settings;
+    final Settings settings;
     /** The database's time, which every feature of the node takes its times from (docs/guarantees.md, "Time"). */
-    public final DatabaseClock clock;
+    final DatabaseClock clock;
 
-    public final Database db;
-    public final PrometheusMeterRegistry metrics;
-    public final Alerts alerts;
-    public final TokenHolder tokens;
-    public final UpstreamClient upstream;
-    public final RunStore runs;
+    final Database db;
+    final PrometheusMeterRegistry metrics;
+    final Alerts alerts;
+    final TokenHolder tokens;
+    final UpstreamClient upstream;
+    final RunStore runs;
     /** On a read-only node, one that refuses every job operation. */
-    public final SyncScheduler scheduler;
+    final SyncScheduler scheduler;
 
-    public final EnterpriseService enterprises;
-    public final SyncRunner runner;
-    public final MemberQueries members;
-    public final OrgWriter org;
-    public final ReadCache readCache;
-    public final ReadAnswers reads;
-    public final MiniAppService miniApps;
-    public final ResolveService resolver;
-    public final NodeRegistry nodeRegistry;
-    public final RunWatch runWatch;
-    public final CallbackSettings callbacks;
-    public final Events events;
+    final EnterpriseService enterprises;
+    final SyncRunner runner;
+    final MemberQueries members;
+    final OrgWriter org;
+    final ReadCache readCache;
+    final ReadAnswers reads;
+    final MiniAppService miniApps;
+    final ResolveService resolver;
+    final NodeRegistry nodeRegistry;
+    final RunWatch runWatch;
+    final CallbackSettings callbacks;
+    final Events events;
     /** Null on read-only nodes. */
-    public final EventDrainer eventDrainer;
+    final EventDrainer eventDrainer;
     /** Null on nodes that run no jobs. */
-    public final SyncFreshness freshness;
+    final SyncFreshness freshness;
     /** The change feed: its routes on every node, its deliverers on writing nodes. */
-    public final Feed feed;
+    final Feed feed;
 
-    public final HttpServer http;
+    final HttpServer http;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
@@ -230,6 +238,53 @@ public final class Node implements AutoCloseable {
     public static Node start(Settings settings, Clock wallClock, LongSupplier timeShift, Waiter waiter)
             throws Exception {
         return new Node(settings, wallClock, timeShift, waiter);
+    }
+
+    /** The port the HTTP server listens on (an ephemeral one when ORGSYNC_HTTP_PORT is 0). */
+    public int port() {
+        return http.port();
+    }
+
+    /** The node's connection pool: for tests and benchmarks that look at what the node wrote. */
+    public DataSource dataSource() {
+        return db.dataSource();
+    }
+
+    /** The database's time, as every feature of this node reads it. */
+    public Clock clock() {
+        return clock;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Runs one sync of {@code corpId} now, on the calling thread, as a Quartz job would. */
+    public Run sync(String corpId, SyncProgress progress) throws Exception {
+        return runner.run(corpId, progress);
+    }
+
+    public Run sync(String corpId) throws Exception {
+        return sync(corpId, SyncProgress.NONE);
+    }
+
+    /** Registering, changing and removing enterprises, as the admin API does. */
+    public EnterpriseService enterprises() {
+        return enterprises;
+    }
+
+    /** On a read-only node, one that refuses every job operation. */
+    public SyncScheduler scheduler() {
+        return scheduler;
+    }
+
+    public Alerts alerts() {
+        return alerts;
+    }
+
+    /** The contact-change events this node's environment received. */
+    public Events events() {
+        return events;
     }
 
     /** The build version from the jar's manifest (ORGSYNC_BUILD_VERSION overrides it, also per node through Settings). */

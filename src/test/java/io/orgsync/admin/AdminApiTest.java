@@ -104,7 +104,7 @@ class AdminApiTest {
     }
 
     static AdminClient client(Node node, String token) {
-        return new AdminClient("http://127.0.0.1:" + node.http.port(), token, ANSWERS);
+        return new AdminClient("http://127.0.0.1:" + node.port(), token, ANSWERS);
     }
 
     /** A simulated enterprise and its secret (remembered as one that must never come back). */

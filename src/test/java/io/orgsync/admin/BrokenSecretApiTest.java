@@ -54,7 +54,7 @@ class BrokenSecretApiTest {
                 .with("ORGSYNC_DEPT_RATE", 1000)
                 .alertsTo(sim.baseUrl(), robot)
                 .start()) {
-            AdminClient admin = new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
+            AdminClient admin = new AdminClient("http://127.0.0.1:" + node.port(), TOKEN, AdminClient.newLog());
             ok(admin.put(
                     "/admin/api/enterprises/" + broken,
                     Map.of("name", "Broken Co", "secret", brokenSecret, "cron", NEVER)));

@@ -53,7 +53,7 @@ class ConsoleBrowserTest {
                 .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
                 .with("ORGSYNC_SCHEDULER_ENABLED", "false")
                 .start();
-        api = new AdminClient("http://127.0.0.1:" + console.http.port(), TOKEN, AdminClient.newLog());
+        api = new AdminClient("http://127.0.0.1:" + console.port(), TOKEN, AdminClient.newLog());
         String[][] corps = {{"ww-acme", "Acme Trading"}, {"ww-globex", "Globex Shanghai"}};
         for (String[] c : corps) {
             String secret = "secret-" + c[0] + "-0123456789";
@@ -114,7 +114,7 @@ class ConsoleBrowserTest {
 
     @Test
     void anOperatorPausesTriggersAndReadsTheHistory() throws Exception {
-        browser.get("http://127.0.0.1:" + console.http.port() + "/admin/");
+        browser.get("http://127.0.0.1:" + console.port() + "/admin/");
         waitFor("the sign-in form", d -> d.findElement(By.id("token")).isDisplayed());
 
         // a wrong token is refused and cleared

@@ -77,8 +77,8 @@ class ConsolePanelsBrowserTest {
                 .with("ORGSYNC_CALLBACK_BASE_URL", PUBLIC_BASE)
                 .with("ORGSYNC_API_TOKEN", API_TOKEN)
                 .start();
-        api = new AdminClient("http://127.0.0.1:" + console.http.port(), TOKEN, AdminClient.newLog());
-        publicApi = new AdminClient("http://127.0.0.1:" + console.http.port(), API_TOKEN, AdminClient.newLog());
+        api = new AdminClient("http://127.0.0.1:" + console.port(), TOKEN, AdminClient.newLog());
+        publicApi = new AdminClient("http://127.0.0.1:" + console.port(), API_TOKEN, AdminClient.newLog());
         sim.createCorp(CORP, "secret-" + CORP + "-0123456789", 4, 40, true);
         String boss = sim.export(CORP).path("members").get(0).path("userid").asText();
         sim.post(
@@ -186,7 +186,7 @@ class ConsolePanelsBrowserTest {
 
     @Test
     void theOperatorSeesRunsAlertsAndManagesMiniPrograms() throws Exception {
-        browser.get("http://127.0.0.1:" + console.http.port() + "/admin/");
+        browser.get("http://127.0.0.1:" + console.port() + "/admin/");
         chromium.waitFor("the sign-in form", d -> d.findElement(By.id("token")).isDisplayed());
         browser.findElement(By.id("token")).sendKeys(TOKEN);
         chromium.click(By.id("sign-in"));
@@ -391,7 +391,7 @@ class ConsolePanelsBrowserTest {
                 "/__sim/corps/" + CORP + "/callback",
                 Map.of(
                         "url",
-                        "http://127.0.0.1:" + console.http.port() + "/callbacks/wecom/" + CORP,
+                        "http://127.0.0.1:" + console.port() + "/callbacks/wecom/" + CORP,
                         "token",
                         CB_TOKEN,
                         "aesKey",
@@ -468,7 +468,7 @@ class ConsolePanelsBrowserTest {
     @Test
     void theOrganisationViewBrowsesSearchesAndOpensMembersThroughTheReadApi() throws Exception {
         JsonNode export = sim.export(CORP);
-        browser.get("http://127.0.0.1:" + console.http.port() + "/admin/");
+        browser.get("http://127.0.0.1:" + console.port() + "/admin/");
         chromium.waitFor(
                 "the sign-in form or the console",
                 d -> d.findElement(By.id("token")).isDisplayed()

@@ -68,7 +68,7 @@ class ConsoleSubscriptionsBrowserTest {
         node = TestNode.node("node-subs", TestDatabases.mariadb("console_subscriptions"), sim)
                 .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
                 .start();
-        api = new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
+        api = new AdminClient("http://127.0.0.1:" + node.port(), TOKEN, AdminClient.newLog());
         sim.createCorp(CORP, "secret-" + CORP + "-0123456789", 3, 15, true);
         assertEquals(
                 200,
@@ -149,7 +149,7 @@ class ConsoleSubscriptionsBrowserTest {
 
     @Test
     void theOperatorCreatesWatchesReplaysAndDeletesASubscription() throws Exception {
-        browser.get("http://127.0.0.1:" + node.http.port() + "/admin/");
+        browser.get("http://127.0.0.1:" + node.port() + "/admin/");
         chromium.waitFor("the sign-in form", d -> d.findElement(By.id("token")).isDisplayed());
         browser.findElement(By.id("token")).sendKeys(TOKEN);
         chromium.click(By.id("sign-in"));

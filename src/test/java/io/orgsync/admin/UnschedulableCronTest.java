@@ -137,7 +137,7 @@ class UnschedulableCronTest {
     }
 
     private static AdminClient admin(Node node) {
-        return new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
+        return new AdminClient("http://127.0.0.1:" + node.port(), TOKEN, AdminClient.newLog());
     }
 
     private static JsonNode byCorp(JsonNode list, String corpId) {

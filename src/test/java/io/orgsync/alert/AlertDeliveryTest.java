@@ -76,7 +76,7 @@ class AlertDeliveryTest {
     }
 
     private static AdminClient admin(Node node) {
-        return new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
+        return new AdminClient("http://127.0.0.1:" + node.port(), TOKEN, AdminClient.newLog());
     }
 
     /** A sample's value from the node's /metrics, 0 when absent. */
@@ -97,15 +97,15 @@ class AlertDeliveryTest {
                         .with("ORGSYNC_ALERT_WEBHOOK", robot("once")),
                 clock);
 
-        assertTrue(node.alerts.raise(new Alert("sync_failed", "ww-one", "first failure")));
+        assertTrue(node.alerts().raise(new Alert("sync_failed", "ww-one", "first failure")));
         assertFalse(
-                node.alerts.raise(new Alert("sync_failed", "ww-one", "second failure, same key")),
+                node.alerts().raise(new Alert("sync_failed", "ww-one", "second failure, same key")),
                 "same key within the window");
         clock.advance(Duration.ofMinutes(9));
-        assertFalse(node.alerts.raise(new Alert("sync_failed", "ww-one", "third failure, 9 minutes on")));
+        assertFalse(node.alerts().raise(new Alert("sync_failed", "ww-one", "third failure, 9 minutes on")));
         // another subject, another type: other keys, delivered
-        assertTrue(node.alerts.raise(new Alert("sync_failed", "ww-two", "another enterprise")));
-        assertTrue(node.alerts.raise(new Alert("sync_refused", "ww-one", "another type")));
+        assertTrue(node.alerts().raise(new Alert("sync_failed", "ww-two", "another enterprise")));
+        assertTrue(node.alerts().raise(new Alert("sync_refused", "ww-one", "another type")));
         // deliveries go out in order on one thread: once the last is in, a duplicate would be too
         List<String> texts = Waiting.await(seconds(20), "three robot messages", () -> {
             List<String> t = robotTexts("once");
@@ -122,7 +122,7 @@ class AlertDeliveryTest {
 
         // past the window the same key goes out again
         clock.advance(Duration.ofMinutes(1).plusSeconds(1));
-        assertTrue(node.alerts.raise(new Alert("sync_failed", "ww-one", "still failing, 10 minutes on")));
+        assertTrue(node.alerts().raise(new Alert("sync_failed", "ww-one", "still failing, 10 minutes on")));
         Waiting.until(
                 seconds(20), "the fourth message", () -> robotTexts("once").size() == 4);
         assertTrue(robotTexts("once").get(3).contains("still failing, 10 minutes on"));
@@ -203,8 +203,8 @@ class AlertDeliveryTest {
 
             // raised on the node that runs no jobs: the mail job waits in the database until
             // the node with a running scheduler sends it
-            assertTrue(raiser.alerts.raise(
-                    new Alert("sync_failed", "ww-mail", "The sync of ww-mail failed: 60011 no privilege.")));
+            assertTrue(raiser.alerts()
+                    .raise(new Alert("sync_failed", "ww-mail", "The sync of ww-mail failed: 60011 no privilege.")));
             MimeMessage[] mails = mails(smtp, 2);
             assertEquals(2, mails.length);
             MimeMessage mail = mails[0];
@@ -219,8 +219,8 @@ class AlertDeliveryTest {
             assertTrue(body.contains("[orgsync test/raiser] sync_failed") && body.contains("60011 no privilege"), body);
 
             // the same key again within ten minutes: no second mail; another key: one more
-            assertFalse(raiser.alerts.raise(new Alert("sync_failed", "ww-mail", "again")));
-            assertTrue(mailer.alerts.raise(new Alert("node_fenced", "mailer", "Node mailer is fenced.")));
+            assertFalse(raiser.alerts().raise(new Alert("sync_failed", "ww-mail", "again")));
+            assertTrue(mailer.alerts().raise(new Alert("node_fenced", "mailer", "Node mailer is fenced.")));
             MimeMessage[] all = mails(smtp, 4);
             assertEquals(4, all.length, "4 = 2 alerts x 2 recipients");
             assertEquals("[orgsync] node_fenced: mailer", all[3].getSubject());

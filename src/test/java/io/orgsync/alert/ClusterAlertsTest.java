@@ -69,7 +69,7 @@ class ClusterAlertsTest {
     }
 
     private static AdminClient admin(Node node) {
-        return new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
+        return new AdminClient("http://127.0.0.1:" + node.port(), TOKEN, AdminClient.newLog());
     }
 
     private static String robotKey(String what) {
@@ -87,7 +87,7 @@ class ClusterAlertsTest {
                 for (int i = 0; i < perNode; i++) {
                     results.add(pool.submit(() -> {
                         start.await(30, TimeUnit.SECONDS);
-                        return node.alerts.raise(alert);
+                        return node.alerts().raise(alert);
                     }));
                 }
             }
@@ -178,11 +178,11 @@ class ClusterAlertsTest {
                 clock);
         Alert older = new Alert("resolve_budget", "ww-list-1", "Budget used up.");
         Alert newer = new Alert("node_fenced", "alerts-list", "Fenced.");
-        assertTrue(node.alerts.raise(older));
+        assertTrue(node.alerts().raise(older));
         Waiting.await(seconds(30), "the first delivery", () -> delivered(node, older));
         sim.fault(java.util.Map.of("path", "/cgi-bin/webhook/send", "httpStatus", 500));
         clock.advance(Duration.ofSeconds(1));
-        assertTrue(node.alerts.raise(newer));
+        assertTrue(node.alerts().raise(newer));
         JsonNode failed = Waiting.await(seconds(30), "the failed delivery", () -> delivered(node, newer));
         assertEquals(
                 "failed: HTTP 500", failed.path("delivered").path("webhook").asText(), failed.toString());
@@ -217,7 +217,7 @@ class ClusterAlertsTest {
         String password = "alert-ro-password-7d2e";
         Node writer = start(TestNode.node("alerts-writer", db, sim), new MutableClock());
         Alert written = new Alert("sync_failed", "ww-written", "Written by the writer.");
-        assertTrue(writer.alerts.raise(written));
+        assertTrue(writer.alerts().raise(written));
 
         String database = db.substring(db.lastIndexOf('/') + 1);
         admin("DROP USER IF EXISTS '" + user + "'@'%'");
@@ -234,8 +234,8 @@ class ClusterAlertsTest {
                             .with("ORGSYNC_READ_ONLY", "true"),
                     new MutableClock());
             Alert alert = new Alert("token_invalidated", "ww-readonly", "Raised on the read-only node.");
-            assertTrue(reader.alerts.raise(alert), "the first raising is sent");
-            assertFalse(reader.alerts.raise(alert), "the second is suppressed by the node itself");
+            assertTrue(reader.alerts().raise(alert), "the first raising is sent");
+            assertFalse(reader.alerts().raise(alert), "the second is suppressed by the node itself");
             Waiting.until(
                     seconds(30),
                     "the read-only node's robot message",
@@ -260,16 +260,16 @@ class ClusterAlertsTest {
         String robot = robotKey("outage");
         Node node = start(TestNode.node("alerts-outage", proxy.relay(db), sim).alertsTo(sim.baseUrl(), robot), clock);
         Alert before = new Alert("sync_failed", "ww-before", "Before the outage.");
-        assertTrue(node.alerts.raise(before));
+        assertTrue(node.alerts().raise(before));
         Waiting.await(seconds(30), "the alert recorded", () -> delivered(node, before));
 
         try (LogCapture log = LogCapture.start()) {
             proxy.cut();
             Alert during = new Alert("sync_failed", "ww-during", "The database is unreachable.");
-            assertTrue(node.alerts.raise(during), "sent although the alert table cannot be reached");
-            assertFalse(node.alerts.raise(during), "a repeat is suppressed by the node itself");
+            assertTrue(node.alerts().raise(during), "sent although the alert table cannot be reached");
+            assertFalse(node.alerts().raise(during), "a repeat is suppressed by the node itself");
             Alert other = new Alert("sync_failed", "ww-other", "Another key in the outage.");
-            assertTrue(node.alerts.raise(other));
+            assertTrue(node.alerts().raise(other));
             Waiting.until(
                     seconds(30),
                     "three robot messages",
@@ -286,7 +286,7 @@ class ClusterAlertsTest {
                 seconds(30),
                 "the node's database back",
                 () -> admin(node).get("/health").status() == 200);
-        assertTrue(node.alerts.raise(after));
+        assertTrue(node.alerts().raise(after));
         JsonNode record = Waiting.await(seconds(30), "the alert table used again", () -> delivered(node, after));
         assertEquals(1, record.path("count").asLong());
         assertNull(

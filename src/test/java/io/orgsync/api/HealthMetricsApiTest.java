@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
@@ -121,7 +122,7 @@ class HealthMetricsApiTest {
     void aDatabaseThatIsGoneIsDownAndLookupsFailCleanly() throws Exception {
         try (ApiNode lonely = ApiNode.start("health-down", TestDatabases.h2("health_down"), sim, Map.of())) {
             assertEquals(200, lonely.get("/health").status());
-            lonely.node.db.close();
+            NodeInternals.db(lonely.node).close();
             ApiNode.Response down = lonely.get("/health");
             assertEquals(503, down.status(), down::toString);
             assertEquals("DOWN", down.json().path("status").asText());

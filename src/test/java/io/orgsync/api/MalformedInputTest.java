@@ -3,6 +3,7 @@ package io.orgsync.api;
 import static io.orgsync.testing.ApiAssertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.orgsync.NodeInternals;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.Scrape;
 import io.orgsync.testing.SimulatorControl;
@@ -54,7 +55,7 @@ class MalformedInputTest {
         node = ApiNode.start("malformed", TestDatabases.h2("malformed"), sim, Map.of());
         node.enterprise(CORP, CORP_SECRET);
         node.app(APP, APP_SECRET, "stable");
-        node.node.callbacks.put(CORP, CALLBACK_TOKEN, CALLBACK_KEY);
+        NodeInternals.callbacks(node.node).put(CORP, CALLBACK_TOKEN, CALLBACK_KEY);
         sim.resetStats();
     }
 
@@ -94,7 +95,7 @@ class MalformedInputTest {
                 0,
                 sim.stats().path("totalCalls").asLong(),
                 () -> "upstream calls: " + sim.stats().path("calls"));
-        assertEquals(0, node.node.events.recent(null, 10).size(), "no callback case stored an event");
+        assertEquals(0, node.node.events().recent(null, 10).size(), "no callback case stored an event");
     }
 
     static List<Case> corpus() {

@@ -146,7 +146,7 @@ class ReadApiTest {
         ApiNode node = nodes.get(dialect);
         String corp = "ww-read-ids";
         node.enterprise(corp, "read-ids-secret-0123456789");
-        Sql.run(node.node.db.dataSource(), c -> {
+        Sql.run(node.node.dataSource(), c -> {
             Sql.update(c, "DELETE FROM member_department WHERE corp_id = ?", corp);
             Sql.update(c, "DELETE FROM member WHERE corp_id = ?", corp);
             Sql.update(c, "DELETE FROM department WHERE corp_id = ?", corp);

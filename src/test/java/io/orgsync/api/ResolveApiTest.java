@@ -209,7 +209,7 @@ class ResolveApiTest {
                 sim,
                 Map.of("ORGSYNC_RESOLVE_RATE", "1000"),
                 clock)) {
-            node.node.enterprises.put(corp, new EnterpriseChange(corp, null, TestNode.NEVER, true, null, contact));
+            node.node.enterprises().put(corp, new EnterpriseChange(corp, null, TestNode.NEVER, true, null, contact));
             assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status(), "ids only");
             // the sync's 48009 is a day old: the resolve asks user/get again, and learns it again
             clock.advance(Duration.ofHours(25));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MutableClock;
@@ -72,7 +73,7 @@ class ResolveBudgetClusterTest {
         ApiNode b = node("budget-b", url, clock);
         a.enterprise(corp, SECRET);
         assertEquals(RunStatus.SUCCEEDED, a.sync(corp).status());
-        int budget = (int) Math.floor(0.1 * a.node.members.activeCount(corp));
+        int budget = (int) Math.floor(0.1 * NodeInternals.members(a.node).activeCount(corp));
         assertTrue(budget >= 2 && budget < 8, "a small budget: " + budget);
 
         // a slow getuserid keeps every resolve in flight at once, as a burst of callers would
@@ -139,7 +140,7 @@ class ResolveBudgetClusterTest {
         ApiNode b = node("release-b", url, clock);
         a.enterprise(corp, SECRET);
         assertEquals(RunStatus.SUCCEEDED, a.sync(corp).status());
-        int budget = (int) Math.floor(0.1 * a.node.members.activeCount(corp));
+        int budget = (int) Math.floor(0.1 * NodeInternals.members(a.node).activeCount(corp));
         List<String> mobiles = new ArrayList<>();
         sim.export(corp).path("members").forEach(m -> {
             if (m.path("status").asInt() == 1 && m.path("mobile").asText().matches("1[3-9]\\d{9}")) {
@@ -196,7 +197,7 @@ class ResolveBudgetClusterTest {
         ApiNode a = node("expiry-a", url, clock);
         a.enterprise(corp, SECRET);
         assertEquals(RunStatus.SUCCEEDED, a.sync(corp).status());
-        int budget = (int) Math.floor(0.1 * a.node.members.activeCount(corp));
+        int budget = (int) Math.floor(0.1 * NodeInternals.members(a.node).activeCount(corp));
 
         // a second node took the whole budget and died before its getuserid calls returned:
         // its reservations stay behind, as its process left them

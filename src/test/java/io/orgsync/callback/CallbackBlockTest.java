@@ -72,7 +72,7 @@ class CallbackBlockTest {
                 () -> status(corp, event) == EventStatus.APPLIED ? find(corp, event) : null);
         assertEquals(
                 "封锁后的名字",
-                io.orgsync.testing.OrgTruth.fromDatabase(node.node.db.dataSource(), corp)
+                io.orgsync.testing.OrgTruth.fromDatabase(node.node.dataSource(), corp)
                         .members
                         .get(userids.get(0))
                         .name(),
@@ -96,7 +96,7 @@ class CallbackBlockTest {
         Waiting.until(
                 Duration.ofSeconds(20),
                 "an events_failing alert",
-                () -> node.node.alerts.recent(10).stream()
+                () -> node.node.alerts().recent(10).stream()
                         .anyMatch(a -> a.type().equals("events_failing")));
     }
 
@@ -125,7 +125,7 @@ class CallbackBlockTest {
                 Duration.ofSeconds(20), "applied after the hold", () -> status(corp, event) == EventStatus.APPLIED);
         assertEquals(
                 "等到令牌的名字",
-                io.orgsync.testing.OrgTruth.fromDatabase(node.node.db.dataSource(), corp)
+                io.orgsync.testing.OrgTruth.fromDatabase(node.node.dataSource(), corp)
                         .members
                         .get(userid)
                         .name());
@@ -162,7 +162,7 @@ class CallbackBlockTest {
                     () -> status(corp, event) == EventStatus.APPLIED);
             assertEquals(
                     "断库之后的名字",
-                    io.orgsync.testing.OrgTruth.fromDatabase(node.node.db.dataSource(), corp)
+                    io.orgsync.testing.OrgTruth.fromDatabase(node.node.dataSource(), corp)
                             .members
                             .get(userid)
                             .name());
@@ -199,7 +199,7 @@ class CallbackBlockTest {
                 corp, now, Map.of("Event", "change_contact", "ChangeType", "update_user", "UserID", userid));
         assertEquals(
                 200, CallbackFixture.post(node, wecom, corp, now, nonce, xml).status());
-        return node.node.events.recent(corp, 1).get(0).id();
+        return node.node.events().recent(corp, 1).get(0).id();
     }
 
     private EventStatus status(String corp, long id) throws Exception {
@@ -207,7 +207,7 @@ class CallbackBlockTest {
     }
 
     private StoredEvent find(String corp, long id) throws Exception {
-        return node.node.events.recent(corp, 100).stream()
+        return node.node.events().recent(corp, 100).stream()
                 .filter(e -> e.id() == id)
                 .findFirst()
                 .orElseThrow();

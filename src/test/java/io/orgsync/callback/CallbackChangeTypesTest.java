@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.ApiNode;
@@ -90,7 +91,7 @@ class CallbackChangeTypesTest {
 
         Waiting.until(Duration.ofSeconds(60), "no PENDING events", () -> {
             clock.advance(Duration.ofSeconds(4));
-            return node.node.events.recent(corp, 100).stream().noneMatch(e -> e.status() == EventStatus.PENDING);
+            return node.node.events().recent(corp, 100).stream().noneMatch(e -> e.status() == EventStatus.PENDING);
         });
         AdminClient.Reply listed = CallbackFixture.admin(node).get("/admin/api/events?corpId=" + corp + "&limit=100");
         assertEquals(200, listed.status(), listed.toString());
@@ -112,7 +113,9 @@ class CallbackChangeTypesTest {
         assertTrue(reason(events, "create_widget").contains("create_widget"), listed.toString());
         assertTrue(reason(events, "enter_agent").contains("enter_agent"), listed.toString());
         assertTrue(events.toString().contains("not-a-number"), listed.toString());
-        assertTrue(node.node.members.byMobile("13900009001", corp).isEmpty(), "the deleted member answers no lookup");
+        assertTrue(
+                NodeInternals.members(node.node).byMobile("13900009001", corp).isEmpty(),
+                "the deleted member answers no lookup");
     }
 
     private static void change(Map<String, String> into, String status, String type, String... fields) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
@@ -101,10 +102,10 @@ class CallbackChangesTest {
             assertTrue(differences.get(0).startsWith("department 1:"), differences.get(0));
         }
         assertTrue(
-                node.node.members.byMobile("13900007001", corp).stream()
+                NodeInternals.members(node.node).byMobile("13900007001", corp).stream()
                         .anyMatch(m -> m.userid().equals("cbnew01")),
                 "the new member answers a lookup");
-        assertTrue(node.node.events.recent(corp, 1000).stream().noneMatch(e -> e.status() == EventStatus.FAILED));
+        assertTrue(node.node.events().recent(corp, 1000).stream().noneMatch(e -> e.status() == EventStatus.FAILED));
 
         Run reconcile = node.sync(corp);
         assertEquals(RunStatus.SUCCEEDED, reconcile.status(), reconcile.error());

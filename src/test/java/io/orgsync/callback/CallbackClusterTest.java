@@ -3,6 +3,7 @@ package io.orgsync.callback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.orgsync.NodeInternals;
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
@@ -53,7 +54,7 @@ class CallbackClusterTest {
         b = ApiNode.start("cb-node-b", db, sim, Map.of());
         a.enterprise(corp, SECRET);
         assertEquals(RunStatus.SUCCEEDED, a.sync(corp).status());
-        a.node.callbacks.put(corp, CallbackFixture.TOKEN, CallbackFixture.AES_KEY);
+        NodeInternals.callbacks(a.node).put(corp, CallbackFixture.TOKEN, CallbackFixture.AES_KEY);
         return sim.export(corp).path("members").get(0).path("userid").asText();
     }
 
@@ -74,8 +75,8 @@ class CallbackClusterTest {
         Waiting.until(
                 Duration.ofSeconds(60),
                 "all applied",
-                () -> a.node.events.recent(corp, 1000).stream().allMatch(e -> e.status() == EventStatus.APPLIED));
-        List<StoredEvent> events = a.node.events.recent(corp, 1000).stream()
+                () -> a.node.events().recent(corp, 1000).stream().allMatch(e -> e.status() == EventStatus.APPLIED));
+        List<StoredEvent> events = a.node.events().recent(corp, 1000).stream()
                 .sorted(Comparator.comparingLong(StoredEvent::id))
                 .toList();
         assertEquals(n, events.size());
@@ -85,7 +86,7 @@ class CallbackClusterTest {
         assertTrue(events.stream().allMatch(e -> e.attempts() == 1), "each applied by one attempt of one node");
         assertEquals(
                 "第" + (n - 1) + "版",
-                a.node.members.byUserid(corp, userid).get(0).name());
+                NodeInternals.members(a.node).byUserid(corp, userid).get(0).name());
     }
 
     @Test
@@ -95,7 +96,7 @@ class CallbackClusterTest {
         EventSealer wecom = new EventSealer(CallbackFixture.TOKEN, CallbackFixture.AES_KEY, corp);
         long now = System.currentTimeMillis() / 1000;
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (Connection c = a.node.db.dataSource().getConnection()) {
+        try (Connection c = a.node.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps =
                     c.prepareStatement("SELECT corp_id FROM enterprise WHERE corp_id = ? FOR UPDATE")) {
@@ -109,7 +110,7 @@ class CallbackClusterTest {
             Thread.sleep(2000);
             assertEquals(
                     EventStatus.PENDING,
-                    a.node.events.recent(corp, 1).get(0).status(),
+                    a.node.events().recent(corp, 1).get(0).status(),
                     "not applied inside the locked transaction");
             c.commit();
         } finally {
@@ -118,7 +119,9 @@ class CallbackClusterTest {
         Waiting.until(
                 Duration.ofSeconds(30),
                 "applied after the lock",
-                () -> a.node.events.recent(corp, 1).get(0).status() == EventStatus.APPLIED);
-        assertEquals("锁后", a.node.members.byUserid(corp, userid).get(0).name());
+                () -> a.node.events().recent(corp, 1).get(0).status() == EventStatus.APPLIED);
+        assertEquals(
+                "锁后",
+                NodeInternals.members(a.node).byUserid(corp, userid).get(0).name());
     }
 }

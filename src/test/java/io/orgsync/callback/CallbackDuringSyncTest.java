@@ -56,7 +56,7 @@ class CallbackDuringSyncTest {
         String base = "/__sim/corps/" + corp + "/departments";
 
         boolean[] changed = {false};
-        Run run = node.node.runner.run(corp, (SyncProgress) (c, done, total) -> {
+        Run run = node.node.sync(corp, (SyncProgress) (c, done, total) -> {
             if (done < total || changed[0]) {
                 return;
             }
@@ -74,7 +74,7 @@ class CallbackDuringSyncTest {
         assertTrue(changed[0], "the changes were made between the fetch and the apply");
         assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
         assertTrue(
-                node.node.events.recent(corp, 100).stream().noneMatch(e -> e.status() == EventStatus.FAILED),
+                node.node.events().recent(corp, 100).stream().noneMatch(e -> e.status() == EventStatus.FAILED),
                 "every event applied");
         List<String> differences = CallbackFixture.differences(sim, node, corp);
         assertTrue(differences.isEmpty(), "the apply undid department events: " + OrgTruth.describe(differences));

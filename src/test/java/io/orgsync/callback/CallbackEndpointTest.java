@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.orgsync.NodeInternals;
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.ApiNode;
@@ -240,11 +241,11 @@ class CallbackEndpointTest {
     }
 
     private static void configure() throws Exception {
-        node.node.callbacks.put(CORP, CallbackFixture.TOKEN, CallbackFixture.AES_KEY);
+        NodeInternals.callbacks(node.node).put(CORP, CallbackFixture.TOKEN, CallbackFixture.AES_KEY);
     }
 
     private static int stored() throws Exception {
-        return node.node.events.recent(null, 1000).size();
+        return node.node.events().recent(null, 1000).size();
     }
 
     private static void assertRefused(int status, ApiNode.Response r, String what) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.orgsync.NodeInternals;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.sync.RunStatus;
@@ -80,7 +81,7 @@ class CallbackEnvironmentTest {
     }
 
     private static EventStatus status(ApiNode node, String corp) throws Exception {
-        return node.node.events.recent(corp, 1).get(0).status();
+        return node.node.events().recent(corp, 1).get(0).status();
     }
 
     @Test
@@ -105,7 +106,7 @@ class CallbackEnvironmentTest {
         assertEquals(200, event.status(), event.toString());
 
         // Test device: production's applier stops, so that only staging could apply the event above
-        prod.node.eventDrainer.close();
+        NodeInternals.eventDrainer(prod.node).close();
         ApiNode.Response own = rename(staging, STAGING, stagingUser, Clock.systemUTC(), "s1");
         assertEquals(200, own.status(), own.toString());
         Waiting.until(
@@ -137,9 +138,9 @@ class CallbackEnvironmentTest {
                 Map.of("ORGSYNC_SCHEDULER_ENABLED", "true", "ORGSYNC_BUILD_VERSION", "2.0.0"),
                 new MutableClock());
         // Test device: the newer node applies nothing either, so that an applied event could only come from the old one
-        newer.node.eventDrainer.close();
-        old.node.nodeRegistry.tick();
-        assertTrue(old.node.nodeRegistry.fenced());
+        NodeInternals.eventDrainer(newer.node).close();
+        NodeInternals.nodeRegistry(old.node).tick();
+        assertTrue(NodeInternals.nodeRegistry(old.node).fenced());
 
         ApiNode.Response event = rename(old, FENCED, userid, clock, "f1");
         assertEquals(200, event.status(), event.toString());
@@ -150,8 +151,8 @@ class CallbackEnvironmentTest {
         newer.close();
         nodes.remove(newer);
         clock.advance(NodeRegistry.ALIVE_WINDOW.plusSeconds(1));
-        old.node.nodeRegistry.tick();
-        assertFalse(old.node.nodeRegistry.fenced());
+        NodeInternals.nodeRegistry(old.node).tick();
+        assertFalse(NodeInternals.nodeRegistry(old.node).fenced());
         Waiting.until(
                 Duration.ofSeconds(20),
                 "the event applied once the fence lifted",

@@ -65,7 +65,7 @@ class CallbackFaultsTest {
                 dropped > 0 && repeated > 0 && count(deliveries, "reordered") > 0,
                 "the seed injects every fault: " + deliveries);
 
-        List<StoredEvent> events = node.node.events.recent(corp, 1000);
+        List<StoredEvent> events = node.node.events().recent(corp, 1000);
         assertEquals(changes - dropped + repeated, events.size(), "every delivery stored");
         assertEquals(
                 changes - dropped,

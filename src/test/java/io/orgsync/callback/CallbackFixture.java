@@ -3,6 +3,7 @@ package io.orgsync.callback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.ApiNode;
@@ -57,7 +58,8 @@ final class CallbackFixture {
         Waiting.until(
                 Duration.ofSeconds(90),
                 "no PENDING events",
-                () -> node.node.events.recent(corpId, 1000).stream().noneMatch(e -> e.status() == EventStatus.PENDING));
+                () -> node.node.events().recent(corpId, 1000).stream()
+                        .noneMatch(e -> e.status() == EventStatus.PENDING));
         return delivered;
     }
 
@@ -67,7 +69,7 @@ final class CallbackFixture {
      */
     static EventSealer syncedAndDirect(ApiNode node, String corpId, String secret) throws Exception {
         synced(node, corpId, secret);
-        node.node.callbacks.put(corpId, TOKEN, AES_KEY);
+        NodeInternals.callbacks(node.node).put(corpId, TOKEN, AES_KEY);
         return new EventSealer(TOKEN, AES_KEY, corpId);
     }
 
@@ -121,7 +123,7 @@ final class CallbackFixture {
     }
 
     static List<String> differences(SimulatorControl sim, ApiNode node, String corpId) throws SQLException {
-        return OrgTruth.fromExport(sim.export(corpId)).diff(OrgTruth.fromDatabase(node.node.db.dataSource(), corpId));
+        return OrgTruth.fromExport(sim.export(corpId)).diff(OrgTruth.fromDatabase(node.node.dataSource(), corpId));
     }
 
     /** An {@code update_user} that carries a new name. */

@@ -3,6 +3,7 @@ package io.orgsync.callback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.SimulatorControl;
@@ -88,7 +89,7 @@ class CallbackFreshnessTest {
                         .get(0)
                         .path("userid")
                         .asText());
-        assertEquals(1, a.node.runs.list(corp, 10).size(), "answered without another sync");
+        assertEquals(1, NodeInternals.runs(a.node).list(corp, 10).size(), "answered without another sync");
     }
 
     private void awaitStatus(String corp, String mobile, int status, String what) {

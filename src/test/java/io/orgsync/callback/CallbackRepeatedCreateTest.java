@@ -3,6 +3,7 @@ package io.orgsync.callback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.member.Member;
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.testing.ApiNode;
@@ -47,9 +48,9 @@ class CallbackRepeatedCreateTest {
         String userid = someone.path("userid").asText();
         String mobile = someone.path("mobile").asText();
         assertEquals(200, node.resolve(corp, mobile).status(), "the number is learned by a resolve");
-        Member before = node.node.members.byMobile(mobile, corp).get(0);
+        Member before = NodeInternals.members(node.node).byMobile(mobile, corp).get(0);
 
-        long now = node.node.clock.millis() / 1000;
+        long now = node.node.clock().millis() / 1000;
         post(wecom, corp, now, "newer", Map.of("ChangeType", "update_user", "UserID", userid, "Position", "新职位"));
         // the create of the same member, delivered again (or late): only the fields a create of this app carries
         post(
@@ -61,12 +62,12 @@ class CallbackRepeatedCreateTest {
         Waiting.until(
                 Duration.ofSeconds(20),
                 "both events applied",
-                () -> node.node.events.recent(corp, 10).stream()
+                () -> node.node.events().recent(corp, 10).stream()
                                 .filter(e -> e.status() == EventStatus.APPLIED)
                                 .count()
                         == 2);
 
-        List<Member> found = node.node.members.byMobile(mobile, corp);
+        List<Member> found = NodeInternals.members(node.node).byMobile(mobile, corp);
         assertEquals(1, found.size(), "the learned mobile still names the member: " + found);
         Member m = found.get(0);
         assertEquals(userid, m.userid());

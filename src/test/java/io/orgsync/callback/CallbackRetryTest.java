@@ -3,6 +3,7 @@ package io.orgsync.callback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.orgsync.NodeInternals;
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MutableClock;
@@ -48,9 +49,9 @@ class CallbackRetryTest {
         Waiting.until(
                 Duration.ofSeconds(20),
                 "a first failed read",
-                () -> node.node.events.recent(corp, 1).get(0).attempts() >= 1);
+                () -> node.node.events().recent(corp, 1).get(0).attempts() >= 1);
         assertEquals(
-                EventStatus.PENDING, node.node.events.recent(corp, 1).get(0).status());
+                EventStatus.PENDING, node.node.events().recent(corp, 1).get(0).status());
         // the member becomes readable only now (no callback registered in the simulator: the event above is the only
         // one)
         sim.post(
@@ -59,15 +60,19 @@ class CallbackRetryTest {
         Waiting.until(
                 Duration.ofSeconds(30),
                 "applied on a retry",
-                () -> node.node.events.recent(corp, 1).get(0).status() == EventStatus.APPLIED);
+                () -> node.node.events().recent(corp, 1).get(0).status() == EventStatus.APPLIED);
         assertEquals(
-                "迟到的人", node.node.members.byMobile("13900008001", corp).get(0).name());
+                "迟到的人",
+                NodeInternals.members(node.node)
+                        .byMobile("13900008001", corp)
+                        .get(0)
+                        .name());
 
         assertEquals(
                 200,
                 post(wecom, corp, now, "ghost1", created(corp, "ghost", now)).status());
         StoredEvent failed = Waiting.await(Duration.ofSeconds(90), "the ghost's event FAILED", () -> {
-            StoredEvent e = node.node.events.recent(corp, 1).get(0);
+            StoredEvent e = node.node.events().recent(corp, 1).get(0);
             if (e.status() == EventStatus.FAILED) {
                 return e;
             }
@@ -82,10 +87,10 @@ class CallbackRetryTest {
         Waiting.until(
                 Duration.ofSeconds(20),
                 "an events_failing alert",
-                () -> node.node.alerts.recent(10).stream()
+                () -> node.node.alerts().recent(10).stream()
                         .anyMatch(a -> a.type().equals("events_failing")));
         assertTrue(
-                io.orgsync.testing.OrgTruth.departed(node.node.db.dataSource(), corp)
+                io.orgsync.testing.OrgTruth.departed(node.node.dataSource(), corp)
                         .isEmpty(),
                 "nobody marked departed");
     }

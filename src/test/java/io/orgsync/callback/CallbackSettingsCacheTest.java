@@ -2,6 +2,7 @@ package io.orgsync.callback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.orgsync.NodeInternals;
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.ApiNode;
@@ -73,7 +74,7 @@ class CallbackSettingsCacheTest {
         ApiNode node = start("cb-cache", TestDatabases.h2("callback_cache"), clock);
         sim.createCorp(CORP, SECRET, 2, 5, true);
         node.enterprise(CORP, SECRET);
-        node.node.callbacks.put(CORP, CallbackFixture.TOKEN, CallbackFixture.AES_KEY);
+        NodeInternals.callbacks(node.node).put(CORP, CallbackFixture.TOKEN, CallbackFixture.AES_KEY);
         ApiNode.Response good = send(node, CORP, CallbackFixture.TOKEN, CallbackFixture.AES_KEY, clock, "ok1");
         assertEquals(200, good.status(), good.toString());
         double loaded = Scrape.value(node, LOADS);

@@ -119,7 +119,7 @@ class CallbackSetupsTest {
         assertNull(stored.members.get("cbs-out").name(), "outside the range: the event's departments alone");
         assertEquals(Set.of((long) outside), stored.members.get("cbs-out").departments());
         assertEquals(0, errors(48009) - refused);
-        assertTrue(node.node.events.recent(corp, 100).stream().noneMatch(e -> e.status() == EventStatus.FAILED));
+        assertTrue(node.node.events().recent(corp, 100).stream().noneMatch(e -> e.status() == EventStatus.FAILED));
     }
 
     /** A first sync with the contact-sync secret on a new IP (and {@code app} when given), then ids-style callbacks. */
@@ -140,7 +140,7 @@ class CallbackSetupsTest {
                 TestDatabases.url(dialect, "callback_setups"),
                 sim,
                 Map.of("ORGSYNC_ADMIN_TOKEN", CallbackFixture.ADMIN_TOKEN));
-        node.node.enterprises.put(corp, new EnterpriseChange(corp, app, "0 0 3 1 1 ? 2099", true, null, CONTACT));
+        node.node.enterprises().put(corp, new EnterpriseChange(corp, app, "0 0 3 1 1 ? 2099", true, null, CONTACT));
         Run first = node.sync(corp);
         assertEquals(RunStatus.SUCCEEDED, first.status(), first.error());
         CallbackFixture.connect(sim, node, corp, Map.of("style", "ids"));
@@ -154,7 +154,7 @@ class CallbackSetupsTest {
     }
 
     private OrgTruth stored(String corp) throws Exception {
-        return OrgTruth.fromDatabase(node.node.db.dataSource(), corp);
+        return OrgTruth.fromDatabase(node.node.dataSource(), corp);
     }
 
     private Map<String, Set<Long>> ids(String corp) throws Exception {

@@ -2,6 +2,7 @@ package io.orgsync.callback;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.orgsync.NodeInternals;
 import io.orgsync.cluster.NodeRegistry;
 import io.orgsync.simulator.EventSealer;
 import io.orgsync.store.Sql;
@@ -51,7 +52,7 @@ class EventDrainTest {
         sim.createCorp(corp, SECRET, 2, 5, true);
         via.enterprise(corp, SECRET);
         assertEquals(RunStatus.SUCCEEDED, via.sync(corp).status());
-        via.node.callbacks.put(corp, CallbackFixture.TOKEN, CallbackFixture.AES_KEY);
+        NodeInternals.callbacks(via.node).put(corp, CallbackFixture.TOKEN, CallbackFixture.AES_KEY);
         return sim.export(corp).path("members").get(0).path("userid").asText();
     }
 
@@ -67,7 +68,7 @@ class EventDrainTest {
     }
 
     private static StoredEvent last(ApiNode node, String corp) throws Exception {
-        return node.node.events.recent(corp, 1).get(0);
+        return node.node.events().recent(corp, 1).get(0);
     }
 
     /** The next user/get of {@code corp} hangs for {@code ms}. */
@@ -116,16 +117,16 @@ class EventDrainTest {
         post(a, corp, clock, "d1", CallbackFixture.idOnlyUpdate(corp, userid, clock.millis() / 1000));
         awaitRead(corp);
         String holder = Sql.withConnection(
-                        a.node.db.dataSource(),
+                        a.node.dataSource(),
                         c -> Sql.one(
                                 c, "SELECT owner FROM callback_queue WHERE corp_id = ?", rs -> rs.getString(1), corp))
                 .orElseThrow();
         ApiNode dead = holder.equals("drain-a") ? a : b;
         ApiNode survivor = dead == a ? b : a;
         // the holder dies: its heartbeat stops, its applier hangs on in its call and releases nothing
-        dead.node.nodeRegistry.close();
+        NodeInternals.nodeRegistry(dead.node).close();
         clock.advance(NodeRegistry.ALIVE_WINDOW.plusSeconds(1));
-        survivor.node.nodeRegistry.tick();
+        NodeInternals.nodeRegistry(survivor.node).tick();
         Waiting.until(
                 Duration.ofSeconds(10),
                 "the survivor applies the dead node's event",

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
@@ -50,7 +51,7 @@ class ClockSkewTest {
                 Node a = start(TestNode.node("skew-a", db, sim), new MutableClock());
                 // B serves the admin API and watches runs; A alone runs the sync
                 Node b = start(TestNode.node("skew-b", db, sim).with("ORGSYNC_SCHEDULER_ENABLED", false), ahead)) {
-            a.enterprises.put(CORP, new EnterpriseChange("Skew Co", SECRET, TestNode.NEVER, true, null));
+            a.enterprises().put(CORP, new EnterpriseChange("Skew Co", SECRET, TestNode.NEVER, true, null));
 
             // about 4 s of fetching: one slow member list per department
             sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", CORP, "latencyMs", 1000));
@@ -59,17 +60,22 @@ class ClockSkewTest {
             long id = Waiting.await(
                     seconds(30),
                     "the run to start on skew-a",
-                    () -> a.runs.last(CORP)
+                    () -> NodeInternals.runs(a)
+                            .last(CORP)
                             .filter(r -> r.status() == RunStatus.RUNNING)
                             .map(Run::id)
                             .orElse(null));
             int watched = 0;
-            while (a.runs.find(id).orElseThrow().status() == RunStatus.RUNNING) {
-                assertEquals(0, b.runWatch.beat(), "skew-b's run watch ended a run: " + a.runs.find(id));
+            while (NodeInternals.runs(a).find(id).orElseThrow().status() == RunStatus.RUNNING) {
+                assertEquals(
+                        0,
+                        NodeInternals.runWatch(b).beat(),
+                        "skew-b's run watch ended a run: "
+                                + NodeInternals.runs(a).find(id));
                 watched++;
                 Thread.sleep(300);
             }
-            Run run = a.runs.find(id).orElseThrow();
+            Run run = NodeInternals.runs(a).find(id).orElseThrow();
             System.out.println("run " + id + " watched " + watched + " times by skew-b: " + run.status() + " "
                     + (run.finishedAt() - run.startedAt()) + " ms");
             assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
@@ -77,7 +83,7 @@ class ClockSkewTest {
             assertTrue(watched >= 3, "the run was over too soon to tell: watched " + watched + " times");
 
             // the heartbeat B wrote is in the database's time: A sees it as recent, not 20 s ahead
-            ClusterNode seen = a.nodeRegistry.nodes().stream()
+            ClusterNode seen = NodeInternals.nodeRegistry(a).nodes().stream()
                     .filter(n -> n.instanceId().equals("skew-b"))
                     .findFirst()
                     .orElseThrow();
@@ -115,8 +121,8 @@ class ClockSkewTest {
             assertTrue(Math.abs(metric - AHEAD.toSeconds()) < 1, "skew-b's orgsync_clock_offset_seconds " + metric);
 
             // a warning when the skew is found, not one at every heartbeat
-            b.nodeRegistry.tick();
-            b.nodeRegistry.tick();
+            NodeInternals.nodeRegistry(b).tick();
+            NodeInternals.nodeRegistry(b).tick();
             List<LogCapture.Line> said = log.lines().stream()
                     .filter(l -> l.logger().equals(ClockCheck.class.getName()))
                     .toList();
@@ -137,6 +143,6 @@ class ClockSkewTest {
     }
 
     private static AdminClient admin(Node node) {
-        return new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
+        return new AdminClient("http://127.0.0.1:" + node.port(), TOKEN, AdminClient.newLog());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.QuartzTiming;
@@ -59,7 +60,7 @@ class FencingTest {
     }
 
     private static AdminClient admin(Node node) {
-        return new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
+        return new AdminClient("http://127.0.0.1:" + node.port(), TOKEN, AdminClient.newLog());
     }
 
     private static Map<String, JsonNode> cluster(Node via) {
@@ -86,8 +87,8 @@ class FencingTest {
         // 1.4.2 runs jobs alone
         MutableClock oldClock = new MutableClock();
         Node old = start("node-old", "1.4.2", dbUrl, oldClock, "test");
-        assertFalse(old.nodeRegistry.fenced());
-        assertFalse(old.scheduler.inStandby());
+        assertFalse(NodeInternals.nodeRegistry(old).fenced());
+        assertFalse(old.scheduler().inStandby());
         assertEquals(
                 200,
                 admin(old)
@@ -100,18 +101,18 @@ class FencingTest {
         Node newer = start("node-new", "1.5.0", dbUrl, new MutableClock(), "test");
         // Test device: the newer node stops firing too, so that any run of the job below could
         // only come from an older node. A sync due right now then waits in the database.
-        newer.scheduler.stopTakingJobs();
-        old.nodeRegistry.tick();
-        assertTrue(old.nodeRegistry.fenced(), "1.4.2 is fenced once it sees 1.5.0");
-        assertTrue(old.scheduler.inStandby(), "its scheduler is in standby");
-        assertFalse(newer.nodeRegistry.fenced());
+        newer.scheduler().stopTakingJobs();
+        NodeInternals.nodeRegistry(old).tick();
+        assertTrue(NodeInternals.nodeRegistry(old).fenced(), "1.4.2 is fenced once it sees 1.5.0");
+        assertTrue(old.scheduler().inStandby(), "its scheduler is in standby");
+        assertFalse(NodeInternals.nodeRegistry(newer).fenced());
         assertEquals(
                 200, admin(newer).post("/admin/api/jobs/" + CORP + "/trigger").status());
 
         // 1.4.0 starts while 1.5.0 is alive: fenced before its scheduler could fire anything
         Node older = start("node-older", "1.4.0", dbUrl, oldClock, "test");
-        assertTrue(older.nodeRegistry.fenced(), "1.4.0 is fenced as it starts");
-        assertTrue(older.scheduler.inStandby());
+        assertTrue(NodeInternals.nodeRegistry(older).fenced(), "1.4.0 is fenced as it starts");
+        assertTrue(older.scheduler().inStandby());
 
         Map<String, JsonNode> view = cluster(newer);
         for (String id : List.of("node-old", "node-older")) {
@@ -142,8 +143,8 @@ class FencingTest {
 
         // The due sync is not taken by a fenced node. A started Quartz scheduler looks for due
         // triggers at least every idleWaitTime: two of those passes, with heartbeats, and no run.
-        old.nodeRegistry.tick();
-        older.nodeRegistry.tick();
+        NodeInternals.nodeRegistry(old).tick();
+        NodeInternals.nodeRegistry(older).tick();
         Waiting.sleep(QuartzTiming.twoPasses());
         assertEquals(List.of(), runs(old), "no run while the only schedulers able to fire are fenced");
         assertEquals(2, sim.webhookMessages(ROBOT).size(), "a fence is alerted once, not at every heartbeat");
@@ -153,11 +154,11 @@ class FencingTest {
         newer.close();
         nodes.remove(newer);
         oldClock.advance(NodeRegistry.ALIVE_WINDOW.plusSeconds(1));
-        old.nodeRegistry.tick();
-        older.nodeRegistry.tick();
-        assertFalse(old.nodeRegistry.fenced());
-        assertFalse(old.scheduler.inStandby());
-        assertTrue(older.nodeRegistry.fenced(), "1.4.0 is still older than a live node");
+        NodeInternals.nodeRegistry(old).tick();
+        NodeInternals.nodeRegistry(older).tick();
+        assertFalse(NodeInternals.nodeRegistry(old).fenced());
+        assertFalse(old.scheduler().inStandby());
+        assertTrue(NodeInternals.nodeRegistry(older).fenced(), "1.4.0 is still older than a live node");
         JsonNode run = Waiting.await(seconds(30), "the waiting sync to run", () -> {
             List<JsonNode> runs = runs(old);
             return runs.size() == 1 && runs.get(0).path("status").asText().equals("SUCCEEDED") ? runs.get(0) : null;
@@ -177,9 +178,9 @@ class FencingTest {
         // a newer build in another environment, or the same build, fences nothing
         Node otherEnv = start("node-staging", "9.0.0", dbUrl, new MutableClock(), "staging");
         Node twin = start("node-twin", "1.4.2", dbUrl, oldClock, "test");
-        old.nodeRegistry.tick();
-        assertFalse(old.nodeRegistry.fenced());
-        assertFalse(twin.nodeRegistry.fenced());
-        assertFalse(otherEnv.nodeRegistry.fenced());
+        NodeInternals.nodeRegistry(old).tick();
+        assertFalse(NodeInternals.nodeRegistry(old).fenced());
+        assertFalse(NodeInternals.nodeRegistry(twin).fenced());
+        assertFalse(NodeInternals.nodeRegistry(otherEnv).fenced());
     }
 }

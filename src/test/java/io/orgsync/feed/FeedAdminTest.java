@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.callback.EventRetention;
 import io.orgsync.org.ChangeLog;
 import io.orgsync.resolve.ResolveRetention;
@@ -112,7 +113,7 @@ class FeedAdminTest {
             receiver.status.set(503);
             FeedFixture.subscribe(node, "lagging", Map.of("url", receiver.url(), "secret", FeedFixture.SECRET), 201);
             sync();
-            long latest = new ChangeLog(node.node.db.dataSource()).latest(CORP);
+            long latest = new ChangeLog(node.node.dataSource()).latest(CORP);
             assertEquals(latest, FeedFixture.pull(node, CORP, 0, 1000).size());
 
             clock.advance(Duration.ofDays(8));
@@ -143,9 +144,9 @@ class FeedAdminTest {
     void aReadOnlyNodeServesThePullFeedAndTheListButRefusesWrites() throws Exception {
         sync();
         try (ApiNode ro = FeedFixture.node(
-                "feed-admin-ro", node.node.settings.dbUrl(), sim, clock, Map.of("ORGSYNC_READ_ONLY", "true"))) {
+                "feed-admin-ro", node.node.settings().dbUrl(), sim, clock, Map.of("ORGSYNC_READ_ONLY", "true"))) {
             // from what the log still holds (the other test of the class may have run the retention)
-            long from = new ChangeLog(node.node.db.dataSource()).oldest(CORP).orElseThrow() - 1;
+            long from = new ChangeLog(node.node.dataSource()).oldest(CORP).orElseThrow() - 1;
             String path = "/api/v1/corps/" + CORP + "/changes?limit=5&after=" + from;
             ApiNode.Response page = ro.get(path);
             assertEquals(200, page.status(), page.toString());
@@ -161,15 +162,15 @@ class FeedAdminTest {
     }
 
     private static Retention retention() {
-        var ds = node.node.db.dataSource();
+        var ds = node.node.dataSource();
         return new Retention(
-                node.node.runs,
+                NodeInternals.runs(node.node),
                 new ResolveRetention(ds),
                 new EventRetention(ds),
-                node.node.clock,
-                node.node.settings.runRetention(),
+                node.node.clock(),
+                node.node.settings().runRetention(),
                 new ChangeLog(ds),
-                node.node.settings.changeRetention());
+                node.node.settings().changeRetention());
     }
 
     private static void refused(AdminClient admin, String name, Object body, String says) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.Promtool;
 import io.orgsync.testing.SimulatorControl;
@@ -71,7 +72,7 @@ class MetricsExpositionTest {
         node = TestNode.node("expo", TestDatabases.h2("metrics_exposition"), sim)
                 .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
                 .start();
-        admin = new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
+        admin = new AdminClient("http://127.0.0.1:" + node.port(), TOKEN, AdminClient.newLog());
         // daily, twelve hours from now in the cron's zone: it does not fire while the test runs
         int hour = ZonedDateTime.now(ZoneId.of("Asia/Shanghai")).plusHours(12).getHour();
         dailyCron = "0 0 " + hour + " * * ?";
@@ -94,7 +95,7 @@ class MetricsExpositionTest {
                 "/__sim/corps/ww-expo/callback",
                 Map.of(
                         "url",
-                        "http://127.0.0.1:" + node.http.port() + "/callbacks/wecom/ww-expo",
+                        "http://127.0.0.1:" + node.port() + "/callbacks/wecom/ww-expo",
                         "token",
                         CALLBACK_TOKEN,
                         "aesKey",
@@ -144,7 +145,7 @@ class MetricsExpositionTest {
         Waiting.until(
                 seconds(30),
                 "the newcomer's event applied",
-                () -> node.events.recent("ww-expo", 10).stream()
+                () -> node.events().recent("ww-expo", 10).stream()
                         .anyMatch(e -> e.status().name().equals("APPLIED")));
         // and one that cannot sync: a secret WeCom refuses (a failed run, its alert, a hold on the token row)
         sim.createCorp("ww-expo-bad", "the-right-secret-0123456789", 2, 5, true);
@@ -177,7 +178,7 @@ class MetricsExpositionTest {
                 .replace("+", "%2B");
         assertEquals(200, get("/api/v1/members/by-mobile/" + mobile).statusCode());
         // as the node's own refresh does within a minute
-        node.freshness.refresh();
+        NodeInternals.freshness(node).refresh();
     }
 
     static void put(String corpId, String cron, boolean enabled) {
@@ -213,7 +214,7 @@ class MetricsExpositionTest {
     static HttpResponse<String> get(String path) throws Exception {
         return HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http.port() + path))
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
@@ -221,7 +222,7 @@ class MetricsExpositionTest {
     static String scrape(Node n) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.http.port() + "/metrics"))
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.port() + "/metrics"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertEquals(200, r.statusCode());
@@ -292,7 +293,7 @@ class MetricsExpositionTest {
 
     @Test
     void theFreshnessGaugesReportTheLastSuccessAndThePeriodOfEnabledEnterprises() throws Exception {
-        node.freshness.refresh();
+        NodeInternals.freshness(node).refresh();
         String text = scrape(node);
         Map<String, Double> last = values(text, "orgsync_sync_last_success_timestamp_seconds", "corp");
         Map<String, Double> period = values(text, "orgsync_sync_period_seconds", "corp");
@@ -329,7 +330,7 @@ class MetricsExpositionTest {
             return runs.size() == 2 && runs.get(0).path("status").asText().equals("SUCCEEDED");
         });
         assertEquals(200, admin.delete("/admin/api/enterprises/ww-expo-new").status());
-        node.freshness.refresh();
+        NodeInternals.freshness(node).refresh();
         String after = scrape(node);
         JsonNode second = admin.get("/admin/api/runs?corpId=ww-expo").json().get(0);
         assertEquals(
@@ -348,7 +349,7 @@ class MetricsExpositionTest {
                 .with("ORGSYNC_INSTANCE_ID", "lonely")
                 .start()) {
             assertEquals(Map.of("", 1.0), dbUp(lonely));
-            lonely.db.close();
+            NodeInternals.db(lonely).close();
             Waiting.until(
                     seconds(30),
                     "orgsync_db_up 0 after the database went away",
@@ -357,8 +358,7 @@ class MetricsExpositionTest {
                     503,
                     HttpClient.newHttpClient()
                             .send(
-                                    HttpRequest.newBuilder(
-                                                    URI.create("http://127.0.0.1:" + lonely.http.port() + "/health"))
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lonely.port() + "/health"))
                                             .build(),
                                     HttpResponse.BodyHandlers.discarding())
                             .statusCode());

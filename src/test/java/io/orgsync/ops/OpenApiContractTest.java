@@ -14,6 +14,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.dialect.Dialects;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.http.HttpServer;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
@@ -190,7 +191,7 @@ class OpenApiContractTest {
     @Order(2)
     void theRoutesAreExactlyTheDocumentedOnes() throws Exception {
         Set<String> registered = new TreeSet<>();
-        for (HttpServer.Route route : node.http.routes()) {
+        for (HttpServer.Route route : NodeInternals.http(node).routes()) {
             registered.add(route.method() + " " + route.path());
         }
         Set<String> documented = new TreeSet<>(operations().keySet());
@@ -597,7 +598,7 @@ class OpenApiContractTest {
         Map<String, String> bearer = Map.of("Authorization", "Bearer " + API);
         withToken.call("GET", path, "/api/v1/members/by-mobile/13800000000", null, bearer, 404);
         withToken.call("GET", "/health", "/health", null, 200);
-        plain.db.close();
+        NodeInternals.db(plain).close();
         withToken.call("GET", "/health", "/health", null, 503);
         // read answers may come from the cache while the versions it last read are fresh (ORGSYNC_CACHE_STALENESS)
         Waiting.until(
@@ -752,7 +753,7 @@ class OpenApiContractTest {
 
     static HttpResponse<byte[]> send(Node target, String method, String path, Object body, Map<String, String> headers)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.http.port() + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
                 .timeout(Duration.ofSeconds(30));
         byte[] bytes = body == null
                 ? null

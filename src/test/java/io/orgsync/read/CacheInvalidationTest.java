@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.member.Mobile;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
@@ -166,7 +167,7 @@ class CacheInvalidationTest {
             assertServedFromCache(n, tree);
             assertEquals(200, n.get("/api/v1/members/by-mobile/" + mobile).status());
         }
-        a.node.enterprises.delete(corp);
+        a.node.enterprises().delete(corp);
         assertError(a.get(tree), 404, "unknown_corp", SECRET);
         assertError(a.get("/api/v1/members/by-mobile/" + mobile), 404, "not_found", SECRET);
         for (ApiNode n : List.of(b, r)) {
@@ -193,7 +194,7 @@ class CacheInvalidationTest {
             assertServedFromCache(n, byUserid);
             assertEquals(m.path("name").asText(), firstName(n.get(byMobile)));
         }
-        long version = a.node.readCache.version(corp);
+        long version = NodeInternals.readCache(a.node).version(corp);
         assertTrue(version >= 1, "the sync wrote version " + version);
 
         // what a restore of an older backup does: an older version, other data
@@ -213,13 +214,13 @@ class CacheInvalidationTest {
                                                     .asText()))
                             >= 0,
                     n.webhookKey + " serves the restored data within " + BOUND);
-            assertEquals(version - 1, n.node.readCache.version(corp), n.webhookKey);
+            assertEquals(version - 1, NodeInternals.readCache(n.node).version(corp), n.webhookKey);
         }
         // a write after the restore moves on from the restored version, and is served at once
         sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + userid, Map.of("name", "恢复后改名"));
         assertEquals(RunStatus.SUCCEEDED, a.sync(corp).status());
         assertEquals("恢复后改名", firstName(a.get(byMobile)), "the applying node, at once");
-        assertEquals(version, a.node.readCache.version(corp));
+        assertEquals(version, NodeInternals.readCache(a.node).version(corp));
     }
 
     @Test
@@ -275,12 +276,13 @@ class CacheInvalidationTest {
             }
             dropped.put(n, Scrape.value(n, "orgsync_lookup_cache_invalidations_total"));
         }
-        long version = a.node.readCache.version(corp);
+        long version = NodeInternals.readCache(a.node).version(corp);
 
         assertEquals(RunStatus.SUCCEEDED, a.sync(corp).status());
         // two poll intervals for the others to have looked: what they would have dropped, they have dropped
-        Thread.sleep(2 * b.node.settings.cacheStaleness().toMillis() + 100);
-        assertEquals(version, a.node.readCache.version(corp), "a sync that changed nothing moves no version");
+        Thread.sleep(2 * b.node.settings().cacheStaleness().toMillis() + 100);
+        assertEquals(
+                version, NodeInternals.readCache(a.node).version(corp), "a sync that changed nothing moves no version");
         for (ApiNode n : List.of(a, b, r)) {
             for (String path : paths) {
                 assertStillCached(n, path);
@@ -304,10 +306,10 @@ class CacheInvalidationTest {
                             >= 0,
                     "every node knows " + corpId);
         }
-        long version = a.node.readCache.version(corpId);
+        long version = NodeInternals.readCache(a.node).version(corpId);
         for (ApiNode n : List.of(b, r)) {
             assertTrue(
-                    awaitNanos(() -> n.node.readCache.version(corpId) == version) >= 0,
+                    awaitNanos(() -> NodeInternals.readCache(n.node).version(corpId) == version) >= 0,
                     n.webhookKey + " followed the sync");
         }
         return corpId;

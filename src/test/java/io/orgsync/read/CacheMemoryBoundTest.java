@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.NodeInternals;
 import io.orgsync.member.Mobile;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
@@ -50,7 +51,7 @@ class CacheMemoryBoundTest {
                 Run run = node.sync(CORP);
                 assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
                 assertEquals(MEMBERS, run.membersAdded());
-                ReadCache cache = node.node.readCache;
+                ReadCache cache = NodeInternals.readCache(node.node);
                 long bound = MEGABYTES * (1L << 20);
                 assertEquals(bound, cache.maxBytes());
 
@@ -64,14 +65,13 @@ class CacheMemoryBoundTest {
                     Thread thread = new Thread(() -> {
                         try {
                             for (int i = first; i < MEMBERS; i += threadCount) {
-                                Answer a = node.node.reads.byMobile(mobiles.get(i), null);
+                                Answer a = NodeInternals.reads(node.node).byMobile(mobiles.get(i), null);
                                 assertEquals(200, a.status());
                                 bodies.addAndGet(a.body().length);
                                 if (i % 5 == 0) {
                                     assertEquals(
                                             200,
-                                            node.node
-                                                    .reads
+                                            NodeInternals.reads(node.node)
                                                     .member(CORP, userids.get(i), false)
                                                     .status());
                                 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
@@ -65,7 +66,7 @@ class ClusterSchedulingTest {
     void twoSchedulersOfOneEnvironmentNeverOverlapAndBothTakeRuns() throws Exception {
         Node a = node("cluster", "cluster-a", true);
         Node b = node("cluster", "cluster-b", true);
-        a.enterprises.put("ww-cluster", new EnterpriseChange("Cluster", SECRET, TestNode.NEVER, true, null));
+        a.enterprises().put("ww-cluster", new EnterpriseChange("Cluster", SECRET, TestNode.NEVER, true, null));
         sim.resetStats();
 
         // twenty triggers, in pairs sent to both nodes at once (which node goes first alternates):
@@ -80,7 +81,7 @@ class ClusterSchedulingTest {
             }
         }
         List<Run> runs = Waiting.await(Duration.ofSeconds(120), "20 finished runs", () -> {
-            List<Run> all = a.runs.list("ww-cluster", 100);
+            List<Run> all = NodeInternals.runs(a).list("ww-cluster", 100);
             return all.size() == 20 && all.stream().allMatch(r -> r.finishedAt() != null) ? all : null;
         });
 
@@ -116,45 +117,45 @@ class ClusterSchedulingTest {
     void twoEnvironmentsOnOneDatabaseNeverRunEachOthersJobs() throws Exception {
         Node alpha = node("alpha", "alpha-1", true);
         Node beta = node("beta", "beta-1", true);
-        alpha.enterprises.put("ww-env-a", new EnterpriseChange("A", SECRET, TestNode.NEVER, true, null));
-        beta.enterprises.put("ww-env-b", new EnterpriseChange("B", SECRET, TestNode.NEVER, true, null));
+        alpha.enterprises().put("ww-env-a", new EnterpriseChange("A", SECRET, TestNode.NEVER, true, null));
+        beta.enterprises().put("ww-env-b", new EnterpriseChange("B", SECRET, TestNode.NEVER, true, null));
 
         assertEquals(
                 "ww-env-a",
                 assertThrows(
                                 UnknownJobException.class,
-                                () -> beta.scheduler.jobs().trigger("ww-env-a", false))
+                                () -> beta.scheduler().jobs().trigger("ww-env-a", false))
                         .corpId(),
                 "beta has no job for alpha's enterprise");
         assertEquals(
                 Refusal.UNKNOWN_CORP,
                 assertThrows(
                                 UnknownJobException.class,
-                                () -> alpha.scheduler.jobs().pause("ww-env-b"))
+                                () -> alpha.scheduler().jobs().pause("ww-env-b"))
                         .reason());
         assertEquals(
                 Refusal.CONFLICT,
                 assertThrows(
                                 RefusedException.class,
-                                () -> beta.enterprises.put(
-                                        "ww-env-a", new EnterpriseChange("taken", null, null, null, null)))
+                                () -> beta.enterprises()
+                                        .put("ww-env-a", new EnterpriseChange("taken", null, null, null, null)))
                         .reason());
         // a restarted beta node reconciles its jobs against its own enterprises: alpha's job survives
         nodes.remove(beta);
         beta.close();
         Node beta2 = node("beta", "beta-2", true);
-        assertEquals("NORMAL", alpha.scheduler.jobs().view("ww-env-a").state());
+        assertEquals("NORMAL", alpha.scheduler().jobs().view("ww-env-a").state());
 
         for (int i = 0; i < 3; i++) {
             runAndWait(alpha, "ww-env-a", i + 1);
             runAndWait(beta2, "ww-env-b", i + 1);
         }
         assertTrue(
-                alpha.runs.list("ww-env-a", 10).stream()
+                NodeInternals.runs(alpha).list("ww-env-a", 10).stream()
                         .allMatch(r -> r.instanceId().equals("alpha-1")),
                 "alpha's enterprise ran only on alpha's scheduler");
         assertTrue(
-                beta2.runs.list("ww-env-b", 10).stream()
+                NodeInternals.runs(beta2).list("ww-env-b", 10).stream()
                         .allMatch(r -> r.instanceId().startsWith("beta-")),
                 "beta's enterprise ran only on beta's scheduler");
     }
@@ -163,25 +164,25 @@ class ClusterSchedulingTest {
     void aNeverStartedSchedulerPausesAndTriggersJobsThatAStartedOneRuns() throws Exception {
         Node api = node("gamma", "gamma-api", false);
         Node worker = node("gamma", "gamma-worker", true);
-        assertFalse(api.scheduler.started());
-        api.enterprises.put("ww-api-only", new EnterpriseChange("API only", SECRET, TestNode.NEVER, true, null));
+        assertFalse(api.scheduler().started());
+        api.enterprises().put("ww-api-only", new EnterpriseChange("API only", SECRET, TestNode.NEVER, true, null));
 
-        assertEquals("PAUSED", api.scheduler.jobs().pause("ww-api-only").state());
+        assertEquals("PAUSED", api.scheduler().jobs().pause("ww-api-only").state());
         assertEquals(
-                "PAUSED", worker.scheduler.jobs().view("ww-api-only").state(), "the pause is in the shared tables");
+                "PAUSED", worker.scheduler().jobs().view("ww-api-only").state(), "the pause is in the shared tables");
         assertEquals(
                 JobConflictException.Conflict.PAUSED,
                 assertThrows(
                                 JobConflictException.class,
-                                () -> api.scheduler.jobs().trigger("ww-api-only", false))
+                                () -> api.scheduler().jobs().trigger("ww-api-only", false))
                         .conflict());
-        api.scheduler.jobs().trigger("ww-api-only", true);
+        api.scheduler().jobs().trigger("ww-api-only", true);
         Run forced = awaitRuns(api, "ww-api-only", 1);
         assertEquals(
-                "PAUSED", worker.scheduler.jobs().view("ww-api-only").state(), "a forced run leaves the job paused");
+                "PAUSED", worker.scheduler().jobs().view("ww-api-only").state(), "a forced run leaves the job paused");
 
-        assertEquals("NORMAL", api.scheduler.jobs().resume("ww-api-only").state());
-        api.scheduler.jobs().trigger("ww-api-only", false);
+        assertEquals("NORMAL", api.scheduler().jobs().resume("ww-api-only").state());
+        api.scheduler().jobs().trigger("ww-api-only", false);
         Run resumed = awaitRuns(api, "ww-api-only", 2);
         for (Run r : List.of(forced, resumed)) {
             assertEquals(RunStatus.SUCCEEDED, r.status(), r.error());
@@ -193,23 +194,23 @@ class ClusterSchedulingTest {
     void aForcedTriggerRunsWhileTheWholeEnvironmentIsPaused() throws Exception {
         Node api = node("delta", "delta-api", false);
         Node worker = node("delta", "delta-worker", true);
-        api.enterprises.put("ww-all-paused", new EnterpriseChange("All paused", SECRET, TestNode.NEVER, true, null));
+        api.enterprises().put("ww-all-paused", new EnterpriseChange("All paused", SECRET, TestNode.NEVER, true, null));
 
-        api.scheduler.jobs().pauseAll();
-        assertEquals("PAUSED", worker.scheduler.jobs().view("ww-all-paused").state());
+        api.scheduler().jobs().pauseAll();
+        assertEquals("PAUSED", worker.scheduler().jobs().view("ww-all-paused").state());
         assertEquals(
                 JobConflictException.Conflict.PAUSED,
                 assertThrows(
                                 JobConflictException.class,
-                                () -> api.scheduler.jobs().trigger("ww-all-paused", false))
+                                () -> api.scheduler().jobs().trigger("ww-all-paused", false))
                         .conflict());
-        api.scheduler.jobs().trigger("ww-all-paused", true);
+        api.scheduler().jobs().trigger("ww-all-paused", true);
         Run forced = awaitRuns(api, "ww-all-paused", 1);
         assertEquals(RunStatus.SUCCEEDED, forced.status(), forced.error());
-        assertEquals("PAUSED", worker.scheduler.jobs().view("ww-all-paused").state(), "the environment stays paused");
+        assertEquals("PAUSED", worker.scheduler().jobs().view("ww-all-paused").state(), "the environment stays paused");
 
-        api.scheduler.jobs().resumeAll();
-        assertEquals("NORMAL", worker.scheduler.jobs().view("ww-all-paused").state());
+        api.scheduler().jobs().resumeAll();
+        assertEquals("NORMAL", worker.scheduler().jobs().view("ww-all-paused").state());
     }
 
     private Node node(String env, String instanceId, boolean executes) throws Exception {
@@ -227,17 +228,20 @@ class ClusterSchedulingTest {
     /** 1 when the trigger was accepted; 0 after waiting out a 409 for a running job (the caller tries again). */
     private static int trigger(Node node, String corp) throws Exception {
         try {
-            node.scheduler.jobs().trigger(corp, false);
+            node.scheduler().jobs().trigger(corp, false);
             return 1;
         } catch (JobConflictException e) {
             assertEquals(Refusal.CONFLICT, e.reason(), e.getMessage());
-            Waiting.until(Duration.ofSeconds(30), "the run of " + corp + " to end", () -> !node.runs.running(corp));
+            Waiting.until(
+                    Duration.ofSeconds(30),
+                    "the run of " + corp + " to end",
+                    () -> !NodeInternals.runs(node).running(corp));
             return 0;
         }
     }
 
     private static void runAndWait(Node node, String corp, int count) throws Exception {
-        node.scheduler.jobs().trigger(corp, false);
+        node.scheduler().jobs().trigger(corp, false);
         Run last = awaitRuns(node, corp, count);
         assertEquals(RunStatus.SUCCEEDED, last.status(), last.error());
     }
@@ -245,7 +249,7 @@ class ClusterSchedulingTest {
     /** The newest run once the enterprise has {@code count} finished runs. */
     private static Run awaitRuns(Node node, String corp, int count) throws Exception {
         return Waiting.await(Duration.ofSeconds(30), count + " finished runs of " + corp, () -> {
-            List<Run> all = node.runs.list(corp, 100);
+            List<Run> all = NodeInternals.runs(node).list(corp, 100);
             return all.size() == count && all.get(0).finishedAt() != null ? all.get(0) : null;
         });
     }

@@ -47,11 +47,11 @@ class MaintenanceTest {
         try (Node node = TestNode.node("maint-" + dialect, url, sim)
                 .with("ORGSYNC_RUN_RETENTION_DAYS", 30)
                 .start()) {
-            node.enterprises.put("ww-prune", new EnterpriseChange("Prune", "s", TestNode.NEVER, true, null));
+            node.enterprises().put("ww-prune", new EnterpriseChange("Prune", "s", TestNode.NEVER, true, null));
             Fixture f = Fixture.insert(url, "ww-prune");
             assertEquals(f.all(), counts(url), "the fixture");
 
-            node.scheduler.triggerMaintenance();
+            node.scheduler().triggerMaintenance();
             Waiting.until(
                     seconds(30), "the old rows to be pruned", () -> counts(url).equals(f.kept()));
             System.out.println(dialect + ": before " + f.all() + ", after " + counts(url));
@@ -67,9 +67,9 @@ class MaintenanceTest {
                 .with("ORGSYNC_RUN_RETENTION_DAYS", 30)
                 .with("ORGSYNC_ENV", "maint")
                 .start()) {
-            api.enterprises.put("ww-prune-off", new EnterpriseChange("Prune", "s", TestNode.NEVER, true, null));
+            api.enterprises().put("ww-prune-off", new EnterpriseChange("Prune", "s", TestNode.NEVER, true, null));
             Fixture f = Fixture.insert(url, "ww-prune-off");
-            api.scheduler.triggerMaintenance();
+            api.scheduler().triggerMaintenance();
             // a node that executes jobs would take it within one pass of its scheduler thread
             Waiting.sleep(QuartzTiming.twoPasses());
             assertEquals(f.all(), counts(url), "pruned although no node executes jobs");

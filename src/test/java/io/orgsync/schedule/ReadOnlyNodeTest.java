@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.error.Refusal;
 import io.orgsync.error.RefusedException;
@@ -59,8 +60,8 @@ class ReadOnlyNodeTest {
         Node writer = track(TestNode.on(url, sim.baseUrl())
                 .with("ORGSYNC_INSTANCE_ID", "writer")
                 .start());
-        writer.enterprises.put(CORP, new EnterpriseChange("Read only", SECRET, TestNode.NEVER, true, null));
-        Run run = writer.runner.run(CORP, SyncProgress.NONE);
+        writer.enterprises().put(CORP, new EnterpriseChange("Read only", SECRET, TestNode.NEVER, true, null));
+        Run run = writer.sync(CORP, SyncProgress.NONE);
         assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
         JsonNode someone = sim.export(CORP).path("members").get(0);
         String mobile = Mobile.normalise(someone.path("mobile").asText()).orElseThrow();
@@ -81,30 +82,31 @@ class ReadOnlyNodeTest {
                 .start());
 
         // read-only implies no scheduler: one that fires nothing and refuses every job operation
-        assertFalse(reader.scheduler.started(), "read-only implies no scheduler");
-        assertTrue(reader.scheduler.inStandby());
+        assertFalse(reader.scheduler().started(), "read-only implies no scheduler");
+        assertTrue(reader.scheduler().inStandby());
         for (Executable operation : List.<Executable>of(
-                () -> reader.scheduler.jobs().trigger(CORP, true),
-                () -> reader.scheduler.jobs().pause(CORP),
-                () -> reader.scheduler.jobs().view(CORP),
-                () -> reader.scheduler.jobs().pauseAll(),
-                () -> reader.scheduler.triggerMaintenance(),
-                () -> reader.scheduler.enterpriseJobs().remove(CORP))) {
+                () -> reader.scheduler().jobs().trigger(CORP, true),
+                () -> reader.scheduler().jobs().pause(CORP),
+                () -> reader.scheduler().jobs().view(CORP),
+                () -> reader.scheduler().jobs().pauseAll(),
+                () -> reader.scheduler().triggerMaintenance(),
+                () -> reader.scheduler().enterpriseJobs().remove(CORP))) {
             RefusedException refused = assertThrows(RefusedException.class, operation);
             assertEquals(Refusal.READ_ONLY, refused.reason());
             assertEquals("this read-only node has no scheduler; ask a writing node for jobs", refused.getMessage());
         }
-        assertEquals("NORMAL", writer.scheduler.jobs().view(CORP).state(), "the job is the writing node's to control");
+        assertEquals(
+                "NORMAL", writer.scheduler().jobs().view(CORP).state(), "the job is the writing node's to control");
         assertEquals(
                 migrations,
                 count(url, "SELECT COUNT(*) FROM orgsync_schema_history"),
                 "no migration from a read-only node");
         assertEquals(
                 someone.path("userid").asText(),
-                reader.members.byMobile(mobile, CORP).get(0).userid());
+                NodeInternals.members(reader).byMobile(mobile, CORP).get(0).userid());
 
         HttpClient http = HttpClient.newHttpClient();
-        URI base = URI.create("http://127.0.0.1:" + reader.http.port());
+        URI base = URI.create("http://127.0.0.1:" + reader.port());
         HttpResponse<String> lookup = http.send(
                 HttpRequest.newBuilder(base.resolve("/api/v1/members/by-mobile/" + mobile))
                         .build(),
@@ -132,8 +134,8 @@ class ReadOnlyNodeTest {
         // and the account itself cannot write, whatever the code tried
         assertThrows(
                 SQLException.class,
-                () -> reader.enterprises.put(
-                        "ww-other", new EnterpriseChange("x", SECRET, TestNode.NEVER, true, null)));
+                () -> reader.enterprises()
+                        .put("ww-other", new EnterpriseChange("x", SECRET, TestNode.NEVER, true, null)));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {

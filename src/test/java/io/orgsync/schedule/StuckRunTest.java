@@ -53,8 +53,8 @@ class StuckRunTest {
                 .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
                 .with("ORGSYNC_SCHEDULER_ENABLED", false)
                 .start();
-        viaSched = new AdminClient("http://127.0.0.1:" + sched.http.port(), TOKEN, AdminClient.newLog());
-        viaApi = new AdminClient("http://127.0.0.1:" + api.http.port(), TOKEN, AdminClient.newLog());
+        viaSched = new AdminClient("http://127.0.0.1:" + sched.port(), TOKEN, AdminClient.newLog());
+        viaApi = new AdminClient("http://127.0.0.1:" + api.port(), TOKEN, AdminClient.newLog());
         for (String corp : new String[] {"ww-stuck-dead", "ww-stuck-orphan", "ww-stuck-stalled", "ww-stuck-live"}) {
             sim.createCorp(corp, SECRET, 10, 40, true);
             Reply put = viaApi.put("/admin/api/enterprises/" + corp, Map.of("secret", SECRET, "cron", NEVER));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.testing.RunRows;
 import io.orgsync.testing.SimulatorControl;
@@ -34,17 +35,17 @@ class ClaimStartTest {
         String corp = "ww-claim-start-" + dialect;
         sim.createCorp(corp, SECRET, 2, 6, true);
         try (Node node = TestNode.on(url, sim.baseUrl()).start()) {
-            node.runWatch.close(); // it would end the other node's row first, with a reason of its own
-            node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
-            long now = node.clock.millis();
+            NodeInternals.runWatch(node).close(); // it would end the other node's row first, with a reason of its own
+            node.enterprises().put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+            long now = node.clock().millis();
             long other;
-            try (Connection c = node.db.connection()) {
+            try (Connection c = node.dataSource().getConnection()) {
                 RunRows.node(c, "node-x", now);
                 other = RunRows.running(c, corp, "node-x", now - 5_000, now);
             }
             sim.resetStats();
 
-            Run yielded = node.runner.run(corp, SyncProgress.NONE);
+            Run yielded = node.sync(corp, SyncProgress.NONE);
             System.out.println(dialect + ": " + yielded.status() + " (" + yielded.error() + ")");
             assertEquals(RunStatus.ABANDONED, yielded.status(), yielded.error());
             assertTrue(
@@ -54,16 +55,16 @@ class ClaimStartTest {
             assertEquals(0, callsOf(corp), "upstream calls of the yielding run: " + sim.stats());
             assertEquals(
                     RunStatus.RUNNING,
-                    node.runner.runs().find(other).orElseThrow().status());
+                    NodeInternals.runner(node).runs().find(other).orElseThrow().status());
 
-            try (Connection c = node.db.connection();
+            try (Connection c = node.dataSource().getConnection();
                     PreparedStatement ps =
                             c.prepareStatement("UPDATE cluster_node SET last_seen = ? WHERE instance_id = 'node-x'")) {
                 ps.setLong(1, now - 60_000);
                 assertEquals(1, ps.executeUpdate());
             }
-            Run took = node.runner.run(corp, SyncProgress.NONE);
-            Run left = node.runner.runs().find(other).orElseThrow();
+            Run took = node.sync(corp, SyncProgress.NONE);
+            Run left = NodeInternals.runner(node).runs().find(other).orElseThrow();
             System.out.println(dialect + ": " + took.status() + "; the other run " + left.error());
             assertEquals(RunStatus.SUCCEEDED, took.status(), took.error());
             assertEquals(RunStatus.ABANDONED, left.status());

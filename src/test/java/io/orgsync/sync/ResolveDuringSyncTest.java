@@ -107,7 +107,7 @@ class ResolveDuringSyncTest {
         assertEquals(RunStatus.SUCCEEDED, next.status(), next.error());
         List<String> differences = OrgTruth.fromExport(
                         sim.export(corp), Map.of("late-joiner", lateMobile, known, knownMobile))
-                .diff(OrgTruth.fromDatabase(node.node.db.dataSource(), corp));
+                .diff(OrgTruth.fromDatabase(node.node.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
 
@@ -165,7 +165,7 @@ class ResolveDuringSyncTest {
                 }
             }
             clock.advance(Duration.ofSeconds(1));
-            Future<Run> run = pool.submit(() -> node.node.runner.run(corp, SyncProgress.NONE));
+            Future<Run> run = pool.submit(() -> node.node.sync(corp, SyncProgress.NONE));
             Waiting.until(
                     Duration.ofSeconds(60),
                     "the apply waiting for the held department row",
@@ -210,7 +210,7 @@ class ResolveDuringSyncTest {
 
     private Run run(SyncProgress progress) throws Exception {
         clock.advance(Duration.ofSeconds(1));
-        return node.node.runner.run(corp, progress);
+        return node.node.sync(corp, progress);
     }
 
     private ApiNode.Response resolve(String mobile) throws Exception {

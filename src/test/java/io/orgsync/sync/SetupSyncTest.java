@@ -58,7 +58,7 @@ class SetupSyncTest {
         String corp = corp();
         node = node(dialect, "0.2");
         create(corp, true);
-        node.enterprises.put(corp, new EnterpriseChange(corp, null, TestNode.NEVER, true, null, CONTACT));
+        node.enterprises().put(corp, new EnterpriseChange(corp, null, TestNode.NEVER, true, null, CONTACT));
         long refused = errors(48009);
 
         assertSucceeded(run(corp));
@@ -70,7 +70,7 @@ class SetupSyncTest {
         assertEquals(1, errors(48009) - refused, "department/list is refused once");
         assertEquals(0, sim.calls("/cgi-bin/user/list", corp), "no member list is asked after a 48009");
         assertAccess(corp, false, false, true, true);
-        String alert = node.alerts.recent(50).stream()
+        String alert = node.alerts().recent(50).stream()
                 .filter(a -> a.subject().equals(corp) && a.type().equals("upstream_config"))
                 .map(a -> a.message())
                 .findFirst()
@@ -86,7 +86,7 @@ class SetupSyncTest {
         assertEquals(1, second.membersRemoved());
         assertEquals(1, second.membersUpdated(), "the move");
         assertEquals(ids(sim.export(corp)), ids(stored(corp)));
-        assertEquals(Set.of(changes.left), OrgTruth.departed(node.db.dataSource(), corp));
+        assertEquals(Set.of(changes.left), OrgTruth.departed(node.dataSource(), corp));
         assertEquals(1, errors(48009) - refused, "a known 48009 is not asked again the next run");
         assertEquals(1, sim.calls("/cgi-bin/department/list", corp));
 
@@ -100,7 +100,7 @@ class SetupSyncTest {
 
         // a new contact-sync secret is asked at once; still on a new IP, it is known again
         sim.send("PATCH", "/__sim/corps/" + corp + "/setup", Map.of("contactSecret", CONTACT + "-2"));
-        node.enterprises.put(corp, new EnterpriseChange(null, null, null, null, null, CONTACT + "-2"));
+        node.enterprises().put(corp, new EnterpriseChange(null, null, null, null, null, CONTACT + "-2"));
         assertEquals(RunStatus.REFUSED, run(corp).status());
         assertEquals(2, sim.calls("/cgi-bin/department/list", corp));
         assertEquals(RunStatus.REFUSED, run(corp).status());
@@ -123,7 +123,7 @@ class SetupSyncTest {
         String corp = corp();
         node = node(dialect, "0.2");
         int range = create(corp, false);
-        node.enterprises.put(corp, new EnterpriseChange(corp, APP, TestNode.NEVER, true, null));
+        node.enterprises().put(corp, new EnterpriseChange(corp, APP, TestNode.NEVER, true, null));
         assertSucceeded(run(corp));
         assertAccess(corp, true, false, false, true);
         Map<String, Set<Long>> everyone = ids(sim.export(corp));
@@ -148,7 +148,7 @@ class SetupSyncTest {
         Changes changes = change(corp, inRange, true);
         Run second = run(corp);
         assertSucceeded(second);
-        assertEquals(Set.of(changes.left), OrgTruth.departed(node.db.dataSource(), corp), "only the member in range");
+        assertEquals(Set.of(changes.left), OrgTruth.departed(node.dataSource(), corp), "only the member in range");
         assertEquals(
                 inRange(ids(sim.export(corp)), inRange),
                 inRange(ids(stored(corp)), inRange),
@@ -164,7 +164,7 @@ class SetupSyncTest {
         String corp = corp();
         node = node(dialect, "0.2");
         create(corp, false);
-        node.enterprises.put(corp, new EnterpriseChange(corp, APP, TestNode.NEVER, true, null));
+        node.enterprises().put(corp, new EnterpriseChange(corp, APP, TestNode.NEVER, true, null));
         assertSucceeded(run(corp));
         Map<String, Set<Long>> before = ids(stored(corp));
         sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", corp, "errcode", 60011, "count", 1));
@@ -183,7 +183,7 @@ class SetupSyncTest {
         node = node(dialect, "0.2");
         int range = create(corp, true);
         sim.send("PATCH", "/__sim/corps/" + corp + "/setup", Map.of("appRange", Map.of("departments", List.of(range))));
-        node.enterprises.put(corp, new EnterpriseChange(corp, APP, TestNode.NEVER, true, null, CONTACT));
+        node.enterprises().put(corp, new EnterpriseChange(corp, APP, TestNode.NEVER, true, null, CONTACT));
 
         long refused = errors(48009);
         assertSucceeded(run(corp));
@@ -201,7 +201,7 @@ class SetupSyncTest {
         // an outsider leaves: the id lists tell it, though the app could never see it
         Changes changes = change(corp, inRange, false);
         assertSucceeded(run(corp));
-        assertEquals(Set.of(changes.left), OrgTruth.departed(node.db.dataSource(), corp));
+        assertEquals(Set.of(changes.left), OrgTruth.departed(node.dataSource(), corp));
         assertEquals(ids(sim.export(corp)), ids(stored(corp)));
         assertEquals(1, errors(48009) - refused, "a known 48009 is not asked again");
     }
@@ -212,7 +212,7 @@ class SetupSyncTest {
         String corp = corp();
         node = node(dialect, "0.2");
         create(corp, false);
-        node.enterprises.put(corp, new EnterpriseChange(corp, null, TestNode.NEVER, true, null, CONTACT));
+        node.enterprises().put(corp, new EnterpriseChange(corp, null, TestNode.NEVER, true, null, CONTACT));
         assertSucceeded(run(corp));
         assertEquals(names(OrgTruth.fromExport(sim.export(corp))), names(stored(corp)));
         assertAccess(corp, true, true, true, true);
@@ -341,12 +341,12 @@ class SetupSyncTest {
     }
 
     private OrgTruth stored(String corp) throws Exception {
-        return OrgTruth.fromDatabase(node.db.dataSource(), corp);
+        return OrgTruth.fromDatabase(node.dataSource(), corp);
     }
 
     private void assertAccess(String corp, boolean names, boolean mobiles, boolean complete, boolean whole)
             throws Exception {
-        Access a = node.enterprises.listing(corp).access();
+        Access a = node.enterprises().listing(corp).access();
         assertEquals(
                 List.of(names, mobiles, complete, whole),
                 List.of(a.names(), a.mobilesVisible(), a.complete(), a.wholeRange()),
@@ -377,6 +377,6 @@ class SetupSyncTest {
     /** One run, the clock first moved past the quiet second between runs. */
     private Run run(String corp) throws Exception {
         clock.advance(Duration.ofSeconds(1));
-        return node.runner.run(corp, SyncProgress.NONE);
+        return node.sync(corp, SyncProgress.NONE);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.OrgTruth;
@@ -68,7 +69,7 @@ class SyncClaimTest {
         nodeB = node("node-b", db);
         corp = "ww-claim-" + CORPS.incrementAndGet();
         sim.createCorp(corp, SECRET, DEPARTMENTS, 6 * DEPARTMENTS, true);
-        nodeA.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        nodeA.enterprises().put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         sim.fault(Map.of("path", USER_LIST, "corpId", corp, "latencyMs", 100));
         sim.resetStats();
     }
@@ -85,7 +86,7 @@ class SyncClaimTest {
         SlowRun first = startSlowRun(nodeA);
 
         // Quartz firing the same job on a second node while the first runs (#674): node B's job runs the sync
-        Run second = nodeB.runner.run(corp, SyncProgress.NONE);
+        Run second = nodeB.sync(corp, SyncProgress.NONE);
         Ended ended = first.end(System.nanoTime());
         JsonNode stats = sim.stats();
         System.out.printf(
@@ -105,22 +106,23 @@ class SyncClaimTest {
         assertEquals(1, sim.calls(DEPARTMENT_LIST, corp), "department-list calls; " + stats);
         assertEquals(DEPARTMENTS, userListCalls(), "member-list calls; " + stats);
         assertEquals(1, stats.path("peakDeptConcurrency").path(corp).asInt(), stats.toString());
-        Run row = nodeA.runner.runs().find(second.id()).orElseThrow();
+        Run row = NodeInternals.runner(nodeA).runs().find(second.id()).orElseThrow();
         assertEquals(second.error(), row.error(), "the yielding run's row");
     }
 
     @Test
     void aRunWhoseClaimPassesToAnotherNodesRunStopsCallingWithinASecond() throws Exception {
-        nodeB.runWatch.close(); // it would end the row first, with a reason of its own: this test is about the start
+        NodeInternals.runWatch(nodeB)
+                .close(); // it would end the row first, with a reason of its own: this test is about the start
         SlowRun old = startSlowRun(nodeA);
         // node A stalls (a long GC pause, Quartz #176): its heartbeat stops and its last one ages past the window
         looksDead(nodeA, "node-a");
 
         long atTakeover = userListCalls();
         long takenAt = System.nanoTime();
-        long newer = nodeB.runner
+        long newer = NodeInternals.runner(nodeB)
                 .runs()
-                .start(corp, "node-b", nodeB.clock.millis(), false, false)
+                .start(corp, "node-b", nodeB.clock().millis(), false, false)
                 .runId();
         Ended ended = old.end(takenAt);
         long afterTakeover = settledCalls() - atTakeover;
@@ -135,7 +137,7 @@ class SyncClaimTest {
         assertTrue(ended.seconds() < 5, "the run ended " + ended.seconds() + " s after losing its claim");
         Run stopped = ended.run();
         assertEquals(RunStatus.ABANDONED, stopped.status(), stopped.error());
-        Run oldRow = nodeB.runner.runs().find(old.runId()).orElseThrow();
+        Run oldRow = NodeInternals.runner(nodeB).runs().find(old.runId()).orElseThrow();
         assertEquals(RunStatus.ABANDONED, oldRow.status(), "the old run's row");
         assertTrue(
                 oldRow.error().contains("run " + newer + " on node-b took over")
@@ -144,7 +146,7 @@ class SyncClaimTest {
         assertEquals(oldRow.error(), stopped.error(), "the run answers what its row says");
         assertEquals(
                 RunStatus.RUNNING,
-                nodeB.runner.runs().find(newer).orElseThrow().status(),
+                NodeInternals.runner(nodeB).runs().find(newer).orElseThrow().status(),
                 "the newer run is untouched");
         assertEquals(0, rows("member"), "the superseded run applied nothing");
     }
@@ -152,23 +154,23 @@ class SyncClaimTest {
     @Test
     void claimsOfRunsThatNoLongerGoOnAreTakenOverSayingWhy() throws Exception {
         // the run watches would end the rows first (with reasons of their own): this test is about the start
-        nodeA.runWatch.close();
-        nodeB.runWatch.close();
-        long now = nodeA.clock.millis();
+        NodeInternals.runWatch(nodeA).close();
+        NodeInternals.runWatch(nodeB).close();
+        long now = nodeA.clock().millis();
         long gone = runningRow("node-gone", now - 60_000, now - 30_000);
         long stalled = runningRow("node-a", now - 600_000, now - 180_000);
 
-        long taking = nodeB.runner
+        long taking = NodeInternals.runner(nodeB)
                 .runs()
-                .start(corp, "node-b", nodeB.clock.millis(), false, false)
+                .start(corp, "node-b", nodeB.clock().millis(), false, false)
                 .runId();
 
-        Run ofGone = nodeB.runner.runs().find(gone).orElseThrow();
-        Run ofStalled = nodeB.runner.runs().find(stalled).orElseThrow();
+        Run ofGone = NodeInternals.runner(nodeB).runs().find(gone).orElseThrow();
+        Run ofStalled = NodeInternals.runner(nodeB).runs().find(stalled).orElseThrow();
         System.out.printf("[claim] stale claims: %s; %s%n", ofGone.error(), ofStalled.error());
         assertEquals(
                 RunStatus.RUNNING,
-                nodeB.runner.runs().find(taking).orElseThrow().status());
+                NodeInternals.runner(nodeB).runs().find(taking).orElseThrow().status());
         assertEquals(RunStatus.ABANDONED, ofGone.status());
         assertEquals(
                 "abandoned: run " + taking
@@ -180,22 +182,27 @@ class SyncClaimTest {
                 ofStalled.error());
 
         // a "recovery" of a node that beat a moment ago (Quartz on a node whose clock runs ahead) yields
-        long looksAlive = runningRow("node-a", nodeA.clock.millis(), nodeA.clock.millis());
+        long looksAlive =
+                runningRow("node-a", nodeA.clock().millis(), nodeA.clock().millis());
         // (it waits for the node's next heartbeat, which shows it alive)
-        Run early = nodeB.runner.run(corp, SyncProgress.NONE, true);
+        Run early = NodeInternals.runner(nodeB).run(corp, SyncProgress.NONE, true);
         assertEquals(RunStatus.ABANDONED, early.status(), early.error());
         assertTrue(early.error().startsWith("yielded: run " + looksAlive), early.error());
         assertEquals(
                 RunStatus.RUNNING,
-                nodeB.runner.runs().find(looksAlive).orElseThrow().status());
+                NodeInternals.runner(nodeB)
+                        .runs()
+                        .find(looksAlive)
+                        .orElseThrow()
+                        .status());
 
         // Quartz recovers the job of a node its cluster found dead before the heartbeat's window ends
         silence(nodeA, "node-a", 12_000);
-        long recovering = nodeB.runner
+        long recovering = NodeInternals.runner(nodeB)
                 .runs()
-                .start(corp, "node-b", nodeB.clock.millis(), false, true)
+                .start(corp, "node-b", nodeB.clock().millis(), false, true)
                 .runId();
-        Run ofRecovered = nodeB.runner.runs().find(looksAlive).orElseThrow();
+        Run ofRecovered = NodeInternals.runner(nodeB).runs().find(looksAlive).orElseThrow();
         assertEquals(RunStatus.ABANDONED, ofRecovered.status());
         assertTrue(
                 ofRecovered
@@ -226,7 +233,7 @@ class SyncClaimTest {
         Run stopped = ended.run();
         assertEquals(RunStatus.ABANDONED, stopped.status(), stopped.error());
         assertTrue(stopped.error().contains("deleted"), stopped.error());
-        Run row = nodeA.runner.runs().find(old.runId()).orElseThrow();
+        Run row = NodeInternals.runner(nodeA).runs().find(old.runId()).orElseThrow();
         assertEquals(RunStatus.ABANDONED, row.status());
         assertTrue(row.error().contains("deleted"), row.error());
         assertEquals(0, rows("member") + rows("department"), "nothing stored for the deleted enterprise");
@@ -248,7 +255,7 @@ class SyncClaimTest {
                 "/admin/api/enterprises/" + corp,
                 Map.of("name", "Re-created", "secret", SECRET, "cron", TestNode.NEVER));
         assertTrue(created.status() / 100 == 2, created.toString());
-        Future<Run> fresh = pool.submit(() -> nodeB.runner.run(corp, SyncProgress.NONE));
+        Future<Run> fresh = pool.submit(() -> nodeB.sync(corp, SyncProgress.NONE));
 
         Ended ended = old.end(System.nanoTime());
         Run next = fresh.get(60, TimeUnit.SECONDS);
@@ -263,21 +270,21 @@ class SyncClaimTest {
         assertEquals(RunStatus.SUCCEEDED, next.status(), next.error());
         sim.clearFaults();
         List<String> differences =
-                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(nodeB.db.dataSource(), corp));
+                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(nodeB.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
 
     /** A run on {@code node} in the background, returned once it has fetched a few departments. */
     private SlowRun startSlowRun(Node node) throws Exception {
         CountDownLatch fetching = new CountDownLatch(3);
-        Future<Run> run = pool.submit(() -> node.runner.run(corp, (c, done, total) -> fetching.countDown()));
+        Future<Run> run = pool.submit(() -> node.sync(corp, (c, done, total) -> fetching.countDown()));
         assertTrue(fetching.await(30, TimeUnit.SECONDS), "the run fetches");
         return new SlowRun(
                 run,
                 Waiting.await(
                         Duration.ofSeconds(10),
                         "the run's row",
-                        () -> node.runner
+                        () -> NodeInternals.runner(node)
                                 .runs()
                                 .last(corp)
                                 .filter(r -> r.status() == RunStatus.RUNNING)
@@ -315,7 +322,7 @@ class SyncClaimTest {
 
     /** A RUNNING row of the enterprise on {@code instanceId}, made its current run, as a run that stopped leaves it. */
     private long runningRow(String instanceId, long startedAt, long progressAt) throws Exception {
-        try (Connection c = nodeA.db.connection()) {
+        try (Connection c = nodeA.dataSource().getConnection()) {
             return RunRows.running(c, corp, instanceId, startedAt, progressAt);
         }
     }
@@ -327,14 +334,14 @@ class SyncClaimTest {
 
     /** The node's heartbeat stops, its last one {@code millis} before now. */
     private static void silence(Node node, String instanceId, long millis) throws Exception {
-        node.nodeRegistry.close();
-        synchronized (node.nodeRegistry) {
+        NodeInternals.nodeRegistry(node).close();
+        synchronized (NodeInternals.nodeRegistry(node)) {
             // a heartbeat under way when the ticker stopped has written by now
         }
-        try (Connection c = node.db.connection();
+        try (Connection c = node.dataSource().getConnection();
                 PreparedStatement ps =
                         c.prepareStatement("UPDATE cluster_node SET last_seen = ? WHERE instance_id = ?")) {
-            ps.setLong(1, node.clock.millis() - millis);
+            ps.setLong(1, node.clock().millis() - millis);
             ps.setString(2, instanceId);
             assertEquals(1, ps.executeUpdate());
         }
@@ -358,7 +365,7 @@ class SyncClaimTest {
     }
 
     private int rows(String table) throws Exception {
-        try (Connection c = nodeA.db.connection();
+        try (Connection c = nodeA.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE corp_id = ?")) {
             ps.setString(1, corp);
             try (ResultSet rs = ps.executeQuery()) {
@@ -369,7 +376,7 @@ class SyncClaimTest {
     }
 
     private static AdminClient admin(Node node) {
-        return new AdminClient("http://127.0.0.1:" + node.http.port(), TOKEN, AdminClient.newLog());
+        return new AdminClient("http://127.0.0.1:" + node.port(), TOKEN, AdminClient.newLog());
     }
 
     private static Node node(String name, String db) throws Exception {

@@ -72,7 +72,7 @@ class SyncConcurrencyTest {
                 four.millis < serial.millis,
                 "4 in flight took " + four.millis + " ms, serial " + serial.millis + " ms");
         List<String> differences =
-                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
 
@@ -88,10 +88,10 @@ class SyncConcurrencyTest {
                 .with("ORGSYNC_DEPT_RATE", RATE)
                 .with("ORGSYNC_DEPT_CONCURRENCY", 4)
                 .start();
-        node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        node.enterprises().put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         sim.resetStats();
 
-        Run run = node.runner.run(corp, SyncProgress.NONE);
+        Run run = node.sync(corp, SyncProgress.NONE);
 
         assertEquals(RunStatus.FAILED, run.status());
         assertTrue(run.error().contains("/cgi-bin/user/list") && run.error().contains("40003"), run.error());
@@ -99,7 +99,7 @@ class SyncConcurrencyTest {
         assertTrue(calls < DEPARTMENTS, "the other lanes stopped: " + calls + " member lists of " + DEPARTMENTS);
         Thread.sleep(1_000);
         assertEquals(calls, sim.calls("/cgi-bin/user/list", corp), "no call of the run outlives it");
-        assertEquals(0, OrgDump.of(node.db.dataSource(), corp).size(), "nothing was applied");
+        assertEquals(0, OrgDump.of(node.dataSource(), corp).size(), "nothing was applied");
     }
 
     private Timed sync(String corp, String db, int concurrency) throws Exception {
@@ -109,10 +109,10 @@ class SyncConcurrencyTest {
                 .with("ORGSYNC_DEPT_RATE", RATE)
                 .with("ORGSYNC_DEPT_CONCURRENCY", concurrency)
                 .start();
-        node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        node.enterprises().put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         sim.resetStats();
         long start = System.nanoTime();
-        Run run = node.runner.run(corp, SyncProgress.NONE);
+        Run run = node.sync(corp, SyncProgress.NONE);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
         JsonNode stats = sim.stats();

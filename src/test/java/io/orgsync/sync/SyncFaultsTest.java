@@ -101,13 +101,13 @@ class SyncFaultsTest {
         String db = DATABASES.computeIfAbsent(dialect, d -> TestDatabases.url(d, "sync_faults"));
         node = startNode(db, robot);
         syncedThenChanged(corp);
-        OrgDump before = OrgDump.of(node.db.dataSource(), corp);
+        OrgDump before = OrgDump.of(node.dataSource(), corp);
 
         Map<String, Object> spec = new HashMap<>(fault.spec());
         spec.put("path", USER_LIST);
         spec.put("corpId", corp);
         clock.advance(Duration.ofSeconds(1));
-        Run run = node.runner.run(corp, (c, done, total) -> {
+        Run run = node.sync(corp, (c, done, total) -> {
             if (done == 3) {
                 sim.fault(spec);
             }
@@ -117,7 +117,7 @@ class SyncFaultsTest {
         if (run.status() == RunStatus.SUCCEEDED) {
             assertStoredEqualsExport(corp);
         } else {
-            assertEquals(before, OrgDump.of(node.db.dataSource(), corp), "a failed run changed stored rows");
+            assertEquals(before, OrgDump.of(node.dataSource(), corp), "a failed run changed stored rows");
             assertTrue(run.error() != null && !run.error().isBlank());
             awaitAlert(sim, robot, corp);
         }
@@ -145,12 +145,12 @@ class SyncFaultsTest {
                 "PATCH",
                 "/__sim/corps/" + corp + "/members/" + userids.get(20),
                 Map.of("position", "很长的职位".repeat(60)));
-        OrgDump before = OrgDump.of(node.db.dataSource(), corp);
+        OrgDump before = OrgDump.of(node.dataSource(), corp);
 
         Run run = run(corp);
 
         assertEquals(RunStatus.FAILED, run.status());
-        assertEquals(before, OrgDump.of(node.db.dataSource(), corp), "a failed apply left rows changed");
+        assertEquals(before, OrgDump.of(node.dataSource(), corp), "a failed apply left rows changed");
         assertFalse(
                 run.error().toUpperCase().contains("UPDATE MEMBER")
                         || run.error().toUpperCase().contains("INSERT INTO"),
@@ -169,13 +169,13 @@ class SyncFaultsTest {
 
     private Run run(String corp) throws Exception {
         clock.advance(Duration.ofSeconds(1));
-        return node.runner.run(corp, SyncProgress.NONE);
+        return node.sync(corp, SyncProgress.NONE);
     }
 
     /** A synced enterprise whose upstream org then changed, so that a run that applies anything shows. */
     private List<String> syncedThenChanged(String corp) throws Exception {
         sim.createCorp(corp, SECRET, 12, 150, true);
-        node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        node.enterprises().put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         Run first = run(corp);
         assertEquals(RunStatus.SUCCEEDED, first.status(), first.error());
         assertStoredEqualsExport(corp);
@@ -198,7 +198,7 @@ class SyncFaultsTest {
 
     private void assertStoredEqualsExport(String corp) throws Exception {
         List<String> differences =
-                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
 

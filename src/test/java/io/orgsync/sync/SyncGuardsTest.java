@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.member.Member;
 import io.orgsync.member.Mobile;
@@ -65,13 +66,13 @@ class SyncGuardsTest {
             sim.send("DELETE", "/__sim/corps/" + corp + "/members/" + userids.get(i), null);
         }
         sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + userids.get(50), Map.of("name", "不该写入"));
-        OrgDump before = OrgDump.of(node.db.dataSource(), corp);
+        OrgDump before = OrgDump.of(node.dataSource(), corp);
 
         Run refused = run(corp);
 
         assertEquals(RunStatus.REFUSED, refused.status());
         assertTrue(refused.error().contains("21 of 100"), refused.error());
-        assertEquals(before, OrgDump.of(node.db.dataSource(), corp), "a refused run changed stored rows");
+        assertEquals(before, OrgDump.of(node.dataSource(), corp), "a refused run changed stored rows");
         String alert = SyncFaultsTest.awaitAlert(sim, robot, corp);
         assertTrue(alert.contains("sync_refused") && alert.contains("ORGSYNC_MAX_REMOVAL_RATIO"), alert);
 
@@ -81,7 +82,7 @@ class SyncGuardsTest {
         Run applied = run(corp);
         assertEquals(RunStatus.SUCCEEDED, applied.status(), applied.error());
         assertEquals(21, applied.membersRemoved());
-        assertEquals(21, OrgTruth.departed(node.db.dataSource(), corp).size());
+        assertEquals(21, OrgTruth.departed(node.dataSource(), corp).size());
         assertStoredEqualsExport(corp, Map.of());
     }
 
@@ -91,21 +92,23 @@ class SyncGuardsTest {
         String corp = corp();
         node = node(dialect, corp + "-alerts", "0.2");
         List<String> userids = synced(corp, 8, 80, false);
-        assertTrue(node.members.activeCount(corp) == 80 && mobilesStored(corp) == 0, "a post-2022 app sees no mobiles");
+        assertTrue(
+                NodeInternals.members(node).activeCount(corp) == 80 && mobilesStored(corp) == 0,
+                "a post-2022 app sees no mobiles");
 
         JsonNode export = sim.export(corp);
         String resolvedUser = userids.get(3);
         String resolvedMobile = Mobile.normalise(
                         memberOf(export, resolvedUser).path("mobile").asText())
                 .orElseThrow();
-        Member resolved = node.resolver.resolve(corp, resolvedMobile);
+        Member resolved = NodeInternals.resolver(node).resolve(corp, resolvedMobile);
         assertEquals(resolvedUser, resolved.userid());
         // a mobile an older sync stored, back when the app still saw mobiles
         String olderUser = userids.get(7);
         String olderMobile = Mobile.normalise(
                         memberOf(export, olderUser).path("mobile").asText())
                 .orElseThrow();
-        try (Connection c = node.db.connection();
+        try (Connection c = node.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement(
                         "UPDATE member SET mobile = ?, mobile_source = 'sync' WHERE corp_id = ? AND userid = ?")) {
             ps.setString(1, olderMobile);
@@ -127,13 +130,18 @@ class SyncGuardsTest {
         assertStoredEqualsExport(corp, Map.of(resolvedUser, resolvedMobile, olderUser, olderMobile));
         assertEquals(
                 List.of(resolvedUser),
-                node.members.byMobile(resolvedMobile, corp).stream()
+                NodeInternals.members(node).byMobile(resolvedMobile, corp).stream()
                         .map(Member::userid)
                         .toList());
-        assertEquals("改了名", node.members.byMobile(resolvedMobile, corp).get(0).name());
+        assertEquals(
+                "改了名",
+                NodeInternals.members(node)
+                        .byMobile(resolvedMobile, corp)
+                        .get(0)
+                        .name());
         assertEquals(
                 List.of(olderUser),
-                node.members.byMobile(olderMobile, corp).stream()
+                NodeInternals.members(node).byMobile(olderMobile, corp).stream()
                         .map(Member::userid)
                         .toList());
         assertEquals(2, mobilesStored(corp));
@@ -164,15 +172,15 @@ class SyncGuardsTest {
         sim.post(
                 base + "/members",
                 Map.of("userid", "also900", "name", "也在900", "department", List.of(900, 2), "mobile", "13900000910"));
-        node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        node.enterprises().put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         assertEquals(RunStatus.SUCCEEDED, run(corp).status());
-        OrgDump before = OrgDump.of(node.db.dataSource(), corp);
+        OrgDump before = OrgDump.of(node.dataSource(), corp);
 
         // the root's members are fetched first; then 900 is deleted (WeCom moves its members up to
         // the root, already fetched), so its own user/list answers 60123
         clock.advance(Duration.ofSeconds(1));
         sim.resetStats();
-        Run run = node.runner.run(corp, (c, done, total) -> {
+        Run run = node.sync(corp, (c, done, total) -> {
             if (done == 1) {
                 sim.send("DELETE", base + "/departments/900", null);
             }
@@ -184,8 +192,8 @@ class SyncGuardsTest {
                 sim.stats().path("errors").path("60123").asInt(),
                 "user/list of the vanished department answered 60123");
         assertEquals(0, run.membersRemoved(), "members of a vanished department are unknown, not gone");
-        assertEquals(Set.of(), OrgTruth.departed(node.db.dataSource(), corp));
-        OrgTruth stored = OrgTruth.fromDatabase(node.db.dataSource(), corp);
+        assertEquals(Set.of(), OrgTruth.departed(node.dataSource(), corp));
+        OrgTruth stored = OrgTruth.fromDatabase(node.dataSource(), corp);
         for (int i = 1; i <= 3; i++) {
             assertEquals(Set.of(900L), stored.members.get("only900-" + i).departments(), "membership kept as it was");
         }
@@ -193,7 +201,7 @@ class SyncGuardsTest {
         assertTrue(stored.departments.containsKey(900L), "the department stays until a run sees the tree without it");
         assertEquals(
                 before.departments().size(),
-                OrgDump.of(node.db.dataSource(), corp).departments().size());
+                OrgDump.of(node.dataSource(), corp).departments().size());
 
         Run after = run(corp);
         assertEquals(RunStatus.SUCCEEDED, after.status(), after.error());
@@ -224,7 +232,7 @@ class SyncGuardsTest {
         sim.send("DELETE", "/__sim/corps/" + corp + "/members/" + leaver, null);
 
         clock.advance(Duration.ofSeconds(1));
-        Run run = node.runner.run(corp, (c, done, total) -> {
+        Run run = node.sync(corp, (c, done, total) -> {
             if (done == 1) {
                 sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", corp, "errcode", 60123, "count", 1));
             }
@@ -232,11 +240,11 @@ class SyncGuardsTest {
 
         assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
         assertEquals(0, run.membersRemoved());
-        assertEquals(Set.of(), OrgTruth.departed(node.db.dataSource(), corp), "unknown is not gone");
+        assertEquals(Set.of(), OrgTruth.departed(node.dataSource(), corp), "unknown is not gone");
         sim.clearFaults();
         Run next = run(corp);
         assertEquals(1, next.membersRemoved(), "a complete fetch departs the member");
-        assertEquals(Set.of(leaver), OrgTruth.departed(node.db.dataSource(), corp));
+        assertEquals(Set.of(leaver), OrgTruth.departed(node.dataSource(), corp));
     }
 
     private String corp() {
@@ -254,7 +262,7 @@ class SyncGuardsTest {
 
     private List<String> synced(String corp, int departments, int members, boolean mobileVisible) throws Exception {
         sim.createCorp(corp, SECRET, departments, members, mobileVisible);
-        node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        node.enterprises().put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         Run first = run(corp);
         assertEquals(RunStatus.SUCCEEDED, first.status(), first.error());
         assertStoredEqualsExport(corp, Map.of());
@@ -268,17 +276,17 @@ class SyncGuardsTest {
     /** One run, the clock first moved past the quiet second between runs. */
     private Run run(String corp) throws Exception {
         clock.advance(Duration.ofSeconds(1));
-        return node.runner.run(corp, SyncProgress.NONE);
+        return node.sync(corp, SyncProgress.NONE);
     }
 
     private void assertStoredEqualsExport(String corp, Map<String, String> learnedMobiles) throws Exception {
         List<String> differences = OrgTruth.fromExport(sim.export(corp), learnedMobiles)
-                .diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+                .diff(OrgTruth.fromDatabase(node.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
 
     private int mobilesStored(String corp) throws Exception {
-        return (int) OrgTruth.fromDatabase(node.db.dataSource(), corp).members.values().stream()
+        return (int) OrgTruth.fromDatabase(node.dataSource(), corp).members.values().stream()
                 .filter(p -> p.mobile() != null)
                 .count();
     }

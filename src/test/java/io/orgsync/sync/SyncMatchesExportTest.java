@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.http.Json;
 import io.orgsync.testing.OrgDump;
 import io.orgsync.testing.OrgTruth;
@@ -119,7 +120,7 @@ class SyncMatchesExportTest {
         assertStoredEqualsExport(corp);
         assertEquals(
                 new TreeSet<>(Set.of(userids.get(4), userids.get(5))),
-                OrgTruth.departed(node.db.dataSource(), corp),
+                OrgTruth.departed(node.dataSource(), corp),
                 "members gone upstream stay as rows marked departed");
 
         // lookups see the new numbers and never a departed member
@@ -127,14 +128,16 @@ class SyncMatchesExportTest {
         assertEquals(List.of(userids.get(2)), syncing.owners("13900000002", corp));
         String leaverMobile =
                 io.orgsync.member.Mobile.normalise(oldMobileOfLeaver).orElseThrow();
-        assertTrue(node.members.byMobile(leaverMobile, corp).isEmpty(), "a departed member is not found by mobile");
+        assertTrue(
+                NodeInternals.members(node).byMobile(leaverMobile, corp).isEmpty(),
+                "a departed member is not found by mobile");
 
         // nothing changed upstream: nothing written, not even updated_at
-        OrgDump before = OrgDump.of(node.db.dataSource(), corp);
+        OrgDump before = OrgDump.of(node.dataSource(), corp);
         Run idle = run(corp);
         assertEquals(RunStatus.SUCCEEDED, idle.status(), idle.error());
         assertEquals(List.of(0, 0, 0), List.of(idle.membersAdded(), idle.membersUpdated(), idle.membersRemoved()));
-        assertEquals(before, OrgDump.of(node.db.dataSource(), corp));
+        assertEquals(before, OrgDump.of(node.dataSource(), corp));
 
         // a departed member who comes back is current again
         sim.post(
@@ -143,7 +146,7 @@ class SyncMatchesExportTest {
         Run third = run(corp);
         assertEquals(RunStatus.SUCCEEDED, third.status(), third.error());
         assertStoredEqualsExport(corp);
-        assertEquals(Set.of(userids.get(5)), OrgTruth.departed(node.db.dataSource(), corp));
+        assertEquals(Set.of(userids.get(5)), OrgTruth.departed(node.dataSource(), corp));
     }
 
     private Run run(String corp) throws Exception {
@@ -152,7 +155,7 @@ class SyncMatchesExportTest {
 
     private void assertStoredEqualsExport(String corp) throws Exception {
         JsonNode export = sim.export(corp);
-        List<String> differences = OrgTruth.fromExport(export).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+        List<String> differences = OrgTruth.fromExport(export).diff(OrgTruth.fromDatabase(node.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
         // the tree's leaders are WeCom's department_leader
         Map<Long, List<String>> expected = new TreeMap<>();
@@ -162,8 +165,8 @@ class SyncMatchesExportTest {
             expected.put(d.path("id").asLong(), leaders.stream().sorted().toList());
         }
         Map<Long, List<String>> answered = new TreeMap<>();
-        for (JsonNode d :
-                Json.MAPPER.readTree(node.reads.departments(corp, false).body())) {
+        for (JsonNode d : Json.MAPPER.readTree(
+                NodeInternals.reads(node).departments(corp, false).body())) {
             List<String> leaders = new ArrayList<>();
             d.path("leaders").forEach(l -> leaders.add(l.asText()));
             answered.put(d.path("id").asLong(), leaders);

@@ -53,7 +53,7 @@ class SyncRateTest {
                 .with("ORGSYNC_DEPT_RATE", RATE)
                 .start();
         for (String corp : List.of("ww-rate-a", "ww-rate-b", "ww-rate-slow")) {
-            node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+            node.enterprises().put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         }
         sim.resetStats();
     }
@@ -74,7 +74,7 @@ class SyncRateTest {
                 runs.add(pool.submit(() -> {
                     List<Run> out = new ArrayList<>();
                     for (int i = 0; i < 3; i++) {
-                        out.add(node.runner.run(corp, SyncProgress.NONE));
+                        out.add(node.sync(corp, SyncProgress.NONE));
                     }
                     return out;
                 }));
@@ -109,7 +109,7 @@ class SyncRateTest {
         // every fourth member list takes a quarter of a second: the calls after it catch up
         sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", "ww-rate-slow", "latencyMs", 250, "rate", 0.25));
         try {
-            Run run = node.runner.run("ww-rate-slow", SyncProgress.NONE);
+            Run run = node.sync("ww-rate-slow", SyncProgress.NONE);
             assertEquals(RunStatus.SUCCEEDED, run.status(), run.error());
         } finally {
             sim.clearFaults();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.member.Mobile;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
@@ -60,7 +61,9 @@ class SyncRemovedMobilesTest {
         sim.post(
                 base + "/members",
                 Map.of("userid", "resolved-one", "name", "解析所得", "department", List.of(1), "mobile", "13900000077"));
-        assertEquals("resolved-one", node.resolver.resolve(corp, "13900000077").userid());
+        assertEquals(
+                "resolved-one",
+                NodeInternals.resolver(node).resolve(corp, "13900000077").userid());
 
         // the number moves to another member; the resolved member's number is removed
         sim.send("PATCH", base + "/members/" + previousOwner, Map.of("mobile", ""));
@@ -74,7 +77,7 @@ class SyncRemovedMobilesTest {
         assertEquals(
                 List.of(), owners("13900000077", corp), "a number learned by a resolve and removed upstream is gone");
         List<String> differences =
-                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.db.dataSource(), corp));
+                OrgTruth.fromExport(sim.export(corp)).diff(OrgTruth.fromDatabase(node.dataSource(), corp));
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
         assertEquals(Boolean.TRUE, mobilesVisible(corp), "remembered: the app shows mobiles");
     }
@@ -91,7 +94,7 @@ class SyncRemovedMobilesTest {
         String mobile = Mobile.normalise(member.path("mobile").asText()).orElseThrow();
         assertEquals(
                 member.path("userid").asText(),
-                node.resolver.resolve(corp, mobile).userid());
+                NodeInternals.resolver(node).resolve(corp, mobile).userid());
         sim.send(
                 "PATCH",
                 "/__sim/corps/" + corp + "/members/" + member.path("userid").asText(),
@@ -120,7 +123,7 @@ class SyncRemovedMobilesTest {
     }
 
     private Boolean mobilesVisible(String corp) throws Exception {
-        try (Connection c = node.db.connection();
+        try (Connection c = node.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT mobiles_visible FROM enterprise WHERE corp_id = ?")) {
             ps.setString(1, corp);
             try (ResultSet rs = ps.executeQuery()) {

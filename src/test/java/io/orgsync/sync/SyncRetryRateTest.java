@@ -80,14 +80,14 @@ class SyncRetryRateTest {
         node = TestNode.on(TestDatabases.h2("sync_retry_rate"), sim.baseUrl())
                 .with("ORGSYNC_DEPT_RATE", rate)
                 .start();
-        node.enterprises.put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
+        node.enterprises().put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
         Map<String, Object> spec = new HashMap<>(fault);
         spec.put("path", "/cgi-bin/user/list");
         spec.put("corpId", corp);
         sim.fault(spec);
         sim.resetStats();
 
-        Run run = node.runner.run(corp, SyncProgress.NONE);
+        Run run = node.sync(corp, SyncProgress.NONE);
 
         JsonNode stats = sim.stats();
         long attempts =

@@ -1,6 +1,7 @@
 package io.orgsync.sync;
 
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.member.Member;
 import io.orgsync.testing.MutableClock;
@@ -27,17 +28,19 @@ final class SyncingNode implements AfterEachCallback {
 
     /** Registers {@code corp} as the admin API does, with a schedule that never fires. */
     void enterprise(String corp, String secret) throws Exception {
-        node.enterprises.put(corp, new EnterpriseChange(corp, secret, TestNode.NEVER, true, null));
+        node.enterprises().put(corp, new EnterpriseChange(corp, secret, TestNode.NEVER, true, null));
     }
 
     Run run(String corp) throws Exception {
         clock.advance(Duration.ofSeconds(1));
-        return node.runner.run(corp, SyncProgress.NONE);
+        return node.sync(corp, SyncProgress.NONE);
     }
 
     /** The userids a lookup of {@code mobile} answers, as stored now. */
     List<String> owners(String mobile, String corp) throws Exception {
-        return node.members.byMobile(mobile, corp).stream().map(Member::userid).toList();
+        return NodeInternals.members(node).byMobile(mobile, corp).stream()
+                .map(Member::userid)
+                .toList();
     }
 
     @Override

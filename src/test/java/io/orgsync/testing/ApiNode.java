@@ -3,6 +3,7 @@ package io.orgsync.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orgsync.Node;
+import io.orgsync.NodeInternals;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.SyncProgress;
@@ -39,7 +40,7 @@ public final class ApiNode implements AutoCloseable {
     private ApiNode(Node node, String webhookKey) {
         this.node = node;
         this.webhookKey = webhookKey;
-        this.base = URI.create("http://127.0.0.1:" + node.http.port());
+        this.base = URI.create("http://127.0.0.1:" + node.port());
     }
 
     /**
@@ -65,15 +66,15 @@ public final class ApiNode implements AutoCloseable {
 
     /** Registers an enterprise (no schedule that would fire) as the admin API does. */
     public void enterprise(String corpId, String secret) throws Exception {
-        node.enterprises.put(corpId, new EnterpriseChange("Corp " + corpId, secret, "0 0 3 1 1 ? 2099", true, null));
+        node.enterprises().put(corpId, new EnterpriseChange("Corp " + corpId, secret, "0 0 3 1 1 ? 2099", true, null));
     }
 
     public Run sync(String corpId) throws Exception {
-        return node.runner.run(corpId, SyncProgress.NONE);
+        return node.sync(corpId, SyncProgress.NONE);
     }
 
     public void app(String appId, String secret, String tokenMode) throws Exception {
-        node.miniApps.put(appId, "App " + appId, secret, tokenMode);
+        NodeInternals.miniApps(node).put(appId, "App " + appId, secret, tokenMode);
     }
 
     /** An HTTP answer, read whole. */

@@ -63,7 +63,7 @@ class GettokenBlockTest {
     private Timed run(Node node) throws Exception {
         clock.advance(Duration.ofSeconds(1));
         long start = System.nanoTime();
-        Run run = node.runner.run(CORP, SyncProgress.NONE);
+        Run run = node.sync(CORP, SyncProgress.NONE);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(RunStatus.FAILED, run.status(), run.error());
         Matcher m = RETRY_AFTER.matcher(run.error());
@@ -76,7 +76,7 @@ class GettokenBlockTest {
         String dbUrl = TestDatabases.mariadb("gettoken_block");
         sim.createCorp(CORP, SECRET, 5, 30, true);
         Node a = node(dbUrl, "node-a");
-        a.enterprises.put(CORP, new EnterpriseChange(CORP, SECRET, TestNode.NEVER, true, null));
+        a.enterprises().put(CORP, new EnterpriseChange(CORP, SECRET, TestNode.NEVER, true, null));
         sim.fault(Map.of("path", GETTOKEN, "corpId", CORP, "errcode", 45009));
         sim.resetStats();
 
@@ -111,7 +111,7 @@ class GettokenBlockTest {
         sim.clearFaults();
         clock.advance(Duration.ofSeconds(61));
         sim.advanceClock(61);
-        Run after = a.runner.run(CORP, SyncProgress.NONE);
+        Run after = a.sync(CORP, SyncProgress.NONE);
         assertEquals(RunStatus.SUCCEEDED, after.status(), after.error());
         assertEquals(2, sim.calls(GETTOKEN, CORP));
     }
