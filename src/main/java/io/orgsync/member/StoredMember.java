@@ -70,16 +70,33 @@ public record StoredMember(
      * the value learned before (by a resolve or an older sync); where the app shows mobiles, an
      * empty one was removed upstream and goes, or a number given to someone else would match two
      * people.
+     *
+     * <p>A kept number belongs to the person it was learned for, not to the userid: a departed row
+     * is someone who left, and a row whose name WeCom now gives differently may be a newcomer who
+     * got the userid of someone deleted in between two syncs (WeCom lets an administrator reuse
+     * it). Either way the number is not kept; a resolve asks getuserid again, which names its
+     * holder if it still has one.
      */
     public static StoredMember fromUpstream(WecomMember m, StoredMember old, boolean mobilesShown) {
         String mobile = Mobile.normalise(m.mobile()).orElse(null);
         String source = mobile == null ? null : "sync";
-        // a departed row is someone who left: whoever has the userid now starts without their number
-        if (mobile == null && !mobilesShown && old != null && !old.departed && old.mobile() != null) {
+        if (mobile == null
+                && !mobilesShown
+                && old != null
+                && !old.departed
+                && old.mobile() != null
+                && mayBeTheSamePerson(old, m)) {
             mobile = old.mobile();
             source = old.mobileSource();
         }
         return fromWecom(m, mobile, source);
+    }
+
+    /** False when both names are known and differ: the userid may have passed to someone else. */
+    private static boolean mayBeTheSamePerson(StoredMember old, WecomMember now) {
+        String before = known(old.name());
+        String after = known(now.name());
+        return before == null || after == null || before.equals(after);
     }
 
     /** The departments whose is_leader_in_dept flag is 1; null when the flags are missing or not one per department. */

@@ -98,6 +98,43 @@ class LearnedMobileTest {
         assertEquals(userid, resolved(node, corp, "13700007001"));
     }
 
+    /**
+     * The same, when no sync sees the departure: the userid is deleted and given to a newcomer
+     * between two syncs, so the next sync finds a member of another name under it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aUseridReusedBetweenTwoSyncsDoesNotTakeTheLearnedMobile(String dialect) throws Exception {
+        ApiNode node = node(dialect);
+        String corp = corp(node, "ww-learned-reuse-" + dialect);
+        List<JsonNode> members = active(corp);
+        String userid = members.get(0).path("userid").asText();
+        String mobile = members.get(0).path("mobile").asText();
+        String other = members.get(1).path("userid").asText();
+        String otherMobile = members.get(1).path("mobile").asText();
+        assertEquals(userid, resolved(node, corp, mobile));
+        assertEquals(other, resolved(node, corp, otherMobile));
+
+        sim.send("DELETE", "/__sim/corps/" + corp + "/members/" + userid, null);
+        sim.post(
+                "/__sim/corps/" + corp + "/members",
+                Map.of("userid", userid, "name", "新同事乙", "mobile", "13700007004", "department", List.of(1)));
+        assertEquals(RunStatus.SUCCEEDED, node.sync(corp).status());
+
+        assertError(node.get(LOOKUP + mobile), 404, "not_found", SECRET);
+        assertTrue(node.get("/api/v1/corps/" + corp + "/members/" + userid)
+                .json()
+                .path("mobile")
+                .isNull());
+        sim.resetStats();
+        assertError(node.resolve(corp, mobile), 404, "not_found", SECRET);
+        assertEquals(1, sim.calls(GETUSERID, corp), "asked WeCom, which knows nobody with the number now");
+        // a member whose name did not change keeps what was learned for them
+        JsonNode kept = node.get(LOOKUP + otherMobile).json().path("members");
+        assertEquals(1, kept.size(), kept::toString);
+        assertEquals(other, kept.get(0).path("userid").asText());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
     void anOldLearnedPairIsConfirmedBeforeItAnswersAResolve(String dialect) throws Exception {
