@@ -10,6 +10,9 @@ import io.orgsync.testing.ApiNode;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -162,6 +165,7 @@ class LearnedMobileTest {
         assertEquals(0, sim.calls(GETUSERID, corp));
 
         clocks.get(dialect).advance(Duration.ofDays(31));
+        long failures = notFoundToday(node, corp);
         assertEquals(b, resolved(node, corp, moved), "confirmed with WeCom: the number is b's now");
         assertEquals(1, sim.calls(GETUSERID, corp));
         JsonNode lookup = node.get(LOOKUP + moved).json().path("members");
@@ -179,9 +183,25 @@ class LearnedMobileTest {
         assertEquals(c, resolved(node, corp, kept), "confirmed again for another recheck period");
         assertEquals(2, sim.calls(GETUSERID, corp));
 
+        assertEquals(failures, notFoundToday(node, corp), "confirmations that WeCom answered cost no budget");
+
         assertError(node.resolve(corp, dropped), 404, "not_found", SECRET);
         assertEquals(3, sim.calls(GETUSERID, corp));
+        assertEquals(failures + 1, notFoundToday(node, corp), "a number nobody has now costs one unit");
         assertError(node.get(LOOKUP + dropped), 404, "not_found", SECRET);
+    }
+
+    /** The enterprise's "not found" answers counted against its budgets, all days together. */
+    private static long notFoundToday(ApiNode node, String corp) throws Exception {
+        try (Connection c = node.node.dataSource().getConnection();
+                PreparedStatement s =
+                        c.prepareStatement("SELECT COALESCE(SUM(failures), 0) FROM resolve_budget WHERE corp_id = ?")) {
+            s.setString(1, corp);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
     }
 
     private static String resolved(ApiNode node, String corp, String mobile) throws Exception {
