@@ -98,7 +98,7 @@ class SyncRemovedMobilesTest {
         sim.send(
                 "PATCH",
                 "/__sim/corps/" + corp + "/members/" + member.path("userid").asText(),
-                Map.of("name", "改了名"));
+                Map.of("position", "改了职位"));
 
         Run second = run(corp);
 
