@@ -160,6 +160,35 @@ class SetupSyncTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
+    void aRangedAppsRemovalGuardCountsTheMembersItCanSee(String dialect) throws Exception {
+        String corp = corp();
+        node = node(dialect, "0.2");
+        int range = create(corp, false);
+        node.enterprises().put(corp, new EnterpriseChange(corp, APP, TestNode.NEVER, true, null));
+        assertSucceeded(run(corp));
+        sim.send("PATCH", "/__sim/corps/" + corp + "/setup", Map.of("appRange", Map.of("departments", List.of(range))));
+        assertSucceeded(run(corp));
+
+        // more than a fifth of the members the app sees leave, far less than a fifth of all those stored
+        Set<Long> inRange = subtree(sim.export(corp), range);
+        List<String> seen =
+                new ArrayList<>(inRange(ids(sim.export(corp)), inRange).keySet());
+        int stored = ids(stored(corp)).size();
+        int leaving = seen.size() / 5 + 1;
+        assertTrue(leaving <= stored / 5, leaving + " of " + seen.size() + " seen, " + stored + " stored");
+        for (String userid : seen.subList(0, leaving)) {
+            sim.send("DELETE", "/__sim/corps/" + corp + "/members/" + userid, null);
+        }
+        Run guarded = run(corp);
+        assertEquals(RunStatus.REFUSED, guarded.status(), guarded.error());
+        assertTrue(
+                guarded.error().contains(leaving + " of " + seen.size() + " members"),
+                "like with like: " + guarded.error());
+        assertTrue(OrgTruth.departed(node.dataSource(), corp).isEmpty(), "nothing applied");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
     void aDepartmentOutsideTheAppsRangeIsSkippedNotAFailure(String dialect) throws Exception {
         String corp = corp();
         node = node(dialect, "0.2");
