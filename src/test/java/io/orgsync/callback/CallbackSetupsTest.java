@@ -77,11 +77,27 @@ class CallbackSetupsTest {
         sim.post(base + "/members", Map.of("userid", "cbs-new", "name", "新人", "department", List.of(target)));
         sim.send("PATCH", base + "/members/" + moved, Map.of("department", List.of(target)));
         sim.send("DELETE", base + "/members/" + left, null);
+        // a department created: its event carries its id and parent, and no secret can read its name
+        int created = sim.post(base + "/departments", Map.of("name", "新部门", "parentid", target))
+                .path("id")
+                .asInt();
 
         settle(corp);
         assertEquals(ids(sim.export(corp)), ids(corp), "the events' Department lists, applied");
         // nothing read: a member known by id has no name (null: not known), none invented
         assertNull(stored(corp).members.get("cbs-new").name());
+        JsonNode member = node.get("/api/v1/corps/" + corp + "/members/cbs-new").json();
+        assertTrue(member.has("name") && member.path("name").isNull(), member.toString());
+        JsonNode department = null;
+        for (JsonNode d : node.get("/api/v1/corps/" + corp + "/departments").json()) {
+            if (d.path("id").asInt() == created) {
+                department = d;
+            }
+        }
+        assertTrue(department != null, "the created department is stored");
+        assertTrue(department.path("name").isNull(), "a name no one read is null, not \"\": " + department);
+        assertTrue(department.path("path").isNull(), department.toString());
+        assertEquals(target, department.path("parentId").asInt(), "the event's ParentId");
         assertEquals(0, errors(48009) - refused, "no user/get through a secret known to answer 48009");
         assertEquals(0, sim.calls("/cgi-bin/user/get", corp));
     }
