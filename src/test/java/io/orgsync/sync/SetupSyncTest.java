@@ -8,11 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.enterprise.Access;
 import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.testing.AdminClient;
+import io.orgsync.testing.LogCapture;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
+import io.orgsync.token.TokenKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SetupSyncTest {
     private static final String APP = "setup-app-secret-0123456789";
     private static final String CONTACT = "setup-contact-secret-0123456789";
+    private static final String ADMIN_TOKEN = "setup-admin-token-0123456789";
     private static final AtomicInteger CORPS = new AtomicInteger();
     private static final Map<String, String> DATABASES = new HashMap<>();
 
@@ -247,6 +254,95 @@ class SetupSyncTest {
         assertAccess(corp, true, true, true, true);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void theAdminApiTakesEitherSecretAloneOrBothEachWithItsOwnToken(String dialect) throws Exception {
+        node = node(dialect, "0.2");
+        List<String> answers = AdminClient.newLog();
+        AdminClient admin = new AdminClient("http://127.0.0.1:" + node.port(), ADMIN_TOKEN, answers);
+        try (LogCapture logs = LogCapture.start()) {
+            // the contact-sync secret alone
+            String alone = corp();
+            create(alone, true);
+            JsonNode put = ok(admin.put(
+                    "/admin/api/enterprises/" + alone,
+                    Map.of("name", "Contact only", "contactSecret", CONTACT, "cron", TestNode.NEVER)));
+            assertEquals(
+                    "{\"app\":false,\"contactSync\":true}", put.path("secrets").toString(), put.toString());
+            assertEquals(
+                    "{\"app\":false,\"contactSync\":true}",
+                    listed(admin, alone).path("secrets").toString());
+            assertSucceeded(run(alone));
+            assertEquals(1, sim.tokensIssued(alone + "/contact"), "the contact-sync secret's own token");
+            assertEquals(0, sim.tokensIssued(alone), "no app token without an app secret");
+
+            // the app secret added: both held, each with a token of its own
+            put = ok(admin.put("/admin/api/enterprises/" + alone, Map.of("secret", APP)));
+            assertEquals(
+                    "{\"app\":true,\"contactSync\":true}", put.path("secrets").toString(), put.toString());
+            assertSucceeded(run(alone));
+            assertEquals(1, sim.tokensIssued(alone), "the app secret's own token");
+            assertEquals(1, sim.tokensIssued(alone + "/contact"), "the contact-sync token kept");
+
+            // both in one PUT
+            String both = corp();
+            create(both, true);
+            put = ok(admin.put(
+                    "/admin/api/enterprises/" + both,
+                    Map.of("secret", APP, "contactSecret", CONTACT, "cron", TestNode.NEVER)));
+            assertEquals(
+                    "{\"app\":true,\"contactSync\":true}", put.path("secrets").toString(), put.toString());
+            assertSucceeded(run(both));
+            assertEquals(1, sim.tokensIssued(both));
+            assertEquals(1, sim.tokensIssued(both + "/contact"));
+            assertEquals(
+                    Set.of(
+                            TokenKey.wecom(both, APP).id(),
+                            TokenKey.wecom(both, CONTACT).id()),
+                    tokenRows(both),
+                    "a stored token per secret, keyed by the secret's fingerprint");
+
+            for (String secret : List.of(APP, CONTACT)) {
+                assertTrue(answers.stream().noneMatch(a -> a.contains(secret)), "never answered: " + answers);
+                assertTrue(
+                        logs.lines().stream()
+                                .noneMatch(l -> l.rendered().contains(secret)
+                                        || l.written().contains(secret)),
+                        "never logged");
+            }
+        }
+    }
+
+    private static JsonNode ok(AdminClient.Reply reply) {
+        assertEquals(200, reply.status(), reply.toString());
+        return reply.json();
+    }
+
+    /** The keys of the stored tokens of {@code corp}. */
+    private Set<String> tokenRows(String corp) throws Exception {
+        Set<String> out = new TreeSet<>();
+        try (Connection c = node.dataSource().getConnection();
+                PreparedStatement q = c.prepareStatement("SELECT token_key FROM upstream_token "
+                        + "WHERE token_key LIKE ? AND access_token IS NOT NULL")) {
+            q.setString(1, "wecom:" + corp + ":%");
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode listed(AdminClient admin, String corp) {
+        for (JsonNode e : ok(admin.get("/admin/api/enterprises"))) {
+            if (e.path("corpId").asText().equals(corp)) {
+                return e;
+            }
+        }
+        throw new AssertionError(corp + " is not listed");
+    }
+
     /** What one round of upstream changes did. */
     private record Changes(String left, long renamed, String newName) {}
 
@@ -400,6 +496,7 @@ class SetupSyncTest {
         return TestNode.on(db, sim.baseUrl())
                 .with("ORGSYNC_DEPT_RATE", 200)
                 .with("ORGSYNC_MAX_REMOVAL_RATIO", removalRatio)
+                .with("ORGSYNC_ADMIN_TOKEN", ADMIN_TOKEN)
                 .start(clock);
     }
 
