@@ -252,6 +252,20 @@ class SetupSyncTest {
         assertSucceeded(run(corp));
         assertEquals(names(OrgTruth.fromExport(sim.export(corp))), names(stored(corp)));
         assertAccess(corp, true, true, true, true);
+
+        // it reads everything, so the copy follows every change: added, moved, departed, renamed
+        Changes changes = change(corp, null, true);
+        Run second = run(corp);
+        assertSucceeded(second);
+        assertEquals(
+                List.of(1, 1, 1),
+                List.of(second.membersAdded(), second.membersUpdated(), second.membersRemoved()),
+                "added, moved, departed");
+        assertEquals(names(OrgTruth.fromExport(sim.export(corp))), names(stored(corp)));
+        assertEquals(Set.of(changes.left), OrgTruth.departed(node.dataSource(), corp));
+        assertEquals(
+                changes.newName, stored(corp).departments.get(changes.renamed).name());
+        assertEquals(0, sim.calls("/cgi-bin/user/list_id", corp), "full reads need no id lists");
     }
 
     @ParameterizedTest
@@ -359,14 +373,16 @@ class SetupSyncTest {
                 departments.add(d.path("id").asLong());
             }
         });
+        long target = departments.get(departments.size() - 1);
         export.path("members").forEach(m -> {
             Set<Long> ds = new TreeSet<>();
             m.path("department").forEach(d -> ds.add(d.asLong()));
-            if (range == null || (inside ? range.containsAll(ds) : ds.stream().noneMatch(range::contains))) {
+            // one already in the target alone would not move
+            if ((range == null || (inside ? range.containsAll(ds) : ds.stream().noneMatch(range::contains)))
+                    && !ds.equals(Set.of(target))) {
                 candidates.add(m.path("userid").asText());
             }
         });
-        long target = departments.get(departments.size() - 1);
         sim.post(
                 "/__sim/corps/" + corp + "/members",
                 Map.of("userid", "newcomer-" + corp, "name", "新同事", "department", List.of(target)));
