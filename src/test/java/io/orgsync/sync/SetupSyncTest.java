@@ -126,6 +126,29 @@ class SetupSyncTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
+    void aContactSyncSecretOnANewIpFollowsEveryListIdPage(String dialect) throws Exception {
+        String corp = corp();
+        node = node(dialect, "0.2");
+        create(corp, true);
+        node.enterprises().put(corp, new EnterpriseChange(corp, null, TestNode.NEVER, true, null, CONTACT));
+        int rows = 0;
+        for (JsonNode m : sim.export(corp).path("members")) {
+            rows += m.path("department").size();
+        }
+        // user/list_id answers at most 25 rows a page, whatever the limit asked: the cursor must be followed
+        sim.limits(Map.of("listIdPageRows", 25));
+        try {
+            assertSucceeded(run(corp));
+        } finally {
+            sim.send("DELETE", "/__sim/limits", null);
+        }
+        assertTrue(rows > 75, rows + " memberships: more than three pages");
+        assertEquals((rows + 24) / 25, sim.calls("/cgi-bin/user/list_id", corp), "one call a page, every page");
+        assertEquals(ids(sim.export(corp)), ids(stored(corp)), "every member from every page, with its departments");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
     void anAppWithAPartialRangeDepartsNoneOutsideIt(String dialect) throws Exception {
         String corp = corp();
         node = node(dialect, "0.2");
