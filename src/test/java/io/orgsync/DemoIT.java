@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -56,6 +57,13 @@ class DemoIT {
                 assertTrue(tour.contains(part), "the demo shows " + part + ": " + tour);
             }
             assertTrue(!tour.contains("FAILED") && !tour.contains("something failed"), tour);
+            // the third enterprise is set up the 2026 way: an app that hides mobiles, a contact-sync secret on a new IP
+            assertTrue(
+                    Pattern.compile("(?m)^\\s+wwdemo-gamma\\s+names; mobiles hidden .*; every member, exact departures "
+                                    + "\\(contact-sync id lists\\)$")
+                            .matcher(tour)
+                            .find(),
+                    "the demo says what the 2026 set-up reads: " + tour);
             HttpResponse<String> health = HttpClient.newHttpClient()
                     .send(
                             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))

@@ -76,7 +76,9 @@ final class ChangeWriter {
                     WecomDepartment w = read.department();
                     d = new StoredDepartment(w.id(), w.name(), w.parentId(), w.order());
                 } else {
-                    StoredDepartment base = old != null ? old : new StoredDepartment(id, "", 1, 0);
+                    // a department new to orgsync that no secret can read: its name is not known (null, never ""), its
+                    // parent the event's ParentId, its order 0 until a sync lists it
+                    StoredDepartment base = old != null ? old : new StoredDepartment(id, null, 1, 0);
                     d = new StoredDepartment(
                             id,
                             ev.has("Name") ? ev.get("Name") : base.name(),

@@ -100,11 +100,15 @@ public final class EventApplier {
         }
     }
 
-    /** The secrets that may re-read a member: a contact-sync secret known to answer 48009 is not asked. */
+    /**
+     * The secrets that may re-read a member: a contact-sync secret known to answer 48009 is not
+     * asked; one that answers it now is remembered, as a sync remembers it.
+     */
     private EventReader reader(Enterprise enterprise) throws SQLException {
         return new EventReader(
                 client(enterprise, enterprise.secret()),
-                idsOnly.known(enterprise, clock.millis()) ? null : client(enterprise, enterprise.contactSecret()));
+                idsOnly.known(enterprise, clock.millis()) ? null : client(enterprise, enterprise.contactSecret()),
+                () -> idsOnly.learned(enterprise, clock.millis()));
     }
 
     private WecomClient client(Enterprise enterprise, String secret) {

@@ -22,6 +22,10 @@ package io.orgsync.simulator;
  * @param stableHandsBackInvalidated   whether stable_token (without force_refresh) hands back a stable token that was
  *                               invalidated before its expiry, as the platform has been seen to do; only
  *                               force_refresh replaces it then
+ * @param listIdPageRows         the most rows a user/list_id page answers, whatever the {@code limit} asked (0: the
+ *                               limit's, as WeCom's documented default); WeCom calls the limit the rows it
+ *                               "expects", so a client follows {@code next_cursor} however short a page is, and
+ *                               tests see several pages without an org of 10,000 memberships
  */
 record Limits(
         long deptCallsPerSecond,
@@ -38,10 +42,11 @@ record Limits(
         long invalidTokenPerHour,
         long tokenTtlSeconds,
         boolean wecomSameTokenWithinValidity,
-        boolean stableHandsBackInvalidated) {
+        boolean stableHandsBackInvalidated,
+        long listIdPageRows) {
 
     static final Limits DEFAULTS = new Limits(
-            0, 10_000, 150_000, 20_000, 600_000, 200, 0.2, 5_000, 2_000, 10_000, 100, 1_000, 7_200, false, false);
+            0, 10_000, 150_000, 20_000, 600_000, 200, 0.2, 5_000, 2_000, 10_000, 100, 1_000, 7_200, false, false, 0);
 
     Limits {
         count("deptCallsPerSecond", deptCallsPerSecond);
@@ -59,6 +64,7 @@ record Limits(
         count("badSecretPerHour", badSecretPerHour);
         count("invalidTokenPerHour", invalidTokenPerHour);
         count("tokenTtlSeconds", tokenTtlSeconds);
+        count("listIdPageRows", listIdPageRows);
         if (tokenTtlSeconds < 1) {
             throw new IllegalArgumentException("tokenTtlSeconds must be at least 1");
         }

@@ -87,35 +87,42 @@ final class OrgApplier {
                                 }
                             }
                         }
-                        int active = 0;
+                        // like with like: the guard divides the departures by the active members this fetch could
+                        // have listed, the only ones it may depart (a ranged app's: those in a department it listed)
+                        int visible = 0;
                         List<StoredMember> departures = new ArrayList<>();
                         for (StoredMember old : before.values()) {
                             if (old.departed()) {
                                 continue;
                             }
-                            active++;
                             boolean inVanished = !fetched.vanished().isEmpty()
                                     && old.departments().stream()
                                             .anyMatch(d -> fetched.vanished().contains(d.intValue()));
-                            // like with like: a ranged app's fetch departs only members it could have listed
                             boolean couldSee = scope.complete()
-                                    || scope.wholeTree()
-                                    || old.departments().stream().anyMatch(listed::contains);
-                            if (!fetched.members().containsKey(old.userid())
-                                    && (scope.complete() || (!inVanished && couldSee))
-                                    && !learned.contains(old.userid())) {
+                                    || (!inVanished
+                                            && (scope.wholeTree()
+                                                    || old.departments().stream()
+                                                            .anyMatch(listed::contains)));
+                            if (!couldSee) {
+                                continue;
+                            }
+                            visible++;
+                            if (!fetched.members().containsKey(old.userid()) && !learned.contains(old.userid())) {
                                 departures.add(old);
                             }
                         }
-                        if (active > 0 && departures.size() > maxRemovalRatio * active) {
+                        if (visible > 0 && departures.size() > maxRemovalRatio * visible) {
                             throw new Abort(new SyncFailure(
                                     SyncFailure.Reason.REFUSED,
                                     String.format(
-                                            "refused: this sync would remove %d of %d members (%.0f%%), above ORGSYNC_MAX_REMOVAL_RATIO %.0f%%. "
+                                            "refused: this sync would remove %d of %d members (%.0f%%)%s, above ORGSYNC_MAX_REMOVAL_RATIO %.0f%%. "
                                                     + "Check the app's visible range in WeCom; if the removal is real, raise the ratio for one run.",
                                             departures.size(),
-                                            active,
-                                            100.0 * departures.size() / active,
+                                            visible,
+                                            100.0 * departures.size() / visible,
+                                            scope.complete() || scope.wholeTree()
+                                                    ? ""
+                                                    : " of those the app's visible range shows",
                                             100 * maxRemovalRatio)));
                         }
                         departures.forEach(old -> writes.add(new OrgTransaction.MemberWrite(old, old.leaving())));

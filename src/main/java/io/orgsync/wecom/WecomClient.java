@@ -108,9 +108,9 @@ public final class WecomClient {
     public Readable<WecomMember> memberIfReadable(String userid) {
         UpstreamResponse r = memberCall(userid, Readable.NOT_FOR_THIS_SECRET);
         if (Readable.NOT_FOR_THIS_SECRET.contains(r.errcode())) {
-            return Readable.unreadable();
+            return Readable.unreadable(r.errcode());
         }
-        return new Readable<>(true, r.ok() ? Optional.of(WecomMember.fromJson(r.json())) : Optional.empty());
+        return Readable.read(r.ok() ? Optional.of(WecomMember.fromJson(r.json())) : Optional.empty());
     }
 
     /** user/get with {@code also} answered to the caller (besides "no such member"), not thrown. */
@@ -127,9 +127,9 @@ public final class WecomClient {
                 Map.of("id", String.valueOf(id)),
                 Set.of(DEPARTMENT_VANISHED, OUTSIDE_RANGE, ContactIds.IDS_ONLY));
         if (Readable.NOT_FOR_THIS_SECRET.contains(r.errcode())) {
-            return Readable.unreadable();
+            return Readable.unreadable(r.errcode());
         }
-        return new Readable<>(true, r.ok() ? Optional.of(department(r)) : Optional.empty());
+        return Readable.read(r.ok() ? Optional.of(department(r)) : Optional.empty());
     }
 
     /** One department; empty when WeCom has no such department (60123), or not yet. */

@@ -77,13 +77,69 @@ class CallbackSetupsTest {
         sim.post(base + "/members", Map.of("userid", "cbs-new", "name", "新人", "department", List.of(target)));
         sim.send("PATCH", base + "/members/" + moved, Map.of("department", List.of(target)));
         sim.send("DELETE", base + "/members/" + left, null);
+        // a department created: its event carries its id and parent, and no secret can read its name
+        int created = sim.post(base + "/departments", Map.of("name", "新部门", "parentid", target))
+                .path("id")
+                .asInt();
 
         settle(corp);
         assertEquals(ids(sim.export(corp)), ids(corp), "the events' Department lists, applied");
         // nothing read: a member known by id has no name (null: not known), none invented
         assertNull(stored(corp).members.get("cbs-new").name());
+        JsonNode member = node.get("/api/v1/corps/" + corp + "/members/cbs-new").json();
+        assertTrue(member.has("name") && member.path("name").isNull(), member.toString());
+        JsonNode department = null;
+        for (JsonNode d : node.get("/api/v1/corps/" + corp + "/departments").json()) {
+            if (d.path("id").asInt() == created) {
+                department = d;
+            }
+        }
+        assertTrue(department != null, "the created department is stored");
+        assertTrue(department.path("name").isNull(), "a name no one read is null, not \"\": " + department);
+        assertTrue(department.path("path").isNull(), department.toString());
+        assertEquals(target, department.path("parentId").asInt(), "the event's ParentId");
         assertEquals(0, errors(48009) - refused, "no user/get through a secret known to answer 48009");
         assertEquals(0, sim.calls("/cgi-bin/user/get", corp));
+
+        // a rename sends no event, and the id lists carry no names: the next sync sees nothing to correct
+        Map<Long, String> names = departmentNames(corp);
+        sim.send("PATCH", base + "/departments/" + target, Map.of("name", "改名部门"));
+        Run next = node.sync(corp);
+        assertEquals(RunStatus.SUCCEEDED, next.status(), next.error());
+        assertEquals(names, departmentNames(corp), "names this set-up never read stay unknown");
+        assertEquals(0, next.drift(), "nothing it could see was missed: no drift");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aContactSyncSecretNotYetKnownToBeRefusedIsAskedOnceForManyEvents(String dialect) throws Exception {
+        String corp = "ww-cbs-fresh-" + dialect;
+        start(dialect, corp, null);
+        // the admin resets the contact-sync secret, still used from the new IP: nothing is known of the new one
+        String fresh = CONTACT + "-reset";
+        String base = "/__sim/corps/" + corp;
+        sim.send("PATCH", base + "/setup", Map.of("contactSecret", fresh));
+        node.node.enterprises().put(corp, new EnterpriseChange(null, null, null, null, null, fresh));
+        long refused = errors(48009);
+        long asked = sim.calls("/cgi-bin/user/get", corp);
+        JsonNode export = sim.export(corp);
+        int target = export.path("departments").get(2).path("id").asInt();
+        int moved = 0;
+        for (JsonNode m : export.path("members")) {
+            if (moved < 6 && !m.path("department").toString().equals("[" + target + "]")) {
+                sim.send(
+                        "PATCH", base + "/members/" + m.path("userid").asText(), Map.of("department", List.of(target)));
+                moved++;
+            }
+        }
+
+        settle(corp);
+        assertEquals(1, errors(48009) - refused, "the new secret's 48009 is learned at its first refusal");
+        assertEquals(1, sim.calls("/cgi-bin/user/get", corp) - asked, "one user/get for six ID-only events");
+        assertEquals(ids(sim.export(corp)), ids(corp), "the events' Department lists, applied");
+        List<StoredEvent> events = node.node.events().recent(corp, 100);
+        assertEquals(moved, events.size());
+        assertTrue(events.stream().allMatch(e -> e.status() == EventStatus.APPLIED), events.toString());
     }
 
     @ParameterizedTest
@@ -122,8 +178,68 @@ class CallbackSetupsTest {
         assertTrue(node.node.events().recent(corp, 100).stream().noneMatch(e -> e.status() == EventStatus.FAILED));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aRangedAppReadsItsRangeAndWritesTheOthersFromTheirEventsNeverDeparted(String dialect) throws Exception {
+        String corp = "ww-cbs-ranged-" + dialect;
+        sim.createCorp(corp, APP, 25, 60, false);
+        JsonNode export = sim.export(corp);
+        // the largest subtree of at most half the company: a range that leaves some departments out
+        int range = -1;
+        int size = 0;
+        for (JsonNode d : export.path("departments")) {
+            int below = subtree(export, d.path("id").asLong()).size();
+            if (d.path("parentid").asInt() != 0 && below > size && below <= 12) {
+                range = d.path("id").asInt();
+                size = below;
+            }
+        }
+        // the first sync sees the whole company, then the admin narrows the app's range
+        start(dialect, corp, APP, null);
+        String base = "/__sim/corps/" + corp;
+        sim.send("PATCH", base + "/setup", Map.of("appRange", Map.of("departments", List.of(range))));
+        Set<Long> inRange = subtree(export, range);
+        List<Long> outside = new java.util.ArrayList<>();
+        export.path("departments").forEach(d -> {
+            if (!inRange.contains(d.path("id").asLong()) && d.path("id").asLong() != 1) {
+                outside.add(d.path("id").asLong());
+            }
+        });
+        String outsider = null;
+        Set<Long> was = null;
+        for (JsonNode m : export.path("members")) {
+            Set<Long> ds = new TreeSet<>();
+            m.path("department").forEach(d -> ds.add(d.asLong()));
+            if (outsider == null && ds.stream().noneMatch(inRange::contains) && !ds.equals(Set.of(outside.get(0)))) {
+                outsider = m.path("userid").asText();
+                was = ds;
+            }
+        }
+        String keptName = stored(corp).members.get(outsider).name();
+        long outOfRange = errors(60011);
+        sim.post(base + "/members", Map.of("userid", "cbs-in", "name", "范围内", "department", List.of(range)));
+        sim.post(base + "/members", Map.of("userid", "cbs-out", "name", "范围外", "department", List.of(outside.get(0))));
+        sim.send("PATCH", base + "/members/" + outsider, Map.of("department", List.of(outside.get(0))));
+
+        settle(corp);
+        OrgTruth stored = stored(corp);
+        assertEquals("范围内", stored.members.get("cbs-in").name(), "in the range: read through the app, details");
+        assertNull(stored.members.get("cbs-out").name(), "outside: the event's Department list alone");
+        assertEquals(Set.of(outside.get(0)), stored.members.get("cbs-out").departments());
+        assertEquals(Set.of(outside.get(0)), stored.members.get(outsider).departments(), "moved from " + was);
+        assertEquals(keptName, stored.members.get(outsider).name(), "what the app read before stays");
+        assertTrue(OrgTruth.departed(node.node.dataSource(), corp).isEmpty(), "no one outside the range departed");
+        assertTrue(errors(60011) - outOfRange >= 2, "user/get outside the range answers 60011");
+        assertTrue(node.node.events().recent(corp, 100).stream().allMatch(e -> e.status() == EventStatus.APPLIED));
+    }
+
     /** A first sync with the contact-sync secret on a new IP (and {@code app} when given), then ids-style callbacks. */
     private void start(String dialect, String corp, String app) throws Exception {
+        start(dialect, corp, app, CONTACT);
+    }
+
+    /** As above, the enterprise holding {@code contact} as its contact-sync secret (none when null). */
+    private void start(String dialect, String corp, String app, String contact) throws Exception {
         if (app == null) {
             Map<String, Object> body = new HashMap<>();
             body.put("corpId", corp);
@@ -140,7 +256,7 @@ class CallbackSetupsTest {
                 TestDatabases.url(dialect, "callback_setups"),
                 sim,
                 Map.of("ORGSYNC_ADMIN_TOKEN", CallbackFixture.ADMIN_TOKEN));
-        node.node.enterprises().put(corp, new EnterpriseChange(corp, app, "0 0 3 1 1 ? 2099", true, null, CONTACT));
+        node.node.enterprises().put(corp, new EnterpriseChange(corp, app, "0 0 3 1 1 ? 2099", true, null, contact));
         Run first = node.sync(corp);
         assertEquals(RunStatus.SUCCEEDED, first.status(), first.error());
         CallbackFixture.connect(sim, node, corp, Map.of("style", "ids"));
@@ -166,6 +282,26 @@ class CallbackSetupsTest {
     private static Map<String, Set<Long>> ids(JsonNode export) {
         Map<String, Set<Long>> out = new TreeMap<>();
         OrgTruth.fromExport(export).members.values().forEach(p -> out.put(p.userid(), new TreeSet<>(p.departments())));
+        return out;
+    }
+
+    private Map<Long, String> departmentNames(String corp) throws Exception {
+        Map<Long, String> out = new TreeMap<>();
+        stored(corp).departments.values().forEach(d -> out.put(d.id(), d.name()));
+        return out;
+    }
+
+    private static Set<Long> subtree(JsonNode export, long root) {
+        Set<Long> out = new TreeSet<>(Set.of(root));
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (JsonNode d : export.path("departments")) {
+                if (out.contains(d.path("parentid").asLong())) {
+                    grew |= out.add(d.path("id").asLong());
+                }
+            }
+        }
         return out;
     }
 

@@ -391,7 +391,7 @@ class ControlAnswersTest {
         String known =
                 "[deptCallsPerSecond, perMinute, perHour, ipPerMinute, ipPerHour, maxConcurrent, getuseridFailureRatio, "
                         + "wxacodePerMinute, classicTokensPerDay, stableTokensPerMinute, badSecretPerHour, invalidTokenPerHour, "
-                        + "tokenTtlSeconds, wecomSameTokenWithinValidity, stableHandsBackInvalidated]";
+                        + "tokenTtlSeconds, wecomSameTokenWithinValidity, stableHandsBackInvalidated, listIdPageRows]";
         refused(
                 s.put("/__sim/limits", map("perMinute", 3, "noSuchLimit", 1)),
                 400,
@@ -418,7 +418,7 @@ class ControlAnswersTest {
                 "{\"deptCallsPerSecond\":0,\"perMinute\":10000,\"perHour\":150000,\"ipPerMinute\":20000,\"ipPerHour\":600000,"
                         + "\"maxConcurrent\":200,\"getuseridFailureRatio\":0.2,\"wxacodePerMinute\":5000,\"classicTokensPerDay\":2000,"
                         + "\"stableTokensPerMinute\":10000,\"badSecretPerHour\":100,\"invalidTokenPerHour\":1000,\"tokenTtlSeconds\":7200,"
-                        + "\"wecomSameTokenWithinValidity\":false,\"stableHandsBackInvalidated\":false}",
+                        + "\"wecomSameTokenWithinValidity\":false,\"stableHandsBackInvalidated\":false,\"listIdPageRows\":0}",
                 defaults.toString(),
                 "nothing applied");
         JsonNode changed = s.put(

@@ -8,11 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.enterprise.Access;
 import io.orgsync.enterprise.EnterpriseChange;
+import io.orgsync.testing.AdminClient;
+import io.orgsync.testing.LogCapture;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.TestNode;
+import io.orgsync.token.TokenKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SetupSyncTest {
     private static final String APP = "setup-app-secret-0123456789";
     private static final String CONTACT = "setup-contact-secret-0123456789";
+    private static final String ADMIN_TOKEN = "setup-admin-token-0123456789";
     private static final AtomicInteger CORPS = new AtomicInteger();
     private static final Map<String, String> DATABASES = new HashMap<>();
 
@@ -119,6 +126,29 @@ class SetupSyncTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "mariadb"})
+    void aContactSyncSecretOnANewIpFollowsEveryListIdPage(String dialect) throws Exception {
+        String corp = corp();
+        node = node(dialect, "0.2");
+        create(corp, true);
+        node.enterprises().put(corp, new EnterpriseChange(corp, null, TestNode.NEVER, true, null, CONTACT));
+        int rows = 0;
+        for (JsonNode m : sim.export(corp).path("members")) {
+            rows += m.path("department").size();
+        }
+        // user/list_id answers at most 25 rows a page, whatever the limit asked: the cursor must be followed
+        sim.limits(Map.of("listIdPageRows", 25));
+        try {
+            assertSucceeded(run(corp));
+        } finally {
+            sim.send("DELETE", "/__sim/limits", null);
+        }
+        assertTrue(rows > 75, rows + " memberships: more than three pages");
+        assertEquals((rows + 24) / 25, sim.calls("/cgi-bin/user/list_id", corp), "one call a page, every page");
+        assertEquals(ids(sim.export(corp)), ids(stored(corp)), "every member from every page, with its departments");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
     void anAppWithAPartialRangeDepartsNoneOutsideIt(String dialect) throws Exception {
         String corp = corp();
         node = node(dialect, "0.2");
@@ -156,6 +186,35 @@ class SetupSyncTest {
         assertEquals(everyone.get(outsider), ids(stored(corp)).get(outsider), "kept: the app cannot know");
         assertEquals(
                 changes.newName, stored(corp).departments.get(changes.renamed).name());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void aRangedAppsRemovalGuardCountsTheMembersItCanSee(String dialect) throws Exception {
+        String corp = corp();
+        node = node(dialect, "0.2");
+        int range = create(corp, false);
+        node.enterprises().put(corp, new EnterpriseChange(corp, APP, TestNode.NEVER, true, null));
+        assertSucceeded(run(corp));
+        sim.send("PATCH", "/__sim/corps/" + corp + "/setup", Map.of("appRange", Map.of("departments", List.of(range))));
+        assertSucceeded(run(corp));
+
+        // more than a fifth of the members the app sees leave, far less than a fifth of all those stored
+        Set<Long> inRange = subtree(sim.export(corp), range);
+        List<String> seen =
+                new ArrayList<>(inRange(ids(sim.export(corp)), inRange).keySet());
+        int stored = ids(stored(corp)).size();
+        int leaving = seen.size() / 5 + 1;
+        assertTrue(leaving <= stored / 5, leaving + " of " + seen.size() + " seen, " + stored + " stored");
+        for (String userid : seen.subList(0, leaving)) {
+            sim.send("DELETE", "/__sim/corps/" + corp + "/members/" + userid, null);
+        }
+        Run guarded = run(corp);
+        assertEquals(RunStatus.REFUSED, guarded.status(), guarded.error());
+        assertTrue(
+                guarded.error().contains(leaving + " of " + seen.size() + " members"),
+                "like with like: " + guarded.error());
+        assertTrue(OrgTruth.departed(node.dataSource(), corp).isEmpty(), "nothing applied");
     }
 
     @ParameterizedTest
@@ -216,6 +275,109 @@ class SetupSyncTest {
         assertSucceeded(run(corp));
         assertEquals(names(OrgTruth.fromExport(sim.export(corp))), names(stored(corp)));
         assertAccess(corp, true, true, true, true);
+
+        // it reads everything, so the copy follows every change: added, moved, departed, renamed
+        Changes changes = change(corp, null, true);
+        Run second = run(corp);
+        assertSucceeded(second);
+        assertEquals(
+                List.of(1, 1, 1),
+                List.of(second.membersAdded(), second.membersUpdated(), second.membersRemoved()),
+                "added, moved, departed");
+        assertEquals(names(OrgTruth.fromExport(sim.export(corp))), names(stored(corp)));
+        assertEquals(Set.of(changes.left), OrgTruth.departed(node.dataSource(), corp));
+        assertEquals(
+                changes.newName, stored(corp).departments.get(changes.renamed).name());
+        assertEquals(0, sim.calls("/cgi-bin/user/list_id", corp), "full reads need no id lists");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "mariadb"})
+    void theAdminApiTakesEitherSecretAloneOrBothEachWithItsOwnToken(String dialect) throws Exception {
+        node = node(dialect, "0.2");
+        List<String> answers = AdminClient.newLog();
+        AdminClient admin = new AdminClient("http://127.0.0.1:" + node.port(), ADMIN_TOKEN, answers);
+        try (LogCapture logs = LogCapture.start()) {
+            // the contact-sync secret alone
+            String alone = corp();
+            create(alone, true);
+            JsonNode put = ok(admin.put(
+                    "/admin/api/enterprises/" + alone,
+                    Map.of("name", "Contact only", "contactSecret", CONTACT, "cron", TestNode.NEVER)));
+            assertEquals(
+                    "{\"app\":false,\"contactSync\":true}", put.path("secrets").toString(), put.toString());
+            assertEquals(
+                    "{\"app\":false,\"contactSync\":true}",
+                    listed(admin, alone).path("secrets").toString());
+            assertSucceeded(run(alone));
+            assertEquals(1, sim.tokensIssued(alone + "/contact"), "the contact-sync secret's own token");
+            assertEquals(0, sim.tokensIssued(alone), "no app token without an app secret");
+
+            // the app secret added: both held, each with a token of its own
+            put = ok(admin.put("/admin/api/enterprises/" + alone, Map.of("secret", APP)));
+            assertEquals(
+                    "{\"app\":true,\"contactSync\":true}", put.path("secrets").toString(), put.toString());
+            assertSucceeded(run(alone));
+            assertEquals(1, sim.tokensIssued(alone), "the app secret's own token");
+            assertEquals(1, sim.tokensIssued(alone + "/contact"), "the contact-sync token kept");
+
+            // both in one PUT
+            String both = corp();
+            create(both, true);
+            put = ok(admin.put(
+                    "/admin/api/enterprises/" + both,
+                    Map.of("secret", APP, "contactSecret", CONTACT, "cron", TestNode.NEVER)));
+            assertEquals(
+                    "{\"app\":true,\"contactSync\":true}", put.path("secrets").toString(), put.toString());
+            assertSucceeded(run(both));
+            assertEquals(1, sim.tokensIssued(both));
+            assertEquals(1, sim.tokensIssued(both + "/contact"));
+            assertEquals(
+                    Set.of(
+                            TokenKey.wecom(both, APP).id(),
+                            TokenKey.wecom(both, CONTACT).id()),
+                    tokenRows(both),
+                    "a stored token per secret, keyed by the secret's fingerprint");
+
+            for (String secret : List.of(APP, CONTACT)) {
+                assertTrue(answers.stream().noneMatch(a -> a.contains(secret)), "never answered: " + answers);
+                assertTrue(
+                        logs.lines().stream()
+                                .noneMatch(l -> l.rendered().contains(secret)
+                                        || l.written().contains(secret)),
+                        "never logged");
+            }
+        }
+    }
+
+    private static JsonNode ok(AdminClient.Reply reply) {
+        assertEquals(200, reply.status(), reply.toString());
+        return reply.json();
+    }
+
+    /** The keys of the stored tokens of {@code corp}. */
+    private Set<String> tokenRows(String corp) throws Exception {
+        Set<String> out = new TreeSet<>();
+        try (Connection c = node.dataSource().getConnection();
+                PreparedStatement q = c.prepareStatement("SELECT token_key FROM upstream_token "
+                        + "WHERE token_key LIKE ? AND access_token IS NOT NULL")) {
+            q.setString(1, "wecom:" + corp + ":%");
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode listed(AdminClient admin, String corp) {
+        for (JsonNode e : ok(admin.get("/admin/api/enterprises"))) {
+            if (e.path("corpId").asText().equals(corp)) {
+                return e;
+            }
+        }
+        throw new AssertionError(corp + " is not listed");
     }
 
     /** What one round of upstream changes did. */
@@ -234,14 +396,16 @@ class SetupSyncTest {
                 departments.add(d.path("id").asLong());
             }
         });
+        long target = departments.get(departments.size() - 1);
         export.path("members").forEach(m -> {
             Set<Long> ds = new TreeSet<>();
             m.path("department").forEach(d -> ds.add(d.asLong()));
-            if (range == null || (inside ? range.containsAll(ds) : ds.stream().noneMatch(range::contains))) {
+            // one already in the target alone would not move
+            if ((range == null || (inside ? range.containsAll(ds) : ds.stream().noneMatch(range::contains)))
+                    && !ds.equals(Set.of(target))) {
                 candidates.add(m.path("userid").asText());
             }
         });
-        long target = departments.get(departments.size() - 1);
         sim.post(
                 "/__sim/corps/" + corp + "/members",
                 Map.of("userid", "newcomer-" + corp, "name", "新同事", "department", List.of(target)));
@@ -371,6 +535,7 @@ class SetupSyncTest {
         return TestNode.on(db, sim.baseUrl())
                 .with("ORGSYNC_DEPT_RATE", 200)
                 .with("ORGSYNC_MAX_REMOVAL_RATIO", removalRatio)
+                .with("ORGSYNC_ADMIN_TOKEN", ADMIN_TOKEN)
                 .start(clock);
     }
 
