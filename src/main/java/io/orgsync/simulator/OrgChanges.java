@@ -54,9 +54,31 @@ final class OrgChanges {
         }
         Map<String, String> renamedBack =
                 renamed.entrySet().stream().collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey));
+        // Both member lists are in userid order: walk them side by side to find each member's
+        // namesake in the other snapshot without a lookup (most often the very same instance, as
+        // a change shares the members it leaves alone); only a member without one is looked up,
+        // case-insensitively, as before.
+        List<SimMember> previous = before.members();
+        int p = 0;
         for (SimMember m : after.members()) {
-            String oldId = renamedBack.getOrDefault(m.userid(), m.userid());
-            SimMember old = before.member(oldId);
+            SimMember namesake = null;
+            if (p < previous.size() && previous.get(p) == m) {
+                namesake = m;
+                p++;
+            } else {
+                while (p < previous.size() && previous.get(p).userid().compareTo(m.userid()) < 0) {
+                    p++;
+                }
+                if (p < previous.size() && previous.get(p).userid().equals(m.userid())) {
+                    namesake = previous.get(p);
+                    p++;
+                }
+            }
+            String oldId = renamedBack.isEmpty() ? m.userid() : renamedBack.getOrDefault(m.userid(), m.userid());
+            if (namesake == m && oldId.equals(m.userid())) {
+                continue; // the same member, unchanged: no event
+            }
+            SimMember old = namesake != null && oldId.equals(m.userid()) ? namesake : before.member(oldId);
             if (m.outsideAppRange() && (old == null || old.outsideAppRange())) {
                 continue;
             }
@@ -83,8 +105,26 @@ final class OrgChanges {
                 out.add(e);
             }
         }
+        List<SimMember> next = after.members();
+        int n = 0;
         for (SimMember m : before.members()) {
-            if (!m.outsideAppRange() && after.member(m.userid()) == null && !renamed.containsKey(m.userid())) {
+            boolean stays = false;
+            if (n < next.size() && next.get(n) == m) {
+                stays = true;
+                n++;
+            } else {
+                while (n < next.size() && next.get(n).userid().compareTo(m.userid()) < 0) {
+                    n++;
+                }
+                if (n < next.size() && next.get(n).userid().equals(m.userid())) {
+                    stays = true;
+                    n++;
+                }
+            }
+            if (!m.outsideAppRange()
+                    && !stays
+                    && after.member(m.userid()) == null
+                    && !renamed.containsKey(m.userid())) {
                 Map<String, String> e = event("delete_user");
                 e.put("UserID", m.userid());
                 out.add(e);
