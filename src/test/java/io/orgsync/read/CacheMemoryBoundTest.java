@@ -20,22 +20,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The read cache stays within ORGSYNC_LOOKUP_CACHE_MB: 50,000 members synced into MariaDB, every
- * number looked up once (and a fifth of the members by userid), with a 4 MB cache that holds
+ * The read cache stays within ORGSYNC_LOOKUP_CACHE_MB: 20,000 members synced into MariaDB, every
+ * number looked up once (and a fifth of the members by userid), with a 2 MB cache that holds
  * only a part of those answers. Its estimated weight (answer bytes plus key and bookkeeping) is
  * checked against the bound while it fills and at the end, through the node and /metrics.
  */
 class CacheMemoryBoundTest {
     private static final String CORP = "ww-cache-bound";
     private static final String SECRET = "bound-secret-0123456789";
-    private static final int MEMBERS = 50_000;
-    private static final int MEGABYTES = 4;
+    private static final int MEMBERS = 20_000;
+    private static final int MEGABYTES = 2;
 
     @Test
     void aHundredThousandMembersLookedUpKeepTheCacheWithinItsBound() throws Exception {
         try (SimulatorControl sim = new SimulatorControl()) {
             sim.limits(Map.of("perMinute", 0, "perHour", 0));
-            sim.createCorp(CORP, SECRET, 400, MEMBERS, true);
+            sim.createCorp(CORP, SECRET, 160, MEMBERS, true);
             List<String> mobiles = new ArrayList<>();
             List<String> userids = new ArrayList<>();
             for (JsonNode m : sim.export(CORP).path("members")) {

@@ -91,6 +91,9 @@ public final class OrgsyncNode implements AutoCloseable {
                     javaBinary(),
                     "-Xmx" + spec.heap,
                     "-XX:+UseSerialGC",
+                    // the C1 compiler alone: a node of a cluster test starts sooner and leaves the other processes more
+                    // CPU
+                    "-XX:TieredStopAtLevel=1",
                     "-jar",
                     JAR.toAbsolutePath().toString(),
                     "serve"));
