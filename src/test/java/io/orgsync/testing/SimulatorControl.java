@@ -20,11 +20,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class SimulatorControl implements AutoCloseable, AfterEachCallback, AfterAllCallback {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Simulator simulator = Simulator.start(0);
+    /** Null when the simulator runs in a process of its own ({@link #external}). */
+    private final Simulator simulator;
+
+    private final String base;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    public SimulatorControl() {
+        this.simulator = Simulator.start(0);
+        this.base = simulator.baseUrl();
+    }
+
+    private SimulatorControl(String base) {
+        this.simulator = null;
+        this.base = base;
+    }
+
+    /**
+     * A simulator started elsewhere ({@code java -jar orgsync.jar simulator}), driven through the same
+     * control routes: a benchmark that must not count the simulator's work as the node's uses one.
+     */
+    public static SimulatorControl external(URI baseUrl) {
+        return new SimulatorControl(baseUrl.toString().replaceAll("/$", ""));
+    }
+
     public URI baseUrl() {
-        return URI.create(simulator.baseUrl());
+        return URI.create(base);
     }
 
     public JsonNode createCorp(String corpId, String secret, int departments, int members, boolean mobileVisible) {
@@ -106,8 +127,8 @@ public final class SimulatorControl implements AutoCloseable, AfterEachCallback,
 
     public JsonNode send(String method, String path, Object body) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path))
-                    .header("Content-Type", "application/json");
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
             b.method(
                     method,
                     body == null
@@ -128,7 +149,9 @@ public final class SimulatorControl implements AutoCloseable, AfterEachCallback,
 
     @Override
     public void close() {
-        simulator.close();
+        if (simulator != null) {
+            simulator.close();
+        }
     }
 
     @Override
