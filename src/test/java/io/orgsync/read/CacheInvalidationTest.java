@@ -205,16 +205,19 @@ class CacheInvalidationTest {
                     "UPDATE member SET name = '备份里的名字' WHERE corp_id = '" + corp + "' AND userid = '" + userid + "'");
         }
         for (ApiNode n : List.of(a, b, r)) {
+            // the cache follows the lower version (a node that bypasses its cache for a late poll
+            // serves the restored rows a moment before its cache has followed: both are awaited)
             assertTrue(
                     awaitNanos(() -> "备份里的名字".equals(firstName(n.get(byMobile)))
                                     && "备份里的名字"
                                             .equals(n.get(byUserid)
                                                     .json()
                                                     .path("name")
-                                                    .asText()))
+                                                    .asText())
+                                    && NodeInternals.readCache(n.node).version(corp) == version - 1)
                             >= 0,
-                    n.webhookKey + " serves the restored data within " + BOUND);
-            assertEquals(version - 1, NodeInternals.readCache(n.node).version(corp), n.webhookKey);
+                    n.webhookKey + " serves the restored data, and its cache follows the restored version, within "
+                            + BOUND);
         }
         // a write after the restore moves on from the restored version, and is served at once
         sim.send("PATCH", "/__sim/corps/" + corp + "/members/" + userid, Map.of("name", "恢复后改名"));

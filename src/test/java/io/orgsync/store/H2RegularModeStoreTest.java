@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class H2RegularModeStoreTest extends H2StoreTest {
     @Override
     String url(String name) {
-        return TestDatabases.h2(name) + ";MODE=REGULAR";
+        return TestDatabases.h2(name) + ";MODE=REGULAR" + LOCK_TIMEOUT;
     }
 
     @Test

@@ -7,8 +7,14 @@ import java.util.List;
 class H2StoreTest extends StoreCompatibilityTest {
     @Override
     String url(String name) {
-        return TestDatabases.h2(name);
+        return TestDatabases.h2(name) + LOCK_TIMEOUT;
     }
+
+    /**
+     * The racing tests' eight writers wait for each other's row locks; H2's default of one second
+     * is too short for a busy test machine, where a waiter then fails instead of going on.
+     */
+    static final String LOCK_TIMEOUT = ";LOCK_TIMEOUT=20000";
 
     @Override
     String dialectName() {

@@ -28,6 +28,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -437,12 +438,26 @@ abstract class StoreCompatibilityTest {
                                 }
                             }
                         }
+                    } catch (SQLException | RuntimeException e) {
+                        together.reset(); // the others stop waiting for this one, and its failure is the one reported
+                        throw e;
                     }
                     return null;
                 }));
             }
+            ExecutionException first = null;
             for (Future<?> racer : racers) {
-                racer.get(2, TimeUnit.MINUTES);
+                try {
+                    racer.get(2, TimeUnit.MINUTES);
+                } catch (ExecutionException e) {
+                    // the racers released from the barrier by a failed one report only that they were
+                    if (first == null || first.getCause() instanceof java.util.concurrent.BrokenBarrierException) {
+                        first = e;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
             }
         } finally {
             pool.shutdownNow();

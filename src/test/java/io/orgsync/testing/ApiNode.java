@@ -59,7 +59,11 @@ public final class ApiNode implements AutoCloseable {
                 .alertsTo(sim.baseUrl(), name)
                 // syncs in tests are not about the department rate (other tests prove it)
                 .with("ORGSYNC_DEPT_RATE", 1000)
-                .with("ORGSYNC_NODE_RATE", 10000);
+                .with("ORGSYNC_NODE_RATE", 10000)
+                // a read-cache staleness bound of 1 s, not 250 ms: a node whose poll of the change log is
+                // late by twice the bound bypasses its cache (by design), and on a busy test machine a
+                // poll can be half a second late, which turns the cache hits that tests count into reads
+                .with("ORGSYNC_CACHE_STALENESS_MS", 1000);
         extra.forEach(settings::with);
         return new ApiNode(settings.start(clock), name);
     }
