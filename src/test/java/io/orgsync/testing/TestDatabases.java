@@ -21,10 +21,8 @@ public final class TestDatabases {
     public static final String MYSQL_USER = System.getenv().getOrDefault("ORGSYNC_TEST_MYSQL_USER", "root");
     public static final String MYSQL_PASSWORD = System.getenv().getOrDefault("ORGSYNC_TEST_MYSQL_PASSWORD", "");
 
-    /** The checkout's own suffix, and the test JVM's when the build runs several (surefire's fork number). */
     private static final String CHECKOUT =
-            Integer.toHexString(System.getProperty("user.dir").hashCode() & 0xfffff)
-                    + System.getProperty("orgsync.test.fork", "");
+            Integer.toHexString(System.getProperty("user.dir").hashCode() & 0xfffff);
 
     /** Databases created since the running test class started; {@link DropTestDatabases} drops them after it. */
     private static final List<String> CREATED = new ArrayList<>();
@@ -37,7 +35,7 @@ public final class TestDatabases {
 
     /** Creates (or re-creates) the database {@code orgsync_t_<name>} and returns its JDBC URL. */
     public static String mariadb(String name) {
-        // the checkout's and the fork's own suffix: two test JVMs on one server must not drop each other's databases
+        // the checkout's own suffix: two checkouts testing at once on one server must not drop each other's databases
         String db = "orgsync_t_" + name.toLowerCase().replaceAll("[^a-z0-9_]", "_") + "_" + CHECKOUT;
         try (Connection c = DriverManager.getConnection(MYSQL_SERVER, MYSQL_USER, MYSQL_PASSWORD);
                 Statement s = c.createStatement()) {
