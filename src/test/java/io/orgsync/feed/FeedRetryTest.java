@@ -98,6 +98,12 @@ class FeedRetryTest {
             sync(corp);
             int before = receiver.deliveries.size();
             Waiting.until(LIMIT, "the refused change", () -> receiver.deliveries.size() > before);
+            // the horizon counts from the first refusal as the node recorded it: moving the clock before the
+            // node has recorded it (the receiver answered, the node not yet written) would move that start too
+            Waiting.until(
+                    LIMIT,
+                    "the refusal recorded",
+                    () -> FeedFixture.view(node, "flaky").path("lastError").isTextual());
             clock.advance(Duration.ofHours(25));
             JsonNode failed = Waiting.await(LIMIT, "state failing", () -> {
                 JsonNode v = FeedFixture.view(node, "flaky");
