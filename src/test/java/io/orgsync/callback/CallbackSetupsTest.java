@@ -9,6 +9,7 @@ import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.sync.Run;
 import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.ApiNode;
+import io.orgsync.testing.ExportPicks;
 import io.orgsync.testing.OrgTruth;
 import io.orgsync.testing.SimulatorControl;
 import io.orgsync.testing.TestDatabases;
@@ -185,20 +186,12 @@ class CallbackSetupsTest {
         sim.createCorp(corp, APP, 25, 60, false);
         JsonNode export = sim.export(corp);
         // the largest subtree of at most half the company: a range that leaves some departments out
-        int range = -1;
-        int size = 0;
-        for (JsonNode d : export.path("departments")) {
-            int below = subtree(export, d.path("id").asLong()).size();
-            if (d.path("parentid").asInt() != 0 && below > size && below <= 12) {
-                range = d.path("id").asInt();
-                size = below;
-            }
-        }
+        int range = ExportPicks.partialRange(export, 12);
         // the first sync sees the whole company, then the admin narrows the app's range
         start(dialect, corp, APP, null);
         String base = "/__sim/corps/" + corp;
         sim.send("PATCH", base + "/setup", Map.of("appRange", Map.of("departments", List.of(range))));
-        Set<Long> inRange = subtree(export, range);
+        Set<Long> inRange = ExportPicks.subtree(export, range);
         List<Long> outside = new java.util.ArrayList<>();
         export.path("departments").forEach(d -> {
             if (!inRange.contains(d.path("id").asLong()) && d.path("id").asLong() != 1) {
@@ -288,20 +281,6 @@ class CallbackSetupsTest {
     private Map<Long, String> departmentNames(String corp) throws Exception {
         Map<Long, String> out = new TreeMap<>();
         stored(corp).departments.values().forEach(d -> out.put(d.id(), d.name()));
-        return out;
-    }
-
-    private static Set<Long> subtree(JsonNode export, long root) {
-        Set<Long> out = new TreeSet<>(Set.of(root));
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (JsonNode d : export.path("departments")) {
-                if (out.contains(d.path("parentid").asLong())) {
-                    grew |= out.add(d.path("id").asLong());
-                }
-            }
-        }
         return out;
     }
 

@@ -9,6 +9,7 @@ import io.orgsync.Node;
 import io.orgsync.enterprise.Access;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.testing.AdminClient;
+import io.orgsync.testing.ExportPicks;
 import io.orgsync.testing.LogCapture;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.OrgTruth;
@@ -168,7 +169,7 @@ class SetupSyncTest {
         assertEquals(tree(sim.export(corp)), tree(stored(corp)), "departments outside the range are kept");
         assertAccess(corp, true, false, false, false);
 
-        Set<Long> inRange = subtree(sim.export(corp), range);
+        Set<Long> inRange = ExportPicks.subtree(sim.export(corp), range);
         String outsider = everyone.entrySet().stream()
                 .filter(e -> e.getValue().stream().noneMatch(inRange::contains))
                 .map(Map.Entry::getKey)
@@ -200,7 +201,7 @@ class SetupSyncTest {
         assertSucceeded(run(corp));
 
         // more than a fifth of the members the app sees leave, far less than a fifth of all those stored
-        Set<Long> inRange = subtree(sim.export(corp), range);
+        Set<Long> inRange = ExportPicks.subtree(sim.export(corp), range);
         List<String> seen =
                 new ArrayList<>(inRange(ids(sim.export(corp)), inRange).keySet());
         int stored = ids(stored(corp)).size();
@@ -247,7 +248,7 @@ class SetupSyncTest {
         long refused = errors(48009);
         assertSucceeded(run(corp));
         JsonNode export = sim.export(corp);
-        Set<Long> inRange = subtree(export, range);
+        Set<Long> inRange = ExportPicks.subtree(export, range);
         assertEquals(ids(export), ids(stored(corp)), "every member, in range or not");
         assertEquals(tree(export), tree(stored(corp)));
         OrgTruth truth = OrgTruth.fromExport(export);
@@ -434,33 +435,8 @@ class SetupSyncTest {
         body.put("newIp", newIp);
         sim.post("/__sim/corps", body);
         JsonNode export = sim.export(corp);
-        int total = export.path("departments").size();
-        int best = 0;
-        int size = 0;
         // the largest subtree of at most half the company: a range that leaves some departments out
-        for (JsonNode d : export.path("departments")) {
-            int below = subtree(export, d.path("id").asLong()).size();
-            if (d.path("parentid").asInt() != 0 && below > size && below <= total / 2) {
-                best = d.path("id").asInt();
-                size = below;
-            }
-        }
-        assertTrue(size > 1, "a partial range: " + size);
-        return best;
-    }
-
-    private static Set<Long> subtree(JsonNode export, long root) {
-        Set<Long> out = new TreeSet<>(Set.of(root));
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (JsonNode d : export.path("departments")) {
-                if (out.contains(d.path("parentid").asLong())) {
-                    grew |= out.add(d.path("id").asLong());
-                }
-            }
-        }
-        return out;
+        return ExportPicks.partialRange(export, export.path("departments").size() / 2);
     }
 
     private static Map<String, Set<Long>> ids(JsonNode export) {

@@ -69,4 +69,24 @@ public final class ExportPicks {
         }
         return out;
     }
+
+    /**
+     * The root of the largest subtree of at most {@code maxDepartments} departments, the company's
+     * root excluded: an app's visible range that leaves some departments out.
+     */
+    public static int partialRange(JsonNode export, int maxDepartments) {
+        int best = 0;
+        int size = 0;
+        for (JsonNode d : export.path("departments")) {
+            int below = subtree(export, d.path("id").asLong()).size();
+            if (d.path("parentid").asInt() != 0 && below > size && below <= maxDepartments) {
+                best = d.path("id").asInt();
+                size = below;
+            }
+        }
+        if (size < 2) {
+            throw new AssertionError("the export has no subtree of 2 to " + maxDepartments + " departments");
+        }
+        return best;
+    }
 }
