@@ -101,11 +101,15 @@ public final class ChurnBench {
                 List<Double> p99Ratios = new ArrayList<>();
                 List<Double> controlRateRatios = new ArrayList<>();
                 List<Double> controlP99Ratios = new ArrayList<>();
+                List<Double> cpuRatios = new ArrayList<>();
+                List<Double> msPerChange = new ArrayList<>();
                 long applied = 0;
                 double dropped0 = NodeInternals.readCache(node.node).dropped();
                 for (int round = 1; round <= ROUNDS; round++) {
+                    ThreadCpu t0 = ThreadCpu.now();
                     LookupBench.Result idle = LookupBench.print(
                             LookupBench.wrk(base, hot, connections, seconds), "round " + round + ": idle");
+                    ThreadCpu t1 = ThreadCpu.now();
                     LookupBench.Result busy;
                     int sent;
                     try (Churn churn = new Churn(sim, CORP, userids, perSecond, "r" + round)) {
@@ -114,7 +118,24 @@ public final class ChurnBench {
                                 "round " + round + ": " + perSecond + " changes/s");
                         sent = churn.sent.get();
                     }
-                    System.out.printf("  changes made during the run: %d%n", sent);
+                    Map<String, Long> idleCpu = t1.since(t0);
+                    Map<String, Long> busyCpu = ThreadCpu.now().since(t1);
+                    double idleNanosPerLookup = ThreadCpu.total(idleCpu) / (idle.rps() * seconds);
+                    double busyNanosPerLookup = ThreadCpu.total(busyCpu) / (busy.rps() * seconds);
+                    // what the busy run's threads used beyond its lookups at the idle run's cost per lookup
+                    double changeMs =
+                            (ThreadCpu.total(busyCpu) - idleNanosPerLookup * busy.rps() * seconds) / 1e6 / sent;
+                    cpuRatios.add(busyNanosPerLookup / idleNanosPerLookup);
+                    msPerChange.add(changeMs);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  changes made during the run: %d; node threads' CPU per lookup %.1f µs idle, %.1f µs under"
+                                    + " changes, %.1f ms per change beyond the lookups (%s)%n",
+                            sent,
+                            idleNanosPerLookup / 1e3,
+                            busyNanosPerLookup / 1e3,
+                            changeMs,
+                            ThreadCpu.largest(busyCpu, 0.01));
                     rateRatios.add(busy.rps() / idle.rps());
                     p99Ratios.add(busy.p99() / idle.p99());
                     LookupBench.Result control;
@@ -153,6 +174,14 @@ public final class ChurnBench {
                         LookupBench.median(controlRateRatios),
                         LookupBench.fmt(controlP99Ratios),
                         LookupBench.median(controlP99Ratios));
+                System.out.printf(
+                        Locale.ROOT,
+                        "node threads' CPU per lookup under changes / idle (does not depend on the machine's load): %s,"
+                                + " median %.2f; CPU per change beyond the lookups, ms: %s, median %.1f%n",
+                        LookupBench.fmt(cpuRatios),
+                        LookupBench.median(cpuRatios),
+                        LookupBench.fmt(msPerChange),
+                        LookupBench.median(msPerChange));
             }
         }
     }
