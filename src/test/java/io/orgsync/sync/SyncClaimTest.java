@@ -396,6 +396,8 @@ class SyncClaimTest {
                 .with("ORGSYNC_INSTANCE_ID", name)
                 .with("ORGSYNC_DEPT_RATE", RATE)
                 .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                // a recovering run waits for the next heartbeat of a node that looks alive: a second, not five
+                .with("ORGSYNC_HEARTBEAT_MS", 1000)
                 .alertsTo(sim.baseUrl(), name + "-alerts")
                 .start();
     }
