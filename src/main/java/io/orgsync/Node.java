@@ -183,7 +183,8 @@ public final class Node implements AutoCloseable {
                         .start());
         this.runWatch = settings.readOnly()
                 ? null
-                : track(new RunWatch(runs, clock, settings.instanceId(), runner::activeCorps).start());
+                : track(new RunWatch(runs, clock, settings.instanceId(), runner::activeCorps, settings.heartbeat())
+                        .start());
         scheduler.start(runner, NodeParts.retention(settings, db, runs, clock), enterprises::listings, alerts);
         this.freshness = settings.readOnly() || !settings.schedulerEnabled()
                 ? null

@@ -34,20 +34,40 @@ public final class NodeRegistry implements AutoCloseable {
         void resumeTakingJobs() throws Exception;
     }
 
-    /** This node as the registry shows it: its name, environment, build and roles. */
-    public record Config(String instanceId, String env, String version, boolean schedulerEnabled, boolean readOnly) {
+    /**
+     * This node as the registry shows it: its name, environment, build and roles; and how often it
+     * beats ({@code heartbeat}, ORGSYNC_HEARTBEAT_MS: at most {@link #HEARTBEAT}, which the
+     * cluster's {@link #ALIVE_WINDOW} is reckoned in).
+     */
+    public record Config(
+            String instanceId,
+            String env,
+            String version,
+            boolean schedulerEnabled,
+            boolean readOnly,
+            Duration heartbeat) {
         public Config {
             java.util.Objects.requireNonNull(instanceId, "instanceId");
             java.util.Objects.requireNonNull(env, "env");
             java.util.Objects.requireNonNull(version, "version");
+            if (heartbeat.isNegative() || heartbeat.isZero() || heartbeat.compareTo(HEARTBEAT) > 0) {
+                throw new IllegalArgumentException(
+                        "heartbeat must be above 0 and at most " + HEARTBEAT + ": " + heartbeat);
+            }
+        }
+
+        /** Beating every {@link #HEARTBEAT}. */
+        public Config(String instanceId, String env, String version, boolean schedulerEnabled, boolean readOnly) {
+            this(instanceId, env, version, schedulerEnabled, readOnly, HEARTBEAT);
         }
 
         /** {@code version}: the build this node runs, as fencing compares it. */
         public static Config from(Settings s, String version) {
-            return new Config(s.instanceId(), s.env(), version, s.schedulerEnabled(), s.readOnly());
+            return new Config(s.instanceId(), s.env(), version, s.schedulerEnabled(), s.readOnly(), s.heartbeat());
         }
     }
 
+    /** How often a node beats at most apart (ORGSYNC_HEARTBEAT_MS may make it more often). */
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
     /** Three missed heartbeats and a node counts as dead. */
     public static final Duration ALIVE_WINDOW = HEARTBEAT.multipliedBy(3);
@@ -63,6 +83,7 @@ public final class NodeRegistry implements AutoCloseable {
     private final String version;
     private final boolean schedulerEnabled;
     private final boolean readOnly;
+    private final Duration heartbeat;
     private final Fence fence;
     private final long startedAt;
     private final AtomicBoolean fenced = new AtomicBoolean();
@@ -85,15 +106,16 @@ public final class NodeRegistry implements AutoCloseable {
         this.version = config.version();
         this.schedulerEnabled = config.schedulerEnabled();
         this.readOnly = config.readOnly();
+        this.heartbeat = config.heartbeat();
         this.fence = fence;
         this.startedAt = clock.millis();
         metrics.gauge("orgsync_node_fenced", fenced, f -> f.get() ? 1 : 0);
     }
 
-    /** Beats once now (so the node is visible at once), then every {@link #HEARTBEAT}. */
+    /** Beats once now (so the node is visible at once), then every heartbeat of its {@link Config}. */
     public NodeRegistry start() {
         tick();
-        ticker.scheduleWithFixedDelay(this::tick, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::tick, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 

@@ -54,7 +54,8 @@ public record Settings(
         String httpHost,
         Duration resolveRecheck,
         Duration changeRetention,
-        Duration feedRetryHorizon) {
+        Duration feedRetryHorizon,
+        Duration heartbeat) {
 
     public enum LogFormat {
         TEXT,
@@ -174,7 +175,9 @@ public record Settings(
                         SettingChecks::host),
                 Duration.ofDays(s.integer("ORGSYNC_RESOLVE_RECHECK_DAYS", 30, 1, 3650)),
                 Duration.ofDays(s.integer("ORGSYNC_CHANGE_RETENTION_DAYS", 7, 1, 36_500)),
-                Duration.ofHours(s.integer("ORGSYNC_FEED_RETRY_HOURS", 24, 1, 8760)));
+                Duration.ofHours(s.integer("ORGSYNC_FEED_RETRY_HOURS", 24, 1, 8760)),
+                // at most the 5 s the cluster's liveness window (three heartbeats) is reckoned in
+                Duration.ofMillis(s.integer("ORGSYNC_HEARTBEAT_MS", 5000, 500, 5000)));
         s.throwIfProblems();
         return settings;
     }
@@ -208,7 +211,8 @@ public record Settings(
                 + ", callbackBaseUrl=" + (callbackBaseUrl == null ? "unset" : callbackBaseUrl)
                 + ", lookupCacheMb=" + lookupCacheMb + ", cacheStaleness=" + cacheStaleness + ", eventRetryHorizon="
                 + eventRetryHorizon + ", httpHost=" + httpHost + ", resolveRecheck=" + resolveRecheck
-                + ", changeRetention=" + changeRetention + ", feedRetryHorizon=" + feedRetryHorizon + "]";
+                + ", changeRetention=" + changeRetention + ", feedRetryHorizon=" + feedRetryHorizon
+                + ", heartbeat=" + heartbeat + "]";
     }
 
     /** JDBC URLs may carry a password parameter; it never reaches a log line. */

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the RUNNING rows honest, on every writing node, once per heartbeat. It records that this
+ * Keeps the RUNNING rows honest, on every writing node, once per heartbeat of the node. It records that this
  * node's own runs still go on (so a long apply, which does not check in, never looks stalled),
  * and ends ABANDONED every RUNNING row that no run stands behind any more:
  * <ul>
@@ -31,6 +31,7 @@ public final class RunWatch implements AutoCloseable {
     private final Clock clock;
     private final String instanceId;
     private final Supplier<Set<String>> ownActive;
+    private final Duration every;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "run-watch");
         t.setDaemon(true);
@@ -39,15 +40,21 @@ public final class RunWatch implements AutoCloseable {
 
     /** {@code ownActive}: the enterprises this node is running now (SyncRunner#activeCorps). */
     public RunWatch(RunStore runs, Clock clock, String instanceId, Supplier<Set<String>> ownActive) {
+        this(runs, clock, instanceId, ownActive, NodeRegistry.HEARTBEAT);
+    }
+
+    /** {@code every}: the node's heartbeat (ORGSYNC_HEARTBEAT_MS). */
+    public RunWatch(RunStore runs, Clock clock, String instanceId, Supplier<Set<String>> ownActive, Duration every) {
         this.runs = runs;
         this.clock = clock;
         this.instanceId = instanceId;
         this.ownActive = ownActive;
+        this.every = every;
     }
 
     public RunWatch start() {
-        long every = NodeRegistry.HEARTBEAT.toMillis();
-        ticker.scheduleWithFixedDelay(this::beatQuietly, every, every, TimeUnit.MILLISECONDS);
+        long millis = every.toMillis();
+        ticker.scheduleWithFixedDelay(this::beatQuietly, millis, millis, TimeUnit.MILLISECONDS);
         return this;
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,19 @@ class SettingsTest {
                 () -> load(Map.of("ORGSYNC_SHUTDOWN_GRACE_SECONDS", "-5", "ORGSYNC_RUN_RETENTION_DAYS", "0")));
         assertTrue(e.getMessage().contains("ORGSYNC_SHUTDOWN_GRACE_SECONDS"), e.getMessage());
         assertTrue(e.getMessage().contains("ORGSYNC_RUN_RETENTION_DAYS"), e.getMessage());
+    }
+
+    @Test
+    void theHeartbeatIsFiveSecondsOrMoreOften() {
+        assertEquals(java.time.Duration.ofSeconds(5), load(Map.of()).heartbeat());
+        assertEquals(
+                java.time.Duration.ofMillis(500),
+                load(Map.of("ORGSYNC_HEARTBEAT_MS", "500")).heartbeat());
+        for (String bad : List.of("499", "5001", "often")) {
+            ConfigException e =
+                    assertThrows(ConfigException.class, () -> load(Map.of("ORGSYNC_HEARTBEAT_MS", bad)), bad);
+            assertTrue(e.getMessage().contains("ORGSYNC_HEARTBEAT_MS"), e.getMessage());
+        }
     }
 
     @Test

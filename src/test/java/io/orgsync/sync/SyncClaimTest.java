@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.Node;
 import io.orgsync.NodeInternals;
+import io.orgsync.alert.AlertRecord;
 import io.orgsync.enterprise.EnterpriseChange;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.OrgTruth;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,11 +44,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * which run took over and why. A run that is no longer its enterprise's current one stops calling
  * WeCom within a second: when a second node's run takes the claim over from a node that stalled
  * past its heartbeat, and when the enterprise is deleted through the admin API of the other node,
- * also when it is re-created at once. The runs are slow (every member list takes 100 ms), so that
- * a run going on to its apply would be seen calling for seconds.
+ * also when it is re-created at once. The runs are slow (every member list takes 50 ms, at 20 a
+ * second), so that a run going on to its apply would be seen calling for seconds. The nodes of
+ * each test share the class's database; each test has an enterprise of its own.
  */
 class SyncClaimTest {
-    private static final int RATE = 10;
+    private static final int RATE = 20;
     private static final int DEPARTMENTS = 60;
     private static final String SECRET = "claim-secret-0123456789";
     private static final String TOKEN = "claim-admin-token-0123456789";
@@ -57,20 +60,25 @@ class SyncClaimTest {
     @RegisterExtension
     static final SimulatorControl sim = new SimulatorControl();
 
+    private static String db;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private Node nodeA;
     private Node nodeB;
     private String corp;
 
+    @BeforeAll
+    static void createDatabase() {
+        db = TestDatabases.mariadb("sync_claim");
+    }
+
     @BeforeEach
     void start() throws Exception {
-        String db = TestDatabases.mariadb("sync_claim");
         nodeA = node("node-a", db);
         nodeB = node("node-b", db);
         corp = "ww-claim-" + CORPS.incrementAndGet();
         sim.createCorp(corp, SECRET, DEPARTMENTS, 6 * DEPARTMENTS, true);
         nodeA.enterprises().put(corp, new EnterpriseChange(corp, SECRET, TestNode.NEVER, true, null));
-        sim.fault(Map.of("path", USER_LIST, "corpId", corp, "latencyMs", 100));
+        sim.fault(Map.of("path", USER_LIST, "corpId", corp, "latencyMs", 50));
         sim.resetStats();
     }
 
@@ -237,8 +245,12 @@ class SyncClaimTest {
         assertEquals(RunStatus.ABANDONED, row.status());
         assertTrue(row.error().contains("deleted"), row.error());
         assertEquals(0, rows("member") + rows("department"), "nothing stored for the deleted enterprise");
-        // a deliberate delete is no failure: no sync_failed alert (alerts leave asynchronously; give them time)
-        Thread.sleep(2000);
+        // a deliberate delete is no failure: no sync_failed alert, neither recorded (as the run ends) nor sent
+        // (alerts leave on a thread of their own, which a closing node lets finish)
+        for (AlertRecord a : nodeA.alerts().recent(100)) {
+            assertFalse(a.subject().equals(corp) && a.type().equals("sync_failed"), a.toString());
+        }
+        nodeA.close();
         for (JsonNode m : sim.webhookMessages("node-a-alerts")) {
             String text = m.path("message").path("text").path("content").asText();
             assertFalse(text.contains(corp) && text.contains("sync_failed"), text);
@@ -351,11 +363,11 @@ class SyncClaimTest {
         return sim.calls(USER_LIST, corp);
     }
 
-    /** The member-list calls of the corp once they have stopped growing for 1.5 s (a stopped run's in-flight call lands). */
+    /** The member-list calls of the corp once they have stopped growing for 1 s (a stopped run's in-flight call lands). */
     private long settledCalls() throws InterruptedException {
         long last = userListCalls();
         while (true) {
-            Thread.sleep(1500);
+            Thread.sleep(1000);
             long now = userListCalls();
             if (now == last) {
                 return now;
@@ -384,6 +396,8 @@ class SyncClaimTest {
                 .with("ORGSYNC_INSTANCE_ID", name)
                 .with("ORGSYNC_DEPT_RATE", RATE)
                 .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
+                // a recovering run waits for the next heartbeat of a node that looks alive: a second, not five
+                .with("ORGSYNC_HEARTBEAT_MS", 1000)
                 .alertsTo(sim.baseUrl(), name + "-alerts")
                 .start();
     }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SyncConcurrencyTest {
     private static final int RATE = 20;
     private static final int DEPARTMENTS = 40;
-    private static final int LATENCY_MS = 150;
+    private static final int LATENCY_MS = 100;
     private static final String SECRET = "concurrency-secret-0123456789";
 
     @RegisterExtension
