@@ -76,8 +76,8 @@ class ConsolePanelsBrowserTest {
         sim = new SimulatorControl();
         runner = TestNode.node("node-a", dbUrl, sim)
                 .with("ORGSYNC_ADMIN_TOKEN", TOKEN)
-                // the charts are not about the department rate (other tests prove it): a run right
-                // behind another is not paced into looking slow, and the quick ones stay quick
+                // the charts are not about the department rate (other tests prove it): the quick runs
+                // stay quick beside the slow ones
                 .with("ORGSYNC_DEPT_RATE", 1000)
                 .start();
         console = TestNode.node("node-b", dbUrl, sim)
