@@ -25,6 +25,9 @@
  *   #message                    short-lived notice with the outcome of the last action
  *                               (class "ok" or "error"; text includes the server's message)
  *
+ * Refresh: every 5 s (the page's ?refresh=<seconds>, 1 to 300, sets another interval) and right
+ * after every action.
+ *
  * Jobs (GET /admin/api/jobs, refreshed every 5 s and right after every action)
  *   #jobs                       table
  *   #jobs tr[data-corp="<corpId>"]   one row per job; also data-state="<STATE>"
@@ -154,7 +157,9 @@
 (function () {
   'use strict';
 
-  var REFRESH_MS = 5000;
+  // every 5 s; the page's ?refresh=<seconds> (1 to 300) sets another interval, e.g. /admin/?refresh=30
+  // on a wall screen, or ?refresh=1 where a test watches the console follow the cluster
+  var REFRESH_MS = refreshMillis(window.location.search);
   var REQUEST_TIMEOUT_MS = 15000;
   var TOKEN_KEY = 'orgsync.adminToken';
   var HISTORY_LIMIT = 50;
@@ -162,6 +167,13 @@
   var RECENT_RUNS_LIMIT = 1000;   // newest runs of all enterprises read for the job rows' charts
   var ALERTS_LIMIT = 50;
   var EVENTS_LIMIT = 50;
+
+  /** The auto-refresh interval: ?refresh=<whole seconds, 1 to 300>; anything else, 5 s. */
+  function refreshMillis(search) {
+    var m = /[?&]refresh=(\d{1,3})(?:&|$)/.exec(search || '');
+    var seconds = m ? parseInt(m[1], 10) : 5;
+    return (seconds >= 1 && seconds <= 300 ? seconds : 5) * 1000;
+  }
 
   // ------------------------------------------------------------------ paths
   function computeBase() {

@@ -85,6 +85,8 @@ class LogHygieneTest {
     @AfterEach
     void scan() throws Exception {
         try {
+            // a call a test left held goes on: the nodes need not wait for it to close
+            sim.post("/__sim/faults/release", Map.of());
             for (int i = closing.size() - 1; i >= 0; i--) {
                 closing.get(i).close();
             }
@@ -206,7 +208,8 @@ class LogHygieneTest {
         String[] corp = corp("run", dialect, 6).split(" ");
         Node node = start("hygiene-run", db, Map.of("ORGSYNC_SCHEDULER_ENABLED", "true"));
         register(node, corp[0], corp[1]);
-        sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", corp[0], "latencyMs", 3000, "count", 1));
+        // its member call held until the table is gone, then let go
+        sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", corp[0], "latencyMs", 60_000, "count", 1));
         assertEquals(
                 200, admin(node).post("/admin/api/jobs/" + corp[0] + "/trigger").status());
         Waiting.until(seconds(30), "the run to start", () -> {
@@ -215,6 +218,13 @@ class LogHygieneTest {
         });
         rememberTokens(db);
         execute(db, "DROP TABLE sync_run");
+        Waiting.until(
+                seconds(30),
+                "the run's held member call let go",
+                () -> sim.post("/__sim/faults/release", Map.of())
+                                .path("released")
+                                .asInt()
+                        >= 1);
         Waiting.until(
                 seconds(60), "the job to end", () -> log.contains("Sync job of " + corp[0] + " ended with an error"));
     }

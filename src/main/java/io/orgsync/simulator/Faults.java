@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -125,6 +126,10 @@ final class Faults {
 
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
+    /** Calls held by a latency now, and the releases so far (a hold ends at the first after it began); guarded by this. */
+    private int held;
+
+    private long releases;
 
     Fault add(Spec spec) {
         Fault fault = new Fault(
@@ -159,5 +164,30 @@ final class Faults {
 
     void clear() {
         faults.clear();
+    }
+
+    /** Holds a call for a fault's latency, or until {@link #release} ends every hold in progress. */
+    void hold(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (this) {
+            held++;
+            try {
+                long began = releases;
+                long left = deadline - System.nanoTime();
+                while (releases == began && left > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                    left = deadline - System.nanoTime();
+                }
+            } finally {
+                held--;
+            }
+        }
+    }
+
+    /** Ends the latency of every call held now ({@code POST /__sim/faults/release}); returns how many were held. */
+    synchronized int release() {
+        releases++;
+        notifyAll();
+        return held;
     }
 }

@@ -4,7 +4,10 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;
 
-/** {@code /__sim/faults}: faults injected into upstream calls, listed with how often each applied, and cleared. */
+/**
+ * {@code /__sim/faults}: faults injected into upstream calls, listed with how often each applied, and
+ * cleared; the calls held by a latency can be let go at once.
+ */
 final class FaultsControl {
     private final Simulator sim;
 
@@ -16,6 +19,8 @@ final class FaultsControl {
         r.post("/__sim/faults", this::add);
         r.get("/__sim/faults", ctx -> ControlJson.reply(ctx, 200, sim.faults.list()));
         r.delete("/__sim/faults", this::clear);
+        // the calls a latency holds now go on at once, as if it had passed (the faults stay)
+        r.post("/__sim/faults/release", ctx -> ControlJson.reply(ctx, 200, Map.of("released", sim.faults.release())));
     }
 
     private void add(Context ctx) {

@@ -162,7 +162,7 @@ final class Gate {
             return false;
         }
         if (fault.latencyMs > 0) {
-            Thread.sleep(fault.latencyMs);
+            sim.faults.hold(fault.latencyMs);
         }
         if (fault.dropConnection) {
             ServletContextRequest.getServletContextRequest(call.ctx.req())

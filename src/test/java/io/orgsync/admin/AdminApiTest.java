@@ -495,7 +495,8 @@ class AdminApiTest {
     void aRunningJobIsNotTriggeredTwice() {
         String secret = corp("ww-slow", 2, 6);
         ok(viaApi.put("/admin/api/enterprises/ww-slow", enterprise("Slow Co", secret, NEVER)));
-        sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", "ww-slow", "latencyMs", 6000, "count", 1));
+        // the run's member call is held until the checks are made, then let go
+        sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", "ww-slow", "latencyMs", 60_000, "count", 1));
         try {
             ok(viaSched.post("/admin/api/jobs/ww-slow/trigger"));
             // at once, before the run has even started: the pending trigger counts
@@ -510,12 +511,20 @@ class AdminApiTest {
             error(409, "conflict", again);
             assertTrue(again.errorMessage().contains("running"), again.toString());
             error(409, "conflict", viaSched.post("/admin/api/jobs/ww-slow/trigger?force=true"));
+            Waiting.until(
+                    seconds(20),
+                    "the run's held member call let go",
+                    () -> sim.post("/__sim/faults/release", Map.of())
+                                    .path("released")
+                                    .asInt()
+                            >= 1);
             JsonNode run = awaitFinishedRun("ww-slow", 1);
             assertEquals("SUCCEEDED", run.path("status").asText());
             assertEquals(1, runs(viaApi, "ww-slow").size(), "the refused triggers queued nothing");
             assertEquals("NORMAL", job(viaApi, "ww-slow").path("state").asText());
         } finally {
             sim.clearFaults();
+            sim.post("/__sim/faults/release", Map.of());
         }
     }
 

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.orgsync.Node;
+import io.orgsync.sync.Run;
+import io.orgsync.sync.RunStatus;
 import io.orgsync.testing.AdminClient;
 import io.orgsync.testing.HeadlessChromium;
 import io.orgsync.testing.SimulatorControl;
@@ -44,6 +46,12 @@ import org.openqa.selenium.support.ui.Select;
  * enabled again, a replay that delivers the enterprise's changes again, and its deletion.
  */
 class ConsoleSubscriptionsBrowserTest {
+    /**
+     * The console, refreshing itself every second rather than every 5 s: what the test waits to see
+     * the console show by itself (a run, a delivery, an event) shows within a second of happening.
+     */
+    static final String CONSOLE = "/admin/?refresh=1";
+
     static final String TOKEN = "console-subs-token-0123456789";
     static final String CORP = "ww-globex";
     static final String NAME = "crm";
@@ -106,13 +114,11 @@ class ConsoleSubscriptionsBrowserTest {
         browser = chromium.driver;
     }
 
-    /** Triggers a sync of CORP and waits for it to be the {@code n}th that succeeded. */
-    static void sync(int n) {
-        assertEquals(200, api.post("/admin/api/jobs/" + CORP + "/trigger").status());
-        Waiting.until(seconds(60), "sync #" + n + " of " + CORP, () -> {
-            JsonNode runs = api.get("/admin/api/runs?corpId=" + CORP).json();
-            return runs.size() == n && runs.get(0).path("status").asText().equals("SUCCEEDED");
-        });
+    /** A sync of CORP, run at once on the node (as a trigger runs it), which must be the {@code n}th and succeed. */
+    static void sync(int n) throws Exception {
+        Run run = node.sync(CORP);
+        assertEquals(RunStatus.SUCCEEDED, run.status(), run::toString);
+        assertEquals(n, api.get("/admin/api/runs?corpId=" + CORP).json().size(), "sync #" + n);
     }
 
     @AfterAll
@@ -140,7 +146,7 @@ class ConsoleSubscriptionsBrowserTest {
     }
 
     /** A member's name changed in the simulator, and the sync that brings it. */
-    private static String renameSomeone(String name, int syncs) {
+    private static String renameSomeone(String name, int syncs) throws Exception {
         String userid = sim.export(CORP).path("members").get(0).path("userid").asText();
         sim.send("PATCH", "/__sim/corps/" + CORP + "/members/" + userid, Map.of("name", name));
         sync(syncs);
@@ -149,7 +155,7 @@ class ConsoleSubscriptionsBrowserTest {
 
     @Test
     void theOperatorCreatesWatchesReplaysAndDeletesASubscription() throws Exception {
-        browser.get("http://127.0.0.1:" + node.port() + "/admin/");
+        browser.get("http://127.0.0.1:" + node.port() + CONSOLE);
         chromium.waitFor("the sign-in form", d -> d.findElement(By.id("token")).isDisplayed());
         browser.findElement(By.id("token")).sendKeys(TOKEN);
         chromium.click(By.id("sign-in"));

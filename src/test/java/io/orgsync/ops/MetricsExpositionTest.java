@@ -100,12 +100,8 @@ class MetricsExpositionTest {
                         CALLBACK_TOKEN,
                         "aesKey",
                         CALLBACK_AES_KEY));
-        assertEquals(200, admin.post("/admin/api/jobs/ww-expo/trigger").status());
-        Waiting.until(seconds(60), "the sync of ww-expo", () -> {
-            JsonNode runs = admin.get("/admin/api/runs?corpId=ww-expo").json();
-            return runs.size() == 1 && runs.get(0).path("status").asText().equals("SUCCEEDED");
-        });
-        // a subscription from the beginning, delivered to a receiver that takes everything
+        // a subscription from the beginning, delivered to a receiver that takes everything: made first,
+        // so that the node's lag measurement (every 5 s) comes round while the rest is set up
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/", x -> {
             x.getRequestBody().readAllBytes();
@@ -126,11 +122,11 @@ class MetricsExpositionTest {
                                         "startAt",
                                         "beginning"))
                         .status());
-        Waiting.until(
-                seconds(30),
-                "a delivery to the subscription, and its lag measured (every few seconds)",
-                () -> scrape(node).contains("orgsync_feed_deliveries_total{")
-                        && scrape(node).contains("orgsync_feed_lag_seconds{"));
+        assertEquals(200, admin.post("/admin/api/jobs/ww-expo/trigger").status());
+        Waiting.until(seconds(60), "the sync of ww-expo", () -> {
+            JsonNode runs = admin.get("/admin/api/runs?corpId=ww-expo").json();
+            return runs.size() == 1 && runs.get(0).path("status").asText().equals("SUCCEEDED");
+        });
         sim.post(
                 "/__sim/corps/ww-expo/members",
                 Map.of(
@@ -177,6 +173,11 @@ class MetricsExpositionTest {
                 .replaceAll("[\\s-]", "")
                 .replace("+", "%2B");
         assertEquals(200, get("/api/v1/members/by-mobile/" + mobile).statusCode());
+        Waiting.until(
+                seconds(30),
+                "a delivery to the subscription, and its lag measured (every few seconds)",
+                () -> scrape(node).contains("orgsync_feed_deliveries_total{")
+                        && scrape(node).contains("orgsync_feed_lag_seconds{"));
         // as the node's own refresh does within a minute
         NodeInternals.freshness(node).refresh();
     }

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -94,6 +96,26 @@ class FaultsTest {
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         // a lower bound only: the call was held at least as long as asked
         assertTrue(tookMs >= 300, "took " + tookMs + " ms");
+    }
+
+    @Test
+    void aReleaseLetsTheHeldCallsGoAtOnce() throws Exception {
+        s.fault("path", "/cgi-bin/department/list", "latencyMs", 60_000, "count", 1);
+        long start = System.nanoTime();
+        CompletableFuture<SimHttp.Resp> held = CompletableFuture.supplyAsync(() -> list(a));
+        JsonNode released = null;
+        while (released == null || released.path("released").asInt() == 0) {
+            assertTrue(System.nanoTime() - start < 30_000_000_000L, "the call was never held");
+            Thread.sleep(20);
+            released = s.post("/__sim/faults/release", "{}").json();
+        }
+        held.get(30, TimeUnit.SECONDS).assertOk();
+        assertTrue(System.nanoTime() - start < 30_000_000_000L, "let go long before its minute");
+        // the fault stays (its count is spent), and a call after the release is not held
+        assertEquals(1, s.get("/__sim/faults").json().size());
+        list(a).assertOk();
+        assertEquals(
+                0, s.post("/__sim/faults/release", "{}").json().path("released").asInt());
     }
 
     @Test

@@ -29,6 +29,8 @@ public final class HeadlessChromium implements AutoCloseable {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+    private static final Duration POLL = Duration.ofMillis(100);
+
     public final WebDriver driver;
     private final Path profile;
 
@@ -69,8 +71,12 @@ public final class HeadlessChromium implements AutoCloseable {
         return new HeadlessChromium(new ChromeDriver(options), profile);
     }
 
+    /**
+     * Polls {@code condition} every 100 ms (Selenium's default is every 500 ms: most of a wait for
+     * something a click brings at once) until it gives a result, or fails with {@code what}.
+     */
     public <T> T waitFor(String what, Duration limit, ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, limit)
+        return new WebDriverWait(driver, limit, POLL)
                 .withMessage(what)
                 .ignoring(StaleElementReferenceException.class)
                 .until(condition);

@@ -13,6 +13,7 @@ import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.UpstreamNode;
 import io.orgsync.testing.Waiting;
 import io.orgsync.wecom.WecomClient;
+import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -75,8 +76,25 @@ class TokenDatabaseOutageTest {
     private UpstreamNode node(String name, String url, int waitSeconds) {
         UpstreamNode node = track(new UpstreamNode(
                 name, url, clock, null, Duration.ofSeconds(waitSeconds), 10_000, Duration.ofSeconds(2)));
-        ((HikariDataSource) node.db.dataSource()).getHikariConfigMXBean().setConnectionTimeout(1_000);
+        connectionTimeout((HikariDataSource) node.db.dataSource(), 1_000);
         return node;
+    }
+
+    /**
+     * A connection time-out changed through the pool's MXBean is taken up by the pool only at its
+     * housekeeper's next pass: the first 100 ms after the pool started, then every 30 s. A node
+     * whose start took longer than that (a busy machine) waited the whole 10 s for each connection
+     * during the outage; so the pool's own copy is set as well, as the housekeeper would set it.
+     */
+    private static void connectionTimeout(HikariDataSource pool, long millis) {
+        pool.getHikariConfigMXBean().setConnectionTimeout(millis);
+        try {
+            Field timeout = Class.forName("com.zaxxer.hikari.pool.PoolBase").getDeclaredField("connectionTimeout");
+            timeout.setAccessible(true);
+            timeout.setLong(pool.getHikariPoolMXBean(), millis);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("HikariCP's pool has no connectionTimeout to set", e);
+        }
     }
 
     @Test
