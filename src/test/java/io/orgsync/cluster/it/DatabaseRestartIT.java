@@ -71,8 +71,8 @@ class DatabaseRestartIT {
         cluster.syncOnce(a, OTHER, Duration.ofSeconds(60));
         String[] member = cluster.someMemberWithMobile(OTHER);
         LookupProbe probe = cluster.probe(ro, member[1], member[0]);
-        // every 5 s by the schedule: shows the schedulers themselves resume after the outage
-        cluster.enterprise(b, CRON, 3, 30, "*/5 * * * * ?");
+        // every 2 s by the schedule: shows the schedulers themselves resume after the outage
+        cluster.enterprise(b, CRON, 3, 30, "*/2 * * * * ?");
         cluster.awaitRun(
                 CRON, "a scheduled run of " + CRON, Duration.ofSeconds(30), r -> "SUCCEEDED".equals(r.status()));
 
@@ -81,7 +81,11 @@ class DatabaseRestartIT {
         cluster.triggerAccepted(a, SLOW, Duration.ofSeconds(30));
         RunRow interrupted = cluster.awaitRun(
                 SLOW, "the slow run to start", Duration.ofSeconds(30), r -> "RUNNING".equals(r.status()));
-        Waiting.sleep(Duration.ofSeconds(1));
+        // inside the fetch: its first department asked for, nine more to go
+        Waiting.until(
+                Duration.ofSeconds(30),
+                "the slow run to ask for its first department",
+                () -> cluster.sim.calls("/cgi-bin/user/list", SLOW) >= 1);
 
         long down;
         long up;

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,8 +144,8 @@ class EnvironmentFencingIT {
                 whileFenced.stream().filter(r -> r.corpId().equals(OTHER_CORP)).count());
 
         // when the newer nodes go away, the stale node takes jobs again (fencing is live, not a broken node)
-        a.stop();
-        b.stop();
+        CompletableFuture.allOf(CompletableFuture.runAsync(a::stop), CompletableFuture.runAsync(b::stop))
+                .join();
         long gone = System.currentTimeMillis();
         Waiting.await(
                 Duration.ofSeconds(40),

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * SIGTERM of the node running a sync (a routine deploy), two {@code serve} processes on MariaDB
- * with an 8 s shutdown grace: a sync longer than the grace is handed over when the grace is up:
+ * with a 6 s shutdown grace: a sync longer than the grace is handed over when the grace is up:
  * its run ends ABANDONED, the other node runs the enterprise again within a minute and succeeds;
  * then a sync that ends within the grace SUCCEEDS on the node stopping (the one left). No FAILED
  * run, no sync_failed alert (delivered to the simulator's robot or only raised), every stopped
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
 class GracefulShutdownIT {
-    private static final int GRACE_SECONDS = 8;
+    private static final int GRACE_SECONDS = 6;
     private static final String QUICK = "wwgracequick";
     private static final String SLOW = "wwgraceslow";
     private static final String ROBOT = "graceful";
@@ -85,7 +85,11 @@ class GracefulShutdownIT {
         OrgsyncNode victim = nodeOf(doomed);
         OrgsyncNode survivor = victim == a ? b : a;
         left = survivor;
-        Waiting.sleep(Duration.ofSeconds(1)); // inside the fetch
+        // inside the fetch: its first department asked for, 23 more to go
+        Waiting.until(
+                Duration.ofSeconds(30),
+                "the slow run to ask for its first department",
+                () -> cluster.sim.calls("/cgi-bin/user/list", SLOW) >= 1);
         long signalledAt = System.currentTimeMillis();
         victim.terminate();
 
@@ -148,8 +152,8 @@ class GracefulShutdownIT {
     @Test
     @Order(2)
     void aSyncThatEndsWithinTheGraceSucceedsOnTheStoppingNode() {
-        // about 2.5 s of fetching: 4 departments at 600 ms each, well inside the grace
-        cluster.sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", QUICK, "latencyMs", 600));
+        // about 1.6 s of fetching: 4 departments at 400 ms each, well inside the grace
+        cluster.sim.fault(Map.of("path", "/cgi-bin/user/list", "corpId", QUICK, "latencyMs", 400));
         // the node left after the hand-over: the only one that can run it
         OrgsyncNode victim = left;
         assertNotNull(victim, "the first test did not get as far as a hand-over");
@@ -168,7 +172,7 @@ class GracefulShutdownIT {
         Cluster.report(String.format(
                 "GracefulShutdownIT: SIGTERM of %s during a %s-long sync: run %d %s after %.1f s, exit code %s",
                 victim.name(),
-                "2.5 s",
+                "1.6 s",
                 run.id(),
                 ended.status(),
                 ((ended.finishedAt() == null ? System.currentTimeMillis() : ended.finishedAt()) - signalledAt) / 1000.0,

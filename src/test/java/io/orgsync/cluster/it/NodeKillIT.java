@@ -73,7 +73,11 @@ class NodeKillIT {
                 SLOW, "the slow run to start", Duration.ofSeconds(30), r -> "RUNNING".equals(r.status()));
         OrgsyncNode victim = doomed.instanceId().equals(a.name()) ? a : b;
         OrgsyncNode survivor = victim == a ? b : a;
-        Waiting.sleep(Duration.ofSeconds(2)); // well inside the fetch
+        // well inside the fetch: a department fetched, the next one asked for, ten more to go
+        Waiting.until(
+                Duration.ofSeconds(30),
+                "the slow run to ask for its second department",
+                () -> cluster.sim.calls("/cgi-bin/user/list", SLOW) >= 2);
         assertEquals(
                 "RUNNING",
                 cluster.db.runs(SLOW).stream()
