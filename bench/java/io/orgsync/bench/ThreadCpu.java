@@ -11,9 +11,8 @@ import java.util.TreeMap;
 
 /**
  * The CPU time this JVM's threads used, by thread name with the numbers taken out (all of
- * Jetty's request threads are one entry): unlike a request rate, a thread's CPU time does not
- * depend on what else the machine runs, so it tells what a change costs the node even when the
- * rate is noisy.
+ * Jetty's request threads are one entry): what the node spent, and on which threads, where a
+ * request rate also counts what the other processes on the machine took from it.
  */
 final class ThreadCpu {
     private final Map<String, Long> nanosByName;
@@ -44,6 +43,13 @@ final class ThreadCpu {
             }
         });
         return used;
+    }
+
+    /** {@code used} without the threads named {@code name}. */
+    static Map<String, Long> without(Map<String, Long> used, String name) {
+        Map<String, Long> rest = new TreeMap<>(used);
+        rest.remove(name);
+        return rest;
     }
 
     static long total(Map<String, Long> used) {
