@@ -44,6 +44,7 @@ public final class Sql {
         }
     }
 
+    /** The first row, mapped; empty when there is none. {@code mapper} must not answer null (map a nullable column to a non-null value). */
     public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... args)
             throws SQLException {
         List<T> rows = query(c, sql, mapper, args);

@@ -148,9 +148,9 @@ final class CurrentRunClaim {
         return Sql.one(
                         c,
                         "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
-                        rs -> Sql.nullableLong(rs, "current_run_id"),
+                        // a row without a current run (re-created, not synced yet) is no claim either
+                        rs -> Long.valueOf(runId).equals(Sql.nullableLong(rs, "current_run_id")),
                         corpId)
-                .map(id -> id != null && id == runId)
                 .orElse(false);
     }
 }

@@ -286,6 +286,27 @@ class SyncClaimTest {
         assertTrue(differences.isEmpty(), OrgTruth.describe(differences));
     }
 
+    @Test
+    void aRunWhoseEnterpriseIsReCreatedAndNotYetSyncedStopsWithoutFailing() throws Exception {
+        // the re-created enterprise's row has no current run until its first sync claims it: the old run's
+        // check-in reads that empty claim (it once threw a NullPointerException there: a FAILED run and an alert)
+        SlowRun old = startSlowRun(nodeA);
+        AdminClient admin = admin(nodeB);
+        assertTrue(admin.delete("/admin/api/enterprises/" + corp).status() / 100 == 2);
+        AdminClient.Reply created = admin.put(
+                "/admin/api/enterprises/" + corp,
+                Map.of("name", "Re-created", "secret", SECRET, "cron", TestNode.NEVER));
+        assertTrue(created.status() / 100 == 2, created.toString());
+
+        Run stopped = old.end(System.nanoTime()).run();
+        // the delete ended the run's row; the run itself stops at its next check-in, without a failure of its own
+        assertEquals(RunStatus.ABANDONED, stopped.status(), stopped.error());
+        assertEquals(0, rows("member") + rows("department"), "the old run applied nothing to the new enterprise");
+        for (AlertRecord a : nodeA.alerts().recent(100)) {
+            assertFalse(a.subject().equals(corp) && a.type().equals("sync_failed"), a.toString());
+        }
+    }
+
     /** A run on {@code node} in the background, returned once it has fetched a few departments. */
     private SlowRun startSlowRun(Node node) throws Exception {
         CountDownLatch fetching = new CountDownLatch(3);
