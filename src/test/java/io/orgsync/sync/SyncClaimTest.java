@@ -260,13 +260,7 @@ class SyncClaimTest {
     @Test
     void anEnterpriseReCreatedMidRunSyncsWithoutOverlappingTheDeletedOnesRun() throws Exception {
         SlowRun old = startSlowRun(nodeA);
-        AdminClient admin = admin(nodeB);
-
-        assertTrue(admin.delete("/admin/api/enterprises/" + corp).status() / 100 == 2);
-        AdminClient.Reply created = admin.put(
-                "/admin/api/enterprises/" + corp,
-                Map.of("name", "Re-created", "secret", SECRET, "cron", TestNode.NEVER));
-        assertTrue(created.status() / 100 == 2, created.toString());
+        deleteAndReCreate(admin(nodeB));
         Future<Run> fresh = pool.submit(() -> nodeB.sync(corp, SyncProgress.NONE));
 
         Ended ended = old.end(System.nanoTime());
@@ -291,12 +285,7 @@ class SyncClaimTest {
         // the re-created enterprise's row has no current run until its first sync claims it: the old run's
         // check-in reads that empty claim (it once threw a NullPointerException there: a FAILED run and an alert)
         SlowRun old = startSlowRun(nodeA);
-        AdminClient admin = admin(nodeB);
-        assertTrue(admin.delete("/admin/api/enterprises/" + corp).status() / 100 == 2);
-        AdminClient.Reply created = admin.put(
-                "/admin/api/enterprises/" + corp,
-                Map.of("name", "Re-created", "secret", SECRET, "cron", TestNode.NEVER));
-        assertTrue(created.status() / 100 == 2, created.toString());
+        deleteAndReCreate(admin(nodeB));
 
         Run stopped = old.end(System.nanoTime()).run();
         // the delete ended the run's row; the run itself stops at its next check-in, without a failure of its own
@@ -305,6 +294,15 @@ class SyncClaimTest {
         for (AlertRecord a : nodeA.alerts().recent(100)) {
             assertFalse(a.subject().equals(corp) && a.type().equals("sync_failed"), a.toString());
         }
+    }
+
+    /** Deletes the enterprise and registers it again at once, through the admin API. */
+    private void deleteAndReCreate(AdminClient admin) throws Exception {
+        assertTrue(admin.delete("/admin/api/enterprises/" + corp).status() / 100 == 2);
+        AdminClient.Reply created = admin.put(
+                "/admin/api/enterprises/" + corp,
+                Map.of("name", "Re-created", "secret", SECRET, "cron", TestNode.NEVER));
+        assertTrue(created.status() / 100 == 2, created.toString());
     }
 
     /** A run on {@code node} in the background, returned once it has fetched a few departments. */
