@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.orgsync.config.Settings;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -29,6 +30,21 @@ public final class Database implements AutoCloseable {
 
     public static Database open(
             String url, String user, String password, boolean readOnly, String name, int maxPoolSize) {
+        return open(url, user, password, readOnly, name, maxPoolSize, CONNECTION_TIMEOUT);
+    }
+
+    /** How long a caller waits for a connection before the pool gives up (the database is gone or every connection busy). */
+    public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+    /** {@code connectionTimeout}: as {@link #CONNECTION_TIMEOUT}, for a pool that should give up sooner. */
+    public static Database open(
+            String url,
+            String user,
+            String password,
+            boolean readOnly,
+            String name,
+            int maxPoolSize,
+            Duration connectionTimeout) {
         boolean h2 = url.startsWith("jdbc:h2:");
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
@@ -40,7 +56,7 @@ public final class Database implements AutoCloseable {
         config.setReadOnly(readOnly);
         // fail fast at start-up with a readable error instead of hanging
         config.setInitializationFailTimeout(15_000);
-        config.setConnectionTimeout(10_000);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         if (!h2) {
             config.addDataSourceProperty("rewriteBatchedStatements", "true");
             config.addDataSourceProperty("cachePrepStmts", "true");

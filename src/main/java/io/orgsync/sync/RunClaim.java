@@ -1,12 +1,10 @@
 package io.orgsync.sync;
 
 import com.google.common.base.Stopwatch;
-import io.orgsync.store.Sql;
 import io.orgsync.time.Waiter;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,6 @@ final class RunClaim {
 
     private static final Logger log = LoggerFactory.getLogger(RunClaim.class);
 
-    private final DataSource ds;
     private final RunStore runs;
     private final String corpId;
     private final long runId;
@@ -35,8 +32,7 @@ final class RunClaim {
 
     private boolean checkFailing;
 
-    RunClaim(DataSource ds, RunStore runs, String corpId, long runId, Clock clock, Waiter waiter) {
-        this.ds = ds;
+    RunClaim(RunStore runs, String corpId, long runId, Clock clock, Waiter waiter) {
         this.runs = runs;
         this.corpId = corpId;
         this.runId = runId;
@@ -74,9 +70,7 @@ final class RunClaim {
     private SyncFailure lost() {
         boolean deleted;
         try {
-            deleted = Sql.withConnection(
-                            ds, c -> Sql.one(c, "SELECT 1 FROM enterprise WHERE corp_id = ?", rs -> 1, corpId))
-                    .isEmpty();
+            deleted = !runs.registered(corpId);
         } catch (SQLException e) {
             deleted = false;
         }

@@ -214,6 +214,14 @@ public final class RunStore {
         });
     }
 
+    /** Whether the enterprise is (still) registered. */
+    boolean registered(String corpId) throws SQLException {
+        return Sql.withConnection(
+                ds,
+                c -> Sql.one(c, "SELECT 1 FROM enterprise WHERE corp_id = ?", rs -> 1, corpId)
+                        .isPresent());
+    }
+
     /** Whether {@code runId} is still the enterprise's current run; call inside the applying transaction. */
     static boolean isCurrent(Connection c, String corpId, long runId) throws SQLException {
         return CurrentRunClaim.isCurrent(c, corpId, runId);

@@ -55,7 +55,6 @@ public final class SyncRunner {
         }
     }
 
-    private final DataSource ds;
     private final RunStore runs;
     private final OrgApplier applier;
     private final SetupFetch fetcher;
@@ -97,7 +96,6 @@ public final class SyncRunner {
             Options options,
             OrgWriter writer,
             EventFeed events) {
-        this.ds = ds;
         this.runs = new RunStore(ds, clock);
         this.outcomes = new SyncOutcomes(runs, alerts, metrics, events);
         this.applier = new OrgApplier(writer);
@@ -180,7 +178,7 @@ public final class SyncRunner {
             // a second without department calls between runs, whichever nodes they ran on: the end
             // of one run and the start of the next must not add up to more than the rate in one second
             long quietUntil = runs.previousFinishedAt(corpId, runId) + 1000;
-            RunClaim claim = new RunClaim(ds, runs, corpId, runId, clock, waiter);
+            RunClaim claim = new RunClaim(runs, corpId, runId, clock, waiter);
             FetchedOrg fetched = fetcher.fetch(
                     enterprise, started, started + options.deadline().toMillis(), quietUntil, claim, progress);
             departments = fetched.departments().size();

@@ -38,7 +38,16 @@ public final class UpstreamNode implements AutoCloseable {
             Duration tokenWait,
             double nodeRate,
             Duration tokenLease) {
-        this(name, dbUrl, clock, Waiter.system(), webhook, tokenWait, nodeRate, tokenLease);
+        this(
+                name,
+                dbUrl,
+                clock,
+                Waiter.system(),
+                webhook,
+                tokenWait,
+                nodeRate,
+                tokenLease,
+                Database.CONNECTION_TIMEOUT);
     }
 
     /** @param waiter what the token holder's polling and the client's backoff wait on (a {@link TestWaiter} skips them) */
@@ -51,7 +60,22 @@ public final class UpstreamNode implements AutoCloseable {
             Duration tokenWait,
             double nodeRate,
             Duration tokenLease) {
-        this.db = Database.open(dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, name, 4);
+        this(name, dbUrl, clock, waiter, webhook, tokenWait, nodeRate, tokenLease, Database.CONNECTION_TIMEOUT);
+    }
+
+    /** @param dbConnectionTimeout how long the node's pool waits for a connection before it gives up */
+    public UpstreamNode(
+            String name,
+            String dbUrl,
+            Clock clock,
+            Waiter waiter,
+            URI webhook,
+            Duration tokenWait,
+            double nodeRate,
+            Duration tokenLease,
+            Duration dbConnectionTimeout) {
+        this.db = Database.open(
+                dbUrl, TestDatabases.user(dbUrl), TestDatabases.password(dbUrl), false, name, 4, dbConnectionTimeout);
         List<AlertSink> sinks = webhook == null ? List.of() : List.of(new WebhookSink(webhook));
         this.alerts = new Alerts(clock, metrics, sinks, "test/" + name);
         TokenHolder.Config tokenConfig =

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.orgsync.store.Database;
 import io.orgsync.testing.MutableClock;
 import io.orgsync.testing.SimulatorControl;
@@ -12,8 +11,8 @@ import io.orgsync.testing.TcpProxy;
 import io.orgsync.testing.TestDatabases;
 import io.orgsync.testing.UpstreamNode;
 import io.orgsync.testing.Waiting;
+import io.orgsync.time.Waiter;
 import io.orgsync.wecom.WecomClient;
-import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -74,27 +73,16 @@ class TokenDatabaseOutageTest {
      * is the same, the test is faster.
      */
     private UpstreamNode node(String name, String url, int waitSeconds) {
-        UpstreamNode node = track(new UpstreamNode(
-                name, url, clock, null, Duration.ofSeconds(waitSeconds), 10_000, Duration.ofSeconds(2)));
-        connectionTimeout((HikariDataSource) node.db.dataSource(), 1_000);
-        return node;
-    }
-
-    /**
-     * A connection time-out changed through the pool's MXBean is taken up by the pool only at its
-     * housekeeper's next pass: the first 100 ms after the pool started, then every 30 s. A node
-     * whose start took longer than that (a busy machine) waited the whole 10 s for each connection
-     * during the outage; so the pool's own copy is set as well, as the housekeeper would set it.
-     */
-    private static void connectionTimeout(HikariDataSource pool, long millis) {
-        pool.getHikariConfigMXBean().setConnectionTimeout(millis);
-        try {
-            Field timeout = Class.forName("com.zaxxer.hikari.pool.PoolBase").getDeclaredField("connectionTimeout");
-            timeout.setAccessible(true);
-            timeout.setLong(pool.getHikariPoolMXBean(), millis);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("HikariCP's pool has no connectionTimeout to set", e);
-        }
+        return track(new UpstreamNode(
+                name,
+                url,
+                clock,
+                Waiter.system(),
+                null,
+                Duration.ofSeconds(waitSeconds),
+                10_000,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1)));
     }
 
     @Test
