@@ -56,11 +56,6 @@ public final class NodeRegistry implements AutoCloseable {
             }
         }
 
-        /** Beating every {@link #HEARTBEAT}. */
-        public Config(String instanceId, String env, String version, boolean schedulerEnabled, boolean readOnly) {
-            this(instanceId, env, version, schedulerEnabled, readOnly, HEARTBEAT);
-        }
-
         /** {@code version}: the build this node runs, as fencing compares it. */
         public static Config from(Settings s, String version) {
             return new Config(s.instanceId(), s.env(), version, s.schedulerEnabled(), s.readOnly(), s.heartbeat());

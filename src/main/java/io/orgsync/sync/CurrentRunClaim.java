@@ -143,11 +143,20 @@ final class CurrentRunClaim {
         });
     }
 
-    /** Whether {@code runId} is still the enterprise's current run; call inside the applying transaction. */
+    /** Whether {@code runId} is still the enterprise's current run; call inside the applying transaction (it locks the row). */
     static boolean isCurrent(Connection c, String corpId, long runId) throws SQLException {
+        return current(c, corpId, runId, " FOR UPDATE");
+    }
+
+    /** As {@link #isCurrent}, without the lock: a fetching run's check-in must not wait behind another's apply. */
+    static boolean isCurrentUnlocked(Connection c, String corpId, long runId) throws SQLException {
+        return current(c, corpId, runId, "");
+    }
+
+    private static boolean current(Connection c, String corpId, long runId, String lock) throws SQLException {
         return Sql.one(
                         c,
-                        "SELECT current_run_id FROM enterprise WHERE corp_id = ? FOR UPDATE",
+                        "SELECT current_run_id FROM enterprise WHERE corp_id = ?" + lock,
                         // a row without a current run (re-created, not synced yet) is no claim either
                         rs -> Long.valueOf(runId).equals(Sql.nullableLong(rs, "current_run_id")),
                         corpId)

@@ -204,13 +204,7 @@ public final class RunStore {
     public boolean checkIn(String corpId, long runId, long now) throws SQLException {
         return Sql.withConnection(ds, c -> {
             Sql.update(c, "UPDATE sync_run SET progress_at = ? WHERE id = ? AND status = 'RUNNING'", now, runId);
-            // a row without a current run (re-created, not synced yet) is no claim either
-            return Sql.one(
-                            c,
-                            "SELECT current_run_id FROM enterprise WHERE corp_id = ?",
-                            rs -> Long.valueOf(runId).equals(Sql.nullableLong(rs, "current_run_id")),
-                            corpId)
-                    .orElse(false);
+            return CurrentRunClaim.isCurrentUnlocked(c, corpId, runId);
         });
     }
 

@@ -38,12 +38,10 @@ public final class RunWatch implements AutoCloseable {
         return t;
     });
 
-    /** {@code ownActive}: the enterprises this node is running now (SyncRunner#activeCorps). */
-    public RunWatch(RunStore runs, Clock clock, String instanceId, Supplier<Set<String>> ownActive) {
-        this(runs, clock, instanceId, ownActive, NodeRegistry.HEARTBEAT);
-    }
-
-    /** {@code every}: the node's heartbeat (ORGSYNC_HEARTBEAT_MS). */
+    /**
+     * {@code ownActive}: the enterprises this node is running now (SyncRunner#activeCorps);
+     * {@code every}: the node's heartbeat (ORGSYNC_HEARTBEAT_MS).
+     */
     public RunWatch(RunStore runs, Clock clock, String instanceId, Supplier<Set<String>> ownActive, Duration every) {
         this.runs = runs;
         this.clock = clock;

@@ -75,6 +75,8 @@ class FeatureConfigTest {
         assertThrows(IllegalArgumentException.class, () -> new EnterpriseService.Config(" "));
         assertThrows(IllegalArgumentException.class, () -> new Alerts.Config(""));
         assertThrows(NullPointerException.class, () -> new MiniAppService.Config(null));
-        assertThrows(NullPointerException.class, () -> new NodeRegistry.Config("n", "prod", null, true, false));
+        assertThrows(
+                NullPointerException.class,
+                () -> new NodeRegistry.Config("n", "prod", null, true, false, NodeRegistry.HEARTBEAT));
     }
 }
