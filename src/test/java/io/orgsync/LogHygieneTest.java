@@ -86,7 +86,7 @@ class LogHygieneTest {
     void scan() throws Exception {
         try {
             // a call a test left held goes on: the nodes need not wait for it to close
-            sim.post("/__sim/faults/release", Map.of());
+            sim.releaseHeldCalls();
             for (int i = closing.size() - 1; i >= 0; i--) {
                 closing.get(i).close();
             }
@@ -218,13 +218,7 @@ class LogHygieneTest {
         });
         rememberTokens(db);
         execute(db, "DROP TABLE sync_run");
-        Waiting.until(
-                seconds(30),
-                "the run's held member call let go",
-                () -> sim.post("/__sim/faults/release", Map.of())
-                                .path("released")
-                                .asInt()
-                        >= 1);
+        sim.awaitAndReleaseHeldCall(seconds(30), "the run's held member call");
         Waiting.until(
                 seconds(60), "the job to end", () -> log.contains("Sync job of " + corp[0] + " ended with an error"));
     }

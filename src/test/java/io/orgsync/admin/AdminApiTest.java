@@ -511,20 +511,14 @@ class AdminApiTest {
             error(409, "conflict", again);
             assertTrue(again.errorMessage().contains("running"), again.toString());
             error(409, "conflict", viaSched.post("/admin/api/jobs/ww-slow/trigger?force=true"));
-            Waiting.until(
-                    seconds(20),
-                    "the run's held member call let go",
-                    () -> sim.post("/__sim/faults/release", Map.of())
-                                    .path("released")
-                                    .asInt()
-                            >= 1);
+            sim.awaitAndReleaseHeldCall(seconds(20), "the run's held member call");
             JsonNode run = awaitFinishedRun("ww-slow", 1);
             assertEquals("SUCCEEDED", run.path("status").asText());
             assertEquals(1, runs(viaApi, "ww-slow").size(), "the refused triggers queued nothing");
             assertEquals("NORMAL", job(viaApi, "ww-slow").path("state").asText());
         } finally {
             sim.clearFaults();
-            sim.post("/__sim/faults/release", Map.of());
+            sim.releaseHeldCalls();
         }
     }
 

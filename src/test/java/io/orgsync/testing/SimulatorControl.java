@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -90,6 +91,16 @@ public final class SimulatorControl implements AutoCloseable, AfterEachCallback,
 
     public void clearFaults() {
         send("DELETE", "/__sim/faults", null);
+    }
+
+    /** Lets every call a latency fault holds now go on at once; answers how many were held. */
+    public int releaseHeldCalls() {
+        return post("/__sim/faults/release", Map.of()).path("released").asInt();
+    }
+
+    /** Waits until a call held by a latency fault is there to let go, and lets it go: {@code what} names the call. */
+    public void awaitAndReleaseHeldCall(Duration limit, String what) {
+        Waiting.until(limit, what + " let go", () -> releaseHeldCalls() >= 1);
     }
 
     public JsonNode stats() {

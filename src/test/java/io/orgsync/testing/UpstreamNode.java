@@ -50,20 +50,10 @@ public final class UpstreamNode implements AutoCloseable {
                 Database.CONNECTION_TIMEOUT);
     }
 
-    /** @param waiter what the token holder's polling and the client's backoff wait on (a {@link TestWaiter} skips them) */
-    public UpstreamNode(
-            String name,
-            String dbUrl,
-            Clock clock,
-            Waiter waiter,
-            URI webhook,
-            Duration tokenWait,
-            double nodeRate,
-            Duration tokenLease) {
-        this(name, dbUrl, clock, waiter, webhook, tokenWait, nodeRate, tokenLease, Database.CONNECTION_TIMEOUT);
-    }
-
-    /** @param dbConnectionTimeout how long the node's pool waits for a connection before it gives up */
+    /**
+     * @param waiter what the token holder's polling and the client's backoff wait on (a {@link TestWaiter} skips them)
+     * @param dbConnectionTimeout how long the node's pool waits for a connection before it gives up
+     */
     public UpstreamNode(
             String name,
             String dbUrl,

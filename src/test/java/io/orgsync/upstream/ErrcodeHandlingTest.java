@@ -61,7 +61,15 @@ class ErrcodeHandlingTest {
         waiter = new TestWaiter();
         URI robot = URI.create(sim.baseUrl() + "/cgi-bin/webhook/send?key=" + robotKey);
         node = new UpstreamNode(
-                "errcodes", dbUrl, new MutableClock(), waiter, robot, Duration.ofSeconds(5), 10_000, null);
+                "errcodes",
+                dbUrl,
+                new MutableClock(),
+                waiter,
+                robot,
+                Duration.ofSeconds(5),
+                10_000,
+                null,
+                Database.CONNECTION_TIMEOUT);
         wecom = new WecomClient(node.client, sim.baseUrl(), CORP, SECRET);
         someUser = sim.export(CORP).path("members").get(0).path("userid").asText();
         wecom.member(someUser); // token in place
