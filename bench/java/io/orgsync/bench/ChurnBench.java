@@ -199,8 +199,10 @@ public final class ChurnBench {
      */
     private static final class Churn implements AutoCloseable {
         final AtomicInteger sent = new AtomicInteger();
-        private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        private final ExecutorService senders = Executors.newFixedThreadPool(16);
+        private final ScheduledExecutorService ticker =
+                Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, ThreadCpu.BENCHMARK + "churn-ticker"));
+        private final ExecutorService senders =
+                Executors.newFixedThreadPool(16, r -> new Thread(r, ThreadCpu.BENCHMARK + "churn-sender"));
 
         Churn(SimulatorControl sim, String corp, List<String> userids, int perSecond, String tag) {
             Random random = new Random(tag.hashCode());

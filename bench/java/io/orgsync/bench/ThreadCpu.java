@@ -11,10 +11,14 @@ import java.util.TreeMap;
 
 /**
  * The CPU time this JVM's threads used, by thread name with the numbers taken out (all of
- * Jetty's request threads are one entry): what the node spent, and on which threads, where a
- * request rate also counts what the other processes on the machine took from it.
+ * Jetty's request threads are one entry), without the benchmark's own: what the node spent, and
+ * on which threads, where a request rate also counts what the other processes on the machine took
+ * from it.
  */
 final class ThreadCpu {
+    /** The prefix of the benchmark's own threads' names: they are not the node's, and not counted. */
+    static final String BENCHMARK = "bench-";
+
     private final Map<String, Long> nanosByName;
 
     private ThreadCpu(Map<String, Long> nanosByName) {
@@ -25,7 +29,11 @@ final class ThreadCpu {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Map<String, Long> byName = new TreeMap<>();
         for (ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
-            long cpu = ti == null ? -1 : mx.getThreadCpuTime(ti.getThreadId());
+            // main only waits for wrk and the simulator's answers
+            boolean benchmarks = ti == null
+                    || ti.getThreadName().startsWith(BENCHMARK)
+                    || ti.getThreadName().equals("main");
+            long cpu = benchmarks ? -1 : mx.getThreadCpuTime(ti.getThreadId());
             if (cpu > 0) {
                 byName.merge(ti.getThreadName().replaceAll("[0-9]+", "#"), cpu, Long::sum);
             }
